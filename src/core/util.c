@@ -1,0 +1,165 @@
+/* Allocation, string building and clock helpers (see util.h). */
+#include "config.h"
+
+#include "core/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void ps_oom(void)
+{
+	fputs("provscope: out of memory\n", stderr);
+	abort();
+}
+
+void *ps_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		ps_oom();
+	return p;
+}
+
+void *ps_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		ps_oom();
+	return p;
+}
+
+void *ps_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		ps_oom();
+	return q;
+}
+
+void *ps_xgrow(void *p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return p;
+	size_t c = *cap ? *cap : 4;
+	while (c < need) {
+		if (c > ((size_t)-1) / 4 / size)
+			ps_oom();
+		c *= 2;
+	}
+	p = ps_xrealloc(p, c * size);
+	memset((char *)p + *cap * size, 0, (c - *cap) * size);
+	*cap = c;
+	return p;
+}
+
+char *ps_xstrdup(const char *s)
+{
+	return s ? ps_xstrndup(s, strlen(s)) : NULL;
+}
+
+char *ps_xstrndup(const char *s, size_t n)
+{
+	char *d = ps_xmalloc(n + 1);
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *ps_xvasprintf(const char *fmt, va_list ap)
+{
+	va_list aq;
+	va_copy(aq, ap);
+	int n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		ps_oom();
+	char *s = ps_xmalloc((size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+char *ps_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = ps_xvasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+void ps_buf_add(struct ps_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t c = b->cap ? b->cap : 64;
+		while (c < b->len + n + 1)
+			c *= 2;
+		b->s = ps_xrealloc(b->s, c);
+		b->cap = c;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void ps_buf_puts(struct ps_buf *b, const char *s)
+{
+	ps_buf_add(b, s, strlen(s));
+}
+
+void ps_buf_printf(struct ps_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = ps_xvasprintf(fmt, ap);
+	va_end(ap);
+	ps_buf_puts(b, s);
+	free(s);
+}
+
+char *ps_buf_take(struct ps_buf *b)
+{
+	char *s = b->s ? b->s : ps_xstrdup("");
+	b->s = NULL;
+	b->len = b->cap = 0;
+	return s;
+}
+
+void ps_buf_free(struct ps_buf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+double ps_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+bool ps_str_ieq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a, y = *b;
+		if (x >= 'A' && x <= 'Z')
+			x = (char)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (char)(y - 'A' + 'a');
+		if (x != y)
+			return false;
+	}
+	return *a == *b;
+}
+
+void ps_hex(const unsigned char *data, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[data[i] >> 4];
+		out[2 * i + 1] = digits[data[i] & 15];
+	}
+	out[2 * n] = '\0';
+}

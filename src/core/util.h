@@ -1,0 +1,43 @@
+/* Small helpers shared by every layer: allocation that aborts on
+ * out-of-memory, string building, a monotonic clock. No I/O policy here. */
+#ifndef PS_CORE_UTIL_H
+#define PS_CORE_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Allocation: these never return NULL; out-of-memory aborts in one place. */
+void *ps_xmalloc(size_t n);
+void *ps_xcalloc(size_t n, size_t size);
+void *ps_xrealloc(void *p, size_t n);
+/* Grow an array of `*cap` elements of `size` bytes so that it holds `need`. */
+void *ps_xgrow(void *p, size_t *cap, size_t need, size_t size);
+/* Copies; ps_xstrdup(NULL) returns NULL. The caller owns the result. */
+char *ps_xstrdup(const char *s);
+char *ps_xstrndup(const char *s, size_t n);
+char *ps_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *ps_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* Growable string. Zero-initialise, append, then take or free `s`. */
+struct ps_buf {
+	char *s;    /* NUL-terminated once anything was appended */
+	size_t len; /* bytes used, without the NUL */
+	size_t cap; /* bytes allocated */
+};
+void ps_buf_add(struct ps_buf *b, const char *s, size_t n);
+void ps_buf_puts(struct ps_buf *b, const char *s);
+void ps_buf_printf(struct ps_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Returns the string (never NULL; "" when empty) and resets the buffer. */
+char *ps_buf_take(struct ps_buf *b);
+void ps_buf_free(struct ps_buf *b);
+
+/* Milliseconds on the monotonic clock. */
+double ps_now_ms(void);
+
+/* Case-insensitive ASCII comparison, independent of the locale. */
+bool ps_str_ieq(const char *a, const char *b);
+/* Lower-case hex of `n` bytes into `out` (2n+1 bytes). */
+void ps_hex(const unsigned char *data, size_t n, char *out);
+
+#endif

@@ -1,0 +1,917 @@
+/* The phone's TLS session (see tls.h).
+ *
+ * Wire order comes from a tap on the transport: every byte GnuTLS pushes or
+ * pulls also goes through a passive record reader (tlswire.c), which names
+ * plaintext handshake messages, ChangeCipherSpec and alerts as they cross
+ * the socket. Handshake hooks name what the reader cannot see: messages
+ * sent or received under encryption (Finished, TLS 1.3 flights). Each
+ * message is reported once: a hook that matches a message the reader
+ * already saw in plaintext adds nothing. */
+#include "config.h"
+
+#include "engine/tls.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/abstract.h>
+#include <gnutls/x509.h>
+
+#include "core/util.h"
+#include "engine/tlsnames.h"
+#include "engine/tlswire.h"
+
+struct ps_tls_creds {
+	gnutls_certificate_credentials_t cred;
+	gnutls_pcert_st *pcerts;
+	unsigned n_pcerts;
+	gnutls_privkey_t key;
+	gnutls_datum_t issuer_dn; /* raw DER issuer of the leaf */
+	char *subject, *issuer;
+};
+
+static char *crt_dn(gnutls_x509_crt_t crt, bool issuer)
+{
+	gnutls_datum_t d = {NULL, 0};
+	int rc = issuer ? gnutls_x509_crt_get_issuer_dn3(crt, &d, 0)
+			: gnutls_x509_crt_get_dn3(crt, &d, 0);
+	if (rc < 0)
+		return ps_xstrdup("(unreadable)");
+	char *s = ps_xstrndup((const char *)d.data, d.size);
+	gnutls_free(d.data);
+	return s;
+}
+
+struct ps_tls_creds *ps_tls_creds_new(const char *cert, const char *key, char **err)
+{
+	struct ps_tls_creds *c = ps_xcalloc(1, sizeof *c);
+	int rc = gnutls_certificate_allocate_credentials(&c->cred);
+	if (rc < 0) {
+		*err = ps_xasprintf("GnuTLS: %s", gnutls_strerror(rc));
+		free(c);
+		return NULL;
+	}
+	if (!cert)
+		return c;
+	if (!key)
+		key = cert;
+	/* This also checks that the key belongs to the certificate. */
+	rc = gnutls_certificate_set_x509_key_file(c->cred, cert, key, GNUTLS_X509_FMT_PEM);
+	if (rc < 0) {
+		*err = ps_xasprintf("device certificate %s / key %s: %s", cert, key,
+				    gnutls_strerror(rc));
+		ps_tls_creds_free(c);
+		return NULL;
+	}
+	unsigned n = 16;
+	c->pcerts = ps_xcalloc(n, sizeof *c->pcerts);
+	rc = gnutls_pcert_list_import_x509_file(c->pcerts, &n, cert, GNUTLS_X509_FMT_PEM, NULL,
+						NULL, 0);
+	if (rc < 0 || n == 0) {
+		*err = ps_xasprintf("device certificate %s: %s", cert,
+				    rc < 0 ? gnutls_strerror(rc) : "no certificate in the file");
+		ps_tls_creds_free(c);
+		return NULL;
+	}
+	c->n_pcerts = n;
+	gnutls_datum_t kd = {NULL, 0};
+	rc = gnutls_load_file(key, &kd);
+	if (rc >= 0) {
+		gnutls_privkey_init(&c->key);
+		rc = gnutls_privkey_import_x509_raw(c->key, &kd, GNUTLS_X509_FMT_PEM, NULL, 0);
+		gnutls_free(kd.data);
+	}
+	if (rc < 0) {
+		*err = ps_xasprintf("device key %s: %s", key, gnutls_strerror(rc));
+		ps_tls_creds_free(c);
+		return NULL;
+	}
+	gnutls_x509_crt_t crt;
+	gnutls_x509_crt_init(&crt);
+	if (gnutls_x509_crt_import(crt, &c->pcerts[0].cert, GNUTLS_X509_FMT_DER) >= 0) {
+		c->subject = crt_dn(crt, false);
+		c->issuer = crt_dn(crt, true);
+		gnutls_x509_crt_get_raw_issuer_dn(crt, &c->issuer_dn);
+	}
+	gnutls_x509_crt_deinit(crt);
+	return c;
+}
+
+void ps_tls_creds_free(struct ps_tls_creds *c)
+{
+	if (!c)
+		return;
+	if (c->cred)
+		gnutls_certificate_free_credentials(c->cred);
+	for (unsigned i = 0; i < c->n_pcerts; i++)
+		gnutls_pcert_deinit(&c->pcerts[i]);
+	free(c->pcerts);
+	if (c->key)
+		gnutls_privkey_deinit(c->key);
+	gnutls_free(c->issuer_dn.data);
+	free(c->subject);
+	free(c->issuer);
+	free(c);
+}
+
+bool ps_tls_priority_check(const char *priority, char **err)
+{
+	gnutls_priority_t p;
+	const char *pos = NULL;
+	int rc = gnutls_priority_init(&p, priority, &pos);
+	if (rc < 0) {
+		*err = ps_xasprintf("priority string '%s': %s%s%s", priority, gnutls_strerror(rc),
+				    pos ? " at " : "", pos ? pos : "");
+		return false;
+	}
+	gnutls_priority_deinit(p);
+	return true;
+}
+
+enum { MAX_PENDING = 32 };
+
+struct run {
+	gnutls_session_t s;
+	int fd;
+	const struct ps_tls_params *p;
+	struct ps_tls_info *info;        /* NULL in probe mode */
+	struct ps_client_auth *ca;       /* NULL in probe mode */
+	struct ps_tls_probe *probe;      /* probe mode only */
+	struct ps_wire wire;
+	bool tap;                        /* reading the wire (during the handshake) */
+	double deadline;
+	bool timed_out, peer_closed, not_tls;
+	int sock_err;
+	unsigned version;                /* negotiated wire version, 0 before ServerHello */
+	/* Matching hooks to wire messages, per direction and message type. */
+	unsigned plain_unmatched[2][256];
+	unsigned pending_out[MAX_PENDING];
+	size_t pending_len[MAX_PENDING];
+	size_t n_pending_out;
+	bool seen_server_hello, seen_shd, sent_cke;
+	long enc_alert_in;               /* index of the last encrypted alert received */
+	int last_alert_level, last_alert_desc;
+};
+
+static double elapsed(const struct run *r)
+{
+	return ps_now_ms() - r->p->t0_ms;
+}
+
+static void add_msg(struct run *r, enum ps_dir dir, const char *type, size_t len, bool enc,
+		    char *info_owned, int level, int desc)
+{
+	if (!r->info) {
+		free(info_owned);
+		return;
+	}
+	struct ps_tls_info *t = r->info;
+	t->msgs = ps_xgrow(t->msgs, &t->cap_msgs, t->n_msgs + 1, sizeof *t->msgs);
+	struct ps_tls_msg *m = &t->msgs[t->n_msgs++];
+	m->dir = dir;
+	m->type = ps_xstrdup(type);
+	m->t_ms = elapsed(r);
+	m->length = len;
+	m->encrypted = enc;
+	m->info = info_owned;
+	m->alert_level = level;
+	m->alert_desc = desc;
+	if (r->p->sink) {
+		struct ps_detail d = {.kind = PS_DETAIL_TLS_MSG, .msg = m};
+		ps_sink_detail(r->p->sink, r->p->hop, &d);
+	}
+}
+
+static char *alert_text(int level, int desc)
+{
+	const char *name = desc >= 0 ? ps_alert_name((unsigned)desc) : NULL;
+	const char *lv = level == 2 ? "fatal" : level == 1 ? "warning" : "level ?";
+	if (name)
+		return ps_xasprintf("%s %s (%d)", lv, name, desc);
+	return ps_xasprintf("%s alert %d", lv, desc);
+}
+
+static char *suite_text(unsigned id)
+{
+	const char *n = ps_suite_name(id);
+	return n ? ps_xstrdup(n) : ps_xasprintf("0x%04X", id);
+}
+
+static char *version_text(unsigned v)
+{
+	const char *n = ps_version_name(v);
+	return n ? ps_xstrdup(n) : ps_xasprintf("0x%04X", v);
+}
+
+static void pending_remove(struct run *r, unsigned type, bool *found)
+{
+	*found = false;
+	for (size_t i = 0; i < r->n_pending_out; i++) {
+		if (r->pending_out[i] != type)
+			continue;
+		memmove(&r->pending_out[i], &r->pending_out[i + 1],
+			(r->n_pending_out - i - 1) * sizeof r->pending_out[0]);
+		memmove(&r->pending_len[i], &r->pending_len[i + 1],
+			(r->n_pending_out - i - 1) * sizeof r->pending_len[0]);
+		r->n_pending_out--;
+		*found = true;
+		return;
+	}
+}
+
+static void pending_emit(struct run *r, bool all)
+{
+	size_t n = all ? r->n_pending_out : (r->n_pending_out ? 1 : 0);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = ps_handshake_name(r->pending_out[i]);
+		add_msg(r, PS_DIR_OUT, name ? name : "Handshake", r->pending_len[i], true, NULL, 0,
+			-1);
+	}
+	memmove(r->pending_out, r->pending_out + n, (r->n_pending_out - n) * sizeof r->pending_out[0]);
+	memmove(r->pending_len, r->pending_len + n, (r->n_pending_out - n) * sizeof r->pending_len[0]);
+	r->n_pending_out -= n;
+}
+
+static char *describe_handshake(struct run *r, enum ps_dir dir, const struct ps_wire_event *ev)
+{
+	switch (ev->hs_type) {
+	case 1: {
+		struct ps_client_hello ch;
+		if (!ps_parse_client_hello(ev->body, ev->len, &ch))
+			return ps_xstrdup("malformed");
+		char *v = version_text(ch.version);
+		char *s = ps_xasprintf("%s, %zu cipher suites, %s%zu extensions", v, ch.n_suites,
+				       ch.n_extensions ? "" : "no ", ch.n_extensions);
+		if (!ch.n_extensions) {
+			free(s);
+			s = ps_xasprintf("%s, %zu cipher suites, no extensions", v, ch.n_suites);
+		}
+		free(v);
+		if (r->info && dir == PS_DIR_OUT && !r->info->n_offered) {
+			r->info->offered = ps_xcalloc(ch.n_suites, sizeof *r->info->offered);
+			for (size_t i = 0; i < ch.n_suites; i++) {
+				r->info->offered[i].id = ch.suites[i];
+				r->info->offered[i].name = suite_text(ch.suites[i]);
+			}
+			r->info->n_offered = ch.n_suites;
+			bool sni = false;
+			for (size_t i = 0; i < ch.n_extensions; i++)
+				sni |= ch.extensions[i] == 0;
+			free(r->info->sni);
+			r->info->sni = sni ? ps_xstrdup(r->p->server_name) : NULL;
+		}
+		ps_client_hello_free(&ch);
+		return s;
+	}
+	case 2: {
+		struct ps_server_hello sh;
+		if (!ps_parse_server_hello(ev->body, ev->len, &sh))
+			return ps_xstrdup("malformed");
+		r->seen_server_hello = true;
+		r->version = sh.real_version;
+		char *v = version_text(sh.real_version);
+		char *su = suite_text(sh.suite);
+		char *s = ps_xasprintf("%s, %s", v, su);
+		if (r->info) {
+			free(r->info->version);
+			free(r->info->cipher_suite);
+			r->info->version = v;
+			r->info->cipher_suite = su;
+			r->info->suite_id = sh.suite;
+		} else {
+			free(v);
+			free(su);
+		}
+		return s;
+	}
+	case 11: {
+		if (r->version >= 0x0304)
+			return NULL;
+		long n = ps_parse_certificate_count(ev->body, ev->len);
+		if (n < 0)
+			return ps_xstrdup("malformed");
+		if (dir == PS_DIR_IN && r->info)
+			r->info->server_certs = (size_t)n;
+		if (dir == PS_DIR_OUT && r->ca)
+			r->ca->sent = n > 0;
+		if (n == 0)
+			return ps_xstrdup("empty: no certificate");
+		return ps_xasprintf("%ld certificate%s", n, n == 1 ? "" : "s");
+	}
+	case 13: {
+		struct ps_cert_request cr;
+		if (!ps_parse_cert_request(ev->body, ev->len, r->version >= 0x0303, &cr))
+			return ps_xstrdup("malformed");
+		struct ps_buf b = {0};
+		ps_buf_puts(&b, "types");
+		for (size_t i = 0; i < cr.n_types; i++) {
+			const char *n = ps_cert_type_name(cr.types[i]);
+			char *t = n ? ps_xstrdup(n) : ps_xasprintf("type_%u", cr.types[i]);
+			ps_buf_printf(&b, "%s%s", i ? ", " : " ", t);
+			if (r->ca) {
+				r->ca->cert_types = ps_xrealloc(r->ca->cert_types,
+								(r->ca->n_cert_types + 1) * sizeof(char *));
+				r->ca->cert_types[r->ca->n_cert_types++] = t;
+			} else {
+				free(t);
+			}
+		}
+		ps_buf_printf(&b, "; %zu CA name%s", cr.n_cas, cr.n_cas == 1 ? "" : "s");
+		ps_cert_request_free(&cr);
+		return ps_buf_take(&b);
+	}
+	case 14:
+		r->seen_shd = true;
+		return NULL;
+	case 16:
+		r->sent_cke = true;
+		return NULL;
+	}
+	return NULL;
+}
+
+static void on_wire(void *ctx, enum ps_dir dir, const struct ps_wire_event *ev)
+{
+	struct run *r = ctx;
+	switch (ev->kind) {
+	case PS_WIRE_HANDSHAKE: {
+		bool found = false;
+		if (dir == PS_DIR_OUT)
+			pending_remove(r, ev->hs_type, &found);
+		if (!found)
+			r->plain_unmatched[dir][ev->hs_type & 255]++;
+		char *info = describe_handshake(r, dir, ev);
+		const char *name = ps_handshake_name(ev->hs_type);
+		char other[32];
+		if (!name) {
+			snprintf(other, sizeof other, "Handshake(%u)", ev->hs_type);
+			name = other;
+		}
+		add_msg(r, dir, name, ev->len, false, info, 0, -1);
+		break;
+	}
+	case PS_WIRE_ENC_HANDSHAKE:
+		if (dir == PS_DIR_OUT)
+			pending_emit(r, r->version >= 0x0304);
+		break;
+	case PS_WIRE_APPDATA:
+		if (dir == PS_DIR_OUT && r->version >= 0x0304)
+			pending_emit(r, true);
+		break;
+	case PS_WIRE_CCS:
+		add_msg(r, dir, "ChangeCipherSpec", ev->len, false, NULL, 0, -1);
+		break;
+	case PS_WIRE_ALERT: {
+		int level = ev->len >= 1 ? ev->body[0] : 0;
+		int desc = ev->len >= 2 ? ev->body[1] : -1;
+		if (r->info) {
+			if (dir == PS_DIR_IN)
+				r->info->alert_received = desc;
+			else
+				r->info->alert_sent = desc;
+		}
+		r->last_alert_level = level;
+		r->last_alert_desc = desc;
+		add_msg(r, dir, "Alert", ev->len, false, alert_text(level, desc), level, desc);
+		break;
+	}
+	case PS_WIRE_ENC_ALERT:
+		add_msg(r, dir, "Alert", ev->len, true, ps_xstrdup("encrypted"), 0, -1);
+		if (dir == PS_DIR_IN && r->info)
+			r->enc_alert_in = (long)r->info->n_msgs - 1;
+		break;
+	case PS_WIRE_NOT_TLS: {
+		char text[80];
+		size_t k = 0;
+		for (size_t i = 0; i < ev->len && k + 1 < sizeof text; i++) {
+			unsigned char c = ev->body[i];
+			if (c == '\r' || c == '\n')
+				break;
+			text[k++] = (c >= 32 && c < 127) ? (char)c : '.';
+		}
+		text[k] = '\0';
+		if (dir == PS_DIR_IN)
+			r->not_tls = true;
+		add_msg(r, dir, "NotTLS", ev->len, false, ps_xasprintf("\"%s\"", text), 0, -1);
+		break;
+	}
+	}
+}
+
+static int hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming,
+		   const gnutls_datum_t *msg)
+{
+	struct run *r = gnutls_session_get_ptr(s);
+	if (when != GNUTLS_HOOK_POST || htype > 255)
+		return 0;
+	enum ps_dir dir = incoming ? PS_DIR_IN : PS_DIR_OUT;
+	if (r->plain_unmatched[dir][htype]) {
+		r->plain_unmatched[dir][htype]--;
+		return 0;
+	}
+	if (dir == PS_DIR_OUT) {
+		if (r->n_pending_out < MAX_PENDING) {
+			r->pending_len[r->n_pending_out] = msg ? msg->size : 0;
+			r->pending_out[r->n_pending_out++] = htype;
+		}
+		return 0;
+	}
+	const char *name = ps_handshake_name(htype);
+	char *info = NULL;
+	if (htype == 11 && r->info && r->version >= 0x0304) {
+		unsigned n = 0;
+		gnutls_certificate_get_peers(s, &n);
+		r->info->server_certs = n;
+		info = ps_xasprintf("%u certificate%s", n, n == 1 ? "" : "s");
+	}
+	add_msg(r, PS_DIR_IN, name ? name : "Handshake", msg ? msg->size : 0, true, info, 0, -1);
+	return 0;
+}
+
+/* The probe only needs the server's choice, taken from its ServerHello. */
+static int probe_hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming,
+			 const gnutls_datum_t *msg)
+{
+	struct run *r = gnutls_session_get_ptr(s);
+	struct ps_server_hello sh;
+	if (when != GNUTLS_HOOK_POST || !incoming || htype != GNUTLS_HANDSHAKE_SERVER_HELLO)
+		return 0;
+	if (!ps_parse_server_hello(msg->data, msg->size, &sh))
+		return 0;
+	free(r->probe->version);
+	free(r->probe->cipher_suite);
+	free(r->probe->kx);
+	r->probe->version = version_text(sh.real_version);
+	r->probe->cipher_suite = suite_text(sh.suite);
+	const char *kx = gnutls_kx_get_name(gnutls_kx_get(s));
+	r->probe->kx = ps_xstrdup(sh.real_version >= 0x0304 ? "ECDHE/DHE (TLS 1.3)" : kx);
+	return 0;
+}
+
+static int verify_fn(gnutls_session_t s)
+{
+	struct run *r = gnutls_session_get_ptr(s);
+	unsigned n = 0;
+	gnutls_certificate_get_peers(s, &n);
+	if (r->info)
+		r->info->server_certs = n;
+	return 0; /* the chain is analysed on its own; the handshake goes on */
+}
+
+static int retrieve_fn(gnutls_session_t s, const gnutls_datum_t *req_ca_rdn, int nreqs,
+		       const gnutls_pk_algorithm_t *pk, int npk, gnutls_pcert_st **pcert,
+		       unsigned *npcert, gnutls_privkey_t *key)
+{
+	(void)pk;
+	(void)npk;
+	struct run *r = gnutls_session_get_ptr(s);
+	const struct ps_tls_creds *c = r->p->creds;
+	bool have = c && c->n_pcerts;
+	if (r->ca) {
+		r->ca->requested = true;
+		for (int i = 0; i < nreqs; i++) {
+			gnutls_datum_t str = {NULL, 0};
+			char *dn;
+			if (gnutls_x509_rdn_get2(&req_ca_rdn[i], &str, 0) >= 0) {
+				dn = ps_xstrndup((const char *)str.data, str.size);
+				gnutls_free(str.data);
+			} else {
+				dn = ps_xstrdup("(unreadable name)");
+			}
+			r->ca->acceptable_cas = ps_xrealloc(r->ca->acceptable_cas,
+							    ((size_t)i + 1) * sizeof(char *));
+			r->ca->acceptable_cas[i] = dn;
+			r->ca->n_acceptable_cas = (size_t)i + 1;
+		}
+		if (have && nreqs > 0) {
+			r->ca->issuer_accepted = 0;
+			for (int i = 0; i < nreqs; i++)
+				if (req_ca_rdn[i].size == c->issuer_dn.size &&
+				    memcmp(req_ca_rdn[i].data, c->issuer_dn.data, c->issuer_dn.size) == 0)
+					r->ca->issuer_accepted = 1;
+		}
+		if (have) {
+			free(r->ca->sent_subject);
+			r->ca->sent_subject = ps_xstrdup(c->subject);
+		}
+	}
+	/* Like the phone: the device certificate goes out whatever CAs the
+	 * server named. */
+	*pcert = have ? c->pcerts : NULL;
+	*npcert = have ? c->n_pcerts : 0;
+	*key = have ? c->key : NULL;
+	return 0;
+}
+
+static int wait_fd(struct run *r, short events, int ms_cap)
+{
+	for (;;) {
+		double left = r->deadline - ps_now_ms();
+		if (left <= 0)
+			return 0;
+		int ms = (int)(left + 1);
+		if (ms_cap >= 0 && ms_cap < ms)
+			ms = ms_cap;
+		struct pollfd pfd = {.fd = r->fd, .events = events};
+		int rc = poll(&pfd, 1, ms);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc == 0 && ms_cap >= 0 && ms == ms_cap)
+			return 0;
+		return rc;
+	}
+}
+
+static ssize_t push_fn(gnutls_transport_ptr_t ptr, const void *data, size_t len)
+{
+	struct run *r = ptr;
+	for (;;) {
+		int w = wait_fd(r, POLLOUT, -1);
+		if (w == 0) {
+			r->timed_out = true;
+			gnutls_transport_set_errno(r->s, ETIMEDOUT);
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		ssize_t n = send(r->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			r->sock_err = errno;
+			gnutls_transport_set_errno(r->s, errno);
+			return -1;
+		}
+		if (r->tap)
+			ps_wire_feed(&r->wire, PS_DIR_OUT, data, (size_t)n);
+		return n;
+	}
+}
+
+static ssize_t pull_fn(gnutls_transport_ptr_t ptr, void *data, size_t len)
+{
+	struct run *r = ptr;
+	for (;;) {
+		int w = wait_fd(r, POLLIN, -1);
+		if (w == 0) {
+			r->timed_out = true;
+			gnutls_transport_set_errno(r->s, ETIMEDOUT);
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		ssize_t n = recv(r->fd, data, len, MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			r->sock_err = errno;
+			gnutls_transport_set_errno(r->s, errno);
+			return -1;
+		}
+		if (n == 0)
+			r->peer_closed = true;
+		else if (r->tap)
+			ps_wire_feed(&r->wire, PS_DIR_IN, data, (size_t)n);
+		return n;
+	}
+}
+
+static int pull_timeout_fn(gnutls_transport_ptr_t ptr, unsigned ms)
+{
+	struct run *r = ptr;
+	int cap = ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)ms;
+	return wait_fd(r, POLLIN, cap);
+}
+
+static bool is_ip_literal(const char *h)
+{
+	if (!h)
+		return true;
+	if (strchr(h, ':'))
+		return true;
+	for (const char *p = h; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || *p == '.'))
+			return false;
+	return true;
+}
+
+static int session_open(struct run *r, const char *priority, char **err)
+{
+	int rc = gnutls_init(&r->s, GNUTLS_CLIENT | GNUTLS_FORCE_CLIENT_CERT | GNUTLS_NO_SIGNAL);
+	if (rc < 0) {
+		*err = ps_xstrdup(gnutls_strerror(rc));
+		return rc;
+	}
+	const char *pos = NULL;
+	rc = gnutls_priority_set_direct(r->s, priority, &pos);
+	if (rc < 0) {
+		*err = ps_xasprintf("priority string: %s%s%s", gnutls_strerror(rc),
+				    pos ? " at " : "", pos ? pos : "");
+		return rc;
+	}
+	const struct ps_tls_creds *c = r->p->creds;
+	gnutls_certificate_credentials_t cred = c ? c->cred : NULL;
+	rc = gnutls_credentials_set(r->s, GNUTLS_CRD_CERTIFICATE, cred);
+	if (rc < 0) {
+		*err = ps_xstrdup(gnutls_strerror(rc));
+		return rc;
+	}
+	if (c)
+		gnutls_certificate_set_retrieve_function2(c->cred, retrieve_fn);
+	if (!is_ip_literal(r->p->server_name))
+		gnutls_server_name_set(r->s, GNUTLS_NAME_DNS, r->p->server_name,
+				       strlen(r->p->server_name));
+	gnutls_session_set_ptr(r->s, r);
+	gnutls_session_set_verify_function(r->s, verify_fn);
+	gnutls_transport_set_ptr(r->s, r);
+	gnutls_transport_set_push_function(r->s, push_fn);
+	gnutls_transport_set_pull_function(r->s, pull_fn);
+	gnutls_transport_set_pull_timeout_function(r->s, pull_timeout_fn);
+	return 0;
+}
+
+static int run_handshake(struct run *r)
+{
+	int rc;
+	r->tap = true;
+	do {
+		rc = gnutls_handshake(r->s);
+	} while (rc < 0 && !gnutls_error_is_fatal(rc) && ps_now_ms() < r->deadline);
+	r->tap = false;
+	if (rc < 0 && !gnutls_error_is_fatal(rc))
+		r->timed_out = true;
+	return rc;
+}
+
+static bool client_auth_alert(int d)
+{
+	switch (d) {
+	case 40: case 41: case 42: case 43: case 44: case 45: case 46:
+	case 48: case 49: case 50: case 51: case 116:
+		return true;
+	}
+	return false;
+}
+
+static const char *last_out_message(const struct ps_tls_info *t)
+{
+	for (size_t i = t->n_msgs; i > 0; i--)
+		if (t->msgs[i - 1].dir == PS_DIR_OUT)
+			return t->msgs[i - 1].type;
+	return "ClientHello";
+}
+
+static const char *last_in_message(const struct ps_tls_info *t)
+{
+	for (size_t i = t->n_msgs; i > 0; i--)
+		if (t->msgs[i - 1].dir == PS_DIR_IN)
+			return t->msgs[i - 1].type;
+	return NULL;
+}
+
+static void diagnose(struct run *r, int rc, struct ps_tls_outcome *o)
+{
+	struct ps_tls_info *t = r->info;
+	struct ps_client_auth *ca = r->ca;
+	const char *after_in = last_in_message(t);
+	char where[96];
+	if (after_in)
+		snprintf(where, sizeof where, "after the server's %s", after_in);
+	else
+		snprintf(where, sizeof where, "after the phone's %s", last_out_message(t));
+	bool client_stage = ca->requested && r->seen_shd && r->sent_cke;
+
+	o->probe_useful = !r->seen_server_hello;
+	if (r->timed_out || rc == GNUTLS_E_TIMEDOUT) {
+		o->finding = PS_F_NET_TIMEOUT;
+		o->detail = ps_xasprintf("the TLS handshake got no answer within %u ms, %s",
+					 r->p->timeout_ms, where);
+		return;
+	}
+	if (r->not_tls) {
+		const char *said = "";
+		for (size_t i = 0; i < t->n_msgs; i++)
+			if (strcmp(t->msgs[i].type, "NotTLS") == 0)
+				said = t->msgs[i].info;
+		o->finding = PS_F_TLS_NOT_TLS;
+		o->detail = ps_xasprintf("the server answered the ClientHello with %s", said);
+		o->probe_useful = false;
+		return;
+	}
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		int d = (int)gnutls_alert_get(r->s);
+		t->alert_received = d;
+		if (r->enc_alert_in >= 0 && (size_t)r->enc_alert_in < t->n_msgs) {
+			struct ps_tls_msg *m = &t->msgs[r->enc_alert_in];
+			m->alert_level = 2;
+			m->alert_desc = d;
+			free(m->info);
+			m->info = alert_text(2, d);
+		}
+		const char *an = ps_alert_name((unsigned)d);
+		char alert[64];
+		snprintf(alert, sizeof alert, "%s (%d)", an ? an : "alert", d);
+		if (client_stage && client_auth_alert(d)) {
+			o->client_auth_failure = true;
+			o->finding = ca->sent ? PS_F_CLIENT_AUTH_REJECTED : PS_F_CLIENT_AUTH_REQUIRED;
+			o->detail = ca->sent ? ps_xasprintf("the server sent the fatal alert %s after "
+							    "the phone's certificate (%s)",
+							    alert, ca->sent_subject ? ca->sent_subject : "?")
+					     : ps_xasprintf("the server sent the fatal alert %s after "
+							    "an empty Certificate message",
+							    alert);
+			return;
+		}
+		if (!r->seen_server_hello) {
+			if (d == 70) {
+				o->finding = PS_F_TLS_PROTOCOL_VERSION;
+				o->detail = ps_xasprintf("the server answered the ClientHello (%s "
+							 "only) with the fatal alert %s",
+							 t->offered ? "TLS1.0" : "?", alert);
+			} else if (d == 80) {
+				o->finding = PS_F_TLS_PROTOCOL_VERSION;
+				o->detail = ps_xasprintf(
+					"the server answered the ClientHello with the fatal alert %s; "
+					"OpenSSL 3 servers (nginx, Apache) send this when their "
+					"security level forbids TLS 1.0",
+					alert);
+			} else if (d == 40 || d == 71) {
+				o->finding = PS_F_TLS_NO_SHARED_CIPHER;
+				o->detail = ps_xasprintf("the server answered the ClientHello with the "
+							 "fatal alert %s: none of the %zu offered "
+							 "suites is acceptable to it",
+							 alert, t->n_offered);
+			} else {
+				o->finding = PS_F_TLS_HANDSHAKE_FAILED;
+				o->detail = ps_xasprintf("the server answered the ClientHello with the "
+							 "fatal alert %s",
+							 alert);
+			}
+			return;
+		}
+		o->finding = PS_F_TLS_HANDSHAKE_FAILED;
+		o->detail = ps_xasprintf("the server sent the fatal alert %s %s", alert, where);
+		return;
+	}
+	bool closed = r->peer_closed || rc == GNUTLS_E_PREMATURE_TERMINATION ||
+		      rc == GNUTLS_E_UNEXPECTED_PACKET_LENGTH;
+	if (r->sock_err == ECONNRESET || r->sock_err == EPIPE) {
+		o->finding = PS_F_NET_RESET;
+		o->detail = ps_xasprintf("the server reset the connection during the TLS "
+					 "handshake, %s",
+					 where);
+		return;
+	}
+	if (closed) {
+		o->finding = PS_F_TLS_CLOSED;
+		if (client_stage) {
+			o->client_auth_failure = true;
+			o->detail = ps_xasprintf("the server closed the connection right after the "
+						 "phone's %s; a server that checks client "
+						 "certificates strictly does this",
+						 ca->sent ? "certificate" : "empty Certificate message");
+		} else {
+			o->detail = ps_xasprintf("the server closed the connection %s", where);
+		}
+		return;
+	}
+	if (rc == GNUTLS_E_UNSUPPORTED_VERSION_PACKET) {
+		o->finding = PS_F_TLS_PROTOCOL_VERSION;
+		o->detail = ps_xasprintf("the server chose %s, which the phone did not offer",
+					 t->version ? t->version : "a protocol version");
+		return;
+	}
+	if (rc == GNUTLS_E_UNKNOWN_CIPHER_SUITE || rc == GNUTLS_E_NO_CIPHER_SUITES) {
+		o->finding = PS_F_TLS_NO_SHARED_CIPHER;
+		o->detail = ps_xasprintf("the server chose %s, which the phone did not offer",
+					 t->cipher_suite ? t->cipher_suite : "a cipher suite");
+		return;
+	}
+	o->finding = PS_F_TLS_HANDSHAKE_FAILED;
+	o->detail = ps_xasprintf("%s %s", gnutls_strerror(rc), where);
+}
+
+void ps_tls_handshake(int fd, const struct ps_tls_params *p, struct ps_tls_info *info,
+		      struct ps_client_auth *ca, struct ps_tls_outcome *out)
+{
+	struct run r;
+	memset(&r, 0, sizeof r);
+	memset(out, 0, sizeof *out);
+	out->finding = PS_F_COUNT;
+	ps_tls_info_clear(info);
+	ps_client_auth_clear(ca);
+	r.fd = fd;
+	r.p = p;
+	r.info = info;
+	r.ca = ca;
+	r.enc_alert_in = -1;
+	r.deadline = ps_now_ms() + p->timeout_ms;
+	ps_wire_init(&r.wire, on_wire, &r);
+	info->attempted = true;
+	info->priority = ps_xstrdup(p->priority);
+	if (p->creds && p->creds->n_pcerts) {
+		ca->have_cert = true;
+		ca->cert_subject = ps_xstrdup(p->creds->subject);
+		ca->cert_issuer = ps_xstrdup(p->creds->issuer);
+	}
+	double start = ps_now_ms();
+	char *err = NULL;
+	int rc = session_open(&r, p->priority, &err);
+	if (rc < 0) {
+		out->finding = PS_F_TLS_HANDSHAKE_FAILED;
+		out->detail = err;
+		info->error_code = rc;
+		info->error = ps_xstrdup(gnutls_strerror(rc));
+		if (r.s)
+			gnutls_deinit(r.s);
+		ps_wire_free(&r.wire);
+		return;
+	}
+	gnutls_handshake_set_hook_function(r.s, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_BOTH, hook_fn);
+	rc = run_handshake(&r);
+	info->duration_ms = ps_now_ms() - start;
+	if (rc >= 0) {
+		info->established = true;
+		free(info->version);
+		info->version = ps_xstrdup(gnutls_protocol_get_name(gnutls_protocol_get_version(r.s)));
+		const char *iana = gnutls_ciphersuite_get(r.s);
+		if (iana) {
+			free(info->cipher_suite);
+			info->cipher_suite = ps_xstrdup(iana);
+		}
+		info->kx = ps_xstrdup(gnutls_kx_get_name(gnutls_kx_get(r.s)));
+		info->cipher = ps_xstrdup(gnutls_cipher_get_name(gnutls_cipher_get(r.s)));
+		info->mac = ps_xstrdup(gnutls_mac_get_name(gnutls_mac_get(r.s)));
+		ca->requested = gnutls_certificate_client_get_request_status(r.s) != 0;
+		out->ok = true;
+		gnutls_bye(r.s, GNUTLS_SHUT_WR);
+	} else {
+		info->error_code = rc;
+		info->error = ps_xstrdup(gnutls_strerror(rc));
+		diagnose(&r, rc, out);
+		if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED && !r.timed_out && !r.peer_closed &&
+		    !r.sock_err && !r.not_tls) {
+			/* Like the phone, tell the server why we give up. */
+			r.tap = true;
+			gnutls_alert_send_appropriate(r.s, rc);
+			r.tap = false;
+		}
+	}
+	gnutls_deinit(r.s);
+	ps_wire_free(&r.wire);
+}
+
+void ps_tls_probe(int fd, const struct ps_tls_params *p, struct ps_tls_probe *probe)
+{
+	struct run r;
+	memset(&r, 0, sizeof r);
+	free(probe->priority);
+	free(probe->version);
+	free(probe->cipher_suite);
+	free(probe->kx);
+	free(probe->error);
+	memset(probe, 0, sizeof *probe);
+	probe->done = true;
+	probe->priority = ps_xstrdup(PS_TLS_PROBE_PRIORITY);
+	r.fd = fd;
+	r.p = p;
+	r.probe = probe;
+	r.enc_alert_in = -1;
+	r.deadline = ps_now_ms() + p->timeout_ms;
+	ps_wire_init(&r.wire, on_wire, &r);
+	char *err = NULL;
+	int rc = session_open(&r, PS_TLS_PROBE_PRIORITY, &err);
+	if (rc >= 0) {
+		gnutls_handshake_set_hook_function(r.s, GNUTLS_HANDSHAKE_SERVER_HELLO,
+						   GNUTLS_HOOK_POST, probe_hook_fn);
+		rc = run_handshake(&r);
+		if (rc >= 0) {
+			probe->established = true;
+			const char *iana = gnutls_ciphersuite_get(r.s);
+			if (iana) {
+				free(probe->cipher_suite);
+				probe->cipher_suite = ps_xstrdup(iana);
+			}
+			gnutls_bye(r.s, GNUTLS_SHUT_WR);
+		} else if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+			int d = (int)gnutls_alert_get(r.s);
+			const char *an = ps_alert_name((unsigned)d);
+			probe->error = ps_xasprintf("fatal alert %s (%d)", an ? an : "?", d);
+		} else if (r.timed_out) {
+			probe->error = ps_xasprintf("no answer within %u ms", p->timeout_ms);
+		} else {
+			probe->error = ps_xstrdup(gnutls_strerror(rc));
+		}
+	} else {
+		probe->error = err;
+		err = NULL;
+	}
+	free(err);
+	if (r.s)
+		gnutls_deinit(r.s);
+	ps_wire_free(&r.wire);
+}

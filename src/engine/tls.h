@@ -1,0 +1,57 @@
+/* The phone's TLS session on a connected socket: the phone's priority
+ * string, every handshake message and record reported in wire order
+ * (handshake hooks plus a record tap on the transport), the client
+ * certificate choice, and a plain-words diagnosis when it fails. */
+#ifndef PS_ENGINE_TLS_H
+#define PS_ENGINE_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/finding.h"
+#include "model/report.h"
+#include "model/sink.h"
+
+/* Device credentials, loaded once per run. Opaque. */
+struct ps_tls_creds;
+
+/* Load a PEM certificate (chain) and its key; `cert` NULL gives creds with
+ * no device certificate. Returns NULL with `*err` (caller frees). */
+struct ps_tls_creds *ps_tls_creds_new(const char *cert, const char *key, char **err);
+void ps_tls_creds_free(struct ps_tls_creds *c);
+
+/* Check that a priority string is one GnuTLS accepts; `*err` on failure. */
+bool ps_tls_priority_check(const char *priority, char **err);
+
+struct ps_tls_params {
+	const char *priority;
+	const char *server_name;        /* SNI and the name for checks; NULL for none */
+	unsigned timeout_ms;            /* for the whole handshake */
+	const struct ps_tls_creds *creds;
+	const struct ps_sink *sink;     /* receives live TLS_MSG details; may be NULL */
+	size_t hop;
+	double t0_ms;                   /* message times are relative to this */
+};
+
+struct ps_tls_outcome {
+	bool ok;
+	enum ps_finding_id finding;     /* when !ok, or PS_F_COUNT */
+	char *detail;                   /* what was seen, caller frees */
+	bool client_auth_failure;       /* the failure is the client certificate's */
+	bool probe_useful;              /* a modern probe would explain more */
+};
+
+/* Run the handshake on `fd` (blocking, connected). Fills `info` and
+ * `client_auth` (cleared first; caller clears them later) and `out`.
+ * The fd stays open; the session is closed before returning. */
+void ps_tls_handshake(int fd, const struct ps_tls_params *p, struct ps_tls_info *info,
+		      struct ps_client_auth *client_auth, struct ps_tls_outcome *out);
+
+/* The broad priority used for the modern-client probe. */
+#define PS_TLS_PROBE_PRIORITY "NORMAL"
+
+/* A second handshake with PS_TLS_PROBE_PRIORITY on `fd`; records what the
+ * server chose in `probe` (cleared first). */
+void ps_tls_probe(int fd, const struct ps_tls_params *p, struct ps_tls_probe *probe);
+
+#endif

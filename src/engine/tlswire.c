@@ -1,0 +1,289 @@
+/* TLS record reader and message decoders (see tlswire.h). */
+#include "config.h"
+
+#include "engine/tlswire.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+#define REC_MAX (16384 + 2048) /* TLSCiphertext limit */
+#define HS_MAX (1u << 20)      /* larger handshake messages are not followed */
+
+void ps_wire_init(struct ps_wire *w, ps_wire_fn fn, void *ctx)
+{
+	memset(w, 0, sizeof *w);
+	w->fn = fn;
+	w->ctx = ctx;
+}
+
+void ps_wire_free(struct ps_wire *w)
+{
+	for (int d = 0; d < 2; d++) {
+		free(w->dir[d].rec);
+		free(w->dir[d].hs);
+	}
+	memset(w, 0, sizeof *w);
+}
+
+static void emit(struct ps_wire *w, enum ps_dir dir, enum ps_wire_kind kind, unsigned ver,
+		 unsigned hs_type, const unsigned char *body, size_t len)
+{
+	struct ps_wire_event ev = {.kind = kind, .record_version = ver, .hs_type = hs_type,
+				   .body = body, .len = len};
+	w->fn(w->ctx, dir, &ev);
+}
+
+static void handshake_bytes(struct ps_wire *w, enum ps_dir dir, unsigned ver,
+			    const unsigned char *p, size_t n)
+{
+	struct ps_wire_dir *d = &w->dir[dir];
+	if (d->hs_len + n > HS_MAX) {
+		d->hs_len = 0;
+		return;
+	}
+	if (d->hs_len + n > d->hs_cap) {
+		d->hs_cap = d->hs_len + n + 1024;
+		d->hs = ps_xrealloc(d->hs, d->hs_cap);
+	}
+	memcpy(d->hs + d->hs_len, p, n);
+	d->hs_len += n;
+	size_t off = 0;
+	while (d->hs_len - off >= 4) {
+		const unsigned char *m = d->hs + off;
+		size_t len = ((size_t)m[1] << 16) | ((size_t)m[2] << 8) | m[3];
+		if (d->hs_len - off < 4 + len)
+			break;
+		emit(w, dir, PS_WIRE_HANDSHAKE, ver, m[0], m + 4, len);
+		off += 4 + len;
+	}
+	memmove(d->hs, d->hs + off, d->hs_len - off);
+	d->hs_len -= off;
+}
+
+static void record(struct ps_wire *w, enum ps_dir dir, unsigned type, unsigned ver,
+		   const unsigned char *p, size_t n)
+{
+	struct ps_wire_dir *d = &w->dir[dir];
+	switch (type) {
+	case 20:
+		emit(w, dir, PS_WIRE_CCS, ver, 0, p, n);
+		d->encrypted = true;
+		d->hs_len = 0;
+		break;
+	case 21:
+		emit(w, dir, d->encrypted ? PS_WIRE_ENC_ALERT : PS_WIRE_ALERT, ver, 0, p, n);
+		break;
+	case 22:
+		if (d->encrypted)
+			emit(w, dir, PS_WIRE_ENC_HANDSHAKE, ver, 0, p, n);
+		else
+			handshake_bytes(w, dir, ver, p, n);
+		break;
+	default:
+		emit(w, dir, PS_WIRE_APPDATA, ver, 0, p, n);
+		break;
+	}
+}
+
+void ps_wire_feed(struct ps_wire *w, enum ps_dir dir, const unsigned char *data, size_t n)
+{
+	struct ps_wire_dir *d = &w->dir[dir];
+	while (n && !d->dead) {
+		if (d->hdr_have < 5) {
+			size_t take = 5 - d->hdr_have;
+			if (take > n)
+				take = n;
+			memcpy(d->hdr + d->hdr_have, data, take);
+			d->hdr_have += take;
+			data += take;
+			n -= take;
+			if (d->hdr_have < 5)
+				return;
+			unsigned type = d->hdr[0];
+			size_t len = ((size_t)d->hdr[3] << 8) | d->hdr[4];
+			if (type < 20 || type > 24 || d->hdr[1] != 3 || len > REC_MAX) {
+				d->dead = true;
+				unsigned char bytes[5 + 64];
+				memcpy(bytes, d->hdr, 5);
+				size_t more = n < 64 ? n : 64;
+				memcpy(bytes + 5, data, more);
+				emit(w, dir, PS_WIRE_NOT_TLS, 0, 0, bytes, 5 + more);
+				return;
+			}
+			d->rec_need = len;
+			d->rec_have = 0;
+			d->rec = ps_xrealloc(d->rec, len ? len : 1);
+		}
+		size_t take = d->rec_need - d->rec_have;
+		if (take > n)
+			take = n;
+		memcpy(d->rec + d->rec_have, data, take);
+		d->rec_have += take;
+		data += take;
+		n -= take;
+		if (d->rec_have == d->rec_need) {
+			unsigned ver = ((unsigned)d->hdr[1] << 8) | d->hdr[2];
+			d->hdr_have = 0;
+			record(w, dir, d->hdr[0], ver, d->rec, d->rec_need);
+		}
+	}
+}
+
+/* A bounds-checked reader. */
+struct rd {
+	const unsigned char *p;
+	size_t n;
+	bool bad;
+};
+
+static unsigned rd_u(struct rd *r, size_t bytes)
+{
+	unsigned v = 0;
+	if (r->bad || r->n < bytes) {
+		r->bad = true;
+		return 0;
+	}
+	for (size_t i = 0; i < bytes; i++)
+		v = (v << 8) | r->p[i];
+	r->p += bytes;
+	r->n -= bytes;
+	return v;
+}
+
+static const unsigned char *rd_skip(struct rd *r, size_t bytes)
+{
+	if (r->bad || r->n < bytes) {
+		r->bad = true;
+		return NULL;
+	}
+	const unsigned char *at = r->p;
+	r->p += bytes;
+	r->n -= bytes;
+	return at;
+}
+
+bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_hello *out)
+{
+	struct rd r = {b, n, false};
+	memset(out, 0, sizeof *out);
+	out->version = rd_u(&r, 2);
+	rd_skip(&r, 32);
+	rd_skip(&r, rd_u(&r, 1));
+	size_t sl = rd_u(&r, 2);
+	const unsigned char *s = rd_skip(&r, sl);
+	if (r.bad || sl % 2)
+		return false;
+	out->n_suites = sl / 2;
+	out->suites = ps_xcalloc(out->n_suites, sizeof *out->suites);
+	for (size_t i = 0; i < out->n_suites; i++)
+		out->suites[i] = ((unsigned)s[2 * i] << 8) | s[2 * i + 1];
+	rd_skip(&r, rd_u(&r, 1));
+	if (r.bad) {
+		ps_client_hello_free(out);
+		return false;
+	}
+	if (r.n >= 2) {
+		size_t el = rd_u(&r, 2);
+		struct rd e = {rd_skip(&r, el), el, false};
+		if (r.bad) {
+			ps_client_hello_free(out);
+			return false;
+		}
+		while (e.n >= 4) {
+			unsigned type = rd_u(&e, 2);
+			rd_skip(&e, rd_u(&e, 2));
+			if (e.bad)
+				break;
+			out->extensions = ps_xrealloc(out->extensions, (out->n_extensions + 1) *
+									   sizeof *out->extensions);
+			out->extensions[out->n_extensions++] = type;
+		}
+	}
+	return true;
+}
+
+void ps_client_hello_free(struct ps_client_hello *ch)
+{
+	free(ch->suites);
+	free(ch->extensions);
+	memset(ch, 0, sizeof *ch);
+}
+
+bool ps_parse_server_hello(const unsigned char *b, size_t n, struct ps_server_hello *out)
+{
+	struct rd r = {b, n, false};
+	memset(out, 0, sizeof *out);
+	out->version = rd_u(&r, 2);
+	rd_skip(&r, 32);
+	rd_skip(&r, rd_u(&r, 1));
+	out->suite = rd_u(&r, 2);
+	out->compression = rd_u(&r, 1);
+	if (r.bad)
+		return false;
+	out->real_version = out->version;
+	if (r.n >= 2) {
+		size_t el = rd_u(&r, 2);
+		struct rd e = {rd_skip(&r, el), el, false};
+		while (!r.bad && e.n >= 4) {
+			unsigned type = rd_u(&e, 2);
+			size_t len = rd_u(&e, 2);
+			const unsigned char *v = rd_skip(&e, len);
+			if (e.bad)
+				break;
+			if (type == 43 && len == 2)
+				out->real_version = ((unsigned)v[0] << 8) | v[1];
+		}
+	}
+	return true;
+}
+
+bool ps_parse_cert_request(const unsigned char *b, size_t n, bool tls12,
+			   struct ps_cert_request *out)
+{
+	struct rd r = {b, n, false};
+	memset(out, 0, sizeof *out);
+	size_t nt = rd_u(&r, 1);
+	const unsigned char *t = rd_skip(&r, nt);
+	if (tls12)
+		rd_skip(&r, rd_u(&r, 2));
+	size_t cl = rd_u(&r, 2);
+	struct rd c = {rd_skip(&r, cl), cl, false};
+	if (r.bad)
+		return false;
+	out->n_types = nt;
+	out->types = ps_xcalloc(nt, sizeof *out->types);
+	for (size_t i = 0; i < nt; i++)
+		out->types[i] = t[i];
+	while (c.n >= 2) {
+		rd_skip(&c, rd_u(&c, 2));
+		if (c.bad)
+			break;
+		out->n_cas++;
+	}
+	return true;
+}
+
+void ps_cert_request_free(struct ps_cert_request *cr)
+{
+	free(cr->types);
+	memset(cr, 0, sizeof *cr);
+}
+
+long ps_parse_certificate_count(const unsigned char *b, size_t n)
+{
+	struct rd r = {b, n, false};
+	size_t total = rd_u(&r, 3);
+	struct rd c = {rd_skip(&r, total), total, false};
+	if (r.bad)
+		return -1;
+	long count = 0;
+	while (c.n > 0) {
+		rd_skip(&c, rd_u(&c, 3));
+		if (c.bad)
+			return -1;
+		count++;
+	}
+	return count;
+}

@@ -1,0 +1,87 @@
+/* A passive TLS record-layer reader: fed the raw bytes of each direction as
+ * they cross the socket, it cuts them into records and, until a direction
+ * switches to encryption (ChangeCipherSpec), into handshake messages.
+ * Pure code: no I/O, no GnuTLS. */
+#ifndef PS_ENGINE_TLSWIRE_H
+#define PS_ENGINE_TLSWIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/report.h"
+
+enum ps_wire_kind {
+	PS_WIRE_HANDSHAKE,     /* a whole plaintext handshake message */
+	PS_WIRE_ENC_HANDSHAKE, /* an encrypted handshake record */
+	PS_WIRE_CCS,           /* ChangeCipherSpec */
+	PS_WIRE_ALERT,         /* a plaintext alert */
+	PS_WIRE_ENC_ALERT,     /* an encrypted alert */
+	PS_WIRE_APPDATA,       /* application data record */
+	PS_WIRE_NOT_TLS,       /* bytes that are no TLS record; the direction stops */
+};
+
+struct ps_wire_event {
+	enum ps_wire_kind kind;
+	unsigned record_version; /* from the record header */
+	unsigned hs_type;        /* HANDSHAKE: message type */
+	const unsigned char *body; /* HANDSHAKE: message body; ALERT: 2 bytes; NOT_TLS: the bytes */
+	size_t len;              /* body length (record payload length for encrypted) */
+};
+
+typedef void (*ps_wire_fn)(void *ctx, enum ps_dir dir, const struct ps_wire_event *ev);
+
+struct ps_wire_dir {
+	unsigned char hdr[5];
+	size_t hdr_have;
+	unsigned char *rec;   /* record payload being collected */
+	size_t rec_need, rec_have;
+	unsigned char *hs;    /* handshake reassembly */
+	size_t hs_len, hs_cap;
+	bool encrypted;
+	bool dead;            /* stopped after a framing error */
+};
+
+struct ps_wire {
+	struct ps_wire_dir dir[2];
+	ps_wire_fn fn;
+	void *ctx;
+};
+
+void ps_wire_init(struct ps_wire *w, ps_wire_fn fn, void *ctx);
+void ps_wire_free(struct ps_wire *w);
+/* Feed bytes that crossed the socket in direction `dir`. */
+void ps_wire_feed(struct ps_wire *w, enum ps_dir dir, const unsigned char *data, size_t n);
+
+/* Decoded hello messages. Arrays are owned by the struct. */
+struct ps_client_hello {
+	unsigned version;
+	unsigned *suites;
+	size_t n_suites;
+	unsigned *extensions;
+	size_t n_extensions;
+};
+
+struct ps_server_hello {
+	unsigned version;        /* legacy_version field */
+	unsigned real_version;   /* supported_versions extension when present, else version */
+	unsigned suite;
+	unsigned compression;
+};
+
+struct ps_cert_request {
+	unsigned *types;
+	size_t n_types;
+	size_t n_cas;            /* distinguished names in the request */
+};
+
+bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_hello *out);
+void ps_client_hello_free(struct ps_client_hello *ch);
+bool ps_parse_server_hello(const unsigned char *b, size_t n, struct ps_server_hello *out);
+/* `tls12` says whether the signature_algorithms field is present. */
+bool ps_parse_cert_request(const unsigned char *b, size_t n, bool tls12,
+			   struct ps_cert_request *out);
+void ps_cert_request_free(struct ps_cert_request *cr);
+/* Number of certificates in a TLS 1.0-1.2 Certificate message, -1 if malformed. */
+long ps_parse_certificate_count(const unsigned char *b, size_t n);
+
+#endif

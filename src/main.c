@@ -1,0 +1,395 @@
+/* provscope: options, mode dispatch, output and the exit status. The only
+ * place that exits. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "core/util.h"
+#include "engine/engine.h"
+#include "engine/net.h"
+#include "engine/tls.h"
+#include "model/finding.h"
+#include "model/report.h"
+#include "model/sink.h"
+#include "output/output.h"
+#include "phone/catalogue.h"
+#include "phone/identity.h"
+
+#define DEFAULT_TIMEOUT_MS 10000u
+
+struct options {
+	bool batch, list_models, probe;
+	const char *format, *output;
+	const char *model, *mac, *serial, *firmware;
+	const char *cert, *key, *ca, *priority;
+	unsigned timeout_ms;
+	struct ps_pin *pins;
+	size_t n_pins;
+	const char *target;
+};
+
+enum {
+	OPT_BATCH = 256,
+	OPT_LIST_MODELS,
+	OPT_MODEL,
+	OPT_MAC,
+	OPT_SERIAL,
+	OPT_FIRMWARE,
+	OPT_CERT,
+	OPT_KEY,
+	OPT_CA,
+	OPT_PRIORITY,
+	OPT_TIMEOUT,
+	OPT_RESOLVE,
+	OPT_FORMAT,
+	OPT_OUTPUT,
+	OPT_NO_PROBE,
+};
+
+static const struct option long_options[] = {
+	{"batch", no_argument, NULL, OPT_BATCH},
+	{"list-models", no_argument, NULL, OPT_LIST_MODELS},
+	{"model", required_argument, NULL, OPT_MODEL},
+	{"mac", required_argument, NULL, OPT_MAC},
+	{"serial", required_argument, NULL, OPT_SERIAL},
+	{"firmware", required_argument, NULL, OPT_FIRMWARE},
+	{"cert", required_argument, NULL, OPT_CERT},
+	{"key", required_argument, NULL, OPT_KEY},
+	{"ca", required_argument, NULL, OPT_CA},
+	{"priority", required_argument, NULL, OPT_PRIORITY},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"resolve", required_argument, NULL, OPT_RESOLVE},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"output", required_argument, NULL, OPT_OUTPUT},
+	{"no-probe", no_argument, NULL, OPT_NO_PROBE},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: provscope [OPTIONS] URL\n"
+		"       provscope --list-models\n"
+		"\n"
+		"Plays a Linksys/Cisco SPA phone against a provisioning server and shows, step\n"
+		"by step, what the phone sees: name resolution, TCP connect, every TLS handshake\n"
+		"message, the client-certificate exchange, and why it fails.\n"
+		"\n"
+		"Phone identity:\n"
+		"  --model MODEL        phone model from --list-models (default spa942)\n"
+		"  --mac MAC            the phone's MAC address (default: vendor OUI + aabbcc)\n"
+		"  --serial SERIAL      the phone's serial number\n"
+		"  --firmware VERSION   the firmware version ($SWVER), e.g. 6.1.5(a)\n"
+		"  --cert FILE          device certificate (PEM) sent when the server asks\n"
+		"  --key FILE           its private key (PEM; default: the --cert file)\n"
+		"  --ca FILE            the CA certificates the phone trusts (PEM)\n"
+		"  --priority STRING    GnuTLS priority string instead of the model's\n"
+		"\n"
+		"Network:\n"
+		"  --timeout SECONDS    limit for each network wait (default 10)\n"
+		"  --resolve HOST:PORT:ADDR[,ADDR]\n"
+		"                       use ADDR for HOST:PORT instead of DNS (repeatable)\n"
+		"  --no-probe           no second, modern-client handshake after a failure\n"
+		"\n"
+		"Output:\n"
+		"  --batch              never open the interactive view\n"
+		"  --format FORMAT      %s (default text)\n"
+		"  --output FILE        write the report to FILE instead of standard output\n"
+		"\n"
+		"  --list-models        print the phone catalogue and exit\n"
+		"  -h, --help           print this help and exit\n"
+		"  -V, --version        print the version and exit\n"
+		"\n"
+		"Exit status: 0 the phone would get through, 2 usage or local file error,\n"
+		"3 DNS/connect/timeout, 4 TLS negotiation failed, 5 server certificate\n"
+		"rejected, 6 client authentication refused, 7 HTTP error, 8 profile unusable,\n"
+		"9 firmware-upgrade check failed, 10 expectation failed, 70 internal error.\n"
+		"See provscope(1).\n",
+		ps_output_names());
+}
+
+static int fail_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int fail_usage(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("provscope: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return PS_EXIT_USAGE;
+}
+
+static bool parse_timeout(const char *s, unsigned *ms)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || v <= 0 || v > 3600)
+		return false;
+	*ms = (unsigned)(v * 1000.0 + 0.5);
+	return *ms > 0;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->format = "text";
+	o->timeout_ms = DEFAULT_TIMEOUT_MS;
+	o->probe = true;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hV", long_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_BATCH:
+			o->batch = true;
+			break;
+		case OPT_LIST_MODELS:
+			o->list_models = true;
+			break;
+		case OPT_MODEL:
+			o->model = optarg;
+			break;
+		case OPT_MAC:
+			o->mac = optarg;
+			break;
+		case OPT_SERIAL:
+			o->serial = optarg;
+			break;
+		case OPT_FIRMWARE:
+			o->firmware = optarg;
+			break;
+		case OPT_CERT:
+			o->cert = optarg;
+			break;
+		case OPT_KEY:
+			o->key = optarg;
+			break;
+		case OPT_CA:
+			o->ca = optarg;
+			break;
+		case OPT_PRIORITY:
+			o->priority = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (!parse_timeout(optarg, &o->timeout_ms))
+				return fail_usage("--timeout '%s': give seconds, more than 0 and at "
+						  "most 3600",
+						  optarg);
+			break;
+		case OPT_RESOLVE: {
+			char *err = NULL;
+			o->pins = ps_xrealloc(o->pins, (o->n_pins + 1) * sizeof *o->pins);
+			if (!ps_pin_parse(optarg, &o->pins[o->n_pins], &err)) {
+				int rc = fail_usage("%s", err);
+				free(err);
+				return rc;
+			}
+			o->n_pins++;
+			break;
+		}
+		case OPT_FORMAT:
+			o->format = optarg;
+			break;
+		case OPT_OUTPUT:
+			o->output = optarg;
+			break;
+		case OPT_NO_PROBE:
+			o->probe = false;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		case 'V':
+			printf("provscope %s\n", PACKAGE_VERSION);
+			return -1;
+		default:
+			if (optopt)
+				return fail_usage("option -%c is unknown or needs a value (see "
+						  "--help)",
+						  optopt);
+			return fail_usage("option '%s' is unknown or needs a value (see --help)",
+					  argv[optind - 1]);
+		}
+	}
+	if (!ps_output_find(o->format))
+		return fail_usage("--format '%s': use one of %s", o->format, ps_output_names());
+	if (o->list_models)
+		return 0;
+	if (optind >= argc)
+		return fail_usage("no URL given (see --help)");
+	if (optind + 1 < argc)
+		return fail_usage("one URL at a time; '%s' is one too many", argv[optind + 1]);
+	o->target = argv[optind];
+	return 0;
+}
+
+static void list_models(void)
+{
+	printf("%-8s %-8s %-8s %-5s %-9s %-6s %s\n", "MODEL", "VENDOR", "$PN", "$PSN",
+	       "FIRMWARE", "HTTPS-UPGRADE", "USER-AGENT");
+	for (size_t i = 0; i < ps_model_count(); i++) {
+		const struct ps_model *m = ps_model_at(i);
+		struct ps_identity id;
+		ps_identity_init(&id, m);
+		char *ua = ps_identity_user_agent(&id);
+		printf("%-8s %-8s %-8s %-5s %-9s %-13s %s\n", m->id, m->vendor, m->product, m->psn,
+		       m->firmware, m->https_upgrade ? "yes" : "no", ua);
+		printf("         TLS: %s\n         priority: %s\n", m->suites, m->priority);
+		free(ua);
+		ps_identity_clear(&id);
+	}
+}
+
+/* Check the --ca file: readable PEM with at least one certificate. */
+static bool check_ca(const char *file, char **err)
+{
+	gnutls_x509_trust_list_t tl;
+	if (gnutls_x509_trust_list_init(&tl, 0) < 0) {
+		*err = ps_xstrdup("GnuTLS: cannot create a trust list");
+		return false;
+	}
+	int n = gnutls_x509_trust_list_add_trust_file(tl, file, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+	gnutls_x509_trust_list_deinit(tl, 1);
+	if (n <= 0) {
+		*err = ps_xasprintf("--ca %s: %s", file,
+				    n < 0 ? gnutls_strerror(n) : "no certificate in the file");
+		return false;
+	}
+	return true;
+}
+
+static void fill_phone(struct ps_report *r, const struct ps_identity *id, const char *priority)
+{
+	struct ps_phone_info *p = &r->phone;
+	p->model = ps_xstrdup(id->model->id);
+	p->vendor = ps_xstrdup(id->model->vendor);
+	p->product = ps_xstrdup(id->model->product);
+	p->psn = ps_xstrdup(id->model->psn);
+	p->firmware = ps_xstrdup(id->firmware);
+	p->mac = ps_xstrdup(id->mac);
+	p->serial = ps_xstrdup(id->serial);
+	p->user_agent = ps_identity_user_agent(id);
+	p->priority = ps_xstrdup(priority);
+}
+
+static int write_report(const struct options *o, const struct ps_report *r)
+{
+	const struct ps_output_format *fmt = ps_output_find(o->format);
+	FILE *out = stdout;
+	if (o->output) {
+		out = fopen(o->output, "w");
+		if (!out) {
+			fprintf(stderr, "provscope: --output %s: %s\n", o->output, strerror(errno));
+			return -1;
+		}
+	}
+	const char *nc = getenv("NO_COLOR");
+	struct ps_output_opts oo = {.color = !o->output && isatty(STDOUT_FILENO) &&
+					     !(nc && *nc)};
+	int rc = fmt->write(out, r, &oo);
+	if (fflush(out) != 0)
+		rc = -1;
+	if (o->output && fclose(out) != 0)
+		rc = -1;
+	if (rc < 0)
+		fprintf(stderr, "provscope: writing the report to %s: %s\n",
+			o->output ? o->output : "standard output", strerror(errno));
+	return rc;
+}
+
+static int run(struct options *o)
+{
+	const struct ps_model *model = o->model ? ps_model_find(o->model) : ps_model_default();
+	if (!model)
+		return fail_usage("--model '%s' is not in the catalogue (see --list-models)",
+				  o->model);
+	struct ps_identity id;
+	ps_identity_init(&id, model);
+	int rc = PS_EXIT_OK;
+	struct ps_tls_creds *creds = NULL;
+	struct ps_report *report = NULL;
+	char *err = NULL;
+	if (o->mac && !ps_identity_set_mac(&id, o->mac)) {
+		rc = fail_usage("--mac '%s': give 12 hex digits, e.g. 00:0e:08:aa:bb:cc", o->mac);
+		goto out;
+	}
+	if (o->serial)
+		ps_identity_set_serial(&id, o->serial);
+	if (o->firmware)
+		ps_identity_set_firmware(&id, o->firmware);
+	const char *priority = o->priority ? o->priority : model->priority;
+	if (!ps_tls_priority_check(priority, &err) || !ps_engine_check_target(o->target, &err) ||
+	    (o->ca && !check_ca(o->ca, &err))) {
+		rc = fail_usage("%s", err);
+		goto out;
+	}
+	if (o->key && !o->cert) {
+		rc = fail_usage("--key needs --cert");
+		goto out;
+	}
+	creds = ps_tls_creds_new(o->cert, o->key, &err);
+	if (!creds) {
+		rc = fail_usage("%s", err);
+		goto out;
+	}
+	report = ps_report_new();
+	report->tool_version = ps_xstrdup(PACKAGE_VERSION);
+	report->target = ps_xstrdup(o->target);
+	fill_phone(report, &id, priority);
+	struct ps_sink sink = ps_report_sink(report);
+	struct ps_run_config cfg = {.identity = &id, .target = o->target, .priority = priority,
+				    .creds = creds, .timeout_ms = o->timeout_ms, .pins = o->pins,
+				    .n_pins = o->n_pins, .probe = o->probe};
+	ps_engine_run(&cfg, &sink);
+	ps_report_finish(report);
+	rc = report->exit_code;
+	if (write_report(o, report) < 0)
+		rc = PS_EXIT_USAGE;
+out:
+	free(err);
+	ps_report_free(report);
+	ps_tls_creds_free(creds);
+	ps_identity_clear(&id);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	int rc = parse_options(argc, argv, &o);
+	if (rc == 0) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			fputs("provscope: libcurl failed to initialise\n", stderr);
+			rc = PS_EXIT_INTERNAL;
+		} else if (o.list_models) {
+			list_models();
+		} else {
+			rc = run(&o);
+		}
+		curl_global_cleanup();
+	} else if (rc < 0) {
+		rc = 0;
+	}
+	if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout))) {
+		fprintf(stderr, "provscope: standard output: %s\n", strerror(errno));
+		rc = PS_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < o.n_pins; i++)
+		ps_pin_clear(&o.pins[i]);
+	free(o.pins);
+	return rc;
+}

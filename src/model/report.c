@@ -1,0 +1,291 @@
+/* The report model: construction, deep copies and the verdict (see report.h). */
+#include "config.h"
+
+#include "model/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+struct step_row {
+	const char *name;
+	const char *title;
+};
+
+static const struct step_row steps[PS_STEP_COUNT] = {
+#define PS_X(e, id, title) [e] = {id, title},
+	PS_STEPS(PS_X)
+#undef PS_X
+};
+
+const char *ps_step_name(enum ps_step_id id)
+{
+	return (unsigned)id < PS_STEP_COUNT ? steps[id].name : "unknown";
+}
+
+const char *ps_step_title(enum ps_step_id id)
+{
+	return (unsigned)id < PS_STEP_COUNT ? steps[id].title : "unknown";
+}
+
+const char *ps_status_name(enum ps_step_status st)
+{
+	switch (st) {
+	case PS_STATUS_PENDING:
+		return "pending";
+	case PS_STATUS_RUNNING:
+		return "running";
+	case PS_STATUS_OK:
+		return "ok";
+	case PS_STATUS_WARN:
+		return "warn";
+	case PS_STATUS_FAIL:
+		return "fail";
+	case PS_STATUS_SKIPPED:
+		return "skipped";
+	}
+	return "unknown";
+}
+
+struct ps_report *ps_report_new(void)
+{
+	struct ps_report *r = ps_xcalloc(1, sizeof *r);
+	r->started = time(NULL);
+	r->started_ms = ps_now_ms();
+	return r;
+}
+
+static char **strv_copy(char *const *v, size_t n)
+{
+	if (!n)
+		return NULL;
+	char **d = ps_xcalloc(n, sizeof *d);
+	for (size_t i = 0; i < n; i++)
+		d[i] = ps_xstrdup(v[i]);
+	return d;
+}
+
+static void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void ps_tls_msg_copy(struct ps_tls_msg *dst, const struct ps_tls_msg *src)
+{
+	*dst = *src;
+	dst->type = ps_xstrdup(src->type);
+	dst->info = ps_xstrdup(src->info);
+}
+
+void ps_tls_msg_clear(struct ps_tls_msg *m)
+{
+	free(m->type);
+	free(m->info);
+	memset(m, 0, sizeof *m);
+}
+
+static void probe_copy(struct ps_tls_probe *d, const struct ps_tls_probe *s)
+{
+	*d = *s;
+	d->priority = ps_xstrdup(s->priority);
+	d->version = ps_xstrdup(s->version);
+	d->cipher_suite = ps_xstrdup(s->cipher_suite);
+	d->kx = ps_xstrdup(s->kx);
+	d->error = ps_xstrdup(s->error);
+}
+
+static void probe_clear(struct ps_tls_probe *p)
+{
+	free(p->priority);
+	free(p->version);
+	free(p->cipher_suite);
+	free(p->kx);
+	free(p->error);
+	memset(p, 0, sizeof *p);
+}
+
+void ps_tls_info_copy(struct ps_tls_info *d, const struct ps_tls_info *s)
+{
+	*d = *s;
+	d->priority = ps_xstrdup(s->priority);
+	d->sni = ps_xstrdup(s->sni);
+	d->version = ps_xstrdup(s->version);
+	d->cipher_suite = ps_xstrdup(s->cipher_suite);
+	d->kx = ps_xstrdup(s->kx);
+	d->cipher = ps_xstrdup(s->cipher);
+	d->mac = ps_xstrdup(s->mac);
+	d->error = ps_xstrdup(s->error);
+	d->offered = NULL;
+	if (s->n_offered) {
+		d->offered = ps_xcalloc(s->n_offered, sizeof *d->offered);
+		for (size_t i = 0; i < s->n_offered; i++) {
+			d->offered[i].id = s->offered[i].id;
+			d->offered[i].name = ps_xstrdup(s->offered[i].name);
+		}
+	}
+	d->msgs = NULL;
+	d->cap_msgs = 0;
+	if (s->n_msgs) {
+		d->msgs = ps_xcalloc(s->n_msgs, sizeof *d->msgs);
+		d->cap_msgs = s->n_msgs;
+		for (size_t i = 0; i < s->n_msgs; i++)
+			ps_tls_msg_copy(&d->msgs[i], &s->msgs[i]);
+	}
+	probe_copy(&d->probe, &s->probe);
+}
+
+void ps_tls_info_clear(struct ps_tls_info *t)
+{
+	free(t->priority);
+	free(t->sni);
+	free(t->version);
+	free(t->cipher_suite);
+	free(t->kx);
+	free(t->cipher);
+	free(t->mac);
+	free(t->error);
+	for (size_t i = 0; i < t->n_offered; i++)
+		free(t->offered[i].name);
+	free(t->offered);
+	for (size_t i = 0; i < t->n_msgs; i++)
+		ps_tls_msg_clear(&t->msgs[i]);
+	free(t->msgs);
+	probe_clear(&t->probe);
+	memset(t, 0, sizeof *t);
+	t->alert_received = t->alert_sent = -1;
+}
+
+void ps_client_auth_copy(struct ps_client_auth *d, const struct ps_client_auth *s)
+{
+	*d = *s;
+	d->acceptable_cas = strv_copy(s->acceptable_cas, s->n_acceptable_cas);
+	d->cert_types = strv_copy(s->cert_types, s->n_cert_types);
+	d->cert_subject = ps_xstrdup(s->cert_subject);
+	d->cert_issuer = ps_xstrdup(s->cert_issuer);
+	d->sent_subject = ps_xstrdup(s->sent_subject);
+	d->outcome = ps_xstrdup(s->outcome);
+}
+
+void ps_client_auth_clear(struct ps_client_auth *c)
+{
+	strv_free(c->acceptable_cas, c->n_acceptable_cas);
+	strv_free(c->cert_types, c->n_cert_types);
+	free(c->cert_subject);
+	free(c->cert_issuer);
+	free(c->sent_subject);
+	free(c->outcome);
+	memset(c, 0, sizeof *c);
+	c->issuer_accepted = -1;
+}
+
+static void hop_free(struct ps_hop *h)
+{
+	free(h->url);
+	free(h->scheme);
+	free(h->host);
+	for (size_t i = 0; i < h->n_addrs; i++)
+		free(h->addrs[i].text);
+	free(h->addrs);
+	free(h->connected);
+	for (size_t i = 0; i < h->n_steps; i++)
+		free(h->steps[i].summary);
+	free(h->steps);
+	ps_tls_info_clear(&h->tls);
+	ps_client_auth_clear(&h->client_auth);
+}
+
+static void phone_free(struct ps_phone_info *p)
+{
+	free(p->model);
+	free(p->vendor);
+	free(p->product);
+	free(p->psn);
+	free(p->firmware);
+	free(p->mac);
+	free(p->serial);
+	free(p->user_agent);
+	free(p->priority);
+}
+
+void ps_report_free(struct ps_report *r)
+{
+	if (!r)
+		return;
+	free(r->tool_version);
+	free(r->target);
+	phone_free(&r->phone);
+	for (size_t i = 0; i < r->n_hops; i++)
+		hop_free(&r->hops[i]);
+	free(r->hops);
+	for (size_t i = 0; i < r->n_findings; i++)
+		free(r->findings[i].detail);
+	free(r->findings);
+	free(r->summary);
+	free(r);
+}
+
+size_t ps_report_add_hop(struct ps_report *r, const char *url)
+{
+	r->hops = ps_xgrow(r->hops, &r->cap_hops, r->n_hops + 1, sizeof *r->hops);
+	struct ps_hop *h = &r->hops[r->n_hops];
+	memset(h, 0, sizeof *h);
+	h->url = ps_xstrdup(url);
+	h->tls.alert_received = h->tls.alert_sent = -1;
+	h->client_auth.issuer_accepted = -1;
+	return r->n_hops++;
+}
+
+struct ps_step *ps_hop_step(struct ps_hop *h, enum ps_step_id id)
+{
+	for (size_t i = 0; i < h->n_steps; i++)
+		if (h->steps[i].id == id)
+			return &h->steps[i];
+	h->steps = ps_xgrow(h->steps, &h->cap_steps, h->n_steps + 1, sizeof *h->steps);
+	struct ps_step *s = &h->steps[h->n_steps++];
+	memset(s, 0, sizeof *s);
+	s->id = id;
+	s->status = PS_STATUS_PENDING;
+	return s;
+}
+
+void ps_report_add_finding(struct ps_report *r, long hop, enum ps_finding_id id,
+			   const char *detail)
+{
+	r->findings = ps_xgrow(r->findings, &r->cap_findings, r->n_findings + 1,
+			       sizeof *r->findings);
+	struct ps_finding *f = &r->findings[r->n_findings++];
+	f->id = id;
+	f->hop = hop;
+	f->detail = ps_xstrdup(detail);
+}
+
+bool ps_report_has_finding(const struct ps_report *r, enum ps_finding_id id)
+{
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (r->findings[i].id == id)
+			return true;
+	return false;
+}
+
+void ps_report_finish(struct ps_report *r)
+{
+	const struct ps_finding *first = NULL;
+	for (size_t i = 0; i < r->n_findings && !first; i++)
+		if (ps_finding_severity(r->findings[i].id) == PS_SEV_ERROR)
+			first = &r->findings[i];
+	free(r->summary);
+	if (first) {
+		r->exit_code = ps_finding_exit(first->id);
+		r->verdict = "fail";
+		r->summary = ps_xasprintf("%s: %s", ps_exit_text(r->exit_code),
+					  ps_finding_text(first->id));
+	} else {
+		r->exit_code = PS_EXIT_OK;
+		r->verdict = "ok";
+		r->summary = ps_xstrdup("the phone would get through every step that was run");
+	}
+	r->finished = true;
+}

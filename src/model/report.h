@@ -1,0 +1,199 @@
+/* The report model: the one structure that crosses from the engine to the
+ * views. Plain records that own deep copies of everything they hold; the
+ * engine fills it through a sink (sink.h), views only read it. */
+#ifndef PS_MODEL_REPORT_H
+#define PS_MODEL_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "model/finding.h"
+
+/* Steps of a run, in the phone's order. X(enum, id, title) */
+#define PS_STEPS(X)                                                  \
+	X(PS_STEP_RULE_EXPAND, "rule.expand", "Expand the rule")     \
+	X(PS_STEP_RESOLVE, "resolve", "Resolve the server name")     \
+	X(PS_STEP_CONNECT, "connect", "TCP connect")                 \
+	X(PS_STEP_TLS_HANDSHAKE, "tls.handshake", "TLS handshake")   \
+	X(PS_STEP_TLS_CHAIN, "tls.chain", "Server certificate chain") \
+	X(PS_STEP_TLS_CLIENT_AUTH, "tls.client_auth", "Client certificate") \
+	X(PS_STEP_TLS_PROBE, "tls.probe", "What a modern client gets") \
+	X(PS_STEP_HTTP, "http", "HTTP request")                      \
+	X(PS_STEP_PROFILE_DECODE, "profile.decode", "Decode the profile") \
+	X(PS_STEP_PROFILE_PARSE, "profile.parse", "Parse the profile")
+
+enum ps_step_id {
+#define PS_X(e, id, title) e,
+	PS_STEPS(PS_X)
+#undef PS_X
+	PS_STEP_COUNT
+};
+
+enum ps_step_status {
+	PS_STATUS_PENDING,
+	PS_STATUS_RUNNING,
+	PS_STATUS_OK,
+	PS_STATUS_WARN,
+	PS_STATUS_FAIL,
+	PS_STATUS_SKIPPED,
+};
+
+const char *ps_step_name(enum ps_step_id id);
+const char *ps_step_title(enum ps_step_id id);
+const char *ps_status_name(enum ps_step_status st);
+
+enum ps_dir {
+	PS_DIR_OUT, /* phone -> server */
+	PS_DIR_IN,  /* server -> phone */
+};
+
+/* One handshake message or record as seen on the wire. */
+struct ps_tls_msg {
+	enum ps_dir dir;
+	char *type;      /* "ClientHello", "ChangeCipherSpec", "Alert", ... */
+	double t_ms;     /* since the start of the hop */
+	size_t length;   /* message body (handshake) or record payload bytes */
+	bool encrypted;  /* sent under the negotiated keys */
+	char *info;      /* one line of detail, may be NULL */
+	int alert_level; /* for alerts: 1 warning, 2 fatal; 0 when unknown */
+	int alert_desc;  /* for alerts: description code, -1 when unknown */
+};
+
+struct ps_suite {
+	unsigned id;  /* IANA value, e.g. 0x0035 */
+	char *name;   /* IANA name, e.g. "TLS_RSA_WITH_AES_256_CBC_SHA" */
+};
+
+/* What a second handshake with a broad modern priority got. */
+struct ps_tls_probe {
+	bool done;
+	bool established;     /* the whole probe handshake completed */
+	char *priority;
+	char *version;        /* what the server chose, NULL if it never answered */
+	char *cipher_suite;   /* IANA name */
+	char *kx;             /* key exchange, e.g. "ECDHE-RSA" */
+	char *error;          /* why the probe stopped, NULL if it completed */
+};
+
+struct ps_tls_info {
+	bool attempted;
+	bool established;
+	char *priority;       /* the GnuTLS priority string used */
+	char *sni;            /* server name sent, NULL when none */
+	char *version;        /* "TLS1.0" once the ServerHello arrived */
+	char *cipher_suite;   /* IANA name of the chosen suite */
+	unsigned suite_id;
+	char *kx, *cipher, *mac;
+	struct ps_suite *offered;
+	size_t n_offered;
+	struct ps_tls_msg *msgs;
+	size_t n_msgs, cap_msgs;
+	size_t server_certs;  /* certificates in the server's Certificate message */
+	int error_code;       /* GnuTLS error code, 0 when none */
+	char *error;          /* GnuTLS text, NULL when none */
+	int alert_received;   /* description, -1 when none */
+	int alert_sent;       /* description, -1 when none */
+	double duration_ms;
+	struct ps_tls_probe probe;
+};
+
+struct ps_client_auth {
+	bool requested;          /* the server sent a CertificateRequest */
+	char **acceptable_cas;   /* distinguished names, RFC 4514 text */
+	size_t n_acceptable_cas;
+	char **cert_types;       /* "RSA sign", ... from the request */
+	size_t n_cert_types;
+	bool have_cert;          /* a device certificate was configured */
+	char *cert_subject;      /* of the configured device certificate */
+	char *cert_issuer;
+	int issuer_accepted;     /* 1 yes, 0 no, -1 the server named no CAs */
+	bool sent;               /* a certificate went out in the handshake */
+	char *sent_subject;
+	char *outcome;           /* how the server reacted, NULL if not known */
+};
+
+struct ps_step {
+	enum ps_step_id id;
+	enum ps_step_status status;
+	double start_ms;      /* since the start of the run */
+	double duration_ms;
+	char *summary;        /* one line, may be NULL */
+};
+
+struct ps_addr {
+	char *text;           /* numeric address */
+	int family;           /* AF_INET or AF_INET6 */
+	bool pinned;          /* came from --resolve */
+};
+
+struct ps_hop {
+	char *url;
+	char *scheme;
+	char *host;
+	unsigned port;
+	struct ps_addr *addrs;
+	size_t n_addrs;
+	char *connected;      /* "ADDR port" that the TCP connect reached */
+	struct ps_step *steps;
+	size_t n_steps, cap_steps;
+	struct ps_tls_info tls;
+	struct ps_client_auth client_auth;
+};
+
+struct ps_finding {
+	enum ps_finding_id id;
+	long hop;             /* index, -1 when not tied to a hop */
+	char *detail;         /* what was observed, may be NULL */
+};
+
+struct ps_phone_info {
+	char *model;          /* catalogue id, "spa942" */
+	char *vendor;
+	char *product;        /* $PN */
+	char *psn;            /* $PSN */
+	char *firmware;
+	char *mac;
+	char *serial;
+	char *user_agent;
+	char *priority;
+};
+
+struct ps_report {
+	char *tool_version;
+	char *target;
+	time_t started;       /* wall clock of the start */
+	double started_ms;    /* monotonic */
+	struct ps_phone_info phone;
+	struct ps_hop *hops;
+	size_t n_hops, cap_hops;
+	struct ps_finding *findings;
+	size_t n_findings, cap_findings;
+	bool finished;
+	int exit_code;        /* set by ps_report_finish */
+	const char *verdict;  /* "ok" or "fail", set by ps_report_finish */
+	char *summary;        /* one line, set by ps_report_finish */
+};
+
+struct ps_report *ps_report_new(void);
+void ps_report_free(struct ps_report *r);
+
+/* Builders used by the report sink. */
+size_t ps_report_add_hop(struct ps_report *r, const char *url);
+struct ps_step *ps_hop_step(struct ps_hop *h, enum ps_step_id id);
+void ps_report_add_finding(struct ps_report *r, long hop, enum ps_finding_id id,
+			   const char *detail);
+/* Compute exit_code and verdict: the first error finding's category wins. */
+void ps_report_finish(struct ps_report *r);
+/* True when the finding is present (any hop). */
+bool ps_report_has_finding(const struct ps_report *r, enum ps_finding_id id);
+
+/* Deep copies and frees of the typed records. */
+void ps_tls_msg_copy(struct ps_tls_msg *dst, const struct ps_tls_msg *src);
+void ps_tls_msg_clear(struct ps_tls_msg *m);
+void ps_tls_info_copy(struct ps_tls_info *dst, const struct ps_tls_info *src);
+void ps_tls_info_clear(struct ps_tls_info *t);
+void ps_client_auth_copy(struct ps_client_auth *dst, const struct ps_client_auth *src);
+void ps_client_auth_clear(struct ps_client_auth *c);
+
+#endif

@@ -1,0 +1,197 @@
+/* JSON output, schema "provscope/1" (documented in the man page). */
+#include "config.h"
+
+#include <jansson.h>
+
+#include "core/util.h"
+#include "model/report.h"
+#include "output/output.h"
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *strv(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static json_t *ms(double v)
+{
+	return json_real((double)(long long)(v * 10.0 + 0.5) / 10.0);
+}
+
+static json_t *tls_json(const struct ps_tls_info *t)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "attempted", json_boolean(t->attempted));
+	json_object_set_new(o, "established", json_boolean(t->established));
+	json_object_set_new(o, "priority", str_or_null(t->priority));
+	json_object_set_new(o, "sni", str_or_null(t->sni));
+	json_object_set_new(o, "version", str_or_null(t->version));
+	json_object_set_new(o, "cipher_suite", str_or_null(t->cipher_suite));
+	if (t->cipher_suite) {
+		char id[8];
+		snprintf(id, sizeof id, "0x%04X", t->suite_id);
+		json_object_set_new(o, "cipher_suite_id", json_string(id));
+	} else {
+		json_object_set_new(o, "cipher_suite_id", json_null());
+	}
+	json_object_set_new(o, "kx", str_or_null(t->kx));
+	json_object_set_new(o, "cipher", str_or_null(t->cipher));
+	json_object_set_new(o, "mac", str_or_null(t->mac));
+	json_t *off = json_array();
+	for (size_t i = 0; i < t->n_offered; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "0x%04X", t->offered[i].id);
+		json_array_append_new(off, json_pack("{s:s, s:s}", "id", id, "name",
+						     t->offered[i].name));
+	}
+	json_object_set_new(o, "offered", off);
+	json_t *hs = json_array();
+	for (size_t i = 0; i < t->n_msgs; i++) {
+		const struct ps_tls_msg *m = &t->msgs[i];
+		json_t *e = json_pack("{s:s, s:s, s:o, s:I, s:b}", "dir",
+				      m->dir == PS_DIR_OUT ? "out" : "in", "type", m->type, "t_ms",
+				      ms(m->t_ms), "length", (json_int_t)m->length, "encrypted",
+				      m->encrypted);
+		json_object_set_new(e, "info", str_or_null(m->info));
+		if (m->alert_desc >= 0) {
+			json_object_set_new(e, "alert_level",
+					    json_string(m->alert_level == 2   ? "fatal"
+							: m->alert_level == 1 ? "warning"
+									      : "unknown"));
+			json_object_set_new(e, "alert", json_integer(m->alert_desc));
+		}
+		json_array_append_new(hs, e);
+	}
+	json_object_set_new(o, "handshake", hs);
+	json_object_set_new(o, "server_certificates", json_integer((json_int_t)t->server_certs));
+	json_object_set_new(o, "alert_received",
+			    t->alert_received >= 0 ? json_integer(t->alert_received) : json_null());
+	json_object_set_new(o, "alert_sent",
+			    t->alert_sent >= 0 ? json_integer(t->alert_sent) : json_null());
+	json_object_set_new(o, "error", str_or_null(t->error));
+	json_object_set_new(o, "duration_ms", ms(t->duration_ms));
+	if (t->probe.done) {
+		const struct ps_tls_probe *p = &t->probe;
+		json_t *po = json_object();
+		json_object_set_new(po, "priority", str_or_null(p->priority));
+		json_object_set_new(po, "established", json_boolean(p->established));
+		json_object_set_new(po, "version", str_or_null(p->version));
+		json_object_set_new(po, "cipher_suite", str_or_null(p->cipher_suite));
+		json_object_set_new(po, "kx", str_or_null(p->kx));
+		json_object_set_new(po, "error", str_or_null(p->error));
+		json_object_set_new(o, "modern_probe", po);
+	} else {
+		json_object_set_new(o, "modern_probe", json_null());
+	}
+	return o;
+}
+
+static json_t *client_auth_json(const struct ps_client_auth *c)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "requested", json_boolean(c->requested));
+	json_object_set_new(o, "acceptable_cas", strv(c->acceptable_cas, c->n_acceptable_cas));
+	json_object_set_new(o, "cert_types", strv(c->cert_types, c->n_cert_types));
+	json_object_set_new(o, "device_cert", json_boolean(c->have_cert));
+	json_object_set_new(o, "device_subject", str_or_null(c->cert_subject));
+	json_object_set_new(o, "device_issuer", str_or_null(c->cert_issuer));
+	json_object_set_new(o, "issuer_accepted", c->issuer_accepted < 0
+							  ? json_null()
+							  : json_boolean(c->issuer_accepted));
+	json_object_set_new(o, "sent", json_boolean(c->sent));
+	json_object_set_new(o, "sent_subject", c->sent ? str_or_null(c->sent_subject) : json_null());
+	json_object_set_new(o, "outcome", str_or_null(c->outcome));
+	return o;
+}
+
+static json_t *hop_json(const struct ps_hop *h)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "url", str_or_null(h->url));
+	json_object_set_new(o, "scheme", str_or_null(h->scheme));
+	json_object_set_new(o, "host", str_or_null(h->host));
+	json_object_set_new(o, "port", h->port ? json_integer(h->port) : json_null());
+	json_t *addrs = json_array();
+	for (size_t i = 0; i < h->n_addrs; i++)
+		json_array_append_new(addrs, json_string(h->addrs[i].text));
+	json_object_set_new(o, "addresses", addrs);
+	json_object_set_new(o, "connected", str_or_null(h->connected));
+	json_t *steps = json_array();
+	for (size_t i = 0; i < h->n_steps; i++) {
+		const struct ps_step *s = &h->steps[i];
+		json_t *e = json_pack("{s:s, s:s, s:o, s:o}", "id", ps_step_name(s->id), "status",
+				      ps_status_name(s->status), "start_ms", ms(s->start_ms),
+				      "duration_ms", ms(s->duration_ms));
+		json_object_set_new(e, "summary", str_or_null(s->summary));
+		json_array_append_new(steps, e);
+	}
+	json_object_set_new(o, "steps", steps);
+	json_object_set_new(o, "tls", h->tls.attempted ? tls_json(&h->tls) : json_null());
+	json_object_set_new(o, "client_auth",
+			    h->tls.attempted ? client_auth_json(&h->client_auth) : json_null());
+	return o;
+}
+
+static json_t *report_json(const struct ps_report *r)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "schema", json_string("provscope/1"));
+	json_object_set_new(o, "tool", json_pack("{s:s, s:s}", "name", "provscope", "version",
+						  r->tool_version ? r->tool_version : ""));
+	char when[32];
+	struct tm tm;
+	gmtime_r(&r->started, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_object_set_new(o, "started", json_string(when));
+	json_object_set_new(o, "target", str_or_null(r->target));
+	const struct ps_phone_info *p = &r->phone;
+	json_t *ph = json_object();
+	json_object_set_new(ph, "model", str_or_null(p->model));
+	json_object_set_new(ph, "vendor", str_or_null(p->vendor));
+	json_object_set_new(ph, "product", str_or_null(p->product));
+	json_object_set_new(ph, "psn", str_or_null(p->psn));
+	json_object_set_new(ph, "firmware", str_or_null(p->firmware));
+	json_object_set_new(ph, "mac", str_or_null(p->mac));
+	json_object_set_new(ph, "serial", str_or_null(p->serial));
+	json_object_set_new(ph, "user_agent", str_or_null(p->user_agent));
+	json_object_set_new(ph, "tls_priority", str_or_null(p->priority));
+	json_object_set_new(o, "phone", ph);
+	json_t *hops = json_array();
+	for (size_t i = 0; i < r->n_hops; i++)
+		json_array_append_new(hops, hop_json(&r->hops[i]));
+	json_object_set_new(o, "hops", hops);
+	json_t *fs = json_array();
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct ps_finding *f = &r->findings[i];
+		json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "id", ps_finding_name(f->id),
+				      "severity", ps_severity_name(ps_finding_severity(f->id)),
+				      "message", ps_finding_text(f->id), "fix",
+				      ps_finding_fix(f->id));
+		json_object_set_new(e, "detail", str_or_null(f->detail));
+		json_object_set_new(e, "hop", f->hop >= 0 ? json_integer(f->hop) : json_null());
+		json_array_append_new(fs, e);
+	}
+	json_object_set_new(o, "findings", fs);
+	json_object_set_new(o, "verdict", str_or_null(r->verdict));
+	json_object_set_new(o, "summary", str_or_null(r->summary));
+	json_object_set_new(o, "exit_code", json_integer(r->exit_code));
+	return o;
+}
+
+int ps_output_json(FILE *out, const struct ps_report *r, const struct ps_output_opts *opts)
+{
+	(void)opts;
+	json_t *o = report_json(r);
+	int rc = json_dumpf(o, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	json_decref(o);
+	if (rc == 0 && fputc('\n', out) == EOF)
+		rc = -1;
+	return rc == 0 ? 0 : -1;
+}

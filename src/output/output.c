@@ -1,0 +1,26 @@
+/* The table of output formats (see output.h). */
+#include "config.h"
+
+#include "output/output.h"
+
+#include <string.h>
+
+static const struct ps_output_format formats[] = {
+	{.name = "text", .summary = "one line per step, then findings with fixes",
+	 .write = ps_output_text},
+	{.name = "json", .summary = "the whole report, schema provscope/1",
+	 .write = ps_output_json},
+};
+
+const struct ps_output_format *ps_output_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+		if (strcmp(formats[i].name, name) == 0)
+			return &formats[i];
+	return NULL;
+}
+
+const char *ps_output_names(void)
+{
+	return "text, json";
+}

@@ -1,0 +1,29 @@
+/* Output formats: pure functions of the report model, one const table. */
+#ifndef PS_OUTPUT_OUTPUT_H
+#define PS_OUTPUT_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "model/report.h"
+
+struct ps_output_opts {
+	bool color;          /* text only: ANSI colours */
+};
+
+struct ps_output_format {
+	const char *name;    /* "text", "json" */
+	const char *summary; /* for --help */
+	/* Write the report; returns 0, or -1 on a write error (errno set). */
+	int (*write)(FILE *out, const struct ps_report *r, const struct ps_output_opts *o);
+};
+
+/* NULL when the name is unknown. */
+const struct ps_output_format *ps_output_find(const char *name);
+/* Comma-separated list of the names, static. */
+const char *ps_output_names(void);
+
+int ps_output_text(FILE *out, const struct ps_report *r, const struct ps_output_opts *o);
+int ps_output_json(FILE *out, const struct ps_report *r, const struct ps_output_opts *o);
+
+#endif

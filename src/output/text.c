@@ -1,0 +1,130 @@
+/* Text output: readable at a glance, one line per step, the handshake
+ * messages under their step, then findings with fix hints. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "core/util.h"
+#include "model/report.h"
+#include "output/output.h"
+
+struct tx {
+	FILE *out;
+	bool color;
+};
+
+static const char *status_color(enum ps_step_status st)
+{
+	switch (st) {
+	case PS_STATUS_OK:
+		return "\033[32m";
+	case PS_STATUS_WARN:
+		return "\033[33m";
+	case PS_STATUS_FAIL:
+		return "\033[1;31m";
+	default:
+		return "\033[2m";
+	}
+}
+
+static void put_status(struct tx *t, enum ps_step_status st)
+{
+	if (t->color)
+		fprintf(t->out, "%s%-7s\033[0m", status_color(st), ps_status_name(st));
+	else
+		fprintf(t->out, "%-7s", ps_status_name(st));
+}
+
+static void tls_block(struct tx *t, const struct ps_hop *h)
+{
+	const struct ps_tls_info *tl = &h->tls;
+	if (tl->n_offered) {
+		fprintf(t->out, "        offered:");
+		for (size_t i = 0; i < tl->n_offered; i++)
+			fprintf(t->out, "%s %s", i ? "," : "", tl->offered[i].name);
+		fputc('\n', t->out);
+	}
+	for (size_t i = 0; i < tl->n_msgs; i++) {
+		const struct ps_tls_msg *m = &tl->msgs[i];
+		fprintf(t->out, "        %8.1f ms  %s  %-20s%s%s%s\n", m->t_ms,
+			m->dir == PS_DIR_OUT ? "->" : "<-", m->type, m->info ? m->info : "",
+			m->encrypted && !m->info ? "(encrypted)" : "",
+			m->encrypted && m->info ? " [encrypted]" : "");
+	}
+}
+
+static void client_auth_block(struct tx *t, const struct ps_client_auth *c)
+{
+	if (!c->requested)
+		return;
+	if (c->n_cert_types) {
+		fprintf(t->out, "        certificate types:");
+		for (size_t i = 0; i < c->n_cert_types; i++)
+			fprintf(t->out, "%s %s", i ? "," : "", c->cert_types[i]);
+		fputc('\n', t->out);
+	}
+	if (!c->n_acceptable_cas)
+		fprintf(t->out, "        acceptable CAs: none named (any issuer)\n");
+	for (size_t i = 0; i < c->n_acceptable_cas; i++)
+		fprintf(t->out, "        acceptable CA: %s\n", c->acceptable_cas[i]);
+	if (c->have_cert)
+		fprintf(t->out, "        device certificate: %s\n          issued by %s%s\n",
+			c->cert_subject ? c->cert_subject : "?",
+			c->cert_issuer ? c->cert_issuer : "?",
+			c->issuer_accepted == 1   ? " (accepted by the server's list)"
+			: c->issuer_accepted == 0 ? " (NOT in the server's list)"
+						  : "");
+	else
+		fprintf(t->out, "        device certificate: none configured (--cert)\n");
+	fprintf(t->out, "        sent: %s\n", c->sent ? "the device certificate" : "no certificate");
+}
+
+static void hop_block(struct tx *t, size_t idx, const struct ps_hop *h)
+{
+	fprintf(t->out, "\nhop %zu  %s\n", idx + 1, h->url);
+	for (size_t i = 0; i < h->n_steps; i++) {
+		const struct ps_step *s = &h->steps[i];
+		fputs("  ", t->out);
+		put_status(t, s->status);
+		fprintf(t->out, " %-16s %8.1f ms  %s\n", ps_step_name(s->id), s->duration_ms,
+			s->summary ? s->summary : "");
+		if (s->id == PS_STEP_TLS_HANDSHAKE)
+			tls_block(t, h);
+		if (s->id == PS_STEP_TLS_CLIENT_AUTH)
+			client_auth_block(t, &h->client_auth);
+	}
+}
+
+int ps_output_text(FILE *out, const struct ps_report *r, const struct ps_output_opts *o)
+{
+	struct tx t = {.out = out, .color = o && o->color};
+	const struct ps_phone_info *p = &r->phone;
+	fprintf(out, "provscope %s: %s %s, firmware %s, MAC %s, serial %s\n",
+		r->tool_version ? r->tool_version : "", p->vendor ? p->vendor : "",
+		p->product ? p->product : "", p->firmware ? p->firmware : "",
+		p->mac ? p->mac : "", p->serial ? p->serial : "");
+	fprintf(out, "User-Agent: %s\n", p->user_agent ? p->user_agent : "");
+	fprintf(out, "TLS priority: %s\n", p->priority ? p->priority : "");
+	fprintf(out, "Target: %s\n", r->target ? r->target : "");
+	for (size_t i = 0; i < r->n_hops; i++)
+		hop_block(&t, i, &r->hops[i]);
+	if (r->n_findings)
+		fputs("\nFindings\n", out);
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct ps_finding *f = &r->findings[i];
+		enum ps_severity sev = ps_finding_severity(f->id);
+		if (t.color)
+			fprintf(out, "  %s%-7s\033[0m", sev == PS_SEV_ERROR ? "\033[1;31m"
+							: sev == PS_SEV_WARN ? "\033[33m" : "\033[36m",
+				ps_severity_name(sev));
+		else
+			fprintf(out, "  %-7s", ps_severity_name(sev));
+		fprintf(out, " %s: %s\n", ps_finding_name(f->id), ps_finding_text(f->id));
+		if (f->detail)
+			fprintf(out, "          seen: %s\n", f->detail);
+		fprintf(out, "          fix:  %s\n", ps_finding_fix(f->id));
+	}
+	fprintf(out, "\nVerdict: %s: %s (exit %d)\n", r->verdict ? r->verdict : "?",
+		r->summary ? r->summary : "", r->exit_code);
+	return ferror(out) ? -1 : 0;
+}

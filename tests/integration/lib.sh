@@ -1,0 +1,209 @@
+# Shared helpers for the integration tests (sourced by bash scripts).
+# Each test makes its own temporary directory, test PKI and servers on
+# free loopback ports, speaks TAP on stdout, and stops everything on exit.
+
+set -u
+: "${PROVSCOPE:?run through make check}"
+: "${FREEPORT:?run through make check}"
+NGINX=${NGINX:-nginx}
+GNUTLS_SERV=${GNUTLS_SERV:-gnutls-serv}
+CERTTOOL=${CERTTOOL:-certtool}
+
+T_N=0
+T_FAILED=0
+T_PIDS=""
+T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/provscope-test.XXXXXX")
+
+t_cleanup() {
+	for p in $T_PIDS; do kill "$p" 2>/dev/null; done
+	for p in $T_PIDS; do wait "$p" 2>/dev/null; done
+	rm -rf "$T_DIR"
+}
+trap t_cleanup EXIT
+trap 'exit 1' INT TERM
+
+t_ok() { T_N=$((T_N + 1)); echo "ok $T_N - $1"; }
+t_fail() {
+	T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1))
+	echo "not ok $T_N - $1"
+	shift
+	for l in "$@"; do printf '%s\n' "$l" | sed 's/^/# /'; done
+}
+t_skip() { T_N=$((T_N + 1)); echo "ok $T_N - $1 # SKIP $2"; }
+t_done() { echo "1..$T_N"; [ "$T_FAILED" -eq 0 ]; }
+t_bail() { echo "Bail out! $*"; exit 1; }
+
+# t_check DESC COMMAND...: passes when the command succeeds.
+t_check() {
+	local desc=$1; shift
+	local out
+	if out=$("$@" 2>&1); then t_ok "$desc"; else t_fail "$desc" "command: $*" "$out"; fi
+}
+
+# t_eq DESC EXPECTED ACTUAL
+t_eq() {
+	if [ "$2" = "$3" ]; then t_ok "$1"; else t_fail "$1" "expected: $2" "got:      $3"; fi
+}
+
+# json_get FILE EXPR: a value from a JSON file (python3's json module).
+json_get() {
+	python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+v=eval(sys.argv[2], {"d": d})
+print(json.dumps(v) if isinstance(v,(dict,list,bool)) or v is None else v)' "$1" "$2"
+}
+
+# wait_port PORT: until something accepts on 127.0.0.1:PORT (5 s at most).
+wait_port() {
+	local i
+	for i in $(seq 1 100); do
+		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+		sleep 0.05
+	done
+	return 1
+}
+
+# --- test PKI (certtool) --------------------------------------------------
+# mk_ca NAME CN: a self-signed CA in $T_DIR/pki/NAME.{key,pem}
+mk_ca() {
+	local d=$T_DIR/pki
+	mkdir -p "$d"
+	cat >"$d/$1.tmpl" <<EOT
+cn = "$2"
+organization = "provscope test"
+serial = $(date +%s%N | cut -c1-15)
+expiration_days = 3650
+ca
+cert_signing_key
+crl_signing_key
+EOT
+	"$CERTTOOL" --generate-privkey --key-type rsa --bits 2048 --outfile "$d/$1.key" >/dev/null 2>&1 &&
+		"$CERTTOOL" --generate-self-signed --load-privkey "$d/$1.key" \
+			--template "$d/$1.tmpl" --outfile "$d/$1.pem" >/dev/null 2>&1
+}
+
+# mk_cert NAME CA KIND SUBJECT-LINES...: a leaf signed by CA.
+# KIND is server or client; subject lines are certtool template lines.
+mk_cert() {
+	local name=$1 ca=$2 kind=$3 d=$T_DIR/pki
+	shift 3
+	{
+		for l in "$@"; do echo "$l"; done
+		echo "serial = $(date +%s%N | cut -c1-15)"
+		echo "expiration_days = 365"
+		echo "signing_key"
+		echo "encryption_key"
+		if [ "$kind" = server ]; then echo "tls_www_server"; else echo "tls_www_client"; fi
+	} >"$d/$name.tmpl"
+	"$CERTTOOL" --generate-privkey --key-type rsa --bits 2048 --outfile "$d/$name.key" >/dev/null 2>&1 &&
+		"$CERTTOOL" --generate-certificate --load-privkey "$d/$name.key" \
+			--load-ca-certificate "$d/$ca.pem" --load-ca-privkey "$d/$ca.key" \
+			--template "$d/$name.tmpl" --outfile "$d/$name.pem" >/dev/null 2>&1
+}
+
+# The standard test PKI: a vendor server CA and the provisioning server's
+# certificate; a vendor client CA with an SPA942 device certificate; and
+# another CA with a device certificate the server will not trust.
+mk_pki() {
+	mk_ca server-ca "Test Vendor Server CA" &&
+		mk_cert server server-ca server 'cn = "localhost"' 'dns_name = "localhost"' \
+			'ip_address = "127.0.0.1"' &&
+		mk_ca client-ca "Test Vendor Client CA" &&
+		mk_cert device client-ca client 'cn = "SPA942-000E08AABBCC"' 'unit = "SPA-942"' \
+			'locality = "88019FA42805"' 'state = "000e08aabbcc"' &&
+		mk_ca other-ca "Some Other CA" &&
+		mk_cert rogue other-ca client 'cn = "SPA942-000E08AABBCC"' 'unit = "SPA-942"'
+}
+
+# --- servers ---------------------------------------------------------------
+# start_nginx NAME SERVER-BLOCK-LINES: nginx on a free port; sets NGINX_PORT.
+# The server block gets "listen 127.0.0.1:PORT ssl;" and the server certificate.
+start_nginx() {
+	local name=$1 body=$2 d=$T_DIR/nginx-$1 try
+	mkdir -p "$d/www" "$d/tmp"
+	echo "<flat-profile><Upgrade_Enable>Yes</Upgrade_Enable></flat-profile>" >"$d/www/spa000e08aabbcc.xml"
+	for try in 1 2 3 4 5; do
+		NGINX_PORT=$("$FREEPORT")
+		cat >"$d/nginx.conf" <<EOT
+daemon off;
+master_process off;
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $d/error.log info;
+events { worker_connections 64; }
+http {
+	access_log $d/access.log;
+	client_body_temp_path $d/tmp/body;
+	proxy_temp_path $d/tmp/proxy;
+	fastcgi_temp_path $d/tmp/fastcgi;
+	uwsgi_temp_path $d/tmp/uwsgi;
+	scgi_temp_path $d/tmp/scgi;
+	server {
+		listen 127.0.0.1:$NGINX_PORT ssl;
+		ssl_certificate $T_DIR/pki/server.pem;
+		ssl_certificate_key $T_DIR/pki/server.key;
+		root $d/www;
+		$body
+	}
+}
+EOT
+		"$NGINX" -p "$d" -c "$d/nginx.conf" -e "$d/error.log" 2>>"$d/start.log" &
+		local pid=$!
+		if wait_port "$NGINX_PORT" && kill -0 "$pid" 2>/dev/null; then
+			T_PIDS="$T_PIDS $pid"
+			return 0
+		fi
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	cat "$d/start.log" "$d/error.log" 2>/dev/null | sed 's/^/# /'
+	return 1
+}
+
+# start_gnutls_serv NAME ARGS...: gnutls-serv on a free port; sets GS_PORT.
+# gnutls-serv binds the wildcard address, so tests call it only inside a
+# network namespace of their own (see in_netns).
+start_gnutls_serv() {
+	local name=$1 d=$T_DIR/gs-$1 try
+	shift
+	mkdir -p "$d"
+	for try in 1 2 3 4 5; do
+		GS_PORT=$("$FREEPORT")
+		"$GNUTLS_SERV" --port "$GS_PORT" --x509certfile "$T_DIR/pki/server.pem" \
+			--x509keyfile "$T_DIR/pki/server.key" "$@" >"$d/out.log" 2>&1 &
+		local pid=$!
+		if wait_port "$GS_PORT" && kill -0 "$pid" 2>/dev/null; then
+			T_PIDS="$T_PIDS $pid"
+			return 0
+		fi
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	sed 's/^/# /' "$d/out.log"
+	return 1
+}
+
+# in_netns "$0" "$@": re-run the calling script inside a new network
+# namespace with only loopback up. Returns (does not exec) when already
+# inside, or when namespaces are not permitted here (then NETNS=no).
+in_netns() {
+	if [ "${PROVSCOPE_IN_NETNS:-}" = 1 ]; then
+		ip link set lo up 2>/dev/null || ifconfig lo up 2>/dev/null
+		NETNS=yes
+		return 0
+	fi
+	if unshare -n true 2>/dev/null; then
+		rm -rf "$T_DIR"
+		trap - EXIT
+		PROVSCOPE_IN_NETNS=1 exec unshare -n bash "$@"
+	fi
+	NETNS=no
+}
+
+# run_ps OUT-JSON ARGS...: provscope --batch --format json; sets PS_RC.
+run_ps() {
+	local out=$1
+	shift
+	"$PROVSCOPE" --batch --format json --timeout 5 "$@" >"$out" 2>"$out.err"
+	PS_RC=$?
+}
