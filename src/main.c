@@ -57,24 +57,24 @@ enum {
 };
 
 static const struct option long_options[] = {
-	{"batch", no_argument, NULL, OPT_BATCH},
-	{"list-models", no_argument, NULL, OPT_LIST_MODELS},
-	{"model", required_argument, NULL, OPT_MODEL},
-	{"mac", required_argument, NULL, OPT_MAC},
-	{"serial", required_argument, NULL, OPT_SERIAL},
-	{"firmware", required_argument, NULL, OPT_FIRMWARE},
-	{"cert", required_argument, NULL, OPT_CERT},
-	{"key", required_argument, NULL, OPT_KEY},
-	{"ca", required_argument, NULL, OPT_CA},
-	{"priority", required_argument, NULL, OPT_PRIORITY},
-	{"timeout", required_argument, NULL, OPT_TIMEOUT},
-	{"resolve", required_argument, NULL, OPT_RESOLVE},
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"output", required_argument, NULL, OPT_OUTPUT},
-	{"no-probe", no_argument, NULL, OPT_NO_PROBE},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0},
+	{ "batch", no_argument, NULL, OPT_BATCH },
+	{ "list-models", no_argument, NULL, OPT_LIST_MODELS },
+	{ "model", required_argument, NULL, OPT_MODEL },
+	{ "mac", required_argument, NULL, OPT_MAC },
+	{ "serial", required_argument, NULL, OPT_SERIAL },
+	{ "firmware", required_argument, NULL, OPT_FIRMWARE },
+	{ "cert", required_argument, NULL, OPT_CERT },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "ca", required_argument, NULL, OPT_CA },
+	{ "priority", required_argument, NULL, OPT_PRIORITY },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "resolve", required_argument, NULL, OPT_RESOLVE },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "no-probe", no_argument, NULL, OPT_NO_PROBE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
 };
 
 static void usage(FILE *f)
@@ -186,9 +186,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_TIMEOUT:
 			if (!parse_timeout(optarg, &o->timeout_ms))
-				return fail_usage("--timeout '%s': give seconds, more than 0 and at "
-						  "most 3600",
-						  optarg);
+				return fail_usage(
+				    "--timeout '%s': give seconds, more than 0 and at "
+				    "most 3600",
+				    optarg);
 			break;
 		case OPT_RESOLVE: {
 			char *err = NULL;
@@ -239,8 +240,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 static void list_models(void)
 {
-	printf("%-8s %-8s %-8s %-5s %-9s %-6s %s\n", "MODEL", "VENDOR", "$PN", "$PSN",
-	       "FIRMWARE", "HTTPS-UPGRADE", "USER-AGENT");
+	printf("%-8s %-8s %-8s %-5s %-9s %-6s %s\n", "MODEL", "VENDOR", "$PN", "$PSN", "FIRMWARE",
+	       "HTTPS-UPGRADE", "USER-AGENT");
 	for (size_t i = 0; i < ps_model_count(); i++) {
 		const struct ps_model *m = ps_model_at(i);
 		struct ps_identity id;
@@ -298,8 +299,7 @@ static int write_report(const struct options *o, const struct ps_report *r)
 		}
 	}
 	const char *nc = getenv("NO_COLOR");
-	struct ps_output_opts oo = {.color = !o->output && isatty(STDOUT_FILENO) &&
-					     !(nc && *nc)};
+	struct ps_output_opts oo = { .color = !o->output && isatty(STDOUT_FILENO) && !(nc && *nc) };
 	int rc = fmt->write(out, r, &oo);
 	if (fflush(out) != 0)
 		rc = -1;
@@ -351,9 +351,14 @@ static int run(struct options *o)
 	report->target = ps_xstrdup(o->target);
 	fill_phone(report, &id, priority);
 	struct ps_sink sink = ps_report_sink(report);
-	struct ps_run_config cfg = {.identity = &id, .target = o->target, .priority = priority,
-				    .creds = creds, .timeout_ms = o->timeout_ms, .pins = o->pins,
-				    .n_pins = o->n_pins, .probe = o->probe};
+	struct ps_run_config cfg = { .identity = &id,
+				     .target = o->target,
+				     .priority = priority,
+				     .creds = creds,
+				     .timeout_ms = o->timeout_ms,
+				     .pins = o->pins,
+				     .n_pins = o->n_pins,
+				     .probe = o->probe };
 	ps_engine_run(&cfg, &sink);
 	ps_report_finish(report);
 	rc = report->exit_code;

@@ -117,8 +117,8 @@ static void client_auth_step(const struct ps_sink *sink, size_t hop, struct ps_c
 	ps_sink_step_begin(sink, hop, PS_STEP_TLS_CLIENT_AUTH);
 	if (o->client_auth_failure) {
 		ca->outcome = ps_xstrdup(o->detail);
-		ps_sink_step_end(sink, hop, PS_STEP_TLS_CLIENT_AUTH, PS_STATUS_FAIL,
-				 "%s: %s", ca->sent ? "certificate refused" : "certificate required",
+		ps_sink_step_end(sink, hop, PS_STEP_TLS_CLIENT_AUTH, PS_STATUS_FAIL, "%s: %s",
+				 ca->sent ? "certificate refused" : "certificate required",
 				 o->detail);
 		return;
 	}
@@ -169,11 +169,12 @@ static void run_https(const struct ps_run_config *cfg, const struct ps_sink *sin
 		free(err);
 		return;
 	}
-	struct ps_buf list = {0};
+	struct ps_buf list = { 0 };
 	for (size_t i = 0; i < n_addrs; i++) {
-		struct ps_addr a = {.text = addrs[i].text, .family = addrs[i].ss.ss_family,
-				    .pinned = addrs[i].pinned};
-		struct ps_detail d = {.kind = PS_DETAIL_ADDR, .addr = &a};
+		struct ps_addr a = { .text = addrs[i].text,
+				     .family = addrs[i].ss.ss_family,
+				     .pinned = addrs[i].pinned };
+		struct ps_detail d = { .kind = PS_DETAIL_ADDR, .addr = &a };
 		ps_sink_detail(sink, hop, &d);
 		ps_buf_printf(&list, "%s%s", i ? ", " : "", addrs[i].text);
 	}
@@ -184,7 +185,7 @@ static void run_https(const struct ps_run_config *cfg, const struct ps_sink *sin
 	ps_sink_step_begin(sink, hop, PS_STEP_CONNECT);
 	int fd = -1;
 	size_t used = 0;
-	struct ps_buf fails = {0};
+	struct ps_buf fails = { 0 };
 	for (size_t i = 0; i < n_addrs && fd < 0; i++) {
 		free(err);
 		err = NULL;
@@ -203,7 +204,7 @@ static void run_https(const struct ps_run_config *cfg, const struct ps_sink *sin
 		return;
 	}
 	char *where = ps_xasprintf("%s port %u", addrs[used].text, t->port);
-	struct ps_detail cd = {.kind = PS_DETAIL_CONNECTED, .text = where};
+	struct ps_detail cd = { .kind = PS_DETAIL_CONNECTED, .text = where };
 	ps_sink_detail(sink, hop, &cd);
 	ps_sink_step_end(sink, hop, PS_STEP_CONNECT, PS_STATUS_OK, "connected to %s%s%s", where,
 			 fails.len ? " after " : "", fails.len ? fails.s : "");
@@ -213,9 +214,13 @@ static void run_https(const struct ps_run_config *cfg, const struct ps_sink *sin
 
 	ps_sink_step_begin(sink, hop, PS_STEP_TLS_HANDSHAKE);
 	char *tls_host = host_for_tls(t->host);
-	struct ps_tls_params tp = {.priority = cfg->priority, .server_name = tls_host,
-				   .timeout_ms = cfg->timeout_ms, .creds = cfg->creds,
-				   .sink = sink, .hop = hop, .t0_ms = t0};
+	struct ps_tls_params tp = { .priority = cfg->priority,
+				    .server_name = tls_host,
+				    .timeout_ms = cfg->timeout_ms,
+				    .creds = cfg->creds,
+				    .sink = sink,
+				    .hop = hop,
+				    .t0_ms = t0 };
 	struct ps_tls_info info;
 	struct ps_client_auth ca;
 	memset(&info, 0, sizeof info);
@@ -231,17 +236,25 @@ static void run_https(const struct ps_run_config *cfg, const struct ps_sink *sin
 	} else {
 		ps_sink_step_end(sink, hop, PS_STEP_TLS_HANDSHAKE, PS_STATUS_FAIL, "%s",
 				 o.detail ? o.detail : "failed");
-		if (!o.client_auth_failure)
-			ps_sink_finding(sink, (long)hop, o.finding, "%s", o.detail ? o.detail : "");
 	}
 	client_auth_step(sink, hop, &ca, &o, o.ok);
-	if (o.client_auth_failure)
-		ps_sink_finding(sink, (long)hop, o.finding, "%s", o.detail ? o.detail : "");
-	if (!o.ok && cfg->probe && o.probe_useful && o.finding != PS_F_NET_TIMEOUT)
-		run_probe(cfg, sink, hop, &addrs[used], &tp, &info);
-	struct ps_detail td = {.kind = PS_DETAIL_TLS, .tls = &info};
+	if (!o.ok) {
+		if (cfg->probe && o.probe_useful && o.finding != PS_F_NET_TIMEOUT)
+			run_probe(cfg, sink, hop, &addrs[used], &tp, &info);
+		const struct ps_tls_probe *p = &info.probe;
+		if (p->version && p->cipher_suite)
+			ps_sink_finding(
+			    sink, (long)hop, o.finding,
+			    "%s; the server would accept %s %s (%s) from a modern client; "
+			    "an %s cannot offer it",
+			    o.detail ? o.detail : "", p->version, p->cipher_suite,
+			    p->kx ? p->kx : "?", cfg->identity->model->product);
+		else
+			ps_sink_finding(sink, (long)hop, o.finding, "%s", o.detail ? o.detail : "");
+	}
+	struct ps_detail td = { .kind = PS_DETAIL_TLS, .tls = &info };
 	ps_sink_detail(sink, hop, &td);
-	struct ps_detail ad = {.kind = PS_DETAIL_CLIENT_AUTH, .client_auth = &ca};
+	struct ps_detail ad = { .kind = PS_DETAIL_CLIENT_AUTH, .client_auth = &ca };
 	ps_sink_detail(sink, hop, &ad);
 	ps_tls_info_clear(&info);
 	ps_client_auth_clear(&ca);
@@ -260,8 +273,9 @@ void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink)
 		free(err);
 		return;
 	}
-	struct ps_detail d = {.kind = PS_DETAIL_TARGET, .scheme = t.scheme, .host = t.host,
-			      .port = t.port};
+	struct ps_detail d = {
+		.kind = PS_DETAIL_TARGET, .scheme = t.scheme, .host = t.host, .port = t.port
+	};
 	ps_sink_detail(sink, hop, &d);
 	run_https(cfg, sink, hop, &t, t0);
 	target_clear(&t);

@@ -13,13 +13,13 @@
 
 struct ps_run_config {
 	const struct ps_identity *identity;
-	const char *target;                /* the URL */
-	const char *priority;              /* the TLS priority string in effect */
-	const struct ps_tls_creds *creds;  /* device certificate, may hold none */
-	unsigned timeout_ms;               /* per network wait */
-	const struct ps_pin *pins;         /* --resolve */
+	const char *target;               /* the URL */
+	const char *priority;             /* the TLS priority string in effect */
+	const struct ps_tls_creds *creds; /* device certificate, may hold none */
+	unsigned timeout_ms;              /* per network wait */
+	const struct ps_pin *pins;        /* --resolve */
 	size_t n_pins;
-	bool probe;                        /* make the modern-client probe after a failure */
+	bool probe; /* make the modern-client probe after a failure */
 };
 
 /* Check that the engine can run `url`. Returns false with `*err` (caller

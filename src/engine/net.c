@@ -56,8 +56,8 @@ bool ps_pin_parse(const char *text, struct ps_pin *out, char **err)
 		}
 		unsigned char buf[16];
 		if (inet_pton(AF_INET, a, buf) != 1 && inet_pton(AF_INET6, a, buf) != 1) {
-			*err = ps_xasprintf("--resolve '%s': '%s' is not a numeric address", text,
-					    a);
+			*err =
+			    ps_xasprintf("--resolve '%s': '%s' is not a numeric address", text, a);
 			free(a);
 			ps_pin_clear(out);
 			return false;
@@ -79,8 +79,8 @@ bool ps_pin_parse(const char *text, struct ps_pin *out, char **err)
 static void fill_text(struct ps_sockaddr *a)
 {
 	const void *src = a->ss.ss_family == AF_INET6
-				  ? (const void *)&((struct sockaddr_in6 *)&a->ss)->sin6_addr
-				  : (const void *)&((struct sockaddr_in *)&a->ss)->sin_addr;
+			      ? (const void *)&((struct sockaddr_in6 *)&a->ss)->sin6_addr
+			      : (const void *)&((struct sockaddr_in *)&a->ss)->sin_addr;
 	if (!inet_ntop(a->ss.ss_family, src, a->text, sizeof a->text))
 		snprintf(a->text, sizeof a->text, "?");
 }
@@ -136,8 +136,9 @@ bool ps_resolve(const char *host, unsigned port, const struct ps_pin *pins, size
 		*n_out = 1;
 		return true;
 	}
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-				 .ai_flags = AI_ADDRCONFIG};
+	struct addrinfo hints = { .ai_family = AF_UNSPEC,
+				  .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_ADDRCONFIG };
 	struct addrinfo *res = NULL;
 	char ports[8];
 	snprintf(ports, sizeof ports, "%u", port);
@@ -195,7 +196,7 @@ int ps_connect(const struct ps_sockaddr *a, unsigned timeout_ms, char **err,
 	if (connect(fd, (const struct sockaddr *)&a->ss, a->len) < 0) {
 		e = errno;
 		if (e == EINPROGRESS) {
-			struct pollfd p = {.fd = fd, .events = POLLOUT};
+			struct pollfd p = { .fd = fd, .events = POLLOUT };
 			int rc;
 			do
 				rc = poll(&p, 1, (int)timeout_ms);
@@ -211,8 +212,8 @@ int ps_connect(const struct ps_sockaddr *a, unsigned timeout_ms, char **err,
 	}
 	if (e) {
 		*err = e == ETIMEDOUT
-			       ? ps_xasprintf("no answer from %s within %u ms", a->text, timeout_ms)
-			       : ps_xasprintf("%s: %s", a->text, strerror(e));
+			   ? ps_xasprintf("no answer from %s within %u ms", a->text, timeout_ms)
+			   : ps_xasprintf("%s: %s", a->text, strerror(e));
 		*finding = classify(e);
 		close(fd);
 		return -1;

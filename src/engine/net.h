@@ -25,7 +25,7 @@ void ps_pin_clear(struct ps_pin *p);
 struct ps_sockaddr {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	char text[64];   /* numeric address */
+	char text[64]; /* numeric address */
 	bool pinned;
 };
 

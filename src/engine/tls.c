@@ -19,8 +19,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <gnutls/gnutls.h>
 #include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
 #include "core/util.h"
@@ -38,7 +38,7 @@ struct ps_tls_creds {
 
 static char *crt_dn(gnutls_x509_crt_t crt, bool issuer)
 {
-	gnutls_datum_t d = {NULL, 0};
+	gnutls_datum_t d = { NULL, 0 };
 	int rc = issuer ? gnutls_x509_crt_get_issuer_dn3(crt, &d, 0)
 			: gnutls_x509_crt_get_dn3(crt, &d, 0);
 	if (rc < 0)
@@ -80,7 +80,7 @@ struct ps_tls_creds *ps_tls_creds_new(const char *cert, const char *key, char **
 		return NULL;
 	}
 	c->n_pcerts = n;
-	gnutls_datum_t kd = {NULL, 0};
+	gnutls_datum_t kd = { NULL, 0 };
 	rc = gnutls_load_file(key, &kd);
 	if (rc >= 0) {
 		gnutls_privkey_init(&c->key);
@@ -140,22 +140,22 @@ struct run {
 	gnutls_session_t s;
 	int fd;
 	const struct ps_tls_params *p;
-	struct ps_tls_info *info;        /* NULL in probe mode */
-	struct ps_client_auth *ca;       /* NULL in probe mode */
-	struct ps_tls_probe *probe;      /* probe mode only */
+	struct ps_tls_info *info;   /* NULL in probe mode */
+	struct ps_client_auth *ca;  /* NULL in probe mode */
+	struct ps_tls_probe *probe; /* probe mode only */
 	struct ps_wire wire;
-	bool tap;                        /* reading the wire (during the handshake) */
+	bool tap; /* reading the wire (during the handshake) */
 	double deadline;
 	bool timed_out, peer_closed, not_tls;
 	int sock_err;
-	unsigned version;                /* negotiated wire version, 0 before ServerHello */
+	unsigned version; /* negotiated wire version, 0 before ServerHello */
 	/* Matching hooks to wire messages, per direction and message type. */
 	unsigned plain_unmatched[2][256];
 	unsigned pending_out[MAX_PENDING];
 	size_t pending_len[MAX_PENDING];
 	size_t n_pending_out;
 	bool seen_server_hello, seen_shd, sent_cke;
-	long enc_alert_in;               /* index of the last encrypted alert received */
+	long enc_alert_in; /* index of the last encrypted alert received */
 	int last_alert_level, last_alert_desc;
 };
 
@@ -183,7 +183,7 @@ static void add_msg(struct run *r, enum ps_dir dir, const char *type, size_t len
 	m->alert_level = level;
 	m->alert_desc = desc;
 	if (r->p->sink) {
-		struct ps_detail d = {.kind = PS_DETAIL_TLS_MSG, .msg = m};
+		struct ps_detail d = { .kind = PS_DETAIL_TLS_MSG, .msg = m };
 		ps_sink_detail(r->p->sink, r->p->hop, &d);
 	}
 }
@@ -233,8 +233,10 @@ static void pending_emit(struct run *r, bool all)
 		add_msg(r, PS_DIR_OUT, name ? name : "Handshake", r->pending_len[i], true, NULL, 0,
 			-1);
 	}
-	memmove(r->pending_out, r->pending_out + n, (r->n_pending_out - n) * sizeof r->pending_out[0]);
-	memmove(r->pending_len, r->pending_len + n, (r->n_pending_out - n) * sizeof r->pending_len[0]);
+	memmove(r->pending_out, r->pending_out + n,
+		(r->n_pending_out - n) * sizeof r->pending_out[0]);
+	memmove(r->pending_len, r->pending_len + n,
+		(r->n_pending_out - n) * sizeof r->pending_len[0]);
 	r->n_pending_out -= n;
 }
 
@@ -308,15 +310,15 @@ static char *describe_handshake(struct run *r, enum ps_dir dir, const struct ps_
 		struct ps_cert_request cr;
 		if (!ps_parse_cert_request(ev->body, ev->len, r->version >= 0x0303, &cr))
 			return ps_xstrdup("malformed");
-		struct ps_buf b = {0};
+		struct ps_buf b = { 0 };
 		ps_buf_puts(&b, "types");
 		for (size_t i = 0; i < cr.n_types; i++) {
 			const char *n = ps_cert_type_name(cr.types[i]);
 			char *t = n ? ps_xstrdup(n) : ps_xasprintf("type_%u", cr.types[i]);
 			ps_buf_printf(&b, "%s%s", i ? ", " : " ", t);
 			if (r->ca) {
-				r->ca->cert_types = ps_xrealloc(r->ca->cert_types,
-								(r->ca->n_cert_types + 1) * sizeof(char *));
+				r->ca->cert_types = ps_xrealloc(
+				    r->ca->cert_types, (r->ca->n_cert_types + 1) * sizeof(char *));
 				r->ca->cert_types[r->ca->n_cert_types++] = t;
 			} else {
 				free(t);
@@ -387,10 +389,21 @@ static void on_wire(void *ctx, enum ps_dir dir, const struct ps_wire_event *ev)
 			r->enc_alert_in = (long)r->info->n_msgs - 1;
 		break;
 	case PS_WIRE_NOT_TLS: {
+		/* GnuTLS reads a 5-byte header first; peek at what follows so the
+		 * quote is a whole line ("HTTP/1.1 400 Bad Request"). */
+		unsigned char seen[128];
+		size_t have = ev->len < 64 ? ev->len : 64;
+		memcpy(seen, ev->body, have);
+		if (dir == PS_DIR_IN) {
+			ssize_t more =
+			    recv(r->fd, seen + have, sizeof seen - have, MSG_PEEK | MSG_DONTWAIT);
+			if (more > 0)
+				have += (size_t)more;
+		}
 		char text[80];
 		size_t k = 0;
-		for (size_t i = 0; i < ev->len && k + 1 < sizeof text; i++) {
-			unsigned char c = ev->body[i];
+		for (size_t i = 0; i < have && k + 1 < sizeof text; i++) {
+			unsigned char c = seen[i];
 			if (c == '\r' || c == '\n')
 				break;
 			text[k++] = (c >= 32 && c < 127) ? (char)c : '.';
@@ -476,7 +489,7 @@ static int retrieve_fn(gnutls_session_t s, const gnutls_datum_t *req_ca_rdn, int
 	if (r->ca) {
 		r->ca->requested = true;
 		for (int i = 0; i < nreqs; i++) {
-			gnutls_datum_t str = {NULL, 0};
+			gnutls_datum_t str = { NULL, 0 };
 			char *dn;
 			if (gnutls_x509_rdn_get2(&req_ca_rdn[i], &str, 0) >= 0) {
 				dn = ps_xstrndup((const char *)str.data, str.size);
@@ -484,8 +497,8 @@ static int retrieve_fn(gnutls_session_t s, const gnutls_datum_t *req_ca_rdn, int
 			} else {
 				dn = ps_xstrdup("(unreadable name)");
 			}
-			r->ca->acceptable_cas = ps_xrealloc(r->ca->acceptable_cas,
-							    ((size_t)i + 1) * sizeof(char *));
+			r->ca->acceptable_cas =
+			    ps_xrealloc(r->ca->acceptable_cas, ((size_t)i + 1) * sizeof(char *));
 			r->ca->acceptable_cas[i] = dn;
 			r->ca->n_acceptable_cas = (size_t)i + 1;
 		}
@@ -493,7 +506,8 @@ static int retrieve_fn(gnutls_session_t s, const gnutls_datum_t *req_ca_rdn, int
 			r->ca->issuer_accepted = 0;
 			for (int i = 0; i < nreqs; i++)
 				if (req_ca_rdn[i].size == c->issuer_dn.size &&
-				    memcmp(req_ca_rdn[i].data, c->issuer_dn.data, c->issuer_dn.size) == 0)
+				    memcmp(req_ca_rdn[i].data, c->issuer_dn.data,
+					   c->issuer_dn.size) == 0)
 					r->ca->issuer_accepted = 1;
 		}
 		if (have) {
@@ -518,7 +532,7 @@ static int wait_fd(struct run *r, short events, int ms_cap)
 		int ms = (int)(left + 1);
 		if (ms_cap >= 0 && ms_cap < ms)
 			ms = ms_cap;
-		struct pollfd pfd = {.fd = r->fd, .events = events};
+		struct pollfd pfd = { .fd = r->fd, .events = events };
 		int rc = poll(&pfd, 1, ms);
 		if (rc < 0 && errno == EINTR)
 			continue;
@@ -650,8 +664,18 @@ static int run_handshake(struct run *r)
 static bool client_auth_alert(int d)
 {
 	switch (d) {
-	case 40: case 41: case 42: case 43: case 44: case 45: case 46:
-	case 48: case 49: case 50: case 51: case 116:
+	case 40:
+	case 41:
+	case 42:
+	case 43:
+	case 44:
+	case 45:
+	case 46:
+	case 48:
+	case 49:
+	case 50:
+	case 51:
+	case 116:
 		return true;
 	}
 	return false;
@@ -717,13 +741,16 @@ static void diagnose(struct run *r, int rc, struct ps_tls_outcome *o)
 		snprintf(alert, sizeof alert, "%s (%d)", an ? an : "alert", d);
 		if (client_stage && client_auth_alert(d)) {
 			o->client_auth_failure = true;
-			o->finding = ca->sent ? PS_F_CLIENT_AUTH_REJECTED : PS_F_CLIENT_AUTH_REQUIRED;
-			o->detail = ca->sent ? ps_xasprintf("the server sent the fatal alert %s after "
-							    "the phone's certificate (%s)",
-							    alert, ca->sent_subject ? ca->sent_subject : "?")
-					     : ps_xasprintf("the server sent the fatal alert %s after "
-							    "an empty Certificate message",
-							    alert);
+			o->finding =
+			    ca->sent ? PS_F_CLIENT_AUTH_REJECTED : PS_F_CLIENT_AUTH_REQUIRED;
+			o->detail =
+			    ca->sent
+				? ps_xasprintf("the server sent the fatal alert %s after "
+					       "the phone's certificate (%s)",
+					       alert, ca->sent_subject ? ca->sent_subject : "?")
+				: ps_xasprintf("the server sent the fatal alert %s after "
+					       "an empty Certificate message",
+					       alert);
 			return;
 		}
 		if (!r->seen_server_hello) {
@@ -735,21 +762,23 @@ static void diagnose(struct run *r, int rc, struct ps_tls_outcome *o)
 			} else if (d == 80) {
 				o->finding = PS_F_TLS_PROTOCOL_VERSION;
 				o->detail = ps_xasprintf(
-					"the server answered the ClientHello with the fatal alert %s; "
-					"OpenSSL 3 servers (nginx, Apache) send this when their "
-					"security level forbids TLS 1.0",
-					alert);
+				    "the server answered the ClientHello with the fatal alert %s; "
+				    "OpenSSL 3 servers (nginx, Apache) send this when their "
+				    "security level forbids TLS 1.0",
+				    alert);
 			} else if (d == 40 || d == 71) {
 				o->finding = PS_F_TLS_NO_SHARED_CIPHER;
-				o->detail = ps_xasprintf("the server answered the ClientHello with the "
-							 "fatal alert %s: none of the %zu offered "
-							 "suites is acceptable to it",
-							 alert, t->n_offered);
+				o->detail =
+				    ps_xasprintf("the server answered the ClientHello with the "
+						 "fatal alert %s: none of the %zu offered "
+						 "suites is acceptable to it",
+						 alert, t->n_offered);
 			} else {
 				o->finding = PS_F_TLS_HANDSHAKE_FAILED;
-				o->detail = ps_xasprintf("the server answered the ClientHello with the "
-							 "fatal alert %s",
-							 alert);
+				o->detail =
+				    ps_xasprintf("the server answered the ClientHello with the "
+						 "fatal alert %s",
+						 alert);
 			}
 			return;
 		}
@@ -770,10 +799,11 @@ static void diagnose(struct run *r, int rc, struct ps_tls_outcome *o)
 		o->finding = PS_F_TLS_CLOSED;
 		if (client_stage) {
 			o->client_auth_failure = true;
-			o->detail = ps_xasprintf("the server closed the connection right after the "
-						 "phone's %s; a server that checks client "
-						 "certificates strictly does this",
-						 ca->sent ? "certificate" : "empty Certificate message");
+			o->detail =
+			    ps_xasprintf("the server closed the connection right after the "
+					 "phone's %s; a server that checks client "
+					 "certificates strictly does this",
+					 ca->sent ? "certificate" : "empty Certificate message");
 		} else {
 			o->detail = ps_xasprintf("the server closed the connection %s", where);
 		}
@@ -837,7 +867,8 @@ void ps_tls_handshake(int fd, const struct ps_tls_params *p, struct ps_tls_info 
 	if (rc >= 0) {
 		info->established = true;
 		free(info->version);
-		info->version = ps_xstrdup(gnutls_protocol_get_name(gnutls_protocol_get_version(r.s)));
+		info->version =
+		    ps_xstrdup(gnutls_protocol_get_name(gnutls_protocol_get_version(r.s)));
 		const char *iana = gnutls_ciphersuite_get(r.s);
 		if (iana) {
 			free(info->cipher_suite);
@@ -846,6 +877,9 @@ void ps_tls_handshake(int fd, const struct ps_tls_params *p, struct ps_tls_info 
 		info->kx = ps_xstrdup(gnutls_kx_get_name(gnutls_kx_get(r.s)));
 		info->cipher = ps_xstrdup(gnutls_cipher_get_name(gnutls_cipher_get(r.s)));
 		info->mac = ps_xstrdup(gnutls_mac_get_name(gnutls_mac_get(r.s)));
+		char *desc = gnutls_session_get_desc(r.s);
+		info->description = ps_xstrdup(desc);
+		gnutls_free(desc);
 		ca->requested = gnutls_certificate_client_get_request_status(r.s) != 0;
 		out->ok = true;
 		gnutls_bye(r.s, GNUTLS_SHUT_WR);

@@ -25,20 +25,20 @@ bool ps_tls_priority_check(const char *priority, char **err);
 
 struct ps_tls_params {
 	const char *priority;
-	const char *server_name;        /* SNI and the name for checks; NULL for none */
-	unsigned timeout_ms;            /* for the whole handshake */
+	const char *server_name; /* SNI and the name for checks; NULL for none */
+	unsigned timeout_ms;     /* for the whole handshake */
 	const struct ps_tls_creds *creds;
-	const struct ps_sink *sink;     /* receives live TLS_MSG details; may be NULL */
+	const struct ps_sink *sink; /* receives live TLS_MSG details; may be NULL */
 	size_t hop;
-	double t0_ms;                   /* message times are relative to this */
+	double t0_ms; /* message times are relative to this */
 };
 
 struct ps_tls_outcome {
 	bool ok;
-	enum ps_finding_id finding;     /* when !ok, or PS_F_COUNT */
-	char *detail;                   /* what was seen, caller frees */
-	bool client_auth_failure;       /* the failure is the client certificate's */
-	bool probe_useful;              /* a modern probe would explain more */
+	enum ps_finding_id finding; /* when !ok, or PS_F_COUNT */
+	char *detail;               /* what was seen, caller frees */
+	bool client_auth_failure;   /* the failure is the client certificate's */
+	bool probe_useful;          /* a modern probe would explain more */
 };
 
 /* Run the handshake on `fd` (blocking, connected). Fills `info` and

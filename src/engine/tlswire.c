@@ -30,8 +30,9 @@ void ps_wire_free(struct ps_wire *w)
 static void emit(struct ps_wire *w, enum ps_dir dir, enum ps_wire_kind kind, unsigned ver,
 		 unsigned hs_type, const unsigned char *body, size_t len)
 {
-	struct ps_wire_event ev = {.kind = kind, .record_version = ver, .hs_type = hs_type,
-				   .body = body, .len = len};
+	struct ps_wire_event ev = {
+		.kind = kind, .record_version = ver, .hs_type = hs_type, .body = body, .len = len
+	};
 	w->fn(w->ctx, dir, &ev);
 }
 
@@ -166,7 +167,7 @@ static const unsigned char *rd_skip(struct rd *r, size_t bytes)
 
 bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_hello *out)
 {
-	struct rd r = {b, n, false};
+	struct rd r = { b, n, false };
 	memset(out, 0, sizeof *out);
 	out->version = rd_u(&r, 2);
 	rd_skip(&r, 32);
@@ -186,7 +187,7 @@ bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_he
 	}
 	if (r.n >= 2) {
 		size_t el = rd_u(&r, 2);
-		struct rd e = {rd_skip(&r, el), el, false};
+		struct rd e = { rd_skip(&r, el), el, false };
 		if (r.bad) {
 			ps_client_hello_free(out);
 			return false;
@@ -213,7 +214,7 @@ void ps_client_hello_free(struct ps_client_hello *ch)
 
 bool ps_parse_server_hello(const unsigned char *b, size_t n, struct ps_server_hello *out)
 {
-	struct rd r = {b, n, false};
+	struct rd r = { b, n, false };
 	memset(out, 0, sizeof *out);
 	out->version = rd_u(&r, 2);
 	rd_skip(&r, 32);
@@ -225,7 +226,7 @@ bool ps_parse_server_hello(const unsigned char *b, size_t n, struct ps_server_he
 	out->real_version = out->version;
 	if (r.n >= 2) {
 		size_t el = rd_u(&r, 2);
-		struct rd e = {rd_skip(&r, el), el, false};
+		struct rd e = { rd_skip(&r, el), el, false };
 		while (!r.bad && e.n >= 4) {
 			unsigned type = rd_u(&e, 2);
 			size_t len = rd_u(&e, 2);
@@ -242,14 +243,14 @@ bool ps_parse_server_hello(const unsigned char *b, size_t n, struct ps_server_he
 bool ps_parse_cert_request(const unsigned char *b, size_t n, bool tls12,
 			   struct ps_cert_request *out)
 {
-	struct rd r = {b, n, false};
+	struct rd r = { b, n, false };
 	memset(out, 0, sizeof *out);
 	size_t nt = rd_u(&r, 1);
 	const unsigned char *t = rd_skip(&r, nt);
 	if (tls12)
 		rd_skip(&r, rd_u(&r, 2));
 	size_t cl = rd_u(&r, 2);
-	struct rd c = {rd_skip(&r, cl), cl, false};
+	struct rd c = { rd_skip(&r, cl), cl, false };
 	if (r.bad)
 		return false;
 	out->n_types = nt;
@@ -273,9 +274,9 @@ void ps_cert_request_free(struct ps_cert_request *cr)
 
 long ps_parse_certificate_count(const unsigned char *b, size_t n)
 {
-	struct rd r = {b, n, false};
+	struct rd r = { b, n, false };
 	size_t total = rd_u(&r, 3);
-	struct rd c = {rd_skip(&r, total), total, false};
+	struct rd c = { rd_skip(&r, total), total, false };
 	if (r.bad)
 		return -1;
 	long count = 0;

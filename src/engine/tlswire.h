@@ -22,10 +22,10 @@ enum ps_wire_kind {
 
 struct ps_wire_event {
 	enum ps_wire_kind kind;
-	unsigned record_version; /* from the record header */
-	unsigned hs_type;        /* HANDSHAKE: message type */
+	unsigned record_version;   /* from the record header */
+	unsigned hs_type;          /* HANDSHAKE: message type */
 	const unsigned char *body; /* HANDSHAKE: message body; ALERT: 2 bytes; NOT_TLS: the bytes */
-	size_t len;              /* body length (record payload length for encrypted) */
+	size_t len;                /* body length (record payload length for encrypted) */
 };
 
 typedef void (*ps_wire_fn)(void *ctx, enum ps_dir dir, const struct ps_wire_event *ev);
@@ -33,12 +33,12 @@ typedef void (*ps_wire_fn)(void *ctx, enum ps_dir dir, const struct ps_wire_even
 struct ps_wire_dir {
 	unsigned char hdr[5];
 	size_t hdr_have;
-	unsigned char *rec;   /* record payload being collected */
+	unsigned char *rec; /* record payload being collected */
 	size_t rec_need, rec_have;
-	unsigned char *hs;    /* handshake reassembly */
+	unsigned char *hs; /* handshake reassembly */
 	size_t hs_len, hs_cap;
 	bool encrypted;
-	bool dead;            /* stopped after a framing error */
+	bool dead; /* stopped after a framing error */
 };
 
 struct ps_wire {
@@ -62,8 +62,8 @@ struct ps_client_hello {
 };
 
 struct ps_server_hello {
-	unsigned version;        /* legacy_version field */
-	unsigned real_version;   /* supported_versions extension when present, else version */
+	unsigned version;      /* legacy_version field */
+	unsigned real_version; /* supported_versions extension when present, else version */
 	unsigned suite;
 	unsigned compression;
 };
@@ -71,7 +71,7 @@ struct ps_server_hello {
 struct ps_cert_request {
 	unsigned *types;
 	size_t n_types;
-	size_t n_cas;            /* distinguished names in the request */
+	size_t n_cas; /* distinguished names in the request */
 };
 
 bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_hello *out);

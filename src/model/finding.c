@@ -14,7 +14,7 @@ struct finding_row {
 };
 
 static const struct finding_row findings[PS_F_COUNT] = {
-#define PS_X(e, id, sev, ex, text, fix) [e] = {id, sev, ex, text, fix},
+#define PS_X(e, id, sev, ex, text, fix) [e] = { id, sev, ex, text, fix },
 	PS_FINDINGS(PS_X)
 #undef PS_X
 };
@@ -72,7 +72,7 @@ struct exit_row {
 };
 
 static const struct exit_row exits[] = {
-#define PS_X(e, code, id, text) {code, id, text},
+#define PS_X(e, code, id, text) { code, id, text },
 	PS_EXITS(PS_X)
 #undef PS_X
 };

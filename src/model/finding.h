@@ -5,17 +5,17 @@
 
 /* Exit status by category (stable; documented in the man page).
  * X(enum, code, id, meaning) */
-#define PS_EXITS(X)                                                                  \
-	X(PS_EXIT_OK, 0, "ok", "the phone would provision")                          \
-	X(PS_EXIT_USAGE, 2, "usage", "usage or local file error")                    \
-	X(PS_EXIT_NETWORK, 3, "network", "DNS, connect or timeout")                  \
-	X(PS_EXIT_TLS, 4, "tls", "TLS negotiation failed")                           \
-	X(PS_EXIT_CHAIN, 5, "chain", "server certificate rejected by the phone")     \
-	X(PS_EXIT_CLIENT_AUTH, 6, "client_auth", "client authentication refused")    \
-	X(PS_EXIT_HTTP, 7, "http", "HTTP error")                                     \
-	X(PS_EXIT_PROFILE, 8, "profile", "profile unusable")                         \
-	X(PS_EXIT_UPGRADE, 9, "upgrade", "firmware-upgrade check failed")            \
-	X(PS_EXIT_EXPECT, 10, "expect", "an --expect or audit check failed")         \
+#define PS_EXITS(X)                                                               \
+	X(PS_EXIT_OK, 0, "ok", "the phone would provision")                       \
+	X(PS_EXIT_USAGE, 2, "usage", "usage or local file error")                 \
+	X(PS_EXIT_NETWORK, 3, "network", "DNS, connect or timeout")               \
+	X(PS_EXIT_TLS, 4, "tls", "TLS negotiation failed")                        \
+	X(PS_EXIT_CHAIN, 5, "chain", "server certificate rejected by the phone")  \
+	X(PS_EXIT_CLIENT_AUTH, 6, "client_auth", "client authentication refused") \
+	X(PS_EXIT_HTTP, 7, "http", "HTTP error")                                  \
+	X(PS_EXIT_PROFILE, 8, "profile", "profile unusable")                      \
+	X(PS_EXIT_UPGRADE, 9, "upgrade", "firmware-upgrade check failed")         \
+	X(PS_EXIT_EXPECT, 10, "expect", "an --expect or audit check failed")      \
 	X(PS_EXIT_INTERNAL, 70, "internal", "internal error")
 
 enum ps_exit {
@@ -31,69 +31,69 @@ enum ps_severity {
 };
 
 /* X(enum, id, severity, exit category, explanation, fix hint) */
-#define PS_FINDINGS(X)                                                                          \
-	X(PS_F_NET_DNS, "net.dns", PS_SEV_ERROR, PS_EXIT_NETWORK,                               \
-	  "The provisioning server's host name could not be resolved.",                         \
-	  "Check the host name in the URL and the DNS server the phone gets from DHCP, "        \
-	  "or pin an address with --resolve HOST:PORT:ADDR.")                                   \
-	X(PS_F_NET_REFUSED, "net.refused", PS_SEV_ERROR, PS_EXIT_NETWORK,                       \
-	  "The server refused the TCP connection: nothing listens on that address and port.",   \
-	  "Check that the provisioning server runs and listens on this port, and that no "      \
-	  "firewall rejects the phone's address.")                                              \
-	X(PS_F_NET_RESET, "net.reset", PS_SEV_ERROR, PS_EXIT_NETWORK,                           \
-	  "The server reset the connection.",                                                   \
-	  "Look at the server's error log for the moment of the reset; a TLS front end that "   \
-	  "drops legacy clients without an alert behaves like this.")                           \
-	X(PS_F_NET_TIMEOUT, "net.timeout", PS_SEV_ERROR, PS_EXIT_NETWORK,                       \
-	  "The server did not answer in time.",                                                 \
-	  "Check that the port is reachable from the phone's network (firewall dropping "       \
-	  "packets?) and that the server is not overloaded; raise --timeout to wait longer.")   \
-	X(PS_F_NET_UNREACHABLE, "net.unreachable", PS_SEV_ERROR, PS_EXIT_NETWORK,               \
-	  "No route to the server's address.",                                                  \
-	  "Check the phone's network, gateway and VLAN, and the address the name resolves to.") \
-	X(PS_F_TLS_PROTOCOL_VERSION, "tls.protocol_version", PS_SEV_ERROR, PS_EXIT_TLS,         \
-	  "The server refuses the TLS protocol version the phone speaks.",                      \
-	  "Enable TLS 1.0 for the provisioning host (nginx: ssl_protocols TLSv1 TLSv1.2; and "  \
-	  "ssl_ciphers 'AES256-SHA:AES128-SHA:@SECLEVEL=0'), ideally on a dedicated "           \
-	  "virtual host or port used only by phones.")                                          \
-	X(PS_F_TLS_NO_SHARED_CIPHER, "tls.no_shared_cipher", PS_SEV_ERROR, PS_EXIT_TLS,         \
+#define PS_FINDINGS(X)                                                                           \
+	X(PS_F_NET_DNS, "net.dns", PS_SEV_ERROR, PS_EXIT_NETWORK,                                \
+	  "The provisioning server's host name could not be resolved.",                          \
+	  "Check the host name in the URL and the DNS server the phone gets from DHCP, "         \
+	  "or pin an address with --resolve HOST:PORT:ADDR.")                                    \
+	X(PS_F_NET_REFUSED, "net.refused", PS_SEV_ERROR, PS_EXIT_NETWORK,                        \
+	  "The server refused the TCP connection: nothing listens on that address and port.",    \
+	  "Check that the provisioning server runs and listens on this port, and that no "       \
+	  "firewall rejects the phone's address.")                                               \
+	X(PS_F_NET_RESET, "net.reset", PS_SEV_ERROR, PS_EXIT_NETWORK,                            \
+	  "The server reset the connection.",                                                    \
+	  "Look at the server's error log for the moment of the reset; a TLS front end that "    \
+	  "drops legacy clients without an alert behaves like this.")                            \
+	X(PS_F_NET_TIMEOUT, "net.timeout", PS_SEV_ERROR, PS_EXIT_NETWORK,                        \
+	  "The server did not answer in time.",                                                  \
+	  "Check that the port is reachable from the phone's network (firewall dropping "        \
+	  "packets?) and that the server is not overloaded; raise --timeout to wait longer.")    \
+	X(PS_F_NET_UNREACHABLE, "net.unreachable", PS_SEV_ERROR, PS_EXIT_NETWORK,                \
+	  "No route to the server's address.",                                                   \
+	  "Check the phone's network, gateway and VLAN, and the address the name resolves to.")  \
+	X(PS_F_TLS_PROTOCOL_VERSION, "tls.protocol_version", PS_SEV_ERROR, PS_EXIT_TLS,          \
+	  "The server refuses the TLS protocol version the phone speaks.",                       \
+	  "Enable TLS 1.0 for the provisioning host (nginx: ssl_protocols TLSv1 TLSv1.2; and "   \
+	  "ssl_ciphers 'AES256-SHA:AES128-SHA:@SECLEVEL=0'), ideally on a dedicated "            \
+	  "virtual host or port used only by phones.")                                           \
+	X(PS_F_TLS_NO_SHARED_CIPHER, "tls.no_shared_cipher", PS_SEV_ERROR, PS_EXIT_TLS,          \
 	  "The server accepts the phone's TLS version but none of the cipher suites it offers.", \
-	  "Enable at least one suite the phone offers, e.g. TLS_RSA_WITH_AES_256_CBC_SHA "      \
-	  "(OpenSSL name AES256-SHA; nginx needs @SECLEVEL=0) on an RSA certificate.")          \
-	X(PS_F_TLS_HANDSHAKE_FAILED, "tls.handshake_failed", PS_SEV_ERROR, PS_EXIT_TLS,         \
-	  "The TLS handshake failed.",                                                          \
-	  "Read the message sequence and the server's error log; compare with a handshake "     \
-	  "from a modern client (shown below when one was made).")                              \
-	X(PS_F_TLS_NOT_TLS, "tls.not_tls", PS_SEV_ERROR, PS_EXIT_TLS,                           \
-	  "The server did not answer with TLS: this port seems to speak plain HTTP or "         \
-	  "another protocol.",                                                                  \
-	  "Use the server's HTTPS port in the URL, or http:// if the server has no TLS.")      \
-	X(PS_F_TLS_CLOSED, "tls.closed", PS_SEV_ERROR, PS_EXIT_TLS,                             \
-	  "The server closed the connection during the handshake without a TLS alert.",         \
-	  "Some servers drop clients they refuse without saying why; check the server's log " \
-	  "for the phone's connection (protocol version, cipher, or client certificate).")      \
-	X(PS_F_CLIENT_AUTH_REQUIRED, "client_auth.required", PS_SEV_ERROR, PS_EXIT_CLIENT_AUTH, \
-	  "The server requires a client certificate and none was sent.",                        \
-	  "Give the device certificate and key with --cert and --key (a real phone sends its "  \
-	  "factory certificate); or make the server request, not require, one.")                \
-	X(PS_F_CLIENT_AUTH_REJECTED, "client_auth.rejected", PS_SEV_ERROR, PS_EXIT_CLIENT_AUTH, \
-	  "The server rejected the client certificate the phone sent.",                         \
-	  "The server must trust the vendor's client CA that signed the phone's certificate "   \
-	  "(nginx: ssl_client_certificate with the vendor client root, ssl_verify_depth 2).")   \
+	  "Enable at least one suite the phone offers, e.g. TLS_RSA_WITH_AES_256_CBC_SHA "       \
+	  "(OpenSSL name AES256-SHA; nginx needs @SECLEVEL=0) on an RSA certificate.")           \
+	X(PS_F_TLS_HANDSHAKE_FAILED, "tls.handshake_failed", PS_SEV_ERROR, PS_EXIT_TLS,          \
+	  "The TLS handshake failed.",                                                           \
+	  "Read the message sequence and the server's error log; compare with a handshake "      \
+	  "from a modern client (shown below when one was made).")                               \
+	X(PS_F_TLS_NOT_TLS, "tls.not_tls", PS_SEV_ERROR, PS_EXIT_TLS,                            \
+	  "The server did not answer with TLS: this port seems to speak plain HTTP or "          \
+	  "another protocol.",                                                                   \
+	  "Use the server's HTTPS port in the URL, or http:// if the server has no TLS.")        \
+	X(PS_F_TLS_CLOSED, "tls.closed", PS_SEV_ERROR, PS_EXIT_TLS,                              \
+	  "The server closed the connection during the handshake without a TLS alert.",          \
+	  "Some servers drop clients they refuse without saying why; check the server's log "    \
+	  "for the phone's connection (protocol version, cipher, or client certificate).")       \
+	X(PS_F_CLIENT_AUTH_REQUIRED, "client_auth.required", PS_SEV_ERROR, PS_EXIT_CLIENT_AUTH,  \
+	  "The server requires a client certificate and none was sent.",                         \
+	  "Give the device certificate and key with --cert and --key (a real phone sends its "   \
+	  "factory certificate); or make the server request, not require, one.")                 \
+	X(PS_F_CLIENT_AUTH_REJECTED, "client_auth.rejected", PS_SEV_ERROR, PS_EXIT_CLIENT_AUTH,  \
+	  "The server rejected the client certificate the phone sent.",                          \
+	  "The server must trust the vendor's client CA that signed the phone's certificate "    \
+	  "(nginx: ssl_client_certificate with the vendor client root, ssl_verify_depth 2).")    \
 	X(PS_F_CLIENT_AUTH_CA_MISMATCH, "client_auth.ca_mismatch", PS_SEV_WARN, PS_EXIT_OK,      \
-	  "The server asked for a certificate from CAs that did not issue the device "          \
-	  "certificate; the phone sends it anyway.",                                            \
-	  "Add the vendor client CA to the server's list of accepted client CAs.")             \
+	  "The server asked for a certificate from CAs that did not issue the device "           \
+	  "certificate; the phone sends it anyway.",                                             \
+	  "Add the vendor client CA to the server's list of accepted client CAs.")               \
 	X(PS_F_CLIENT_AUTH_NOT_REQUESTED, "client_auth.not_requested", PS_SEV_INFO, PS_EXIT_OK,  \
-	  "The server did not ask for a client certificate, so any client can fetch profiles.", \
-	  "Require the vendor client certificate if profiles hold secrets "                     \
+	  "The server did not ask for a client certificate, so any client can fetch profiles.",  \
+	  "Require the vendor client certificate if profiles hold secrets "                      \
 	  "(nginx: ssl_verify_client on).")
 
 enum ps_finding_id {
 #define PS_X(e, id, sev, exit, text, fix) e,
 	PS_FINDINGS(PS_X)
 #undef PS_X
-	PS_F_COUNT
+	    PS_F_COUNT
 };
 
 /* Static descriptions (borrowed, never NULL for a valid id). */

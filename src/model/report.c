@@ -14,7 +14,7 @@ struct step_row {
 };
 
 static const struct step_row steps[PS_STEP_COUNT] = {
-#define PS_X(e, id, title) [e] = {id, title},
+#define PS_X(e, id, title) [e] = { id, title },
 	PS_STEPS(PS_X)
 #undef PS_X
 };
@@ -117,6 +117,7 @@ void ps_tls_info_copy(struct ps_tls_info *d, const struct ps_tls_info *s)
 	d->kx = ps_xstrdup(s->kx);
 	d->cipher = ps_xstrdup(s->cipher);
 	d->mac = ps_xstrdup(s->mac);
+	d->description = ps_xstrdup(s->description);
 	d->error = ps_xstrdup(s->error);
 	d->offered = NULL;
 	if (s->n_offered) {
@@ -146,6 +147,7 @@ void ps_tls_info_clear(struct ps_tls_info *t)
 	free(t->kx);
 	free(t->cipher);
 	free(t->mac);
+	free(t->description);
 	free(t->error);
 	for (size_t i = 0; i < t->n_offered; i++)
 		free(t->offered[i].name);
@@ -251,11 +253,10 @@ struct ps_step *ps_hop_step(struct ps_hop *h, enum ps_step_id id)
 	return s;
 }
 
-void ps_report_add_finding(struct ps_report *r, long hop, enum ps_finding_id id,
-			   const char *detail)
+void ps_report_add_finding(struct ps_report *r, long hop, enum ps_finding_id id, const char *detail)
 {
-	r->findings = ps_xgrow(r->findings, &r->cap_findings, r->n_findings + 1,
-			       sizeof *r->findings);
+	r->findings =
+	    ps_xgrow(r->findings, &r->cap_findings, r->n_findings + 1, sizeof *r->findings);
 	struct ps_finding *f = &r->findings[r->n_findings++];
 	f->id = id;
 	f->hop = hop;
@@ -280,8 +281,8 @@ void ps_report_finish(struct ps_report *r)
 	if (first) {
 		r->exit_code = ps_finding_exit(first->id);
 		r->verdict = "fail";
-		r->summary = ps_xasprintf("%s: %s", ps_exit_text(r->exit_code),
-					  ps_finding_text(first->id));
+		r->summary =
+		    ps_xasprintf("%s: %s", ps_exit_text(r->exit_code), ps_finding_text(first->id));
 	} else {
 		r->exit_code = PS_EXIT_OK;
 		r->verdict = "ok";

@@ -11,23 +11,23 @@
 #include "model/finding.h"
 
 /* Steps of a run, in the phone's order. X(enum, id, title) */
-#define PS_STEPS(X)                                                  \
-	X(PS_STEP_RULE_EXPAND, "rule.expand", "Expand the rule")     \
-	X(PS_STEP_RESOLVE, "resolve", "Resolve the server name")     \
-	X(PS_STEP_CONNECT, "connect", "TCP connect")                 \
-	X(PS_STEP_TLS_HANDSHAKE, "tls.handshake", "TLS handshake")   \
-	X(PS_STEP_TLS_CHAIN, "tls.chain", "Server certificate chain") \
+#define PS_STEPS(X)                                                         \
+	X(PS_STEP_RULE_EXPAND, "rule.expand", "Expand the rule")            \
+	X(PS_STEP_RESOLVE, "resolve", "Resolve the server name")            \
+	X(PS_STEP_CONNECT, "connect", "TCP connect")                        \
+	X(PS_STEP_TLS_HANDSHAKE, "tls.handshake", "TLS handshake")          \
+	X(PS_STEP_TLS_CHAIN, "tls.chain", "Server certificate chain")       \
 	X(PS_STEP_TLS_CLIENT_AUTH, "tls.client_auth", "Client certificate") \
-	X(PS_STEP_TLS_PROBE, "tls.probe", "What a modern client gets") \
-	X(PS_STEP_HTTP, "http", "HTTP request")                      \
-	X(PS_STEP_PROFILE_DECODE, "profile.decode", "Decode the profile") \
+	X(PS_STEP_TLS_PROBE, "tls.probe", "What a modern client gets")      \
+	X(PS_STEP_HTTP, "http", "HTTP request")                             \
+	X(PS_STEP_PROFILE_DECODE, "profile.decode", "Decode the profile")   \
 	X(PS_STEP_PROFILE_PARSE, "profile.parse", "Parse the profile")
 
 enum ps_step_id {
 #define PS_X(e, id, title) e,
 	PS_STEPS(PS_X)
 #undef PS_X
-	PS_STEP_COUNT
+	    PS_STEP_COUNT
 };
 
 enum ps_step_status {
@@ -61,70 +61,71 @@ struct ps_tls_msg {
 };
 
 struct ps_suite {
-	unsigned id;  /* IANA value, e.g. 0x0035 */
-	char *name;   /* IANA name, e.g. "TLS_RSA_WITH_AES_256_CBC_SHA" */
+	unsigned id; /* IANA value, e.g. 0x0035 */
+	char *name;  /* IANA name, e.g. "TLS_RSA_WITH_AES_256_CBC_SHA" */
 };
 
 /* What a second handshake with a broad modern priority got. */
 struct ps_tls_probe {
 	bool done;
-	bool established;     /* the whole probe handshake completed */
+	bool established; /* the whole probe handshake completed */
 	char *priority;
-	char *version;        /* what the server chose, NULL if it never answered */
-	char *cipher_suite;   /* IANA name */
-	char *kx;             /* key exchange, e.g. "ECDHE-RSA" */
-	char *error;          /* why the probe stopped, NULL if it completed */
+	char *version;      /* what the server chose, NULL if it never answered */
+	char *cipher_suite; /* IANA name */
+	char *kx;           /* key exchange, e.g. "ECDHE-RSA" */
+	char *error;        /* why the probe stopped, NULL if it completed */
 };
 
 struct ps_tls_info {
 	bool attempted;
 	bool established;
-	char *priority;       /* the GnuTLS priority string used */
-	char *sni;            /* server name sent, NULL when none */
-	char *version;        /* "TLS1.0" once the ServerHello arrived */
-	char *cipher_suite;   /* IANA name of the chosen suite */
+	char *priority;     /* the GnuTLS priority string used */
+	char *sni;          /* server name sent, NULL when none */
+	char *version;      /* "TLS1.0" once the ServerHello arrived */
+	char *cipher_suite; /* IANA name of the chosen suite */
 	unsigned suite_id;
 	char *kx, *cipher, *mac;
+	char *description; /* GnuTLS's one-line summary, as gnutls-cli prints it */
 	struct ps_suite *offered;
 	size_t n_offered;
 	struct ps_tls_msg *msgs;
 	size_t n_msgs, cap_msgs;
-	size_t server_certs;  /* certificates in the server's Certificate message */
-	int error_code;       /* GnuTLS error code, 0 when none */
-	char *error;          /* GnuTLS text, NULL when none */
-	int alert_received;   /* description, -1 when none */
-	int alert_sent;       /* description, -1 when none */
+	size_t server_certs; /* certificates in the server's Certificate message */
+	int error_code;      /* GnuTLS error code, 0 when none */
+	char *error;         /* GnuTLS text, NULL when none */
+	int alert_received;  /* description, -1 when none */
+	int alert_sent;      /* description, -1 when none */
 	double duration_ms;
 	struct ps_tls_probe probe;
 };
 
 struct ps_client_auth {
-	bool requested;          /* the server sent a CertificateRequest */
-	char **acceptable_cas;   /* distinguished names, RFC 4514 text */
+	bool requested;        /* the server sent a CertificateRequest */
+	char **acceptable_cas; /* distinguished names, RFC 4514 text */
 	size_t n_acceptable_cas;
-	char **cert_types;       /* "RSA sign", ... from the request */
+	char **cert_types; /* "RSA sign", ... from the request */
 	size_t n_cert_types;
-	bool have_cert;          /* a device certificate was configured */
-	char *cert_subject;      /* of the configured device certificate */
+	bool have_cert;     /* a device certificate was configured */
+	char *cert_subject; /* of the configured device certificate */
 	char *cert_issuer;
-	int issuer_accepted;     /* 1 yes, 0 no, -1 the server named no CAs */
-	bool sent;               /* a certificate went out in the handshake */
+	int issuer_accepted; /* 1 yes, 0 no, -1 the server named no CAs */
+	bool sent;           /* a certificate went out in the handshake */
 	char *sent_subject;
-	char *outcome;           /* how the server reacted, NULL if not known */
+	char *outcome; /* how the server reacted, NULL if not known */
 };
 
 struct ps_step {
 	enum ps_step_id id;
 	enum ps_step_status status;
-	double start_ms;      /* since the start of the run */
+	double start_ms; /* since the start of the run */
 	double duration_ms;
-	char *summary;        /* one line, may be NULL */
+	char *summary; /* one line, may be NULL */
 };
 
 struct ps_addr {
-	char *text;           /* numeric address */
-	int family;           /* AF_INET or AF_INET6 */
-	bool pinned;          /* came from --resolve */
+	char *text;  /* numeric address */
+	int family;  /* AF_INET or AF_INET6 */
+	bool pinned; /* came from --resolve */
 };
 
 struct ps_hop {
@@ -134,7 +135,7 @@ struct ps_hop {
 	unsigned port;
 	struct ps_addr *addrs;
 	size_t n_addrs;
-	char *connected;      /* "ADDR port" that the TCP connect reached */
+	char *connected; /* "ADDR port" that the TCP connect reached */
 	struct ps_step *steps;
 	size_t n_steps, cap_steps;
 	struct ps_tls_info tls;
@@ -143,15 +144,15 @@ struct ps_hop {
 
 struct ps_finding {
 	enum ps_finding_id id;
-	long hop;             /* index, -1 when not tied to a hop */
-	char *detail;         /* what was observed, may be NULL */
+	long hop;     /* index, -1 when not tied to a hop */
+	char *detail; /* what was observed, may be NULL */
 };
 
 struct ps_phone_info {
-	char *model;          /* catalogue id, "spa942" */
+	char *model; /* catalogue id, "spa942" */
 	char *vendor;
-	char *product;        /* $PN */
-	char *psn;            /* $PSN */
+	char *product; /* $PN */
+	char *psn;     /* $PSN */
 	char *firmware;
 	char *mac;
 	char *serial;
@@ -162,17 +163,17 @@ struct ps_phone_info {
 struct ps_report {
 	char *tool_version;
 	char *target;
-	time_t started;       /* wall clock of the start */
-	double started_ms;    /* monotonic */
+	time_t started;    /* wall clock of the start */
+	double started_ms; /* monotonic */
 	struct ps_phone_info phone;
 	struct ps_hop *hops;
 	size_t n_hops, cap_hops;
 	struct ps_finding *findings;
 	size_t n_findings, cap_findings;
 	bool finished;
-	int exit_code;        /* set by ps_report_finish */
-	const char *verdict;  /* "ok" or "fail", set by ps_report_finish */
-	char *summary;        /* one line, set by ps_report_finish */
+	int exit_code;       /* set by ps_report_finish */
+	const char *verdict; /* "ok" or "fail", set by ps_report_finish */
+	char *summary;       /* one line, set by ps_report_finish */
 };
 
 struct ps_report *ps_report_new(void);

@@ -58,8 +58,8 @@ static void rs_detail(void *ctx, size_t hop, const struct ps_detail *d)
 		h->connected = ps_xstrdup(d->text);
 		break;
 	case PS_DETAIL_TLS_MSG:
-		h->tls.msgs = ps_xgrow(h->tls.msgs, &h->tls.cap_msgs, h->tls.n_msgs + 1,
-				       sizeof *h->tls.msgs);
+		h->tls.msgs =
+		    ps_xgrow(h->tls.msgs, &h->tls.cap_msgs, h->tls.n_msgs + 1, sizeof *h->tls.msgs);
 		ps_tls_msg_copy(&h->tls.msgs[h->tls.n_msgs++], d->msg);
 		break;
 	case PS_DETAIL_TLS:
@@ -88,7 +88,7 @@ static const struct ps_sink_ops report_sink_ops = {
 
 struct ps_sink ps_report_sink(struct ps_report *r)
 {
-	return (struct ps_sink){.ops = &report_sink_ops, .ctx = r};
+	return (struct ps_sink){ .ops = &report_sink_ops, .ctx = r };
 }
 
 size_t ps_sink_hop_begin(const struct ps_sink *s, const char *url)
@@ -120,8 +120,7 @@ void ps_sink_detail(const struct ps_sink *s, size_t hop, const struct ps_detail 
 	s->ops->detail(s->ctx, hop, d);
 }
 
-void ps_sink_finding(const struct ps_sink *s, long hop, enum ps_finding_id id, const char *fmt,
-		     ...)
+void ps_sink_finding(const struct ps_sink *s, long hop, enum ps_finding_id id, const char *fmt, ...)
 {
 	char *text = NULL;
 	if (fmt) {

@@ -21,12 +21,12 @@ enum ps_detail_kind {
  * the receiver copies what it keeps. */
 struct ps_detail {
 	enum ps_detail_kind kind;
-	const char *scheme, *host; /* TARGET */
-	unsigned port;             /* TARGET */
-	const struct ps_addr *addr;          /* ADDR */
-	const char *text;                    /* CONNECTED */
-	const struct ps_tls_msg *msg;        /* TLS_MSG */
-	const struct ps_tls_info *tls;       /* TLS */
+	const char *scheme, *host;                /* TARGET */
+	unsigned port;                            /* TARGET */
+	const struct ps_addr *addr;               /* ADDR */
+	const char *text;                         /* CONNECTED */
+	const struct ps_tls_msg *msg;             /* TLS_MSG */
+	const struct ps_tls_info *tls;            /* TLS */
 	const struct ps_client_auth *client_auth; /* CLIENT_AUTH */
 };
 
@@ -55,9 +55,9 @@ size_t ps_sink_hop_begin(const struct ps_sink *s, const char *url);
 void ps_sink_step_begin(const struct ps_sink *s, size_t hop, enum ps_step_id id);
 void ps_sink_step_end(const struct ps_sink *s, size_t hop, enum ps_step_id id,
 		      enum ps_step_status st, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 void ps_sink_detail(const struct ps_sink *s, size_t hop, const struct ps_detail *d);
-void ps_sink_finding(const struct ps_sink *s, long hop, enum ps_finding_id id, const char *fmt,
-		     ...) __attribute__((format(printf, 4, 5)));
+void ps_sink_finding(const struct ps_sink *s, long hop, enum ps_finding_id id, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif

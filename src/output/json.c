@@ -44,12 +44,13 @@ static json_t *tls_json(const struct ps_tls_info *t)
 	json_object_set_new(o, "kx", str_or_null(t->kx));
 	json_object_set_new(o, "cipher", str_or_null(t->cipher));
 	json_object_set_new(o, "mac", str_or_null(t->mac));
+	json_object_set_new(o, "description", str_or_null(t->description));
 	json_t *off = json_array();
 	for (size_t i = 0; i < t->n_offered; i++) {
 		char id[8];
 		snprintf(id, sizeof id, "0x%04X", t->offered[i].id);
-		json_array_append_new(off, json_pack("{s:s, s:s}", "id", id, "name",
-						     t->offered[i].name));
+		json_array_append_new(
+		    off, json_pack("{s:s, s:s}", "id", id, "name", t->offered[i].name));
 	}
 	json_object_set_new(o, "offered", off);
 	json_t *hs = json_array();
@@ -102,11 +103,12 @@ static json_t *client_auth_json(const struct ps_client_auth *c)
 	json_object_set_new(o, "device_cert", json_boolean(c->have_cert));
 	json_object_set_new(o, "device_subject", str_or_null(c->cert_subject));
 	json_object_set_new(o, "device_issuer", str_or_null(c->cert_issuer));
-	json_object_set_new(o, "issuer_accepted", c->issuer_accepted < 0
-							  ? json_null()
-							  : json_boolean(c->issuer_accepted));
+	json_object_set_new(o, "issuer_accepted",
+			    c->issuer_accepted < 0 ? json_null()
+						   : json_boolean(c->issuer_accepted));
 	json_object_set_new(o, "sent", json_boolean(c->sent));
-	json_object_set_new(o, "sent_subject", c->sent ? str_or_null(c->sent_subject) : json_null());
+	json_object_set_new(o, "sent_subject",
+			    c->sent ? str_or_null(c->sent_subject) : json_null());
 	json_object_set_new(o, "outcome", str_or_null(c->outcome));
 	return o;
 }
@@ -143,8 +145,9 @@ static json_t *report_json(const struct ps_report *r)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "schema", json_string("provscope/1"));
-	json_object_set_new(o, "tool", json_pack("{s:s, s:s}", "name", "provscope", "version",
-						  r->tool_version ? r->tool_version : ""));
+	json_object_set_new(o, "tool",
+			    json_pack("{s:s, s:s}", "name", "provscope", "version",
+				      r->tool_version ? r->tool_version : ""));
 	char when[32];
 	struct tm tm;
 	gmtime_r(&r->started, &tm);
@@ -170,10 +173,10 @@ static json_t *report_json(const struct ps_report *r)
 	json_t *fs = json_array();
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct ps_finding *f = &r->findings[i];
-		json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "id", ps_finding_name(f->id),
-				      "severity", ps_severity_name(ps_finding_severity(f->id)),
-				      "message", ps_finding_text(f->id), "fix",
-				      ps_finding_fix(f->id));
+		json_t *e =
+		    json_pack("{s:s, s:s, s:s, s:s}", "id", ps_finding_name(f->id), "severity",
+			      ps_severity_name(ps_finding_severity(f->id)), "message",
+			      ps_finding_text(f->id), "fix", ps_finding_fix(f->id));
 		json_object_set_new(e, "detail", str_or_null(f->detail));
 		json_object_set_new(e, "hop", f->hop >= 0 ? json_integer(f->hop) : json_null());
 		json_array_append_new(fs, e);

@@ -6,10 +6,12 @@
 #include <string.h>
 
 static const struct ps_output_format formats[] = {
-	{.name = "text", .summary = "one line per step, then findings with fixes",
-	 .write = ps_output_text},
-	{.name = "json", .summary = "the whole report, schema provscope/1",
-	 .write = ps_output_json},
+	{ .name = "text",
+	  .summary = "one line per step, then findings with fixes",
+	  .write = ps_output_text },
+	{ .name = "json",
+	  .summary = "the whole report, schema provscope/1",
+	  .write = ps_output_json },
 };
 
 const struct ps_output_format *ps_output_find(const char *name)

@@ -8,7 +8,7 @@
 #include "model/report.h"
 
 struct ps_output_opts {
-	bool color;          /* text only: ANSI colours */
+	bool color; /* text only: ANSI colours */
 };
 
 struct ps_output_format {

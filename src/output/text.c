@@ -76,7 +76,8 @@ static void client_auth_block(struct tx *t, const struct ps_client_auth *c)
 						  : "");
 	else
 		fprintf(t->out, "        device certificate: none configured (--cert)\n");
-	fprintf(t->out, "        sent: %s\n", c->sent ? "the device certificate" : "no certificate");
+	fprintf(t->out, "        sent: %s\n",
+		c->sent ? "the device certificate" : "no certificate");
 }
 
 static void hop_block(struct tx *t, size_t idx, const struct ps_hop *h)
@@ -97,12 +98,12 @@ static void hop_block(struct tx *t, size_t idx, const struct ps_hop *h)
 
 int ps_output_text(FILE *out, const struct ps_report *r, const struct ps_output_opts *o)
 {
-	struct tx t = {.out = out, .color = o && o->color};
+	struct tx t = { .out = out, .color = o && o->color };
 	const struct ps_phone_info *p = &r->phone;
 	fprintf(out, "provscope %s: %s %s, firmware %s, MAC %s, serial %s\n",
 		r->tool_version ? r->tool_version : "", p->vendor ? p->vendor : "",
-		p->product ? p->product : "", p->firmware ? p->firmware : "",
-		p->mac ? p->mac : "", p->serial ? p->serial : "");
+		p->product ? p->product : "", p->firmware ? p->firmware : "", p->mac ? p->mac : "",
+		p->serial ? p->serial : "");
 	fprintf(out, "User-Agent: %s\n", p->user_agent ? p->user_agent : "");
 	fprintf(out, "TLS priority: %s\n", p->priority ? p->priority : "");
 	fprintf(out, "Target: %s\n", r->target ? r->target : "");
@@ -114,8 +115,10 @@ int ps_output_text(FILE *out, const struct ps_report *r, const struct ps_output_
 		const struct ps_finding *f = &r->findings[i];
 		enum ps_severity sev = ps_finding_severity(f->id);
 		if (t.color)
-			fprintf(out, "  %s%-7s\033[0m", sev == PS_SEV_ERROR ? "\033[1;31m"
-							: sev == PS_SEV_WARN ? "\033[33m" : "\033[36m",
+			fprintf(out, "  %s%-7s\033[0m",
+				sev == PS_SEV_ERROR  ? "\033[1;31m"
+				: sev == PS_SEV_WARN ? "\033[33m"
+						     : "\033[36m",
 				ps_severity_name(sev));
 		else
 			fprintf(out, "  %-7s", ps_severity_name(sev));

@@ -8,45 +8,48 @@
 #include <string.h>
 #include <strings.h>
 
-
 /* SPA9x2, firmware 6.1.5(a): TLS 1.0 only, RSA key exchange, AES-256/128-CBC
  * with SHA-1 and RC4-128 with SHA-1 or MD5, in that order. An old embedded
  * stack: no TLS extensions at all (no SNI, no session tickets). */
-#define LINKSYS_PRIORITY                                                                   \
+#define LINKSYS_PRIORITY                                                                       \
 	"NONE:+VERS-TLS1.0:+RSA:+AES-256-CBC:+AES-128-CBC:+ARCFOUR-128:+SHA1:+MD5:+COMP-NULL:" \
 	"+SIGN-ALL:%NO_EXTENSIONS"
-#define LINKSYS_SUITES                                                        \
+#define LINKSYS_SUITES                                                          \
 	"TLS 1.0; TLS_RSA_WITH_AES_256_CBC_SHA, TLS_RSA_WITH_AES_128_CBC_SHA, " \
 	"TLS_RSA_WITH_RC4_128_SHA, TLS_RSA_WITH_RC4_128_MD5"
-#define LINKSYS_NOTES                                                                     \
+#define LINKSYS_NOTES                                                                      \
 	"Suites from the SPA9x2 administration guide (AES up to 256 bits, RC4-128, RSA). " \
 	"That the ClientHello carries no extensions is assumed from the firmware's age."
 
 /* Cisco SPA3xx/5xx, firmware 7.5.x: the Sipura engine's suite table (LPG
  * table 1-2) without the export suites, which GnuTLS cannot offer. GnuTLS
  * orders suites by key exchange first, so DHE-RSA comes before RSA. */
-#define CISCO_PRIORITY                                                                     \
-	"NONE:+VERS-TLS1.0:+DHE-RSA:+RSA:+AES-256-CBC:+AES-128-CBC:+ARCFOUR-128:+SHA1:+MD5:"   \
+#define CISCO_PRIORITY                                                                       \
+	"NONE:+VERS-TLS1.0:+DHE-RSA:+RSA:+AES-256-CBC:+AES-128-CBC:+ARCFOUR-128:+SHA1:+MD5:" \
 	"+COMP-NULL:+SIGN-ALL:%NO_TICKETS"
-#define CISCO_SUITES                                                                       \
-	"TLS 1.0; TLS_DHE_RSA_WITH_AES_256_CBC_SHA, TLS_DHE_RSA_WITH_AES_128_CBC_SHA, "      \
+#define CISCO_SUITES                                                                             \
+	"TLS 1.0; TLS_DHE_RSA_WITH_AES_256_CBC_SHA, TLS_DHE_RSA_WITH_AES_128_CBC_SHA, "          \
 	"TLS_RSA_WITH_AES_256_CBC_SHA, TLS_RSA_WITH_AES_128_CBC_SHA, TLS_RSA_WITH_RC4_128_SHA, " \
 	"TLS_RSA_WITH_RC4_128_MD5"
-#define CISCO_NOTES                                                                         \
+#define CISCO_NOTES                                                                             \
 	"Suites from the Sipura engine's table (fw 2.0.6+); the exact list and order of 7.5.x " \
 	"are not documented. HTTPS firmware upgrade on 7.x is assumed, not confirmed."
 
-#define LINKSYS(id_, pn, psn_, ua)                                                          \
-	{.id = id_, .vendor = "Linksys", .product = pn, .psn = psn_, .family = "SPA9x2",     \
-	 .firmware = "6.1.5(a)", .ua_format = ua, .priority = LINKSYS_PRIORITY,              \
-	 .suites = LINKSYS_SUITES, .https_upgrade = true, .mac_prefix = "000e08",             \
-	 .serial = "88019FA42805", .notes = LINKSYS_NOTES}
+#define LINKSYS(id_, pn, psn_, ua)                                                              \
+	{                                                                                       \
+		.id = id_, .vendor = "Linksys", .product = pn, .psn = psn_, .family = "SPA9x2", \
+		.firmware = "6.1.5(a)", .ua_format = ua, .priority = LINKSYS_PRIORITY,          \
+		.suites = LINKSYS_SUITES, .https_upgrade = true, .mac_prefix = "000e08",        \
+		.serial = "88019FA42805", .notes = LINKSYS_NOTES                                \
+	}
 
-#define CISCO(id_, pn, psn_, fam, ua)                                                       \
-	{.id = id_, .vendor = "Cisco", .product = pn, .psn = psn_, .family = fam,              \
-	 .firmware = "7.5.5", .ua_format = ua, .priority = CISCO_PRIORITY,                      \
-	 .suites = CISCO_SUITES, .https_upgrade = true, .mac_prefix = "0002fd",                 \
-	 .serial = "CBT141400UK", .notes = CISCO_NOTES}
+#define CISCO(id_, pn, psn_, fam, ua)                                                    \
+	{                                                                                \
+		.id = id_, .vendor = "Cisco", .product = pn, .psn = psn_, .family = fam, \
+		.firmware = "7.5.5", .ua_format = ua, .priority = CISCO_PRIORITY,        \
+		.suites = CISCO_SUITES, .https_upgrade = true, .mac_prefix = "0002fd",   \
+		.serial = "CBT141400UK", .notes = CISCO_NOTES                            \
+	}
 
 static const struct ps_model models[] = {
 	LINKSYS("spa921", "SPA921", "921", "Linksys/SPA-921-$SWVER ($SN)"),

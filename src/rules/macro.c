@@ -34,8 +34,7 @@ static bool parse_uint(const char **p, unsigned long *out)
 
 /* $(NAME[:p[:q]]) starting at `s` (which points at "$("). Returns the
  * number of bytes consumed, 0 when it is not a well-formed reference. */
-static size_t expand_paren(const char *s, ps_macro_lookup_fn lookup, void *ctx,
-			   struct ps_buf *out)
+static size_t expand_paren(const char *s, ps_macro_lookup_fn lookup, void *ctx, struct ps_buf *out)
 {
 	const char *p = s + 2;
 	const char *name = p;
@@ -78,7 +77,7 @@ static size_t expand_paren(const char *s, ps_macro_lookup_fn lookup, void *ctx,
 
 char *ps_macro_expand(const char *in, ps_macro_lookup_fn lookup, void *ctx)
 {
-	struct ps_buf out = {0};
+	struct ps_buf out = { 0 };
 	const char *s = in;
 	while (*s) {
 		if (*s != '$') {

@@ -1,1 +1,75 @@
-echo 1..0
+#!/bin/bash
+# The phone's TLS handshake against gnutls-serv, which can serve RC4 (nginx
+# on OpenSSL 3 cannot) and refuses client certificates with TLS alerts.
+# gnutls-serv binds the wildcard address, so this script runs inside a
+# network namespace of its own with only loopback up.
+. "$TOP_SRCDIR/tests/integration/lib.sh"
+in_netns "$0" "$@"
+if [ "$NETNS" != yes ]; then
+	echo "1..0 # SKIP network namespaces (unshare -n) are not permitted here"
+	exit 0
+fi
+
+command -v "$GNUTLS_SERV" >/dev/null || t_bail "gnutls-serv not found (.ci/run installs gnutls-bin)"
+mk_pki || t_bail "certtool could not make the test PKI"
+P=$T_DIR/pki
+SPA942_PRIORITY=$("$PROVSCOPE" --list-models | awk '$1 == "priority:" { print $2; exit }')
+LEGACY='NONE:+VERS-TLS1.0:+RSA:+COMP-NULL:+SIGN-ALL:+CTYPE-X509'
+
+# 1. RC4-128-SHA only.
+start_gnutls_serv rc4sha --priority "$LEGACY:+ARCFOUR-128:+SHA1" || t_bail "gnutls-serv did not start"
+J=$T_DIR/rc4sha.json
+run_ps "$J" "https://127.0.0.1:$GS_PORT/"
+t_eq "RC4-SHA-only server: exit 0" 0 "$PS_RC"
+t_eq "RC4-SHA-only server: TLS_RSA_WITH_RC4_128_SHA" TLS_RSA_WITH_RC4_128_SHA \
+	"$(json_get "$J" 'd["hops"][0]["tls"]["cipher_suite"]')"
+CLI=$(gnutls-cli --priority "$SPA942_PRIORITY" --insecure --port "$GS_PORT" 127.0.0.1 \
+	</dev/null 2>&1 | sed -n 's/^- Description: //p' | sed 's/-X\.509//')
+t_eq "gnutls-cli with the same priority reports the same session" "$CLI" \
+	"$(json_get "$J" 'd["hops"][0]["tls"]["description"]')"
+
+# 2. RC4-128-MD5 only.
+start_gnutls_serv rc4md5 --priority "$LEGACY:+ARCFOUR-128:+MD5" || t_bail "gnutls-serv did not start"
+J=$T_DIR/rc4md5.json
+run_ps "$J" "https://127.0.0.1:$GS_PORT/"
+t_eq "RC4-MD5-only server: TLS_RSA_WITH_RC4_128_MD5" "0 TLS_RSA_WITH_RC4_128_MD5" \
+	"$PS_RC $(json_get "$J" 'd["hops"][0]["tls"]["cipher_suite"]')"
+
+# 3. TLS 1.0 but only ECDHE key exchange: no suite in common.
+start_gnutls_serv ecdhe --priority 'NONE:+VERS-TLS1.0:+ECDHE-RSA:+AES-128-CBC:+SHA1:+COMP-NULL:+SIGN-ALL:+GROUP-ALL:+CTYPE-X509' ||
+	t_bail "gnutls-serv did not start"
+J=$T_DIR/ecdhe.json
+run_ps "$J" "https://127.0.0.1:$GS_PORT/"
+t_eq "ECDHE-only server: exit 4, tls.no_shared_cipher" "4 tls.no_shared_cipher" \
+	"$PS_RC $(json_get "$J" 'd["findings"][0]["id"]')"
+t_eq "ECDHE-only server: the probe finds the server's suite" TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA \
+	"$(json_get "$J" 'd["hops"][0]["tls"]["modern_probe"]["cipher_suite"]')"
+
+# 4. A server that requires a client certificate from the vendor client CA.
+start_gnutls_serv req --priority "$LEGACY:+AES-256-CBC:+SHA1" --require-client-cert \
+	--verify-client-cert --x509cafile "$P/client-ca.pem" || t_bail "gnutls-serv did not start"
+URL=https://127.0.0.1:$GS_PORT/
+J=$T_DIR/req-none.json
+run_ps "$J" "$URL"
+t_eq "client cert required, none sent: exit 6, client_auth.required" "6 client_auth.required" \
+	"$PS_RC $(json_get "$J" 'd["findings"][0]["id"]')"
+t_eq "client cert required, none sent: the alert is in the sequence" true \
+	"$(json_get "$J" 'd["hops"][0]["tls"]["handshake"][-1]["type"]=="Alert" and d["hops"][0]["tls"]["handshake"][-1]["dir"]=="in"')"
+J=$T_DIR/req-rogue.json
+run_ps "$J" --cert "$P/rogue.pem" --key "$P/rogue.key" "$URL"
+t_eq "certificate from another CA: exit 6, client_auth.rejected" "6 client_auth.rejected" \
+	"$PS_RC $(json_get "$J" 'd["findings"][0]["id"]')"
+t_eq "certificate from another CA: it was sent anyway, as a phone does" "True False" \
+	"$(json_get "$J" 'str(d["hops"][0]["client_auth"]["sent"])+" "+str(d["hops"][0]["client_auth"]["issuer_accepted"])')"
+t_eq "certificate from another CA: alert access_denied" 49 \
+	"$(json_get "$J" 'd["hops"][0]["tls"]["alert_received"]')"
+J=$T_DIR/req-good.json
+run_ps "$J" --cert "$P/device.pem" --key "$P/device.key" "$URL"
+t_eq "the vendor-signed device certificate: exit 0" 0 "$PS_RC"
+
+# 5. Without a network, the name does not resolve: net.dns, exit 3.
+J=$T_DIR/dns.json
+run_ps "$J" "https://prov.provscope-test.invalid/spa.xml"
+t_eq "unresolvable name: exit 3, net.dns" "3 net.dns" "$PS_RC $(json_get "$J" 'd["findings"][0]["id"]')"
+
+t_done
