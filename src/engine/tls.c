@@ -248,12 +248,15 @@ static char *describe_handshake(struct run *r, enum ps_dir dir, const struct ps_
 		if (!ps_parse_client_hello(ev->body, ev->len, &ch))
 			return ps_xstrdup("malformed");
 		char *v = version_text(ch.version);
-		char *s = ps_xasprintf("%s, %zu cipher suites, %s%zu extensions", v, ch.n_suites,
-				       ch.n_extensions ? "" : "no ", ch.n_extensions);
-		if (!ch.n_extensions) {
-			free(s);
-			s = ps_xasprintf("%s, %zu cipher suites, no extensions", v, ch.n_suites);
-		}
+		char *s;
+		if (ch.n_extensions)
+			s = ps_xasprintf("%s, %zu cipher suite%s, %zu extension%s", v, ch.n_suites,
+					 ch.n_suites == 1 ? "" : "s", ch.n_extensions,
+					 ch.n_extensions == 1 ? "" : "s");
+		else
+			s = ps_xasprintf("%s, %zu cipher suite%s, no extensions", v, ch.n_suites,
+					 ch.n_suites == 1 ? "" : "s");
+
 		free(v);
 		if (r->info && dir == PS_DIR_OUT && !r->info->n_offered) {
 			r->info->offered = ps_xcalloc(ch.n_suites, sizeof *r->info->offered);

@@ -75,6 +75,11 @@ while True:
     c, _ = s.accept()
     if mode == "http":
         c.recv(4096); c.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"); c.close()
+    elif mode == "close":
+        c.recv(4096); c.close()
+    elif mode == "reset":
+        import struct
+        c.recv(4096); c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)); c.close()
     else:
         time.sleep(30)
 PY
@@ -99,6 +104,15 @@ run_ps "$J" "https://127.0.0.1:$PY_PORT/"
 t_eq "plain HTTP on the port: exit 4, tls.not_tls" "4 tls.not_tls" "$PS_RC $(json_get "$J" 'd["findings"][0]["id"]')"
 t_check "plain HTTP on the port: the answer is quoted" \
 	grep -q 'HTTP/1.1 400 Bad Request' "$J"
+
+start_py close || t_bail "python3 server did not start"
+J=$T_DIR/close.json
+run_ps "$J" "https://127.0.0.1:$PY_PORT/"
+t_eq "server closes after the ClientHello: exit 4, tls.closed" "4 tls.closed" "$PS_RC $(json_get "$J" 'd["findings"][0]["id"]')"
+start_py reset || t_bail "python3 server did not start"
+J=$T_DIR/reset.json
+run_ps "$J" "https://127.0.0.1:$PY_PORT/"
+t_eq "server resets after the ClientHello: exit 3, net.reset" "3 net.reset" "$PS_RC $(json_get "$J" 'd["findings"][0]["id"]')"
 
 # --output writes the file; an unwritable one is a local error (exit 2).
 "$PROVSCOPE" --batch --format json --output "$T_DIR/o.json" "https://127.0.0.1:$PORT/" 2>/dev/null

@@ -67,7 +67,23 @@ J=$T_DIR/req-good.json
 run_ps "$J" --cert "$P/device.pem" --key "$P/device.key" "$URL"
 t_eq "the vendor-signed device certificate: exit 0" 0 "$PS_RC"
 
-# 5. Without a network, the name does not resolve: net.dns, exit 3.
+# 5. A Cisco model offers DHE: the ServerKeyExchange shows up in order; a
+# priority override without %NO_TICKETS gets a NewSessionTicket.
+start_gnutls_serv dhe --priority 'NORMAL:+VERS-TLS1.0:+DHE-RSA' || t_bail "gnutls-serv did not start"
+J=$T_DIR/dhe.json
+run_ps "$J" --model spa504g "https://127.0.0.1:$GS_PORT/"
+t_eq "SPA504G against a DHE server: DHE suite and ServerKeyExchange after Certificate" \
+	"TLS_DHE_RSA_WITH_AES_256_CBC_SHA in:ServerHello in:Certificate in:ServerKeyExchange" \
+	"$(json_get "$J" 'd["hops"][0]["tls"]["cipher_suite"]+" "+" ".join(m["dir"]+":"+m["type"] for m in d["hops"][0]["tls"]["handshake"][1:4])')"
+J=$T_DIR/nst.json
+run_ps "$J" --priority 'NONE:+VERS-TLS1.0:+RSA:+AES-256-CBC:+SHA1:+COMP-NULL:+SIGN-ALL' "https://127.0.0.1:$GS_PORT/"
+t_eq "--priority with session tickets: NewSessionTicket before the server's ChangeCipherSpec" \
+	"in:NewSessionTicket in:ChangeCipherSpec in:Finished" \
+	"$(json_get "$J" '" ".join(m["dir"]+":"+m["type"] for m in d["hops"][0]["tls"]["handshake"][-3:])')"
+t_eq "--priority is used as given: one suite offered" 1 \
+	"$(json_get "$J" 'len(d["hops"][0]["tls"]["offered"])')"
+
+# 6. Without a network, the name does not resolve: net.dns, exit 3.
 J=$T_DIR/dns.json
 run_ps "$J" "https://prov.provscope-test.invalid/spa.xml"
 t_eq "unresolvable name: exit 3, net.dns" "3 net.dns" "$PS_RC $(json_get "$J" 'd["findings"][0]["id"]')"
