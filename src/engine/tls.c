@@ -157,6 +157,7 @@ struct run {
 	bool seen_server_hello, seen_shd, sent_cke;
 	long enc_alert_in; /* index of the last encrypted alert received */
 	int last_alert_level, last_alert_desc;
+	int in_fatal_alert; /* description of a plaintext fatal alert received, -1 if none */
 };
 
 static double elapsed(const struct run *r)
@@ -383,6 +384,8 @@ static void on_wire(void *ctx, enum ps_dir dir, const struct ps_wire_event *ev)
 		}
 		r->last_alert_level = level;
 		r->last_alert_desc = desc;
+		if (dir == PS_DIR_IN && level == 2)
+			r->in_fatal_alert = desc;
 		add_msg(r, dir, "Alert", ev->len, false, alert_text(level, desc), level, desc);
 		break;
 	}
@@ -664,6 +667,22 @@ static int run_handshake(struct run *r)
 	return rc;
 }
 
+/* A write failed or the server closed while we were still sending: the
+ * server may have said why just before (an alert, then close). Read what
+ * is already in the socket so the alert is not lost. */
+static void drain(struct run *r)
+{
+	unsigned char buf[4096];
+	r->tap = true;
+	for (int i = 0; i < 16; i++) {
+		ssize_t n = recv(r->fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n <= 0)
+			break;
+		ps_wire_feed(&r->wire, PS_DIR_IN, buf, (size_t)n);
+	}
+	r->tap = false;
+}
+
 static bool client_auth_alert(int d)
 {
 	switch (d) {
@@ -729,8 +748,9 @@ static void diagnose(struct run *r, int rc, struct ps_tls_outcome *o)
 		o->probe_useful = false;
 		return;
 	}
-	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
-		int d = (int)gnutls_alert_get(r->s);
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED || r->in_fatal_alert >= 0) {
+		int d = rc == GNUTLS_E_FATAL_ALERT_RECEIVED ? (int)gnutls_alert_get(r->s)
+							    : r->in_fatal_alert;
 		t->alert_received = d;
 		if (r->enc_alert_in >= 0 && (size_t)r->enc_alert_in < t->n_msgs) {
 			struct ps_tls_msg *m = &t->msgs[r->enc_alert_in];
@@ -842,6 +862,7 @@ void ps_tls_handshake(int fd, const struct ps_tls_params *p, struct ps_tls_info 
 	r.info = info;
 	r.ca = ca;
 	r.enc_alert_in = -1;
+	r.in_fatal_alert = -1;
 	r.deadline = ps_now_ms() + p->timeout_ms;
 	ps_wire_init(&r.wire, on_wire, &r);
 	info->attempted = true;
@@ -889,6 +910,8 @@ void ps_tls_handshake(int fd, const struct ps_tls_params *p, struct ps_tls_info 
 	} else {
 		info->error_code = rc;
 		info->error = ps_xstrdup(gnutls_strerror(rc));
+		if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED && (r.sock_err || r.peer_closed))
+			drain(&r);
 		diagnose(&r, rc, out);
 		if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED && !r.timed_out && !r.peer_closed &&
 		    !r.sock_err && !r.not_tls) {
@@ -918,6 +941,7 @@ void ps_tls_probe(int fd, const struct ps_tls_params *p, struct ps_tls_probe *pr
 	r.p = p;
 	r.probe = probe;
 	r.enc_alert_in = -1;
+	r.in_fatal_alert = -1;
 	r.deadline = ps_now_ms() + p->timeout_ms;
 	ps_wire_init(&r.wire, on_wire, &r);
 	char *err = NULL;
