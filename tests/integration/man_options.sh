@@ -4,7 +4,7 @@
 MAN=$TOP_SRCDIR/man/provscope.1
 for opt in $("$PROVSCOPE" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 	name=${opt#--}
-	if grep -q "^\.It Fl Fl $name\b" "$MAN"; then
+	if grep -qE "^\.It (.* )?Fl Fl $name( |$)" "$MAN"; then
 		t_ok "$opt is in the man page"
 	else
 		t_fail "$opt is not in the man page (.It Fl Fl $name)"
