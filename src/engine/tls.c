@@ -384,7 +384,9 @@ static void on_wire(void *ctx, enum ps_dir dir, const struct ps_wire_event *ev)
 		}
 		r->last_alert_level = level;
 		r->last_alert_desc = desc;
-		if (dir == PS_DIR_IN && level == 2)
+		/* The first fatal alert is the reason; a server may send more
+		 * (gnutls-serv follows access_denied with bad_certificate). */
+		if (dir == PS_DIR_IN && level == 2 && r->in_fatal_alert < 0)
 			r->in_fatal_alert = desc;
 		add_msg(r, dir, "Alert", ev->len, false, alert_text(level, desc), level, desc);
 		break;
@@ -711,10 +713,12 @@ static const char *last_out_message(const struct ps_tls_info *t)
 	return "ClientHello";
 }
 
+/* The server's last message before it gave up: its alerts are already on
+ * the list by the time of the diagnosis, and are named on their own. */
 static const char *last_in_message(const struct ps_tls_info *t)
 {
 	for (size_t i = t->n_msgs; i > 0; i--)
-		if (t->msgs[i - 1].dir == PS_DIR_IN)
+		if (t->msgs[i - 1].dir == PS_DIR_IN && strcmp(t->msgs[i - 1].type, "Alert") != 0)
 			return t->msgs[i - 1].type;
 	return NULL;
 }

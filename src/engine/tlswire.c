@@ -40,6 +40,9 @@ static void handshake_bytes(struct ps_wire *w, enum ps_dir dir, unsigned ver,
 			    const unsigned char *p, size_t n)
 {
 	struct ps_wire_dir *d = &w->dir[dir];
+	/* An empty record adds nothing (and d->hs may still be NULL). */
+	if (n == 0)
+		return;
 	if (d->hs_len + n > HS_MAX) {
 		d->hs_len = 0;
 		return;

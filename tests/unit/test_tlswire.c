@@ -1,1 +1,645 @@
-int main(void){return 0;}
+/* Unit tests of the passive TLS record reader and the hello decoders, on
+ * records built by hand, and of the TLS name tables. */
+#include "config.h"
+
+/* cmocka needs these first. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/tlsnames.h"
+#include "engine/tlswire.h"
+
+/* A byte buffer that tests build messages in. */
+struct bytes {
+	unsigned char b[1024];
+	size_t n;
+};
+
+static void put(struct bytes *o, const void *p, size_t n)
+{
+	assert_true(o->n + n <= sizeof o->b);
+	if (n)
+		memcpy(o->b + o->n, p, n);
+	o->n += n;
+}
+
+static void put_u8(struct bytes *o, unsigned v)
+{
+	unsigned char c = (unsigned char)v;
+	put(o, &c, 1);
+}
+
+static void put_u16(struct bytes *o, unsigned v)
+{
+	put_u8(o, v >> 8);
+	put_u8(o, v & 255);
+}
+
+static void put_u24(struct bytes *o, size_t v)
+{
+	put_u8(o, (unsigned)(v >> 16) & 255);
+	put_u8(o, (unsigned)(v >> 8) & 255);
+	put_u8(o, (unsigned)v & 255);
+}
+
+static void put_fill(struct bytes *o, unsigned char c, size_t n)
+{
+	assert_true(o->n + n <= sizeof o->b);
+	memset(o->b + o->n, c, n);
+	o->n += n;
+}
+
+/* A handshake message: type, 3-byte length, body. */
+static void put_handshake(struct bytes *o, unsigned type, const struct bytes *body)
+{
+	put_u8(o, type);
+	put_u24(o, body->n);
+	put(o, body->b, body->n);
+}
+
+/* A record: type, version, 2-byte length, payload. */
+static void put_record(struct bytes *o, unsigned type, unsigned version, const void *p, size_t n)
+{
+	put_u8(o, type);
+	put_u16(o, version);
+	put_u16(o, (unsigned)n);
+	put(o, p, n);
+}
+
+/* The phone's ClientHello body: TLS 1.0, four suites, null compression,
+ * and the given extensions (each empty but SNI) when `n_ext` > 0. */
+static void client_hello_body(struct bytes *o, const unsigned *ext, size_t n_ext)
+{
+	put_u16(o, 0x0301);
+	put_fill(o, 0xA5, 32); /* random */
+	put_u8(o, 0);          /* session id */
+	put_u16(o, 8);
+	put_u16(o, 0x0035);
+	put_u16(o, 0x002F);
+	put_u16(o, 0x0005);
+	put_u16(o, 0x0004);
+	put_u8(o, 1);
+	put_u8(o, 0);
+	if (!n_ext)
+		return;
+	struct bytes e = { .n = 0 };
+	for (size_t i = 0; i < n_ext; i++) {
+		put_u16(&e, ext[i]);
+		if (ext[i] == 0) {
+			/* server_name: list of one host_name "prov.test" */
+			put_u16(&e, 14);
+			put_u16(&e, 12);
+			put_u8(&e, 0);
+			put_u16(&e, 9);
+			put(&e, "prov.test", 9);
+		} else {
+			put_u16(&e, 0);
+		}
+	}
+	put_u16(o, (unsigned)e.n);
+	put(o, e.b, e.n);
+}
+
+/* Events as they came, with copies of their bodies. */
+struct seen {
+	enum ps_dir dir;
+	enum ps_wire_kind kind;
+	unsigned record_version;
+	unsigned hs_type;
+	size_t len;
+	unsigned char body[128];
+};
+
+struct log {
+	struct seen ev[32];
+	size_t n;
+};
+
+static void on_event(void *ctx, enum ps_dir dir, const struct ps_wire_event *ev)
+{
+	struct log *l = ctx;
+	assert_true(l->n < sizeof l->ev / sizeof l->ev[0]);
+	struct seen *s = &l->ev[l->n++];
+	memset(s, 0, sizeof *s);
+	s->dir = dir;
+	s->kind = ev->kind;
+	s->record_version = ev->record_version;
+	s->hs_type = ev->hs_type;
+	s->len = ev->len;
+	if (ev->len)
+		assert_non_null(ev->body);
+	memcpy(s->body, ev->body, ev->len < sizeof s->body ? ev->len : sizeof s->body);
+}
+
+static void assert_same_logs(const struct log *a, const struct log *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_int_equal(a->ev[i].dir, b->ev[i].dir);
+		assert_int_equal(a->ev[i].kind, b->ev[i].kind);
+		assert_int_equal(a->ev[i].record_version, b->ev[i].record_version);
+		assert_int_equal(a->ev[i].hs_type, b->ev[i].hs_type);
+		assert_int_equal(a->ev[i].len, b->ev[i].len);
+		assert_memory_equal(a->ev[i].body, b->ev[i].body,
+				    a->ev[i].len < 128 ? a->ev[i].len : 128);
+	}
+}
+
+static void test_client_hello_whole_and_bytewise(void **state)
+{
+	(void)state;
+	struct bytes body = { .n = 0 }, msg = { .n = 0 }, rec = { .n = 0 };
+	client_hello_body(&body, NULL, 0);
+	put_handshake(&msg, 1, &body);
+	put_record(&rec, 22, 0x0301, msg.b, msg.n);
+
+	struct log whole = { .n = 0 }, bytewise = { .n = 0 };
+	struct ps_wire w;
+	ps_wire_init(&w, on_event, &whole);
+	ps_wire_feed(&w, PS_DIR_OUT, rec.b, rec.n);
+	ps_wire_free(&w);
+
+	ps_wire_init(&w, on_event, &bytewise);
+	for (size_t i = 0; i < rec.n; i++) {
+		/* Nothing comes out before the last byte. */
+		assert_int_equal(bytewise.n, 0);
+		ps_wire_feed(&w, PS_DIR_OUT, rec.b + i, 1);
+	}
+	ps_wire_free(&w);
+
+	assert_int_equal(whole.n, 1);
+	assert_int_equal(whole.ev[0].dir, PS_DIR_OUT);
+	assert_int_equal(whole.ev[0].kind, PS_WIRE_HANDSHAKE);
+	assert_int_equal(whole.ev[0].record_version, 0x0301);
+	assert_int_equal(whole.ev[0].hs_type, 1);
+	assert_int_equal(whole.ev[0].len, body.n);
+	assert_memory_equal(whole.ev[0].body, body.b, body.n);
+	assert_same_logs(&whole, &bytewise);
+}
+
+static void test_split_across_records(void **state)
+{
+	(void)state;
+	struct bytes body = { .n = 0 }, msg = { .n = 0 }, wire = { .n = 0 };
+	client_hello_body(&body, NULL, 0);
+	put_handshake(&msg, 1, &body);
+	/* The 4-byte message header itself is cut after 2 bytes. */
+	put_record(&wire, 22, 0x0301, msg.b, 2);
+	size_t first = wire.n;
+	put_record(&wire, 22, 0x0301, msg.b + 2, 20);
+	size_t second = wire.n;
+	put_record(&wire, 22, 0x0301, msg.b + 22, msg.n - 22);
+
+	struct log l = { .n = 0 };
+	struct ps_wire w;
+	ps_wire_init(&w, on_event, &l);
+	ps_wire_feed(&w, PS_DIR_OUT, wire.b, first);
+	assert_int_equal(l.n, 0);
+	ps_wire_feed(&w, PS_DIR_OUT, wire.b + first, second - first);
+	assert_int_equal(l.n, 0);
+	ps_wire_feed(&w, PS_DIR_OUT, wire.b + second, wire.n - second);
+	ps_wire_free(&w);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.ev[0].kind, PS_WIRE_HANDSHAKE);
+	assert_int_equal(l.ev[0].hs_type, 1);
+	assert_int_equal(l.ev[0].len, body.n);
+	assert_memory_equal(l.ev[0].body, body.b, body.n);
+}
+
+static void test_two_messages_one_record(void **state)
+{
+	(void)state;
+	/* Certificate (empty list) and ServerHelloDone in one record. */
+	struct bytes cert = { .n = 0 }, done = { .n = 0 }, msgs = { .n = 0 }, rec = { .n = 0 };
+	put_u24(&cert, 0);
+	put_handshake(&msgs, 11, &cert);
+	put_handshake(&msgs, 14, &done);
+	put_record(&rec, 22, 0x0301, msgs.b, msgs.n);
+
+	struct log l = { .n = 0 };
+	struct ps_wire w;
+	ps_wire_init(&w, on_event, &l);
+	ps_wire_feed(&w, PS_DIR_IN, rec.b, rec.n);
+	ps_wire_free(&w);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.ev[0].dir, PS_DIR_IN);
+	assert_int_equal(l.ev[0].kind, PS_WIRE_HANDSHAKE);
+	assert_int_equal(l.ev[0].hs_type, 11);
+	assert_int_equal(l.ev[0].len, 3);
+	assert_int_equal(l.ev[1].dir, PS_DIR_IN);
+	assert_int_equal(l.ev[1].kind, PS_WIRE_HANDSHAKE);
+	assert_int_equal(l.ev[1].hs_type, 14);
+	assert_int_equal(l.ev[1].len, 0);
+}
+
+static void test_ccs_switches_one_direction(void **state)
+{
+	(void)state;
+	static const unsigned char ccs[] = { 1 };
+	static const unsigned char enc[] = { 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77 };
+	static const unsigned char alert[] = { 2, 40 };
+	struct bytes done = { .n = 0 }, msg = { .n = 0 };
+	put_handshake(&msg, 14, &done);
+
+	struct bytes out = { .n = 0 }, in = { .n = 0 };
+	put_record(&out, 20, 0x0301, ccs, sizeof ccs);
+	put_record(&out, 22, 0x0301, enc, sizeof enc);
+	put_record(&out, 21, 0x0301, enc, 5);
+	put_record(&out, 23, 0x0301, enc, 3);
+	put_record(&in, 22, 0x0301, msg.b, msg.n);
+	put_record(&in, 21, 0x0301, alert, sizeof alert);
+
+	struct log l = { .n = 0 };
+	struct ps_wire w;
+	ps_wire_init(&w, on_event, &l);
+	ps_wire_feed(&w, PS_DIR_OUT, out.b, out.n);
+	ps_wire_feed(&w, PS_DIR_IN, in.b, in.n);
+	ps_wire_free(&w);
+
+	assert_int_equal(l.n, 6);
+	assert_int_equal(l.ev[0].dir, PS_DIR_OUT);
+	assert_int_equal(l.ev[0].kind, PS_WIRE_CCS);
+	assert_int_equal(l.ev[0].len, 1);
+	assert_int_equal(l.ev[1].dir, PS_DIR_OUT);
+	assert_int_equal(l.ev[1].kind, PS_WIRE_ENC_HANDSHAKE);
+	assert_int_equal(l.ev[1].len, sizeof enc);
+	assert_memory_equal(l.ev[1].body, enc, sizeof enc);
+	assert_int_equal(l.ev[2].dir, PS_DIR_OUT);
+	assert_int_equal(l.ev[2].kind, PS_WIRE_ENC_ALERT);
+	assert_int_equal(l.ev[2].len, 5);
+	assert_int_equal(l.ev[3].dir, PS_DIR_OUT);
+	assert_int_equal(l.ev[3].kind, PS_WIRE_APPDATA);
+	assert_int_equal(l.ev[3].len, 3);
+	/* The other direction is still plaintext. */
+	assert_int_equal(l.ev[4].dir, PS_DIR_IN);
+	assert_int_equal(l.ev[4].kind, PS_WIRE_HANDSHAKE);
+	assert_int_equal(l.ev[4].hs_type, 14);
+	assert_int_equal(l.ev[5].dir, PS_DIR_IN);
+	assert_int_equal(l.ev[5].kind, PS_WIRE_ALERT);
+	assert_int_equal(l.ev[5].len, 2);
+	assert_int_equal(l.ev[5].body[0], 2);
+	assert_int_equal(l.ev[5].body[1], 40);
+}
+
+static void test_plain_alert(void **state)
+{
+	(void)state;
+	static const unsigned char alert[] = { 2, 70 };
+	struct bytes rec = { .n = 0 };
+	put_record(&rec, 21, 0x0303, alert, sizeof alert);
+	struct log l = { .n = 0 };
+	struct ps_wire w;
+	ps_wire_init(&w, on_event, &l);
+	for (size_t i = 0; i < rec.n; i++)
+		ps_wire_feed(&w, PS_DIR_IN, rec.b + i, 1);
+	ps_wire_free(&w);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.ev[0].dir, PS_DIR_IN);
+	assert_int_equal(l.ev[0].kind, PS_WIRE_ALERT);
+	assert_int_equal(l.ev[0].record_version, 0x0303);
+	assert_int_equal(l.ev[0].len, 2);
+	assert_int_equal(l.ev[0].body[0], 2);
+	assert_int_equal(l.ev[0].body[1], 70);
+}
+
+static void test_not_tls(void **state)
+{
+	(void)state;
+	static const char http[] = "HTTP/1.1 400 Bad Request\r\n";
+	static const char more[] = "Content-Type: text/html\r\n\r\n\x16\x03\x01\x00\x00";
+	struct bytes hello = { .n = 0 }, body = { .n = 0 }, msg = { .n = 0 };
+	client_hello_body(&body, NULL, 0);
+	put_handshake(&msg, 1, &body);
+	put_record(&hello, 22, 0x0301, msg.b, msg.n);
+
+	struct log l = { .n = 0 };
+	struct ps_wire w;
+	ps_wire_init(&w, on_event, &l);
+	ps_wire_feed(&w, PS_DIR_IN, (const unsigned char *)http, strlen(http));
+	ps_wire_feed(&w, PS_DIR_IN, (const unsigned char *)more, sizeof more - 1);
+	ps_wire_feed(&w, PS_DIR_IN, hello.b, hello.n);
+	/* The other direction is not affected. */
+	ps_wire_feed(&w, PS_DIR_OUT, hello.b, hello.n);
+	ps_wire_free(&w);
+
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.ev[0].dir, PS_DIR_IN);
+	assert_int_equal(l.ev[0].kind, PS_WIRE_NOT_TLS);
+	assert_int_equal(l.ev[0].len, strlen(http));
+	assert_memory_equal(l.ev[0].body, http, strlen(http));
+	assert_int_equal(l.ev[1].dir, PS_DIR_OUT);
+	assert_int_equal(l.ev[1].kind, PS_WIRE_HANDSHAKE);
+	assert_int_equal(l.ev[1].hs_type, 1);
+}
+
+static void test_bad_record_headers(void **state)
+{
+	(void)state;
+	/* Type 25, SSL 2 style version byte, and an oversized length. */
+	static const unsigned char bad[][5] = {
+		{ 25, 3, 1, 0, 1 },
+		{ 22, 2, 0, 0, 1 },
+		{ 23, 3, 3, 0x48, 0x01 },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct log l = { .n = 0 };
+		struct ps_wire w;
+		ps_wire_init(&w, on_event, &l);
+		ps_wire_feed(&w, PS_DIR_IN, bad[i], 5);
+		ps_wire_feed(&w, PS_DIR_IN, bad[i], 5);
+		ps_wire_free(&w);
+		assert_int_equal(l.n, 1);
+		assert_int_equal(l.ev[0].kind, PS_WIRE_NOT_TLS);
+		assert_int_equal(l.ev[0].len, 5);
+		assert_memory_equal(l.ev[0].body, bad[i], 5);
+	}
+}
+
+static void test_empty_records(void **state)
+{
+	(void)state;
+	/* Zero-length records are legal framing (RFC 5246 forbids sending
+	 * them for handshakes, but a reader must survive them). */
+	struct bytes done = { .n = 0 }, msg = { .n = 0 }, wire = { .n = 0 };
+	put_handshake(&msg, 14, &done);
+	put_record(&wire, 22, 0x0301, NULL, 0);
+	put_record(&wire, 23, 0x0301, NULL, 0);
+	put_record(&wire, 22, 0x0301, msg.b, msg.n);
+	put_record(&wire, 22, 0x0301, NULL, 0);
+
+	struct log l = { .n = 0 };
+	struct ps_wire w;
+	ps_wire_init(&w, on_event, &l);
+	ps_wire_feed(&w, PS_DIR_IN, wire.b, wire.n);
+	ps_wire_free(&w);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.ev[0].kind, PS_WIRE_APPDATA);
+	assert_int_equal(l.ev[0].len, 0);
+	assert_int_equal(l.ev[1].kind, PS_WIRE_HANDSHAKE);
+	assert_int_equal(l.ev[1].hs_type, 14);
+	assert_int_equal(l.ev[1].len, 0);
+}
+
+static void test_parse_client_hello(void **state)
+{
+	(void)state;
+	static const unsigned ext[] = { 0x0000, 0x0023, 0xFF01 };
+	struct bytes body = { .n = 0 };
+	client_hello_body(&body, ext, 3);
+	struct ps_client_hello ch;
+	assert_true(ps_parse_client_hello(body.b, body.n, &ch));
+	assert_int_equal(ch.version, 0x0301);
+	assert_int_equal(ch.n_suites, 4);
+	assert_int_equal(ch.suites[0], 0x0035);
+	assert_int_equal(ch.suites[1], 0x002F);
+	assert_int_equal(ch.suites[2], 0x0005);
+	assert_int_equal(ch.suites[3], 0x0004);
+	assert_int_equal(ch.n_extensions, 3);
+	assert_int_equal(ch.extensions[0], 0x0000);
+	assert_int_equal(ch.extensions[1], 0x0023);
+	assert_int_equal(ch.extensions[2], 0xFF01);
+	ps_client_hello_free(&ch);
+	assert_null(ch.suites);
+	assert_null(ch.extensions);
+
+	struct bytes plain = { .n = 0 };
+	client_hello_body(&plain, NULL, 0);
+	assert_true(ps_parse_client_hello(plain.b, plain.n, &ch));
+	assert_int_equal(ch.n_suites, 4);
+	assert_int_equal(ch.n_extensions, 0);
+	ps_client_hello_free(&ch);
+}
+
+static void test_parse_client_hello_truncated(void **state)
+{
+	(void)state;
+	static const unsigned ext[] = { 0x0000, 0x0023 };
+	struct bytes body = { .n = 0 }, base = { .n = 0 };
+	client_hello_body(&body, ext, 2);
+	client_hello_body(&base, NULL, 0);
+	for (size_t n = 0; n < body.n; n++) {
+		/* A copy of exactly n bytes, so that valgrind sees any overread. */
+		unsigned char *b = malloc(n ? n : 1);
+		assert_non_null(b);
+		memcpy(b, body.b, n);
+		struct ps_client_hello ch;
+		bool ok = ps_parse_client_hello(b, n, &ch);
+		free(b);
+		if (n < base.n || n >= base.n + 2) {
+			if (ok)
+				fail_msg("a ClientHello cut to %zu of %zu bytes was accepted", n,
+					 body.n);
+			assert_null(ch.suites);
+			assert_null(ch.extensions);
+		} else if (n == base.n) {
+			/* Without extensions: a complete hello. */
+			assert_true(ok);
+			assert_int_equal(ch.n_extensions, 0);
+		}
+		ps_client_hello_free(&ch);
+	}
+	/* An odd suite list length is malformed. */
+	struct bytes odd = { .n = 0 };
+	put_u16(&odd, 0x0301);
+	put_fill(&odd, 0, 32);
+	put_u8(&odd, 0);
+	put_u16(&odd, 3);
+	put_fill(&odd, 0, 3);
+	put_u8(&odd, 1);
+	put_u8(&odd, 0);
+	struct ps_client_hello ch;
+	assert_false(ps_parse_client_hello(odd.b, odd.n, &ch));
+	ps_client_hello_free(&ch);
+}
+
+static void server_hello_body(struct bytes *o, unsigned version, unsigned suite, bool tls13)
+{
+	put_u16(o, version);
+	put_fill(o, 0x5A, 32);
+	put_u8(o, 32);
+	put_fill(o, 0x33, 32);
+	put_u16(o, suite);
+	put_u8(o, 0);
+	if (!tls13)
+		return;
+	put_u16(o, 4 + 2 + 4 + 36);
+	put_u16(o, 43); /* supported_versions */
+	put_u16(o, 2);
+	put_u16(o, 0x0304);
+	put_u16(o, 51); /* key_share, x25519 */
+	put_u16(o, 36);
+	put_u16(o, 29);
+	put_u16(o, 32);
+	put_fill(o, 0x77, 32);
+}
+
+static void test_parse_server_hello(void **state)
+{
+	(void)state;
+	struct bytes b10 = { .n = 0 }, b13 = { .n = 0 };
+	struct ps_server_hello sh;
+	server_hello_body(&b10, 0x0301, 0x0035, false);
+	assert_true(ps_parse_server_hello(b10.b, b10.n, &sh));
+	assert_int_equal(sh.version, 0x0301);
+	assert_int_equal(sh.real_version, 0x0301);
+	assert_int_equal(sh.suite, 0x0035);
+	assert_int_equal(sh.compression, 0);
+
+	server_hello_body(&b13, 0x0303, 0x1302, true);
+	assert_true(ps_parse_server_hello(b13.b, b13.n, &sh));
+	assert_int_equal(sh.version, 0x0303);
+	assert_int_equal(sh.real_version, 0x0304);
+	assert_int_equal(sh.suite, 0x1302);
+
+	/* Cut inside the fixed part: refused. */
+	for (size_t n = 0; n < b10.n; n++)
+		assert_false(ps_parse_server_hello(b13.b, n, &sh));
+}
+
+static void test_parse_cert_request(void **state)
+{
+	(void)state;
+	struct bytes cas = { .n = 0 };
+	put_u16(&cas, 5);
+	put(&cas, "CA-#1", 5);
+	put_u16(&cas, 3);
+	put(&cas, "CA2", 3);
+
+	/* TLS 1.0: types, CA names. */
+	struct bytes r10 = { .n = 0 };
+	put_u8(&r10, 2);
+	put_u8(&r10, 1);
+	put_u8(&r10, 2);
+	put_u16(&r10, (unsigned)cas.n);
+	put(&r10, cas.b, cas.n);
+	struct ps_cert_request cr;
+	assert_true(ps_parse_cert_request(r10.b, r10.n, false, &cr));
+	assert_int_equal(cr.n_types, 2);
+	assert_int_equal(cr.types[0], 1);
+	assert_int_equal(cr.types[1], 2);
+	assert_int_equal(cr.n_cas, 2);
+	ps_cert_request_free(&cr);
+	assert_null(cr.types);
+
+	/* TLS 1.2: types, signature algorithms, CA names. */
+	struct bytes r12 = { .n = 0 };
+	put_u8(&r12, 2);
+	put_u8(&r12, 1);
+	put_u8(&r12, 64);
+	put_u16(&r12, 4);
+	put_u16(&r12, 0x0401);
+	put_u16(&r12, 0x0201);
+	put_u16(&r12, (unsigned)cas.n);
+	put(&r12, cas.b, cas.n);
+	assert_true(ps_parse_cert_request(r12.b, r12.n, true, &cr));
+	assert_int_equal(cr.n_types, 2);
+	assert_int_equal(cr.types[0], 1);
+	assert_int_equal(cr.types[1], 64);
+	assert_int_equal(cr.n_cas, 2);
+	ps_cert_request_free(&cr);
+
+	/* No CA names. */
+	struct bytes none = { .n = 0 };
+	put_u8(&none, 1);
+	put_u8(&none, 1);
+	put_u16(&none, 0);
+	assert_true(ps_parse_cert_request(none.b, none.n, false, &cr));
+	assert_int_equal(cr.n_types, 1);
+	assert_int_equal(cr.n_cas, 0);
+	ps_cert_request_free(&cr);
+
+	/* Truncated anywhere before the CA list ends: refused. */
+	for (size_t n = 0; n < r12.n; n++) {
+		assert_false(ps_parse_cert_request(r12.b, n, true, &cr));
+		ps_cert_request_free(&cr);
+	}
+}
+
+static void test_parse_certificate_count(void **state)
+{
+	(void)state;
+	struct bytes zero = { .n = 0 };
+	put_u24(&zero, 0);
+	assert_int_equal(ps_parse_certificate_count(zero.b, zero.n), 0);
+
+	struct bytes two = { .n = 0 };
+	put_u24(&two, 3 + 4 + 3 + 2);
+	put_u24(&two, 4);
+	put(&two, "\x30\x02\x05\x00", 4);
+	put_u24(&two, 2);
+	put(&two, "\x30\x00", 2);
+	assert_int_equal(ps_parse_certificate_count(two.b, two.n), 2);
+
+	/* An inner length running past the list. */
+	struct bytes inner = { .n = 0 };
+	put_u24(&inner, 3 + 4);
+	put_u24(&inner, 5);
+	put(&inner, "\x30\x02\x05\x00", 4);
+	assert_int_equal(ps_parse_certificate_count(inner.b, inner.n), -1);
+
+	/* The list length running past the message. */
+	assert_int_equal(ps_parse_certificate_count(two.b, two.n - 1), -1);
+	assert_int_equal(ps_parse_certificate_count(two.b, 2), -1);
+	assert_int_equal(ps_parse_certificate_count(two.b, 0), -1);
+
+	/* A list that ends inside a 3-byte certificate length. */
+	struct bytes cut = { .n = 0 };
+	put_u24(&cut, 2);
+	put_u16(&cut, 0);
+	assert_int_equal(ps_parse_certificate_count(cut.b, cut.n), -1);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(ps_suite_name(0x0035), "TLS_RSA_WITH_AES_256_CBC_SHA");
+	assert_string_equal(ps_suite_name(0x002F), "TLS_RSA_WITH_AES_128_CBC_SHA");
+	assert_string_equal(ps_suite_name(0x0005), "TLS_RSA_WITH_RC4_128_SHA");
+	assert_string_equal(ps_suite_name(0x0004), "TLS_RSA_WITH_RC4_128_MD5");
+	assert_string_equal(ps_suite_name(0x0039), "TLS_DHE_RSA_WITH_AES_256_CBC_SHA");
+	assert_null(ps_suite_name(0x0000));
+	assert_null(ps_suite_name(0xFFFF));
+	assert_null(ps_suite_name(0x12345));
+	assert_string_equal(ps_suite_openssl_name(0x0035), "AES256-SHA");
+	assert_string_equal(ps_alert_name(70), "protocol_version");
+	assert_string_equal(ps_alert_name(80), "internal_error");
+	assert_string_equal(ps_alert_name(40), "handshake_failure");
+	assert_null(ps_alert_name(255));
+	assert_string_equal(ps_version_name(0x0301), "TLS1.0");
+	assert_string_equal(ps_version_name(0x0303), "TLS1.2");
+	assert_string_equal(ps_version_name(0x0304), "TLS1.3");
+	assert_null(ps_version_name(0x0305));
+	assert_string_equal(ps_handshake_name(1), "ClientHello");
+	assert_string_equal(ps_handshake_name(13), "CertificateRequest");
+	assert_null(ps_handshake_name(99));
+	assert_string_equal(ps_cert_type_name(1), "rsa_sign");
+	assert_null(ps_cert_type_name(0));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_client_hello_whole_and_bytewise),
+		cmocka_unit_test(test_split_across_records),
+		cmocka_unit_test(test_two_messages_one_record),
+		cmocka_unit_test(test_ccs_switches_one_direction),
+		cmocka_unit_test(test_plain_alert),
+		cmocka_unit_test(test_not_tls),
+		cmocka_unit_test(test_bad_record_headers),
+		cmocka_unit_test(test_empty_records),
+		cmocka_unit_test(test_parse_client_hello),
+		cmocka_unit_test(test_parse_client_hello_truncated),
+		cmocka_unit_test(test_parse_server_hello),
+		cmocka_unit_test(test_parse_cert_request),
+		cmocka_unit_test(test_parse_certificate_count),
+		cmocka_unit_test(test_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
