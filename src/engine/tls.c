@@ -377,9 +377,10 @@ static void on_wire(void *ctx, enum ps_dir dir, const struct ps_wire_event *ev)
 		int level = ev->len >= 1 ? ev->body[0] : 0;
 		int desc = ev->len >= 2 ? ev->body[1] : -1;
 		if (r->info) {
-			if (dir == PS_DIR_IN)
+			/* The first alert each way is the one that matters. */
+			if (dir == PS_DIR_IN && r->info->alert_received < 0)
 				r->info->alert_received = desc;
-			else
+			else if (dir == PS_DIR_OUT && r->info->alert_sent < 0)
 				r->info->alert_sent = desc;
 		}
 		r->last_alert_level = level;
