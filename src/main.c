@@ -28,7 +28,12 @@
 #define DEFAULT_TIMEOUT_MS 10000u
 
 struct options {
-	bool batch, list_models, probe;
+	bool cert_mode; /* provscope cert FILE */
+	bool batch, list_models, probe, inspect_anyway, system_trust;
+	const char *host; /* cert mode: the name to check */
+	const char *modern_ca;
+	const char *at_text;
+	time_t at;
 	const char *format, *output;
 	const char *model, *mac, *serial, *firmware;
 	const char *cert, *key, *ca, *priority;
@@ -54,6 +59,11 @@ enum {
 	OPT_FORMAT,
 	OPT_OUTPUT,
 	OPT_NO_PROBE,
+	OPT_AT,
+	OPT_INSPECT_ANYWAY,
+	OPT_NO_SYSTEM_TRUST,
+	OPT_HOST,
+	OPT_MODERN_CA,
 };
 
 static const struct option long_options[] = {
@@ -72,6 +82,11 @@ static const struct option long_options[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "no-probe", no_argument, NULL, OPT_NO_PROBE },
+	{ "at", required_argument, NULL, OPT_AT },
+	{ "inspect-anyway", no_argument, NULL, OPT_INSPECT_ANYWAY },
+	{ "no-system-trust", no_argument, NULL, OPT_NO_SYSTEM_TRUST },
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "modern-ca", required_argument, NULL, OPT_MODERN_CA },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -79,45 +94,57 @@ static const struct option long_options[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: provscope [OPTIONS] URL\n"
-		"       provscope --list-models\n"
-		"\n"
-		"Plays a Linksys/Cisco SPA phone against a provisioning server and shows, step\n"
-		"by step, what the phone sees: name resolution, TCP connect, every TLS handshake\n"
-		"message, the client-certificate exchange, and why it fails.\n"
-		"\n"
-		"Phone identity:\n"
-		"  --model MODEL        phone model from --list-models (default spa942)\n"
-		"  --mac MAC            the phone's MAC address (default: vendor OUI + aabbcc)\n"
-		"  --serial SERIAL      the phone's serial number\n"
-		"  --firmware VERSION   the firmware version ($SWVER), e.g. 6.1.5(a)\n"
-		"  --cert FILE          device certificate (PEM) sent when the server asks\n"
-		"  --key FILE           its private key (PEM; default: the --cert file)\n"
-		"  --ca FILE            the CA certificates the phone trusts (PEM)\n"
-		"  --priority STRING    GnuTLS priority string instead of the model's\n"
-		"\n"
-		"Network:\n"
-		"  --timeout SECONDS    limit for each network wait (default 10)\n"
-		"  --resolve HOST:PORT:ADDR[,ADDR]\n"
-		"                       use ADDR for HOST:PORT instead of DNS (repeatable)\n"
-		"  --no-probe           no second, modern-client handshake after a failure\n"
-		"\n"
-		"Output:\n"
-		"  --batch              never open the interactive view\n"
-		"  --format FORMAT      %s (default text)\n"
-		"  --output FILE        write the report to FILE instead of standard output\n"
-		"\n"
-		"  --list-models        print the phone catalogue and exit\n"
-		"  -h, --help           print this help and exit\n"
-		"  -V, --version        print the version and exit\n"
-		"\n"
-		"Exit status: 0 the phone would get through, 2 usage or local file error,\n"
-		"3 DNS/connect/timeout, 4 TLS negotiation failed, 5 server certificate\n"
-		"rejected, 6 client authentication refused, 7 HTTP error, 8 profile unusable,\n"
-		"9 firmware-upgrade check failed, 10 expectation failed, 70 internal error.\n"
-		"See provscope(1).\n",
-		ps_output_names());
+	fprintf(
+	    f,
+	    "Usage: provscope [OPTIONS] URL\n"
+	    "       provscope cert FILE [--ca FILE] [--host NAME] [--at TIME] [OPTIONS]\n"
+	    "       provscope --list-models\n"
+	    "\n"
+	    "Plays a Linksys/Cisco SPA phone against a provisioning server and shows, step\n"
+	    "by step, what the phone sees: name resolution, TCP connect, every TLS handshake\n"
+	    "message, the server certificate chain as the phone and as a modern client check\n"
+	    "it, the client-certificate exchange, and why it fails. 'cert' checks a chain\n"
+	    "file (leaf first) offline, the same way.\n"
+	    "\n"
+	    "Phone identity:\n"
+	    "  --model MODEL        phone model from --list-models (default spa942)\n"
+	    "  --mac MAC            the phone's MAC address (default: vendor OUI + aabbcc)\n"
+	    "  --serial SERIAL      the phone's serial number\n"
+	    "  --firmware VERSION   the firmware version ($SWVER), e.g. 6.1.5(a)\n"
+	    "  --cert FILE          device certificate (PEM) sent when the server asks\n"
+	    "  --key FILE           its private key (PEM; default: the --cert file)\n"
+	    "  --ca FILE            the CA certificates the phone trusts (PEM)\n"
+	    "  --at TIME            the phone's clock, UTC: 2026-11-27, 2026-11-27T08:00:00Z\n"
+	    "                       or @EPOCH (default: now)\n"
+	    "  --priority STRING    GnuTLS priority string instead of the model's\n"
+	    "\n"
+	    "Checks:\n"
+	    "  --inspect-anyway     go on past a chain the phone rejects (the phone would not)\n"
+	    "  --no-system-trust    the modern client trusts only --ca, not the system store\n"
+	    "  --modern-ca FILE     CA certificates only the modern client trusts (PEM)\n"
+	    "  --host NAME          cert: the host name or IP address to check\n"
+	    "\n"
+	    "Network:\n"
+	    "  --timeout SECONDS    limit for each network wait (default 10)\n"
+	    "  --resolve HOST:PORT:ADDR[,ADDR]\n"
+	    "                       use ADDR for HOST:PORT instead of DNS (repeatable)\n"
+	    "  --no-probe           no second, modern-client handshake after a failure\n"
+	    "\n"
+	    "Output:\n"
+	    "  --batch              never open the interactive view\n"
+	    "  --format FORMAT      %s (default text)\n"
+	    "  --output FILE        write the report to FILE instead of standard output\n"
+	    "\n"
+	    "  --list-models        print the phone catalogue and exit\n"
+	    "  -h, --help           print this help and exit\n"
+	    "  -V, --version        print the version and exit\n"
+	    "\n"
+	    "Exit status: 0 the phone would get through, 2 usage or local file error,\n"
+	    "3 DNS/connect/timeout, 4 TLS negotiation failed, 5 server certificate\n"
+	    "rejected, 6 client authentication refused, 7 HTTP error, 8 profile unusable,\n"
+	    "9 firmware-upgrade check failed, 10 expectation failed, 70 internal error.\n"
+	    "See provscope(1).\n",
+	    ps_output_names());
 }
 
 static int fail_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -131,6 +158,37 @@ static int fail_usage(const char *fmt, ...)
 	fputc('\n', stderr);
 	va_end(ap);
 	return PS_EXIT_USAGE;
+}
+
+/* UTC: "YYYY-MM-DD", "YYYY-MM-DD[T ]HH:MM[:SS][Z]" or "@EPOCH". */
+static bool parse_time(const char *s, time_t *out)
+{
+	if (s[0] == '@') {
+		char *end;
+		errno = 0;
+		long long v = strtoll(s + 1, &end, 10);
+		if (errno || end == s + 1 || *end || v <= 0)
+			return false;
+		*out = (time_t)v;
+		return true;
+	}
+	static const char *const forms[] = {
+		"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%MZ",
+		"%Y-%m-%dT%H:%M",     "%Y-%m-%d %H:%M",    "%Y-%m-%d"
+	};
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		struct tm tm;
+		memset(&tm, 0, sizeof tm);
+		const char *end = strptime(s, forms[i], &tm);
+		if (end && !*end) {
+			time_t t = timegm(&tm);
+			if (t <= 0)
+				return false;
+			*out = t;
+			return true;
+		}
+	}
+	return false;
 }
 
 static bool parse_timeout(const char *s, unsigned *ms)
@@ -150,6 +208,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->format = "text";
 	o->timeout_ms = DEFAULT_TIMEOUT_MS;
 	o->probe = true;
+	o->system_trust = true;
+	if (argc > 1 && strcmp(argv[1], "cert") == 0) {
+		o->cert_mode = true;
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hV", long_options, NULL)) != -1) {
@@ -211,6 +276,24 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_NO_PROBE:
 			o->probe = false;
 			break;
+		case OPT_AT:
+			if (!parse_time(optarg, &o->at))
+				return fail_usage("--at '%s': give a UTC time such as 2026-11-27, "
+						  "2026-11-27T08:00:00Z or @1795000000",
+						  optarg);
+			break;
+		case OPT_INSPECT_ANYWAY:
+			o->inspect_anyway = true;
+			break;
+		case OPT_NO_SYSTEM_TRUST:
+			o->system_trust = false;
+			break;
+		case OPT_HOST:
+			o->host = optarg;
+			break;
+		case OPT_MODERN_CA:
+			o->modern_ca = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -231,9 +314,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (o->list_models)
 		return 0;
 	if (optind >= argc)
-		return fail_usage("no URL given (see --help)");
+		return fail_usage(o->cert_mode ? "cert: no chain file given (see --help)"
+					       : "no URL given (see --help)");
 	if (optind + 1 < argc)
-		return fail_usage("one URL at a time; '%s' is one too many", argv[optind + 1]);
+		return fail_usage("one %s at a time; '%s' is one too many",
+				  o->cert_mode ? "file" : "URL", argv[optind + 1]);
+	if (o->host && !o->cert_mode)
+		return fail_usage(
+		    "--host is for 'provscope cert'; a live run checks the URL's host");
 	o->target = argv[optind];
 	return 0;
 }
@@ -270,6 +358,20 @@ static bool check_ca(const char *file, char **err)
 				    n < 0 ? gnutls_strerror(n) : "no certificate in the file");
 		return false;
 	}
+	return true;
+}
+
+/* Read a whole text file (a PEM bundle) into `*out`. */
+static bool load_text(const char *opt, const char *file, char **out, char **err)
+{
+	gnutls_datum_t d = { NULL, 0 };
+	int rc = gnutls_load_file(file, &d);
+	if (rc < 0) {
+		*err = ps_xasprintf("%s %s: %s", opt, file, gnutls_strerror(rc));
+		return false;
+	}
+	*out = ps_xstrndup((const char *)d.data, d.size);
+	gnutls_free(d.data);
 	return true;
 }
 
@@ -323,6 +425,7 @@ static int run(struct options *o)
 	struct ps_tls_creds *creds = NULL;
 	struct ps_report *report = NULL;
 	char *err = NULL;
+	char *ca_pem = NULL, *modern_extra = NULL, *modern_pem = NULL;
 	if (o->mac && !ps_identity_set_mac(&id, o->mac)) {
 		rc = fail_usage("--mac '%s': give 12 hex digits, e.g. 00:0e:08:aa:bb:cc", o->mac);
 		goto out;
@@ -332,11 +435,21 @@ static int run(struct options *o)
 	if (o->firmware)
 		ps_identity_set_firmware(&id, o->firmware);
 	const char *priority = o->priority ? o->priority : model->priority;
-	if (!ps_tls_priority_check(priority, &err) || !ps_engine_check_target(o->target, &err) ||
+	if (!ps_tls_priority_check(priority, &err) ||
+	    (!o->cert_mode && !ps_engine_check_target(o->target, &err)) ||
 	    (o->ca && !check_ca(o->ca, &err))) {
 		rc = fail_usage("%s", err);
 		goto out;
 	}
+	if ((o->ca && !load_text("--ca", o->ca, &ca_pem, &err)) ||
+	    (o->modern_ca && (!check_ca(o->modern_ca, &err) ||
+			      !load_text("--modern-ca", o->modern_ca, &modern_extra, &err)))) {
+		rc = fail_usage("%s", err);
+		goto out;
+	}
+	if (ca_pem || modern_extra)
+		modern_pem =
+		    ps_xasprintf("%s\n%s", ca_pem ? ca_pem : "", modern_extra ? modern_extra : "");
 	if (o->key && !o->cert) {
 		rc = fail_usage("--key needs --cert");
 		goto out;
@@ -358,14 +471,30 @@ static int run(struct options *o)
 				     .timeout_ms = o->timeout_ms,
 				     .pins = o->pins,
 				     .n_pins = o->n_pins,
-				     .probe = o->probe };
-	ps_engine_run(&cfg, &sink);
+				     .probe = o->probe,
+				     .ca_pem = ca_pem,
+				     .modern_ca_pem = modern_pem,
+				     .system_trust = o->system_trust,
+				     .at = o->at,
+				     .inspect_anyway = o->inspect_anyway };
+	if (o->cert_mode) {
+		report->mode = PS_MODE_CERT;
+		if (!ps_engine_run_cert(&cfg, o->target, o->host, &sink, &err)) {
+			rc = fail_usage("%s", err);
+			goto out;
+		}
+	} else {
+		ps_engine_run(&cfg, &sink);
+	}
 	ps_report_finish(report);
 	rc = report->exit_code;
 	if (write_report(o, report) < 0)
 		rc = PS_EXIT_USAGE;
 out:
 	free(err);
+	free(ca_pem);
+	free(modern_extra);
+	free(modern_pem);
 	ps_report_free(report);
 	ps_tls_creds_free(creds);
 	ps_identity_clear(&id);

@@ -4,6 +4,7 @@
 
 #include "engine/engine.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -12,6 +13,7 @@
 #include <curl/curl.h>
 
 #include "core/util.h"
+#include "engine/chain.h"
 
 struct target {
 	char *scheme, *host;
@@ -155,6 +157,139 @@ static void client_auth_step(const struct ps_sink *sink, size_t hop, struct ps_c
 	}
 }
 
+/* Report the chain analysis as the tls.chain step: the detail record,
+ * every finding (one that concerns only the modern client cannot fail the
+ * phone's run, so an error becomes a warning), and the step's verdict.
+ * Returns false when the phone rejects the chain. Without --ca the phone's
+ * trust cannot be judged: that alone is a warning, not a rejection. */
+static bool chain_step(const struct ps_run_config *cfg, const struct ps_sink *sink, size_t hop,
+		       const struct ps_chain_report *rep)
+{
+	struct ps_detail d = { .kind = PS_DETAIL_CHAIN, .chain = rep };
+	ps_sink_detail(sink, hop, &d);
+	bool phone_fails = false;
+	for (size_t i = 0; i < rep->n_findings; i++) {
+		const struct ps_chain_finding *f = &rep->findings[i];
+		enum ps_severity sev = ps_finding_severity(f->id);
+		if (!f->phone && sev == PS_SEV_ERROR)
+			sev = PS_SEV_WARN;
+		phone_fails |= sev == PS_SEV_ERROR;
+		char *detail = ps_xasprintf("%s%s", f->detail ? f->detail : "",
+					    f->phone && f->modern ? ""
+					    : f->phone            ? " (the phone)"
+								  : " (a modern client only)");
+		ps_sink_finding_sev(sink, (long)hop, f->id, sev, detail);
+		free(detail);
+	}
+	bool phone_unknown = !rep->phone.accept && !phone_fails && !cfg->ca_pem;
+	if (phone_unknown)
+		ps_sink_finding(sink, (long)hop, PS_F_CHAIN_TRUST_UNKNOWN,
+				"the chain ends at '%s'; give the vendor CA with --ca to check it",
+				rep->n_certs ? rep->certs[rep->n_certs - 1].issuer : "?");
+	const char *model = cfg->identity->model->product;
+	const char *why_phone = rep->phone.n_reasons ? rep->phone.reasons[0] : "";
+	const char *why_modern = rep->modern.n_reasons ? rep->modern.reasons[0] : "";
+	const char *going_on = cfg->inspect_anyway ? " --inspect-anyway: going on, which the "
+						     "phone would not do."
+						   : "";
+	if (phone_unknown)
+		ps_sink_step_end(sink, hop, PS_STEP_TLS_CHAIN, PS_STATUS_WARN,
+				 "%zu certificate%s; without --ca the %s's trust is not checked; "
+				 "a modern client %s",
+				 rep->n_certs, rep->n_certs == 1 ? "" : "s", model,
+				 rep->modern.accept ? "accepts it" : "rejects it");
+	else if (rep->phone.accept && rep->modern.accept)
+		ps_sink_step_end(sink, hop, PS_STEP_TLS_CHAIN, PS_STATUS_OK,
+				 "%zu certificate%s; the %s and a modern client both accept it",
+				 rep->n_certs, rep->n_certs == 1 ? "" : "s", model);
+	else if (rep->phone.accept)
+		ps_sink_step_end(sink, hop, PS_STEP_TLS_CHAIN, PS_STATUS_WARN,
+				 "the %s accepts this certificate; a browser would not: %s", model,
+				 why_modern);
+	else if (rep->modern.accept)
+		ps_sink_step_end(sink, hop, PS_STEP_TLS_CHAIN, PS_STATUS_FAIL,
+				 "a browser would accept this certificate; an %s will not: %s%s",
+				 model, why_phone, going_on);
+	else
+		ps_sink_step_end(sink, hop, PS_STEP_TLS_CHAIN, PS_STATUS_FAIL,
+				 "the %s rejects this certificate: %s%s", model, why_phone,
+				 going_on);
+	return rep->phone.accept || phone_unknown;
+}
+
+static void chain_params(const struct ps_run_config *cfg, struct ps_chain_params *p,
+			 gnutls_datum_t *anchors, const char *host)
+{
+	memset(p, 0, sizeof *p);
+	if (cfg->ca_pem) {
+		anchors->data = (unsigned char *)(uintptr_t)cfg->ca_pem;
+		anchors->size = (unsigned)strlen(cfg->ca_pem);
+		p->phone_anchors_pem = anchors;
+	}
+	p->extra_modern_anchors_pem = cfg->modern_ca_pem;
+	p->modern_use_system_trust = cfg->system_trust;
+	p->host = host;
+	p->at = cfg->at;
+}
+
+struct live_chain {
+	const struct ps_run_config *cfg;
+	const struct ps_sink *sink;
+	size_t hop;
+	const char *host;
+	const char *connected;
+	const char *const *host_addrs;
+	size_t n_host_addrs;
+	bool checked, phone_accepts;
+};
+
+static bool live_chain_fn(void *ctx, const gnutls_datum_t *certs, unsigned n)
+{
+	struct live_chain *lc = ctx;
+	ps_sink_step_begin(lc->sink, lc->hop, PS_STEP_TLS_CHAIN);
+	struct ps_chain_params p;
+	gnutls_datum_t anchors;
+	chain_params(lc->cfg, &p, &anchors, lc->host);
+	p.connected_addr = lc->connected;
+	p.host_addrs = lc->host_addrs;
+	p.n_host_addrs = lc->n_host_addrs;
+	struct ps_chain_report rep;
+	memset(&rep, 0, sizeof rep);
+	ps_chain_analyse(certs, n, &p, &rep);
+	lc->checked = true;
+	lc->phone_accepts = chain_step(lc->cfg, lc->sink, lc->hop, &rep);
+	ps_chain_report_clear(&rep);
+	return lc->phone_accepts || lc->cfg->inspect_anyway;
+}
+
+bool ps_engine_run_cert(const struct ps_run_config *cfg, const char *file, const char *host,
+			const struct ps_sink *sink, char **err)
+{
+	gnutls_datum_t *der = NULL;
+	size_t n = 0;
+	if (ps_chain_load_pem_file(file, &der, &n, err) < 0)
+		return false;
+	size_t hop = ps_sink_hop_begin(sink, file);
+	ps_sink_step_begin(sink, hop, PS_STEP_TLS_CHAIN);
+	struct ps_chain_params p;
+	gnutls_datum_t anchors;
+	chain_params(cfg, &p, &anchors, host);
+	/* An IP literal as --host: the phone's connected-address rule uses it. */
+	const char *addr = host;
+	if (host && ps_is_ip_literal(host)) {
+		p.connected_addr = addr;
+		p.host_addrs = &addr;
+		p.n_host_addrs = 1;
+	}
+	struct ps_chain_report rep;
+	memset(&rep, 0, sizeof rep);
+	ps_chain_analyse(der, n, &p, &rep);
+	chain_step(cfg, sink, hop, &rep);
+	ps_chain_report_clear(&rep);
+	ps_chain_der_free(der, n);
+	return true;
+}
+
 static void run_https(const struct ps_run_config *cfg, const struct ps_sink *sink, size_t hop,
 		      const struct target *t, double t0)
 {
@@ -214,7 +349,19 @@ static void run_https(const struct ps_run_config *cfg, const struct ps_sink *sin
 
 	ps_sink_step_begin(sink, hop, PS_STEP_TLS_HANDSHAKE);
 	char *tls_host = host_for_tls(t->host);
-	struct ps_tls_params tp = { .priority = cfg->priority,
+	char **host_addrs = ps_xcalloc(n_addrs, sizeof *host_addrs);
+	for (size_t i = 0; i < n_addrs; i++)
+		host_addrs[i] = addrs[i].text;
+	struct live_chain lc = { .cfg = cfg,
+				 .sink = sink,
+				 .hop = hop,
+				 .host = tls_host,
+				 .connected = addrs[used].text,
+				 .host_addrs = (const char *const *)host_addrs,
+				 .n_host_addrs = n_addrs };
+	struct ps_tls_params tp = { .on_certs = live_chain_fn,
+				    .on_certs_ctx = &lc,
+				    .priority = cfg->priority,
 				    .server_name = tls_host,
 				    .timeout_ms = cfg->timeout_ms,
 				    .creds = cfg->creds,
@@ -238,7 +385,7 @@ static void run_https(const struct ps_run_config *cfg, const struct ps_sink *sin
 				 o.detail ? o.detail : "failed");
 	}
 	client_auth_step(sink, hop, &ca, &o, o.ok);
-	if (!o.ok) {
+	if (!o.ok && !o.chain_rejected) {
 		if (cfg->probe && o.probe_useful && o.finding != PS_F_NET_TIMEOUT)
 			run_probe(cfg, sink, hop, &addrs[used], &tp, &info);
 		const struct ps_tls_probe *p = &info.probe;
@@ -260,6 +407,7 @@ static void run_https(const struct ps_run_config *cfg, const struct ps_sink *sin
 	ps_client_auth_clear(&ca);
 	free(o.detail);
 	free(tls_host);
+	free(host_addrs);
 	free(addrs);
 }
 

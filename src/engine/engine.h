@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "engine/net.h"
 #include "engine/tls.h"
@@ -19,8 +20,20 @@ struct ps_run_config {
 	unsigned timeout_ms;              /* per network wait */
 	const struct ps_pin *pins;        /* --resolve */
 	size_t n_pins;
-	bool probe; /* make the modern-client probe after a failure */
+	bool probe;                /* make the modern-client probe after a failure */
+	const char *ca_pem;        /* contents of --ca (the phone's anchors), NULL if none */
+	const char *modern_ca_pem; /* what the modern client trusts besides the system
+				      store: --ca and --modern-ca, NULL if none */
+	bool system_trust;         /* the modern client trusts the system store too */
+	time_t at;                 /* the phone's clock, 0 = now */
+	bool inspect_anyway;       /* go on past a chain the phone rejects */
 };
+
+/* Offline: analyse the chain in `file` (PEM bundle or DER, leaf first) for
+ * `host` (may be NULL) as the live run does, as hop 0 of the report.
+ * Returns false with `*err` (caller frees) when the file cannot be read. */
+bool ps_engine_run_cert(const struct ps_run_config *cfg, const char *file, const char *host,
+			const struct ps_sink *sink, char **err);
 
 /* Check that the engine can run `url`. Returns false with `*err` (caller
  * frees) for a malformed URL or a scheme this version cannot fetch. */

@@ -169,6 +169,22 @@ bool ps_resolve(const char *host, unsigned port, const struct ps_pin *pins, size
 	return true;
 }
 
+bool ps_is_ip_literal(const char *host)
+{
+	char h[64];
+	size_t n = strlen(host);
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+		host++;
+		n -= 2;
+	}
+	if (n >= sizeof h)
+		return false;
+	memcpy(h, host, n);
+	h[n] = '\0';
+	unsigned char buf[16];
+	return inet_pton(AF_INET, h, buf) == 1 || inet_pton(AF_INET6, h, buf) == 1;
+}
+
 static enum ps_finding_id classify(int e)
 {
 	switch (e) {

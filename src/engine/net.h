@@ -34,6 +34,9 @@ struct ps_sockaddr {
 bool ps_resolve(const char *host, unsigned port, const struct ps_pin *pins, size_t n_pins,
 		struct ps_sockaddr **out, size_t *n_out, char **err, enum ps_finding_id *finding);
 
+/* True when `host` is a numeric IPv4 or IPv6 address (brackets allowed). */
+bool ps_is_ip_literal(const char *host);
+
 /* Connect a blocking TCP socket within `timeout_ms`. Returns the fd, or -1
  * with `*err` (caller frees) and `*finding` set. */
 int ps_connect(const struct ps_sockaddr *a, unsigned timeout_ms, char **err,

@@ -24,6 +24,7 @@
 #include <gnutls/x509.h>
 
 #include "core/util.h"
+#include "engine/net.h"
 #include "engine/tlsnames.h"
 #include "engine/tlswire.h"
 
@@ -157,7 +158,8 @@ struct run {
 	bool seen_server_hello, seen_shd, sent_cke;
 	long enc_alert_in; /* index of the last encrypted alert received */
 	int last_alert_level, last_alert_desc;
-	int in_fatal_alert; /* description of a plaintext fatal alert received, -1 if none */
+	int in_fatal_alert;  /* description of a plaintext fatal alert received, -1 if none */
+	bool chain_rejected; /* the phone rejected the server's chain */
 };
 
 static double elapsed(const struct run *r)
@@ -480,10 +482,15 @@ static int verify_fn(gnutls_session_t s)
 {
 	struct run *r = gnutls_session_get_ptr(s);
 	unsigned n = 0;
-	gnutls_certificate_get_peers(s, &n);
-	if (r->info)
-		r->info->server_certs = n;
-	return 0; /* the chain is analysed on its own; the handshake goes on */
+	const gnutls_datum_t *certs = gnutls_certificate_get_peers(s, &n);
+	if (!r->info)
+		return 0; /* the probe does not judge the chain */
+	r->info->server_certs = n;
+	if (r->p->on_certs && !r->p->on_certs(r->p->on_certs_ctx, certs, n)) {
+		r->chain_rejected = true;
+		return -1;
+	}
+	return 0;
 }
 
 static int retrieve_fn(gnutls_session_t s, const gnutls_datum_t *req_ca_rdn, int nreqs,
@@ -610,18 +617,6 @@ static int pull_timeout_fn(gnutls_transport_ptr_t ptr, unsigned ms)
 	return wait_fd(r, POLLIN, cap);
 }
 
-static bool is_ip_literal(const char *h)
-{
-	if (!h)
-		return true;
-	if (strchr(h, ':'))
-		return true;
-	for (const char *p = h; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || *p == '.'))
-			return false;
-	return true;
-}
-
 static int session_open(struct run *r, const char *priority, char **err)
 {
 	int rc = gnutls_init(&r->s, GNUTLS_CLIENT | GNUTLS_FORCE_CLIENT_CERT | GNUTLS_NO_SIGNAL);
@@ -645,7 +640,7 @@ static int session_open(struct run *r, const char *priority, char **err)
 	}
 	if (c)
 		gnutls_certificate_set_retrieve_function2(c->cred, retrieve_fn);
-	if (!is_ip_literal(r->p->server_name))
+	if (r->p->server_name && !ps_is_ip_literal(r->p->server_name))
 		gnutls_server_name_set(r->s, GNUTLS_NAME_DNS, r->p->server_name,
 				       strlen(r->p->server_name));
 	gnutls_session_set_ptr(r->s, r);
@@ -737,6 +732,14 @@ static void diagnose(struct run *r, int rc, struct ps_tls_outcome *o)
 	bool client_stage = ca->requested && r->seen_shd && r->sent_cke;
 
 	o->probe_useful = !r->seen_server_hello;
+	if (r->chain_rejected) {
+		o->chain_rejected = true;
+		o->probe_useful = false;
+		o->detail =
+		    ps_xstrdup("the phone rejected the server's certificate chain and ended "
+			       "the handshake");
+		return;
+	}
 	if (r->timed_out || rc == GNUTLS_E_TIMEDOUT) {
 		o->finding = PS_F_NET_TIMEOUT;
 		o->detail = ps_xasprintf("the TLS handshake got no answer within %u ms, %s",

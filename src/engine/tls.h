@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <gnutls/gnutls.h>
+
 #include "model/finding.h"
 #include "model/report.h"
 #include "model/sink.h"
@@ -23,6 +25,11 @@ void ps_tls_creds_free(struct ps_tls_creds *c);
 /* Check that a priority string is one GnuTLS accepts; `*err` on failure. */
 bool ps_tls_priority_check(const char *priority, char **err);
 
+/* Called inside the handshake with the server's certificates (DER, in the
+ * order sent) as soon as they arrive. Returns true to go on, false to end
+ * the handshake as the phone does when it rejects the chain. */
+typedef bool (*ps_tls_certs_fn)(void *ctx, const gnutls_datum_t *certs, unsigned n);
+
 struct ps_tls_params {
 	const char *priority;
 	const char *server_name; /* SNI and the name for checks; NULL for none */
@@ -30,7 +37,9 @@ struct ps_tls_params {
 	const struct ps_tls_creds *creds;
 	const struct ps_sink *sink; /* receives live TLS_MSG details; may be NULL */
 	size_t hop;
-	double t0_ms; /* message times are relative to this */
+	double t0_ms;             /* message times are relative to this */
+	ps_tls_certs_fn on_certs; /* may be NULL */
+	void *on_certs_ctx;
 };
 
 struct ps_tls_outcome {
@@ -39,6 +48,7 @@ struct ps_tls_outcome {
 	char *detail;               /* what was seen, caller frees */
 	bool client_auth_failure;   /* the failure is the client certificate's */
 	bool probe_useful;          /* a modern probe would explain more */
+	bool chain_rejected;        /* on_certs ended the handshake */
 };
 
 /* Run the handshake on `fd` (blocking, connected). Fills `info` and

@@ -197,6 +197,7 @@ static void hop_free(struct ps_hop *h)
 	free(h->steps);
 	ps_tls_info_clear(&h->tls);
 	ps_client_auth_clear(&h->client_auth);
+	ps_chain_report_clear(&h->chain);
 }
 
 static void phone_free(struct ps_phone_info *p)
@@ -255,10 +256,17 @@ struct ps_step *ps_hop_step(struct ps_hop *h, enum ps_step_id id)
 
 void ps_report_add_finding(struct ps_report *r, long hop, enum ps_finding_id id, const char *detail)
 {
+	ps_report_add_finding_sev(r, hop, id, ps_finding_severity(id), detail);
+}
+
+void ps_report_add_finding_sev(struct ps_report *r, long hop, enum ps_finding_id id,
+			       enum ps_severity sev, const char *detail)
+{
 	r->findings =
 	    ps_xgrow(r->findings, &r->cap_findings, r->n_findings + 1, sizeof *r->findings);
 	struct ps_finding *f = &r->findings[r->n_findings++];
 	f->id = id;
+	f->severity = sev;
 	f->hop = hop;
 	f->detail = ps_xstrdup(detail);
 }
@@ -275,7 +283,7 @@ void ps_report_finish(struct ps_report *r)
 {
 	const struct ps_finding *first = NULL;
 	for (size_t i = 0; i < r->n_findings && !first; i++)
-		if (ps_finding_severity(r->findings[i].id) == PS_SEV_ERROR)
+		if (r->findings[i].severity == PS_SEV_ERROR)
 			first = &r->findings[i];
 	free(r->summary);
 	if (first) {

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "model/chain.h"
 #include "model/finding.h"
 
 /* Steps of a run, in the phone's order. X(enum, id, title) */
@@ -140,12 +141,15 @@ struct ps_hop {
 	size_t n_steps, cap_steps;
 	struct ps_tls_info tls;
 	struct ps_client_auth client_auth;
+	bool chain_checked; /* the chain record below is filled */
+	struct ps_chain_report chain;
 };
 
 struct ps_finding {
 	enum ps_finding_id id;
-	long hop;     /* index, -1 when not tied to a hop */
-	char *detail; /* what was observed, may be NULL */
+	enum ps_severity severity; /* the table's, or lower when it does not concern the phone */
+	long hop;                  /* index, -1 when not tied to a hop */
+	char *detail;              /* what was observed, may be NULL */
 };
 
 struct ps_phone_info {
@@ -160,7 +164,13 @@ struct ps_phone_info {
 	char *priority;
 };
 
+enum ps_mode {
+	PS_MODE_LIVE, /* a run against a server */
+	PS_MODE_CERT, /* offline: a chain file (provscope cert) */
+};
+
 struct ps_report {
+	enum ps_mode mode;
 	char *tool_version;
 	char *target;
 	time_t started;    /* wall clock of the start */
@@ -184,6 +194,10 @@ size_t ps_report_add_hop(struct ps_report *r, const char *url);
 struct ps_step *ps_hop_step(struct ps_hop *h, enum ps_step_id id);
 void ps_report_add_finding(struct ps_report *r, long hop, enum ps_finding_id id,
 			   const char *detail);
+/* The same with the severity given (a finding that concerns only the
+ * modern client is reported as a warning). */
+void ps_report_add_finding_sev(struct ps_report *r, long hop, enum ps_finding_id id,
+			       enum ps_severity sev, const char *detail);
 /* Compute exit_code and verdict: the first error finding's category wins. */
 void ps_report_finish(struct ps_report *r);
 /* True when the finding is present (any hop). */

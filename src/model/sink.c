@@ -66,6 +66,11 @@ static void rs_detail(void *ctx, size_t hop, const struct ps_detail *d)
 		ps_tls_info_clear(&h->tls);
 		ps_tls_info_copy(&h->tls, d->tls);
 		break;
+	case PS_DETAIL_CHAIN:
+		ps_chain_report_clear(&h->chain);
+		ps_chain_report_copy(&h->chain, d->chain);
+		h->chain_checked = true;
+		break;
 	case PS_DETAIL_CLIENT_AUTH:
 		ps_client_auth_clear(&h->client_auth);
 		ps_client_auth_copy(&h->client_auth, d->client_auth);
@@ -73,9 +78,10 @@ static void rs_detail(void *ctx, size_t hop, const struct ps_detail *d)
 	}
 }
 
-static void rs_finding(void *ctx, long hop, enum ps_finding_id id, const char *detail)
+static void rs_finding(void *ctx, long hop, enum ps_finding_id id, enum ps_severity sev,
+		       const char *detail)
 {
-	ps_report_add_finding(ctx, hop, id, detail);
+	ps_report_add_finding_sev(ctx, hop, id, sev, detail);
 }
 
 static const struct ps_sink_ops report_sink_ops = {
@@ -129,6 +135,12 @@ void ps_sink_finding(const struct ps_sink *s, long hop, enum ps_finding_id id, c
 		text = ps_xvasprintf(fmt, ap);
 		va_end(ap);
 	}
-	s->ops->finding(s->ctx, hop, id, text);
+	s->ops->finding(s->ctx, hop, id, ps_finding_severity(id), text);
 	free(text);
+}
+
+void ps_sink_finding_sev(const struct ps_sink *s, long hop, enum ps_finding_id id,
+			 enum ps_severity sev, const char *detail)
+{
+	s->ops->finding(s->ctx, hop, id, sev, detail);
 }

@@ -15,6 +15,7 @@ enum ps_detail_kind {
 	PS_DETAIL_TLS_MSG,     /* one handshake message or record (appended) */
 	PS_DETAIL_TLS,         /* the whole TLS record (replaces) */
 	PS_DETAIL_CLIENT_AUTH, /* the whole client-auth record (replaces) */
+	PS_DETAIL_CHAIN,       /* the chain analysis (replaces) */
 };
 
 /* A typed detail. Everything is borrowed for the duration of the call;
@@ -28,6 +29,7 @@ struct ps_detail {
 	const struct ps_tls_msg *msg;             /* TLS_MSG */
 	const struct ps_tls_info *tls;            /* TLS */
 	const struct ps_client_auth *client_auth; /* CLIENT_AUTH */
+	const struct ps_chain_report *chain;      /* CHAIN */
 };
 
 struct ps_sink_ops {
@@ -39,7 +41,8 @@ struct ps_sink_ops {
 			 const char *summary);
 	void (*detail)(void *ctx, size_t hop, const struct ps_detail *d);
 	/* `hop` is -1 for findings not tied to a hop; `detail` may be NULL. */
-	void (*finding)(void *ctx, long hop, enum ps_finding_id id, const char *detail);
+	void (*finding)(void *ctx, long hop, enum ps_finding_id id, enum ps_severity sev,
+			const char *detail);
 };
 
 struct ps_sink {
@@ -59,5 +62,8 @@ void ps_sink_step_end(const struct ps_sink *s, size_t hop, enum ps_step_id id,
 void ps_sink_detail(const struct ps_sink *s, size_t hop, const struct ps_detail *d);
 void ps_sink_finding(const struct ps_sink *s, long hop, enum ps_finding_id id, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A finding with its severity given (see ps_report_add_finding_sev). */
+void ps_sink_finding_sev(const struct ps_sink *s, long hop, enum ps_finding_id id,
+			 enum ps_severity sev, const char *detail);
 
 #endif

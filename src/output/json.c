@@ -113,6 +113,107 @@ static json_t *client_auth_json(const struct ps_client_auth *c)
 	return o;
 }
 
+static json_t *check_json(const struct ps_chain_check *c)
+{
+	return json_pack("{s:s, s:o}", "result",
+			 c->result > 0    ? "pass"
+			 : c->result == 0 ? "fail"
+					  : "n/a",
+			 "detail", str_or_null(c->text));
+}
+
+static json_t *time_json(time_t t)
+{
+	char when[32];
+	struct tm tm;
+	if (!gmtime_r(&t, &tm))
+		return json_null();
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(when);
+}
+
+static json_t *verdict_json(const struct ps_chain_verdict *v)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "verdict", json_string(v->accept ? "accept" : "reject"));
+	json_object_set_new(o, "reasons", strv(v->reasons, v->n_reasons));
+	json_object_set_new(o, "anchor", str_or_null(v->anchor));
+	json_object_set_new(o, "gnutls_status", json_integer(v->gnutls_status));
+	json_object_set_new(o, "status_text", str_or_null(v->status_text));
+	return o;
+}
+
+/* The chain object, the same in a live hop and in `provscope cert`. */
+static json_t *chain_json(const struct ps_chain_report *c)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "host", str_or_null(c->host));
+	json_object_set_new(o, "at", time_json(c->at));
+	json_t *certs = json_array();
+	for (size_t i = 0; i < c->n_certs; i++) {
+		const struct ps_cert_info *ci = &c->certs[i];
+		json_t *e = json_object();
+		json_object_set_new(e, "subject", str_or_null(ci->subject));
+		json_object_set_new(e, "issuer", str_or_null(ci->issuer));
+		json_object_set_new(e, "serial", str_or_null(ci->serial));
+		json_object_set_new(e, "not_before", time_json(ci->not_before));
+		json_object_set_new(e, "not_after", time_json(ci->not_after));
+		json_object_set_new(e, "key_type", str_or_null(ci->key_type));
+		json_object_set_new(e, "key_bits", json_integer(ci->key_bits));
+		json_object_set_new(e, "signature_algorithm", str_or_null(ci->sig_alg));
+		json_object_set_new(e, "signature_secure", json_boolean(ci->sig_secure_for_certs));
+		json_object_set_new(e, "sha256", str_or_null(ci->sha256));
+		json_object_set_new(e, "ca", ci->is_ca < 0 ? json_null() : json_boolean(ci->is_ca));
+		json_object_set_new(e, "path_len",
+				    ci->path_len < 0 ? json_null() : json_integer(ci->path_len));
+		json_object_set_new(e, "key_usage",
+				    ci->has_key_usage ? strv(ci->key_usage, ci->n_key_usage)
+						      : json_null());
+		json_object_set_new(e, "extended_key_usage",
+				    strv(ci->ext_key_usage, ci->n_ext_key_usage));
+		json_object_set_new(e, "sans", strv(ci->sans, ci->n_sans));
+		json_object_set_new(e, "cn", str_or_null(ci->cn));
+		json_object_set_new(e, "self_signed", json_boolean(ci->self_signed));
+		json_array_append_new(certs, e);
+	}
+	json_object_set_new(o, "certificates", certs);
+	json_t *links = json_array();
+	for (size_t i = 0; i < c->n_links; i++) {
+		const struct ps_chain_link *l = &c->links[i];
+		json_t *e = json_object();
+		json_object_set_new(e, "certificate", json_integer((json_int_t)l->subject_index));
+		json_object_set_new(e, "issuer_source",
+				    json_string(ps_issuer_source_name(l->issuer_source)));
+		json_object_set_new(e, "issuer_index",
+				    l->issuer_source == PS_ISSUER_CHAIN
+					? json_integer((json_int_t)l->issuer_index)
+					: json_null());
+		json_object_set_new(e, "anchor", str_or_null(l->anchor_subject));
+		json_t *checks = json_object();
+		json_object_set_new(checks, "issuer_name", check_json(&l->issuer_name));
+		json_object_set_new(checks, "signature", check_json(&l->signature));
+		json_object_set_new(checks, "validity", check_json(&l->validity));
+		json_object_set_new(checks, "issuer_is_ca", check_json(&l->issuer_is_ca));
+		json_object_set_new(checks, "path_len", check_json(&l->path_len));
+		json_object_set_new(e, "checks", checks);
+		json_array_append_new(links, e);
+	}
+	json_object_set_new(o, "links", links);
+	json_object_set_new(o, "anchor", str_or_null(c->phone.anchor));
+	json_object_set_new(o, "phone_verdict", json_string(c->phone.accept ? "accept" : "reject"));
+	json_object_set_new(o, "modern_verdict",
+			    json_string(c->modern.accept ? "accept" : "reject"));
+	json_t *reasons = json_array();
+	for (size_t i = 0; i < c->n_findings; i++)
+		json_array_append_new(reasons, json_string(ps_finding_name(c->findings[i].id)));
+	json_object_set_new(o, "reasons", reasons);
+	json_object_set_new(o, "hostname_phone", check_json(&c->hostname_phone));
+	json_object_set_new(o, "hostname_modern", check_json(&c->hostname_modern));
+	json_object_set_new(o, "phone", verdict_json(&c->phone));
+	json_object_set_new(o, "modern", verdict_json(&c->modern));
+	return o;
+}
+
 static json_t *hop_json(const struct ps_hop *h)
 {
 	json_t *o = json_object();
@@ -136,6 +237,7 @@ static json_t *hop_json(const struct ps_hop *h)
 	}
 	json_object_set_new(o, "steps", steps);
 	json_object_set_new(o, "tls", h->tls.attempted ? tls_json(&h->tls) : json_null());
+	json_object_set_new(o, "chain", h->chain_checked ? chain_json(&h->chain) : json_null());
 	json_object_set_new(o, "client_auth",
 			    h->tls.attempted ? client_auth_json(&h->client_auth) : json_null());
 	return o;
@@ -145,6 +247,7 @@ static json_t *report_json(const struct ps_report *r)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "schema", json_string("provscope/1"));
+	json_object_set_new(o, "mode", json_string(r->mode == PS_MODE_CERT ? "cert" : "live"));
 	json_object_set_new(o, "tool",
 			    json_pack("{s:s, s:s}", "name", "provscope", "version",
 				      r->tool_version ? r->tool_version : ""));
@@ -166,17 +269,22 @@ static json_t *report_json(const struct ps_report *r)
 	json_object_set_new(ph, "user_agent", str_or_null(p->user_agent));
 	json_object_set_new(ph, "tls_priority", str_or_null(p->priority));
 	json_object_set_new(o, "phone", ph);
-	json_t *hops = json_array();
-	for (size_t i = 0; i < r->n_hops; i++)
-		json_array_append_new(hops, hop_json(&r->hops[i]));
-	json_object_set_new(o, "hops", hops);
+	if (r->mode == PS_MODE_CERT) {
+		const struct ps_hop *h = r->n_hops ? &r->hops[0] : NULL;
+		json_object_set_new(o, "chain",
+				    h && h->chain_checked ? chain_json(&h->chain) : json_null());
+	} else {
+		json_t *hops = json_array();
+		for (size_t i = 0; i < r->n_hops; i++)
+			json_array_append_new(hops, hop_json(&r->hops[i]));
+		json_object_set_new(o, "hops", hops);
+	}
 	json_t *fs = json_array();
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct ps_finding *f = &r->findings[i];
-		json_t *e =
-		    json_pack("{s:s, s:s, s:s, s:s}", "id", ps_finding_name(f->id), "severity",
-			      ps_severity_name(ps_finding_severity(f->id)), "message",
-			      ps_finding_text(f->id), "fix", ps_finding_fix(f->id));
+		json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "id", ps_finding_name(f->id),
+				      "severity", ps_severity_name(f->severity), "message",
+				      ps_finding_text(f->id), "fix", ps_finding_fix(f->id));
 		json_object_set_new(e, "detail", str_or_null(f->detail));
 		json_object_set_new(e, "hop", f->hop >= 0 ? json_integer(f->hop) : json_null());
 		json_array_append_new(fs, e);

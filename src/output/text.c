@@ -80,7 +80,106 @@ static void client_auth_block(struct tx *t, const struct ps_client_auth *c)
 		c->sent ? "the device certificate" : "no certificate");
 }
 
-static void hop_block(struct tx *t, size_t idx, const struct ps_hop *h)
+static void put_date(struct tx *t, time_t when)
+{
+	char buf[32];
+	struct tm tm;
+	if (gmtime_r(&when, &tm))
+		strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+	else
+		snprintf(buf, sizeof buf, "?");
+	fputs(buf, t->out);
+}
+
+static void put_list(struct tx *t, const char *label, char *const *v, size_t n)
+{
+	fprintf(t->out, "%s", label);
+	if (!n)
+		fputs(" none", t->out);
+	for (size_t i = 0; i < n; i++)
+		fprintf(t->out, "%s %s", i ? "," : "", v[i]);
+}
+
+static const char *mark(int result)
+{
+	return result > 0 ? "ok" : result == 0 ? "FAIL" : "--";
+}
+
+static void check_line(struct tx *t, const char *name, const struct ps_chain_check *c)
+{
+	fprintf(t->out, "            %-4s %-13s %s\n", mark(c->result), name,
+		c->text ? c->text : "");
+}
+
+static void verdict_line(struct tx *t, const char *who, const struct ps_chain_verdict *v)
+{
+	fprintf(t->out, "        %s: %s", who, v->accept ? "accepts" : "REJECTS");
+	if (v->anchor)
+		fprintf(t->out, " (anchor %s)", v->anchor);
+	fputc('\n', t->out);
+	for (size_t i = 0; i < v->n_reasons; i++)
+		fprintf(t->out, "          - %s\n", v->reasons[i]);
+}
+
+/* The chain section: the same for a live hop and for `provscope cert`. */
+static void chain_block(struct tx *t, const struct ps_chain_report *c, const char *model)
+{
+	for (size_t i = 0; i < c->n_certs; i++) {
+		const struct ps_cert_info *ci = &c->certs[i];
+		fprintf(t->out, "        certificate %zu: %s\n", i, ci->subject ? ci->subject : "");
+		fprintf(t->out, "          issuer  %s\n", ci->issuer ? ci->issuer : "");
+		fprintf(t->out, "          serial  %s; valid ", ci->serial ? ci->serial : "?");
+		put_date(t, ci->not_before);
+		fputs(" to ", t->out);
+		put_date(t, ci->not_after);
+		fprintf(t->out, " UTC\n          key     %s %u bits; signed %s%s\n",
+			ci->key_type ? ci->key_type : "?", ci->key_bits,
+			ci->sig_alg ? ci->sig_alg : "?",
+			ci->sig_secure_for_certs ? "" : " (weak for certificates)");
+		fprintf(t->out, "          sha256  %s\n", ci->sha256 ? ci->sha256 : "?");
+		fprintf(t->out, "          CA      %s",
+			ci->is_ca > 0    ? "yes"
+			: ci->is_ca == 0 ? "no"
+					 : "(no basicConstraints)");
+		if (ci->path_len >= 0)
+			fprintf(t->out, ", path length %d", ci->path_len);
+		fprintf(t->out, "%s\n", ci->self_signed ? "; self-signed" : "");
+		if (ci->has_key_usage)
+			put_list(t, "          usage  ", ci->key_usage, ci->n_key_usage);
+		else
+			fputs("          usage   (no keyUsage)", t->out);
+		put_list(t, "; extended:", ci->ext_key_usage, ci->n_ext_key_usage);
+		fputc('\n', t->out);
+		fprintf(t->out, "          CN      %s\n", ci->cn ? ci->cn : "(none)");
+		put_list(t, "          SANs   ", ci->sans, ci->n_sans);
+		fputc('\n', t->out);
+	}
+	for (size_t i = 0; i < c->n_links; i++) {
+		const struct ps_chain_link *l = &c->links[i];
+		fprintf(t->out, "        link: certificate %zu -> ", l->subject_index);
+		if (l->issuer_source == PS_ISSUER_CHAIN)
+			fprintf(t->out, "certificate %zu (sent)\n", l->issuer_index);
+		else if (l->issuer_source == PS_ISSUER_ANCHOR)
+			fprintf(t->out, "trusted CA %s\n",
+				l->anchor_subject ? l->anchor_subject : "");
+		else
+			fputs("no issuer found (not sent, not trusted)\n", t->out);
+		check_line(t, "issuer name", &l->issuer_name);
+		check_line(t, "signature", &l->signature);
+		check_line(t, "validity", &l->validity);
+		check_line(t, "issuer is CA", &l->issuer_is_ca);
+		check_line(t, "path length", &l->path_len);
+	}
+	fprintf(t->out, "        host name %s:\n", c->host ? c->host : "(not checked)");
+	check_line(t, "phone (CN)", &c->hostname_phone);
+	check_line(t, "modern (SAN)", &c->hostname_modern);
+	char who[64];
+	snprintf(who, sizeof who, "the %s", model ? model : "phone");
+	verdict_line(t, who, &c->phone);
+	verdict_line(t, "a modern client", &c->modern);
+}
+
+static void hop_block(struct tx *t, size_t idx, const struct ps_hop *h, const char *model)
 {
 	fprintf(t->out, "\nhop %zu  %s\n", idx + 1, h->url);
 	for (size_t i = 0; i < h->n_steps; i++) {
@@ -93,6 +192,8 @@ static void hop_block(struct tx *t, size_t idx, const struct ps_hop *h)
 			tls_block(t, h);
 		if (s->id == PS_STEP_TLS_CLIENT_AUTH)
 			client_auth_block(t, &h->client_auth);
+		if (s->id == PS_STEP_TLS_CHAIN && h->chain_checked)
+			chain_block(t, &h->chain, model);
 	}
 }
 
@@ -108,12 +209,12 @@ int ps_output_text(FILE *out, const struct ps_report *r, const struct ps_output_
 	fprintf(out, "TLS priority: %s\n", p->priority ? p->priority : "");
 	fprintf(out, "Target: %s\n", r->target ? r->target : "");
 	for (size_t i = 0; i < r->n_hops; i++)
-		hop_block(&t, i, &r->hops[i]);
+		hop_block(&t, i, &r->hops[i], p->product);
 	if (r->n_findings)
 		fputs("\nFindings\n", out);
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct ps_finding *f = &r->findings[i];
-		enum ps_severity sev = ps_finding_severity(f->id);
+		enum ps_severity sev = f->severity;
 		if (t.color)
 			fprintf(out, "  %s%-7s\033[0m",
 				sev == PS_SEV_ERROR  ? "\033[1;31m"

@@ -15,7 +15,7 @@ start_nginx legacy "ssl_protocols TLSv1 TLSv1.2; ssl_ciphers 'AES256-SHA:@SECLEV
 	ssl_verify_client on; ssl_client_certificate $P/client-ca.pem;" || t_bail "nginx did not start"
 URL=https://localhost:$NGINX_PORT/spa000e08aabbcc.xml
 J=$T_DIR/legacy.json
-run_ps "$J" --cert "$P/device.pem" --key "$P/device.key" "$URL"
+run_ps "$J" --ca "$P/server-ca.pem" --cert "$P/device.pem" --key "$P/device.key" "$URL"
 t_eq "legacy nginx with the device certificate: exit 0" 0 "$PS_RC"
 t_eq "schema is provscope/1" provscope/1 "$(json_get "$J" 'd["schema"]')"
 t_eq "version is TLS1.0" TLS1.0 "$(json_get "$J" 'd["hops"][0]["tls"]["version"]')"
@@ -48,7 +48,7 @@ t_eq "gnutls-cli with the same priority reports the same session" "$CLI" \
 # A device certificate from another CA: nginx completes the handshake (its
 # refusal comes later as an HTTP 400 page); the CA list shows the mismatch.
 J=$T_DIR/rogue.json
-run_ps "$J" --cert "$P/rogue.pem" --key "$P/rogue.key" "$URL"
+run_ps "$J" --ca "$P/server-ca.pem" --cert "$P/rogue.pem" --key "$P/rogue.key" "$URL"
 t_eq "rogue device certificate: still sent, as a phone does" true \
 	"$(json_get "$J" 'd["hops"][0]["client_auth"]["sent"]')"
 t_eq "rogue device certificate: issuer not among the acceptable CAs" false \
@@ -58,7 +58,7 @@ t_eq "rogue device certificate: finding client_auth.ca_mismatch" true \
 
 # No device certificate: an empty Certificate message goes out.
 J=$T_DIR/nocert.json
-run_ps "$J" "$URL"
+run_ps "$J" --ca "$P/server-ca.pem" "$URL"
 t_eq "no --cert: requested but not sent" "True False" \
 	"$(json_get "$J" 'str(d["hops"][0]["client_auth"]["requested"])+" "+str(d["hops"][0]["client_auth"]["sent"])')"
 t_eq "no --cert: the phone's Certificate message is empty" "empty: no certificate" \
@@ -67,7 +67,7 @@ t_eq "no --cert: the phone's Certificate message is empty" "empty: no certificat
 # 2. nginx with TLS 1.2 and 1.3 only: alert protocol_version, exit 4.
 start_nginx modern "ssl_protocols TLSv1.2 TLSv1.3;" || t_bail "nginx did not start"
 J=$T_DIR/modern.json
-run_ps "$J" "https://localhost:$NGINX_PORT/spa000e08aabbcc.xml"
+run_ps "$J" --ca "$P/server-ca.pem" "https://localhost:$NGINX_PORT/spa000e08aabbcc.xml"
 t_eq "TLS 1.2+ nginx: exit 4" 4 "$PS_RC"
 t_eq "TLS 1.2+ nginx: finding tls.protocol_version" tls.protocol_version \
 	"$(json_get "$J" 'd["findings"][0]["id"]')"
@@ -83,7 +83,7 @@ t_eq "TLS 1.2+ nginx: the finding says what a modern client gets" true \
 # 3. nginx on its defaults: OpenSSL 3 answers TLS 1.0 with internal_error.
 start_nginx defaults "" || t_bail "nginx did not start"
 J=$T_DIR/defaults.json
-run_ps "$J" "https://localhost:$NGINX_PORT/"
+run_ps "$J" --ca "$P/server-ca.pem" "https://localhost:$NGINX_PORT/"
 t_eq "default nginx: exit 4" 4 "$PS_RC"
 t_eq "default nginx: internal_error read as tls.protocol_version" "tls.protocol_version 80" \
 	"$(json_get "$J" 'd["findings"][0]["id"]+" "+str(d["hops"][0]["tls"]["alert_received"])')"

@@ -1,0 +1,50 @@
+/* The server certificate chain, checked step by step twice: as the phone
+ * checks it (only the vendor CA is trusted, the name is the CN) and as a
+ * modern client does (system trust, MEDIUM profile, subjectAltName). Pure
+ * analysis with the GnuTLS X.509 API: no sockets, no DNS, no output. */
+#ifndef PS_ENGINE_CHAIN_H
+#define PS_ENGINE_CHAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <gnutls/gnutls.h>
+
+#include "model/chain.h"
+
+struct ps_chain_params {
+	/* PEM bundle, the --ca file contents: the only CAs the phone trusts.
+	 * May be NULL; then the phone's trust cannot be confirmed. */
+	const gnutls_datum_t *phone_anchors_pem;
+	bool modern_use_system_trust;         /* the modern client uses the system trust store */
+	const char *extra_modern_anchors_pem; /* more PEM anchors for it, may be NULL */
+	const char *host;                     /* may be NULL: skip the host name checks */
+	const char *connected_addr;           /* numeric address, may be NULL */
+	/* What host resolves to, for the phone's rule that the CN's name must
+	 * resolve to the connected address; may be NULL. */
+	const char *const *host_addrs;
+	size_t n_host_addrs;
+	time_t at; /* check validity at this time; 0 = now */
+};
+
+/* Analyse `n` DER certificates in the order the server sent them (leaf
+ * first). `out` (zero-initialised, or an earlier report) is cleared first
+ * and filled; the caller clears it later with ps_chain_report_clear.
+ * Reentrant: no globals; the trust lists live only for the call.
+ * Returns 0, or a negative GnuTLS code when nothing could be parsed (then
+ * out->certs is empty and both verdicts reject with a reason). A
+ * certificate that cannot be parsed ends the list: the ones before it
+ * are analysed, both verdicts reject, and chain.invalid is raised. */
+int ps_chain_analyse(const gnutls_datum_t *certs_der, size_t n, const struct ps_chain_params *p,
+		     struct ps_chain_report *out);
+
+/* Read a PEM bundle (or one DER certificate) from `file` into a DER list.
+ * Returns 0 with `*der` (free with ps_chain_der_free) and `*n`, or a
+ * negative GnuTLS code (GNUTLS_E_FILE_ERROR when the file cannot be read)
+ * with `*err` set (caller frees). */
+int ps_chain_load_pem_file(const char *file, gnutls_datum_t **der, size_t *n, char **err);
+/* Free a list from ps_chain_load_pem_file; accepts NULL. */
+void ps_chain_der_free(gnutls_datum_t *der, size_t n);
+
+#endif
