@@ -49,7 +49,7 @@ t_eq() {
 json_get() {
 	python3 -c 'import json,sys
 d=json.load(open(sys.argv[1]))
-v=eval(sys.argv[2], {"d": d})
+v=eval(sys.argv[2], {"d": d, "json": json})
 print(json.dumps(v) if isinstance(v,(dict,list,bool)) or v is None else v)' "$1" "$2"
 }
 
@@ -82,23 +82,36 @@ EOT
 			--template "$d/$1.tmpl" --outfile "$d/$1.pem" >/dev/null 2>&1
 }
 
-# mk_cert NAME CA KIND SUBJECT-LINES...: a leaf signed by CA.
-# KIND is server or client; subject lines are certtool template lines.
+# mk_cert NAME CA KIND TEMPLATE-LINES...: a certificate signed by CA.
+# KIND is server, client, ca (an intermediate CA) or plain (no key purpose).
+# Template lines are certtool template lines (subject, SANs, dates); with no
+# activation/expiration line the certificate is valid for a year from now.
+# MK_KEY=FILE reuses a key instead of making one; MK_BITS (default 2048)
+# and MK_HASH (e.g. SHA1) change how the key is made and the cert signed.
 mk_cert() {
 	local name=$1 ca=$2 kind=$3 d=$T_DIR/pki
 	shift 3
 	{
 		for l in "$@"; do echo "$l"; done
 		echo "serial = $(date +%s%N | cut -c1-15)"
-		echo "expiration_days = 365"
-		echo "signing_key"
-		echo "encryption_key"
-		if [ "$kind" = server ]; then echo "tls_www_server"; else echo "tls_www_client"; fi
+		case " $* " in *expiration_date*) ;; *) echo "expiration_days = 365" ;; esac
+		case "$kind" in
+		ca) echo "ca"; echo "cert_signing_key" ;;
+		server) echo "signing_key"; echo "encryption_key"; echo "tls_www_server" ;;
+		client) echo "signing_key"; echo "encryption_key"; echo "tls_www_client" ;;
+		*) echo "signing_key"; echo "encryption_key" ;;
+		esac
 	} >"$d/$name.tmpl"
-	"$CERTTOOL" --generate-privkey --key-type rsa --bits 2048 --outfile "$d/$name.key" >/dev/null 2>&1 &&
-		"$CERTTOOL" --generate-certificate --load-privkey "$d/$name.key" \
-			--load-ca-certificate "$d/$ca.pem" --load-ca-privkey "$d/$ca.key" \
-			--template "$d/$name.tmpl" --outfile "$d/$name.pem" >/dev/null 2>&1
+	if [ -n "${MK_KEY:-}" ]; then
+		cp "$MK_KEY" "$d/$name.key"
+	else
+		"$CERTTOOL" --generate-privkey --key-type rsa --bits "${MK_BITS:-2048}" \
+			--outfile "$d/$name.key" >/dev/null 2>&1 || return 1
+	fi
+	"$CERTTOOL" --generate-certificate --load-privkey "$d/$name.key" \
+		--load-ca-certificate "$d/$ca.pem" --load-ca-privkey "$d/$ca.key" \
+		${MK_HASH:+--hash "$MK_HASH"} \
+		--template "$d/$name.tmpl" --outfile "$d/$name.pem" >/dev/null 2>&1
 }
 
 # The standard test PKI: a vendor server CA and the provisioning server's
@@ -117,7 +130,8 @@ mk_pki() {
 
 # --- servers ---------------------------------------------------------------
 # start_nginx NAME SERVER-BLOCK-LINES: nginx on a free port; sets NGINX_PORT.
-# The server block gets "listen 127.0.0.1:PORT ssl;" and the server certificate.
+# The server block gets "listen 127.0.0.1:PORT ssl;" and the server
+# certificate: $NGINX_CERT / $NGINX_KEY when set (a chain file, leaf first).
 start_nginx() {
 	local name=$1 body=$2 d=$T_DIR/nginx-$1 try
 	mkdir -p "$d/www" "$d/tmp"
@@ -140,8 +154,8 @@ http {
 	scgi_temp_path $d/tmp/scgi;
 	server {
 		listen 127.0.0.1:$NGINX_PORT ssl;
-		ssl_certificate $T_DIR/pki/server.pem;
-		ssl_certificate_key $T_DIR/pki/server.key;
+		ssl_certificate ${NGINX_CERT:-$T_DIR/pki/server.pem};
+		ssl_certificate_key ${NGINX_KEY:-$T_DIR/pki/server.key};
 		root $d/www;
 		$body
 	}
