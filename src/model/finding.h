@@ -31,150 +31,230 @@ enum ps_severity {
 };
 
 /* X(enum, id, severity, exit category, explanation, fix hint) */
-#define PS_FINDINGS(X)                                                                            \
-	X(PS_F_NET_DNS, "net.dns", PS_SEV_ERROR, PS_EXIT_NETWORK,                                 \
-	  "The provisioning server's host name could not be resolved.",                           \
-	  "Check the host name in the URL and the DNS server the phone gets from DHCP, "          \
-	  "or pin an address with --resolve HOST:PORT:ADDR.")                                     \
-	X(PS_F_NET_REFUSED, "net.refused", PS_SEV_ERROR, PS_EXIT_NETWORK,                         \
-	  "The server refused the TCP connection: nothing listens on that address and port.",     \
-	  "Check that the provisioning server runs and listens on this port, and that no "        \
-	  "firewall rejects the phone's address.")                                                \
-	X(PS_F_NET_RESET, "net.reset", PS_SEV_ERROR, PS_EXIT_NETWORK,                             \
-	  "The server reset the connection.",                                                     \
-	  "Look at the server's error log for the moment of the reset; a TLS front end that "     \
-	  "drops legacy clients without an alert behaves like this.")                             \
-	X(PS_F_NET_TIMEOUT, "net.timeout", PS_SEV_ERROR, PS_EXIT_NETWORK,                         \
-	  "The server did not answer in time.",                                                   \
-	  "Check that the port is reachable from the phone's network (firewall dropping "         \
-	  "packets?) and that the server is not overloaded; raise --timeout to wait longer.")     \
-	X(PS_F_NET_UNREACHABLE, "net.unreachable", PS_SEV_ERROR, PS_EXIT_NETWORK,                 \
-	  "No route to the server's address.",                                                    \
-	  "Check the phone's network, gateway and VLAN, and the address the name resolves to.")   \
-	X(PS_F_TLS_PROTOCOL_VERSION, "tls.protocol_version", PS_SEV_ERROR, PS_EXIT_TLS,           \
-	  "The server refuses the TLS protocol version the phone speaks.",                        \
-	  "Enable TLS 1.0 for the provisioning host (nginx: ssl_protocols TLSv1 TLSv1.2; and "    \
-	  "ssl_ciphers 'AES256-SHA:AES128-SHA:@SECLEVEL=0'), ideally on a dedicated "             \
-	  "virtual host or port used only by phones.")                                            \
-	X(PS_F_TLS_NO_SHARED_CIPHER, "tls.no_shared_cipher", PS_SEV_ERROR, PS_EXIT_TLS,           \
-	  "The server accepts the phone's TLS version but none of the cipher suites it offers.",  \
-	  "Enable at least one suite the phone offers, e.g. TLS_RSA_WITH_AES_256_CBC_SHA "        \
-	  "(OpenSSL name AES256-SHA; nginx needs @SECLEVEL=0) on an RSA certificate.")            \
-	X(PS_F_TLS_HANDSHAKE_FAILED, "tls.handshake_failed", PS_SEV_ERROR, PS_EXIT_TLS,           \
-	  "The TLS handshake failed.",                                                            \
-	  "Read the message sequence and the server's error log; compare with a handshake "       \
-	  "from a modern client (shown below when one was made).")                                \
-	X(PS_F_TLS_NOT_TLS, "tls.not_tls", PS_SEV_ERROR, PS_EXIT_TLS,                             \
-	  "The server did not answer with TLS: this port seems to speak plain HTTP or "           \
-	  "another protocol.",                                                                    \
-	  "Use the server's HTTPS port in the URL, or http:// if the server has no TLS.")         \
-	X(PS_F_TLS_CLOSED, "tls.closed", PS_SEV_ERROR, PS_EXIT_TLS,                               \
-	  "The server closed the connection during the handshake without a TLS alert.",           \
-	  "Some servers drop clients they refuse without saying why; check the server's log "     \
-	  "for the phone's connection (protocol version, cipher, or client certificate).")        \
-	X(PS_F_CLIENT_AUTH_REQUIRED, "client_auth.required", PS_SEV_ERROR, PS_EXIT_CLIENT_AUTH,   \
-	  "The server requires a client certificate and none was sent.",                          \
-	  "Give the device certificate and key with --cert and --key (a real phone sends its "    \
-	  "factory certificate); or make the server request, not require, one.")                  \
-	X(PS_F_CLIENT_AUTH_REJECTED, "client_auth.rejected", PS_SEV_ERROR, PS_EXIT_CLIENT_AUTH,   \
-	  "The server rejected the client certificate the phone sent.",                           \
-	  "The server must trust the vendor's client CA that signed the phone's certificate "     \
-	  "(nginx: ssl_client_certificate with the vendor client root, ssl_verify_depth 2).")     \
-	X(PS_F_CLIENT_AUTH_CA_MISMATCH, "client_auth.ca_mismatch", PS_SEV_WARN, PS_EXIT_OK,       \
-	  "The server asked for a certificate from CAs that did not issue the device "            \
-	  "certificate; the phone sends it anyway.",                                              \
-	  "Add the vendor client CA to the server's list of accepted client CAs.")                \
-	X(PS_F_CLIENT_AUTH_NOT_REQUESTED, "client_auth.not_requested", PS_SEV_INFO, PS_EXIT_OK,   \
-	  "The server did not ask for a client certificate, so any client can fetch profiles.",   \
-	  "Require the vendor client certificate if profiles hold secrets "                       \
-	  "(nginx: ssl_verify_client on).")                                                       \
-	X(PS_F_CHAIN_UNTRUSTED_ROOT, "chain.untrusted_root", PS_SEV_ERROR, PS_EXIT_CHAIN,         \
-	  "The server's certificate chain ends at a CA that the client does not trust.",          \
-	  "For the phone, install a server certificate issued by the vendor's server CA "         \
-	  "(send a CSR to the vendor) and give that CA to provscope with --ca; a certificate "    \
-	  "from a public CA is not enough.")                                                      \
-	X(PS_F_CHAIN_MISSING_INTERMEDIATE, "chain.missing_intermediate", PS_SEV_ERROR,            \
-	  PS_EXIT_CHAIN,                                                                          \
-	  "The server did not send the intermediate CA certificate that links its certificate "   \
-	  "to a trusted CA.",                                                                     \
-	  "Configure the full chain on the server: the server certificate first, then each "      \
-	  "intermediate (nginx: ssl_certificate with the concatenated chain file; Apache: "       \
-	  "SSLCertificateChainFile).")                                                            \
-	X(PS_F_CHAIN_EXPIRED, "chain.expired", PS_SEV_ERROR, PS_EXIT_CHAIN,                       \
-	  "A certificate in the chain has expired.",                                              \
-	  "Renew the server certificate (or the intermediate that expired) and reload the "       \
-	  "server; if it should still be valid, check the phone's clock and NTP server, or "      \
-	  "give the phone's time with --at.")                                                     \
-	X(PS_F_CHAIN_NOT_YET_VALID, "chain.not_yet_valid", PS_SEV_ERROR, PS_EXIT_CHAIN,           \
-	  "A certificate in the chain is not valid yet at the time checked.",                     \
-	  "Check the phone's clock: a phone that has not reached its NTP server yet often "       \
-	  "thinks it is 1970 or 2000; make sure the NTP server from DHCP or the profile is "      \
-	  "reachable, and use --at to check at the phone's time. Otherwise wait until the "       \
-	  "certificate's start date or reissue it.")                                              \
-	X(PS_F_CHAIN_HOSTNAME_MISMATCH, "chain.hostname_mismatch", PS_SEV_ERROR, PS_EXIT_CHAIN,   \
-	  "The name in the server certificate does not match the host name in the URL, or the "   \
-	  "name does not resolve to the address the phone connected to.",                         \
-	  "Use the name in the certificate's CN in the provisioning URL (the phone compares "     \
-	  "the CN, not the subjectAltName), or reissue the certificate for the name the phones "  \
-	  "use; make sure that name resolves to this server's address.")                          \
-	X(PS_F_CHAIN_CN_MISSING, "chain.cn_missing", PS_SEV_ERROR, PS_EXIT_CHAIN,                 \
-	  "The server certificate has no common name (CN); the phone checks only the CN.",        \
-	  "Reissue the certificate with CN=<the provisioning host name> in the subject (keep "    \
-	  "the subjectAltName too for modern clients).")                                          \
-	X(PS_F_CHAIN_WEAK_KEY, "chain.weak_key", PS_SEV_WARN, PS_EXIT_OK,                         \
-	  "A key in the chain is too small for modern clients (RSA below 2048 bits); the "        \
-	  "phone still accepts it.",                                                              \
-	  "Use an RSA key of 2048 bits for the server certificate; the phone handles 2048-bit "   \
-	  "RSA, and browsers and current curl reject 1024-bit keys.")                             \
-	X(PS_F_CHAIN_WEAK_SIGNATURE, "chain.weak_signature", PS_SEV_WARN, PS_EXIT_OK,             \
-	  "A certificate in the chain is signed with a hash that modern clients refuse for "      \
-	  "certificates (SHA-1 or MD5); the phone still accepts it.",                             \
-	  "Have the certificate reissued with SHA-256 (openssl req/x509 -sha256, certtool "       \
-	  "--hash SHA256).")                                                                      \
-	X(PS_F_CHAIN_ISSUER_NOT_CA, "chain.issuer_not_ca", PS_SEV_ERROR, PS_EXIT_CHAIN,           \
-	  "A certificate in the chain was issued by a certificate that may not act as a CA "      \
-	  "for it (no basicConstraints CA, no keyCertSign, or its path length limit is "          \
-	  "exceeded).",                                                                           \
-	  "Issue the server certificate from a real CA certificate (basicConstraints "            \
-	  "CA:TRUE, keyUsage keyCertSign), not from another server certificate, and keep the "    \
-	  "number of intermediates within the CA's pathLenConstraint.")                           \
-	X(PS_F_CHAIN_KEY_USAGE, "chain.key_usage", PS_SEV_WARN, PS_EXIT_OK,                       \
-	  "The server certificate's key usage does not allow TLS server use "                     \
-	  "(extendedKeyUsage without serverAuth, or keyUsage without digitalSignature and "       \
-	  "keyEncipherment); modern clients refuse it.",                                          \
-	  "Reissue the certificate with extendedKeyUsage serverAuth and keyUsage "                \
-	  "digitalSignature, keyEncipherment.")                                                   \
-	X(PS_F_CHAIN_OUT_OF_ORDER, "chain.out_of_order", PS_SEV_WARN, PS_EXIT_OK,                 \
-	  "The server sends its certificates in the wrong order: each certificate should be "     \
-	  "followed by the one that issued it.",                                                  \
-	  "Put the server certificate first in the chain file, then the intermediate that "       \
-	  "issued it, and so on; old TLS stacks do not sort the chain themselves.")               \
-	X(PS_F_CHAIN_ROOT_SENT, "chain.root_sent", PS_SEV_INFO, PS_EXIT_OK,                       \
-	  "The server also sends the root (self-signed) CA certificate; clients ignore it.",      \
-	  "Leave the root CA out of the chain file to save a few hundred bytes per handshake.")   \
-	X(PS_F_CHAIN_SELF_SIGNED, "chain.self_signed", PS_SEV_ERROR, PS_EXIT_CHAIN,               \
-	  "The server certificate is self-signed, and the client does not trust it.",             \
-	  "Replace it with a certificate issued by the vendor's server CA for the phones (or "    \
-	  "by a public CA for other clients).")                                                   \
-	X(PS_F_CHAIN_INTERMEDIATE_PRESENT, "chain.intermediate_present", PS_SEV_WARN, PS_EXIT_OK, \
-	  "The phone's path to the vendor CA goes through an intermediate CA; the SPA firmware "  \
-	  "expects a certificate signed directly by the vendor CA.",                              \
-	  "Use a server certificate issued directly by the vendor's server CA, from a CSR sent "  \
-	  "to the vendor.")                                                                       \
-	X(PS_F_CHAIN_UNSUPPORTED_KEY, "chain.unsupported_key", PS_SEV_ERROR, PS_EXIT_CHAIN,       \
-	  "A certificate in the phone's path uses a key or signature type the phone does not "    \
-	  "support: it understands only RSA keys with PKCS#1 v1.5 signatures.",                   \
-	  "Use an RSA key (2048 bits) for the server certificate; EC, DSA and RSA-PSS "           \
-	  "certificates do not work with these phones.")                                          \
-	X(PS_F_CHAIN_TRUST_UNKNOWN, "chain.trust_unknown", PS_SEV_WARN, PS_EXIT_OK,               \
-	  "No vendor CA was given, so whether the phone trusts the server's CA is not checked.",  \
-	  "Give the vendor's server CA (the one burned into the phone) with --ca.")               \
-	X(PS_F_CHAIN_INVALID, "chain.invalid", PS_SEV_ERROR, PS_EXIT_CHAIN,                       \
-	  "The certificate chain is invalid: a certificate could not be read or a signature "     \
-	  "does not verify.",                                                                     \
-	  "Reinstall the certificate and chain files from the CA's originals; a signature "       \
-	  "that does not verify usually means a certificate was paired with the wrong "           \
-	  "issuer.")
+#define PS_FINDINGS(X)                                                                             \
+	X(PS_F_NET_DNS, "net.dns", PS_SEV_ERROR, PS_EXIT_NETWORK,                                  \
+	  "The provisioning server's host name could not be resolved.",                            \
+	  "Check the host name in the URL and the DNS server the phone gets from DHCP, "           \
+	  "or pin an address with --resolve HOST:PORT:ADDR.")                                      \
+	X(PS_F_NET_REFUSED, "net.refused", PS_SEV_ERROR, PS_EXIT_NETWORK,                          \
+	  "The server refused the TCP connection: nothing listens on that address and port.",      \
+	  "Check that the provisioning server runs and listens on this port, and that no "         \
+	  "firewall rejects the phone's address.")                                                 \
+	X(PS_F_NET_RESET, "net.reset", PS_SEV_ERROR, PS_EXIT_NETWORK,                              \
+	  "The server reset the connection.",                                                      \
+	  "Look at the server's error log for the moment of the reset; a TLS front end that "      \
+	  "drops legacy clients without an alert behaves like this.")                              \
+	X(PS_F_NET_TIMEOUT, "net.timeout", PS_SEV_ERROR, PS_EXIT_NETWORK,                          \
+	  "The server did not answer in time.",                                                    \
+	  "Check that the port is reachable from the phone's network (firewall dropping "          \
+	  "packets?) and that the server is not overloaded; raise --timeout to wait longer.")      \
+	X(PS_F_NET_UNREACHABLE, "net.unreachable", PS_SEV_ERROR, PS_EXIT_NETWORK,                  \
+	  "No route to the server's address.",                                                     \
+	  "Check the phone's network, gateway and VLAN, and the address the name resolves to.")    \
+	X(PS_F_TLS_PROTOCOL_VERSION, "tls.protocol_version", PS_SEV_ERROR, PS_EXIT_TLS,            \
+	  "The server refuses the TLS protocol version the phone speaks.",                         \
+	  "Enable TLS 1.0 for the provisioning host (nginx: ssl_protocols TLSv1 TLSv1.2; and "     \
+	  "ssl_ciphers 'AES256-SHA:AES128-SHA:@SECLEVEL=0'), ideally on a dedicated "              \
+	  "virtual host or port used only by phones.")                                             \
+	X(PS_F_TLS_NO_SHARED_CIPHER, "tls.no_shared_cipher", PS_SEV_ERROR, PS_EXIT_TLS,            \
+	  "The server accepts the phone's TLS version but none of the cipher suites it offers.",   \
+	  "Enable at least one suite the phone offers, e.g. TLS_RSA_WITH_AES_256_CBC_SHA "         \
+	  "(OpenSSL name AES256-SHA; nginx needs @SECLEVEL=0) on an RSA certificate.")             \
+	X(PS_F_TLS_HANDSHAKE_FAILED, "tls.handshake_failed", PS_SEV_ERROR, PS_EXIT_TLS,            \
+	  "The TLS handshake failed.",                                                             \
+	  "Read the message sequence and the server's error log; compare with a handshake "        \
+	  "from a modern client (shown below when one was made).")                                 \
+	X(PS_F_TLS_NOT_TLS, "tls.not_tls", PS_SEV_ERROR, PS_EXIT_TLS,                              \
+	  "The server did not answer with TLS: this port seems to speak plain HTTP or "            \
+	  "another protocol.",                                                                     \
+	  "Use the server's HTTPS port in the URL, or http:// if the server has no TLS.")          \
+	X(PS_F_TLS_CLOSED, "tls.closed", PS_SEV_ERROR, PS_EXIT_TLS,                                \
+	  "The server closed the connection during the handshake without a TLS alert.",            \
+	  "Some servers drop clients they refuse without saying why; check the server's log "      \
+	  "for the phone's connection (protocol version, cipher, or client certificate).")         \
+	X(PS_F_CLIENT_AUTH_REQUIRED, "client_auth.required", PS_SEV_ERROR, PS_EXIT_CLIENT_AUTH,    \
+	  "The server requires a client certificate and none was sent.",                           \
+	  "Give the device certificate and key with --cert and --key (a real phone sends its "     \
+	  "factory certificate); or make the server request, not require, one.")                   \
+	X(PS_F_CLIENT_AUTH_REJECTED, "client_auth.rejected", PS_SEV_ERROR, PS_EXIT_CLIENT_AUTH,    \
+	  "The server rejected the client certificate the phone sent.",                            \
+	  "The server must trust the vendor's client CA that signed the phone's certificate "      \
+	  "(nginx: ssl_client_certificate with the vendor client root, ssl_verify_depth 2).")      \
+	X(PS_F_CLIENT_AUTH_CA_MISMATCH, "client_auth.ca_mismatch", PS_SEV_WARN, PS_EXIT_OK,        \
+	  "The server asked for a certificate from CAs that did not issue the device "             \
+	  "certificate; the phone sends it anyway.",                                               \
+	  "Add the vendor client CA to the server's list of accepted client CAs.")                 \
+	X(PS_F_CLIENT_AUTH_NOT_REQUESTED, "client_auth.not_requested", PS_SEV_INFO, PS_EXIT_OK,    \
+	  "The server did not ask for a client certificate, so any client can fetch profiles.",    \
+	  "Require the vendor client certificate if profiles hold secrets "                        \
+	  "(nginx: ssl_verify_client on).")                                                        \
+	X(PS_F_CHAIN_UNTRUSTED_ROOT, "chain.untrusted_root", PS_SEV_ERROR, PS_EXIT_CHAIN,          \
+	  "The server's certificate chain ends at a CA that the client does not trust.",           \
+	  "For the phone, install a server certificate issued by the vendor's server CA "          \
+	  "(send a CSR to the vendor) and give that CA to provscope with --ca; a certificate "     \
+	  "from a public CA is not enough.")                                                       \
+	X(PS_F_CHAIN_MISSING_INTERMEDIATE, "chain.missing_intermediate", PS_SEV_ERROR,             \
+	  PS_EXIT_CHAIN,                                                                           \
+	  "The server did not send the intermediate CA certificate that links its certificate "    \
+	  "to a trusted CA.",                                                                      \
+	  "Configure the full chain on the server: the server certificate first, then each "       \
+	  "intermediate (nginx: ssl_certificate with the concatenated chain file; Apache: "        \
+	  "SSLCertificateChainFile).")                                                             \
+	X(PS_F_CHAIN_EXPIRED, "chain.expired", PS_SEV_ERROR, PS_EXIT_CHAIN,                        \
+	  "A certificate in the chain has expired.",                                               \
+	  "Renew the server certificate (or the intermediate that expired) and reload the "        \
+	  "server; if it should still be valid, check the phone's clock and NTP server, or "       \
+	  "give the phone's time with --at.")                                                      \
+	X(PS_F_CHAIN_NOT_YET_VALID, "chain.not_yet_valid", PS_SEV_ERROR, PS_EXIT_CHAIN,            \
+	  "A certificate in the chain is not valid yet at the time checked.",                      \
+	  "Check the phone's clock: a phone that has not reached its NTP server yet often "        \
+	  "thinks it is 1970 or 2000; make sure the NTP server from DHCP or the profile is "       \
+	  "reachable, and use --at to check at the phone's time. Otherwise wait until the "        \
+	  "certificate's start date or reissue it.")                                               \
+	X(PS_F_CHAIN_HOSTNAME_MISMATCH, "chain.hostname_mismatch", PS_SEV_ERROR, PS_EXIT_CHAIN,    \
+	  "The name in the server certificate does not match the host name in the URL, or the "    \
+	  "name does not resolve to the address the phone connected to.",                          \
+	  "Use the name in the certificate's CN in the provisioning URL (the phone compares "      \
+	  "the CN, not the subjectAltName), or reissue the certificate for the name the phones "   \
+	  "use; make sure that name resolves to this server's address.")                           \
+	X(PS_F_CHAIN_CN_MISSING, "chain.cn_missing", PS_SEV_ERROR, PS_EXIT_CHAIN,                  \
+	  "The server certificate has no common name (CN); the phone checks only the CN.",         \
+	  "Reissue the certificate with CN=<the provisioning host name> in the subject (keep "     \
+	  "the subjectAltName too for modern clients).")                                           \
+	X(PS_F_CHAIN_WEAK_KEY, "chain.weak_key", PS_SEV_WARN, PS_EXIT_OK,                          \
+	  "A key in the chain is too small for modern clients (RSA below 2048 bits); the "         \
+	  "phone still accepts it.",                                                               \
+	  "Use an RSA key of 2048 bits for the server certificate; the phone handles 2048-bit "    \
+	  "RSA, and browsers and current curl reject 1024-bit keys.")                              \
+	X(PS_F_CHAIN_WEAK_SIGNATURE, "chain.weak_signature", PS_SEV_WARN, PS_EXIT_OK,              \
+	  "A certificate in the chain is signed with a hash that modern clients refuse for "       \
+	  "certificates (SHA-1 or MD5); the phone still accepts it.",                              \
+	  "Have the certificate reissued with SHA-256 (openssl req/x509 -sha256, certtool "        \
+	  "--hash SHA256).")                                                                       \
+	X(PS_F_CHAIN_ISSUER_NOT_CA, "chain.issuer_not_ca", PS_SEV_ERROR, PS_EXIT_CHAIN,            \
+	  "A certificate in the chain was issued by a certificate that may not act as a CA "       \
+	  "for it (no basicConstraints CA, no keyCertSign, or its path length limit is "           \
+	  "exceeded).",                                                                            \
+	  "Issue the server certificate from a real CA certificate (basicConstraints "             \
+	  "CA:TRUE, keyUsage keyCertSign), not from another server certificate, and keep the "     \
+	  "number of intermediates within the CA's pathLenConstraint.")                            \
+	X(PS_F_CHAIN_KEY_USAGE, "chain.key_usage", PS_SEV_WARN, PS_EXIT_OK,                        \
+	  "The server certificate's key usage does not allow TLS server use "                      \
+	  "(extendedKeyUsage without serverAuth, or keyUsage without digitalSignature and "        \
+	  "keyEncipherment); modern clients refuse it.",                                           \
+	  "Reissue the certificate with extendedKeyUsage serverAuth and keyUsage "                 \
+	  "digitalSignature, keyEncipherment.")                                                    \
+	X(PS_F_CHAIN_OUT_OF_ORDER, "chain.out_of_order", PS_SEV_WARN, PS_EXIT_OK,                  \
+	  "The server sends its certificates in the wrong order: each certificate should be "      \
+	  "followed by the one that issued it.",                                                   \
+	  "Put the server certificate first in the chain file, then the intermediate that "        \
+	  "issued it, and so on; old TLS stacks do not sort the chain themselves.")                \
+	X(PS_F_CHAIN_ROOT_SENT, "chain.root_sent", PS_SEV_INFO, PS_EXIT_OK,                        \
+	  "The server also sends the root (self-signed) CA certificate; clients ignore it.",       \
+	  "Leave the root CA out of the chain file to save a few hundred bytes per handshake.")    \
+	X(PS_F_CHAIN_SELF_SIGNED, "chain.self_signed", PS_SEV_ERROR, PS_EXIT_CHAIN,                \
+	  "The server certificate is self-signed, and the client does not trust it.",              \
+	  "Replace it with a certificate issued by the vendor's server CA for the phones (or "     \
+	  "by a public CA for other clients).")                                                    \
+	X(PS_F_CHAIN_INTERMEDIATE_PRESENT, "chain.intermediate_present", PS_SEV_WARN, PS_EXIT_OK,  \
+	  "The phone's path to the vendor CA goes through an intermediate CA; the SPA firmware "   \
+	  "expects a certificate signed directly by the vendor CA.",                               \
+	  "Use a server certificate issued directly by the vendor's server CA, from a CSR sent "   \
+	  "to the vendor.")                                                                        \
+	X(PS_F_CHAIN_UNSUPPORTED_KEY, "chain.unsupported_key", PS_SEV_ERROR, PS_EXIT_CHAIN,        \
+	  "A certificate in the phone's path uses a key or signature type the phone does not "     \
+	  "support: it understands only RSA keys with PKCS#1 v1.5 signatures.",                    \
+	  "Use an RSA key (2048 bits) for the server certificate; EC, DSA and RSA-PSS "            \
+	  "certificates do not work with these phones.")                                           \
+	X(PS_F_CHAIN_TRUST_UNKNOWN, "chain.trust_unknown", PS_SEV_WARN, PS_EXIT_OK,                \
+	  "No vendor CA was given, so whether the phone trusts the server's CA is not checked.",   \
+	  "Give the vendor's server CA (the one burned into the phone) with --ca.")                \
+	X(PS_F_CHAIN_INVALID, "chain.invalid", PS_SEV_ERROR, PS_EXIT_CHAIN,                        \
+	  "The certificate chain is invalid: a certificate could not be read or a signature "      \
+	  "does not verify.",                                                                      \
+	  "Reinstall the certificate and chain files from the CA's originals; a signature "        \
+	  "that does not verify usually means a certificate was paired with the wrong "            \
+	  "issuer.")                                                                               \
+	X(PS_F_RULE_SYNTAX, "rule.syntax", PS_SEV_ERROR, PS_EXIT_PROFILE,                          \
+	  "A rule (Profile_Rule, Upgrade_Rule...) does not follow the phone's rule grammar; the "  \
+	  "phone skips or misreads it.",                                                           \
+	  "Fix the rule at the column shown; see the rule grammar in provscope(1).")               \
+	X(PS_F_RULE_NO_MATCH, "rule.no_match", PS_SEV_INFO, PS_EXIT_OK,                            \
+	  "No alternative of the rule applies to this phone, so the phone fetches nothing for "    \
+	  "it.",                                                                                   \
+	  "Expected when the conditions are meant to exclude this phone; otherwise add an "        \
+	  "unconditional last alternative.")                                                       \
+	X(PS_F_RULE_OPTION_IGNORED, "rule.option_ignored", PS_SEV_WARN, PS_EXIT_OK,                \
+	  "The rule uses an option that this firmware may not support (for example [--uid --pwd] " \
+	  "before 7.x, or any option in Upgrade_Rule on old firmware).",                           \
+	  "Check the option against the phone's firmware, or move credentials into the URL's "     \
+	  "server configuration.")                                                                 \
+	X(PS_F_PROFILE_DECRYPT_FAILED, "profile.decrypt_failed", PS_SEV_ERROR, PS_EXIT_PROFILE,    \
+	  "The encrypted profile could not be decrypted with the key given: the key is wrong, or " \
+	  "it was encrypted another way.",                                                         \
+	  "Use the key from the rule's [--key ...] or --profile-key; encrypt with openssl enc "    \
+	  "-aes-256-cbc -md md5 -k KEY for SPA-era firmware.")                                     \
+	X(PS_F_PROFILE_KEY_MISSING, "profile.key_missing", PS_SEV_ERROR, PS_EXIT_PROFILE,          \
+	  "The profile is encrypted (openssl Salted__ format) but no key was given.",              \
+	  "Give the key with --profile-key, or put [--key KEY] in the rule that fetches it, as "   \
+	  "the phone needs.")                                                                      \
+	X(PS_F_PROFILE_KDF_SHA256, "profile.kdf_sha256", PS_SEV_WARN, PS_EXIT_OK,                  \
+	  "The profile was encrypted with OpenSSL's SHA-256 key derivation (the default since "    \
+	  "OpenSSL 1.1.0); SPA-era firmware derives the key with MD5 and will fail to decrypt "    \
+	  "it.",                                                                                   \
+	  "Encrypt with openssl enc -aes-256-cbc -md md5 -k KEY.")                                 \
+	X(PS_F_PROFILE_GZIP_CORRUPT, "profile.gzip_corrupt", PS_SEV_ERROR, PS_EXIT_PROFILE,        \
+	  "The profile is gzip-compressed but the compressed data is damaged or cut short.",       \
+	  "Compress the profile again (gzip -9) and check that the server sends it whole (no "     \
+	  "transfer encoding mangling it).")                                                       \
+	X(PS_F_PROFILE_TOO_LARGE, "profile.too_large", PS_SEV_ERROR, PS_EXIT_PROFILE,              \
+	  "The profile, once decompressed, is larger than the size limit; the phone has little "   \
+	  "memory.",                                                                               \
+	  "Keep profiles small; split them across Profile_Rule_B.._D.")                            \
+	X(PS_F_PROFILE_XML_MALFORMED, "profile.xml_malformed", PS_SEV_ERROR, PS_EXIT_PROFILE,      \
+	  "The XML profile is not well-formed; the phone rejects the whole file.",                 \
+	  "Fix the XML at the line and column shown (xmllint --noout FILE helps).")                \
+	X(PS_F_PROFILE_TEMPLATE, "profile.template", PS_SEV_ERROR, PS_EXIT_PROFILE,                \
+	  "The file is an unrendered template (Jinja, Smarty or similar), not a profile the "      \
+	  "phone can read.",                                                                       \
+	  "Check the provisioning server's template rendering; the phone must receive the "        \
+	  "rendered file.")                                                                        \
+	X(PS_F_PROFILE_PLACEHOLDER, "profile.placeholder", PS_SEV_WARN, PS_EXIT_OK,                \
+	  "Some values still hold server-side template placeholders ({$x}, ${X}, {{ x }}); the "   \
+	  "phone will use them literally.",                                                        \
+	  "Check the provisioning server's template variables for these parameters.")              \
+	X(PS_F_PROFILE_NO_FLAT_PROFILE, "profile.no_flat_profile", PS_SEV_ERROR, PS_EXIT_PROFILE,  \
+	  "The XML file has no <flat-profile> element, so the phone finds no parameters in it.",   \
+	  "Wrap the parameters in <flat-profile>...</flat-profile>.")                              \
+	X(PS_F_PROFILE_SPC_BINARY, "profile.spc_binary", PS_SEV_ERROR, PS_EXIT_PROFILE,            \
+	  "The file looks like a compiled SPC profile (a proprietary binary format); provscope "   \
+	  "cannot read its parameters.",                                                           \
+	  "Serve the XML or SPC text source to check it with provscope; the phone itself may "     \
+	  "still read the binary.")                                                                \
+	X(PS_F_PROFILE_UNKNOWN_FORMAT, "profile.unknown_format", PS_SEV_ERROR, PS_EXIT_PROFILE,    \
+	  "The file is neither an XML flat-profile, an SPC text profile, gzip, nor an "            \
+	  "openssl-encrypted file.",                                                               \
+	  "Check that the server returns the profile and not an error page or another file.")      \
+	X(PS_F_PROFILE_EMPTY, "profile.empty", PS_SEV_ERROR, PS_EXIT_PROFILE,                      \
+	  "The profile is empty or sets no parameter.",                                            \
+	  "Check the file on the server and the rule's URL.")                                      \
+	X(PS_F_UPGRADE_DISABLED, "upgrade.disabled", PS_SEV_INFO, PS_EXIT_OK,                      \
+	  "Upgrade_Enable is No: the phone will not upgrade its firmware whatever Upgrade_Rule "   \
+	  "says.",                                                                                 \
+	  "Set Upgrade_Enable to Yes in a profile if upgrades are wanted.")                        \
+	X(PS_F_UPGRADE_NO_RULE, "upgrade.no_rule", PS_SEV_INFO, PS_EXIT_OK,                        \
+	  "Upgrade_Rule is empty (or no alternative applies): the phone will not upgrade.",        \
+	  "Set Upgrade_Rule in a profile to the firmware URL if an upgrade is wanted.")            \
+	X(PS_F_UPGRADE_DOWNGRADE_BLOCKED, "upgrade.downgrade_blocked", PS_SEV_WARN, PS_EXIT_OK,    \
+	  "The firmware the rule points to is older than Downgrade_Rev_Limit: the phone refuses "  \
+	  "it.",                                                                                   \
+	  "Point Upgrade_Rule at a newer image, or lower Downgrade_Rev_Limit.")                    \
+	X(PS_F_UPGRADE_SCHEME_UNSUPPORTED, "upgrade.scheme_unsupported", PS_SEV_ERROR,             \
+	  PS_EXIT_UPGRADE, "The firmware URL uses a scheme this model cannot upgrade over.",       \
+	  "Serve the firmware over TFTP or HTTP for this model.")                                  \
+	X(PS_F_UPGRADE_SAME_VERSION, "upgrade.same_version", PS_SEV_INFO, PS_EXIT_OK,              \
+	  "The firmware the rule points to is the version the phone already runs.",                \
+	  "Nothing to do; the phone does not upgrade to the same version.")
 
 enum ps_finding_id {
 #define PS_X(e, id, sev, exit, text, fix) e,

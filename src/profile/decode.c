@@ -1,0 +1,4 @@
+/* placeholder: decode */
+#include "config.h"
+
+#include "profile/decode.h"

@@ -1,0 +1,4 @@
+/* placeholder: defaults */
+#include "config.h"
+
+#include "profile/defaults.h"

@@ -1,0 +1,4 @@
+/* placeholder: params */
+#include "config.h"
+
+#include "profile/params.h"

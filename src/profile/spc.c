@@ -1,0 +1,4 @@
+/* placeholder: spc */
+#include "config.h"
+
+#include "profile/spc.h"

@@ -1,0 +1,4 @@
+/* placeholder: xml */
+#include "config.h"
+
+#include "profile/xml.h"

@@ -1,0 +1,4 @@
+/* placeholder: rule */
+#include "config.h"
+
+#include "rules/rule.h"

@@ -1,0 +1,4 @@
+/* placeholder: version */
+#include "config.h"
+
+#include "rules/version.h"
