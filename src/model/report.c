@@ -227,6 +227,9 @@ void ps_report_free(struct ps_report *r)
 		free(r->findings[i].detail);
 	free(r->findings);
 	free(r->summary);
+	ps_profile_report_clear(&r->profile);
+	ps_upgrade_report_clear(&r->upgrade);
+	ps_rule_report_clear(&r->rule);
 	free(r);
 }
 

@@ -10,6 +10,7 @@
 
 #include "model/chain.h"
 #include "model/finding.h"
+#include "model/profile.h"
 
 /* Steps of a run, in the phone's order. X(enum, id, title) */
 #define PS_STEPS(X)                                                         \
@@ -165,8 +166,10 @@ struct ps_phone_info {
 };
 
 enum ps_mode {
-	PS_MODE_LIVE, /* a run against a server */
-	PS_MODE_CERT, /* offline: a chain file (provscope cert) */
+	PS_MODE_LIVE,    /* a run against a server */
+	PS_MODE_CERT,    /* offline: a chain file (provscope cert) */
+	PS_MODE_PROFILE, /* offline: profile files (provscope profile) */
+	PS_MODE_RULE,    /* offline: one rule (provscope rule) */
 };
 
 struct ps_report {
@@ -180,6 +183,10 @@ struct ps_report {
 	size_t n_hops, cap_hops;
 	struct ps_finding *findings;
 	size_t n_findings, cap_findings;
+	bool show_secrets;                /* outputs may print secret values (--show-secrets) */
+	struct ps_profile_report profile; /* the phone's parameter table after the run */
+	struct ps_upgrade_report upgrade; /* the firmware-upgrade analysis */
+	struct ps_rule_report rule;       /* provscope rule */
 	bool finished;
 	int exit_code;       /* set by ps_report_finish */
 	const char *verdict; /* "ok" or "fail", set by ps_report_finish */

@@ -37,6 +37,23 @@ static void rs_step_end(void *ctx, size_t hop, enum ps_step_id id, enum ps_step_
 
 static void rs_detail(void *ctx, size_t hop, const struct ps_detail *d)
 {
+	struct ps_report *rep = ctx;
+	switch (d->kind) {
+	case PS_DETAIL_PROFILE:
+		ps_profile_report_clear(&rep->profile);
+		ps_profile_report_copy(&rep->profile, d->profile);
+		return;
+	case PS_DETAIL_UPGRADE:
+		ps_upgrade_report_clear(&rep->upgrade);
+		ps_upgrade_report_copy(&rep->upgrade, d->upgrade);
+		return;
+	case PS_DETAIL_RULE:
+		ps_rule_report_clear(&rep->rule);
+		ps_rule_report_copy(&rep->rule, d->rule);
+		return;
+	default:
+		break;
+	}
 	struct ps_report *r = ctx;
 	struct ps_hop *h = &r->hops[hop];
 	switch (d->kind) {
@@ -75,6 +92,10 @@ static void rs_detail(void *ctx, size_t hop, const struct ps_detail *d)
 		ps_client_auth_clear(&h->client_auth);
 		ps_client_auth_copy(&h->client_auth, d->client_auth);
 		break;
+	case PS_DETAIL_PROFILE:
+	case PS_DETAIL_UPGRADE:
+	case PS_DETAIL_RULE:
+		break; /* report-wide, handled above */
 	}
 }
 

@@ -1,6 +1,9 @@
 /* JSON output, schema "provscope/1" (documented in the man page). */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include <jansson.h>
 
 #include "core/util.h"
@@ -214,6 +217,129 @@ static json_t *chain_json(const struct ps_chain_report *c)
 	return o;
 }
 
+/* A rule string as printed: --key/--pwd arguments redacted unless allowed. */
+static json_t *rule_text_json(const char *text, bool show)
+{
+	if (!text)
+		return json_null();
+	if (show)
+		return json_string(text);
+	char *r = ps_redact_rule_options(text);
+	json_t *j = json_string(r);
+	free(r);
+	return j;
+}
+
+static bool is_rule_param(const char *name)
+{
+	return strstr(name, "_Rule") != NULL;
+}
+
+static json_t *profile_json(const struct ps_profile_report *p, bool show)
+{
+	json_t *o = json_object();
+	const struct ps_profile_source *last = p->n_sources ? &p->sources[p->n_sources - 1] : NULL;
+	json_object_set_new(o, "format", last ? str_or_null(last->format) : json_null());
+	json_object_set_new(o, "encrypted", json_boolean(last && last->encrypted));
+	json_object_set_new(o, "compressed", json_boolean(last && last->compressed));
+	json_t *srcs = json_array();
+	for (size_t i = 0; i < p->n_sources; i++) {
+		const struct ps_profile_source *s = &p->sources[i];
+		json_t *e = json_object();
+		json_object_set_new(e, "name", str_or_null(s->name));
+		json_object_set_new(e, "format", str_or_null(s->format));
+		json_object_set_new(e, "encrypted", json_boolean(s->encrypted));
+		json_object_set_new(e, "kdf", str_or_null(s->kdf));
+		json_object_set_new(e, "compressed", json_boolean(s->compressed));
+		json_object_set_new(e, "parameters_set", json_integer((json_int_t)s->n_set));
+		json_object_set_new(e, "ok", json_boolean(s->ok));
+		json_array_append_new(srcs, e);
+	}
+	json_object_set_new(o, "sources", srcs);
+	json_t *params = json_array();
+	for (size_t i = 0; i < p->n_params; i++) {
+		const struct ps_param_row *r = &p->params[i];
+		json_t *e = json_object();
+		json_object_set_new(e, "name", str_or_null(r->name));
+		if (is_rule_param(r->name) && !r->secret)
+			json_object_set_new(e, "value", rule_text_json(r->value, show));
+		else
+			json_object_set_new(
+			    e, "value", json_string(ps_secret_display(r->value, r->secret, show)));
+		json_object_set_new(e, "access", str_or_null(r->access));
+		json_object_set_new(e, "source", str_or_null(r->source));
+		json_object_set_new(e, "line", r->line ? json_integer(r->line) : json_null());
+		json_object_set_new(e, "secret", json_boolean(r->secret));
+		json_array_append_new(params, e);
+	}
+	json_object_set_new(o, "parameters", params);
+	return o;
+}
+
+static json_t *rule_json(const struct ps_rule_report *r, bool show)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", str_or_null(r->name));
+	json_object_set_new(o, "text", rule_text_json(r->text, show));
+	json_object_set_new(o, "error", str_or_null(r->error));
+	json_object_set_new(o, "error_column", r->error ? json_integer(r->error_col) : json_null());
+	json_t *alts = json_array();
+	for (size_t i = 0; i < r->n_alts; i++) {
+		const struct ps_rule_alt_report *a = &r->alts[i];
+		json_t *e = json_object();
+		json_object_set_new(e, "text", rule_text_json(a->text, show));
+		json_object_set_new(e, "result",
+				    json_string(a->result > 0    ? "fired"
+						: a->result == 0 ? "false"
+								 : "not reached"));
+		json_object_set_new(e, "explain", str_or_null(a->explain));
+		json_array_append_new(alts, e);
+	}
+	json_object_set_new(o, "alternatives", alts);
+	json_object_set_new(o, "fired", r->fired >= 0 ? json_integer(r->fired) : json_null());
+	json_object_set_new(o, "url", str_or_null(r->url));
+	json_t *opts = json_object();
+	json_object_set_new(
+	    opts, "key", r->key ? json_string(ps_secret_display(r->key, true, show)) : json_null());
+	json_object_set_new(opts, "post", str_or_null(r->post));
+	json_object_set_new(opts, "alias", str_or_null(r->alias));
+	json_object_set_new(opts, "uid", str_or_null(r->uid));
+	json_object_set_new(
+	    opts, "pwd", r->pwd ? json_string(ps_secret_display(r->pwd, true, show)) : json_null());
+	json_object_set_new(opts, "delta", json_boolean(r->delta));
+	json_object_set_new(o, "options", opts);
+	json_t *as = json_array();
+	for (size_t i = 0; i < r->n_assigns; i++)
+		json_array_append_new(as, json_pack("{s:s, s:s}", "name", r->assign_names[i],
+						    "value", r->assign_values[i]));
+	json_object_set_new(o, "assignments", as);
+	json_object_set_new(o, "notes", strv(r->notes, r->n_notes));
+	return o;
+}
+
+static json_t *upgrade_json(const struct ps_upgrade_report *u, bool show)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "enabled", json_boolean(u->enabled));
+	json_object_set_new(o, "rule", rule_text_json(u->rule.text, show));
+	json_object_set_new(o, "alternative",
+			    u->rule.fired >= 0 ? json_integer(u->rule.fired) : json_null());
+	json_object_set_new(o, "url", str_or_null(u->rule.url));
+	json_object_set_new(o, "current_version", str_or_null(u->current_version));
+	json_object_set_new(o, "target_version", str_or_null(u->target_version));
+	json_object_set_new(o, "downgrade_rev_limit", str_or_null(u->downgrade_limit));
+	json_object_set_new(o, "retry_delay", str_or_null(u->retry_delay));
+	json_object_set_new(o, "retry_schedule", str_or_null(u->retry_schedule));
+	json_object_set_new(o, "log_request", str_or_null(u->log_request));
+	json_object_set_new(o, "log_success", str_or_null(u->log_success));
+	json_object_set_new(o, "log_failure", str_or_null(u->log_failure));
+	json_object_set_new(o, "license_keys", str_or_null(u->license_keys));
+	json_object_set_new(o, "would_upgrade", json_boolean(u->would_upgrade));
+	json_object_set_new(o, "reason", str_or_null(u->reason));
+	json_object_set_new(o, "evaluation", rule_json(&u->rule, show));
+	return o;
+}
+
 static json_t *hop_json(const struct ps_hop *h)
 {
 	json_t *o = json_object();
@@ -247,7 +373,11 @@ static json_t *report_json(const struct ps_report *r)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "schema", json_string("provscope/1"));
-	json_object_set_new(o, "mode", json_string(r->mode == PS_MODE_CERT ? "cert" : "live"));
+	static const char *const modes[] = { [PS_MODE_LIVE] = "live",
+					     [PS_MODE_CERT] = "cert",
+					     [PS_MODE_PROFILE] = "profile",
+					     [PS_MODE_RULE] = "rule" };
+	json_object_set_new(o, "mode", json_string(modes[r->mode]));
 	json_object_set_new(o, "tool",
 			    json_pack("{s:s, s:s}", "name", "provscope", "version",
 				      r->tool_version ? r->tool_version : ""));
@@ -269,7 +399,15 @@ static json_t *report_json(const struct ps_report *r)
 	json_object_set_new(ph, "user_agent", str_or_null(p->user_agent));
 	json_object_set_new(ph, "tls_priority", str_or_null(p->priority));
 	json_object_set_new(o, "phone", ph);
-	if (r->mode == PS_MODE_CERT) {
+	if (r->mode == PS_MODE_RULE) {
+		json_object_set_new(o, "rule", rule_json(&r->rule, r->show_secrets));
+	} else if (r->mode == PS_MODE_PROFILE) {
+		json_object_set_new(o, "profile", profile_json(&r->profile, r->show_secrets));
+		json_object_set_new(o, "upgrade",
+				    r->upgrade.evaluated
+					? upgrade_json(&r->upgrade, r->show_secrets)
+					: json_null());
+	} else if (r->mode == PS_MODE_CERT) {
 		const struct ps_hop *h = r->n_hops ? &r->hops[0] : NULL;
 		json_object_set_new(o, "chain",
 				    h && h->chain_checked ? chain_json(&h->chain) : json_null());

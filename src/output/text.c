@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "core/util.h"
 #include "model/report.h"
@@ -197,6 +199,107 @@ static void hop_block(struct tx *t, size_t idx, const struct ps_hop *h, const ch
 	}
 }
 
+/* A rule or value as printed: secrets redacted unless allowed. Caller frees. */
+static char *shown(const char *value, const char *name, bool secret, bool show)
+{
+	if (!value)
+		return ps_xstrdup("");
+	if (secret)
+		return ps_xstrdup(ps_secret_display(value, true, show));
+	if (!show && name && strstr(name, "_Rule"))
+		return ps_redact_rule_options(value);
+	return ps_xstrdup(value);
+}
+
+static void rule_block(struct tx *t, const struct ps_rule_report *r, bool show)
+{
+	char *text = shown(r->text, "_Rule", false, show);
+	fprintf(t->out, "  %s: %s\n", r->name ? r->name : "rule", *text ? text : "(empty)");
+	free(text);
+	if (r->error)
+		fprintf(t->out, "    syntax error at column %ld: %s\n", r->error_col, r->error);
+	for (size_t i = 0; i < r->n_alts; i++) {
+		const struct ps_rule_alt_report *a = &r->alts[i];
+		char *at = shown(a->text, "_Rule", false, show);
+		fprintf(t->out, "    %s alternative %zu: %s\n",
+			a->result > 0    ? "->"
+			: a->result == 0 ? "  "
+					 : "  ",
+			i + 1, at);
+		if (a->explain)
+			fprintf(t->out, "         %s\n", a->explain);
+		free(at);
+	}
+	if (r->fired >= 0)
+		fprintf(t->out, "    fired: alternative %ld; URL %s\n", r->fired + 1,
+			r->url ? r->url : "(none)");
+	else if (!r->error)
+		fputs("    no alternative applies\n", t->out);
+	if (r->key)
+		fprintf(t->out, "    --key %s\n", ps_secret_display(r->key, true, show));
+	if (r->post)
+		fprintf(t->out, "    --post %s\n", r->post);
+	if (r->alias)
+		fprintf(t->out, "    --alias %s\n", r->alias);
+	if (r->uid)
+		fprintf(t->out, "    --uid %s --pwd %s\n", r->uid,
+			r->pwd ? ps_secret_display(r->pwd, true, show) : "");
+	for (size_t i = 0; i < r->n_assigns; i++)
+		fprintf(t->out, "    sets %s = \"%s\"\n", r->assign_names[i], r->assign_values[i]);
+	for (size_t i = 0; i < r->n_notes; i++)
+		fprintf(t->out, "    note: %s\n", r->notes[i]);
+}
+
+static void profile_block(struct tx *t, const struct ps_profile_report *p, bool show)
+{
+	fputs("\nProfile\n", t->out);
+	for (size_t i = 0; i < p->n_sources; i++) {
+		const struct ps_profile_source *s = &p->sources[i];
+		fprintf(t->out, "  %s: %s%s%s%s%s, %zu parameter%s set%s\n", s->name,
+			s->format ? s->format : "?", s->encrypted ? ", encrypted" : "",
+			s->kdf ? (strcmp(s->kdf, "md5") == 0 ? " (MD5 key derivation)"
+							     : " (SHA-256 key derivation)")
+			       : "",
+			s->compressed ? ", gzip" : "", "", s->n_set, s->n_set == 1 ? "" : "s",
+			s->ok ? "" : " (FAILED)");
+	}
+	size_t defaults = 0;
+	for (size_t i = 0; i < p->n_params; i++) {
+		const struct ps_param_row *r = &p->params[i];
+		if (!r->line && r->source && strcmp(r->source, "factory default") == 0) {
+			defaults++;
+			continue;
+		}
+		char *v = shown(r->value, r->name, r->secret, show);
+		fprintf(t->out, "  %-32s %-4s %s  (%s:%u)\n", r->name, r->access ? r->access : "",
+			v, r->source ? r->source : "?", r->line);
+		free(v);
+	}
+	if (defaults)
+		fprintf(t->out,
+			"  (%zu more parameters keep their factory defaults; --format json "
+			"lists them all)\n",
+			defaults);
+}
+
+static void upgrade_block(struct tx *t, const struct ps_upgrade_report *u, bool show)
+{
+	fputs("\nFirmware upgrade\n", t->out);
+	fprintf(t->out, "  Upgrade_Enable: %s\n", u->enabled ? "Yes" : "No");
+	rule_block(t, &u->rule, show);
+	fprintf(t->out, "  firmware: %s -> %s\n", u->current_version ? u->current_version : "?",
+		u->target_version ? u->target_version : "(version unknown)");
+	fprintf(t->out, "  Downgrade_Rev_Limit: %s\n",
+		u->downgrade_limit ? u->downgrade_limit : "(none)");
+	fprintf(t->out, "  Upgrade_Error_Retry_Delay: %s: %s\n",
+		u->retry_delay ? u->retry_delay : "", u->retry_schedule ? u->retry_schedule : "");
+	fprintf(t->out, "  syslog: %s\n          %s\n          %s\n",
+		u->log_request ? u->log_request : "", u->log_success ? u->log_success : "",
+		u->log_failure ? u->log_failure : "");
+	fprintf(t->out, "  decision: %s: %s\n", u->would_upgrade ? "UPGRADE" : "no upgrade",
+		u->reason ? u->reason : "");
+}
+
 int ps_output_text(FILE *out, const struct ps_report *r, const struct ps_output_opts *o)
 {
 	struct tx t = { .out = out, .color = o && o->color };
@@ -210,6 +313,14 @@ int ps_output_text(FILE *out, const struct ps_report *r, const struct ps_output_
 	fprintf(out, "Target: %s\n", r->target ? r->target : "");
 	for (size_t i = 0; i < r->n_hops; i++)
 		hop_block(&t, i, &r->hops[i], p->product);
+	if (r->mode == PS_MODE_RULE) {
+		fputs("\nRule\n", out);
+		rule_block(&t, &r->rule, r->show_secrets);
+	}
+	if (r->mode == PS_MODE_PROFILE)
+		profile_block(&t, &r->profile, r->show_secrets);
+	if (r->upgrade.evaluated)
+		upgrade_block(&t, &r->upgrade, r->show_secrets);
 	if (r->n_findings)
 		fputs("\nFindings\n", out);
 	for (size_t i = 0; i < r->n_findings; i++) {

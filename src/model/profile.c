@@ -1,0 +1,201 @@
+/* Deep copies and frees of the profile, rule and upgrade records. */
+#include "config.h"
+
+#include "model/profile.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+static char **strv_dup(char *const *v, size_t n)
+{
+	if (!n)
+		return NULL;
+	char **d = ps_xcalloc(n, sizeof *d);
+	for (size_t i = 0; i < n; i++)
+		d[i] = ps_xstrdup(v[i]);
+	return d;
+}
+
+static void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+char *ps_redact_rule_options(const char *text)
+{
+	struct ps_buf b = { 0 };
+	const char *p = text;
+	while (*p) {
+		const char *k = strstr(p, "--key");
+		const char *w = strstr(p, "--pwd");
+		const char *hit = k && (!w || k < w) ? k : w;
+		if (!hit) {
+			ps_buf_puts(&b, p);
+			break;
+		}
+		hit += 5;
+		ps_buf_add(&b, p, (size_t)(hit - p));
+		p = hit;
+		while (*p == ' ' || *p == '\t')
+			ps_buf_add(&b, p++, 1);
+		/* The argument: a quoted string, or up to a space or ']'. A bare
+		 * macro ($SA) is no secret itself: its register is redacted. */
+		const char *arg = p;
+		if (*p == '"') {
+			const char *e = strchr(p + 1, '"');
+			p = e ? e + 1 : p + strlen(p);
+		} else {
+			while (*p && *p != ' ' && *p != '\t' && *p != ']')
+				p++;
+		}
+		if (*arg == '$')
+			ps_buf_add(&b, arg, (size_t)(p - arg));
+		else if (p > arg)
+			ps_buf_puts(&b, "********");
+	}
+	return ps_buf_take(&b);
+}
+
+const char *ps_secret_display(const char *value, bool secret, bool show)
+{
+	if (!value)
+		return "";
+	if (!secret || show || !*value)
+		return value;
+	return "********";
+}
+
+void ps_param_row_clear(struct ps_param_row *p)
+{
+	free(p->name);
+	free(p->value);
+	free(p->access);
+	free(p->source);
+	memset(p, 0, sizeof *p);
+}
+
+void ps_profile_report_clear(struct ps_profile_report *p)
+{
+	for (size_t i = 0; i < p->n_sources; i++) {
+		free(p->sources[i].name);
+		free(p->sources[i].format);
+		free(p->sources[i].kdf);
+	}
+	free(p->sources);
+	for (size_t i = 0; i < p->n_params; i++)
+		ps_param_row_clear(&p->params[i]);
+	free(p->params);
+	memset(p, 0, sizeof *p);
+}
+
+void ps_profile_report_copy(struct ps_profile_report *d, const struct ps_profile_report *s)
+{
+	memset(d, 0, sizeof *d);
+	if (s->n_sources) {
+		d->sources = ps_xcalloc(s->n_sources, sizeof *d->sources);
+		for (size_t i = 0; i < s->n_sources; i++) {
+			d->sources[i] = s->sources[i];
+			d->sources[i].name = ps_xstrdup(s->sources[i].name);
+			d->sources[i].format = ps_xstrdup(s->sources[i].format);
+			d->sources[i].kdf = ps_xstrdup(s->sources[i].kdf);
+		}
+	}
+	d->n_sources = s->n_sources;
+	if (s->n_params) {
+		d->params = ps_xcalloc(s->n_params, sizeof *d->params);
+		for (size_t i = 0; i < s->n_params; i++) {
+			d->params[i] = s->params[i];
+			d->params[i].name = ps_xstrdup(s->params[i].name);
+			d->params[i].value = ps_xstrdup(s->params[i].value);
+			d->params[i].access = ps_xstrdup(s->params[i].access);
+			d->params[i].source = ps_xstrdup(s->params[i].source);
+		}
+	}
+	d->n_params = s->n_params;
+}
+
+void ps_rule_report_clear(struct ps_rule_report *r)
+{
+	free(r->name);
+	free(r->text);
+	free(r->error);
+	for (size_t i = 0; i < r->n_alts; i++) {
+		free(r->alts[i].text);
+		free(r->alts[i].explain);
+	}
+	free(r->alts);
+	free(r->url);
+	free(r->key);
+	free(r->post);
+	free(r->alias);
+	free(r->uid);
+	free(r->pwd);
+	strv_free(r->assign_names, r->n_assigns);
+	strv_free(r->assign_values, r->n_assigns);
+	strv_free(r->notes, r->n_notes);
+	memset(r, 0, sizeof *r);
+	r->fired = -1;
+}
+
+void ps_rule_report_copy(struct ps_rule_report *d, const struct ps_rule_report *s)
+{
+	*d = *s;
+	d->name = ps_xstrdup(s->name);
+	d->text = ps_xstrdup(s->text);
+	d->error = ps_xstrdup(s->error);
+	d->alts = NULL;
+	if (s->n_alts) {
+		d->alts = ps_xcalloc(s->n_alts, sizeof *d->alts);
+		for (size_t i = 0; i < s->n_alts; i++) {
+			d->alts[i].text = ps_xstrdup(s->alts[i].text);
+			d->alts[i].result = s->alts[i].result;
+			d->alts[i].explain = ps_xstrdup(s->alts[i].explain);
+		}
+	}
+	d->url = ps_xstrdup(s->url);
+	d->key = ps_xstrdup(s->key);
+	d->post = ps_xstrdup(s->post);
+	d->alias = ps_xstrdup(s->alias);
+	d->uid = ps_xstrdup(s->uid);
+	d->pwd = ps_xstrdup(s->pwd);
+	d->assign_names = strv_dup(s->assign_names, s->n_assigns);
+	d->assign_values = strv_dup(s->assign_values, s->n_assigns);
+	d->notes = strv_dup(s->notes, s->n_notes);
+}
+
+void ps_upgrade_report_clear(struct ps_upgrade_report *u)
+{
+	ps_rule_report_clear(&u->rule);
+	free(u->current_version);
+	free(u->target_version);
+	free(u->downgrade_limit);
+	free(u->retry_delay);
+	free(u->retry_schedule);
+	free(u->log_request);
+	free(u->log_success);
+	free(u->log_failure);
+	free(u->license_keys);
+	free(u->reason);
+	memset(u, 0, sizeof *u);
+	u->rule.fired = -1;
+}
+
+void ps_upgrade_report_copy(struct ps_upgrade_report *d, const struct ps_upgrade_report *s)
+{
+	*d = *s;
+	ps_rule_report_copy(&d->rule, &s->rule);
+	d->current_version = ps_xstrdup(s->current_version);
+	d->target_version = ps_xstrdup(s->target_version);
+	d->downgrade_limit = ps_xstrdup(s->downgrade_limit);
+	d->retry_delay = ps_xstrdup(s->retry_delay);
+	d->retry_schedule = ps_xstrdup(s->retry_schedule);
+	d->log_request = ps_xstrdup(s->log_request);
+	d->log_success = ps_xstrdup(s->log_success);
+	d->log_failure = ps_xstrdup(s->log_failure);
+	d->license_keys = ps_xstrdup(s->license_keys);
+	d->reason = ps_xstrdup(s->reason);
+}
