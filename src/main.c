@@ -28,7 +28,11 @@
 #define DEFAULT_TIMEOUT_MS 10000u
 
 struct options {
-	bool cert_mode; /* provscope cert FILE */
+	enum ps_mode mode; /* live, or the subcommand cert, profile, rule */
+	bool show_secrets;
+	const char *profile_key, *target_version, *kind;
+	char **files; /* profile: the files in order */
+	size_t n_files;
 	bool batch, list_models, probe, inspect_anyway, system_trust;
 	const char *host; /* cert mode: the name to check */
 	const char *modern_ca;
@@ -64,6 +68,10 @@ enum {
 	OPT_NO_SYSTEM_TRUST,
 	OPT_HOST,
 	OPT_MODERN_CA,
+	OPT_PROFILE_KEY,
+	OPT_SHOW_SECRETS,
+	OPT_TARGET_VERSION,
+	OPT_KIND,
 };
 
 static const struct option long_options[] = {
@@ -87,6 +95,10 @@ static const struct option long_options[] = {
 	{ "no-system-trust", no_argument, NULL, OPT_NO_SYSTEM_TRUST },
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "modern-ca", required_argument, NULL, OPT_MODERN_CA },
+	{ "profile-key", required_argument, NULL, OPT_PROFILE_KEY },
+	{ "show-secrets", no_argument, NULL, OPT_SHOW_SECRETS },
+	{ "target-version", required_argument, NULL, OPT_TARGET_VERSION },
+	{ "kind", required_argument, NULL, OPT_KIND },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -98,13 +110,17 @@ static void usage(FILE *f)
 	    f,
 	    "Usage: provscope [OPTIONS] URL\n"
 	    "       provscope cert FILE [--ca FILE] [--host NAME] [--at TIME] [OPTIONS]\n"
+	    "       provscope profile FILE... [--profile-key KEY] [OPTIONS]\n"
+	    "       provscope rule 'RULE' [--kind profile|upgrade|trigger] [OPTIONS]\n"
 	    "       provscope --list-models\n"
 	    "\n"
 	    "Plays a Linksys/Cisco SPA phone against a provisioning server and shows, step\n"
 	    "by step, what the phone sees: name resolution, TCP connect, every TLS handshake\n"
 	    "message, the server certificate chain as the phone and as a modern client check\n"
 	    "it, the client-certificate exchange, and why it fails. 'cert' checks a chain\n"
-	    "file (leaf first) offline, the same way.\n"
+	    "file (leaf first) offline, the same way; 'profile' decodes profiles (applied\n"
+	    "in order) into the phone's parameter table and analyses the firmware upgrade;\n"
+	    "'rule' evaluates one rule for the phone.\n"
 	    "\n"
 	    "Phone identity:\n"
 	    "  --model MODEL        phone model from --list-models (default spa942)\n"
@@ -123,6 +139,12 @@ static void usage(FILE *f)
 	    "  --no-system-trust    the modern client trusts only --ca, not the system store\n"
 	    "  --modern-ca FILE     CA certificates only the modern client trusts (PEM)\n"
 	    "  --host NAME          cert: the host name or IP address to check\n"
+	    "\n"
+	    "Profiles and rules:\n"
+	    "  --profile-key KEY    key for encrypted profiles (openssl enc -aes-256-cbc)\n"
+	    "  --target-version V   the version of the firmware image the upgrade points to\n"
+	    "  --kind KIND          rule: evaluate as a profile, upgrade or trigger rule\n"
+	    "  --show-secrets       print passwords and keys instead of ********\n"
 	    "\n"
 	    "Network:\n"
 	    "  --timeout SECONDS    limit for each network wait (default 10)\n"
@@ -209,11 +231,20 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->timeout_ms = DEFAULT_TIMEOUT_MS;
 	o->probe = true;
 	o->system_trust = true;
-	if (argc > 1 && strcmp(argv[1], "cert") == 0) {
-		o->cert_mode = true;
-		argv[1] = argv[0];
-		argv++;
-		argc--;
+	static const struct {
+		const char *name;
+		enum ps_mode mode;
+	} subcommands[] = { { "cert", PS_MODE_CERT },
+			    { "profile", PS_MODE_PROFILE },
+			    { "rule", PS_MODE_RULE } };
+	for (size_t i = 0; argc > 1 && i < sizeof subcommands / sizeof subcommands[0]; i++) {
+		if (strcmp(argv[1], subcommands[i].name) == 0) {
+			o->mode = subcommands[i].mode;
+			argv[1] = argv[0];
+			argv++;
+			argc--;
+			break;
+		}
 	}
 	int c;
 	opterr = 0;
@@ -294,6 +325,18 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_MODERN_CA:
 			o->modern_ca = optarg;
 			break;
+		case OPT_PROFILE_KEY:
+			o->profile_key = optarg;
+			break;
+		case OPT_SHOW_SECRETS:
+			o->show_secrets = true;
+			break;
+		case OPT_TARGET_VERSION:
+			o->target_version = optarg;
+			break;
+		case OPT_KIND:
+			o->kind = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -313,16 +356,25 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return fail_usage("--format '%s': use one of %s", o->format, ps_output_names());
 	if (o->list_models)
 		return 0;
+	static const char *const what[] = { [PS_MODE_LIVE] = "URL",
+					    [PS_MODE_CERT] = "chain file",
+					    [PS_MODE_PROFILE] = "profile file",
+					    [PS_MODE_RULE] = "rule" };
 	if (optind >= argc)
-		return fail_usage(o->cert_mode ? "cert: no chain file given (see --help)"
-					       : "no URL given (see --help)");
-	if (optind + 1 < argc)
-		return fail_usage("one %s at a time; '%s' is one too many",
-				  o->cert_mode ? "file" : "URL", argv[optind + 1]);
-	if (o->host && !o->cert_mode)
-		return fail_usage(
-		    "--host is for 'provscope cert'; a live run checks the URL's host");
+		return fail_usage("no %s given (see --help)", what[o->mode]);
+	if (optind + 1 < argc && o->mode != PS_MODE_PROFILE)
+		return fail_usage("one %s at a time; '%s' is one too many", what[o->mode],
+				  argv[optind + 1]);
+	if (o->host && o->mode != PS_MODE_CERT)
+		return fail_usage("--host is for 'provscope cert'");
+	if (o->kind && o->mode != PS_MODE_RULE)
+		return fail_usage("--kind is for 'provscope rule'");
+	if (o->kind && strcmp(o->kind, "profile") != 0 && strcmp(o->kind, "upgrade") != 0 &&
+	    strcmp(o->kind, "trigger") != 0)
+		return fail_usage("--kind '%s': use profile, upgrade or trigger", o->kind);
 	o->target = argv[optind];
+	o->files = &argv[optind];
+	o->n_files = (size_t)(argc - optind);
 	return 0;
 }
 
@@ -436,7 +488,7 @@ static int run(struct options *o)
 		ps_identity_set_firmware(&id, o->firmware);
 	const char *priority = o->priority ? o->priority : model->priority;
 	if (!ps_tls_priority_check(priority, &err) ||
-	    (!o->cert_mode && !ps_engine_check_target(o->target, &err)) ||
+	    (o->mode == PS_MODE_LIVE && !ps_engine_check_target(o->target, &err)) ||
 	    (o->ca && !check_ca(o->ca, &err))) {
 		rc = fail_usage("%s", err);
 		goto out;
@@ -476,15 +528,31 @@ static int run(struct options *o)
 				     .modern_ca_pem = modern_pem,
 				     .system_trust = o->system_trust,
 				     .at = o->at,
-				     .inspect_anyway = o->inspect_anyway };
-	if (o->cert_mode) {
-		report->mode = PS_MODE_CERT;
+				     .inspect_anyway = o->inspect_anyway,
+				     .profile_key = o->profile_key,
+				     .target_version = o->target_version };
+	report->mode = o->mode;
+	report->show_secrets = o->show_secrets;
+	switch (o->mode) {
+	case PS_MODE_CERT:
 		if (!ps_engine_run_cert(&cfg, o->target, o->host, &sink, &err)) {
 			rc = fail_usage("%s", err);
 			goto out;
 		}
-	} else {
+		break;
+	case PS_MODE_PROFILE:
+		if (!ps_engine_run_profile(&cfg, (const char *const *)o->files, o->n_files, &sink,
+					   &err)) {
+			rc = fail_usage("%s", err);
+			goto out;
+		}
+		break;
+	case PS_MODE_RULE:
+		ps_engine_run_rule(&cfg, o->target, o->kind ? o->kind : "profile", &sink);
+		break;
+	case PS_MODE_LIVE:
 		ps_engine_run(&cfg, &sink);
+		break;
 	}
 	ps_report_finish(report);
 	rc = report->exit_code;

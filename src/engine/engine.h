@@ -27,6 +27,8 @@ struct ps_run_config {
 	bool system_trust;         /* the modern client trusts the system store too */
 	time_t at;                 /* the phone's clock, 0 = now */
 	bool inspect_anyway;       /* go on past a chain the phone rejects */
+	const char *profile_key;    /* --profile-key, NULL if none */
+	const char *target_version; /* --target-version, NULL if none */
 };
 
 /* Offline: analyse the chain in `file` (PEM bundle or DER, leaf first) for
@@ -41,5 +43,16 @@ bool ps_engine_check_target(const char *url, char **err);
 
 /* Run the target. Findings and steps go to `sink`. */
 void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink);
+
+/* Offline: decode `n` profile files in order into the phone's parameter
+ * table (factory defaults first), then analyse the firmware upgrade.
+ * Returns false with `*err` when a file cannot be read. */
+bool ps_engine_run_profile(const struct ps_run_config *cfg, const char *const *files, size_t n,
+			   const struct ps_sink *sink, char **err);
+
+/* Offline: parse and evaluate one rule for the identity; `kind` is
+ * "profile", "upgrade" or "trigger". */
+void ps_engine_run_rule(const struct ps_run_config *cfg, const char *rule, const char *kind,
+			const struct ps_sink *sink);
 
 #endif

@@ -13,6 +13,7 @@
 struct tx {
 	FILE *out;
 	bool color;
+	enum ps_mode mode;
 };
 
 static const char *status_color(enum ps_step_status st)
@@ -183,7 +184,10 @@ static void chain_block(struct tx *t, const struct ps_chain_report *c, const cha
 
 static void hop_block(struct tx *t, size_t idx, const struct ps_hop *h, const char *model)
 {
-	fprintf(t->out, "\nhop %zu  %s\n", idx + 1, h->url);
+	if (t->mode == PS_MODE_LIVE)
+		fprintf(t->out, "\nhop %zu  %s\n", idx + 1, h->url);
+	else
+		fprintf(t->out, "\n%s\n", h->url);
 	for (size_t i = 0; i < h->n_steps; i++) {
 		const struct ps_step *s = &h->steps[i];
 		fputs("  ", t->out);
@@ -302,7 +306,7 @@ static void upgrade_block(struct tx *t, const struct ps_upgrade_report *u, bool 
 
 int ps_output_text(FILE *out, const struct ps_report *r, const struct ps_output_opts *o)
 {
-	struct tx t = { .out = out, .color = o && o->color };
+	struct tx t = { .out = out, .color = o && o->color, .mode = r->mode };
 	const struct ps_phone_info *p = &r->phone;
 	fprintf(out, "provscope %s: %s %s, firmware %s, MAC %s, serial %s\n",
 		r->tool_version ? r->tool_version : "", p->vendor ? p->vendor : "",
@@ -310,7 +314,8 @@ int ps_output_text(FILE *out, const struct ps_report *r, const struct ps_output_
 		p->serial ? p->serial : "");
 	fprintf(out, "User-Agent: %s\n", p->user_agent ? p->user_agent : "");
 	fprintf(out, "TLS priority: %s\n", p->priority ? p->priority : "");
-	fprintf(out, "Target: %s\n", r->target ? r->target : "");
+	fprintf(out, "%s: %s\n", r->mode == PS_MODE_LIVE ? "Target" : "Input",
+		r->target ? r->target : "");
 	for (size_t i = 0; i < r->n_hops; i++)
 		hop_block(&t, i, &r->hops[i], p->product);
 	if (r->mode == PS_MODE_RULE) {

@@ -1,0 +1,326 @@
+/* Offline runs: `provscope profile` (decode profiles into the phone's
+ * parameter table, then analyse the firmware upgrade) and `provscope rule`
+ * (evaluate one rule for the phone). They report through the sink like a
+ * live run: one hop per file, steps, findings, and the report-wide profile,
+ * upgrade and rule records. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/util.h"
+#include "engine/engine.h"
+#include "engine/upgrade.h"
+#include "profile/decode.h"
+#include "profile/defaults.h"
+#include "profile/params.h"
+#include "profile/spc.h"
+#include "profile/xml.h"
+#include "rules/env.h"
+#include "rules/rule.h"
+
+/* The phone's own macros: identity, then state as at a power-up resync. */
+struct phone_env {
+	const struct ps_run_config *cfg;
+	const struct ps_params *params;
+};
+
+static const char *phone_macro(void *ctx, const char *name)
+{
+	const struct phone_env *pe = ctx;
+	const char *v = ps_identity_macro(pe->cfg->identity, name);
+	if (v)
+		return v;
+	static const struct {
+		const char *name, *value;
+	} state[] = {
+		{ "PRVST", "0" },         /* resync after power-up */
+		{ "UPGST", "1" },         /* first upgrade attempt */
+		{ "UPGERR", "" },         /* no upgrade attempted yet */
+		{ "UPGCOND", "true" },    /* legacy, always true from 2.0.6 */
+		{ "CCERT", "Installed" }, /* SPA9x2/5xx carry a unique client cert */
+		{ "ISCUST", "0" },        { "PRVTMR", "0" },
+		{ "UPGTMR", "0" },        { "REGTMR1", "0" }, /* 0 while line 1 is registered */
+		{ "REGTMR2", "0" },
+	};
+	for (size_t i = 0; i < sizeof state / sizeof state[0]; i++)
+		if (strcmp(name, state[i].name) == 0)
+			return state[i].value;
+	return NULL;
+}
+
+static const char *phone_param(void *ctx, const char *name)
+{
+	const struct phone_env *pe = ctx;
+	const struct ps_param *p = ps_params_get(pe->params, name);
+	return p ? p->value : NULL;
+}
+
+static void snapshot_params(const struct ps_params *t, struct ps_profile_report *rep)
+{
+	size_t n = ps_params_count(t);
+	rep->params = n ? ps_xcalloc(n, sizeof *rep->params) : NULL;
+	rep->n_params = n;
+	for (size_t i = 0; i < n; i++) {
+		const struct ps_param *p = ps_params_at(t, i);
+		struct ps_param_row *r = &rep->params[i];
+		r->name = ps_xstrdup(p->name);
+		r->value = ps_xstrdup(p->value);
+		r->access = ps_xstrdup(p->access);
+		r->source = ps_xstrdup(p->source);
+		r->line = p->line;
+		r->secret = p->secret;
+	}
+}
+
+static void report_issue(const struct ps_sink *sink, size_t hop, const struct ps_profile_issue *is)
+{
+	if (is->id == PS_F_COUNT)
+		return;
+	if (is->line)
+		ps_sink_finding(sink, (long)hop, is->id, "line %u%s%.0u: %s", is->line,
+				is->column ? ", column " : "", is->column,
+				is->detail ? is->detail : "");
+	else
+		ps_sink_finding(sink, (long)hop, is->id, "%s", is->detail ? is->detail : "");
+}
+
+/* Read a whole file of at most `cap` bytes. */
+static bool read_file(const char *file, size_t cap, unsigned char **data, size_t *len, char **err)
+{
+	FILE *f = fopen(file, "rb");
+	if (!f) {
+		*err = ps_xasprintf("%s: %s", file, strerror(errno));
+		return false;
+	}
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		*err = ps_xasprintf("%s: is a directory", file);
+		return false;
+	}
+	struct ps_buf b = { 0 };
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b.len + n > cap) {
+			fclose(f);
+			ps_buf_free(&b);
+			*err = ps_xasprintf("%s: larger than %zu bytes", file, cap);
+			return false;
+		}
+		ps_buf_add(&b, chunk, n);
+	}
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		ps_buf_free(&b);
+		*err = ps_xasprintf("%s: read error", file);
+		return false;
+	}
+	*len = b.len;
+	*data = (unsigned char *)ps_buf_take(&b);
+	return true;
+}
+
+/* One file: decode and parse into `t`. Returns false when the phone would
+ * stop here (a failure ends the resync). */
+static bool profile_file(const struct ps_run_config *cfg, const struct ps_sink *sink,
+			 const char *file, const unsigned char *data, size_t len,
+			 struct ps_params *t, struct ps_profile_source *src)
+{
+	size_t hop = ps_sink_hop_begin(sink, file);
+	src->name = ps_xstrdup(file);
+	ps_sink_step_begin(sink, hop, PS_STEP_PROFILE_DECODE);
+	struct ps_decode_opts o = { .key = cfg->profile_key };
+	struct ps_decoded d;
+	memset(&d, 0, sizeof d);
+	int rc = ps_profile_decode(data, len, &o, &d);
+	src->format = ps_xstrdup(ps_profile_format_name(d.format));
+	src->encrypted = d.encrypted;
+	src->kdf = ps_xstrdup(d.kdf);
+	src->compressed = d.compressed;
+	report_issue(sink, hop, &d.warning);
+	if (rc < 0) {
+		ps_sink_step_end(sink, hop, PS_STEP_PROFILE_DECODE, PS_STATUS_FAIL, "%s",
+				 d.error.detail ? d.error.detail : "cannot be decoded");
+		report_issue(sink, hop, &d.error);
+		ps_decoded_clear(&d);
+		return false;
+	}
+	ps_sink_step_end(sink, hop, PS_STEP_PROFILE_DECODE,
+			 d.warning.id == PS_F_COUNT ? PS_STATUS_OK : PS_STATUS_WARN,
+			 "%zu bytes: %s%s%s%s%s", len, src->format,
+			 d.encrypted ? ", encrypted" : "",
+			 d.kdf ? (strcmp(d.kdf, "md5") == 0 ? " (MD5 key derivation)"
+							    : " (SHA-256 key derivation)")
+			       : "",
+			 d.compressed ? ", gzip" : "", d.len != len ? "" : "");
+
+	ps_sink_step_begin(sink, hop, PS_STEP_PROFILE_PARSE);
+	struct ps_parse_result res;
+	const char *text = (const char *)d.data;
+	rc = d.format == PS_PROFILE_XML ? ps_profile_parse_xml(text, d.len, file, t, &res)
+					: ps_profile_parse_spc(text, d.len, file, t, &res);
+	src->n_set = res.n_set;
+	report_issue(sink, hop, &res.warning);
+	struct ps_buf notes = { 0 };
+	for (size_t i = 0; i < res.n_notes; i++)
+		ps_buf_printf(&notes, "; %s", res.notes[i]);
+	if (rc < 0) {
+		ps_sink_step_end(sink, hop, PS_STEP_PROFILE_PARSE, PS_STATUS_FAIL, "%s%s",
+				 res.error.detail ? res.error.detail : "cannot be parsed",
+				 notes.s ? notes.s : "");
+		report_issue(sink, hop, &res.error);
+	} else {
+		src->ok = true;
+		ps_sink_step_end(sink, hop, PS_STEP_PROFILE_PARSE,
+				 res.warning.id == PS_F_COUNT ? PS_STATUS_OK : PS_STATUS_WARN,
+				 "%zu parameter%s set%s", res.n_set, res.n_set == 1 ? "" : "s",
+				 notes.s ? notes.s : "");
+	}
+	ps_buf_free(&notes);
+	ps_parse_result_clear(&res);
+	ps_decoded_clear(&d);
+	return rc == 0;
+}
+
+static void upgrade_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
+			const struct ps_params *t)
+{
+	struct phone_env pe = { cfg, t };
+	struct ps_macro_env env = { .macro = phone_macro, .param = phone_param, .ctx = &pe };
+	struct ps_upgrade_input in = {
+		.params = t, .id = cfg->identity, .env = &env, .target_version = cfg->target_version
+	};
+	struct ps_upgrade_report up;
+	struct ps_found_list found = { 0 };
+	memset(&up, 0, sizeof up);
+	ps_upgrade_analyse(&in, &up, &found);
+	size_t hop = ps_sink_hop_begin(sink, up.rule.url ? up.rule.url : "(firmware upgrade)");
+	ps_sink_step_begin(sink, hop, PS_STEP_UPGRADE_RULE);
+	if (up.rule.error)
+		ps_sink_step_end(sink, hop, PS_STEP_UPGRADE_RULE, PS_STATUS_FAIL,
+				 "Upgrade_Rule does not parse at column %ld: %s", up.rule.error_col,
+				 up.rule.error);
+	else if (up.rule.fired >= 0)
+		ps_sink_step_end(sink, hop, PS_STEP_UPGRADE_RULE, PS_STATUS_OK,
+				 "alternative %ld of %zu fires: %s", up.rule.fired + 1,
+				 up.rule.n_alts, up.rule.url ? up.rule.url : "(no URL)");
+	else
+		ps_sink_step_end(sink, hop, PS_STEP_UPGRADE_RULE, PS_STATUS_SKIPPED, "%s",
+				 up.rule.n_alts ? "no alternative applies"
+						: "Upgrade_Rule is empty");
+	ps_sink_step_begin(sink, hop, PS_STEP_UPGRADE_DECISION);
+	bool failed = false;
+	for (size_t i = 0; i < found.n; i++) {
+		ps_sink_finding(sink, (long)hop, found.v[i].id, "%s", found.v[i].detail);
+		failed |= ps_finding_severity(found.v[i].id) == PS_SEV_ERROR;
+	}
+	ps_sink_step_end(sink, hop, PS_STEP_UPGRADE_DECISION,
+			 failed             ? PS_STATUS_FAIL
+			 : up.would_upgrade ? PS_STATUS_OK
+					    : PS_STATUS_SKIPPED,
+			 "%s%s", up.would_upgrade ? "upgrade: " : "no upgrade: ", up.reason);
+	struct ps_detail d = { .kind = PS_DETAIL_UPGRADE, .upgrade = &up };
+	ps_sink_detail(sink, hop, &d);
+	ps_found_clear(&found);
+	ps_upgrade_report_clear(&up);
+}
+
+bool ps_engine_run_profile(const struct ps_run_config *cfg, const char *const *files, size_t n,
+			   const struct ps_sink *sink, char **err)
+{
+	/* Read every file first: a missing one is a usage error, before any
+	 * output. */
+	unsigned char **data = ps_xcalloc(n, sizeof *data);
+	size_t *len = ps_xcalloc(n, sizeof *len);
+	bool ok = true;
+	for (size_t i = 0; i < n && ok; i++)
+		ok = read_file(files[i], 64u << 20, &data[i], &len[i], err);
+	if (ok) {
+		struct ps_params *t = ps_params_new();
+		ps_params_load_defaults(t, cfg->identity->model);
+		struct ps_profile_report rep;
+		memset(&rep, 0, sizeof rep);
+		rep.sources = ps_xcalloc(n, sizeof *rep.sources);
+		for (size_t i = 0; i < n; i++) {
+			rep.n_sources++;
+			if (!profile_file(cfg, sink, files[i], data[i], len[i], t, &rep.sources[i]))
+				break; /* like the phone: a failure ends the pass */
+		}
+		snapshot_params(t, &rep);
+		struct ps_detail d = { .kind = PS_DETAIL_PROFILE, .profile = &rep };
+		ps_sink_detail(sink, 0, &d);
+		upgrade_hop(cfg, sink, t);
+		ps_profile_report_clear(&rep);
+		ps_params_free(t);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(data[i]);
+	free(data);
+	free(len);
+	return ok;
+}
+
+void ps_engine_run_rule(const struct ps_run_config *cfg, const char *text, const char *kind,
+			const struct ps_sink *sink)
+{
+	enum ps_rule_kind k = strcmp(kind, "upgrade") == 0   ? PS_RULE_UPGRADE
+			      : strcmp(kind, "trigger") == 0 ? PS_RULE_TRIGGER
+							     : PS_RULE_PROFILE;
+	size_t hop = ps_sink_hop_begin(sink, "(rule)");
+	ps_sink_step_begin(sink, hop, PS_STEP_RULE_EXPAND);
+	struct ps_params *t = ps_params_new();
+	ps_params_load_defaults(t, cfg->identity->model);
+	struct phone_env pe = { cfg, t };
+	struct ps_macro_env env = { .macro = phone_macro, .param = phone_param, .ctx = &pe };
+	struct ps_rule r;
+	struct ps_rule_error err;
+	struct ps_rule_eval ev;
+	memset(&r, 0, sizeof r);
+	memset(&ev, 0, sizeof ev);
+	struct ps_rule_report rep;
+	memset(&rep, 0, sizeof rep);
+	bool parsed = ps_rule_parse(text, k, &r, &err) == 0;
+	if (parsed)
+		ps_rule_evaluate(&r, &env, &ev);
+	ps_rule_report_fill(&rep, "rule", text, parsed ? &r : NULL, &err, parsed ? &ev : NULL);
+	if (!parsed) {
+		ps_sink_finding(sink, (long)hop, PS_F_RULE_SYNTAX, "column %ld: %s (expected %s)",
+				err.column, err.message, err.expected);
+		ps_sink_step_end(sink, hop, PS_STEP_RULE_EXPAND, PS_STATUS_FAIL,
+				 "syntax error at column %ld: %s", err.column, err.message);
+	} else {
+		if (r.options_ignored)
+			ps_sink_finding(sink, (long)hop, PS_F_RULE_OPTION_IGNORED,
+					"this upgrade rule carries [...] options");
+		if (ev.fired < 0) {
+			ps_sink_finding(sink, (long)hop, PS_F_RULE_NO_MATCH, "%s",
+					ev.reason ? ev.reason : "no alternative applies");
+			ps_sink_step_end(sink, hop, PS_STEP_RULE_EXPAND, PS_STATUS_SKIPPED, "%s",
+					 ev.reason ? ev.reason : "no alternative applies");
+		} else if (ev.url_error) {
+			ps_sink_finding(sink, (long)hop, PS_F_RULE_SYNTAX, "the URL %s: %s",
+					ev.url_expanded ? ev.url_expanded : "", ev.url_error);
+			ps_sink_step_end(sink, hop, PS_STEP_RULE_EXPAND, PS_STATUS_FAIL,
+					 "alternative %ld fires but its URL does not resolve: %s",
+					 ev.fired + 1, ev.url_error);
+		} else {
+			ps_sink_step_end(sink, hop, PS_STEP_RULE_EXPAND, PS_STATUS_OK,
+					 "alternative %ld of %zu fires%s%s", ev.fired + 1, r.n_alts,
+					 rep.url ? ": " : " (no URL)", rep.url ? rep.url : "");
+		}
+	}
+	struct ps_detail d = { .kind = PS_DETAIL_RULE, .rule = &rep };
+	ps_sink_detail(sink, hop, &d);
+	ps_rule_report_clear(&rep);
+	if (parsed) {
+		ps_rule_eval_clear(&ev);
+		ps_rule_clear(&r);
+	}
+	ps_params_free(t);
+}

@@ -1,0 +1,394 @@
+/* The firmware-upgrade analysis (see upgrade.h). */
+#include "config.h"
+
+#include "engine/upgrade.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "rules/macro.h"
+#include "rules/version.h"
+
+static void duration(struct ps_buf *b, unsigned long s)
+{
+	if (s % 86400 == 0)
+		ps_buf_printf(b, "%lu day%s", s / 86400, s / 86400 == 1 ? "" : "s");
+	else if (s % 3600 == 0)
+		ps_buf_printf(b, "%lu hour%s", s / 3600, s / 3600 == 1 ? "" : "s");
+	else if (s % 60 == 0)
+		ps_buf_printf(b, "%lu min", s / 60);
+	else
+		ps_buf_printf(b, "%lu s", s);
+}
+
+static bool number(const char **p, unsigned long *out)
+{
+	char *end;
+	errno = 0;
+	if (**p < '0' || **p > '9')
+		return false;
+	unsigned long v = strtoul(*p, &end, 10);
+	if (errno || v > 100000000UL)
+		return false;
+	*out = v;
+	*p = end;
+	return true;
+}
+
+char *ps_retry_schedule(const char *value)
+{
+	struct ps_buf b = { 0 };
+	const char *p = value;
+	while (*p == ' ')
+		p++;
+	if (!*p) {
+		return ps_xstrdup("empty: no retry is scheduled after a failure");
+	}
+	size_t n = 0;
+	while (*p) {
+		unsigned long d = 0, r = 0;
+		while (*p == ' ')
+			p++;
+		if (!number(&p, &d)) {
+			ps_buf_free(&b);
+			return NULL;
+		}
+		if (*p == '+') {
+			p++;
+			if (!number(&p, &r)) {
+				ps_buf_free(&b);
+				return NULL;
+			}
+		}
+		while (*p == ' ')
+			p++;
+		bool last = *p != ',';
+		if (*p == ',')
+			p++;
+		if (n == 0 && d == 0 && last) {
+			ps_buf_free(&b);
+			return ps_xstrdup(
+			    "0: a failed attempt counts as done; no retry until the next "
+			    "trigger or reboot");
+		}
+		ps_buf_puts(&b, n == 0 ? "" : ", then ");
+		ps_buf_puts(&b, last ? (n == 0 ? "retry every " : "every ") : "after ");
+		duration(&b, d);
+		if (r) {
+			ps_buf_puts(&b, " plus up to ");
+			duration(&b, r);
+			ps_buf_puts(&b, " at random");
+		}
+		n++;
+		if ((last && *p) || (!last && !*p)) {
+			ps_buf_free(&b);
+			return NULL;
+		}
+	}
+	return ps_buf_take(&b);
+}
+
+bool ps_param_bool(const char *v)
+{
+	if (!v)
+		return false;
+	while (*v == ' ')
+		v++;
+	return ps_str_ieq(v, "yes") || ps_str_ieq(v, "1") || ps_str_ieq(v, "true") ||
+	       ps_str_ieq(v, "enable") || ps_str_ieq(v, "enabled") || ps_str_ieq(v, "on");
+}
+
+void ps_found_add(struct ps_found_list *l, enum ps_finding_id id, const char *fmt, ...)
+{
+	l->v = ps_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	l->v[l->n].id = id;
+	va_list ap;
+	va_start(ap, fmt);
+	l->v[l->n].detail = ps_xvasprintf(fmt, ap);
+	va_end(ap);
+	l->n++;
+}
+
+void ps_found_clear(struct ps_found_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].detail);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void add_note(struct ps_rule_report *rep, char *note)
+{
+	rep->notes = ps_xrealloc(rep->notes, (rep->n_notes + 1) * sizeof *rep->notes);
+	rep->notes[rep->n_notes++] = note;
+}
+
+void ps_rule_report_fill(struct ps_rule_report *rep, const char *name, const char *text,
+			 const struct ps_rule *r, const struct ps_rule_error *err,
+			 const struct ps_rule_eval *ev)
+{
+	ps_rule_report_clear(rep);
+	rep->present = true;
+	rep->name = ps_xstrdup(name);
+	rep->text = ps_xstrdup(text ? text : "");
+	if (!r) {
+		rep->error =
+		    ps_xasprintf("%s (expected %s)", err ? err->message : "syntax error",
+				 err && err->expected[0] ? err->expected : "something else");
+		rep->error_col = err ? err->column : 0;
+		return;
+	}
+	rep->n_alts = r->n_alts;
+	rep->alts = r->n_alts ? ps_xcalloc(r->n_alts, sizeof *rep->alts) : NULL;
+	for (size_t i = 0; i < r->n_alts; i++) {
+		rep->alts[i].text = ps_xstrdup(r->alts[i].text);
+		rep->alts[i].result = -1;
+		if (ev && i < ev->n_alts) {
+			rep->alts[i].result = ev->alts[i].result;
+			rep->alts[i].explain = ps_xstrdup(ev->alts[i].explain);
+		}
+	}
+	for (size_t i = 0; i < r->n_warnings; i++)
+		add_note(rep, ps_xasprintf("column %ld: %s", r->warnings[i].column,
+					   r->warnings[i].message));
+	if (r->commented)
+		add_note(rep, ps_xstrdup("the rule starts with '#': the phone ignores it"));
+	if (!ev)
+		return;
+	rep->fired = ev->fired;
+	if (ev->fired < 0) {
+		if (ev->reason)
+			add_note(rep, ps_xstrdup(ev->reason));
+		return;
+	}
+	rep->url = ps_xstrdup(ev->url_text ? ev->url_text : ev->url_expanded);
+	if (ev->url_error)
+		add_note(rep, ps_xasprintf("the URL does not resolve: %s", ev->url_error));
+	rep->key = ps_xstrdup(ev->opts.key);
+	rep->post = ps_xstrdup(ev->opts.post);
+	rep->alias = ps_xstrdup(ev->opts.alias);
+	rep->uid = ps_xstrdup(ev->opts.uid);
+	rep->pwd = ps_xstrdup(ev->opts.pwd);
+	rep->delta = ev->opts.delta;
+	rep->n_assigns = ev->n_assigns;
+	if (ev->n_assigns) {
+		rep->assign_names = ps_xcalloc(ev->n_assigns, sizeof(char *));
+		rep->assign_values = ps_xcalloc(ev->n_assigns, sizeof(char *));
+		for (size_t i = 0; i < ev->n_assigns; i++) {
+			rep->assign_names[i] = ps_xstrdup(ev->assigns[i].param);
+			rep->assign_values[i] = ps_xstrdup(ev->assigns[i].value);
+		}
+	}
+}
+
+static const char *param(const struct ps_params *t, const char *name)
+{
+	const struct ps_param *p = ps_params_get(t, name);
+	return p ? p->value : "";
+}
+
+/* The environment with $SWVER replaced (the phone after an upgrade). */
+struct swver_ctx {
+	const struct ps_macro_env *base;
+	const char *swver;
+};
+
+static const char *swver_macro(void *ctx, const char *name)
+{
+	const struct swver_ctx *c = ctx;
+	if (strcmp(name, "SWVER") == 0)
+		return c->swver;
+	return c->base->macro ? c->base->macro(c->base->ctx, name) : NULL;
+}
+
+static const char *swver_param(void *ctx, const char *name)
+{
+	const struct swver_ctx *c = ctx;
+	return c->base->param ? c->base->param(c->base->ctx, name) : NULL;
+}
+
+/* Expand a log message with the firmware URL's parts and $ERR. */
+static char *log_line(const struct ps_upgrade_input *in, const char *tmpl, const struct ps_url *u,
+		      const char *err)
+{
+	struct ps_macro_env env = *in->env;
+	char port[8] = "";
+	if (u && u->scheme) {
+		snprintf(port, sizeof port, "%u", u->port);
+		env.scheme = u->scheme;
+		env.serv = u->host ? u->host : "";
+		env.servip = u->host ? u->host : "";
+		env.port = port;
+		env.path = u->path;
+	}
+	char *step = ps_macro_expand_env(tmpl ? tmpl : "", &env, 0);
+	/* $ERR is the attempt's result: not a macro of the environment. */
+	struct ps_buf b = { 0 };
+	for (const char *p = step; *p;) {
+		if (strncmp(p, "$ERR", 4) == 0 && !(p[4] >= 'A' && p[4] <= 'Z')) {
+			ps_buf_puts(&b, err);
+			p += 4;
+		} else {
+			ps_buf_add(&b, p++, 1);
+		}
+	}
+	free(step);
+	return ps_buf_take(&b);
+}
+
+void ps_upgrade_analyse(const struct ps_upgrade_input *in, struct ps_upgrade_report *out,
+			struct ps_found_list *found)
+{
+	const struct ps_params *t = in->params;
+	ps_upgrade_report_clear(out);
+	out->evaluated = true;
+	out->enabled = ps_param_bool(param(t, "Upgrade_Enable"));
+	out->current_version = ps_xstrdup(in->id->firmware);
+	const char *limit = param(t, "Downgrade_Rev_Limit");
+	out->downgrade_limit = *limit ? ps_xstrdup(limit) : NULL;
+	out->retry_delay = ps_xstrdup(param(t, "Upgrade_Error_Retry_Delay"));
+	out->retry_schedule = ps_retry_schedule(out->retry_delay);
+	if (!out->retry_schedule)
+		out->retry_schedule = ps_xstrdup("not a delay list the phone can read");
+	const char *lk = param(t, "License_Keys");
+	out->license_keys = *lk ? ps_xstrdup(lk) : NULL;
+
+	const char *text = param(t, "Upgrade_Rule");
+	struct ps_rule rule;
+	struct ps_rule_error err;
+	struct ps_rule_eval ev;
+	memset(&rule, 0, sizeof rule);
+	memset(&ev, 0, sizeof ev);
+	bool parsed = ps_rule_parse(text, PS_RULE_UPGRADE, &rule, &err) == 0;
+	bool evaluated = parsed && (ps_rule_evaluate(&rule, in->env, &ev), true);
+	ps_rule_report_fill(&out->rule, "Upgrade_Rule", text, parsed ? &rule : NULL, &err,
+			    evaluated ? &ev : NULL);
+	const struct ps_url *u = evaluated && ev.fired >= 0 && ev.url.scheme ? &ev.url : NULL;
+	out->log_request = log_line(in, param(t, "Log_Upgrade_Request_Msg"), u, "");
+	out->log_failure = log_line(in, param(t, "Log_Upgrade_Failure_Msg"), u,
+				    "<the error, e.g. http_get failed>");
+
+	if (!parsed) {
+		ps_found_add(found, PS_F_RULE_SYNTAX, "Upgrade_Rule, column %ld: %s", err.column,
+			     err.message);
+		out->reason = ps_xasprintf("Upgrade_Rule does not parse (column %ld: %s), so the "
+					   "phone cannot use it.",
+					   err.column, err.message);
+		goto done;
+	}
+	if (rule.options_ignored)
+		ps_found_add(
+		    found, PS_F_RULE_OPTION_IGNORED,
+		    "Upgrade_Rule carries [...] options; the SPA documentation says "
+		    "upgrade rules take none, so older firmware may ignore or reject them");
+	if (ev.fired < 0 || !ev.url_expanded) {
+		ps_found_add(found, PS_F_UPGRADE_NO_RULE, "%s",
+			     rule.n_alts ? "no alternative of Upgrade_Rule applies to this phone"
+					 : "Upgrade_Rule is empty");
+		out->reason =
+		    ps_xstrdup(rule.n_alts ? "No alternative of Upgrade_Rule applies to "
+					     "this phone, so it fetches no firmware."
+					   : "Upgrade_Rule is empty, so the phone fetches no "
+					     "firmware.");
+		goto done;
+	}
+	if (!ev.url.scheme) {
+		out->reason = ps_xasprintf("The firmware URL '%s' does not resolve: %s.",
+					   ev.url_expanded, ev.url_error ? ev.url_error : "?");
+		ps_found_add(found, PS_F_RULE_SYNTAX, "Upgrade_Rule URL: %s",
+			     ev.url_error ? ev.url_error : "unreadable");
+		goto done;
+	}
+	out->target_version = in->target_version ? ps_xstrdup(in->target_version)
+						 : ps_version_from_filename(ev.url.path);
+	out->log_success = log_line(in, param(t, "Log_Upgrade_Success_Msg"), u,
+				    out->target_version ? out->target_version : "<new version>");
+	bool https_ok = strcmp(ev.url.scheme, "https") != 0 || in->id->model->https_upgrade;
+	if (!https_ok) {
+		ps_found_add(found, PS_F_UPGRADE_SCHEME_UNSUPPORTED,
+			     "%s cannot upgrade over https: %s", in->id->model->product,
+			     out->rule.url);
+		out->reason = ps_xasprintf("The %s cannot fetch firmware over https.",
+					   in->id->model->product);
+		goto done;
+	}
+	const char *cur = in->id->firmware, *tv = out->target_version;
+	if (tv && ps_version_cmp(tv, cur) == 0) {
+		ps_found_add(found, PS_F_UPGRADE_SAME_VERSION,
+			     "the image is %s, which the phone runs", tv);
+		out->reason =
+		    ps_xasprintf("The image is %s, the version the phone already runs.", tv);
+		goto done;
+	}
+	if (tv && out->downgrade_limit && ps_version_cmp(tv, out->downgrade_limit) < 0) {
+		ps_found_add(found, PS_F_UPGRADE_DOWNGRADE_BLOCKED,
+			     "the image %s is older than Downgrade_Rev_Limit %s", tv,
+			     out->downgrade_limit);
+		out->reason = ps_xasprintf("The image %s is older than Downgrade_Rev_Limit %s, so "
+					   "the phone refuses it.",
+					   tv, out->downgrade_limit);
+		goto done;
+	}
+	if (!out->enabled) {
+		ps_found_add(found, PS_F_UPGRADE_DISABLED, "Upgrade_Enable is %s",
+			     param(t, "Upgrade_Enable"));
+		out->reason = ps_xasprintf("Upgrade_Enable is No, so the phone ignores the rule "
+					   "that points to %s.",
+					   out->rule.url);
+		goto done;
+	}
+	out->would_upgrade = true;
+	if (tv)
+		out->reason =
+		    ps_xasprintf("Alternative %ld fires and points to %s (%s %s %s), "
+				 "so the phone upgrades when its lines are idle.",
+				 ev.fired + 1, out->rule.url, tv,
+				 ps_version_cmp(tv, cur) > 0 ? "newer than" : "older than", cur);
+	else
+		out->reason = ps_xasprintf("Alternative %ld fires and points to %s; the image's "
+					   "version cannot be read from its name (give "
+					   "--target-version), so the phone fetches it and "
+					   "decides by its contents.",
+					   ev.fired + 1, out->rule.url);
+	/* What the same rule does once the phone runs the new image: a staged
+	 * upgrade goes on to the next image; the same image again is the loop
+	 * the Sipura firmware guards against by declaring the upgrade failed. */
+	if (tv) {
+		struct swver_ctx sc = { in->env, tv };
+		struct ps_macro_env env2 = *in->env;
+		env2.macro = swver_macro;
+		env2.param = swver_param;
+		env2.ctx = &sc;
+		struct ps_rule_eval ev2;
+		memset(&ev2, 0, sizeof ev2);
+		ps_rule_evaluate(&rule, &env2, &ev2);
+		const char *next =
+		    ev2.fired >= 0 ? (ev2.url_text ? ev2.url_text : ev2.url_expanded) : NULL;
+		if (!next)
+			add_note(&out->rule, ps_xasprintf("once the phone runs %s, no alternative "
+							  "applies: the upgrade path ends there",
+							  tv));
+		else if (strcmp(next, out->rule.url) == 0)
+			add_note(&out->rule,
+				 ps_xasprintf("once the phone runs %s, the rule selects the same "
+					      "image again: the phone does not retry an unchanged "
+					      "rule, and Sipura-era firmware declares such an "
+					      "upgrade failed; make the condition exclude %s",
+					      tv, tv));
+		else
+			add_note(&out->rule, ps_xasprintf("once the phone runs %s, alternative %ld "
+							  "selects %s next (a staged upgrade)",
+							  tv, ev2.fired + 1, next));
+		ps_rule_eval_clear(&ev2);
+	}
+done:
+	if (parsed)
+		ps_rule_clear(&rule);
+	if (evaluated)
+		ps_rule_eval_clear(&ev);
+}

@@ -1,0 +1,59 @@
+/* The firmware-upgrade analysis: what the phone does with Upgrade_Enable,
+ * Upgrade_Rule, Downgrade_Rev_Limit and the retry delay, for an identity
+ * and a parameter table; and the conversion of an evaluated rule into the
+ * report's rule record. Pure: no I/O. */
+#ifndef PS_ENGINE_UPGRADE_H
+#define PS_ENGINE_UPGRADE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/finding.h"
+#include "model/profile.h"
+#include "phone/identity.h"
+#include "profile/params.h"
+#include "rules/env.h"
+#include "rules/rule.h"
+
+/* Spell out a delay list such as "3600" or "1800+300,3600+600,7200" as the
+ * phone uses it (the last element repeats; "+N" adds 0..N s at random;
+ * 0 means failures count as successes). Caller frees. NULL for an
+ * unreadable value. */
+char *ps_retry_schedule(const char *value);
+
+/* "Yes", "yes", "1", "true", "enable" -> true (the phone's Bool forms). */
+bool ps_param_bool(const char *value);
+
+/* Findings raised by an analysis, in order. */
+struct ps_found {
+	enum ps_finding_id id;
+	char *detail;
+};
+struct ps_found_list {
+	struct ps_found *v;
+	size_t n;
+};
+void ps_found_add(struct ps_found_list *l, enum ps_finding_id id, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void ps_found_clear(struct ps_found_list *l);
+
+/* Fill `rep` (cleared first) from a rule named `name` with text `text`:
+ * `r` parsed (NULL when it did not parse, then `err` says why) and `ev` its
+ * evaluation (NULL when not evaluated). */
+void ps_rule_report_fill(struct ps_rule_report *rep, const char *name, const char *text,
+			 const struct ps_rule *r, const struct ps_rule_error *err,
+			 const struct ps_rule_eval *ev);
+
+struct ps_upgrade_input {
+	const struct ps_params *params; /* the phone's table after the profiles */
+	const struct ps_identity *id;
+	const struct ps_macro_env *env; /* identity, state and parameter macros */
+	const char *target_version;     /* --target-version, NULL to read the file name */
+};
+
+/* Analyse the firmware upgrade into `out` (cleared first); findings go to
+ * `found`. */
+void ps_upgrade_analyse(const struct ps_upgrade_input *in, struct ps_upgrade_report *out,
+			struct ps_found_list *found);
+
+#endif
