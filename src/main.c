@@ -513,7 +513,10 @@ static int run(struct options *o)
 	}
 	report = ps_report_new();
 	report->tool_version = ps_xstrdup(PACKAGE_VERSION);
-	report->target = ps_xstrdup(o->target);
+	/* A rule given on the command line may hold a key or a password. */
+	report->target = o->mode == PS_MODE_RULE && !o->show_secrets
+			     ? ps_redact_rule_options(o->target)
+			     : ps_xstrdup(o->target);
 	fill_phone(report, &id, priority);
 	struct ps_sink sink = ps_report_sink(report);
 	struct ps_run_config cfg = { .identity = &id,
