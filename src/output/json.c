@@ -399,6 +399,13 @@ static json_t *report_json(const struct ps_report *r)
 	json_object_set_new(ph, "user_agent", str_or_null(p->user_agent));
 	json_object_set_new(ph, "tls_priority", str_or_null(p->priority));
 	json_object_set_new(o, "phone", ph);
+	if (r->mode == PS_MODE_RULE || r->mode == PS_MODE_PROFILE) {
+		/* The steps of the offline runs: one hop per file, rule or upgrade. */
+		json_t *hops = json_array();
+		for (size_t i = 0; i < r->n_hops; i++)
+			json_array_append_new(hops, hop_json(&r->hops[i]));
+		json_object_set_new(o, "hops", hops);
+	}
 	if (r->mode == PS_MODE_RULE) {
 		json_object_set_new(o, "rule", rule_json(&r->rule, r->show_secrets));
 	} else if (r->mode == PS_MODE_PROFILE) {
