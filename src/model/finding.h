@@ -226,6 +226,10 @@ enum ps_severity {
 	X(PS_F_PROFILE_NO_FLAT_PROFILE, "profile.no_flat_profile", PS_SEV_ERROR, PS_EXIT_PROFILE,  \
 	  "The XML file has no <flat-profile> element, so the phone finds no parameters in it.",   \
 	  "Wrap the parameters in <flat-profile>...</flat-profile>.")                              \
+	X(PS_F_PROFILE_SPC_SYNTAX, "profile.spc_syntax", PS_SEV_ERROR, PS_EXIT_PROFILE,            \
+	  "The SPC text profile has a syntax error; the profile compiler rejects the file.",       \
+	  "Fix the statement at the line and column shown: Name ! \"value\" ; with straight "      \
+	  "quotes and a semicolon.")                                                               \
 	X(PS_F_PROFILE_SPC_BINARY, "profile.spc_binary", PS_SEV_ERROR, PS_EXIT_PROFILE,            \
 	  "The file looks like a compiled SPC profile (a proprietary binary format); provscope "   \
 	  "cannot read its parameters.",                                                           \

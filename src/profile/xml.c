@@ -1,4 +1,339 @@
-/* placeholder: xml */
+/* XML flat-profile parsing with expat, DTDs refused, plus the detection of
+ * unrendered templates (Jinja, Smarty) that often reach phones. */
 #include "config.h"
 
 #include "profile/xml.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <expat.h>
+
+#include "core/util.h"
+
+#define MAX_UA_NOTES 10
+#define XML_CHUNK (1 << 20)
+
+static bool is_name_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-' || c == '.' || c == ':';
+}
+
+static bool at(const char *p, const char *end, const char *s)
+{
+	size_t k = strlen(s);
+	return (size_t)(end - p) >= k && memcmp(p, s, k) == 0;
+}
+
+bool ps_profile_find_template(const char *text, size_t len, unsigned *line, const char **marker)
+{
+	/* Block and control tags of Jinja and Smarty, and Provisioner's loop. */
+	static const char *const markers[] = {
+		"{%",          "{{",           "{foreach", "{/foreach",  "{if ",
+		"{if(",        "{if$",         "{else}",   "{elseif ",   "{/if}",
+		"{line_loop}", "{/line_loop}", "{section", "{/section}",
+	};
+	const char *p = text, *end = text + len;
+	unsigned ln = 1;
+	while (p < end) {
+		if (*p == '\n') {
+			ln++;
+			p++;
+			continue;
+		}
+		if (at(p, end, "<!--")) {
+			/* Comments are not read by anyone; skip them. */
+			p += 4;
+			while (p < end && !at(p, end, "-->")) {
+				if (*p == '\n')
+					ln++;
+				p++;
+			}
+			p += p < end ? 3 : 0;
+			continue;
+		}
+		if (*p == '{') {
+			for (size_t i = 0; i < sizeof markers / sizeof markers[0]; i++) {
+				if (at(p, end, markers[i])) {
+					*line = ln;
+					*marker = markers[i];
+					return true;
+				}
+			}
+		}
+		if (*p == '<' || (*p == '/' && p > text && p[-1] == '<')) {
+			/* A tag name with a placeholder in it: <Proxy_{$line}_>. */
+			const char *q = p + 1;
+			while (q < end && is_name_char(*q))
+				q++;
+			if (q > p + 1 && (at(q, end, "{$") || at(q, end, "{{"))) {
+				*line = ln;
+				*marker = "a tag name holding {$...}";
+				return true;
+			}
+		}
+		p++;
+	}
+	return false;
+}
+
+struct ctx {
+	XML_Parser p;
+	struct ps_parse_result *res;
+	struct ps_param_batch batch;
+	unsigned depth;    /* depth of the element being read, 0 outside */
+	unsigned fp_depth; /* depth of the open <flat-profile>, 0 when none */
+	bool seen_fp;
+	char *root;
+	/* the parameter being read */
+	bool in_param;
+	char *pname;
+	const char *paccess;
+	unsigned pline;
+	struct ps_buf text;
+	unsigned n_ua_notes;
+	/* a refused DOCTYPE or entity declaration */
+	bool dtd;
+	unsigned dtd_line;
+};
+
+static void refuse_dtd(struct ctx *c)
+{
+	if (c->dtd)
+		return;
+	c->dtd = true;
+	c->dtd_line = (unsigned)XML_GetCurrentLineNumber(c->p);
+	XML_StopParser(c->p, XML_FALSE);
+}
+
+static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+			       const XML_Char *pubid, int has_internal_subset)
+{
+	(void)name;
+	(void)sysid;
+	(void)pubid;
+	(void)has_internal_subset;
+	refuse_dtd(ud);
+}
+
+static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param, const XML_Char *value,
+			      int value_len, const XML_Char *base, const XML_Char *sysid,
+			      const XML_Char *pubid, const XML_Char *notation)
+{
+	(void)name;
+	(void)is_param;
+	(void)value;
+	(void)value_len;
+	(void)base;
+	(void)sysid;
+	(void)pubid;
+	(void)notation;
+	refuse_dtd(ud);
+}
+
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	struct ctx *c = ud;
+	c->depth++;
+	if (c->depth == 1)
+		c->root = ps_xstrdup(name);
+	if (!c->fp_depth) {
+		if (strcmp(name, "flat-profile") == 0) {
+			c->fp_depth = c->depth;
+			c->seen_fp = true;
+		}
+		return;
+	}
+	if (c->depth > c->fp_depth + 1) {
+		c->res->n_nested++;
+		return;
+	}
+	/* A parameter: a direct child of <flat-profile>. */
+	c->in_param = true;
+	c->pname = ps_xstrdup(name);
+	c->pline = (unsigned)XML_GetCurrentLineNumber(c->p);
+	c->paccess = NULL;
+	c->text.len = 0;
+	if (c->text.s)
+		c->text.s[0] = '\0';
+	for (size_t i = 0; atts && atts[i]; i += 2) {
+		if (strcmp(atts[i], "ua") != 0)
+			continue; /* group="..." and the like mean nothing to the phone */
+		c->paccess = ps_param_access_norm(atts[i + 1]);
+		if (!c->paccess && c->n_ua_notes++ < MAX_UA_NOTES)
+			ps_parse_result_note(c->res,
+					     "line %u: ua=\"%s\" on %s is ignored (only na, ro and "
+					     "rw mean something)",
+					     c->pline, atts[i + 1], name);
+	}
+}
+
+/* Trimmed, with each CR or LF inside turned into a space. Caller frees. */
+static char *normalize(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	char *v = ps_xstrndup(s, n);
+	for (char *q = v; *q; q++)
+		if (*q == '\n' || *q == '\r')
+			*q = ' ';
+	return v;
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *name)
+{
+	struct ctx *c = ud;
+	(void)name;
+	if (c->fp_depth && c->depth == c->fp_depth + 1 && c->in_param) {
+		/* expat reports the end of an empty-element tag <X/> with a byte
+		 * count of 0: that form leaves the value alone. */
+		bool empty_tag = XML_GetCurrentByteCount(c->p) == 0;
+		char *v = empty_tag ? NULL : normalize(c->text.s ? c->text.s : "", c->text.len);
+		ps_param_batch_add(&c->batch, c->pname, v, c->paccess, c->pline);
+		free(v);
+		free(c->pname);
+		c->pname = NULL;
+		c->in_param = false;
+	}
+	if (c->fp_depth && c->depth == c->fp_depth)
+		c->fp_depth = 0;
+	c->depth--;
+}
+
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
+{
+	struct ctx *c = ud;
+	if (c->in_param && c->depth == c->fp_depth + 1 && len > 0)
+		ps_buf_add(&c->text, s, (size_t)len);
+}
+
+int ps_profile_parse_xml(const char *text, size_t len, const char *source, struct ps_params *t,
+			 struct ps_parse_result *res)
+{
+	ps_parse_result_init(res);
+	if (!text)
+		len = 0;
+	if (!source)
+		source = "(unnamed)";
+
+	unsigned tline = 0;
+	const char *marker = NULL;
+	bool is_template = ps_profile_find_template(text ? text : "", len, &tline, &marker);
+
+	struct ctx c;
+	memset(&c, 0, sizeof c);
+	c.res = res;
+	c.p = XML_ParserCreate(NULL);
+	if (!c.p) {
+		ps_profile_issue_set(&res->error, PS_F_PROFILE_XML_MALFORMED, 0, 0,
+				     "the XML parser could not be created (out of memory)");
+		return -1;
+	}
+	XML_SetUserData(c.p, &c);
+	XML_SetElementHandler(c.p, on_start, on_end);
+	XML_SetCharacterDataHandler(c.p, on_text);
+	XML_SetStartDoctypeDeclHandler(c.p, on_doctype);
+	XML_SetEntityDeclHandler(c.p, on_entity);
+	XML_SetParamEntityParsing(c.p, XML_PARAM_ENTITY_PARSING_NEVER);
+
+	bool ok = true;
+	size_t off = 0;
+	do {
+		size_t chunk = len - off < XML_CHUNK ? len - off : XML_CHUNK;
+		bool final = off + chunk == len;
+		if (XML_Parse(c.p, text ? text + off : "", (int)chunk, final) != XML_STATUS_OK) {
+			ok = false;
+			break;
+		}
+		off += chunk;
+	} while (off < len);
+
+	unsigned eline = (unsigned)XML_GetCurrentLineNumber(c.p);
+	unsigned ecol = (unsigned)XML_GetCurrentColumnNumber(c.p) + 1;
+	const char *emsg = XML_ErrorString(XML_GetErrorCode(c.p));
+	if (c.dtd)
+		ok = false;
+
+	int rc = -1;
+	if (is_template) {
+		char *m = marker[0] == '{' ? ps_xasprintf("\"%s\"", marker) : ps_xstrdup(marker);
+		if (ok && c.seen_fp) {
+			res->n_set = ps_param_batch_apply(&c.batch, t, source);
+			res->applied = true;
+			ps_profile_issue_set(
+			    &res->error, PS_F_PROFILE_TEMPLATE, tline, 0,
+			    "unrendered template marker %s; read literally the file "
+			    "is well-formed and names %zu parameter%s",
+			    m, res->n_set, res->n_set == 1 ? "" : "s");
+		} else if (ok) {
+			ps_profile_issue_set(&res->error, PS_F_PROFILE_TEMPLATE, tline, 0,
+					     "unrendered template marker %s", m);
+		} else if (c.dtd) {
+			ps_profile_issue_set(
+			    &res->error, PS_F_PROFILE_TEMPLATE, tline, 0,
+			    "unrendered template marker %s (as XML it has a DOCTYPE "
+			    "at line %u, which is refused)",
+			    m, c.dtd_line);
+		} else {
+			ps_profile_issue_set(
+			    &res->error, PS_F_PROFILE_TEMPLATE, tline, 0,
+			    "unrendered template marker %s (as XML it fails at line "
+			    "%u, column %u: %s)",
+			    m, eline, ecol, emsg);
+		}
+		free(m);
+	} else if (c.dtd) {
+		ps_profile_issue_set(&res->error, PS_F_PROFILE_XML_MALFORMED, c.dtd_line, 0,
+				     "a DOCTYPE or entity declaration; DTDs are not allowed in a "
+				     "profile (provscope refuses entity expansion)");
+	} else if (!ok) {
+		ps_profile_issue_set(&res->error, PS_F_PROFILE_XML_MALFORMED, eline, ecol, "%s",
+				     emsg);
+	} else if (!c.seen_fp) {
+		if (c.root && ps_str_ieq(c.root, "html"))
+			ps_profile_issue_set(&res->error, PS_F_PROFILE_NO_FLAT_PROFILE, 1, 0,
+					     "the file looks like an HTML page, not a profile: "
+					     "probably an error or login page from the server");
+		else
+			ps_profile_issue_set(&res->error, PS_F_PROFILE_NO_FLAT_PROFILE, 1, 0,
+					     "no <flat-profile> element; the root element is <%s>",
+					     c.root ? c.root : "?");
+	} else if (!c.batch.n) {
+		ps_profile_issue_set(&res->error, PS_F_PROFILE_EMPTY, 0, 0,
+				     "the <flat-profile> element holds no parameter");
+	} else {
+		res->n_set = ps_param_batch_apply(&c.batch, t, source);
+		res->applied = true;
+		size_t ph = ps_param_batch_check_placeholders(&c.batch, &res->warning);
+		if (ps_placeholders_mean_template(ph, res->n_set)) {
+			/* Half-rendered is not rendered: report the file as a template. */
+			ps_profile_issue_set(&res->error, PS_F_PROFILE_TEMPLATE, res->warning.line,
+					     0, "the file was not rendered: %s (%zu of %zu)",
+					     res->warning.detail, ph, res->n_set);
+			ps_profile_issue_clear(&res->warning);
+		} else {
+			rc = 0;
+		}
+	}
+	if (res->n_nested)
+		ps_parse_result_note(res,
+				     "%zu element%s nested below parameter level %s ignored (the "
+				     "phone reads only the direct children of <flat-profile>)",
+				     res->n_nested, res->n_nested == 1 ? "" : "s",
+				     res->n_nested == 1 ? "was" : "were");
+	if (c.n_ua_notes > MAX_UA_NOTES)
+		ps_parse_result_note(res, "%u more ua attributes with other values were ignored",
+				     c.n_ua_notes - MAX_UA_NOTES);
+
+	XML_ParserFree(c.p);
+	free(c.root);
+	free(c.pname);
+	ps_buf_free(&c.text);
+	ps_param_batch_clear(&c.batch);
+	return rc;
+}

@@ -159,6 +159,54 @@ static void test_lookup_ctx_passed(void **state)
 	free(got);
 }
 
+/* The env variant: registers, secrets only with the flag, $GPP_x with an
+ * underscore, phone macros without a value kept whole. */
+static const char *env_param(void *ctx, const char *name)
+{
+	(void)ctx;
+	if (strcmp(name, "GPP_A") == 0)
+		return "ra";
+	if (strcmp(name, "GPP_SA") == 0)
+		return "secret";
+	return NULL;
+}
+
+static const char *env_macro(void *ctx, const char *name)
+{
+	return lookup(ctx, name);
+}
+
+static void check_env(const char *in, unsigned flags, const char *want)
+{
+	struct lookup_ctx c = { 0 };
+	struct ps_macro_env env = { .macro = env_macro, .param = env_param, .ctx = &c };
+	char *got = ps_macro_expand_env(in, &env, flags);
+	if (strcmp(got, want) != 0) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "expand_env '%s': got '%s', want '%s'", in, got, want);
+		free(got);
+		fail_msg("%s", msg);
+	}
+	free(got);
+}
+
+static void test_env_variant(void **state)
+{
+	(void)state;
+	check_env("$A-$B-$(A)", 0, "ra--ra");
+	check_env("$GPP_A-$(GPP_A)", 0, "ra-ra");
+	check_env("$PN_$MA_x", 0, "SPA942_000e08aabbcc_x");
+	check_env("$SA $(SA) $SAB", 0, "$SA $(SA) $SAB");
+	check_env("$SA $(SA:0:3) $SAB", PS_MACRO_ALLOW_SECRETS, "secret sec secretB");
+	check_env("$PRVTMR $PRVTMRX $STRANGE $$", 0, "$PRVTMR $PRVTMRX $STRANGE $");
+	check_env("$UID1$UID2.", 0, ".");
+	char *got = ps_macro_expand_env("$MA", NULL, 0);
+	assert_string_equal(got, "$MA");
+	free(got);
+	/* The plain expansion still stops bare names at '_'. */
+	check("$MA_x", "000e08aabbcc_x");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +219,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_paren),
 		cmocka_unit_test(test_one_pass),
 		cmocka_unit_test(test_lookup_ctx_passed),
+		cmocka_unit_test(test_env_variant),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,2 @@
+{% extends "base.tpl" %}
+<flat-profile><A>{{ x }}</A></flat-profile>
