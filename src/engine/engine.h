@@ -20,13 +20,13 @@ struct ps_run_config {
 	unsigned timeout_ms;              /* per network wait */
 	const struct ps_pin *pins;        /* --resolve */
 	size_t n_pins;
-	bool probe;                /* make the modern-client probe after a failure */
-	const char *ca_pem;        /* contents of --ca (the phone's anchors), NULL if none */
-	const char *modern_ca_pem; /* what the modern client trusts besides the system
+	bool probe;                 /* make the modern-client probe after a failure */
+	const char *ca_pem;         /* contents of --ca (the phone's anchors), NULL if none */
+	const char *modern_ca_pem;  /* what the modern client trusts besides the system
 				      store: --ca and --modern-ca, NULL if none */
-	bool system_trust;         /* the modern client trusts the system store too */
-	time_t at;                 /* the phone's clock, 0 = now */
-	bool inspect_anyway;       /* go on past a chain the phone rejects */
+	bool system_trust;          /* the modern client trusts the system store too */
+	time_t at;                  /* the phone's clock, 0 = now */
+	bool inspect_anyway;        /* go on past a chain the phone rejects */
 	const char *profile_key;    /* --profile-key, NULL if none */
 	const char *target_version; /* --target-version, NULL if none */
 };

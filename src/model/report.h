@@ -23,8 +23,8 @@
 	X(PS_STEP_TLS_PROBE, "tls.probe", "What a modern client gets")      \
 	X(PS_STEP_HTTP, "http", "HTTP request")                             \
 	X(PS_STEP_PROFILE_DECODE, "profile.decode", "Decode the profile")   \
-	X(PS_STEP_PROFILE_PARSE, "profile.parse", "Parse the profile")                       \
-	X(PS_STEP_UPGRADE_RULE, "upgrade.rule", "Evaluate Upgrade_Rule")                     \
+	X(PS_STEP_PROFILE_PARSE, "profile.parse", "Parse the profile")      \
+	X(PS_STEP_UPGRADE_RULE, "upgrade.rule", "Evaluate Upgrade_Rule")    \
 	X(PS_STEP_UPGRADE_DECISION, "upgrade.decision", "Would the phone upgrade?")
 
 enum ps_step_id {

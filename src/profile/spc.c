@@ -336,8 +336,8 @@ int ps_profile_parse_spc(const char *text, size_t len, const char *source, struc
 		ps_profile_issue_set(&res->error, PS_F_PROFILE_TEMPLATE, tline, 0,
 				     "unrendered template marker \"%s\"", marker);
 	} else if (rc < 0) {
-		ps_profile_issue_set(&res->error, PS_F_PROFILE_SPC_SYNTAX, l.err_line,
-				     l.err_col, "SPC text syntax error: %s", l.err);
+		ps_profile_issue_set(&res->error, PS_F_PROFILE_SPC_SYNTAX, l.err_line, l.err_col,
+				     "SPC text syntax error: %s", l.err);
 	} else if (!b.n) {
 		ps_profile_issue_set(&res->error, PS_F_PROFILE_EMPTY, 0, 0,
 				     "the SPC text sets no parameter%s",
