@@ -247,6 +247,21 @@ void ps_upgrade_analyse(const struct ps_upgrade_input *in, struct ps_upgrade_rep
 	const struct ps_params *t = in->params;
 	ps_upgrade_report_clear(out);
 	out->evaluated = true;
+	static const char *const names[] = { "Upgrade_Enable",          "Upgrade_Error_Retry_Delay",
+					     "Downgrade_Rev_Limit",     "Upgrade_Rule",
+					     "Log_Upgrade_Request_Msg", "Log_Upgrade_Success_Msg",
+					     "Log_Upgrade_Failure_Msg", "License_Keys" };
+	out->params = ps_xcalloc(sizeof names / sizeof names[0], sizeof *out->params);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		const struct ps_param *p = ps_params_get(t, names[i]);
+		struct ps_param_row *r = &out->params[out->n_params++];
+		r->name = ps_xstrdup(names[i]);
+		r->value = ps_xstrdup(p ? p->value : "");
+		r->access = ps_xstrdup(p ? p->access : NULL);
+		r->source = ps_xstrdup(p ? p->source : "not set");
+		r->line = p ? p->line : 0;
+		r->secret = p && p->secret;
+	}
 	out->enabled = ps_param_bool(param(t, "Upgrade_Enable"));
 	out->current_version = ps_xstrdup(in->id->firmware);
 	const char *limit = param(t, "Downgrade_Rev_Limit");

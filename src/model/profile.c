@@ -180,6 +180,9 @@ void ps_upgrade_report_clear(struct ps_upgrade_report *u)
 	free(u->log_failure);
 	free(u->license_keys);
 	free(u->reason);
+	for (size_t i = 0; i < u->n_params; i++)
+		ps_param_row_clear(&u->params[i]);
+	free(u->params);
 	memset(u, 0, sizeof *u);
 	u->rule.fired = -1;
 }
@@ -198,4 +201,15 @@ void ps_upgrade_report_copy(struct ps_upgrade_report *d, const struct ps_upgrade
 	d->log_failure = ps_xstrdup(s->log_failure);
 	d->license_keys = ps_xstrdup(s->license_keys);
 	d->reason = ps_xstrdup(s->reason);
+	d->params = NULL;
+	if (s->n_params) {
+		d->params = ps_xcalloc(s->n_params, sizeof *d->params);
+		for (size_t i = 0; i < s->n_params; i++) {
+			d->params[i] = s->params[i];
+			d->params[i].name = ps_xstrdup(s->params[i].name);
+			d->params[i].value = ps_xstrdup(s->params[i].value);
+			d->params[i].access = ps_xstrdup(s->params[i].access);
+			d->params[i].source = ps_xstrdup(s->params[i].source);
+		}
+	}
 }

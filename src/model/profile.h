@@ -73,7 +73,9 @@ struct ps_upgrade_report {
 	char *log_request, *log_success, *log_failure; /* expanded as the phone logs them */
 	char *license_keys;
 	bool would_upgrade;
-	char *reason; /* one sentence */
+	char *reason;                /* one sentence */
+	struct ps_param_row *params; /* the upgrade parameters and where each came from */
+	size_t n_params;
 };
 
 /* `text` with the arguments of --key and --pwd options replaced by

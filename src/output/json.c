@@ -337,6 +337,21 @@ static json_t *upgrade_json(const struct ps_upgrade_report *u, bool show)
 	json_object_set_new(o, "would_upgrade", json_boolean(u->would_upgrade));
 	json_object_set_new(o, "reason", str_or_null(u->reason));
 	json_object_set_new(o, "evaluation", rule_json(&u->rule, show));
+	json_t *ps = json_array();
+	for (size_t i = 0; i < u->n_params; i++) {
+		const struct ps_param_row *r = &u->params[i];
+		json_t *e = json_object();
+		json_object_set_new(e, "name", str_or_null(r->name));
+		json_object_set_new(
+		    e, "value",
+		    is_rule_param(r->name) && !r->secret
+			? rule_text_json(r->value, show)
+			: json_string(ps_secret_display(r->value, r->secret, show)));
+		json_object_set_new(e, "source", str_or_null(r->source));
+		json_object_set_new(e, "line", r->line ? json_integer(r->line) : json_null());
+		json_array_append_new(ps, e);
+	}
+	json_object_set_new(o, "parameters", ps);
 	return o;
 }
 

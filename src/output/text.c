@@ -289,14 +289,18 @@ static void profile_block(struct tx *t, const struct ps_profile_report *p, bool 
 static void upgrade_block(struct tx *t, const struct ps_upgrade_report *u, bool show)
 {
 	fputs("\nFirmware upgrade\n", t->out);
-	fprintf(t->out, "  Upgrade_Enable: %s\n", u->enabled ? "Yes" : "No");
+	for (size_t i = 0; i < u->n_params; i++) {
+		const struct ps_param_row *r = &u->params[i];
+		char *v = shown(r->value, r->name, r->secret, show);
+		fprintf(t->out, "  %-26s %s  (%s%s%.0u)\n", r->name, *v ? v : "(empty)",
+			r->source ? r->source : "?", r->line ? ":" : "", r->line);
+		free(v);
+	}
 	rule_block(t, &u->rule, show);
 	fprintf(t->out, "  firmware: %s -> %s\n", u->current_version ? u->current_version : "?",
 		u->target_version ? u->target_version : "(version unknown)");
-	fprintf(t->out, "  Downgrade_Rev_Limit: %s\n",
-		u->downgrade_limit ? u->downgrade_limit : "(none)");
-	fprintf(t->out, "  Upgrade_Error_Retry_Delay: %s: %s\n",
-		u->retry_delay ? u->retry_delay : "", u->retry_schedule ? u->retry_schedule : "");
+	fprintf(t->out, "  retry after a failure: %s\n",
+		u->retry_schedule ? u->retry_schedule : "");
 	fprintf(t->out, "  syslog: %s\n          %s\n          %s\n",
 		u->log_request ? u->log_request : "", u->log_success ? u->log_success : "",
 		u->log_failure ? u->log_failure : "");

@@ -136,7 +136,8 @@ int ps_rule_parse(const char *text, enum ps_rule_kind kind, struct ps_rule *out,
 void ps_rule_clear(struct ps_rule *r);
 
 /* "GPP_A".."GPP_P" for a register letter "a".."p" (either case), else
- * NULL (static). For --post and --alias and the assignment shorthand. */
+ * NULL (static). For --post and --alias; the assignment shorthand
+ * ("a = ...") maps lower-case letters only, as documented. */
 const char *ps_rule_register(const char *letter);
 
 /* A URL with the phone's defaults applied (reference §3.3). */
