@@ -89,6 +89,23 @@ char *ps_xasprintf(const char *fmt, ...)
 	return s;
 }
 
+char **ps_strv_dup(char *const *v, size_t n)
+{
+	if (!n)
+		return NULL;
+	char **d = ps_xcalloc(n, sizeof *d);
+	for (size_t i = 0; i < n; i++)
+		d[i] = ps_xstrdup(v[i]);
+	return d;
+}
+
+void ps_strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 void ps_buf_add(struct ps_buf *b, const char *s, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {

@@ -19,6 +19,10 @@ char *ps_xstrndup(const char *s, size_t n);
 char *ps_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *ps_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/* Arrays of `n` owned strings: a deep copy (NULL when n is 0) and a free. */
+char **ps_strv_dup(char *const *v, size_t n);
+void ps_strv_free(char **v, size_t n);
+
 /* Growable string. Zero-initialise, append, then take or free `s`. */
 struct ps_buf {
 	char *s;    /* NUL-terminated once anything was appended */

@@ -21,23 +21,6 @@ const char *ps_issuer_source_name(enum ps_issuer_source s)
 	return "none";
 }
 
-static char **strv_copy(char *const *v, size_t n)
-{
-	if (!n)
-		return NULL;
-	char **d = ps_xcalloc(n, sizeof *d);
-	for (size_t i = 0; i < n; i++)
-		d[i] = ps_xstrdup(v[i]);
-	return d;
-}
-
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static void check_copy(struct ps_chain_check *d, const struct ps_chain_check *s)
 {
 	d->result = s->result;
@@ -68,9 +51,9 @@ static void cert_copy(struct ps_cert_info *d, const struct ps_cert_info *s)
 	d->key_type = ps_xstrdup(s->key_type);
 	d->sig_alg = ps_xstrdup(s->sig_alg);
 	d->sha256 = ps_xstrdup(s->sha256);
-	d->key_usage = strv_copy(s->key_usage, s->n_key_usage);
-	d->ext_key_usage = strv_copy(s->ext_key_usage, s->n_ext_key_usage);
-	d->sans = strv_copy(s->sans, s->n_sans);
+	d->key_usage = ps_strv_dup(s->key_usage, s->n_key_usage);
+	d->ext_key_usage = ps_strv_dup(s->ext_key_usage, s->n_ext_key_usage);
+	d->sans = ps_strv_dup(s->sans, s->n_sans);
 	d->cn = ps_xstrdup(s->cn);
 }
 
@@ -82,9 +65,9 @@ static void cert_clear(struct ps_cert_info *c)
 	free(c->key_type);
 	free(c->sig_alg);
 	free(c->sha256);
-	strv_free(c->key_usage, c->n_key_usage);
-	strv_free(c->ext_key_usage, c->n_ext_key_usage);
-	strv_free(c->sans, c->n_sans);
+	ps_strv_free(c->key_usage, c->n_key_usage);
+	ps_strv_free(c->ext_key_usage, c->n_ext_key_usage);
+	ps_strv_free(c->sans, c->n_sans);
 	free(c->cn);
 	memset(c, 0, sizeof *c);
 }
@@ -114,14 +97,14 @@ static void link_clear(struct ps_chain_link *l)
 static void verdict_copy(struct ps_chain_verdict *d, const struct ps_chain_verdict *s)
 {
 	*d = *s;
-	d->reasons = strv_copy(s->reasons, s->n_reasons);
+	d->reasons = ps_strv_dup(s->reasons, s->n_reasons);
 	d->anchor = ps_xstrdup(s->anchor);
 	d->status_text = ps_xstrdup(s->status_text);
 }
 
 static void verdict_clear(struct ps_chain_verdict *v)
 {
-	strv_free(v->reasons, v->n_reasons);
+	ps_strv_free(v->reasons, v->n_reasons);
 	free(v->anchor);
 	free(v->status_text);
 	memset(v, 0, sizeof *v);

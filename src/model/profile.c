@@ -8,23 +8,6 @@
 
 #include "core/util.h"
 
-static char **strv_dup(char *const *v, size_t n)
-{
-	if (!n)
-		return NULL;
-	char **d = ps_xcalloc(n, sizeof *d);
-	for (size_t i = 0; i < n; i++)
-		d[i] = ps_xstrdup(v[i]);
-	return d;
-}
-
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 char *ps_redact_rule_options(const char *text)
 {
 	struct ps_buf b = { 0 };
@@ -69,6 +52,21 @@ const char *ps_secret_display(const char *value, bool secret, bool show)
 	return "********";
 }
 
+static struct ps_param_row *param_rows_dup(const struct ps_param_row *v, size_t n)
+{
+	if (!n)
+		return NULL;
+	struct ps_param_row *d = ps_xcalloc(n, sizeof *d);
+	for (size_t i = 0; i < n; i++) {
+		d[i] = v[i];
+		d[i].name = ps_xstrdup(v[i].name);
+		d[i].value = ps_xstrdup(v[i].value);
+		d[i].access = ps_xstrdup(v[i].access);
+		d[i].source = ps_xstrdup(v[i].source);
+	}
+	return d;
+}
+
 void ps_param_row_clear(struct ps_param_row *p)
 {
 	free(p->name);
@@ -105,16 +103,7 @@ void ps_profile_report_copy(struct ps_profile_report *d, const struct ps_profile
 		}
 	}
 	d->n_sources = s->n_sources;
-	if (s->n_params) {
-		d->params = ps_xcalloc(s->n_params, sizeof *d->params);
-		for (size_t i = 0; i < s->n_params; i++) {
-			d->params[i] = s->params[i];
-			d->params[i].name = ps_xstrdup(s->params[i].name);
-			d->params[i].value = ps_xstrdup(s->params[i].value);
-			d->params[i].access = ps_xstrdup(s->params[i].access);
-			d->params[i].source = ps_xstrdup(s->params[i].source);
-		}
-	}
+	d->params = param_rows_dup(s->params, s->n_params);
 	d->n_params = s->n_params;
 }
 
@@ -134,9 +123,9 @@ void ps_rule_report_clear(struct ps_rule_report *r)
 	free(r->alias);
 	free(r->uid);
 	free(r->pwd);
-	strv_free(r->assign_names, r->n_assigns);
-	strv_free(r->assign_values, r->n_assigns);
-	strv_free(r->notes, r->n_notes);
+	ps_strv_free(r->assign_names, r->n_assigns);
+	ps_strv_free(r->assign_values, r->n_assigns);
+	ps_strv_free(r->notes, r->n_notes);
 	memset(r, 0, sizeof *r);
 	r->fired = -1;
 }
@@ -162,9 +151,9 @@ void ps_rule_report_copy(struct ps_rule_report *d, const struct ps_rule_report *
 	d->alias = ps_xstrdup(s->alias);
 	d->uid = ps_xstrdup(s->uid);
 	d->pwd = ps_xstrdup(s->pwd);
-	d->assign_names = strv_dup(s->assign_names, s->n_assigns);
-	d->assign_values = strv_dup(s->assign_values, s->n_assigns);
-	d->notes = strv_dup(s->notes, s->n_notes);
+	d->assign_names = ps_strv_dup(s->assign_names, s->n_assigns);
+	d->assign_values = ps_strv_dup(s->assign_values, s->n_assigns);
+	d->notes = ps_strv_dup(s->notes, s->n_notes);
 }
 
 void ps_upgrade_report_clear(struct ps_upgrade_report *u)
@@ -201,15 +190,5 @@ void ps_upgrade_report_copy(struct ps_upgrade_report *d, const struct ps_upgrade
 	d->log_failure = ps_xstrdup(s->log_failure);
 	d->license_keys = ps_xstrdup(s->license_keys);
 	d->reason = ps_xstrdup(s->reason);
-	d->params = NULL;
-	if (s->n_params) {
-		d->params = ps_xcalloc(s->n_params, sizeof *d->params);
-		for (size_t i = 0; i < s->n_params; i++) {
-			d->params[i] = s->params[i];
-			d->params[i].name = ps_xstrdup(s->params[i].name);
-			d->params[i].value = ps_xstrdup(s->params[i].value);
-			d->params[i].access = ps_xstrdup(s->params[i].access);
-			d->params[i].source = ps_xstrdup(s->params[i].source);
-		}
-	}
+	d->params = param_rows_dup(s->params, s->n_params);
 }

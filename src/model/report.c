@@ -56,23 +56,6 @@ struct ps_report *ps_report_new(void)
 	return r;
 }
 
-static char **strv_copy(char *const *v, size_t n)
-{
-	if (!n)
-		return NULL;
-	char **d = ps_xcalloc(n, sizeof *d);
-	for (size_t i = 0; i < n; i++)
-		d[i] = ps_xstrdup(v[i]);
-	return d;
-}
-
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void ps_tls_msg_copy(struct ps_tls_msg *dst, const struct ps_tls_msg *src)
 {
 	*dst = *src;
@@ -163,8 +146,8 @@ void ps_tls_info_clear(struct ps_tls_info *t)
 void ps_client_auth_copy(struct ps_client_auth *d, const struct ps_client_auth *s)
 {
 	*d = *s;
-	d->acceptable_cas = strv_copy(s->acceptable_cas, s->n_acceptable_cas);
-	d->cert_types = strv_copy(s->cert_types, s->n_cert_types);
+	d->acceptable_cas = ps_strv_dup(s->acceptable_cas, s->n_acceptable_cas);
+	d->cert_types = ps_strv_dup(s->cert_types, s->n_cert_types);
 	d->cert_subject = ps_xstrdup(s->cert_subject);
 	d->cert_issuer = ps_xstrdup(s->cert_issuer);
 	d->sent_subject = ps_xstrdup(s->sent_subject);
@@ -173,8 +156,8 @@ void ps_client_auth_copy(struct ps_client_auth *d, const struct ps_client_auth *
 
 void ps_client_auth_clear(struct ps_client_auth *c)
 {
-	strv_free(c->acceptable_cas, c->n_acceptable_cas);
-	strv_free(c->cert_types, c->n_cert_types);
+	ps_strv_free(c->acceptable_cas, c->n_acceptable_cas);
+	ps_strv_free(c->cert_types, c->n_cert_types);
 	free(c->cert_subject);
 	free(c->cert_issuer);
 	free(c->sent_subject);
