@@ -856,23 +856,27 @@ static void diagnose(struct run *r, int rc, struct ps_tls_outcome *o)
 	o->detail = ps_xasprintf("%s %s", gnutls_strerror(rc), where);
 }
 
-void ps_tls_handshake(int fd, const struct ps_tls_params *p, struct ps_tls_info *info,
-		      struct ps_client_auth *ca, struct ps_tls_outcome *out)
-{
+struct ps_tls_conn {
 	struct run r;
-	memset(&r, 0, sizeof r);
+};
+
+struct ps_tls_conn *ps_tls_open(int fd, const struct ps_tls_params *p, struct ps_tls_info *info,
+				struct ps_client_auth *ca, struct ps_tls_outcome *out)
+{
+	struct ps_tls_conn *conn = ps_xcalloc(1, sizeof *conn);
+	struct run *rp = &conn->r;
 	memset(out, 0, sizeof *out);
 	out->finding = PS_F_COUNT;
 	ps_tls_info_clear(info);
 	ps_client_auth_clear(ca);
-	r.fd = fd;
-	r.p = p;
-	r.info = info;
-	r.ca = ca;
-	r.enc_alert_in = -1;
-	r.in_fatal_alert = -1;
-	r.deadline = ps_now_ms() + p->timeout_ms;
-	ps_wire_init(&r.wire, on_wire, &r);
+	rp->fd = fd;
+	rp->p = p;
+	rp->info = info;
+	rp->ca = ca;
+	rp->enc_alert_in = -1;
+	rp->in_fatal_alert = -1;
+	rp->deadline = ps_now_ms() + p->timeout_ms;
+	ps_wire_init(&rp->wire, on_wire, rp);
 	info->attempted = true;
 	info->priority = ps_xstrdup(p->priority);
 	if (p->creds && p->creds->n_pcerts) {
@@ -882,55 +886,168 @@ void ps_tls_handshake(int fd, const struct ps_tls_params *p, struct ps_tls_info 
 	}
 	double start = ps_now_ms();
 	char *err = NULL;
-	int rc = session_open(&r, p->priority, &err);
+	int rc = session_open(rp, p->priority, &err);
 	if (rc < 0) {
 		out->finding = PS_F_TLS_HANDSHAKE_FAILED;
 		out->detail = err;
 		info->error_code = rc;
 		info->error = ps_xstrdup(gnutls_strerror(rc));
-		if (r.s)
-			gnutls_deinit(r.s);
-		ps_wire_free(&r.wire);
-		return;
+		if (rp->s)
+			gnutls_deinit(rp->s);
+		ps_wire_free(&rp->wire);
+		free(conn);
+		return NULL;
 	}
-	gnutls_handshake_set_hook_function(r.s, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_BOTH, hook_fn);
-	rc = run_handshake(&r);
+	gnutls_handshake_set_hook_function(rp->s, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_BOTH, hook_fn);
+	rc = run_handshake(rp);
 	info->duration_ms = ps_now_ms() - start;
 	if (rc >= 0) {
 		info->established = true;
 		free(info->version);
 		info->version =
-		    ps_xstrdup(gnutls_protocol_get_name(gnutls_protocol_get_version(r.s)));
-		const char *iana = gnutls_ciphersuite_get(r.s);
+		    ps_xstrdup(gnutls_protocol_get_name(gnutls_protocol_get_version(rp->s)));
+		const char *iana = gnutls_ciphersuite_get(rp->s);
 		if (iana) {
 			free(info->cipher_suite);
 			info->cipher_suite = ps_xstrdup(iana);
 		}
-		info->kx = ps_xstrdup(gnutls_kx_get_name(gnutls_kx_get(r.s)));
-		info->cipher = ps_xstrdup(gnutls_cipher_get_name(gnutls_cipher_get(r.s)));
-		info->mac = ps_xstrdup(gnutls_mac_get_name(gnutls_mac_get(r.s)));
-		char *desc = gnutls_session_get_desc(r.s);
+		info->kx = ps_xstrdup(gnutls_kx_get_name(gnutls_kx_get(rp->s)));
+		info->cipher = ps_xstrdup(gnutls_cipher_get_name(gnutls_cipher_get(rp->s)));
+		info->mac = ps_xstrdup(gnutls_mac_get_name(gnutls_mac_get(rp->s)));
+		char *desc = gnutls_session_get_desc(rp->s);
 		info->description = ps_xstrdup(desc);
 		gnutls_free(desc);
-		ca->requested = gnutls_certificate_client_get_request_status(r.s) != 0;
+		ca->requested = gnutls_certificate_client_get_request_status(rp->s) != 0;
 		out->ok = true;
-		gnutls_bye(r.s, GNUTLS_SHUT_WR);
-	} else {
+		/* From here on the session carries data: nothing of the caller's
+		 * handshake records may be touched any more. */
+		rp->info = NULL;
+		rp->ca = NULL;
+		rp->p = NULL;
+		rp->tap = false;
+		return conn;
+	}
+	{
 		info->error_code = rc;
 		info->error = ps_xstrdup(gnutls_strerror(rc));
-		if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED && (r.sock_err || r.peer_closed))
-			drain(&r);
-		diagnose(&r, rc, out);
-		if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED && !r.timed_out && !r.peer_closed &&
-		    !r.sock_err && !r.not_tls) {
+		if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED && (rp->sock_err || rp->peer_closed))
+			drain(rp);
+		diagnose(rp, rc, out);
+		if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED && !rp->timed_out && !rp->peer_closed &&
+		    !rp->sock_err && !rp->not_tls) {
 			/* Like the phone, tell the server why we give up. */
-			r.tap = true;
-			gnutls_alert_send_appropriate(r.s, rc);
-			r.tap = false;
+			rp->tap = true;
+			gnutls_alert_send_appropriate(rp->s, rc);
+			rp->tap = false;
 		}
 	}
-	gnutls_deinit(r.s);
-	ps_wire_free(&r.wire);
+	gnutls_deinit(rp->s);
+	ps_wire_free(&rp->wire);
+	free(conn);
+	return NULL;
+}
+
+void ps_tls_close(struct ps_tls_conn *c)
+{
+	if (!c)
+		return;
+	c->r.deadline = ps_now_ms() + 1000;
+	gnutls_bye(c->r.s, GNUTLS_SHUT_WR);
+	gnutls_deinit(c->r.s);
+	ps_wire_free(&c->r.wire);
+	free(c);
+}
+
+void ps_tls_handshake(int fd, const struct ps_tls_params *p, struct ps_tls_info *info,
+		      struct ps_client_auth *ca, struct ps_tls_outcome *out)
+{
+	ps_tls_close(ps_tls_open(fd, p, info, ca, out));
+}
+
+/* Send all of `n` bytes on a plain socket (blocking). */
+static bool send_all(int fd, const unsigned char *b, size_t n)
+{
+	while (n) {
+		ssize_t k = send(fd, b, n, MSG_NOSIGNAL);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		b += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
+
+void ps_tls_pump(struct ps_tls_conn *c, int plain_fd, unsigned idle_ms, struct ps_pump_result *res)
+{
+	struct run *r = &c->r;
+	memset(res, 0, sizeof *res);
+	unsigned char buf[16384];
+	bool up_open = true; /* the plaintext side still sends */
+	for (;;) {
+		bool pending = gnutls_record_check_pending(r->s) > 0;
+		struct pollfd pfd[2] = { { .fd = r->fd, .events = POLLIN },
+					 { .fd = plain_fd, .events = up_open ? POLLIN : 0 } };
+		int pr = pending ? 1 : poll(pfd, 2, (int)idle_ms);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr == 0) {
+			res->timed_out = true;
+			break;
+		}
+		if (pending || (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+			r->deadline = ps_now_ms() + idle_ms;
+			ssize_t n = gnutls_record_recv(r->s, buf, sizeof buf);
+			if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
+				continue;
+			if (n > 0) {
+				res->bytes_in += (size_t)n;
+				if (!send_all(plain_fd, buf, (size_t)n)) {
+					res->error = ps_xstrdup("the HTTP side closed early");
+					break;
+				}
+				continue;
+			}
+			if (n == 0) {
+				res->server_closed = true;
+			} else if (n == GNUTLS_E_PREMATURE_TERMINATION ||
+				   n == GNUTLS_E_UNEXPECTED_PACKET_LENGTH) {
+				res->truncated = true;
+			} else {
+				res->error = ps_xstrdup(gnutls_strerror((int)n));
+				res->gnutls_code = (int)n;
+				if (r->timed_out)
+					res->timed_out = true;
+			}
+			shutdown(plain_fd, SHUT_WR);
+			break;
+		}
+		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t n = recv(plain_fd, buf, sizeof buf, 0);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				up_open = false;
+				break; /* the client is done with the connection */
+			}
+			r->deadline = ps_now_ms() + idle_ms;
+			size_t off = 0;
+			while (off < (size_t)n) {
+				ssize_t w = gnutls_record_send(r->s, buf + off, (size_t)n - off);
+				if (w == GNUTLS_E_AGAIN || w == GNUTLS_E_INTERRUPTED)
+					continue;
+				if (w < 0) {
+					res->error = ps_xstrdup(gnutls_strerror((int)w));
+					res->gnutls_code = (int)w;
+					shutdown(plain_fd, SHUT_WR);
+					return;
+				}
+				off += (size_t)w;
+			}
+			res->bytes_out += (size_t)n;
+		}
+	}
 }
 
 void ps_tls_probe(int fd, const struct ps_tls_params *p, struct ps_tls_probe *probe)

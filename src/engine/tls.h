@@ -57,6 +57,33 @@ struct ps_tls_outcome {
 void ps_tls_handshake(int fd, const struct ps_tls_params *p, struct ps_tls_info *info,
 		      struct ps_client_auth *client_auth, struct ps_tls_outcome *out);
 
+/* A TLS session kept open after its handshake, to carry data. Opaque. */
+struct ps_tls_conn;
+
+/* Like ps_tls_handshake, but on success the session stays open and is
+ * returned (close it with ps_tls_close); NULL on failure. `info` and
+ * `client_auth` are complete when this returns. */
+struct ps_tls_conn *ps_tls_open(int fd, const struct ps_tls_params *p, struct ps_tls_info *info,
+				struct ps_client_auth *client_auth, struct ps_tls_outcome *out);
+/* Send close_notify and free the session; the fd stays open. Accepts NULL. */
+void ps_tls_close(struct ps_tls_conn *c);
+
+/* How a pump ended. */
+struct ps_pump_result {
+	size_t bytes_in, bytes_out; /* plaintext moved from / to the server */
+	bool server_closed;         /* the server sent close_notify */
+	bool truncated;             /* the server closed TCP without close_notify */
+	bool timed_out;             /* nothing moved for the idle time */
+	int gnutls_code;            /* a TLS error, 0 when none */
+	char *error;                /* its text, NULL when none; caller frees */
+};
+
+/* Move bytes between the plaintext socket `plain_fd` (the HTTP client's
+ * end) and the TLS session until either side is done or nothing moves for
+ * `idle_ms`. When the server side ends, `plain_fd` is shut down for
+ * writing so the client sees EOF. Blocking; run it on its own thread. */
+void ps_tls_pump(struct ps_tls_conn *c, int plain_fd, unsigned idle_ms, struct ps_pump_result *res);
+
 /* The broad priority used for the modern-client probe. */
 #define PS_TLS_PROBE_PRIORITY "NORMAL"
 
