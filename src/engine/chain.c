@@ -1044,23 +1044,34 @@ static void judge_validity(struct ctx *x, struct judge *j, const struct path *pa
 	}
 }
 
+/* Step k of a path: its certificate and a label for sentences; past the
+ * sent certificates, the anchor ending the path (called `anchor_word`).
+ * Returns false when there is no such step. */
+static bool path_step(const struct ctx *x, const struct path *pa, size_t k, const char *anchor_word,
+		      gnutls_x509_crt_t *crt, char **label)
+{
+	if (k < pa->n) {
+		*crt = x->c[pa->idx[k]].crt;
+		*label = ps_xstrdup(x->c[pa->idx[k]].label);
+		return true;
+	}
+	if (pa->end != END_ANCHOR)
+		return false;
+	*crt = pa->anchor;
+	char *n = short_name(*crt);
+	*label = ps_xasprintf("%s '%s'", anchor_word, n);
+	free(n);
+	return true;
+}
+
 /* The phone understands RSA keys and RSA PKCS#1 v1.5 signatures only. */
 static void judge_phone_algorithms(struct ctx *x, struct judge *j, const struct path *pa)
 {
 	for (size_t k = 0; k <= pa->n; k++) {
 		gnutls_x509_crt_t crt;
 		char *label;
-		if (k < pa->n) {
-			crt = x->c[pa->idx[k]].crt;
-			label = ps_xstrdup(x->c[pa->idx[k]].label);
-		} else {
-			if (pa->end != END_ANCHOR)
-				break;
-			crt = pa->anchor;
-			char *n = short_name(crt);
-			label = ps_xasprintf("the vendor CA '%s'", n);
-			free(n);
-		}
+		if (!path_step(x, pa, k, "the vendor CA", &crt, &label))
+			break;
 		unsigned bits = 0;
 		int pk = gnutls_x509_crt_get_pk_algorithm(crt, &bits);
 		int sa = gnutls_x509_crt_get_signature_algorithm(crt);
@@ -1092,17 +1103,8 @@ static void judge_modern_strength(struct ctx *x, struct judge *j, const struct p
 	for (size_t k = 0; k <= pa->n; k++) {
 		gnutls_x509_crt_t crt;
 		char *label;
-		if (k < pa->n) {
-			crt = x->c[pa->idx[k]].crt;
-			label = ps_xstrdup(x->c[pa->idx[k]].label);
-		} else {
-			if (pa->end != END_ANCHOR)
-				break;
-			crt = pa->anchor;
-			char *n = short_name(crt);
-			label = ps_xasprintf("the trusted CA '%s'", n);
-			free(n);
-		}
+		if (!path_step(x, pa, k, "the trusted CA", &crt, &label))
+			break;
 		unsigned bits = 0;
 		int pk = gnutls_x509_crt_get_pk_algorithm(crt, &bits);
 		if (pk > 0 && gnutls_pk_bits_to_sec_param((gnutls_pk_algorithm_t)pk, bits) <
