@@ -31,6 +31,8 @@ struct options {
 	enum ps_mode mode; /* live, or the subcommand cert, profile, rule */
 	bool show_secrets;
 	const char *profile_key, *target_version, *kind;
+	size_t max_size;
+	bool handshake_only;
 	char **files; /* profile: the files in order */
 	size_t n_files;
 	bool batch, list_models, probe, inspect_anyway, system_trust;
@@ -72,6 +74,8 @@ enum {
 	OPT_SHOW_SECRETS,
 	OPT_TARGET_VERSION,
 	OPT_KIND,
+	OPT_MAX_SIZE,
+	OPT_HANDSHAKE_ONLY,
 };
 
 static const struct option long_options[] = {
@@ -99,6 +103,8 @@ static const struct option long_options[] = {
 	{ "show-secrets", no_argument, NULL, OPT_SHOW_SECRETS },
 	{ "target-version", required_argument, NULL, OPT_TARGET_VERSION },
 	{ "kind", required_argument, NULL, OPT_KIND },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "handshake-only", no_argument, NULL, OPT_HANDSHAKE_ONLY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -151,6 +157,8 @@ static void usage(FILE *f)
 	    "  --resolve HOST:PORT:ADDR[,ADDR]\n"
 	    "                       use ADDR for HOST:PORT instead of DNS (repeatable)\n"
 	    "  --no-probe           no second, modern-client handshake after a failure\n"
+	    "  --handshake-only     stop after the TLS handshake: no HTTP request\n"
+	    "  --max-size BYTES     cap on a fetched body (default 4M; k and M suffixes)\n"
 	    "\n"
 	    "Output:\n"
 	    "  --batch              never open the interactive view\n"
@@ -336,6 +344,26 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_KIND:
 			o->kind = optarg;
+			break;
+		case OPT_MAX_SIZE: {
+			char *end;
+			errno = 0;
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (errno || end == optarg || v == 0 || v > (1ull << 30) ||
+			    (*end && !((*end == 'k' || *end == 'K' || *end == 'm' || *end == 'M') &&
+				       !end[1])))
+				return fail_usage("--max-size '%s': give bytes, e.g. 4194304, 512k "
+						  "or 4M (at most 1024M)",
+						  optarg);
+			if (*end == 'k' || *end == 'K')
+				v <<= 10;
+			else if (*end == 'm' || *end == 'M')
+				v <<= 20;
+			o->max_size = (size_t)v;
+			break;
+		}
+		case OPT_HANDSHAKE_ONLY:
+			o->handshake_only = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -533,6 +561,9 @@ static int run(struct options *o)
 				     .at = o->at,
 				     .inspect_anyway = o->inspect_anyway,
 				     .profile_key = o->profile_key,
+				     .user_agent = report->phone.user_agent,
+				     .max_body = o->max_size ? o->max_size : (size_t)4 << 20,
+				     .handshake_only = o->handshake_only,
 				     .target_version = o->target_version };
 	report->mode = o->mode;
 	report->show_secrets = o->show_secrets;

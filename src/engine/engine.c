@@ -4,6 +4,7 @@
 
 #include "engine/engine.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +15,12 @@
 
 #include "core/util.h"
 #include "engine/chain.h"
+#include "engine/http.h"
+#include "profile/defaults.h"
+#include "profile/params.h"
 
 struct target {
-	char *scheme, *host;
+	char *scheme, *host, *path;
 	unsigned port;
 };
 
@@ -24,6 +28,7 @@ static void target_clear(struct target *t)
 {
 	free(t->scheme);
 	free(t->host);
+	free(t->path);
 	memset(t, 0, sizeof *t);
 }
 
@@ -46,6 +51,12 @@ static bool parse_target(const char *url, struct target *t, char **err)
 	} else {
 		t->scheme = ps_xstrdup(scheme);
 		t->host = ps_xstrdup(host);
+		char *path = NULL;
+		if (curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK)
+			t->path = ps_xstrdup(path);
+		else
+			t->path = ps_xstrdup("/");
+		curl_free(path);
 		t->port = (unsigned)strtoul(port, NULL, 10);
 		if (t->port == 0 || t->port > 65535) {
 			*err = ps_xasprintf("'%s': bad port", url);
@@ -66,10 +77,10 @@ bool ps_engine_check_target(const char *url, char **err)
 	struct target t;
 	if (!parse_target(url, &t, err))
 		return false;
-	bool ok = strcasecmp(t.scheme, "https") == 0;
+	bool ok = strcasecmp(t.scheme, "https") == 0 || strcasecmp(t.scheme, "http") == 0;
 	if (!ok)
-		*err = ps_xasprintf("'%s': only https:// URLs can be run so far (the TLS "
-				    "handshake); http:// and tftp:// come with the resync pass",
+		*err = ps_xasprintf("'%s': only https:// and http:// URLs can be fetched so far; "
+				    "tftp:// comes with the resync pass",
 				    url);
 	target_clear(&t);
 	return ok;
@@ -290,8 +301,191 @@ bool ps_engine_run_cert(const struct ps_run_config *cfg, const char *file, const
 	return true;
 }
 
-static void run_https(const struct ps_run_config *cfg, const struct ps_sink *sink, size_t hop,
-		      const struct target *t, double t0)
+/* One hop of a live run, shared with the connect hook. */
+struct live {
+	const struct ps_run_config *cfg;
+	const struct ps_sink *sink;
+	size_t hop;
+	const struct target *t;
+	struct ps_sockaddr *addrs;
+	size_t n_addrs, used;
+	struct live_chain lc;
+	struct ps_tls_params tp;
+	struct ps_tls_info info;
+	struct ps_client_auth ca;
+	struct ps_tls_outcome o;
+	bool tls_ran;
+	bool stopped; /* --handshake-only: the run ends after the handshake */
+	double t_tls;
+	char *tls_host;
+};
+
+static void connected_step(struct live *L, const char *ip, long port)
+{
+	for (size_t i = 0; i < L->n_addrs; i++)
+		if (strcmp(L->addrs[i].text, ip) == 0)
+			L->used = i;
+	char *where = ps_xasprintf("%s port %ld", ip, port);
+	struct ps_detail cd = { .kind = PS_DETAIL_CONNECTED, .text = where };
+	ps_sink_detail(L->sink, L->hop, &cd);
+	ps_sink_step_end(L->sink, L->hop, PS_STEP_CONNECT, PS_STATUS_OK, "connected to %s", where);
+	free(where);
+}
+
+/* curl has connected: run the phone's handshake on the socket. */
+static struct ps_tls_conn *live_connected(void *ctx, int tcp, const char *ip, long port)
+{
+	struct live *L = ctx;
+	connected_step(L, ip, port);
+	L->lc.connected = L->addrs[L->used].text;
+	ps_sink_step_begin(L->sink, L->hop, PS_STEP_TLS_HANDSHAKE);
+	double start = ps_now_ms();
+	struct ps_tls_conn *conn = ps_tls_open(tcp, &L->tp, &L->info, &L->ca, &L->o);
+	L->t_tls = ps_now_ms() - start;
+	L->tls_ran = true;
+	if (L->o.ok)
+		ps_sink_step_end(L->sink, L->hop, PS_STEP_TLS_HANDSHAKE, PS_STATUS_OK,
+				 "%s %s, %zu messages in %.0f ms", L->info.version,
+				 L->info.cipher_suite ? L->info.cipher_suite : "?", L->info.n_msgs,
+				 L->info.duration_ms);
+	else
+		ps_sink_step_end(L->sink, L->hop, PS_STEP_TLS_HANDSHAKE, PS_STATUS_FAIL, "%s",
+				 L->o.detail ? L->o.detail : "failed");
+	client_auth_step(L->sink, L->hop, &L->ca, &L->o, L->o.ok);
+	if (conn && L->cfg->handshake_only) {
+		ps_tls_close(conn);
+		conn = NULL;
+		L->stopped = true;
+	}
+	if (!conn) {
+		close(tcp);
+		return NULL;
+	}
+	ps_sink_step_begin(L->sink, L->hop, PS_STEP_HTTP);
+	return conn;
+}
+
+static enum ps_finding_id connect_finding(const struct ps_http_response *rs)
+{
+	if (rs->curl_code == CURLE_OPERATION_TIMEDOUT)
+		return PS_F_NET_TIMEOUT;
+	switch (rs->os_errno) {
+	case ECONNREFUSED:
+		return PS_F_NET_REFUSED;
+	case ETIMEDOUT:
+		return PS_F_NET_TIMEOUT;
+	case ECONNRESET:
+		return PS_F_NET_RESET;
+	default:
+		return PS_F_NET_UNREACHABLE;
+	}
+}
+
+/* nginx refuses client certificates after the handshake, with a 400 page. */
+static bool client_cert_page(struct live *L, const struct ps_http_response *rs)
+{
+	if (rs->status != 400 || !rs->body)
+		return false;
+	const char *b = (const char *)rs->body;
+	enum ps_finding_id f;
+	const char *what;
+	if (strstr(b, "No required SSL certificate was sent")) {
+		f = PS_F_CLIENT_AUTH_REQUIRED;
+		what = "No required SSL certificate was sent";
+	} else if (strstr(b, "The SSL certificate error")) {
+		f = PS_F_CLIENT_AUTH_REJECTED;
+		what = "The SSL certificate error";
+	} else {
+		return false;
+	}
+	free(L->ca.outcome);
+	L->ca.outcome = ps_xasprintf("the server answered HTTP 400 \"%s\"", what);
+	ps_sink_step_end(L->sink, L->hop, PS_STEP_TLS_CLIENT_AUTH, PS_STATUS_FAIL,
+			 "%s: the server answered HTTP 400 \"%s\" after the handshake",
+			 L->ca.sent ? "certificate refused" : "certificate required", what);
+	ps_sink_finding(L->sink, (long)L->hop, f,
+			"the handshake completed, then the server answered HTTP 400 \"%s\" (%s)",
+			what, L->ca.sent ? "the device certificate was sent" : "none was sent");
+	return true;
+}
+
+/* The answer: status, headers and body; the body goes on to the profile
+ * steps when the server sent one. Returns the body to decode or NULL. */
+static bool http_step(struct live *L, const struct ps_http_response *rs)
+{
+	struct ps_http_info hi = { .attempted = true,
+				   .status = rs->status,
+				   .request_headers = rs->request_headers,
+				   .n_request_headers = rs->n_request_headers,
+				   .response_headers = rs->response_headers,
+				   .n_response_headers = rs->n_response_headers,
+				   .body_size = rs->body_len,
+				   .truncated = rs->pump.truncated,
+				   .error = rs->curl_error ? rs->curl_error : rs->pump.error,
+				   .t_dns = rs->t_dns,
+				   .t_connect = rs->t_connect,
+				   .t_tls = L->t_tls,
+				   .t_first_byte = rs->t_first_byte,
+				   .t_total = rs->t_total };
+	struct ps_detail d = { .kind = PS_DETAIL_HTTP, .http = &hi };
+	ps_sink_detail(L->sink, L->hop, &d);
+	const struct ps_sink *sink = L->sink;
+	size_t hop = L->hop;
+	if (rs->body_capped) {
+		ps_sink_step_end(sink, hop, PS_STEP_HTTP, PS_STATUS_FAIL,
+				 "HTTP %ld; the body is larger than %zu bytes", rs->status,
+				 L->cfg->max_body);
+		ps_sink_finding(sink, (long)hop, PS_F_PROFILE_TOO_LARGE,
+				"the body is larger than the %zu-byte cap (--max-size)",
+				L->cfg->max_body);
+		return false;
+	}
+	if (rs->status == 0) {
+		ps_sink_step_end(sink, hop, PS_STEP_HTTP, PS_STATUS_FAIL, "no answer: %s",
+				 hi.error ? hi.error : "?");
+		ps_sink_finding(sink, (long)hop,
+				rs->curl_code == CURLE_OPERATION_TIMEDOUT || rs->pump.timed_out
+				    ? PS_F_NET_TIMEOUT
+				    : PS_F_HTTP_FAILED,
+				"%s", hi.error ? hi.error : "no HTTP answer");
+		return false;
+	}
+	if (rs->pump.truncated || rs->curl_code == CURLE_PARTIAL_FILE) {
+		ps_sink_step_end(sink, hop, PS_STEP_HTTP, PS_STATUS_FAIL,
+				 "HTTP %ld, %zu bytes, then the connection ended early", rs->status,
+				 rs->body_len);
+		ps_sink_finding(sink, (long)hop, PS_F_HTTP_TRUNCATED,
+				"%zu bytes arrived, then the server closed %s", rs->body_len,
+				rs->pump.truncated ? "TCP without a TLS close_notify"
+						   : "before the announced length");
+		return false;
+	}
+	const char *status_line = rs->n_response_headers ? rs->response_headers[0] : "";
+	if (rs->status == 200) {
+		ps_sink_step_end(
+		    sink, hop, PS_STEP_HTTP, rs->body_len ? PS_STATUS_OK : PS_STATUS_FAIL,
+		    "%s, %zu bytes in %.0f ms", status_line, rs->body_len, rs->t_total);
+		if (!rs->body_len) {
+			ps_sink_finding(sink, (long)hop, PS_F_HTTP_EMPTY, "%s with no body",
+					status_line);
+			return false;
+		}
+		return true;
+	}
+	ps_sink_step_end(sink, hop, PS_STEP_HTTP, PS_STATUS_FAIL, "%s", status_line);
+	if (client_cert_page(L, rs))
+		return false;
+	enum ps_finding_id f = rs->status == 404   ? PS_F_HTTP_NOT_FOUND
+			       : rs->status == 403 ? PS_F_HTTP_FORBIDDEN
+			       : rs->status == 401 ? PS_F_HTTP_UNAUTHORIZED
+						   : PS_F_HTTP_STATUS;
+	ps_sink_finding(sink, (long)hop, f, "%s for %s", status_line, L->t->path);
+	return false;
+}
+
+static void run_hop(const struct ps_run_config *cfg, const struct ps_sink *sink, size_t hop,
+		    const struct target *t, double t0, struct ps_params *table,
+		    struct ps_profile_report *prof)
 {
 	ps_sink_step_begin(sink, hop, PS_STEP_RESOLVE);
 	struct ps_sockaddr *addrs = NULL;
@@ -305,6 +499,9 @@ static void run_https(const struct ps_run_config *cfg, const struct ps_sink *sin
 		return;
 	}
 	struct ps_buf list = { 0 };
+	struct ps_buf pin = { 0 };
+	char *bare = host_for_tls(t->host);
+	ps_buf_printf(&pin, "%s:%u:", bare, t->port);
 	for (size_t i = 0; i < n_addrs; i++) {
 		struct ps_addr a = { .text = addrs[i].text,
 				     .family = addrs[i].ss.ss_family,
@@ -312,102 +509,107 @@ static void run_https(const struct ps_run_config *cfg, const struct ps_sink *sin
 		struct ps_detail d = { .kind = PS_DETAIL_ADDR, .addr = &a };
 		ps_sink_detail(sink, hop, &d);
 		ps_buf_printf(&list, "%s%s", i ? ", " : "", addrs[i].text);
+		bool v6 = addrs[i].ss.ss_family == AF_INET6;
+		ps_buf_printf(&pin, "%s%s%s%s", i ? "," : "", v6 ? "[" : "", addrs[i].text,
+			      v6 ? "]" : "");
 	}
 	ps_sink_step_end(sink, hop, PS_STEP_RESOLVE, PS_STATUS_OK, "%s -> %s%s", t->host, list.s,
 			 addrs[0].pinned ? " (--resolve)" : "");
 	ps_buf_free(&list);
 
-	ps_sink_step_begin(sink, hop, PS_STEP_CONNECT);
-	int fd = -1;
-	size_t used = 0;
-	struct ps_buf fails = { 0 };
-	for (size_t i = 0; i < n_addrs && fd < 0; i++) {
-		free(err);
-		err = NULL;
-		fd = ps_connect(&addrs[i], cfg->timeout_ms, &err, &f);
-		if (fd < 0)
-			ps_buf_printf(&fails, "%s%s", fails.len ? "; " : "", err);
-		else
-			used = i;
-	}
-	if (fd < 0) {
-		ps_sink_step_end(sink, hop, PS_STEP_CONNECT, PS_STATUS_FAIL, "%s", fails.s);
-		ps_sink_finding(sink, (long)hop, f, "%s", fails.s);
-		ps_buf_free(&fails);
-		free(err);
-		free(addrs);
-		return;
-	}
-	char *where = ps_xasprintf("%s port %u", addrs[used].text, t->port);
-	struct ps_detail cd = { .kind = PS_DETAIL_CONNECTED, .text = where };
-	ps_sink_detail(sink, hop, &cd);
-	ps_sink_step_end(sink, hop, PS_STEP_CONNECT, PS_STATUS_OK, "connected to %s%s%s", where,
-			 fails.len ? " after " : "", fails.len ? fails.s : "");
-	ps_buf_free(&fails);
-	free(where);
-	free(err);
-
-	ps_sink_step_begin(sink, hop, PS_STEP_TLS_HANDSHAKE);
-	char *tls_host = host_for_tls(t->host);
+	struct live L;
+	memset(&L, 0, sizeof L);
+	L.cfg = cfg;
+	L.sink = sink;
+	L.hop = hop;
+	L.t = t;
+	L.addrs = addrs;
+	L.n_addrs = n_addrs;
+	L.tls_host = bare;
 	char **host_addrs = ps_xcalloc(n_addrs, sizeof *host_addrs);
 	for (size_t i = 0; i < n_addrs; i++)
 		host_addrs[i] = addrs[i].text;
-	struct live_chain lc = { .cfg = cfg,
-				 .sink = sink,
-				 .hop = hop,
-				 .host = tls_host,
-				 .connected = addrs[used].text,
-				 .host_addrs = (const char *const *)host_addrs,
-				 .n_host_addrs = n_addrs };
-	struct ps_tls_params tp = { .on_certs = live_chain_fn,
-				    .on_certs_ctx = &lc,
-				    .priority = cfg->priority,
-				    .server_name = tls_host,
-				    .timeout_ms = cfg->timeout_ms,
-				    .creds = cfg->creds,
+	L.lc = (struct live_chain){ .cfg = cfg,
 				    .sink = sink,
 				    .hop = hop,
-				    .t0_ms = t0 };
-	struct ps_tls_info info;
-	struct ps_client_auth ca;
-	memset(&info, 0, sizeof info);
-	memset(&ca, 0, sizeof ca);
-	struct ps_tls_outcome o;
-	ps_tls_handshake(fd, &tp, &info, &ca, &o);
-	close(fd);
-	if (o.ok) {
-		ps_sink_step_end(sink, hop, PS_STEP_TLS_HANDSHAKE, PS_STATUS_OK,
-				 "%s %s, %zu messages in %.0f ms", info.version,
-				 info.cipher_suite ? info.cipher_suite : "?", info.n_msgs,
-				 info.duration_ms);
+				    .host = bare,
+				    .connected = addrs[0].text,
+				    .host_addrs = (const char *const *)host_addrs,
+				    .n_host_addrs = n_addrs };
+	L.tp = (struct ps_tls_params){ .on_certs = live_chain_fn,
+				       .on_certs_ctx = &L.lc,
+				       .priority = cfg->priority,
+				       .server_name = bare,
+				       .timeout_ms = cfg->timeout_ms,
+				       .creds = cfg->creds,
+				       .sink = sink,
+				       .hop = hop,
+				       .t0_ms = t0 };
+	bool https = strcasecmp(t->scheme, "https") == 0;
+	struct ps_http_request rq = { .url = cfg->target_url ? cfg->target_url : cfg->target,
+				      .user_agent = cfg->user_agent,
+				      .resolve = pin.s,
+				      .timeout_ms = cfg->timeout_ms,
+				      .max_body = cfg->max_body,
+				      .on_connected = live_connected,
+				      .ctx = &L };
+	struct ps_http_response rs;
+	ps_sink_step_begin(sink, hop, PS_STEP_CONNECT);
+	ps_http_fetch(&rq, &rs);
+	bool body = false;
+	if (!rs.connected) {
+		ps_sink_step_end(sink, hop, PS_STEP_CONNECT, PS_STATUS_FAIL, "%s",
+				 rs.curl_error ? rs.curl_error : "no connection");
+		ps_sink_finding(sink, (long)hop, connect_finding(&rs), "%s: %s",
+				list.s ? list.s : t->host,
+				rs.curl_error ? rs.curl_error : "no connection");
+	} else if (L.stopped) {
+		/* --handshake-only: nothing more to do */
+	} else if (https && L.tls_ran && !L.o.ok) {
+		if (!L.o.chain_rejected) {
+			if (cfg->probe && L.o.probe_useful && L.o.finding != PS_F_NET_TIMEOUT)
+				run_probe(cfg, sink, hop, &addrs[L.used], &L.tp, &L.info);
+			const struct ps_tls_probe *p = &L.info.probe;
+			if (p->version && p->cipher_suite)
+				ps_sink_finding(
+				    sink, (long)hop, L.o.finding,
+				    "%s; the server would accept %s %s (%s) from a modern client; "
+				    "an %s cannot offer it",
+				    L.o.detail ? L.o.detail : "", p->version, p->cipher_suite,
+				    p->kx ? p->kx : "?", cfg->identity->model->product);
+			else
+				ps_sink_finding(sink, (long)hop, L.o.finding, "%s",
+						L.o.detail ? L.o.detail : "");
+		}
 	} else {
-		ps_sink_step_end(sink, hop, PS_STEP_TLS_HANDSHAKE, PS_STATUS_FAIL, "%s",
-				 o.detail ? o.detail : "failed");
+		if (!https) {
+			connected_step(&L, addrs[0].text, (long)t->port);
+			ps_sink_step_begin(sink, hop, PS_STEP_HTTP);
+		}
+		body = http_step(&L, &rs);
 	}
-	client_auth_step(sink, hop, &ca, &o, o.ok);
-	if (!o.ok && !o.chain_rejected) {
-		if (cfg->probe && o.probe_useful && o.finding != PS_F_NET_TIMEOUT)
-			run_probe(cfg, sink, hop, &addrs[used], &tp, &info);
-		const struct ps_tls_probe *p = &info.probe;
-		if (p->version && p->cipher_suite)
-			ps_sink_finding(
-			    sink, (long)hop, o.finding,
-			    "%s; the server would accept %s %s (%s) from a modern client; "
-			    "an %s cannot offer it",
-			    o.detail ? o.detail : "", p->version, p->cipher_suite,
-			    p->kx ? p->kx : "?", cfg->identity->model->product);
-		else
-			ps_sink_finding(sink, (long)hop, o.finding, "%s", o.detail ? o.detail : "");
+	if (https && L.tls_ran) {
+		struct ps_detail td = { .kind = PS_DETAIL_TLS, .tls = &L.info };
+		ps_sink_detail(sink, hop, &td);
+		struct ps_detail ad = { .kind = PS_DETAIL_CLIENT_AUTH, .client_auth = &L.ca };
+		ps_sink_detail(sink, hop, &ad);
 	}
-	struct ps_detail td = { .kind = PS_DETAIL_TLS, .tls = &info };
-	ps_sink_detail(sink, hop, &td);
-	struct ps_detail ad = { .kind = PS_DETAIL_CLIENT_AUTH, .client_auth = &ca };
-	ps_sink_detail(sink, hop, &ad);
-	ps_tls_info_clear(&info);
-	ps_client_auth_clear(&ca);
-	free(o.detail);
-	free(tls_host);
+	if (body && table) {
+		prof->sources =
+		    ps_xrealloc(prof->sources, (prof->n_sources + 1) * sizeof *prof->sources);
+		struct ps_profile_source *src = &prof->sources[prof->n_sources++];
+		memset(src, 0, sizeof *src);
+		ps_engine_profile_steps(cfg, sink, hop, t->path, rs.body, rs.body_len, table, src,
+					NULL);
+	}
+	ps_http_response_clear(&rs);
+	ps_tls_info_clear(&L.info);
+	ps_client_auth_clear(&L.ca);
+	free(L.o.detail);
 	free(host_addrs);
+	free(bare);
+	ps_buf_free(&pin);
+	ps_buf_free(&list);
 	free(addrs);
 }
 
@@ -425,6 +627,22 @@ void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink)
 		.kind = PS_DETAIL_TARGET, .scheme = t.scheme, .host = t.host, .port = t.port
 	};
 	ps_sink_detail(sink, hop, &d);
-	run_https(cfg, sink, hop, &t, t0);
+	struct ps_params *table = NULL;
+	struct ps_profile_report prof;
+	memset(&prof, 0, sizeof prof);
+	if (!cfg->handshake_only) {
+		table = ps_params_new();
+		ps_params_load_defaults(table, cfg->identity->model);
+	}
+	run_hop(cfg, sink, hop, &t, t0, table, &prof);
+	if (table) {
+		ps_engine_snapshot_params(table, &prof);
+		struct ps_detail pd = { .kind = PS_DETAIL_PROFILE, .profile = &prof };
+		ps_sink_detail(sink, 0, &pd);
+		if (prof.n_sources && prof.sources[0].ok)
+			ps_engine_upgrade_hop(cfg, sink, table);
+		ps_params_free(table);
+	}
+	ps_profile_report_clear(&prof);
 	target_clear(&t);
 }

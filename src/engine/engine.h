@@ -29,6 +29,10 @@ struct ps_run_config {
 	bool inspect_anyway;        /* go on past a chain the phone rejects */
 	const char *profile_key;    /* --profile-key, NULL if none */
 	const char *target_version; /* --target-version, NULL if none */
+	const char *target_url;     /* the URL to fetch when target is a rule; NULL: target */
+	const char *user_agent;     /* the phone's User-Agent */
+	size_t max_body;            /* cap on a fetched body (--max-size) */
+	bool handshake_only;        /* stop after the TLS handshake (--handshake-only) */
 };
 
 /* Offline: analyse the chain in `file` (PEM bundle or DER, leaf first) for
@@ -49,6 +53,19 @@ void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink);
  * Returns false with `*err` when a file cannot be read. */
 bool ps_engine_run_profile(const struct ps_run_config *cfg, const char *const *files, size_t n,
 			   const struct ps_sink *sink, char **err);
+
+/* Shared by the live and offline runs (engine-internal): decode and parse
+ * one profile body in hop `hop` into `t` (key: the rule's --key, else
+ * --profile-key); false when the phone would stop there. */
+struct ps_params;
+bool ps_engine_profile_steps(const struct ps_run_config *cfg, const struct ps_sink *sink,
+			     size_t hop, const char *name, const unsigned char *data, size_t len,
+			     struct ps_params *t, struct ps_profile_source *src, const char *key);
+/* The table as the report's profile record. */
+void ps_engine_snapshot_params(const struct ps_params *t, struct ps_profile_report *rep);
+/* The firmware-upgrade analysis as a last hop. */
+void ps_engine_upgrade_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
+			   const struct ps_params *t);
 
 /* Offline: parse and evaluate one rule for the identity; `kind` is
  * "profile", "upgrade" or "trigger". */

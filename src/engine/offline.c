@@ -59,7 +59,7 @@ static const char *phone_param(void *ctx, const char *name)
 	return p ? p->value : NULL;
 }
 
-static void snapshot_params(const struct ps_params *t, struct ps_profile_report *rep)
+void ps_engine_snapshot_params(const struct ps_params *t, struct ps_profile_report *rep)
 {
 	size_t n = ps_params_count(t);
 	rep->params = n ? ps_xcalloc(n, sizeof *rep->params) : NULL;
@@ -128,14 +128,13 @@ static bool read_file(const char *file, size_t cap, unsigned char **data, size_t
 
 /* One file: decode and parse into `t`. Returns false when the phone would
  * stop here (a failure ends the resync). */
-static bool profile_file(const struct ps_run_config *cfg, const struct ps_sink *sink,
-			 const char *file, const unsigned char *data, size_t len,
-			 struct ps_params *t, struct ps_profile_source *src)
+bool ps_engine_profile_steps(const struct ps_run_config *cfg, const struct ps_sink *sink,
+			     size_t hop, const char *file, const unsigned char *data, size_t len,
+			     struct ps_params *t, struct ps_profile_source *src, const char *key)
 {
-	size_t hop = ps_sink_hop_begin(sink, file);
 	src->name = ps_xstrdup(file);
 	ps_sink_step_begin(sink, hop, PS_STEP_PROFILE_DECODE);
-	struct ps_decode_opts o = { .key = cfg->profile_key };
+	struct ps_decode_opts o = { .key = key ? key : cfg->profile_key };
 	struct ps_decoded d;
 	memset(&d, 0, sizeof d);
 	int rc = ps_profile_decode(data, len, &o, &d);
@@ -188,8 +187,8 @@ static bool profile_file(const struct ps_run_config *cfg, const struct ps_sink *
 	return rc == 0;
 }
 
-static void upgrade_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
-			const struct ps_params *t)
+void ps_engine_upgrade_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
+			   const struct ps_params *t)
 {
 	struct phone_env pe = { cfg, t };
 	struct ps_macro_env env = { .macro = phone_macro, .param = phone_param, .ctx = &pe };
@@ -249,13 +248,15 @@ bool ps_engine_run_profile(const struct ps_run_config *cfg, const char *const *f
 		rep.sources = ps_xcalloc(n, sizeof *rep.sources);
 		for (size_t i = 0; i < n; i++) {
 			rep.n_sources++;
-			if (!profile_file(cfg, sink, files[i], data[i], len[i], t, &rep.sources[i]))
+			size_t hop = ps_sink_hop_begin(sink, files[i]);
+			if (!ps_engine_profile_steps(cfg, sink, hop, files[i], data[i], len[i], t,
+						     &rep.sources[i], NULL))
 				break; /* like the phone: a failure ends the pass */
 		}
-		snapshot_params(t, &rep);
+		ps_engine_snapshot_params(t, &rep);
 		struct ps_detail d = { .kind = PS_DETAIL_PROFILE, .profile = &rep };
 		ps_sink_detail(sink, 0, &d);
-		upgrade_hop(cfg, sink, t);
+		ps_engine_upgrade_hop(cfg, sink, t);
 		ps_profile_report_clear(&rep);
 		ps_params_free(t);
 	}

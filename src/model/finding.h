@@ -175,6 +175,30 @@ enum ps_severity {
 	  "Reinstall the certificate and chain files from the CA's originals; a signature "        \
 	  "that does not verify usually means a certificate was paired with the wrong "            \
 	  "issuer.")                                                                               \
+	X(PS_F_HTTP_NOT_FOUND, "http.not_found", PS_SEV_ERROR, PS_EXIT_HTTP,                       \
+	  "The server has no file at this URL (HTTP 404).",                                        \
+	  "Check the file name the phone asks for: $MA is the MAC in lower case without "          \
+	  "separators (000e08aabbcc), $MAU in upper case; look at the server's access log.")       \
+	X(PS_F_HTTP_FORBIDDEN, "http.forbidden", PS_SEV_ERROR, PS_EXIT_HTTP,                       \
+	  "The server refuses this device the file (HTTP 403).",                                   \
+	  "Check the server's per-device access rules (client certificate or MAC against the "     \
+	  "file name) and the file's permissions.")                                                \
+	X(PS_F_HTTP_UNAUTHORIZED, "http.unauthorized", PS_SEV_ERROR, PS_EXIT_HTTP,                 \
+	  "The server asks for HTTP credentials (HTTP 401).",                                      \
+	  "Give the phone [--uid user --pwd password] in the rule (firmware 7.x), or drop the "    \
+	  "password protection for the phones' files.")                                            \
+	X(PS_F_HTTP_STATUS, "http.status", PS_SEV_ERROR, PS_EXIT_HTTP,                             \
+	  "The server answered with an HTTP error status.",                                        \
+	  "Look at the server's error log for this request.")                                      \
+	X(PS_F_HTTP_EMPTY, "http.empty", PS_SEV_ERROR, PS_EXIT_HTTP,                               \
+	  "The server answered 200 with an empty body.",                                           \
+	  "Check the file on the server; a script that generates profiles may have failed.")       \
+	X(PS_F_HTTP_TRUNCATED, "http.truncated", PS_SEV_ERROR, PS_EXIT_HTTP,                       \
+	  "The server closed the connection before the whole answer arrived (no TLS "              \
+	  "close_notify, or fewer bytes than announced).",                                         \
+	  "Look for a crash or a timeout in the server or a proxy in front of it.")                \
+	X(PS_F_HTTP_FAILED, "http.failed", PS_SEV_ERROR, PS_EXIT_HTTP,                             \
+	  "The HTTP exchange failed.", "See the detail; the server's error log tells the rest.")   \
 	X(PS_F_RULE_SYNTAX, "rule.syntax", PS_SEV_ERROR, PS_EXIT_PROFILE,                          \
 	  "A rule (Profile_Rule, Upgrade_Rule...) does not follow the phone's rule grammar; the "  \
 	  "phone skips or misreads it.",                                                           \

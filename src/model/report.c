@@ -181,6 +181,23 @@ static void hop_free(struct ps_hop *h)
 	ps_tls_info_clear(&h->tls);
 	ps_client_auth_clear(&h->client_auth);
 	ps_chain_report_clear(&h->chain);
+	ps_http_info_clear(&h->http);
+}
+
+void ps_http_info_copy(struct ps_http_info *d, const struct ps_http_info *s)
+{
+	*d = *s;
+	d->request_headers = ps_strv_dup(s->request_headers, s->n_request_headers);
+	d->response_headers = ps_strv_dup(s->response_headers, s->n_response_headers);
+	d->error = ps_xstrdup(s->error);
+}
+
+void ps_http_info_clear(struct ps_http_info *h)
+{
+	ps_strv_free(h->request_headers, h->n_request_headers);
+	ps_strv_free(h->response_headers, h->n_response_headers);
+	free(h->error);
+	memset(h, 0, sizeof *h);
 }
 
 static void phone_free(struct ps_phone_info *p)

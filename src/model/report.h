@@ -118,6 +118,23 @@ struct ps_client_auth {
 	char *outcome; /* how the server reacted, NULL if not known */
 };
 
+/* The HTTP exchange of a hop. */
+struct ps_http_info {
+	bool attempted;
+	long status;            /* 0 when no answer arrived */
+	char **request_headers; /* request line first */
+	size_t n_request_headers;
+	char **response_headers; /* status line first */
+	size_t n_response_headers;
+	size_t body_size;
+	bool truncated; /* the server closed early (no close_notify) */
+	char *error;    /* curl's or the pump's text, NULL when none */
+	double t_dns, t_connect, t_tls, t_first_byte, t_total; /* ms */
+};
+
+void ps_http_info_copy(struct ps_http_info *dst, const struct ps_http_info *src);
+void ps_http_info_clear(struct ps_http_info *h);
+
 struct ps_step {
 	enum ps_step_id id;
 	enum ps_step_status status;
@@ -144,6 +161,7 @@ struct ps_hop {
 	size_t n_steps, cap_steps;
 	struct ps_tls_info tls;
 	struct ps_client_auth client_auth;
+	struct ps_http_info http;
 	bool chain_checked; /* the chain record below is filled */
 	struct ps_chain_report chain;
 };

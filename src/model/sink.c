@@ -92,6 +92,10 @@ static void rs_detail(void *ctx, size_t hop, const struct ps_detail *d)
 		ps_client_auth_clear(&h->client_auth);
 		ps_client_auth_copy(&h->client_auth, d->client_auth);
 		break;
+	case PS_DETAIL_HTTP:
+		ps_http_info_clear(&h->http);
+		ps_http_info_copy(&h->http, d->http);
+		break;
 	case PS_DETAIL_PROFILE:
 	case PS_DETAIL_UPGRADE:
 	case PS_DETAIL_RULE:

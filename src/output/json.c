@@ -379,6 +379,27 @@ static json_t *hop_json(const struct ps_hop *h)
 	json_object_set_new(o, "steps", steps);
 	json_object_set_new(o, "tls", h->tls.attempted ? tls_json(&h->tls) : json_null());
 	json_object_set_new(o, "chain", h->chain_checked ? chain_json(&h->chain) : json_null());
+	if (h->http.attempted) {
+		const struct ps_http_info *hi = &h->http;
+		json_t *ho = json_object();
+		json_object_set_new(ho, "status",
+				    hi->status ? json_integer(hi->status) : json_null());
+		json_object_set_new(ho, "request_headers",
+				    strv(hi->request_headers, hi->n_request_headers));
+		json_object_set_new(ho, "response_headers",
+				    strv(hi->response_headers, hi->n_response_headers));
+		json_object_set_new(ho, "body_size", json_integer((json_int_t)hi->body_size));
+		json_object_set_new(ho, "truncated", json_boolean(hi->truncated));
+		json_object_set_new(ho, "error", str_or_null(hi->error));
+		json_object_set_new(ho, "timing",
+				    json_pack("{s:o, s:o, s:o, s:o, s:o}", "dns_ms", ms(hi->t_dns),
+					      "connect_ms", ms(hi->t_connect), "tls_ms",
+					      ms(hi->t_tls), "first_byte_ms", ms(hi->t_first_byte),
+					      "total_ms", ms(hi->t_total)));
+		json_object_set_new(o, "http", ho);
+	} else {
+		json_object_set_new(o, "http", json_null());
+	}
 	json_object_set_new(o, "client_auth",
 			    h->tls.attempted ? client_auth_json(&h->client_auth) : json_null());
 	return o;
@@ -438,6 +459,14 @@ static json_t *report_json(const struct ps_report *r)
 		for (size_t i = 0; i < r->n_hops; i++)
 			json_array_append_new(hops, hop_json(&r->hops[i]));
 		json_object_set_new(o, "hops", hops);
+		json_object_set_new(o, "profile",
+				    r->profile.n_sources
+					? profile_json(&r->profile, r->show_secrets)
+					: json_null());
+		json_object_set_new(o, "upgrade",
+				    r->upgrade.evaluated
+					? upgrade_json(&r->upgrade, r->show_secrets)
+					: json_null());
 	}
 	json_t *fs = json_array();
 	for (size_t i = 0; i < r->n_findings; i++) {

@@ -182,6 +182,18 @@ static void chain_block(struct tx *t, const struct ps_chain_report *c, const cha
 	verdict_line(t, "a modern client", &c->modern);
 }
 
+static void http_block(struct tx *t, const struct ps_http_info *h)
+{
+	for (size_t i = 0; i < h->n_request_headers; i++)
+		fprintf(t->out, "        > %s\n", h->request_headers[i]);
+	for (size_t i = 0; i < h->n_response_headers; i++)
+		fprintf(t->out, "        < %s\n", h->response_headers[i]);
+	fprintf(t->out,
+		"        %zu bytes; dns %.1f ms, connect %.1f ms, tls %.1f ms, first byte %.1f ms, "
+		"total %.1f ms\n",
+		h->body_size, h->t_dns, h->t_connect, h->t_tls, h->t_first_byte, h->t_total);
+}
+
 static void hop_block(struct tx *t, size_t idx, const struct ps_hop *h, const char *model)
 {
 	if (t->mode == PS_MODE_LIVE)
@@ -200,6 +212,8 @@ static void hop_block(struct tx *t, size_t idx, const struct ps_hop *h, const ch
 			client_auth_block(t, &h->client_auth);
 		if (s->id == PS_STEP_TLS_CHAIN && h->chain_checked)
 			chain_block(t, &h->chain, model);
+		if (s->id == PS_STEP_HTTP && h->http.attempted)
+			http_block(t, &h->http);
 	}
 }
 
@@ -326,7 +340,7 @@ int ps_output_text(FILE *out, const struct ps_report *r, const struct ps_output_
 		fputs("\nRule\n", out);
 		rule_block(&t, &r->rule, r->show_secrets);
 	}
-	if (r->mode == PS_MODE_PROFILE)
+	if (r->mode == PS_MODE_PROFILE || r->profile.n_sources)
 		profile_block(&t, &r->profile, r->show_secrets);
 	if (r->upgrade.evaluated)
 		upgrade_block(&t, &r->upgrade, r->show_secrets);

@@ -1,0 +1,266 @@
+/* HTTP over the phone's own TLS session (see http.h). */
+#include "config.h"
+
+#include "engine/http.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "core/util.h"
+
+struct fetch {
+	const struct ps_http_request *rq;
+	struct ps_http_response *rs;
+	bool https;
+	curl_socket_t fd; /* the socket curl opened */
+	struct ps_tls_conn *conn;
+	int tcp; /* our dup of the TCP socket */
+	pthread_t pump;
+	bool pump_running;
+	int plain; /* our end of the socketpair */
+};
+
+static void add_line(char ***v, size_t *n, const char *s, size_t len)
+{
+	while (len && (s[len - 1] == '\r' || s[len - 1] == '\n'))
+		len--;
+	if (!len)
+		return;
+	*v = ps_xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = ps_xstrndup(s, len);
+}
+
+static size_t on_header(char *b, size_t size, size_t n, void *ctx)
+{
+	struct fetch *f = ctx;
+	size_t len = size * n;
+	/* A new status line (after 1xx) starts the list again. */
+	if (len > 5 && memcmp(b, "HTTP/", 5) == 0) {
+		for (size_t i = 0; i < f->rs->n_response_headers; i++)
+			free(f->rs->response_headers[i]);
+		f->rs->n_response_headers = 0;
+	}
+	add_line(&f->rs->response_headers, &f->rs->n_response_headers, b, len);
+	return len;
+}
+
+static size_t on_body(char *b, size_t size, size_t n, void *ctx)
+{
+	struct fetch *f = ctx;
+	size_t len = size * n;
+	if (f->rs->body_len + len > f->rq->max_body) {
+		f->rs->body_capped = true;
+		return 0;
+	}
+	f->rs->body = ps_xrealloc(f->rs->body, f->rs->body_len + len + 1);
+	memcpy(f->rs->body + f->rs->body_len, b, len);
+	f->rs->body_len += len;
+	f->rs->body[f->rs->body_len] = '\0';
+	return len;
+}
+
+static int on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *ctx)
+{
+	(void)c;
+	struct fetch *f = ctx;
+	if (type != CURLINFO_HEADER_OUT)
+		return 0;
+	const char *p = data, *end = data + size;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		add_line(&f->rs->request_headers, &f->rs->n_request_headers, p, len);
+		p += len + 1;
+	}
+	return 0;
+}
+
+static curl_socket_t on_open(void *ctx, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct fetch *f = ctx;
+	(void)purpose;
+	curl_socket_t s = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+	f->fd = s;
+	return s;
+}
+
+static void *pump_main(void *arg)
+{
+	struct fetch *f = arg;
+	ps_tls_pump(f->conn, f->plain, f->rq->timeout_ms, &f->rs->pump);
+	return NULL;
+}
+
+/* After curl's connect, before its request: take the socket over. */
+static int on_prereq(void *ctx, char *ip, char *local_ip, int port, int local_port)
+{
+	struct fetch *f = ctx;
+	(void)local_ip;
+	(void)local_port;
+	f->rs->connected = true;
+	if (!f->https || f->conn)
+		return CURL_PREREQFUNC_OK;
+	int tcp = fcntl(f->fd, F_DUPFD_CLOEXEC, 0);
+	if (tcp < 0)
+		return CURL_PREREQFUNC_ABORT;
+	int fl = fcntl(tcp, F_GETFL);
+	if (fl >= 0)
+		fcntl(tcp, F_SETFL, fl & ~O_NONBLOCK);
+	f->conn = f->rq->on_connected(f->rq->ctx, tcp, ip, port);
+	if (!f->conn) {
+		f->rs->tls_refused = true;
+		return CURL_PREREQFUNC_ABORT; /* the callee closed its socket */
+	}
+	f->tcp = tcp;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0)
+		return CURL_PREREQFUNC_ABORT;
+	/* curl's descriptor number becomes the plaintext end (non-blocking, as
+	 * curl set its own). */
+	if (dup3(sv[0], f->fd, O_CLOEXEC) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return CURL_PREREQFUNC_ABORT;
+	}
+	close(sv[0]);
+	fl = fcntl(sv[1], F_GETFL);
+	if (fl >= 0)
+		fcntl(sv[1], F_SETFL, fl & ~O_NONBLOCK);
+	f->plain = sv[1];
+	if (pthread_create(&f->pump, NULL, pump_main, f) != 0) {
+		close(sv[1]);
+		f->plain = -1;
+		return CURL_PREREQFUNC_ABORT;
+	}
+	f->pump_running = true;
+	f->rs->pumped = true;
+	return CURL_PREREQFUNC_OK;
+}
+
+/* curl's URL and Host header for an https URL spoken as plain HTTP. */
+static char *plain_url(const char *url, char **host_header)
+{
+	CURLU *u = curl_url();
+	char *out = NULL, *host = NULL, *port = NULL;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_SCHEME, "http", 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_PORT, port, 0) == CURLUE_OK) {
+		char *s = NULL;
+		if (curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK) {
+			out = ps_xstrdup(s);
+			curl_free(s);
+		}
+		*host_header = strcmp(port, "443") == 0 ? ps_xasprintf("Host: %s", host)
+							: ps_xasprintf("Host: %s:%s", host, port);
+	}
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return out;
+}
+
+static double info_ms(CURL *c, CURLINFO what)
+{
+	curl_off_t us = 0;
+	if (curl_easy_getinfo(c, what, &us) != CURLE_OK)
+		return 0;
+	return (double)us / 1000.0;
+}
+
+int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
+{
+	memset(rs, 0, sizeof *rs);
+	struct fetch f = { .rq = rq, .rs = rs, .fd = CURL_SOCKET_BAD, .tcp = -1, .plain = -1 };
+	f.https = strncasecmp(rq->url, "https://", 8) == 0;
+	CURL *c = curl_easy_init();
+	if (!c)
+		abort();
+	char errbuf[CURL_ERROR_SIZE] = "";
+	char *host_header = NULL;
+	char *url = f.https ? plain_url(rq->url, &host_header) : ps_xstrdup(rq->url);
+	struct curl_slist *hdrs = NULL, *resolve = NULL;
+	if (!url) {
+		rs->curl_code = CURLE_URL_MALFORMAT;
+		rs->curl_error = ps_xasprintf("'%s' is not a usable URL", rq->url);
+		curl_easy_cleanup(c);
+		return rs->curl_code;
+	}
+	if (host_header)
+		hdrs = curl_slist_append(hdrs, host_header);
+	if (rq->resolve)
+		resolve = curl_slist_append(resolve, rq->resolve);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(c, CURLOPT_RESOLVE, resolve);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, rq->user_agent);
+	curl_easy_setopt(c, CURLOPT_PROXY, "");
+	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)rq->timeout_ms);
+	/* Waits after the connect: the handshake has its own limit; the transfer
+	 * may not stall longer than the timeout. */
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)((rq->timeout_ms + 999) / 1000));
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &f);
+	curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(c, CURLOPT_PREREQDATA, &f);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &f);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &f);
+	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(c, CURLOPT_DEBUGDATA, &f);
+	CURLcode cc = curl_easy_perform(c);
+	rs->curl_code = (int)cc;
+	if (cc != CURLE_OK)
+		rs->curl_error = ps_xstrdup(errbuf[0] ? errbuf : curl_easy_strerror(cc));
+	long v = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &v);
+	rs->status = v;
+	curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &v);
+	rs->os_errno = (int)v;
+	rs->t_dns = info_ms(c, CURLINFO_NAMELOOKUP_TIME_T);
+	rs->t_connect = info_ms(c, CURLINFO_CONNECT_TIME_T);
+	rs->t_first_byte = info_ms(c, CURLINFO_STARTTRANSFER_TIME_T);
+	rs->t_total = info_ms(c, CURLINFO_TOTAL_TIME_T);
+	curl_easy_cleanup(c); /* closes curl's end: the pump sees EOF */
+	if (f.pump_running)
+		pthread_join(f.pump, NULL);
+	if (f.plain >= 0)
+		close(f.plain);
+	ps_tls_close(f.conn);
+	if (f.tcp >= 0)
+		close(f.tcp);
+	curl_slist_free_all(hdrs);
+	curl_slist_free_all(resolve);
+	free(host_header);
+	free(url);
+	return rs->curl_code;
+}
+
+void ps_http_response_clear(struct ps_http_response *rs)
+{
+	free(rs->curl_error);
+	ps_strv_free(rs->request_headers, rs->n_request_headers);
+	ps_strv_free(rs->response_headers, rs->n_response_headers);
+	free(rs->body);
+	free(rs->pump.error);
+	memset(rs, 0, sizeof *rs);
+}

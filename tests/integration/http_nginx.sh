@@ -1,0 +1,99 @@
+#!/bin/bash
+# The HTTP exchange over the phone's own TLS session against nginx with
+# client certificates: the profile fetched and parsed, per-device access,
+# nginx's 400 pages for client certificates, 404, 403, an empty file and an
+# encrypted profile.
+. "$TOP_SRCDIR/tests/integration/lib.sh"
+
+command -v "$NGINX" >/dev/null || t_bail "nginx not found (.ci/run installs it)"
+mk_pki || t_bail "certtool could not make the test PKI"
+P=$T_DIR/pki
+mk_cert other client-ca client 'cn = "SPA942-000E08DDEEFF"' 'unit = "SPA-942"' ||
+	t_bail "certtool failed"
+
+start_nginx mtls "ssl_protocols TLSv1 TLSv1.2; ssl_ciphers 'AES256-SHA:@SECLEVEL=0';
+	ssl_verify_client on; ssl_client_certificate $P/client-ca.pem;
+	location = /spa000e08aabbcc.xml {
+		if (\$ssl_client_s_dn !~ \"CN=SPA942-000E08AABBCC\") { return 403; }
+	}" || t_bail "nginx did not start"
+WWW=$T_DIR/nginx-mtls/www
+cat >"$WWW/spa000e08aabbcc.xml" <<'EOT'
+<flat-profile>
+  <Resync_Periodic>86400</Resync_Periodic>
+  <Upgrade_Rule>($SWVER lt 6.1.5(a))? http://10.0.0.1/fw/spa942-6-1-5a.bin</Upgrade_Rule>
+  <Admin_Passwd>very-secret-admin</Admin_Passwd>
+</flat-profile>
+EOT
+: >"$WWW/empty.xml"
+gzip -9 -c "$WWW/spa000e08aabbcc.xml" | openssl enc -aes-256-cbc -md md5 -k profile-key \
+	-out "$WWW/enc.xml" 2>/dev/null
+BASE=https://localhost:$NGINX_PORT
+DEV=(--ca "$P/server-ca.pem" --cert "$P/device.pem" --key "$P/device.key")
+
+J=$T_DIR/ok.json
+run_ps "$J" "${DEV[@]}" --firmware 6.1.4 "$BASE/spa000e08aabbcc.xml"
+t_eq "device certificate: exit 0" 0 "$PS_RC"
+t_eq "TLS1.0 AES-256, trusted chain, HTTP 200" "TLS1.0 TLS_RSA_WITH_AES_256_CBC_SHA accept 200" \
+	"$(json_get "$J" 'h=d["hops"][0]; " ".join([h["tls"]["version"], h["tls"]["cipher_suite"], h["chain"]["phone_verdict"], str(h["http"]["status"])])' 2>/dev/null ||
+	json_get "$J" '" ".join([d["hops"][0]["tls"]["version"], d["hops"][0]["tls"]["cipher_suite"], d["hops"][0]["chain"]["phone_verdict"], str(d["hops"][0]["http"]["status"])])')"
+t_eq "the request carries the phone's User-Agent" \
+	"User-Agent: Linksys/SPA-942-6.1.4 (88019FA42805)" \
+	"$(json_get "$J" '[h for h in d["hops"][0]["http"]["request_headers"] if h.startswith("User-Agent")][0]')"
+t_eq "the request line and Host header are the phone's" "GET /spa000e08aabbcc.xml HTTP/1.1 Host: localhost:$NGINX_PORT" \
+	"$(json_get "$J" 'd["hops"][0]["http"]["request_headers"][0]+" "+d["hops"][0]["http"]["request_headers"][1]')"
+t_eq "the profile is parsed into the table" "86400" \
+	"$(json_get "$J" '[p["value"] for p in d["profile"]["parameters"] if p["name"]=="Resync_Periodic"][0]')"
+t_eq "the secret in the profile is redacted" "********" \
+	"$(json_get "$J" '[p["value"] for p in d["profile"]["parameters"] if p["name"]=="Admin_Passwd"][0]')"
+t_check "the secret appears nowhere in the output" bash -c "! grep -q very-secret-admin '$J'"
+t_eq "the firmware decision follows (6.1.4 -> 6.1.5a)" "true 6.1.5a" \
+	"$(json_get "$J" 'json.dumps(d["upgrade"]["would_upgrade"])+" "+d["upgrade"]["target_version"]')"
+t_eq "the steps in order" "resolve connect tls.handshake tls.chain tls.client_auth http profile.decode profile.parse" \
+	"$(json_get "$J" '" ".join(s["id"] for s in d["hops"][0]["steps"])')"
+"$PROVSCOPE" --batch --timeout 5 "${DEV[@]}" "$BASE/spa000e08aabbcc.xml" >"$T_DIR/ok.txt" 2>&1
+t_check "text output: the response status line" grep -q '< HTTP/1.1 200 OK' "$T_DIR/ok.txt"
+t_check "text output: the secret is redacted" bash -c "! grep -q very-secret-admin '$T_DIR/ok.txt'"
+
+J=$T_DIR/other.json
+run_ps "$J" --ca "$P/server-ca.pem" --cert "$P/other.pem" --key "$P/other.key" "$BASE/spa000e08aabbcc.xml"
+t_eq "another device's certificate: exit 7, http.forbidden" "7 http.forbidden" \
+	"$PS_RC $(json_get "$J" 'd["findings"][0]["id"]')"
+
+J=$T_DIR/rogue.json
+run_ps "$J" --ca "$P/server-ca.pem" --cert "$P/rogue.pem" --key "$P/rogue.key" "$BASE/spa000e08aabbcc.xml"
+t_eq "a certificate from another CA: exit 6, client_auth.rejected from nginx's 400 page" \
+	"6 client_auth.rejected" \
+	"$PS_RC $(json_get "$J" '[f["id"] for f in d["findings"] if f["severity"]=="error"][0]')"
+J=$T_DIR/nocert.json
+run_ps "$J" --ca "$P/server-ca.pem" "$BASE/spa000e08aabbcc.xml"
+t_eq "no certificate: exit 6, client_auth.required from nginx's 400 page" "6 client_auth.required" \
+	"$PS_RC $(json_get "$J" '[f["id"] for f in d["findings"] if f["severity"]=="error"][0]')"
+t_eq "no certificate: the client-auth step failed" fail \
+	"$(json_get "$J" '[s["status"] for s in d["hops"][0]["steps"] if s["id"]=="tls.client_auth"][0]')"
+
+J=$T_DIR/404.json
+run_ps "$J" "${DEV[@]}" "$BASE/spa000E08AABBCC.xml"
+t_eq "a file name in the wrong case: exit 7, http.not_found" "7 http.not_found" \
+	"$PS_RC $(json_get "$J" 'd["findings"][0]["id"]')"
+J=$T_DIR/empty.json
+run_ps "$J" "${DEV[@]}" "$BASE/empty.xml"
+t_eq "an empty file: exit 7, http.empty" "7 http.empty" "$PS_RC $(json_get "$J" 'd["findings"][0]["id"]')"
+
+J=$T_DIR/enc.json
+run_ps "$J" "${DEV[@]}" --profile-key profile-key "$BASE/enc.xml"
+t_eq "an encrypted gzip'd profile over https: exit 0, decrypted (md5) and parsed" "0 true md5 86400" \
+	"$PS_RC $(json_get "$J" 'json.dumps(d["profile"]["encrypted"])+" "+d["profile"]["sources"][0]["kdf"]+" "+[p["value"] for p in d["profile"]["parameters"] if p["name"]=="Resync_Periodic"][0]')"
+J=$T_DIR/enc-bad.json
+run_ps "$J" "${DEV[@]}" --profile-key wrong "$BASE/enc.xml"
+t_eq "the same with a wrong key: exit 8, profile.decrypt_failed" "8 profile.decrypt_failed" \
+	"$PS_RC $(json_get "$J" 'd["findings"][0]["id"]')"
+J=$T_DIR/small.json
+run_ps "$J" "${DEV[@]}" --max-size 100 "$BASE/spa000e08aabbcc.xml"
+t_eq "--max-size below the body: exit 8, profile.too_large" "8 profile.too_large" \
+	"$PS_RC $(json_get "$J" 'd["findings"][0]["id"]')"
+J=$T_DIR/hs.json
+run_ps "$J" "${DEV[@]}" --handshake-only "$BASE/spa000e08aabbcc.xml"
+t_eq "--handshake-only: exit 0, no HTTP step" "0 null" \
+	"$PS_RC $(json_get "$J" 'd["hops"][0]["http"]')"
+
+t_done
