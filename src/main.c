@@ -542,7 +542,7 @@ static int run(struct options *o)
 	report = ps_report_new();
 	report->tool_version = ps_xstrdup(PACKAGE_VERSION);
 	/* A rule given on the command line may hold a key or a password. */
-	report->target = o->mode == PS_MODE_RULE && !o->show_secrets
+	report->target = (o->mode == PS_MODE_RULE || o->mode == PS_MODE_LIVE) && !o->show_secrets
 			     ? ps_redact_rule_options(o->target)
 			     : ps_xstrdup(o->target);
 	fill_phone(report, &id, priority);

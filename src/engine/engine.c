@@ -16,8 +16,10 @@
 #include "core/util.h"
 #include "engine/chain.h"
 #include "engine/http.h"
+#include "engine/upgrade.h"
 #include "profile/defaults.h"
 #include "profile/params.h"
+#include "rules/rule.h"
 
 struct target {
 	char *scheme, *host, *path;
@@ -72,18 +74,48 @@ static bool parse_target(const char *url, struct target *t, char **err)
 	return uc == CURLUE_OK;
 }
 
-bool ps_engine_check_target(const char *url, char **err)
+bool ps_engine_check_target(const char *target, char **err)
 {
-	struct target t;
-	if (!parse_target(url, &t, err))
+	/* A URL the phone can fetch, or a rule (macros, conditions, options). */
+	if (strstr(target, "://") && !strpbrk(target, "$([|")) {
+		struct target t;
+		if (!parse_target(target, &t, err))
+			return false;
+		bool ok = strcasecmp(t.scheme, "https") == 0 || strcasecmp(t.scheme, "http") == 0 ||
+			  strcasecmp(t.scheme, "tftp") == 0;
+		if (!ok)
+			*err = ps_xasprintf(
+			    "'%s': the phone fetches over https, http and tftp only", target);
+		target_clear(&t);
+		return ok;
+	}
+	struct ps_rule r;
+	struct ps_rule_error e;
+	memset(&r, 0, sizeof r);
+	if (ps_rule_parse(target, PS_RULE_PROFILE, &r, &e) < 0) {
+		*err =
+		    ps_xasprintf("'%s' is neither a URL nor a rule: column %ld: %s (expected %s)",
+				 target, e.column, e.message, e.expected);
 		return false;
-	bool ok = strcasecmp(t.scheme, "https") == 0 || strcasecmp(t.scheme, "http") == 0;
-	if (!ok)
-		*err = ps_xasprintf("'%s': only https:// and http:// URLs can be fetched so far; "
-				    "tftp:// comes with the resync pass",
-				    url);
-	target_clear(&t);
-	return ok;
+	}
+	/* A URL without macros must resolve now: a typo is a usage error. */
+	for (size_t i = 0; i < r.n_alts; i++) {
+		const char *u = r.alts[i].url;
+		struct ps_url pu;
+		char *why = NULL;
+		if (!u || strchr(u, '$'))
+			continue;
+		memset(&pu, 0, sizeof pu);
+		if (ps_rule_url_resolve(u, &pu, &why) < 0) {
+			*err = ps_xasprintf("'%s' is not a usable URL: %s", u, why ? why : "?");
+			free(why);
+			ps_rule_clear(&r);
+			return false;
+		}
+		ps_url_clear(&pu);
+	}
+	ps_rule_clear(&r);
+	return true;
 }
 
 static char *host_for_tls(const char *host)
@@ -189,7 +221,7 @@ static bool chain_step(const struct ps_run_config *cfg, const struct ps_sink *si
 					    f->phone && f->modern ? ""
 					    : f->phone            ? " (the phone)"
 								  : " (a modern client only)");
-		ps_sink_finding_sev(sink, (long)hop, f->id, sev, detail);
+		ps_sink_finding_sev(sink, (long)hop, f->id, sev, "%s", detail);
 		free(detail);
 	}
 	bool phone_unknown = !rep->phone.accept && !phone_fails && !cfg->ca_pem;
@@ -315,7 +347,10 @@ struct live {
 	struct ps_client_auth ca;
 	struct ps_tls_outcome o;
 	bool tls_ran;
-	bool stopped; /* --handshake-only: the run ends after the handshake */
+	bool stopped;   /* --handshake-only: the run ends after the handshake */
+	bool fnf_fails; /* Resync_Fails_On_FNF: a 404 ends the pass */
+	bool tftp;      /* a tftp:// URL: no status line, curl's code says it all */
+	bool fnf;       /* the file was not found and that is no failure */
 	double t_tls;
 	char *tls_host;
 };
@@ -440,6 +475,25 @@ static bool http_step(struct live *L, const struct ps_http_response *rs)
 				L->cfg->max_body);
 		return false;
 	}
+	if (L->tftp && rs->curl_code == CURLE_TFTP_NOTFOUND) {
+		L->fnf = !L->fnf_fails;
+		ps_sink_step_end(sink, hop, PS_STEP_HTTP, L->fnf ? PS_STATUS_WARN : PS_STATUS_FAIL,
+				 "TFTP: file not found");
+		ps_sink_finding_sev(sink, (long)hop, PS_F_HTTP_NOT_FOUND,
+				    L->fnf ? PS_SEV_WARN : PS_SEV_ERROR, "TFTP: file not found");
+		return false;
+	}
+	if (L->tftp && rs->curl_code == CURLE_OK) {
+		ps_sink_step_end(sink, hop, PS_STEP_HTTP,
+				 rs->body_len ? PS_STATUS_OK : PS_STATUS_FAIL,
+				 "TFTP: %zu bytes in %.0f ms", rs->body_len, rs->t_total);
+		if (!rs->body_len) {
+			ps_sink_finding(sink, (long)hop, PS_F_HTTP_EMPTY,
+					"an empty file over TFTP");
+			return false;
+		}
+		return true;
+	}
 	if (rs->status == 0) {
 		ps_sink_step_end(sink, hop, PS_STEP_HTTP, PS_STATUS_FAIL, "no answer: %s",
 				 hi.error ? hi.error : "?");
@@ -472,6 +526,15 @@ static bool http_step(struct live *L, const struct ps_http_response *rs)
 		}
 		return true;
 	}
+	if (rs->status == 404 && !L->fnf_fails) {
+		L->fnf = true;
+		ps_sink_step_end(sink, hop, PS_STEP_HTTP, PS_STATUS_WARN,
+				 "%s (Resync_Fails_On_FNF is No: the phone goes on)", status_line);
+		ps_sink_finding_sev(sink, (long)hop, PS_F_HTTP_NOT_FOUND, PS_SEV_WARN,
+				    "%s for %s; Resync_Fails_On_FNF is No, so this is no failure",
+				    status_line, L->t->path);
+		return false;
+	}
 	ps_sink_step_end(sink, hop, PS_STEP_HTTP, PS_STATUS_FAIL, "%s", status_line);
 	if (client_cert_page(L, rs))
 		return false;
@@ -483,9 +546,16 @@ static bool http_step(struct live *L, const struct ps_http_response *rs)
 	return false;
 }
 
-static void run_hop(const struct ps_run_config *cfg, const struct ps_sink *sink, size_t hop,
-		    const struct target *t, double t0, struct ps_params *table,
-		    struct ps_profile_report *prof)
+/* Fetch one URL as a hop: resolve, connect, TLS, HTTP, then the profile
+ * steps into `table` (decrypting with `key`, the rule's --key). Returns
+ * HOP_OK when the profile parsed, HOP_FNF for a 404 the phone does not
+ * count as a failure, HOP_FAIL otherwise. */
+enum hop_result { HOP_OK, HOP_FNF, HOP_FAIL };
+
+static enum hop_result run_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
+			       size_t hop, const struct target *t, double t0, const char *url,
+			       const char *key, bool fnf_fails, struct ps_params *table,
+			       struct ps_profile_report *prof)
 {
 	ps_sink_step_begin(sink, hop, PS_STEP_RESOLVE);
 	struct ps_sockaddr *addrs = NULL;
@@ -496,7 +566,7 @@ static void run_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
 		ps_sink_step_end(sink, hop, PS_STEP_RESOLVE, PS_STATUS_FAIL, "%s", err);
 		ps_sink_finding(sink, (long)hop, f, "%s", err);
 		free(err);
-		return;
+		return HOP_FAIL;
 	}
 	struct ps_buf list = { 0 };
 	struct ps_buf pin = { 0 };
@@ -526,6 +596,8 @@ static void run_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
 	L.addrs = addrs;
 	L.n_addrs = n_addrs;
 	L.tls_host = bare;
+	L.fnf_fails = fnf_fails;
+	L.tftp = strcasecmp(t->scheme, "tftp") == 0;
 	char **host_addrs = ps_xcalloc(n_addrs, sizeof *host_addrs);
 	for (size_t i = 0; i < n_addrs; i++)
 		host_addrs[i] = addrs[i].text;
@@ -546,7 +618,7 @@ static void run_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
 				       .hop = hop,
 				       .t0_ms = t0 };
 	bool https = strcasecmp(t->scheme, "https") == 0;
-	struct ps_http_request rq = { .url = cfg->target_url ? cfg->target_url : cfg->target,
+	struct ps_http_request rq = { .url = url,
 				      .user_agent = cfg->user_agent,
 				      .resolve = pin.s,
 				      .timeout_ms = cfg->timeout_ms,
@@ -594,14 +666,18 @@ static void run_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
 		struct ps_detail ad = { .kind = PS_DETAIL_CLIENT_AUTH, .client_auth = &L.ca };
 		ps_sink_detail(sink, hop, &ad);
 	}
+	enum hop_result result = L.fnf ? HOP_FNF : HOP_FAIL;
 	if (body && table) {
 		prof->sources =
 		    ps_xrealloc(prof->sources, (prof->n_sources + 1) * sizeof *prof->sources);
 		struct ps_profile_source *src = &prof->sources[prof->n_sources++];
 		memset(src, 0, sizeof *src);
-		ps_engine_profile_steps(cfg, sink, hop, t->path, rs.body, rs.body_len, table, src,
-					NULL);
+		if (ps_engine_profile_steps(cfg, sink, hop, url, rs.body, rs.body_len, table, src,
+					    key))
+			result = HOP_OK;
 	}
+	if (L.stopped)
+		result = HOP_OK;
 	ps_http_response_clear(&rs);
 	ps_tls_info_clear(&L.info);
 	ps_client_auth_clear(&L.ca);
@@ -611,38 +687,139 @@ static void run_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
 	ps_buf_free(&pin);
 	ps_buf_free(&list);
 	free(addrs);
+	return result;
+}
+
+static const char *param_value(const struct ps_params *t, const char *name)
+{
+	const struct ps_param *p = ps_params_get(t, name);
+	return p ? p->value : "";
+}
+
+/* The rule.expand step of one hop: parse and evaluate the rule for the
+ * phone, apply its assignments. Returns the expanded URL (caller frees) and
+ * the --key in *key, or NULL when the rule fetches nothing (*fail when that
+ * is an error). */
+static char *expand_step(const struct ps_run_config *cfg, const struct ps_sink *sink, size_t hop,
+			 const char *name, const char *text, struct ps_params *table, char **key,
+			 bool *fail)
+{
+	*key = NULL;
+	*fail = false;
+	ps_sink_step_begin(sink, hop, PS_STEP_RULE_EXPAND);
+	struct ps_rule r;
+	struct ps_rule_error err;
+	memset(&r, 0, sizeof r);
+	if (ps_rule_parse(text, PS_RULE_PROFILE, &r, &err) < 0) {
+		ps_sink_step_end(sink, hop, PS_STEP_RULE_EXPAND, PS_STATUS_FAIL,
+				 "%s does not parse at column %ld: %s", name, err.column,
+				 err.message);
+		ps_sink_finding(sink, (long)hop, PS_F_RULE_SYNTAX,
+				"%s, column %ld: %s (expected %s)", name, err.column, err.message,
+				err.expected);
+		*fail = true;
+		return NULL;
+	}
+	struct ps_phone_env pe = { cfg, table };
+	struct ps_macro_env env = { .macro = ps_engine_phone_macro,
+				    .param = ps_engine_phone_param,
+				    .ctx = &pe };
+	struct ps_rule_eval ev;
+	memset(&ev, 0, sizeof ev);
+	ps_rule_evaluate(&r, &env, &ev);
+	char *url = NULL;
+	if (ev.fired < 0) {
+		ps_sink_step_end(sink, hop, PS_STEP_RULE_EXPAND, PS_STATUS_SKIPPED, "%s: %s", name,
+				 ev.reason ? ev.reason : "no alternative applies");
+		ps_sink_finding(sink, (long)hop, PS_F_RULE_NO_MATCH, "%s: %s", name,
+				ev.reason ? ev.reason : "no alternative applies");
+	} else if (!ev.url.scheme) {
+		ps_sink_step_end(sink, hop, PS_STEP_RULE_EXPAND, PS_STATUS_FAIL,
+				 "%s: alternative %ld fires but its URL does not resolve: %s", name,
+				 ev.fired + 1, ev.url_error ? ev.url_error : "no URL");
+		ps_sink_finding(sink, (long)hop, PS_F_RULE_SYNTAX, "%s: %s", name,
+				ev.url_error ? ev.url_error : "the alternative has no URL");
+		*fail = true;
+	} else if (ev.url.host_defaulted) {
+		ps_sink_step_end(sink, hop, PS_STEP_RULE_EXPAND, PS_STATUS_FAIL,
+				 "%s: %s has no server; the phone takes it from DHCP option 66, "
+				 "which provscope cannot know",
+				 name, ev.url_text);
+		ps_sink_finding(sink, (long)hop, PS_F_RULE_SYNTAX,
+				"%s: %s names no server (DHCP option 66)", name, ev.url_text);
+		*fail = true;
+	} else {
+		for (size_t i = 0; i < ev.n_assigns; i++) {
+			char *src = ps_xasprintf("%s assignment", name);
+			ps_params_set(table, ev.assigns[i].param, ev.assigns[i].value, NULL, src,
+				      0);
+			free(src);
+		}
+		url = ps_url_format(&ev.url);
+		*key = ps_xstrdup(ev.opts.key);
+		ps_sink_step_end(sink, hop, PS_STEP_RULE_EXPAND, PS_STATUS_OK,
+				 "%s: alternative %ld of %zu fires: %s%s", name, ev.fired + 1,
+				 r.n_alts, url, ev.n_assigns ? " (with assignments)" : "");
+	}
+	ps_rule_eval_clear(&ev);
+	ps_rule_clear(&r);
+	return url;
 }
 
 void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink)
 {
 	double t0 = ps_now_ms();
-	size_t hop = ps_sink_hop_begin(sink, cfg->target);
-	struct target t;
-	char *err = NULL;
-	if (!parse_target(cfg->target, &t, &err)) {
-		free(err);
-		return;
-	}
-	struct ps_detail d = {
-		.kind = PS_DETAIL_TARGET, .scheme = t.scheme, .host = t.host, .port = t.port
-	};
-	ps_sink_detail(sink, hop, &d);
-	struct ps_params *table = NULL;
+	struct ps_params *table = ps_params_new();
+	ps_params_load_defaults(table, cfg->identity->model);
 	struct ps_profile_report prof;
 	memset(&prof, 0, sizeof prof);
-	if (!cfg->handshake_only) {
-		table = ps_params_new();
-		ps_params_load_defaults(table, cfg->identity->model);
+	/* Like the phone's resync: Profile_Rule (the target given), then
+	 * Profile_Rule_B, _C and _D as the profiles fetched so far set them.
+	 * A failure ends the pass. */
+	static const char *const names[] = { "Profile_Rule", "Profile_Rule_B", "Profile_Rule_C",
+					     "Profile_Rule_D" };
+	bool parsed_any = false;
+	for (size_t i = 0; i < 4; i++) {
+		char *text = ps_xstrdup(i == 0 ? cfg->target : param_value(table, names[i]));
+		if (!*text) {
+			free(text);
+			continue;
+		}
+		size_t hop = ps_sink_hop_begin(sink, text);
+		char *key = NULL;
+		bool fail = false;
+		char *url = expand_step(cfg, sink, hop, i == 0 ? "the target" : names[i], text,
+					table, &key, &fail);
+		free(text);
+		enum hop_result res = fail ? HOP_FAIL : HOP_FNF;
+		struct target t;
+		char *err = NULL;
+		if (url && parse_target(url, &t, &err)) {
+			struct ps_detail d = { .kind = PS_DETAIL_TARGET,
+					       .scheme = t.scheme,
+					       .host = t.host,
+					       .port = t.port,
+					       .text = url };
+			ps_sink_detail(sink, hop, &d);
+			bool fnf_fails = ps_param_bool(param_value(table, "Resync_Fails_On_FNF"));
+			res = run_hop(cfg, sink, hop, &t, t0, url, key, fnf_fails, table, &prof);
+			target_clear(&t);
+		}
+		free(err);
+		free(url);
+		free(key);
+		if (res == HOP_OK)
+			parsed_any = true;
+		if (res == HOP_FAIL || cfg->handshake_only)
+			break;
 	}
-	run_hop(cfg, sink, hop, &t, t0, table, &prof);
-	if (table) {
+	if (!cfg->handshake_only) {
 		ps_engine_snapshot_params(table, &prof);
 		struct ps_detail pd = { .kind = PS_DETAIL_PROFILE, .profile = &prof };
 		ps_sink_detail(sink, 0, &pd);
-		if (prof.n_sources && prof.sources[0].ok)
+		if (parsed_any)
 			ps_engine_upgrade_hop(cfg, sink, table);
-		ps_params_free(table);
 	}
+	ps_params_free(table);
 	ps_profile_report_clear(&prof);
-	target_clear(&t);
 }

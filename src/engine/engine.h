@@ -63,6 +63,16 @@ bool ps_engine_profile_steps(const struct ps_run_config *cfg, const struct ps_si
 			     struct ps_params *t, struct ps_profile_source *src, const char *key);
 /* The table as the report's profile record. */
 void ps_engine_snapshot_params(const struct ps_params *t, struct ps_profile_report *rep);
+/* The phone's own macros (identity, then the state of a power-up resync)
+ * and its parameters, as callbacks of a struct ps_macro_env whose ctx is a
+ * struct ps_phone_env. */
+struct ps_phone_env {
+	const struct ps_run_config *cfg;
+	const struct ps_params *params;
+};
+const char *ps_engine_phone_macro(void *ctx, const char *name);
+const char *ps_engine_phone_param(void *ctx, const char *name);
+
 /* The firmware-upgrade analysis as a last hop. */
 void ps_engine_upgrade_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
 			   const struct ps_params *t);

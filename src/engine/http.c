@@ -205,7 +205,7 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 	curl_easy_setopt(c, CURLOPT_USERAGENT, rq->user_agent);
 	curl_easy_setopt(c, CURLOPT_PROXY, "");
 	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,tftp");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);

@@ -23,14 +23,10 @@
 #include "rules/rule.h"
 
 /* The phone's own macros: identity, then state as at a power-up resync. */
-struct phone_env {
-	const struct ps_run_config *cfg;
-	const struct ps_params *params;
-};
 
-static const char *phone_macro(void *ctx, const char *name)
+const char *ps_engine_phone_macro(void *ctx, const char *name)
 {
-	const struct phone_env *pe = ctx;
+	const struct ps_phone_env *pe = ctx;
 	const char *v = ps_identity_macro(pe->cfg->identity, name);
 	if (v)
 		return v;
@@ -52,9 +48,9 @@ static const char *phone_macro(void *ctx, const char *name)
 	return NULL;
 }
 
-static const char *phone_param(void *ctx, const char *name)
+const char *ps_engine_phone_param(void *ctx, const char *name)
 {
-	const struct phone_env *pe = ctx;
+	const struct ps_phone_env *pe = ctx;
 	const struct ps_param *p = ps_params_get(pe->params, name);
 	return p ? p->value : NULL;
 }
@@ -190,8 +186,10 @@ bool ps_engine_profile_steps(const struct ps_run_config *cfg, const struct ps_si
 void ps_engine_upgrade_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
 			   const struct ps_params *t)
 {
-	struct phone_env pe = { cfg, t };
-	struct ps_macro_env env = { .macro = phone_macro, .param = phone_param, .ctx = &pe };
+	struct ps_phone_env pe = { cfg, t };
+	struct ps_macro_env env = { .macro = ps_engine_phone_macro,
+				    .param = ps_engine_phone_param,
+				    .ctx = &pe };
 	struct ps_upgrade_input in = {
 		.params = t, .id = cfg->identity, .env = &env, .target_version = cfg->target_version
 	};
@@ -277,8 +275,10 @@ void ps_engine_run_rule(const struct ps_run_config *cfg, const char *text, const
 	ps_sink_step_begin(sink, hop, PS_STEP_RULE_EXPAND);
 	struct ps_params *t = ps_params_new();
 	ps_params_load_defaults(t, cfg->identity->model);
-	struct phone_env pe = { cfg, t };
-	struct ps_macro_env env = { .macro = phone_macro, .param = phone_param, .ctx = &pe };
+	struct ps_phone_env pe = { cfg, t };
+	struct ps_macro_env env = { .macro = ps_engine_phone_macro,
+				    .param = ps_engine_phone_param,
+				    .ctx = &pe };
 	struct ps_rule r;
 	struct ps_rule_error err;
 	struct ps_rule_eval ev;

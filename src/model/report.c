@@ -169,6 +169,7 @@ void ps_client_auth_clear(struct ps_client_auth *c)
 static void hop_free(struct ps_hop *h)
 {
 	free(h->url);
+	free(h->rule);
 	free(h->scheme);
 	free(h->host);
 	for (size_t i = 0; i < h->n_addrs; i++)

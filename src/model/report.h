@@ -151,6 +151,7 @@ struct ps_addr {
 
 struct ps_hop {
 	char *url;
+	char *rule; /* the rule the URL came from, NULL when the hop began with its URL */
 	char *scheme;
 	char *host;
 	unsigned port;

@@ -58,6 +58,11 @@ static void rs_detail(void *ctx, size_t hop, const struct ps_detail *d)
 	struct ps_hop *h = &r->hops[hop];
 	switch (d->kind) {
 	case PS_DETAIL_TARGET:
+		if (d->text) { /* the URL after rule expansion; the rule stays */
+			free(h->rule);
+			h->rule = h->url;
+			h->url = ps_xstrdup(d->text);
+		}
 		free(h->scheme);
 		free(h->host);
 		h->scheme = ps_xstrdup(d->scheme);
@@ -165,7 +170,15 @@ void ps_sink_finding(const struct ps_sink *s, long hop, enum ps_finding_id id, c
 }
 
 void ps_sink_finding_sev(const struct ps_sink *s, long hop, enum ps_finding_id id,
-			 enum ps_severity sev, const char *detail)
+			 enum ps_severity sev, const char *fmt, ...)
 {
-	s->ops->finding(s->ctx, hop, id, sev, detail);
+	char *text = NULL;
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		text = ps_xvasprintf(fmt, ap);
+		va_end(ap);
+	}
+	s->ops->finding(s->ctx, hop, id, sev, text);
+	free(text);
 }

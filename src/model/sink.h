@@ -9,7 +9,7 @@
 #include "model/report.h"
 
 enum ps_detail_kind {
-	PS_DETAIL_TARGET,      /* scheme, host, port of the hop */
+	PS_DETAIL_TARGET,      /* scheme, host, port of the hop; text: its URL after expansion */
 	PS_DETAIL_ADDR,        /* one resolved address (appended) */
 	PS_DETAIL_CONNECTED,   /* text: the address the TCP connect reached */
 	PS_DETAIL_TLS_MSG,     /* one handshake message or record (appended) */
@@ -72,6 +72,7 @@ void ps_sink_finding(const struct ps_sink *s, long hop, enum ps_finding_id id, c
     __attribute__((format(printf, 4, 5)));
 /* A finding with its severity given (see ps_report_add_finding_sev). */
 void ps_sink_finding_sev(const struct ps_sink *s, long hop, enum ps_finding_id id,
-			 enum ps_severity sev, const char *detail);
+			 enum ps_severity sev, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 #endif

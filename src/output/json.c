@@ -355,10 +355,12 @@ static json_t *upgrade_json(const struct ps_upgrade_report *u, bool show)
 	return o;
 }
 
-static json_t *hop_json(const struct ps_hop *h)
+static json_t *hop_json(const struct ps_hop *h, bool r_show)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "url", str_or_null(h->url));
+	json_object_set_new(o, "url", rule_text_json(h->url, r_show));
+	json_object_set_new(o, "rule",
+			    r_show ? str_or_null(h->rule) : rule_text_json(h->rule, false));
 	json_object_set_new(o, "scheme", str_or_null(h->scheme));
 	json_object_set_new(o, "host", str_or_null(h->host));
 	json_object_set_new(o, "port", h->port ? json_integer(h->port) : json_null());
@@ -439,7 +441,7 @@ static json_t *report_json(const struct ps_report *r)
 		/* The steps of the offline runs: one hop per file, rule or upgrade. */
 		json_t *hops = json_array();
 		for (size_t i = 0; i < r->n_hops; i++)
-			json_array_append_new(hops, hop_json(&r->hops[i]));
+			json_array_append_new(hops, hop_json(&r->hops[i], r->show_secrets));
 		json_object_set_new(o, "hops", hops);
 	}
 	if (r->mode == PS_MODE_RULE) {
@@ -457,7 +459,7 @@ static json_t *report_json(const struct ps_report *r)
 	} else {
 		json_t *hops = json_array();
 		for (size_t i = 0; i < r->n_hops; i++)
-			json_array_append_new(hops, hop_json(&r->hops[i]));
+			json_array_append_new(hops, hop_json(&r->hops[i], r->show_secrets));
 		json_object_set_new(o, "hops", hops);
 		json_object_set_new(o, "profile",
 				    r->profile.n_sources

@@ -14,6 +14,7 @@ struct tx {
 	FILE *out;
 	bool color;
 	enum ps_mode mode;
+	bool show; /* --show-secrets */
 };
 
 static const char *status_color(enum ps_step_status st)
@@ -196,10 +197,12 @@ static void http_block(struct tx *t, const struct ps_http_info *h)
 
 static void hop_block(struct tx *t, size_t idx, const struct ps_hop *h, const char *model)
 {
+	char *url = t->show ? ps_xstrdup(h->url) : ps_redact_rule_options(h->url);
 	if (t->mode == PS_MODE_LIVE)
-		fprintf(t->out, "\nhop %zu  %s\n", idx + 1, h->url);
+		fprintf(t->out, "\nhop %zu  %s\n", idx + 1, url);
 	else
-		fprintf(t->out, "\n%s\n", h->url);
+		fprintf(t->out, "\n%s\n", url);
+	free(url);
 	for (size_t i = 0; i < h->n_steps; i++) {
 		const struct ps_step *s = &h->steps[i];
 		fputs("  ", t->out);
@@ -324,7 +327,9 @@ static void upgrade_block(struct tx *t, const struct ps_upgrade_report *u, bool 
 
 int ps_output_text(FILE *out, const struct ps_report *r, const struct ps_output_opts *o)
 {
-	struct tx t = { .out = out, .color = o && o->color, .mode = r->mode };
+	struct tx t = {
+		.out = out, .color = o && o->color, .mode = r->mode, .show = r->show_secrets
+	};
 	const struct ps_phone_info *p = &r->phone;
 	fprintf(out, "provscope %s: %s %s, firmware %s, MAC %s, serial %s\n",
 		r->tool_version ? r->tool_version : "", p->vendor ? p->vendor : "",

@@ -76,7 +76,7 @@ check "directly signed by the vendor CA" 0 -
 t_eq "good chain: both verdicts accept" "accept accept" \
 	"$(json_get "$J" 'd["hops"][0]["chain"]["phone_verdict"]+" "+d["hops"][0]["chain"]["modern_verdict"]')"
 t_eq "good chain: the tls.chain step comes inside the handshake, before the client auth" \
-	"resolve connect tls.handshake tls.chain tls.client_auth http profile.decode profile.parse" \
+	"rule.expand resolve connect tls.handshake tls.chain tls.client_auth http profile.decode profile.parse" \
 	"$(json_get "$J" '" ".join(s["id"] for s in d["hops"][0]["steps"])')"
 C0='d["hops"][0]["chain"]["certificates"][0]'
 t_eq "good chain: the certificate facts" "CN=localhost RSA 2048 RSA-SHA256 false [\"DNS:localhost\", \"IP:127.0.0.1\"] 64" \

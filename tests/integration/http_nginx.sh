@@ -28,6 +28,15 @@ EOT
 gzip -9 -c "$WWW/spa000e08aabbcc.xml" | openssl enc -aes-256-cbc -md md5 -k profile-key \
 	-out "$WWW/enc.xml" 2>/dev/null
 BASE=https://localhost:$NGINX_PORT
+# A bootstrap profile as served for spa$PSN.cfg: it chains to the per-device
+# file through Profile_Rule_B, and to a missing file through _C.
+cat >"$WWW/spa942.cfg" <<EOT
+<flat-profile>
+  <Resync_Fails_On_FNF>No</Resync_Fails_On_FNF>
+  <Profile_Rule_B>$BASE/spa\$MA.xml</Profile_Rule_B>
+  <Profile_Rule_C>$BASE/missing-\$MA.xml</Profile_Rule_C>
+</flat-profile>
+EOT
 DEV=(--ca "$P/server-ca.pem" --cert "$P/device.pem" --key "$P/device.key")
 
 J=$T_DIR/ok.json
@@ -48,11 +57,35 @@ t_eq "the secret in the profile is redacted" "********" \
 t_check "the secret appears nowhere in the output" bash -c "! grep -q very-secret-admin '$J'"
 t_eq "the firmware decision follows (6.1.4 -> 6.1.5a)" "true 6.1.5a" \
 	"$(json_get "$J" 'json.dumps(d["upgrade"]["would_upgrade"])+" "+d["upgrade"]["target_version"]')"
-t_eq "the steps in order" "resolve connect tls.handshake tls.chain tls.client_auth http profile.decode profile.parse" \
+t_eq "the steps in order" "rule.expand resolve connect tls.handshake tls.chain tls.client_auth http profile.decode profile.parse" \
 	"$(json_get "$J" '" ".join(s["id"] for s in d["hops"][0]["steps"])')"
 "$PROVSCOPE" --batch --timeout 5 "${DEV[@]}" "$BASE/spa000e08aabbcc.xml" >"$T_DIR/ok.txt" 2>&1
 t_check "text output: the response status line" grep -q '< HTTP/1.1 200 OK' "$T_DIR/ok.txt"
 t_check "text output: the secret is redacted" bash -c "! grep -q very-secret-admin '$T_DIR/ok.txt'"
+
+# The phone's resync pass: Profile_Rule (the target, a rule with macros),
+# then Profile_Rule_B and _C as the first profile set them.
+J=$T_DIR/pass.json
+run_ps "$J" "${DEV[@]}" --firmware 6.1.4 "$BASE/spa\$PSN.cfg"
+t_eq "resync pass: exit 0" 0 "$PS_RC"
+t_eq "resync pass: spa\$PSN.cfg, then Profile_Rule_B to spa\$MA.xml, then _C, then the upgrade" \
+	"spa942.cfg spa000e08aabbcc.xml missing-000e08aabbcc.xml spa942-6-1-5a.bin" \
+	"$(json_get "$J" '" ".join(h["url"].rsplit("/",1)[1] if "/" in h["url"] else h["url"].split()[0] for h in d["hops"])')"
+t_eq "resync pass: each hop keeps its rule" "$BASE/spa\$MA.xml" \
+	"$(json_get "$J" 'd["hops"][1]["rule"]')"
+t_eq "resync pass: the second profile's value is in the table" 86400 \
+	"$(json_get "$J" '[p["value"] for p in d["profile"]["parameters"] if p["name"]=="Resync_Periodic"][0]')"
+t_eq "resync pass: a 404 with Resync_Fails_On_FNF No is a warning" "http.not_found warning" \
+	"$(json_get "$J" '[f["id"]+" "+f["severity"] for f in d["findings"] if f["id"]=="http.not_found"][0]')"
+t_eq "resync pass: the upgrade decision comes last" "true" \
+	"$(json_get "$J" 'json.dumps(d["upgrade"]["would_upgrade"])')"
+J=$T_DIR/rulekey.json
+run_ps "$J" "${DEV[@]}" "[--key profile-key] $BASE/enc.xml"
+t_eq "a rule target with [--key]: the encrypted profile decodes with the rule's key" "0 true" \
+	"$PS_RC $(json_get "$J" 'json.dumps(d["profile"]["encrypted"])')"
+t_check "the rule's key does not appear in the output" bash -c "! grep -q profile-key '$J'"
+"$PROVSCOPE" --batch --timeout 5 "${DEV[@]}" "[--key profile-key] $BASE/enc.xml" >"$T_DIR/rulekey.txt" 2>&1
+t_check "nor in the text output" bash -c "! grep -q profile-key '$T_DIR/rulekey.txt'"
 
 J=$T_DIR/other.json
 run_ps "$J" --ca "$P/server-ca.pem" --cert "$P/other.pem" --key "$P/other.key" "$BASE/spa000e08aabbcc.xml"
