@@ -73,6 +73,6 @@ void ps_sink_finding(const struct ps_sink *s, long hop, enum ps_finding_id id, c
 /* A finding with its severity given (see ps_report_add_finding_sev). */
 void ps_sink_finding_sev(const struct ps_sink *s, long hop, enum ps_finding_id id,
 			 enum ps_severity sev, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 #endif
