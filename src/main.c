@@ -349,16 +349,17 @@ static int parse_options(int argc, char **argv, struct options *o)
 			char *end;
 			errno = 0;
 			unsigned long long v = strtoull(optarg, &end, 10);
-			if (errno || end == optarg || v == 0 || v > (1ull << 30) ||
-			    (*end && !((*end == 'k' || *end == 'K' || *end == 'm' || *end == 'M') &&
-				       !end[1])))
+			unsigned shift = 0;
+			if (*end == 'k' || *end == 'K')
+				shift = 10;
+			else if (*end == 'm' || *end == 'M')
+				shift = 20;
+			if (errno || end == optarg || v == 0 || (*end && (!shift || end[1])) ||
+			    v > ((1ull << 30) >> shift))
 				return fail_usage("--max-size '%s': give bytes, e.g. 4194304, 512k "
 						  "or 4M (at most 1024M)",
 						  optarg);
-			if (*end == 'k' || *end == 'K')
-				v <<= 10;
-			else if (*end == 'm' || *end == 'M')
-				v <<= 20;
+			v <<= shift;
 			o->max_size = (size_t)v;
 			break;
 		}

@@ -444,9 +444,17 @@ static bool client_cert_page(struct live *L, const struct ps_http_response *rs)
 	return true;
 }
 
-/* The answer: status, headers and body; the body goes on to the profile
- * steps when the server sent one. Returns the body to decode or NULL. */
-static bool http_step(struct live *L, const struct ps_http_response *rs)
+/* A firmware URL check: HEAD, or a one-byte GET where HEAD is refused. */
+struct fw_check {
+	bool range;
+	bool ok;
+	long status;
+	long long size;
+	char *type;
+	char *error;
+};
+
+static void http_detail(struct live *L, const struct ps_http_response *rs)
 {
 	struct ps_http_info hi = { .attempted = true,
 				   .status = rs->status,
@@ -464,6 +472,33 @@ static bool http_step(struct live *L, const struct ps_http_response *rs)
 				   .t_total = rs->t_total };
 	struct ps_detail d = { .kind = PS_DETAIL_HTTP, .http = &hi };
 	ps_sink_detail(L->sink, L->hop, &d);
+}
+
+/* The answer to a firmware check: is the image there, how big, what type. */
+static void fw_step(struct live *L, const struct ps_http_response *rs, struct fw_check *fw)
+{
+	http_detail(L, rs);
+	fw->status = rs->status;
+	fw->size = rs->content_length;
+	free(fw->type);
+	fw->type = ps_xstrdup(rs->content_type);
+	const char *line = rs->n_response_headers ? rs->response_headers[0] : "";
+	fw->ok = rs->status == 200 || rs->status == 206;
+	free(fw->error);
+	fw->error = fw->ok ? NULL
+		    : rs->status
+			? ps_xasprintf("the server answered %s", line)
+			: ps_xasprintf("no answer: %s", rs->curl_error ? rs->curl_error : "?");
+	ps_sink_step_end(L->sink, L->hop, PS_STEP_HTTP, fw->ok ? PS_STATUS_OK : PS_STATUS_FAIL,
+			 "%s %s", fw->range ? "GET (first byte)" : "HEAD",
+			 fw->ok ? line : fw->error);
+}
+
+/* The answer: status, headers and body; the body goes on to the profile
+ * steps when the server sent one. Returns the body to decode or NULL. */
+static bool http_step(struct live *L, const struct ps_http_response *rs)
+{
+	http_detail(L, rs);
 	const struct ps_sink *sink = L->sink;
 	size_t hop = L->hop;
 	if (rs->body_capped) {
@@ -494,14 +529,15 @@ static bool http_step(struct live *L, const struct ps_http_response *rs)
 		}
 		return true;
 	}
+	const char *error = rs->curl_error ? rs->curl_error : rs->pump.error;
 	if (rs->status == 0) {
 		ps_sink_step_end(sink, hop, PS_STEP_HTTP, PS_STATUS_FAIL, "no answer: %s",
-				 hi.error ? hi.error : "?");
+				 error ? error : "?");
 		ps_sink_finding(sink, (long)hop,
 				rs->curl_code == CURLE_OPERATION_TIMEDOUT || rs->pump.timed_out
 				    ? PS_F_NET_TIMEOUT
 				    : PS_F_HTTP_FAILED,
-				"%s", hi.error ? hi.error : "no HTTP answer");
+				"%s", error ? error : "no HTTP answer");
 		return false;
 	}
 	if (rs->pump.truncated || rs->curl_code == CURLE_PARTIAL_FILE) {
@@ -555,7 +591,7 @@ enum hop_result { HOP_OK, HOP_FNF, HOP_FAIL };
 static enum hop_result run_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
 			       size_t hop, const struct target *t, double t0, const char *url,
 			       const char *key, bool fnf_fails, struct ps_params *table,
-			       struct ps_profile_report *prof)
+			       struct ps_profile_report *prof, struct fw_check *fw)
 {
 	ps_sink_step_begin(sink, hop, PS_STEP_RESOLVE);
 	struct ps_sockaddr *addrs = NULL;
@@ -619,6 +655,8 @@ static enum hop_result run_hop(const struct ps_run_config *cfg, const struct ps_
 				       .t0_ms = t0 };
 	bool https = strcasecmp(t->scheme, "https") == 0;
 	struct ps_http_request rq = { .url = url,
+				      .head = fw && !fw->range,
+				      .range = fw && fw->range,
 				      .user_agent = cfg->user_agent,
 				      .resolve = pin.s,
 				      .timeout_ms = cfg->timeout_ms,
@@ -658,7 +696,10 @@ static enum hop_result run_hop(const struct ps_run_config *cfg, const struct ps_
 			connected_step(&L, addrs[0].text, (long)t->port);
 			ps_sink_step_begin(sink, hop, PS_STEP_HTTP);
 		}
-		body = http_step(&L, &rs);
+		if (fw)
+			fw_step(&L, &rs, fw);
+		else
+			body = http_step(&L, &rs);
 	}
 	if (https && L.tls_ran) {
 		struct ps_detail td = { .kind = PS_DETAIL_TLS, .tls = &L.info };
@@ -766,6 +807,53 @@ static char *expand_step(const struct ps_run_config *cfg, const struct ps_sink *
 	return url;
 }
 
+/* The firmware URL the phone would fetch: reachable, size, type. The phone
+ * fetches firmware over its own TLS too, so https goes the same way. */
+static bool firmware_check(const struct ps_run_config *cfg, const struct ps_sink *sink, size_t hop,
+			   const char *url, struct ps_upgrade_report *up)
+{
+	struct target t;
+	char *err = NULL;
+	up->check_done = true;
+	if (!parse_target(url, &t, &err)) {
+		up->check_error = err;
+		return false;
+	}
+	struct fw_check fw = { .size = -1 };
+	if (strcasecmp(t.scheme, "tftp") == 0) {
+		up->check_error =
+		    ps_xstrdup("TFTP firmware URLs are not checked (TFTP has no HEAD)");
+		target_clear(&t);
+		return true;
+	}
+	run_hop(cfg, sink, hop, &t, ps_now_ms(), url, NULL, true, NULL, NULL, &fw);
+	if (fw.status == 405 || fw.status == 501) {
+		/* HEAD refused: ask for the first byte instead. */
+		struct fw_check again = { .range = true, .size = -1 };
+		run_hop(cfg, sink, hop, &t, ps_now_ms(), url, NULL, true, NULL, NULL, &again);
+		free(fw.type);
+		free(fw.error);
+		fw = again;
+	}
+	ps_sink_step_begin(sink, hop, PS_STEP_UPGRADE_CHECK);
+	up->check_status = fw.status;
+	up->check_size = fw.size;
+	up->check_type = fw.type;
+	up->check_error = fw.error;
+	if (fw.ok)
+		ps_sink_step_end(sink, hop, PS_STEP_UPGRADE_CHECK, PS_STATUS_OK,
+				 "the image is there: %lld bytes, %s", fw.size,
+				 fw.type ? fw.type : "no Content-Type");
+	else {
+		ps_sink_step_end(sink, hop, PS_STEP_UPGRADE_CHECK, PS_STATUS_FAIL, "%s",
+				 fw.error ? fw.error : "not there");
+		ps_sink_finding(sink, (long)hop, PS_F_UPGRADE_UNREACHABLE, "%s: %s", url,
+				fw.error ? fw.error : "not there");
+	}
+	target_clear(&t);
+	return fw.ok;
+}
+
 void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink)
 {
 	double t0 = ps_now_ms();
@@ -802,7 +890,8 @@ void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink)
 					       .text = url };
 			ps_sink_detail(sink, hop, &d);
 			bool fnf_fails = ps_param_bool(param_value(table, "Resync_Fails_On_FNF"));
-			res = run_hop(cfg, sink, hop, &t, t0, url, key, fnf_fails, table, &prof);
+			res = run_hop(cfg, sink, hop, &t, t0, url, key, fnf_fails, table, &prof,
+				      NULL);
 			target_clear(&t);
 		}
 		free(err);
@@ -818,7 +907,7 @@ void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink)
 		struct ps_detail pd = { .kind = PS_DETAIL_PROFILE, .profile = &prof };
 		ps_sink_detail(sink, 0, &pd);
 		if (parsed_any)
-			ps_engine_upgrade_hop(cfg, sink, table);
+			ps_engine_upgrade_hop(cfg, sink, table, firmware_check);
 	}
 	ps_params_free(table);
 	ps_profile_report_clear(&prof);

@@ -73,9 +73,14 @@ struct ps_phone_env {
 const char *ps_engine_phone_macro(void *ctx, const char *name);
 const char *ps_engine_phone_param(void *ctx, const char *name);
 
-/* The firmware-upgrade analysis as a last hop. */
+/* Checks the firmware URL over the network in hop `hop` and fills the
+ * check fields of `up`; returns false when the image is not there. */
+typedef bool (*ps_upgrade_check_fn)(const struct ps_run_config *cfg, const struct ps_sink *sink,
+				    size_t hop, const char *url, struct ps_upgrade_report *up);
+/* The firmware-upgrade analysis as a last hop; with `check` (a live run)
+ * the firmware URL is checked when the phone would upgrade. */
 void ps_engine_upgrade_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
-			   const struct ps_params *t);
+			   const struct ps_params *t, ps_upgrade_check_fn check);
 
 /* Offline: parse and evaluate one rule for the identity; `kind` is
  * "profile", "upgrade" or "trigger". */

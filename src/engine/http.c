@@ -224,6 +224,10 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &f);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &f);
+	if (rq->head)
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	if (rq->range)
+		curl_easy_setopt(c, CURLOPT_RANGE, "0-0");
 	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
 	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
 	curl_easy_setopt(c, CURLOPT_DEBUGDATA, &f);
@@ -240,6 +244,19 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 	rs->t_connect = info_ms(c, CURLINFO_CONNECT_TIME_T);
 	rs->t_first_byte = info_ms(c, CURLINFO_STARTTRANSFER_TIME_T);
 	rs->t_total = info_ms(c, CURLINFO_TOTAL_TIME_T);
+	curl_off_t cl = -1;
+	curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+	rs->content_length = cl;
+	for (size_t i = 0; i < rs->n_response_headers; i++) {
+		const char *h = rs->response_headers[i];
+		const char *slash;
+		if (strncasecmp(h, "Content-Range:", 14) == 0 && (slash = strrchr(h, '/')) &&
+		    slash[1] >= '0' && slash[1] <= '9')
+			rs->content_length = strtoll(slash + 1, NULL, 10);
+	}
+	char *ct = NULL;
+	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
+		rs->content_type = ps_xstrdup(ct);
 	curl_easy_cleanup(c); /* closes curl's end: the pump sees EOF */
 	if (f.pump_running)
 		pthread_join(f.pump, NULL);
@@ -261,6 +278,7 @@ void ps_http_response_clear(struct ps_http_response *rs)
 	ps_strv_free(rs->request_headers, rs->n_request_headers);
 	ps_strv_free(rs->response_headers, rs->n_response_headers);
 	free(rs->body);
+	free(rs->content_type);
 	free(rs->pump.error);
 	memset(rs, 0, sizeof *rs);
 }

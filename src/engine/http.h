@@ -25,6 +25,8 @@ struct ps_http_request {
 	unsigned timeout_ms;               /* connect, and each later wait */
 	size_t max_body;                   /* body cap in bytes */
 	ps_http_connected_fn on_connected; /* https: runs the TLS handshake */
+	bool head;                         /* HEAD instead of GET (a firmware check) */
+	bool range;                        /* GET of the first byte only (where HEAD is refused) */
 	void *ctx;
 };
 
@@ -41,7 +43,9 @@ struct ps_http_response {
 	size_t n_response_headers;
 	unsigned char *body; /* NUL-terminated, owned */
 	size_t body_len;
-	bool body_capped;                               /* more than max_body bytes: stopped */
+	bool body_capped;         /* more than max_body bytes: stopped */
+	long long content_length; /* announced size (from Content-Range for a range), -1 */
+	char *content_type;       /* NULL when none */
 	double t_dns, t_connect, t_first_byte, t_total; /* ms since the request started */
 	bool pumped;                                    /* https: the pump ran */
 	struct ps_pump_result pump;

@@ -184,7 +184,7 @@ bool ps_engine_profile_steps(const struct ps_run_config *cfg, const struct ps_si
 }
 
 void ps_engine_upgrade_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
-			   const struct ps_params *t)
+			   const struct ps_params *t, ps_upgrade_check_fn check)
 {
 	struct ps_phone_env pe = { cfg, t };
 	struct ps_macro_env env = { .macro = ps_engine_phone_macro,
@@ -222,6 +222,8 @@ void ps_engine_upgrade_hop(const struct ps_run_config *cfg, const struct ps_sink
 			 : up.would_upgrade ? PS_STATUS_OK
 					    : PS_STATUS_SKIPPED,
 			 "%s%s", up.would_upgrade ? "upgrade: " : "no upgrade: ", up.reason);
+	if (check && up.would_upgrade && up.rule.url && !failed)
+		check(cfg, sink, hop, up.rule.url, &up);
 	struct ps_detail d = { .kind = PS_DETAIL_UPGRADE, .upgrade = &up };
 	ps_sink_detail(sink, hop, &d);
 	ps_found_clear(&found);
@@ -254,7 +256,7 @@ bool ps_engine_run_profile(const struct ps_run_config *cfg, const char *const *f
 		ps_engine_snapshot_params(t, &rep);
 		struct ps_detail d = { .kind = PS_DETAIL_PROFILE, .profile = &rep };
 		ps_sink_detail(sink, 0, &d);
-		ps_engine_upgrade_hop(cfg, sink, t);
+		ps_engine_upgrade_hop(cfg, sink, t, NULL);
 		ps_profile_report_clear(&rep);
 		ps_params_free(t);
 	}

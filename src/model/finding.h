@@ -280,6 +280,10 @@ enum ps_severity {
 	X(PS_F_UPGRADE_SCHEME_UNSUPPORTED, "upgrade.scheme_unsupported", PS_SEV_ERROR,             \
 	  PS_EXIT_UPGRADE, "The firmware URL uses a scheme this model cannot upgrade over.",       \
 	  "Serve the firmware over TFTP or HTTP for this model.")                                  \
+	X(PS_F_UPGRADE_UNREACHABLE, "upgrade.unreachable", PS_SEV_ERROR, PS_EXIT_UPGRADE,          \
+	  "The firmware image the phone would fetch is not there: the server does not answer "     \
+	  "or answers with an error.",                                                             \
+	  "Put the image at the URL of Upgrade_Rule, or fix the rule.")                            \
 	X(PS_F_UPGRADE_SAME_VERSION, "upgrade.same_version", PS_SEV_INFO, PS_EXIT_OK,              \
 	  "The firmware the rule points to is the version the phone already runs.",                \
 	  "Nothing to do; the phone does not upgrade to the same version.")

@@ -169,6 +169,8 @@ void ps_upgrade_report_clear(struct ps_upgrade_report *u)
 	free(u->log_failure);
 	free(u->license_keys);
 	free(u->reason);
+	free(u->check_type);
+	free(u->check_error);
 	for (size_t i = 0; i < u->n_params; i++)
 		ps_param_row_clear(&u->params[i]);
 	free(u->params);
@@ -190,5 +192,7 @@ void ps_upgrade_report_copy(struct ps_upgrade_report *d, const struct ps_upgrade
 	d->log_failure = ps_xstrdup(s->log_failure);
 	d->license_keys = ps_xstrdup(s->license_keys);
 	d->reason = ps_xstrdup(s->reason);
+	d->check_type = ps_xstrdup(s->check_type);
+	d->check_error = ps_xstrdup(s->check_error);
 	d->params = param_rows_dup(s->params, s->n_params);
 }

@@ -74,6 +74,11 @@ struct ps_upgrade_report {
 	char *license_keys;
 	bool would_upgrade;
 	char *reason;                /* one sentence */
+	bool check_done;             /* the firmware URL was checked over the network */
+	long check_status;           /* HTTP status, 0 when none */
+	long long check_size;        /* bytes, -1 when unknown */
+	char *check_type;            /* Content-Type, NULL when none */
+	char *check_error;           /* why the check failed, NULL when it did not */
 	struct ps_param_row *params; /* the upgrade parameters and where each came from */
 	size_t n_params;
 };

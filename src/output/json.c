@@ -336,6 +336,18 @@ static json_t *upgrade_json(const struct ps_upgrade_report *u, bool show)
 	json_object_set_new(o, "license_keys", str_or_null(u->license_keys));
 	json_object_set_new(o, "would_upgrade", json_boolean(u->would_upgrade));
 	json_object_set_new(o, "reason", str_or_null(u->reason));
+	if (u->check_done) {
+		json_t *ck = json_object();
+		json_object_set_new(ck, "status",
+				    u->check_status ? json_integer(u->check_status) : json_null());
+		json_object_set_new(ck, "size",
+				    u->check_size >= 0 ? json_integer(u->check_size) : json_null());
+		json_object_set_new(ck, "content_type", str_or_null(u->check_type));
+		json_object_set_new(ck, "error", str_or_null(u->check_error));
+		json_object_set_new(o, "check", ck);
+	} else {
+		json_object_set_new(o, "check", json_null());
+	}
 	json_object_set_new(o, "evaluation", rule_json(&u->rule, show));
 	json_t *ps = json_array();
 	for (size_t i = 0; i < u->n_params; i++) {

@@ -321,6 +321,14 @@ static void upgrade_block(struct tx *t, const struct ps_upgrade_report *u, bool 
 	fprintf(t->out, "  syslog: %s\n          %s\n          %s\n",
 		u->log_request ? u->log_request : "", u->log_success ? u->log_success : "",
 		u->log_failure ? u->log_failure : "");
+	if (u->check_done) {
+		if (u->check_error)
+			fprintf(t->out, "  firmware URL check: %s\n", u->check_error);
+		else
+			fprintf(t->out, "  firmware URL check: HTTP %ld, %lld bytes, %s\n",
+				u->check_status, u->check_size,
+				u->check_type ? u->check_type : "no Content-Type");
+	}
 	fprintf(t->out, "  decision: %s: %s\n", u->would_upgrade ? "UPGRADE" : "no upgrade",
 		u->reason ? u->reason : "");
 }

@@ -17,13 +17,15 @@ start_nginx mtls "ssl_protocols TLSv1 TLSv1.2; ssl_ciphers 'AES256-SHA:@SECLEVEL
 		if (\$ssl_client_s_dn !~ \"CN=SPA942-000E08AABBCC\") { return 403; }
 	}" || t_bail "nginx did not start"
 WWW=$T_DIR/nginx-mtls/www
-cat >"$WWW/spa000e08aabbcc.xml" <<'EOT'
+cat >"$WWW/spa000e08aabbcc.xml" <<EOT
 <flat-profile>
   <Resync_Periodic>86400</Resync_Periodic>
-  <Upgrade_Rule>($SWVER lt 6.1.5(a))? http://10.0.0.1/fw/spa942-6-1-5a.bin</Upgrade_Rule>
+  <Upgrade_Rule>(\$SWVER lt 6.1.5(a))? https://localhost:$NGINX_PORT/fw/spa942-6-1-5a.bin</Upgrade_Rule>
   <Admin_Passwd>very-secret-admin</Admin_Passwd>
 </flat-profile>
 EOT
+mkdir -p "$WWW/fw"
+head -c 123456 /dev/zero >"$WWW/fw/spa942-6-1-5a.bin"
 : >"$WWW/empty.xml"
 gzip -9 -c "$WWW/spa000e08aabbcc.xml" | openssl enc -aes-256-cbc -md md5 -k profile-key \
 	-out "$WWW/enc.xml" 2>/dev/null
@@ -57,6 +59,12 @@ t_eq "the secret in the profile is redacted" "********" \
 t_check "the secret appears nowhere in the output" bash -c "! grep -q very-secret-admin '$J'"
 t_eq "the firmware decision follows (6.1.4 -> 6.1.5a)" "true 6.1.5a" \
 	"$(json_get "$J" 'json.dumps(d["upgrade"]["would_upgrade"])+" "+d["upgrade"]["target_version"]')"
+t_eq "the firmware URL is checked over the phone's TLS: HEAD 200, its size" "200 123456" \
+	"$(json_get "$J" 'str(d["upgrade"]["check"]["status"])+" "+str(d["upgrade"]["check"]["size"])')"
+t_eq "the firmware hop: the network steps, then the check" \
+	"upgrade.rule upgrade.decision resolve connect tls.handshake tls.chain tls.client_auth http upgrade.check" \
+	"$(json_get "$J" '" ".join(s["id"] for s in d["hops"][-1]["steps"])')"
+t_check "the check request is a HEAD" grep -q '"HEAD /fw/spa942-6-1-5a.bin HTTP/1.1"' "$J"
 t_eq "the steps in order" "rule.expand resolve connect tls.handshake tls.chain tls.client_auth http profile.decode profile.parse" \
 	"$(json_get "$J" '" ".join(s["id"] for s in d["hops"][0]["steps"])')"
 "$PROVSCOPE" --batch --timeout 5 "${DEV[@]}" "$BASE/spa000e08aabbcc.xml" >"$T_DIR/ok.txt" 2>&1
@@ -86,6 +94,13 @@ t_eq "a rule target with [--key]: the encrypted profile decodes with the rule's 
 t_check "the rule's key does not appear in the output" bash -c "! grep -q profile-key '$J'"
 "$PROVSCOPE" --batch --timeout 5 "${DEV[@]}" "[--key profile-key] $BASE/enc.xml" >"$T_DIR/rulekey.txt" 2>&1
 t_check "nor in the text output" bash -c "! grep -q profile-key '$T_DIR/rulekey.txt'"
+
+# A firmware image that is not there: exit 9, upgrade.unreachable.
+sed "s/spa942-6-1-5a.bin/spa942-6-1-5b.bin/" "$WWW/spa000e08aabbcc.xml" >"$WWW/nofw.xml"
+J=$T_DIR/nofw.json
+run_ps "$J" "${DEV[@]}" --firmware 6.1.4 "$BASE/nofw.xml"
+t_eq "a missing firmware image: exit 9, upgrade.unreachable" "9 upgrade.unreachable" \
+	"$PS_RC $(json_get "$J" '[f["id"] for f in d["findings"] if f["severity"]=="error"][0]')"
 
 J=$T_DIR/other.json
 run_ps "$J" --ca "$P/server-ca.pem" --cert "$P/other.pem" --key "$P/other.key" "$BASE/spa000e08aabbcc.xml"
