@@ -347,10 +347,12 @@ struct live {
 	struct ps_client_auth ca;
 	struct ps_tls_outcome o;
 	bool tls_ran;
-	bool stopped;   /* --handshake-only: the run ends after the handshake */
-	bool fnf_fails; /* Resync_Fails_On_FNF: a 404 ends the pass */
-	bool tftp;      /* a tftp:// URL: no status line, curl's code says it all */
-	bool fnf;       /* the file was not found and that is no failure */
+	bool stopped;    /* --handshake-only: the run ends after the handshake */
+	bool fnf_fails;  /* Resync_Fails_On_FNF: a 404 ends the pass */
+	bool tftp;       /* a tftp:// URL: no status line, curl's code says it all */
+	bool fnf;        /* the file was not found and that is no failure */
+	const char *url; /* the URL fetched */
+	char *location;  /* a redirect's target, absolute; NULL when none */
 	double t_tls;
 	char *tls_host;
 };
@@ -562,6 +564,32 @@ static bool http_step(struct live *L, const struct ps_http_response *rs)
 		}
 		return true;
 	}
+	if (rs->status == 301 || rs->status == 302 || rs->status == 303 || rs->status == 307 ||
+	    rs->status == 308) {
+		const char *loc = NULL;
+		for (size_t i = 0; i < rs->n_response_headers; i++)
+			if (strncasecmp(rs->response_headers[i], "Location:", 9) == 0)
+				loc = rs->response_headers[i] + 9;
+		while (loc && *loc == ' ')
+			loc++;
+		CURLU *u = curl_url();
+		char *abs = NULL;
+		if (loc && *loc && curl_url_set(u, CURLUPART_URL, L->url, 0) == CURLUE_OK &&
+		    curl_url_set(u, CURLUPART_URL, loc, 0) == CURLUE_OK &&
+		    curl_url_get(u, CURLUPART_URL, &abs, 0) == CURLUE_OK) {
+			L->location = ps_xstrdup(abs);
+			curl_free(abs);
+		}
+		curl_url_cleanup(u);
+		if (L->location) {
+			ps_sink_step_end(sink, hop, PS_STEP_HTTP, PS_STATUS_WARN, "%s -> %s",
+					 status_line, L->location);
+			if (strncasecmp(L->location, L->url, strcspn(L->url, ":") + 1) != 0)
+				ps_sink_finding(sink, (long)hop, PS_F_HTTP_REDIRECT_SCHEME,
+						"%s redirects to %s", L->url, L->location);
+			return false;
+		}
+	}
 	if (rs->status == 404 && !L->fnf_fails) {
 		L->fnf = true;
 		ps_sink_step_end(sink, hop, PS_STEP_HTTP, PS_STATUS_WARN,
@@ -586,12 +614,12 @@ static bool http_step(struct live *L, const struct ps_http_response *rs)
  * steps into `table` (decrypting with `key`, the rule's --key). Returns
  * HOP_OK when the profile parsed, HOP_FNF for a 404 the phone does not
  * count as a failure, HOP_FAIL otherwise. */
-enum hop_result { HOP_OK, HOP_FNF, HOP_FAIL };
+enum hop_result { HOP_OK, HOP_FNF, HOP_FAIL, HOP_REDIRECT };
 
 static enum hop_result run_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
 			       size_t hop, const struct target *t, double t0, const char *url,
 			       const char *key, bool fnf_fails, struct ps_params *table,
-			       struct ps_profile_report *prof, struct fw_check *fw)
+			       struct ps_profile_report *prof, struct fw_check *fw, char **location)
 {
 	ps_sink_step_begin(sink, hop, PS_STEP_RESOLVE);
 	struct ps_sockaddr *addrs = NULL;
@@ -634,6 +662,7 @@ static enum hop_result run_hop(const struct ps_run_config *cfg, const struct ps_
 	L.tls_host = bare;
 	L.fnf_fails = fnf_fails;
 	L.tftp = strcasecmp(t->scheme, "tftp") == 0;
+	L.url = url;
 	char **host_addrs = ps_xcalloc(n_addrs, sizeof *host_addrs);
 	for (size_t i = 0; i < n_addrs; i++)
 		host_addrs[i] = addrs[i].text;
@@ -707,7 +736,11 @@ static enum hop_result run_hop(const struct ps_run_config *cfg, const struct ps_
 		struct ps_detail ad = { .kind = PS_DETAIL_CLIENT_AUTH, .client_auth = &L.ca };
 		ps_sink_detail(sink, hop, &ad);
 	}
-	enum hop_result result = L.fnf ? HOP_FNF : HOP_FAIL;
+	enum hop_result result = L.fnf ? HOP_FNF : L.location ? HOP_REDIRECT : HOP_FAIL;
+	if (location)
+		*location = L.location;
+	else
+		free(L.location);
 	if (body && table) {
 		prof->sources =
 		    ps_xrealloc(prof->sources, (prof->n_sources + 1) * sizeof *prof->sources);
@@ -826,11 +859,11 @@ static bool firmware_check(const struct ps_run_config *cfg, const struct ps_sink
 		target_clear(&t);
 		return true;
 	}
-	run_hop(cfg, sink, hop, &t, ps_now_ms(), url, NULL, true, NULL, NULL, &fw);
+	run_hop(cfg, sink, hop, &t, ps_now_ms(), url, NULL, true, NULL, NULL, &fw, NULL);
 	if (fw.status == 405 || fw.status == 501) {
 		/* HEAD refused: ask for the first byte instead. */
 		struct fw_check again = { .range = true, .size = -1 };
-		run_hop(cfg, sink, hop, &t, ps_now_ms(), url, NULL, true, NULL, NULL, &again);
+		run_hop(cfg, sink, hop, &t, ps_now_ms(), url, NULL, true, NULL, NULL, &again, NULL);
 		free(fw.type);
 		free(fw.error);
 		fw = again;
@@ -890,9 +923,41 @@ void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink)
 					       .text = url };
 			ps_sink_detail(sink, hop, &d);
 			bool fnf_fails = ps_param_bool(param_value(table, "Resync_Fails_On_FNF"));
+			char *location = NULL;
 			res = run_hop(cfg, sink, hop, &t, t0, url, key, fnf_fails, table, &prof,
-				      NULL);
+				      NULL, &location);
 			target_clear(&t);
+			/* Redirects: followed by our code, each new host with the
+			 * phone's TLS, at most five in a row. */
+			for (int r = 0; res == HOP_REDIRECT && location; r++) {
+				if (r == 5) {
+					ps_sink_finding(
+					    sink, (long)hop, PS_F_HTTP_STATUS,
+					    "more than 5 redirects in a row, last to %s", location);
+					res = HOP_FAIL;
+					break;
+				}
+				hop = ps_sink_hop_begin(sink, location);
+				if (!parse_target(location, &t, &err)) {
+					ps_sink_finding(
+					    sink, (long)hop, PS_F_HTTP_STATUS,
+					    "a redirect to '%s', which is no usable URL", location);
+					res = HOP_FAIL;
+					break;
+				}
+				struct ps_detail rd = { .kind = PS_DETAIL_TARGET,
+							.scheme = t.scheme,
+							.host = t.host,
+							.port = t.port };
+				ps_sink_detail(sink, hop, &rd);
+				char *next = NULL;
+				res = run_hop(cfg, sink, hop, &t, ps_now_ms(), location, key,
+					      fnf_fails, table, &prof, NULL, &next);
+				target_clear(&t);
+				free(location);
+				location = next;
+			}
+			free(location);
 		}
 		free(err);
 		free(url);

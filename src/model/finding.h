@@ -190,6 +190,10 @@ enum ps_severity {
 	X(PS_F_HTTP_STATUS, "http.status", PS_SEV_ERROR, PS_EXIT_HTTP,                             \
 	  "The server answered with an HTTP error status.",                                        \
 	  "Look at the server's error log for this request.")                                      \
+	X(PS_F_HTTP_REDIRECT_SCHEME, "http.redirect_scheme", PS_SEV_WARN, PS_EXIT_OK,              \
+	  "The server redirects the phone to another scheme (https to http, or the reverse); "     \
+	  "SPA firmware may not follow redirects at all.",                                         \
+	  "Give the phone the final URL in its rule instead of relying on a redirect.")            \
 	X(PS_F_HTTP_EMPTY, "http.empty", PS_SEV_ERROR, PS_EXIT_HTTP,                               \
 	  "The server answered 200 with an empty body.",                                           \
 	  "Check the file on the server; a script that generates profiles may have failed.")       \

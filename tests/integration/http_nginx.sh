@@ -13,6 +13,7 @@ mk_cert other client-ca client 'cn = "SPA942-000E08DDEEFF"' 'unit = "SPA-942"' |
 
 start_nginx mtls "ssl_protocols TLSv1 TLSv1.2; ssl_ciphers 'AES256-SHA:@SECLEVEL=0';
 	ssl_verify_client on; ssl_client_certificate $P/client-ca.pem;
+	location = /old.xml { return 302 /spa000e08aabbcc.xml; }
 	location = /spa000e08aabbcc.xml {
 		if (\$ssl_client_s_dn !~ \"CN=SPA942-000E08AABBCC\") { return 403; }
 	}" || t_bail "nginx did not start"
@@ -101,6 +102,14 @@ J=$T_DIR/nofw.json
 run_ps "$J" "${DEV[@]}" --firmware 6.1.4 "$BASE/nofw.xml"
 t_eq "a missing firmware image: exit 9, upgrade.unreachable" "9 upgrade.unreachable" \
 	"$PS_RC $(json_get "$J" '[f["id"] for f in d["findings"] if f["severity"]=="error"][0]')"
+
+# A redirect is followed by provscope itself, with the phone's TLS again.
+J=$T_DIR/redirect.json
+run_ps "$J" "${DEV[@]}" "$BASE/old.xml"
+t_eq "a redirect: followed as a new hop, exit 0" "0 302 200" \
+	"$PS_RC $(json_get "$J" 'str(d["hops"][0]["http"]["status"])+" "+str(d["hops"][1]["http"]["status"])')"
+t_eq "a redirect: the new hop has its own phone TLS handshake" "TLS1.0 TLS_RSA_WITH_AES_256_CBC_SHA" \
+	"$(json_get "$J" 'd["hops"][1]["tls"]["version"]+" "+d["hops"][1]["tls"]["cipher_suite"]')"
 
 J=$T_DIR/other.json
 run_ps "$J" --ca "$P/server-ca.pem" --cert "$P/other.pem" --key "$P/other.key" "$BASE/spa000e08aabbcc.xml"
