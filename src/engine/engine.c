@@ -19,6 +19,7 @@
 #include "engine/upgrade.h"
 #include "profile/defaults.h"
 #include "profile/params.h"
+#include "rules/macro.h"
 #include "rules/rule.h"
 
 struct target {
@@ -611,14 +612,30 @@ static bool http_step(struct live *L, const struct ps_http_response *rs)
 }
 
 /* Fetch one URL as a hop: resolve, connect, TLS, HTTP, then the profile
- * steps into `table` (decrypting with `key`, the rule's --key). Returns
+ * steps into `table` (with the rule's options `ro`: --key, --post, --uid). Returns
  * HOP_OK when the profile parsed, HOP_FNF for a 404 the phone does not
  * count as a failure, HOP_FAIL otherwise. */
 enum hop_result { HOP_OK, HOP_FNF, HOP_FAIL, HOP_REDIRECT };
 
+/* What the fired alternative's options ask of the request. */
+struct req_opts {
+	char *key;  /* --key: decrypts the profile */
+	char *post; /* --post x: the expanded register, sent as a POST body */
+	char *uid, *pwd;
+};
+
+static void req_opts_clear(struct req_opts *o)
+{
+	free(o->key);
+	free(o->post);
+	free(o->uid);
+	free(o->pwd);
+	memset(o, 0, sizeof *o);
+}
+
 static enum hop_result run_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
 			       size_t hop, const struct target *t, double t0, const char *url,
-			       const char *key, bool fnf_fails, struct ps_params *table,
+			       const struct req_opts *ro, bool fnf_fails, struct ps_params *table,
 			       struct ps_profile_report *prof, struct fw_check *fw, char **location)
 {
 	ps_sink_step_begin(sink, hop, PS_STEP_RESOLVE);
@@ -684,6 +701,9 @@ static enum hop_result run_hop(const struct ps_run_config *cfg, const struct ps_
 				       .t0_ms = t0 };
 	bool https = strcasecmp(t->scheme, "https") == 0;
 	struct ps_http_request rq = { .url = url,
+				      .post = ro ? ro->post : NULL,
+				      .user = ro ? ro->uid : NULL,
+				      .pwd = ro ? ro->pwd : NULL,
 				      .head = fw && !fw->range,
 				      .range = fw && fw->range,
 				      .user_agent = cfg->user_agent,
@@ -747,7 +767,7 @@ static enum hop_result run_hop(const struct ps_run_config *cfg, const struct ps_
 		struct ps_profile_source *src = &prof->sources[prof->n_sources++];
 		memset(src, 0, sizeof *src);
 		if (ps_engine_profile_steps(cfg, sink, hop, url, rs.body, rs.body_len, table, src,
-					    key))
+					    ro ? ro->key : NULL))
 			result = HOP_OK;
 	}
 	if (L.stopped)
@@ -772,13 +792,13 @@ static const char *param_value(const struct ps_params *t, const char *name)
 
 /* The rule.expand step of one hop: parse and evaluate the rule for the
  * phone, apply its assignments. Returns the expanded URL (caller frees) and
- * the --key in *key, or NULL when the rule fetches nothing (*fail when that
+ * the options in *ro, or NULL when the rule fetches nothing (*fail when that
  * is an error). */
 static char *expand_step(const struct ps_run_config *cfg, const struct ps_sink *sink, size_t hop,
-			 const char *name, const char *text, struct ps_params *table, char **key,
-			 bool *fail)
+			 const char *name, const char *text, struct ps_params *table,
+			 struct req_opts *ro, bool *fail)
 {
-	*key = NULL;
+	memset(ro, 0, sizeof *ro);
 	*fail = false;
 	ps_sink_step_begin(sink, hop, PS_STEP_RULE_EXPAND);
 	struct ps_rule r;
@@ -830,7 +850,12 @@ static char *expand_step(const struct ps_run_config *cfg, const struct ps_sink *
 			free(src);
 		}
 		url = ps_url_format(&ev.url);
-		*key = ps_xstrdup(ev.opts.key);
+		ro->key = ps_xstrdup(ev.opts.key);
+		ro->uid = ps_xstrdup(ev.opts.uid);
+		ro->pwd = ps_xstrdup(ev.opts.pwd);
+		const char *reg = ev.opts.post ? ps_rule_register(ev.opts.post) : NULL;
+		if (reg)
+			ro->post = ps_macro_expand_env(param_value(table, reg), &env, 0);
 		ps_sink_step_end(sink, hop, PS_STEP_RULE_EXPAND, PS_STATUS_OK,
 				 "%s: alternative %ld of %zu fires: %s%s", name, ev.fired + 1,
 				 r.n_alts, url, ev.n_assigns ? " (with assignments)" : "");
@@ -853,7 +878,12 @@ static bool firmware_check(const struct ps_run_config *cfg, const struct ps_sink
 		return false;
 	}
 	struct fw_check fw = { .size = -1 };
+	struct ps_detail td = {
+		.kind = PS_DETAIL_TARGET, .scheme = t.scheme, .host = t.host, .port = t.port
+	};
+	ps_sink_detail(sink, hop, &td);
 	if (strcasecmp(t.scheme, "tftp") == 0) {
+		up->check_size = -1;
 		up->check_error =
 		    ps_xstrdup("TFTP firmware URLs are not checked (TFTP has no HEAD)");
 		target_clear(&t);
@@ -868,6 +898,9 @@ static bool firmware_check(const struct ps_run_config *cfg, const struct ps_sink
 		free(fw.error);
 		fw = again;
 	}
+	if (!fw.ok && !fw.error)
+		fw.error = ps_xstrdup("no answer: the connection or the TLS handshake failed (see "
+				      "the steps above)");
 	ps_sink_step_begin(sink, hop, PS_STEP_UPGRADE_CHECK);
 	up->check_status = fw.status;
 	up->check_size = fw.size;
@@ -907,10 +940,10 @@ void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink)
 			continue;
 		}
 		size_t hop = ps_sink_hop_begin(sink, text);
-		char *key = NULL;
+		struct req_opts ro;
 		bool fail = false;
 		char *url = expand_step(cfg, sink, hop, i == 0 ? "the target" : names[i], text,
-					table, &key, &fail);
+					table, &ro, &fail);
 		free(text);
 		enum hop_result res = fail ? HOP_FAIL : HOP_FNF;
 		struct target t;
@@ -924,7 +957,7 @@ void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink)
 			ps_sink_detail(sink, hop, &d);
 			bool fnf_fails = ps_param_bool(param_value(table, "Resync_Fails_On_FNF"));
 			char *location = NULL;
-			res = run_hop(cfg, sink, hop, &t, t0, url, key, fnf_fails, table, &prof,
+			res = run_hop(cfg, sink, hop, &t, t0, url, &ro, fnf_fails, table, &prof,
 				      NULL, &location);
 			target_clear(&t);
 			/* Redirects: followed by our code, each new host with the
@@ -951,7 +984,7 @@ void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink)
 							.port = t.port };
 				ps_sink_detail(sink, hop, &rd);
 				char *next = NULL;
-				res = run_hop(cfg, sink, hop, &t, ps_now_ms(), location, key,
+				res = run_hop(cfg, sink, hop, &t, ps_now_ms(), location, &ro,
 					      fnf_fails, table, &prof, NULL, &next);
 				target_clear(&t);
 				free(location);
@@ -961,7 +994,7 @@ void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink)
 		}
 		free(err);
 		free(url);
-		free(key);
+		req_opts_clear(&ro);
 		if (res == HOP_OK)
 			parsed_any = true;
 		if (res == HOP_FAIL || cfg->handshake_only)

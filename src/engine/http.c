@@ -16,16 +16,28 @@
 
 #include "core/util.h"
 
+/* One TCP connection curl made and we carry TLS on. A request may need a
+ * few (an authentication round that reconnects). */
+struct slot {
+	struct ps_tls_conn *conn;
+	int tcp;   /* our dup of the TCP socket */
+	int plain; /* our end of the socketpair */
+	pthread_t pump;
+	bool running;
+	unsigned timeout_ms;
+	struct ps_pump_result res;
+};
+
+enum { MAX_SLOTS = 4 };
+
 struct fetch {
 	const struct ps_http_request *rq;
 	struct ps_http_response *rs;
 	bool https;
-	curl_socket_t fd; /* the socket curl opened */
-	struct ps_tls_conn *conn;
-	int tcp; /* our dup of the TCP socket */
-	pthread_t pump;
-	bool pump_running;
-	int plain; /* our end of the socketpair */
+	curl_socket_t fd; /* the socket curl opened last */
+	bool fresh;       /* fd is a new connection, not yet taken over */
+	struct slot slots[MAX_SLOTS];
+	size_t n_slots;
 };
 
 static void add_line(char ***v, size_t *n, const char *s, size_t len)
@@ -89,13 +101,14 @@ static curl_socket_t on_open(void *ctx, curlsocktype purpose, struct curl_sockad
 	(void)purpose;
 	curl_socket_t s = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 	f->fd = s;
+	f->fresh = true;
 	return s;
 }
 
 static void *pump_main(void *arg)
 {
-	struct fetch *f = arg;
-	ps_tls_pump(f->conn, f->plain, f->rq->timeout_ms, &f->rs->pump);
+	struct slot *sl = arg;
+	ps_tls_pump(sl->conn, sl->plain, sl->timeout_ms, &sl->res);
 	return NULL;
 }
 
@@ -106,20 +119,28 @@ static int on_prereq(void *ctx, char *ip, char *local_ip, int port, int local_po
 	(void)local_ip;
 	(void)local_port;
 	f->rs->connected = true;
-	if (!f->https || f->conn)
-		return CURL_PREREQFUNC_OK;
+	if (!f->https || !f->fresh)
+		return CURL_PREREQFUNC_OK; /* plain http, or a connection already ours */
+	f->fresh = false;
+	if (f->n_slots == MAX_SLOTS)
+		return CURL_PREREQFUNC_ABORT;
+	struct slot *sl = &f->slots[f->n_slots];
+	memset(sl, 0, sizeof *sl);
+	sl->tcp = sl->plain = -1;
+	sl->timeout_ms = f->rq->timeout_ms;
 	int tcp = fcntl(f->fd, F_DUPFD_CLOEXEC, 0);
 	if (tcp < 0)
 		return CURL_PREREQFUNC_ABORT;
 	int fl = fcntl(tcp, F_GETFL);
 	if (fl >= 0)
 		fcntl(tcp, F_SETFL, fl & ~O_NONBLOCK);
-	f->conn = f->rq->on_connected(f->rq->ctx, tcp, ip, port);
-	if (!f->conn) {
+	sl->conn = f->rq->on_connected(f->rq->ctx, tcp, ip, port);
+	if (!sl->conn) {
 		f->rs->tls_refused = true;
 		return CURL_PREREQFUNC_ABORT; /* the callee closed its socket */
 	}
-	f->tcp = tcp;
+	sl->tcp = tcp;
+	f->n_slots++;
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0)
 		return CURL_PREREQFUNC_ABORT;
@@ -134,13 +155,13 @@ static int on_prereq(void *ctx, char *ip, char *local_ip, int port, int local_po
 	fl = fcntl(sv[1], F_GETFL);
 	if (fl >= 0)
 		fcntl(sv[1], F_SETFL, fl & ~O_NONBLOCK);
-	f->plain = sv[1];
-	if (pthread_create(&f->pump, NULL, pump_main, f) != 0) {
+	sl->plain = sv[1];
+	if (pthread_create(&sl->pump, NULL, pump_main, sl) != 0) {
 		close(sv[1]);
-		f->plain = -1;
+		sl->plain = -1;
 		return CURL_PREREQFUNC_ABORT;
 	}
-	f->pump_running = true;
+	sl->running = true;
 	f->rs->pumped = true;
 	return CURL_PREREQFUNC_OK;
 }
@@ -180,7 +201,7 @@ static double info_ms(CURL *c, CURLINFO what)
 int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 {
 	memset(rs, 0, sizeof *rs);
-	struct fetch f = { .rq = rq, .rs = rs, .fd = CURL_SOCKET_BAD, .tcp = -1, .plain = -1 };
+	struct fetch f = { .rq = rq, .rs = rs, .fd = CURL_SOCKET_BAD };
 	f.https = strncasecmp(rq->url, "https://", 8) == 0;
 	CURL *c = curl_easy_init();
 	if (!c)
@@ -224,6 +245,16 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &f);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &f);
+	if (rq->post) {
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->post);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(rq->post));
+	}
+	if (rq->user) {
+		curl_easy_setopt(c, CURLOPT_USERNAME, rq->user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, rq->pwd ? rq->pwd : "");
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_ANY);
+	}
 	if (rq->head)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	if (rq->range)
@@ -258,13 +289,21 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
 		rs->content_type = ps_xstrdup(ct);
 	curl_easy_cleanup(c); /* closes curl's end: the pump sees EOF */
-	if (f.pump_running)
-		pthread_join(f.pump, NULL);
-	if (f.plain >= 0)
-		close(f.plain);
-	ps_tls_close(f.conn);
-	if (f.tcp >= 0)
-		close(f.tcp);
+	for (size_t i = 0; i < f.n_slots; i++) {
+		struct slot *sl = &f.slots[i];
+		if (sl->running)
+			pthread_join(sl->pump, NULL);
+		if (sl->plain >= 0)
+			close(sl->plain);
+		ps_tls_close(sl->conn);
+		if (sl->tcp >= 0)
+			close(sl->tcp);
+		/* The last connection carried the answer; a truncation on any counts. */
+		bool truncated = rs->pump.truncated || sl->res.truncated;
+		free(rs->pump.error);
+		rs->pump = sl->res;
+		rs->pump.truncated = truncated;
+	}
 	curl_slist_free_all(hdrs);
 	curl_slist_free_all(resolve);
 	free(host_header);

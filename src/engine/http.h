@@ -25,6 +25,8 @@ struct ps_http_request {
 	unsigned timeout_ms;               /* connect, and each later wait */
 	size_t max_body;                   /* body cap in bytes */
 	ps_http_connected_fn on_connected; /* https: runs the TLS handshake */
+	const char *post;                  /* body of a POST ([--post x]), NULL for GET */
+	const char *user, *pwd;            /* HTTP credentials ([--uid --pwd]), NULL for none */
 	bool head;                         /* HEAD instead of GET (a firmware check) */
 	bool range;                        /* GET of the first byte only (where HEAD is refused) */
 	void *ctx;

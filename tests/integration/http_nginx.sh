@@ -11,9 +11,11 @@ P=$T_DIR/pki
 mk_cert other client-ca client 'cn = "SPA942-000E08DDEEFF"' 'unit = "SPA-942"' ||
 	t_bail "certtool failed"
 
+printf 'bob:%s\n' "$(openssl passwd -apr1 pw-for-bob)" >"$T_DIR/htpasswd"
 start_nginx mtls "ssl_protocols TLSv1 TLSv1.2; ssl_ciphers 'AES256-SHA:@SECLEVEL=0';
 	ssl_verify_client on; ssl_client_certificate $P/client-ca.pem;
 	location = /old.xml { return 302 /spa000e08aabbcc.xml; }
+	location /auth/ { auth_basic provisioning; auth_basic_user_file $T_DIR/htpasswd; }
 	location = /spa000e08aabbcc.xml {
 		if (\$ssl_client_s_dn !~ \"CN=SPA942-000E08AABBCC\") { return 403; }
 	}" || t_bail "nginx did not start"
@@ -110,6 +112,19 @@ t_eq "a redirect: followed as a new hop, exit 0" "0 302 200" \
 	"$PS_RC $(json_get "$J" 'str(d["hops"][0]["http"]["status"])+" "+str(d["hops"][1]["http"]["status"])')"
 t_eq "a redirect: the new hop has its own phone TLS handshake" "TLS1.0 TLS_RSA_WITH_AES_256_CBC_SHA" \
 	"$(json_get "$J" 'd["hops"][1]["tls"]["version"]+" "+d["hops"][1]["tls"]["cipher_suite"]')"
+
+# HTTP credentials from the rule's [--uid --pwd].
+mkdir -p "$WWW/auth"
+cp "$WWW/spa000e08aabbcc.xml" "$WWW/auth/spa000e08aabbcc.xml"
+J=$T_DIR/auth-none.json
+run_ps "$J" "${DEV[@]}" "$BASE/auth/spa000e08aabbcc.xml"
+t_eq "password-protected file without credentials: exit 7, http.unauthorized" \
+	"7 http.unauthorized" "$PS_RC $(json_get "$J" '[f["id"] for f in d["findings"] if f["severity"]=="error"][0]')"
+J=$T_DIR/auth.json
+run_ps "$J" "${DEV[@]}" "[--uid bob --pwd pw-for-bob] $BASE/auth/spa000e08aabbcc.xml"
+t_eq "with [--uid --pwd] in the rule: exit 0, HTTP 200" "0 200" \
+	"$PS_RC $(json_get "$J" 'str(d["hops"][0]["http"]["status"])')"
+t_check "the password does not appear in the output" bash -c "! grep -q pw-for-bob '$J'"
 
 J=$T_DIR/other.json
 run_ps "$J" --ca "$P/server-ca.pem" --cert "$P/other.pem" --key "$P/other.key" "$BASE/spa000e08aabbcc.xml"
