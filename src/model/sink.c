@@ -156,29 +156,27 @@ void ps_sink_detail(const struct ps_sink *s, size_t hop, const struct ps_detail 
 	s->ops->detail(s->ctx, hop, d);
 }
 
+static void vfinding(const struct ps_sink *s, long hop, enum ps_finding_id id, enum ps_severity sev,
+		     const char *fmt, va_list ap)
+{
+	char *text = fmt ? ps_xvasprintf(fmt, ap) : NULL;
+	s->ops->finding(s->ctx, hop, id, sev, text);
+	free(text);
+}
+
 void ps_sink_finding(const struct ps_sink *s, long hop, enum ps_finding_id id, const char *fmt, ...)
 {
-	char *text = NULL;
-	if (fmt) {
-		va_list ap;
-		va_start(ap, fmt);
-		text = ps_xvasprintf(fmt, ap);
-		va_end(ap);
-	}
-	s->ops->finding(s->ctx, hop, id, ps_finding_severity(id), text);
-	free(text);
+	va_list ap;
+	va_start(ap, fmt);
+	vfinding(s, hop, id, ps_finding_severity(id), fmt, ap);
+	va_end(ap);
 }
 
 void ps_sink_finding_sev(const struct ps_sink *s, long hop, enum ps_finding_id id,
 			 enum ps_severity sev, const char *fmt, ...)
 {
-	char *text = NULL;
-	if (fmt) {
-		va_list ap;
-		va_start(ap, fmt);
-		text = ps_xvasprintf(fmt, ap);
-		va_end(ap);
-	}
-	s->ops->finding(s->ctx, hop, id, sev, text);
-	free(text);
+	va_list ap;
+	va_start(ap, fmt);
+	vfinding(s, hop, id, sev, fmt, ap);
+	va_end(ap);
 }
