@@ -565,6 +565,8 @@ static int run(struct options *o)
 				     .user_agent = report->phone.user_agent,
 				     .max_body = o->max_size ? o->max_size : (size_t)4 << 20,
 				     .handshake_only = o->handshake_only,
+				     /* offline, only a MAC given says which device it is */
+				     .check_device = o->mode == PS_MODE_LIVE || o->mac,
 				     .target_version = o->target_version };
 	report->mode = o->mode;
 	report->show_secrets = o->show_secrets;

@@ -33,6 +33,7 @@ struct ps_run_config {
 	const char *user_agent;     /* the phone's User-Agent */
 	size_t max_body;            /* cap on a fetched body (--max-size) */
 	bool handshake_only;        /* stop after the TLS handshake (--handshake-only) */
+	bool check_device;          /* a profile naming another MAC is profile.wrong_device */
 };
 
 /* Offline: analyse the chain in `file` (PEM bundle or DER, leaf first) for

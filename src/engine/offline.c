@@ -16,6 +16,7 @@
 #include "engine/upgrade.h"
 #include "profile/decode.h"
 #include "profile/defaults.h"
+#include "profile/devmac.h"
 #include "profile/params.h"
 #include "profile/spc.h"
 #include "profile/xml.h"
@@ -122,6 +123,84 @@ static bool read_file(const char *file, size_t cap, unsigned char **data, size_t
 	return true;
 }
 
+/* Whether the written form of a MAC found in the profile lies in a secret
+ * value this file set (a password that happens to look like a MAC). */
+static bool in_secret(const struct ps_params *t, const char *file, const char *form, size_t n)
+{
+	for (size_t i = 0; i < ps_params_count(t); i++) {
+		const struct ps_param *p = ps_params_at(t, i);
+		if (!p->secret || !p->source || strcmp(p->source, file) != 0)
+			continue;
+		for (const char *v = p->value; *v; v++)
+			if (strncmp(v, form, n) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* profile.wrong_device: the file names another device's MAC and never this
+ * phone's. */
+static bool check_device(const struct ps_run_config *cfg, const struct ps_sink *sink, size_t hop,
+			 const char *text, size_t len, const struct ps_params *t, const char *file)
+{
+	const char *own = cfg->identity->mac;
+	char oui[7];
+	memcpy(oui, own, 6);
+	oui[6] = '\0';
+	struct ps_mac_hit hits[64];
+	size_t n = ps_profile_find_macs(text, len, oui, hits, 64);
+	if (n > 64)
+		n = 64;
+	const struct ps_mac_hit *other = NULL;
+	bool more = false;
+	for (size_t i = 0; i < n; i++) {
+		if (in_secret(t, file, text + hits[i].offset, hits[i].length))
+			continue;
+		if (strcmp(hits[i].mac, own) == 0)
+			return true; /* it names this phone */
+		if (!other)
+			other = &hits[i];
+		else if (strcmp(hits[i].mac, other->mac) != 0)
+			more = true;
+	}
+	if (other)
+		ps_sink_finding(sink, (long)hop, PS_F_PROFILE_WRONG_DEVICE,
+				"line %u names %.*s%s; this phone is %s", other->line,
+				(int)other->length, text + other->offset,
+				more ? " (and other MACs)" : "", own);
+	return other == NULL;
+}
+
+/* What this hop's profile was and the rows it set, as the hop's record. */
+static void hop_profile(const struct ps_sink *sink, size_t hop, const struct ps_profile_source *src,
+			const struct ps_params *t, const char *file)
+{
+	struct ps_profile_report rep;
+	memset(&rep, 0, sizeof rep);
+	rep.sources = (struct ps_profile_source *)src;
+	rep.n_sources = 1;
+	size_t n = ps_params_count(t), k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct ps_param *p = ps_params_at(t, i);
+		k += p->source && strcmp(p->source, file) == 0;
+	}
+	rep.params = k ? ps_xcalloc(k, sizeof *rep.params) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct ps_param *p = ps_params_at(t, i);
+		if (!p->source || strcmp(p->source, file) != 0)
+			continue;
+		rep.params[rep.n_params++] = (struct ps_param_row){ .name = p->name,
+								    .value = p->value,
+								    .access = p->access,
+								    .source = p->source,
+								    .line = p->line,
+								    .secret = p->secret };
+	}
+	struct ps_detail d = { .kind = PS_DETAIL_HOP_PROFILE, .profile = &rep };
+	ps_sink_detail(sink, hop, &d);
+	free(rep.params);
+}
+
 /* One file: decode and parse into `t`. Returns false when the phone would
  * stop here (a failure ends the resync). */
 bool ps_engine_profile_steps(const struct ps_run_config *cfg, const struct ps_sink *sink,
@@ -144,6 +223,7 @@ bool ps_engine_profile_steps(const struct ps_run_config *cfg, const struct ps_si
 				 d.error.detail ? d.error.detail : "cannot be decoded");
 		report_issue(sink, hop, &d.error);
 		ps_decoded_clear(&d);
+		hop_profile(sink, hop, src, t, file);
 		return false;
 	}
 	ps_sink_step_end(sink, hop, PS_STEP_PROFILE_DECODE,
@@ -172,14 +252,20 @@ bool ps_engine_profile_steps(const struct ps_run_config *cfg, const struct ps_si
 		report_issue(sink, hop, &res.error);
 	} else {
 		src->ok = true;
+		bool mine =
+		    !cfg->check_device || check_device(cfg, sink, hop, text, d.len, t, file);
 		ps_sink_step_end(sink, hop, PS_STEP_PROFILE_PARSE,
-				 res.warning.id == PS_F_COUNT ? PS_STATUS_OK : PS_STATUS_WARN,
-				 "%zu parameter%s set%s", res.n_set, res.n_set == 1 ? "" : "s",
+				 !mine                          ? PS_STATUS_FAIL
+				 : res.warning.id == PS_F_COUNT ? PS_STATUS_OK
+								: PS_STATUS_WARN,
+				 "%zu parameter%s set%s%s", res.n_set, res.n_set == 1 ? "" : "s",
+				 mine ? "" : ", written for another device",
 				 notes.s ? notes.s : "");
 	}
 	ps_buf_free(&notes);
 	ps_parse_result_clear(&res);
 	ps_decoded_clear(&d);
+	hop_profile(sink, hop, src, t, file);
 	return rc == 0;
 }
 

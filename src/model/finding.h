@@ -270,6 +270,12 @@ enum ps_severity {
 	X(PS_F_PROFILE_EMPTY, "profile.empty", PS_SEV_ERROR, PS_EXIT_PROFILE,                      \
 	  "The profile is empty or sets no parameter.",                                            \
 	  "Check the file on the server and the rule's URL.")                                      \
+	X(PS_F_PROFILE_WRONG_DEVICE, "profile.wrong_device", PS_SEV_ERROR, PS_EXIT_PROFILE,        \
+	  "The profile names another device's MAC address and never this phone's: it was "         \
+	  "written for another phone, whose lines and passwords this one would take.",             \
+	  "Check how the server maps the request to a file (the MAC in the file name, rewrite "    \
+	  "rules, caches, a template rendered for the wrong device) and that the client "          \
+	  "certificate's MAC is checked against the file asked for.")                              \
 	X(PS_F_UPGRADE_DISABLED, "upgrade.disabled", PS_SEV_INFO, PS_EXIT_OK,                      \
 	  "Upgrade_Enable is No: the phone will not upgrade its firmware whatever Upgrade_Rule "   \
 	  "says.",                                                                                 \

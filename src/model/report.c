@@ -183,6 +183,7 @@ static void hop_free(struct ps_hop *h)
 	ps_client_auth_clear(&h->client_auth);
 	ps_chain_report_clear(&h->chain);
 	ps_http_info_clear(&h->http);
+	ps_profile_report_clear(&h->profile);
 }
 
 void ps_http_info_copy(struct ps_http_info *d, const struct ps_http_info *s)

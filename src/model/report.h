@@ -166,6 +166,9 @@ struct ps_hop {
 	struct ps_http_info http;
 	bool chain_checked; /* the chain record below is filled */
 	struct ps_chain_report chain;
+	/* The profile this hop fetched: one source and the parameters it set
+	 * (their rows as they stood right after it); n_sources 0 when none. */
+	struct ps_profile_report profile;
 };
 
 struct ps_finding {

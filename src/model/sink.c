@@ -101,6 +101,10 @@ static void rs_detail(void *ctx, size_t hop, const struct ps_detail *d)
 		ps_http_info_clear(&h->http);
 		ps_http_info_copy(&h->http, d->http);
 		break;
+	case PS_DETAIL_HOP_PROFILE:
+		ps_profile_report_clear(&h->profile);
+		ps_profile_report_copy(&h->profile, d->profile);
+		break;
 	case PS_DETAIL_PROFILE:
 	case PS_DETAIL_UPGRADE:
 	case PS_DETAIL_RULE:

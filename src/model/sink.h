@@ -17,6 +17,7 @@ enum ps_detail_kind {
 	PS_DETAIL_CLIENT_AUTH, /* the whole client-auth record (replaces) */
 	PS_DETAIL_CHAIN,       /* the chain analysis (replaces) */
 	PS_DETAIL_HTTP,        /* the HTTP exchange (replaces) */
+	PS_DETAIL_HOP_PROFILE, /* the profile this hop fetched (replaces) */
 	PS_DETAIL_PROFILE,     /* the parameter table and its sources (replaces; report-wide) */
 	PS_DETAIL_UPGRADE,     /* the firmware-upgrade analysis (replaces; report-wide) */
 	PS_DETAIL_RULE,        /* one rule evaluated (replaces; report-wide) */
@@ -35,7 +36,7 @@ struct ps_detail {
 	const struct ps_client_auth *client_auth; /* CLIENT_AUTH */
 	const struct ps_chain_report *chain;      /* CHAIN */
 	const struct ps_http_info *http;          /* HTTP */
-	const struct ps_profile_report *profile;  /* PROFILE */
+	const struct ps_profile_report *profile;  /* PROFILE, HOP_PROFILE */
 	const struct ps_upgrade_report *upgrade;  /* UPGRADE */
 	const struct ps_rule_report *rule;        /* RULE */
 };

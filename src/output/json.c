@@ -235,30 +235,24 @@ static bool is_rule_param(const char *name)
 	return strstr(name, "_Rule") != NULL;
 }
 
-static json_t *profile_json(const struct ps_profile_report *p, bool show)
+static json_t *source_json(const struct ps_profile_source *s)
 {
-	json_t *o = json_object();
-	const struct ps_profile_source *last = p->n_sources ? &p->sources[p->n_sources - 1] : NULL;
-	json_object_set_new(o, "format", last ? str_or_null(last->format) : json_null());
-	json_object_set_new(o, "encrypted", json_boolean(last && last->encrypted));
-	json_object_set_new(o, "compressed", json_boolean(last && last->compressed));
-	json_t *srcs = json_array();
-	for (size_t i = 0; i < p->n_sources; i++) {
-		const struct ps_profile_source *s = &p->sources[i];
-		json_t *e = json_object();
-		json_object_set_new(e, "name", str_or_null(s->name));
-		json_object_set_new(e, "format", str_or_null(s->format));
-		json_object_set_new(e, "encrypted", json_boolean(s->encrypted));
-		json_object_set_new(e, "kdf", str_or_null(s->kdf));
-		json_object_set_new(e, "compressed", json_boolean(s->compressed));
-		json_object_set_new(e, "parameters_set", json_integer((json_int_t)s->n_set));
-		json_object_set_new(e, "ok", json_boolean(s->ok));
-		json_array_append_new(srcs, e);
-	}
-	json_object_set_new(o, "sources", srcs);
+	json_t *e = json_object();
+	json_object_set_new(e, "name", str_or_null(s->name));
+	json_object_set_new(e, "format", str_or_null(s->format));
+	json_object_set_new(e, "encrypted", json_boolean(s->encrypted));
+	json_object_set_new(e, "kdf", str_or_null(s->kdf));
+	json_object_set_new(e, "compressed", json_boolean(s->compressed));
+	json_object_set_new(e, "parameters_set", json_integer((json_int_t)s->n_set));
+	json_object_set_new(e, "ok", json_boolean(s->ok));
+	return e;
+}
+
+static json_t *params_json(const struct ps_param_row *rows, size_t n, bool show)
+{
 	json_t *params = json_array();
-	for (size_t i = 0; i < p->n_params; i++) {
-		const struct ps_param_row *r = &p->params[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct ps_param_row *r = &rows[i];
 		json_t *e = json_object();
 		json_object_set_new(e, "name", str_or_null(r->name));
 		if (is_rule_param(r->name) && !r->secret)
@@ -272,7 +266,31 @@ static json_t *profile_json(const struct ps_profile_report *p, bool show)
 		json_object_set_new(e, "secret", json_boolean(r->secret));
 		json_array_append_new(params, e);
 	}
-	json_object_set_new(o, "parameters", params);
+	return params;
+}
+
+static json_t *profile_json(const struct ps_profile_report *p, bool show)
+{
+	json_t *o = json_object();
+	const struct ps_profile_source *last = p->n_sources ? &p->sources[p->n_sources - 1] : NULL;
+	json_object_set_new(o, "format", last ? str_or_null(last->format) : json_null());
+	json_object_set_new(o, "encrypted", json_boolean(last && last->encrypted));
+	json_object_set_new(o, "compressed", json_boolean(last && last->compressed));
+	json_t *srcs = json_array();
+	for (size_t i = 0; i < p->n_sources; i++)
+		json_array_append_new(srcs, source_json(&p->sources[i]));
+	json_object_set_new(o, "sources", srcs);
+	json_object_set_new(o, "parameters", params_json(p->params, p->n_params, show));
+	return o;
+}
+
+/* The profile one hop fetched: how it was decoded and what it set. */
+static json_t *hop_profile_json(const struct ps_profile_report *p, bool show)
+{
+	if (!p->n_sources)
+		return json_null();
+	json_t *o = source_json(&p->sources[0]);
+	json_object_set_new(o, "parameters", params_json(p->params, p->n_params, show));
 	return o;
 }
 
@@ -416,6 +434,7 @@ static json_t *hop_json(const struct ps_hop *h, bool r_show)
 	}
 	json_object_set_new(o, "client_auth",
 			    h->tls.attempted ? client_auth_json(&h->client_auth) : json_null());
+	json_object_set_new(o, "profile", hop_profile_json(&h->profile, r_show));
 	return o;
 }
 

@@ -21,6 +21,7 @@
 #include <zlib.h>
 
 #include "profile/decode.h"
+#include "profile/devmac.h"
 #include "profile/params.h"
 #include "profile/spc.h"
 #include "profile/xml.h"
@@ -844,6 +845,56 @@ static void test_spc_errors(void **state)
 	assert_false(ps_spc_probe("", 0));
 }
 
+/* MAC-shaped tokens: each written form, and what must not count. */
+static void test_find_macs(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		const char *macs; /* found, space-separated, "" for none */
+	} cases[] = {
+		{ "<!-- for 00:0E:08:11:22:33 -->", "000e08112233" },
+		{ "name=00-0e-08-11-22-33;", "000e08112233" },
+		{ "000E.0811.2233", "000e08112233" },
+		{ "https://x/spa000e08aabbcc.xml", "000e08aabbcc" }, /* OUI, inside a word */
+		{ "SEP0018F8AABBCC", "" },                           /* other OUI in a word */
+		{ "<x>0018f8aabbcc</x>", "0018f8aabbcc" },           /* alone, letters+digits */
+		{ "tel 441234567890 ok", "" },                       /* a phone number */
+		{ "deadbeefcafe", "" },                              /* a word, few digits */
+		{ "key 000e08aabbccdd", "" },                        /* longer hex run */
+		{ "00:0e:08:11:22:33:44", "" },                      /* seven pairs */
+		{ "fe80::0e:08:11:22:33", "" },                      /* IPv6 */
+		{ "a 00:0e:08:11:22-33", "" },                       /* mixed separators */
+		{ "1:00:0e:08:11:22:33", "" },                       /* continues a list */
+		{ "000e08aabbcc\n00:0e:08:11:22:33", "000e08aabbcc 000e08112233" },
+		{ "", "" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ps_mac_hit hits[4];
+		size_t n =
+		    ps_profile_find_macs(cases[i].text, strlen(cases[i].text), "000e08", hits, 4);
+		char got[64] = "";
+		for (size_t k = 0; k < n && k < 4; k++) {
+			if (k)
+				strcat(got, " ");
+			strcat(got, hits[k].mac);
+		}
+		if (strcmp(got, cases[i].macs) != 0)
+			fail_msg("case %zu '%s': found '%s', expected '%s'", i, cases[i].text, got,
+				 cases[i].macs);
+	}
+	struct ps_mac_hit h[2];
+	const char *t = "a\nb\n  00:0e:08:11:22:33";
+	assert_int_equal(ps_profile_find_macs(t, strlen(t), NULL, h, 2), 1);
+	assert_int_equal(h[0].line, 3);
+	assert_int_equal(h[0].offset, 6);
+	assert_int_equal(h[0].length, 17);
+	/* more hits than room: counted, not written past the end */
+	t = "000e08000001 000e08000002 000e08000003";
+	assert_int_equal(ps_profile_find_macs(t, strlen(t), "000e08", h, 2), 3);
+	assert_string_equal(h[1].mac, "000e08000002");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -866,6 +917,7 @@ int main(void)
 		cmocka_unit_test(test_xml_placeholder_corpus),
 		cmocka_unit_test(test_spc_basic),
 		cmocka_unit_test(test_spc_errors),
+		cmocka_unit_test(test_find_macs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
