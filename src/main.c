@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -22,6 +23,7 @@
 #include "model/report.h"
 #include "model/sink.h"
 #include "output/output.h"
+#include "output/progress.h"
 #include "phone/catalogue.h"
 #include "phone/identity.h"
 
@@ -33,7 +35,8 @@ struct options {
 	const char *profile_key, *target_version, *kind;
 	size_t max_size;
 	bool handshake_only;
-	char **files; /* profile: the files in order */
+	const char *download; /* --download-firmware FILE */
+	char **files;         /* profile: the files in order */
 	size_t n_files;
 	bool batch, list_models, probe, inspect_anyway, system_trust;
 	const char *host; /* cert mode: the name to check */
@@ -76,6 +79,7 @@ enum {
 	OPT_KIND,
 	OPT_MAX_SIZE,
 	OPT_HANDSHAKE_ONLY,
+	OPT_DOWNLOAD_FIRMWARE,
 };
 
 static const struct option long_options[] = {
@@ -105,6 +109,7 @@ static const struct option long_options[] = {
 	{ "kind", required_argument, NULL, OPT_KIND },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "handshake-only", no_argument, NULL, OPT_HANDSHAKE_ONLY },
+	{ "download-firmware", required_argument, NULL, OPT_DOWNLOAD_FIRMWARE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -159,6 +164,9 @@ static void usage(FILE *f)
 	    "  --no-probe           no second, modern-client handshake after a failure\n"
 	    "  --handshake-only     stop after the TLS handshake: no HTTP request\n"
 	    "  --max-size BYTES     cap on a fetched body (default 4M; k and M suffixes)\n"
+	    "  --download-firmware FILE\n"
+	    "                       when the phone would upgrade, download the image to FILE\n"
+	    "                       over the phone's TLS (progress on stderr; at most 64M)\n"
 	    "\n"
 	    "Output:\n"
 	    "  --batch              never open the interactive view\n"
@@ -366,6 +374,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_HANDSHAKE_ONLY:
 			o->handshake_only = true;
 			break;
+		case OPT_DOWNLOAD_FIRMWARE:
+			o->download = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -394,6 +405,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (optind + 1 < argc && o->mode != PS_MODE_PROFILE)
 		return fail_usage("one %s at a time; '%s' is one too many", what[o->mode],
 				  argv[optind + 1]);
+	if (o->download && o->mode != PS_MODE_LIVE)
+		return fail_usage("--download-firmware is for live runs");
+	if (o->download && o->handshake_only)
+		return fail_usage("--download-firmware and --handshake-only exclude each other");
 	if (o->host && o->mode != PS_MODE_CERT)
 		return fail_usage("--host is for 'provscope cert'");
 	if (o->kind && o->mode != PS_MODE_RULE)
@@ -494,6 +509,34 @@ static int write_report(const struct options *o, const struct ps_report *r)
 	return rc;
 }
 
+/* --download-firmware FILE: its directory must exist and be writable, and
+ * FILE, if it exists, must be a regular file (it is replaced only by a
+ * whole image). */
+static bool check_download(const char *file, char **err)
+{
+	struct stat st;
+	if (stat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
+		*err = ps_xasprintf("--download-firmware %s: not a regular file", file);
+		return false;
+	}
+	char *dir = ps_xstrdup(file);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	bool ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && access(dir, W_OK) == 0;
+	if (!ok)
+		*err =
+		    ps_xasprintf("--download-firmware %s: the directory %s %s", file, dir,
+				 stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ? "does not exist"
+									     : "is not writable");
+	free(dir);
+	return ok;
+}
+
 static int run(struct options *o)
 {
 	const struct ps_model *model = o->model ? ps_model_find(o->model) : ps_model_default();
@@ -528,6 +571,10 @@ static int run(struct options *o)
 		rc = fail_usage("%s", err);
 		goto out;
 	}
+	if (o->download && !check_download(o->download, &err)) {
+		rc = fail_usage("%s", err);
+		goto out;
+	}
 	if (ca_pem || modern_extra)
 		modern_pem =
 		    ps_xasprintf("%s\n%s", ca_pem ? ca_pem : "", modern_extra ? modern_extra : "");
@@ -548,6 +595,8 @@ static int run(struct options *o)
 			     : ps_xstrdup(o->target);
 	fill_phone(report, &id, priority);
 	struct ps_sink sink = ps_report_sink(report);
+	struct ps_progress bar;
+	ps_progress_init(&bar, stderr, "firmware");
 	struct ps_run_config cfg = { .identity = &id,
 				     .target = o->target,
 				     .priority = priority,
@@ -567,6 +616,9 @@ static int run(struct options *o)
 				     .handshake_only = o->handshake_only,
 				     /* offline, only a MAC given says which device it is */
 				     .check_device = o->mode == PS_MODE_LIVE || o->mac,
+				     .download_file = o->download,
+				     .progress = o->download ? ps_progress_update : NULL,
+				     .progress_ctx = &bar,
 				     .target_version = o->target_version };
 	report->mode = o->mode;
 	report->show_secrets = o->show_secrets;

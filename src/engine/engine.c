@@ -6,12 +6,14 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <gnutls/crypto.h>
 
 #include "core/util.h"
 #include "engine/chain.h"
@@ -450,6 +452,8 @@ static bool client_cert_page(struct live *L, const struct ps_http_response *rs)
 /* A firmware URL check: HEAD, or a one-byte GET where HEAD is refused. */
 struct fw_check {
 	bool range;
+	bool download; /* a GET of the whole image into `out` */
+	FILE *out;
 	bool ok;
 	long status;
 	long long size;
@@ -478,8 +482,47 @@ static void http_detail(struct live *L, const struct ps_http_response *rs)
 }
 
 /* The answer to a firmware check: is the image there, how big, what type. */
+/* The answer to a download: the whole image, complete. */
+static void download_step(struct live *L, const struct ps_http_response *rs, struct fw_check *fw)
+{
+	http_detail(L, rs);
+	fw->status = rs->status;
+	fw->size = (long long)rs->body_len;
+	free(fw->type);
+	fw->type = ps_xstrdup(rs->content_type);
+	const char *line = rs->n_response_headers ? rs->response_headers[0] : "";
+	free(fw->error);
+	fw->error = NULL;
+	if (rs->write_failed)
+		fw->error = ps_xasprintf("cannot write the image: %s", strerror(rs->write_errno));
+	else if (rs->body_capped)
+		fw->error = ps_xasprintf("the image is larger than %zu MiB", PS_FIRMWARE_MAX >> 20);
+	else if (L->tftp ? rs->curl_code != 0 : rs->status != 200)
+		fw->error = rs->status ? ps_xasprintf("the server answered %s", line)
+				       : ps_xasprintf("no answer: %s",
+						      rs->curl_error ? rs->curl_error : "?");
+	else if ((rs->pump.truncated || rs->curl_code == CURLE_PARTIAL_FILE) &&
+		 rs->content_length >= 0)
+		fw->error = ps_xasprintf("the connection ended after %zu of %lld bytes",
+					 rs->body_len, rs->content_length);
+	else if (rs->pump.truncated || rs->curl_code == CURLE_PARTIAL_FILE)
+		fw->error = ps_xasprintf("the connection ended after %zu bytes without a TLS "
+					 "close_notify: the image may be incomplete",
+					 rs->body_len);
+	else if (rs->curl_code != 0)
+		fw->error = ps_xasprintf("after %zu bytes: %s", rs->body_len,
+					 rs->curl_error ? rs->curl_error : "transfer failed");
+	fw->ok = fw->error == NULL;
+	ps_sink_step_end(L->sink, L->hop, PS_STEP_HTTP, fw->ok ? PS_STATUS_OK : PS_STATUS_FAIL,
+			 "GET %s, %zu bytes", line, rs->body_len);
+}
+
 static void fw_step(struct live *L, const struct ps_http_response *rs, struct fw_check *fw)
 {
+	if (fw->download) {
+		download_step(L, rs, fw);
+		return;
+	}
 	http_detail(L, rs);
 	fw->status = rs->status;
 	fw->size = rs->content_length;
@@ -633,6 +676,12 @@ static void req_opts_clear(struct req_opts *o)
 	memset(o, 0, sizeof *o);
 }
 
+static void download_progress(void *ctx, long long bytes, long long total)
+{
+	const struct live *L = ctx;
+	L->cfg->progress(L->cfg->progress_ctx, bytes, total, 0);
+}
+
 static enum hop_result run_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
 			       size_t hop, const struct target *t, double t0, const char *url,
 			       const struct req_opts *ro, bool fnf_fails, struct ps_params *table,
@@ -700,18 +749,23 @@ static enum hop_result run_hop(const struct ps_run_config *cfg, const struct ps_
 				       .hop = hop,
 				       .t0_ms = t0 };
 	bool https = strcasecmp(t->scheme, "https") == 0;
-	struct ps_http_request rq = { .url = url,
-				      .post = ro ? ro->post : NULL,
-				      .user = ro ? ro->uid : NULL,
-				      .pwd = ro ? ro->pwd : NULL,
-				      .head = fw && !fw->range,
-				      .range = fw && fw->range,
-				      .user_agent = cfg->user_agent,
-				      .resolve = pin.s,
-				      .timeout_ms = cfg->timeout_ms,
-				      .max_body = cfg->max_body,
-				      .on_connected = live_connected,
-				      .ctx = &L };
+	struct ps_http_request rq = {
+		.url = url,
+		.post = ro ? ro->post : NULL,
+		.user = ro ? ro->uid : NULL,
+		.pwd = ro ? ro->pwd : NULL,
+		.head = fw && !fw->range && !fw->download,
+		.range = fw && fw->range,
+		.out = fw ? fw->out : NULL,
+		.progress = fw && fw->download && cfg->progress ? download_progress : NULL,
+		.progress_ctx = &L,
+		.user_agent = cfg->user_agent,
+		.resolve = pin.s,
+		.timeout_ms = cfg->timeout_ms,
+		.max_body = fw && fw->download ? PS_FIRMWARE_MAX : cfg->max_body,
+		.on_connected = live_connected,
+		.ctx = &L
+	};
 	struct ps_http_response rs;
 	ps_sink_step_begin(sink, hop, PS_STEP_CONNECT);
 	ps_http_fetch(&rq, &rs);
@@ -865,6 +919,91 @@ static char *expand_step(const struct ps_run_config *cfg, const struct ps_sink *
 	return url;
 }
 
+/* SHA-256 of a file, hex; NULL when it cannot be read. */
+static char *file_sha256(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	gnutls_hash_hd_t h;
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0) {
+		fclose(f);
+		return NULL;
+	}
+	unsigned char buf[65536], md[32];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		gnutls_hash(h, buf, n);
+	bool bad = ferror(f);
+	fclose(f);
+	gnutls_hash_deinit(h, md);
+	if (bad)
+		return NULL;
+	char *hex = ps_xmalloc(65);
+	for (size_t i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return hex;
+}
+
+/* --download-firmware: GET the whole image over the phone's TLS as a hop
+ * of its own, into a temporary file beside FILE that replaces FILE only
+ * once the image arrived whole (an earlier FILE is never lost to a
+ * failed download). */
+static void download_firmware(const struct ps_run_config *cfg, const struct ps_sink *sink,
+			      const struct target *t, const char *url, struct ps_upgrade_report *up)
+{
+	size_t hop = ps_sink_hop_begin(sink, url);
+	struct ps_detail td = {
+		.kind = PS_DETAIL_TARGET, .scheme = t->scheme, .host = t->host, .port = t->port
+	};
+	ps_sink_detail(sink, hop, &td);
+	char *tmp = ps_xasprintf("%s.part-XXXXXX", cfg->download_file);
+	int fd = mkstemp(tmp);
+	FILE *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	struct fw_check fw = { .download = true, .out = out, .size = -1 };
+	if (!out) {
+		fw.error = ps_xasprintf("cannot create %s: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	} else {
+		run_hop(cfg, sink, hop, t, ps_now_ms(), url, NULL, true, NULL, NULL, &fw, NULL);
+		if (fclose(out) != 0 && fw.ok) {
+			fw.ok = false;
+			fw.error = ps_xasprintf("cannot write the image: %s", strerror(errno));
+		}
+		if (fw.ok && rename(tmp, cfg->download_file) != 0) {
+			fw.ok = false;
+			fw.error = ps_xasprintf("cannot rename %s to %s: %s", tmp,
+						cfg->download_file, strerror(errno));
+		}
+		if (!fw.ok)
+			unlink(tmp);
+		if (cfg->progress)
+			cfg->progress(cfg->progress_ctx, fw.size, fw.size, fw.ok ? 1 : -1);
+		if (!fw.ok && !fw.error)
+			fw.error = ps_xstrdup("no answer: the connection or the TLS handshake "
+					      "failed (see the steps above)");
+	}
+	ps_sink_step_begin(sink, hop, PS_STEP_UPGRADE_DOWNLOAD);
+	if (fw.ok) {
+		up->download_size = fw.size;
+		up->download_sha256 = file_sha256(cfg->download_file);
+		ps_sink_step_end(sink, hop, PS_STEP_UPGRADE_DOWNLOAD, PS_STATUS_OK,
+				 "%lld bytes written to %s, SHA-256 %s", fw.size,
+				 cfg->download_file,
+				 up->download_sha256 ? up->download_sha256 : "?");
+	} else {
+		up->download_error = ps_xstrdup(fw.error);
+		ps_sink_step_end(sink, hop, PS_STEP_UPGRADE_DOWNLOAD, PS_STATUS_FAIL,
+				 "%s; %s left as it was", fw.error, cfg->download_file);
+		ps_sink_finding(sink, (long)hop, PS_F_UPGRADE_DOWNLOAD_FAILED, "%s: %s", url,
+				fw.error);
+	}
+	free(fw.type);
+	free(fw.error);
+	free(tmp);
+}
+
 /* The firmware URL the phone would fetch: reachable, size, type. The phone
  * fetches firmware over its own TLS too, so https goes the same way. */
 static bool firmware_check(const struct ps_run_config *cfg, const struct ps_sink *sink, size_t hop,
@@ -886,6 +1025,8 @@ static bool firmware_check(const struct ps_run_config *cfg, const struct ps_sink
 		up->check_size = -1;
 		up->check_error =
 		    ps_xstrdup("TFTP firmware URLs are not checked (TFTP has no HEAD)");
+		if (cfg->download_file)
+			download_firmware(cfg, sink, &t, url, up);
 		target_clear(&t);
 		return true;
 	}
@@ -916,6 +1057,8 @@ static bool firmware_check(const struct ps_run_config *cfg, const struct ps_sink
 		ps_sink_finding(sink, (long)hop, PS_F_UPGRADE_UNREACHABLE, "%s: %s", url,
 				fw.error ? fw.error : "not there");
 	}
+	if (fw.ok && cfg->download_file)
+		download_firmware(cfg, sink, &t, url, up);
 	target_clear(&t);
 	return fw.ok;
 }

@@ -12,6 +12,14 @@
 #include "model/sink.h"
 #include "phone/identity.h"
 
+/* Download progress: bytes so far, the announced total (-1 when unknown);
+ * `end` is 0 while it runs, then once 1 (the image arrived whole) or -1
+ * (the download failed). */
+typedef void (*ps_progress_fn)(void *ctx, long long bytes, long long total, int end);
+
+/* The largest firmware image --download-firmware writes. */
+#define PS_FIRMWARE_MAX ((size_t)64 << 20)
+
 struct ps_run_config {
 	const struct ps_identity *identity;
 	const char *target;               /* the URL */
@@ -34,6 +42,9 @@ struct ps_run_config {
 	size_t max_body;            /* cap on a fetched body (--max-size) */
 	bool handshake_only;        /* stop after the TLS handshake (--handshake-only) */
 	bool check_device;          /* a profile naming another MAC is profile.wrong_device */
+	const char *download_file;  /* --download-firmware FILE, NULL if not asked */
+	ps_progress_fn progress;    /* download progress, may be NULL */
+	void *progress_ctx;
 };
 
 /* Offline: analyse the chain in `file` (PEM bundle or DER, leaf first) for

@@ -72,11 +72,31 @@ static size_t on_body(char *b, size_t size, size_t n, void *ctx)
 		f->rs->body_capped = true;
 		return 0;
 	}
+	if (f->rq->out) {
+		if (fwrite(b, 1, len, f->rq->out) != len) {
+			f->rs->write_failed = true;
+			f->rs->write_errno = errno;
+			return 0;
+		}
+		f->rs->body_len += len;
+		return len;
+	}
 	f->rs->body = ps_xrealloc(f->rs->body, f->rs->body_len + len + 1);
 	memcpy(f->rs->body + f->rs->body_len, b, len);
 	f->rs->body_len += len;
 	f->rs->body[f->rs->body_len] = '\0';
 	return len;
+}
+
+static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	(void)ultotal;
+	(void)ulnow;
+	const struct fetch *f = ctx;
+	f->rq->progress(f->rq->progress_ctx, (long long)dlnow,
+			dltotal > 0 ? (long long)dltotal : -1);
+	return 0;
 }
 
 static int on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *ctx)
@@ -259,6 +279,11 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	if (rq->range)
 		curl_easy_setopt(c, CURLOPT_RANGE, "0-0");
+	if (rq->progress) {
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, &f);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	}
 	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
 	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
 	curl_easy_setopt(c, CURLOPT_DEBUGDATA, &f);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "engine/tls.h"
 
@@ -29,6 +30,10 @@ struct ps_http_request {
 	const char *user, *pwd;            /* HTTP credentials ([--uid --pwd]), NULL for none */
 	bool head;                         /* HEAD instead of GET (a firmware check) */
 	bool range;                        /* GET of the first byte only (where HEAD is refused) */
+	FILE *out; /* write the body here instead of keeping it (a download) */
+	/* Called as the body arrives (bytes so far, announced total or -1). */
+	void (*progress)(void *ctx, long long done, long long total);
+	void *progress_ctx;
 	void *ctx;
 };
 
@@ -43,8 +48,10 @@ struct ps_http_response {
 	size_t n_request_headers;
 	char **response_headers; /* as received, status line first */
 	size_t n_response_headers;
-	unsigned char *body; /* NUL-terminated, owned */
-	size_t body_len;
+	unsigned char *body; /* NUL-terminated, owned; NULL when written to rq->out */
+	size_t body_len;     /* bytes received (also when written to rq->out) */
+	bool write_failed;   /* writing to rq->out failed */
+	int write_errno;
 	bool body_capped;         /* more than max_body bytes: stopped */
 	long long content_length; /* announced size (from Content-Range for a range), -1 */
 	char *content_type;       /* NULL when none */

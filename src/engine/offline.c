@@ -308,8 +308,18 @@ void ps_engine_upgrade_hop(const struct ps_run_config *cfg, const struct ps_sink
 			 : up.would_upgrade ? PS_STATUS_OK
 					    : PS_STATUS_SKIPPED,
 			 "%s%s", up.would_upgrade ? "upgrade: " : "no upgrade: ", up.reason);
+	if (cfg->download_file) {
+		up.download_asked = true;
+		up.download_file = ps_xstrdup(cfg->download_file);
+		up.download_size = -1;
+	}
 	if (check && up.would_upgrade && up.rule.url && !failed)
 		check(cfg, sink, hop, up.rule.url, &up);
+	if (up.download_asked && up.download_size < 0 && !up.download_error)
+		up.download_error = ps_xasprintf("not downloaded: %s",
+						 !up.would_upgrade ? "the phone would not upgrade"
+						 : up.check_done   ? "the image is not there"
+								   : "the upgrade cannot go ahead");
 	struct ps_detail d = { .kind = PS_DETAIL_UPGRADE, .upgrade = &up };
 	ps_sink_detail(sink, hop, &d);
 	ps_found_clear(&found);

@@ -283,6 +283,11 @@ enum ps_severity {
 	X(PS_F_UPGRADE_NO_RULE, "upgrade.no_rule", PS_SEV_INFO, PS_EXIT_OK,                        \
 	  "Upgrade_Rule is empty (or no alternative applies): the phone will not upgrade.",        \
 	  "Set Upgrade_Rule in a profile to the firmware URL if an upgrade is wanted.")            \
+	X(PS_F_UPGRADE_DOWNLOAD_FAILED, "upgrade.download_failed", PS_SEV_ERROR, PS_EXIT_UPGRADE,  \
+	  "The firmware image is there but could not be downloaded whole: the phone's upgrade "    \
+	  "would fail the same way.",                                                              \
+	  "Check the server's error log for the request, its timeouts for large files and the "    \
+	  "Content-Length it sends; a local write error names the file.")                          \
 	X(PS_F_UPGRADE_DOWNGRADE_BLOCKED, "upgrade.downgrade_blocked", PS_SEV_WARN, PS_EXIT_OK,    \
 	  "The firmware the rule points to is older than Downgrade_Rev_Limit: the phone refuses "  \
 	  "it.",                                                                                   \

@@ -79,6 +79,11 @@ struct ps_upgrade_report {
 	long long check_size;        /* bytes, -1 when unknown */
 	char *check_type;            /* Content-Type, NULL when none */
 	char *check_error;           /* why the check failed, NULL when it did not */
+	bool download_asked;         /* --download-firmware FILE */
+	char *download_file;         /* FILE */
+	long long download_size;     /* bytes written, -1 when nothing was */
+	char *download_sha256;       /* of the image written, hex */
+	char *download_error;        /* why nothing was written, NULL when it was */
 	struct ps_param_row *params; /* the upgrade parameters and where each came from */
 	size_t n_params;
 };

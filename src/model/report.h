@@ -26,7 +26,8 @@
 	X(PS_STEP_PROFILE_PARSE, "profile.parse", "Parse the profile")              \
 	X(PS_STEP_UPGRADE_RULE, "upgrade.rule", "Evaluate Upgrade_Rule")            \
 	X(PS_STEP_UPGRADE_DECISION, "upgrade.decision", "Would the phone upgrade?") \
-	X(PS_STEP_UPGRADE_CHECK, "upgrade.check", "Is the firmware image there?")
+	X(PS_STEP_UPGRADE_CHECK, "upgrade.check", "Is the firmware image there?")   \
+	X(PS_STEP_UPGRADE_DOWNLOAD, "upgrade.download", "Download the firmware image")
 
 enum ps_step_id {
 #define PS_X(e, id, title) e,

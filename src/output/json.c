@@ -366,6 +366,18 @@ static json_t *upgrade_json(const struct ps_upgrade_report *u, bool show)
 	} else {
 		json_object_set_new(o, "check", json_null());
 	}
+	if (u->download_asked) {
+		json_t *dl = json_object();
+		json_object_set_new(dl, "file", str_or_null(u->download_file));
+		json_object_set_new(dl, "size",
+				    u->download_size >= 0 ? json_integer(u->download_size)
+							  : json_null());
+		json_object_set_new(dl, "sha256", str_or_null(u->download_sha256));
+		json_object_set_new(dl, "error", str_or_null(u->download_error));
+		json_object_set_new(o, "download", dl);
+	} else {
+		json_object_set_new(o, "download", json_null());
+	}
 	json_object_set_new(o, "evaluation", rule_json(&u->rule, show));
 	json_t *ps = json_array();
 	for (size_t i = 0; i < u->n_params; i++) {

@@ -329,6 +329,16 @@ static void upgrade_block(struct tx *t, const struct ps_upgrade_report *u, bool 
 				u->check_status, u->check_size,
 				u->check_type ? u->check_type : "no Content-Type");
 	}
+	if (u->download_asked) {
+		if (u->download_error)
+			fprintf(t->out, "  firmware download: %s\n", u->download_error);
+		else
+			fprintf(t->out,
+				"  firmware download: %lld bytes written to %s\n"
+				"                     SHA-256 %s\n",
+				u->download_size, u->download_file,
+				u->download_sha256 ? u->download_sha256 : "?");
+	}
 	fprintf(t->out, "  decision: %s: %s\n", u->would_upgrade ? "UPGRADE" : "no upgrade",
 		u->reason ? u->reason : "");
 }

@@ -2,7 +2,7 @@
 """A TLS 1.0 HTTP server for the HTTP edge-case tests (standard library only).
 
     edge_server.py PORT CERT KEY PROFILE
-    edge_server.py --client PORT PATH
+    edge_server.py --client PORT PATH...
 
 Listens on 127.0.0.1:PORT only, with the phone's TLS (TLS 1.0, RSA key
 exchange, AES-CBC), and answers by the request path; PROFILE is the profile
@@ -24,6 +24,12 @@ exchange, AES-CBC), and answers by the request path; PROFILE is the profile
   /chunked-cut.xml     the same response cut in the middle of a chunk: TCP
                        closed without close_notify
   anything else        404 (Content-Length), then close_notify
+
+It prints "ready PORT" on stdout once it listens (a port taken by something
+else makes it exit instead). With --client it is a TLS 1.0 client instead:
+it fetches each PATH from 127.0.0.1:PORT and prints, on one line, "PATH:
+close_notify" or "PATH: no close_notify" for each, to check the server's two
+ways of closing with a TLS stack other than provscope's.
 
 "Without close_notify" is SSLSocket.close() with no unwrap(): OpenSSL frees
 the session without SSL_shutdown, so the TCP FIN comes with no alert. The
@@ -126,8 +132,8 @@ def serve(ctx, conn, profile):
 
 def client(port, path):
     """Fetch path from the server on 127.0.0.1:port with Python's own TLS
-    client; print how the connection ended: "close_notify" or "no
-    close_notify" (a TCP end with no alert, OpenSSL's unexpected EOF)."""
+    client; how the connection ended: "close_notify" or "no close_notify" (a
+    TCP end with no alert: OpenSSL's unexpected EOF)."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
@@ -137,22 +143,20 @@ def client(port, path):
     raw = socket.create_connection(("127.0.0.1", port), timeout=5)
     s = ctx.wrap_socket(raw, suppress_ragged_eofs=False)
     s.sendall(b"GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n" % path.encode())
-    got = 0
+    end = "no close_notify"
     try:
-        while True:
-            d = s.recv(4096)
-            if not d:
-                print("close_notify", got)
-                break
-            got += len(d)
+        while s.recv(4096):
+            pass
+        end = "close_notify"
     except ssl.SSLEOFError:
-        print("no close_notify", got)
+        pass
     s.close()
+    return end
 
 
 def main():
     if sys.argv[1] == "--client":
-        client(int(sys.argv[2]), sys.argv[3])
+        print(" ".join(path + ": " + client(int(sys.argv[2]), path) for path in sys.argv[3:]))
         return
     port, cert, key, prof = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
     with open(prof, "rb") as f:
@@ -162,9 +166,9 @@ def main():
     ctx.set_ciphers("AES256-SHA:AES128-SHA:@SECLEVEL=0")
     ctx.load_cert_chain(cert, key)
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind(("127.0.0.1", port))
     ls.listen(16)
+    print("ready", port, flush=True)  # the test waits for this line
     while True:
         conn, _ = ls.accept()
         threading.Thread(target=serve, args=(ctx, conn, profile), daemon=True).start()

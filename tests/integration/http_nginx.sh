@@ -28,7 +28,7 @@ cat >"$WWW/spa000e08aabbcc.xml" <<EOT
 </flat-profile>
 EOT
 mkdir -p "$WWW/fw"
-head -c 123456 /dev/zero >"$WWW/fw/spa942-6-1-5a.bin"
+head -c 123456 /dev/urandom >"$WWW/fw/spa942-6-1-5a.bin"
 : >"$WWW/empty.xml"
 gzip -9 -c "$WWW/spa000e08aabbcc.xml" | openssl enc -aes-256-cbc -md md5 -k profile-key \
 	-out "$WWW/enc.xml" 2>/dev/null
@@ -95,6 +95,41 @@ t_eq "resync pass: each hop carries its own profile record (format, what it set)
 	"$(json_get "$J" '" | ".join((h["profile"]["format"]+" "+",".join(sorted(p["name"] for p in h["profile"]["parameters"]))) if h["profile"] else "None" for h in d["hops"][:3])')"
 t_eq "resync pass: a hop's parameter rows name the hop's URL as their source" "$BASE/spa000e08aabbcc.xml 3" \
 	"$(json_get "$J" 'd["hops"][1]["profile"]["parameters"][0]["source"]+" "+str(d["hops"][1]["profile"]["parameters_set"])')"
+
+# --download-firmware: the image comes whole over the phone's TLS, with its
+# SHA-256, and a progress bar on stderr; an earlier file is only replaced by
+# a whole image.
+J=$T_DIR/dl.json
+echo "earlier" >"$T_DIR/fw.bin"
+"$PROVSCOPE" --batch --format json --timeout 5 "${DEV[@]}" --firmware 6.1.4 \
+	--download-firmware "$T_DIR/fw.bin" "$BASE/spa000e08aabbcc.xml" >"$J" 2>"$T_DIR/dl.err"
+t_eq "--download-firmware: exit 0, the file is the image" "0 same" \
+	"$? $(cmp -s "$T_DIR/fw.bin" "$WWW/fw/spa942-6-1-5a.bin" && echo same)"
+t_eq "--download-firmware: size and SHA-256 in the report" \
+	"123456 $(sha256sum <"$WWW/fw/spa942-6-1-5a.bin" | cut -d' ' -f1)" \
+	"$(json_get "$J" 'str(d["upgrade"]["download"]["size"])+" "+d["upgrade"]["download"]["sha256"]')"
+t_eq "--download-firmware: a hop of its own, ending in upgrade.download" "http ok upgrade.download ok" \
+	"$(json_get "$J" '" ".join(s["id"]+" "+s["status"] for s in d["hops"][-1]["steps"][-2:])')"
+t_check "--download-firmware: the progress bar reaches 100% on stderr" \
+	grep -q '^firmware \[#*\] 100%  120 KiB of 120 KiB$' "$T_DIR/dl.err"
+t_check "--download-firmware: no temporary file left" \
+	bash -c "! ls '$T_DIR'/fw.bin.part-* 2>/dev/null"
+"$PROVSCOPE" --batch --timeout 5 "${DEV[@]}" --firmware 6.1.4 \
+	--download-firmware "$T_DIR/fw.bin" "$BASE/spa000e08aabbcc.xml" >"$T_DIR/dl.txt" 2>/dev/null
+t_check "--download-firmware: the text report names the file and the SHA-256" \
+	grep -q "firmware download: 123456 bytes written to $T_DIR/fw.bin" "$T_DIR/dl.txt"
+echo "earlier" >"$T_DIR/fw2.bin"
+J=$T_DIR/dl-none.json
+"$PROVSCOPE" --batch --format json --timeout 5 "${DEV[@]}" --firmware 6.1.5a \
+	--download-firmware "$T_DIR/fw2.bin" "$BASE/spa000e08aabbcc.xml" >"$J" 2>/dev/null
+t_eq "--download-firmware when the phone would not upgrade: exit 0, the file untouched" \
+	"0 earlier not downloaded: the phone would not upgrade" \
+	"$? $(cat "$T_DIR/fw2.bin") $(json_get "$J" 'd["upgrade"]["download"]["error"]')"
+"$PROVSCOPE" --batch --download-firmware "$T_DIR/no/such/dir/fw.bin" "$BASE/x.xml" \
+	>/dev/null 2>"$T_DIR/dl-bad.err"
+t_eq "--download-firmware into a missing directory: usage error before any connection" \
+	"2 provscope: --download-firmware $T_DIR/no/such/dir/fw.bin: the directory $T_DIR/no/such/dir does not exist" \
+	"$? $(cat "$T_DIR/dl-bad.err")"
 
 # A server that hands this phone another device's profile (a mix-up in the
 # file mapping): the file names the other MAC, never this one.
