@@ -49,7 +49,9 @@ static char *crt_dn(gnutls_x509_crt_t crt, bool issuer)
 	return s;
 }
 
-struct ps_tls_creds *ps_tls_creds_new(const char *cert, const char *key, char **err)
+/* Creds from PEM in memory; `cname` and `kname` name them in errors. */
+static struct ps_tls_creds *creds_from(const gnutls_datum_t *cd, const gnutls_datum_t *kd,
+				       const char *cname, const char *kname, char **err)
 {
 	struct ps_tls_creds *c = ps_xcalloc(1, sizeof *c);
 	int rc = gnutls_certificate_allocate_credentials(&c->cred);
@@ -58,38 +60,30 @@ struct ps_tls_creds *ps_tls_creds_new(const char *cert, const char *key, char **
 		free(c);
 		return NULL;
 	}
-	if (!cert)
+	if (!cd)
 		return c;
-	if (!key)
-		key = cert;
 	/* This also checks that the key belongs to the certificate. */
-	rc = gnutls_certificate_set_x509_key_file(c->cred, cert, key, GNUTLS_X509_FMT_PEM);
+	rc = gnutls_certificate_set_x509_key_mem(c->cred, cd, kd, GNUTLS_X509_FMT_PEM);
 	if (rc < 0) {
-		*err = ps_xasprintf("device certificate %s / key %s: %s", cert, key,
+		*err = ps_xasprintf("device certificate %s / key %s: %s", cname, kname,
 				    gnutls_strerror(rc));
 		ps_tls_creds_free(c);
 		return NULL;
 	}
 	unsigned n = 16;
 	c->pcerts = ps_xcalloc(n, sizeof *c->pcerts);
-	rc = gnutls_pcert_list_import_x509_file(c->pcerts, &n, cert, GNUTLS_X509_FMT_PEM, NULL,
-						NULL, 0);
+	rc = gnutls_pcert_list_import_x509_raw(c->pcerts, &n, cd, GNUTLS_X509_FMT_PEM, 0);
 	if (rc < 0 || n == 0) {
-		*err = ps_xasprintf("device certificate %s: %s", cert,
+		*err = ps_xasprintf("device certificate %s: %s", cname,
 				    rc < 0 ? gnutls_strerror(rc) : "no certificate in the file");
 		ps_tls_creds_free(c);
 		return NULL;
 	}
 	c->n_pcerts = n;
-	gnutls_datum_t kd = { NULL, 0 };
-	rc = gnutls_load_file(key, &kd);
-	if (rc >= 0) {
-		gnutls_privkey_init(&c->key);
-		rc = gnutls_privkey_import_x509_raw(c->key, &kd, GNUTLS_X509_FMT_PEM, NULL, 0);
-		gnutls_free(kd.data);
-	}
+	gnutls_privkey_init(&c->key);
+	rc = gnutls_privkey_import_x509_raw(c->key, kd, GNUTLS_X509_FMT_PEM, NULL, 0);
 	if (rc < 0) {
-		*err = ps_xasprintf("device key %s: %s", key, gnutls_strerror(rc));
+		*err = ps_xasprintf("device key %s: %s", kname, gnutls_strerror(rc));
 		ps_tls_creds_free(c);
 		return NULL;
 	}
@@ -102,6 +96,37 @@ struct ps_tls_creds *ps_tls_creds_new(const char *cert, const char *key, char **
 	}
 	gnutls_x509_crt_deinit(crt);
 	return c;
+}
+
+struct ps_tls_creds *ps_tls_creds_new(const char *cert, const char *key, char **err)
+{
+	if (!cert)
+		return creds_from(NULL, NULL, NULL, NULL, err);
+	if (!key)
+		key = cert;
+	gnutls_datum_t cd = { NULL, 0 }, kd = { NULL, 0 };
+	int rc = gnutls_load_file(cert, &cd);
+	if (rc < 0) {
+		*err = ps_xasprintf("device certificate %s: %s", cert, gnutls_strerror(rc));
+		return NULL;
+	}
+	rc = gnutls_load_file(key, &kd);
+	if (rc < 0) {
+		*err = ps_xasprintf("device key %s: %s", key, gnutls_strerror(rc));
+		gnutls_free(cd.data);
+		return NULL;
+	}
+	struct ps_tls_creds *c = creds_from(&cd, &kd, cert, key, err);
+	gnutls_free(cd.data);
+	gnutls_free(kd.data);
+	return c;
+}
+
+struct ps_tls_creds *ps_tls_creds_new_mem(const char *cert_pem, const char *key_pem, char **err)
+{
+	gnutls_datum_t cd = { (unsigned char *)cert_pem, (unsigned)strlen(cert_pem) };
+	gnutls_datum_t kd = { (unsigned char *)key_pem, (unsigned)strlen(key_pem) };
+	return creds_from(&cd, &kd, "(minted)", "(minted)", err);
 }
 
 void ps_tls_creds_free(struct ps_tls_creds *c)

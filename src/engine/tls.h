@@ -20,6 +20,8 @@ struct ps_tls_creds;
 /* Load a PEM certificate (chain) and its key; `cert` NULL gives creds with
  * no device certificate. Returns NULL with `*err` (caller frees). */
 struct ps_tls_creds *ps_tls_creds_new(const char *cert, const char *key, char **err);
+/* The same from PEM text in memory (a certificate minted by the lab). */
+struct ps_tls_creds *ps_tls_creds_new_mem(const char *cert_pem, const char *key_pem, char **err);
 void ps_tls_creds_free(struct ps_tls_creds *c);
 
 /* Check that a priority string is one GnuTLS accepts; `*err` on failure. */
