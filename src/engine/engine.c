@@ -470,7 +470,7 @@ static void http_detail(struct live *L, const struct ps_http_response *rs)
 				   .response_headers = rs->response_headers,
 				   .n_response_headers = rs->n_response_headers,
 				   .body_size = rs->body_len,
-				   .truncated = rs->pump.truncated,
+				   .truncated = rs->truncated,
 				   .error = rs->curl_error ? rs->curl_error : rs->pump.error,
 				   .t_dns = rs->t_dns,
 				   .t_connect = rs->t_connect,
@@ -501,11 +501,11 @@ static void download_step(struct live *L, const struct ps_http_response *rs, str
 		fw->error = rs->status ? ps_xasprintf("the server answered %s", line)
 				       : ps_xasprintf("no answer: %s",
 						      rs->curl_error ? rs->curl_error : "?");
-	else if ((rs->pump.truncated || rs->curl_code == CURLE_PARTIAL_FILE) &&
+	else if ((rs->truncated || rs->curl_code == CURLE_PARTIAL_FILE) &&
 		 rs->content_length >= 0)
 		fw->error = ps_xasprintf("the connection ended after %zu of %lld bytes",
 					 rs->body_len, rs->content_length);
-	else if (rs->pump.truncated || rs->curl_code == CURLE_PARTIAL_FILE)
+	else if (rs->truncated || rs->curl_code == CURLE_PARTIAL_FILE)
 		fw->error = ps_xasprintf("the connection ended after %zu bytes without a TLS "
 					 "close_notify: the image may be incomplete",
 					 rs->body_len);
@@ -586,13 +586,13 @@ static bool http_step(struct live *L, const struct ps_http_response *rs)
 				"%s", error ? error : "no HTTP answer");
 		return false;
 	}
-	if (rs->pump.truncated || rs->curl_code == CURLE_PARTIAL_FILE) {
+	if (rs->truncated || rs->curl_code == CURLE_PARTIAL_FILE) {
 		ps_sink_step_end(sink, hop, PS_STEP_HTTP, PS_STATUS_FAIL,
 				 "HTTP %ld, %zu bytes, then the connection ended early", rs->status,
 				 rs->body_len);
 		ps_sink_finding(sink, (long)hop, PS_F_HTTP_TRUNCATED,
 				"%zu bytes arrived, then the server closed %s", rs->body_len,
-				rs->pump.truncated ? "TCP without a TLS close_notify"
+				rs->truncated ? "TCP without a TLS close_notify"
 						   : "before the announced length");
 		return false;
 	}

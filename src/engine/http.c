@@ -303,9 +303,12 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 	curl_off_t cl = -1;
 	curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
 	rs->content_length = cl;
+	bool chunked = false;
 	for (size_t i = 0; i < rs->n_response_headers; i++) {
 		const char *h = rs->response_headers[i];
 		const char *slash;
+		if (strncasecmp(h, "Transfer-Encoding:", 18) == 0 && strcasestr(h + 18, "chunked"))
+			chunked = true;
 		if (strncasecmp(h, "Content-Range:", 14) == 0 && (slash = strrchr(h, '/')) &&
 		    slash[1] >= '0' && slash[1] <= '9')
 			rs->content_length = strtoll(slash + 1, NULL, 10);
@@ -313,6 +316,12 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 	char *ct = NULL;
 	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
 		rs->content_type = ps_xstrdup(ct);
+	/* A missing close_notify cuts the answer only where the connection's end
+	 * delimits the body: when the framing says the answer is whole (the
+	 * Content-Length reached, the last chunk read, no body for a HEAD), it
+	 * is whole, whichever side closed first (RFC 2818 §2.2.2). */
+	bool framed = cc == CURLE_OK &&
+		      (rq->head || chunked || (cl >= 0 && (curl_off_t)rs->body_len == cl));
 	curl_easy_cleanup(c); /* closes curl's end: the pump sees EOF */
 	for (size_t i = 0; i < f.n_slots; i++) {
 		struct slot *sl = &f.slots[i];
@@ -329,6 +338,7 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 		rs->pump = sl->res;
 		rs->pump.truncated = truncated;
 	}
+	rs->truncated = rs->pump.truncated && !framed;
 	curl_slist_free_all(hdrs);
 	curl_slist_free_all(resolve);
 	free(host_header);

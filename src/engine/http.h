@@ -57,6 +57,10 @@ struct ps_http_response {
 	char *content_type;       /* NULL when none */
 	double t_dns, t_connect, t_first_byte, t_total; /* ms since the request started */
 	bool pumped;                                    /* https: the pump ran */
+	/* The answer was cut: the connection ended without a close_notify
+	 * where its end delimits the body (pump.truncated alone also counts
+	 * a close after a complete Content-Length or last chunk). */
+	bool truncated;
 	struct ps_pump_result pump;
 };
 

@@ -124,6 +124,19 @@ t_eq "fewer bytes than Content-Length, then close_notify: exit 7, http.truncated
 	"7 http.truncated false" "${F[rc]} ${F[errors]} ${F[truncated]}"
 t_check "... http.error has libcurl's text" test "${F[error]}" != null
 
+# The whole body as Content-Length announced, then a TCP close without
+# close_notify: nothing is missing, and provscope(1) counts a close without
+# close_notify as a truncation only "while the answer was being read", so
+# this fetch succeeds, whichever of the server's close and libcurl's end of
+# the transfer the pump sees first (5 fetches, as the order varies).
+CLF="the whole Content-Length body, then TCP closed without close_notify: exit 0, truncated false, in 5 fetches of 5"
+got=
+for i in 1 2 3 4 5; do
+	fetch cl-full "$EB/cl-full.xml"
+	got="$got${got:+, }${F[rc]} ${F[errors]} ${F[truncated]}"
+done
+t_eq "$CLF" "0 - false, 0 - false, 0 - false, 0 - false, 0 - false" "$got"
+
 # --- 1b. a body delimited by the end of the connection ----------------------
 # HTTP/1.0 style, no Content-Length: only close_notify tells the phone that
 # the body is whole, so a bare TCP close is a truncation even with every byte.
@@ -149,9 +162,8 @@ NG=(
 	"nginx, chunked gzip: profile.decode says gzip; hop and report profile compressed true"
 	"nginx, chunked gzip: the profile's parameters are in the table"
 )
-if [ ${#SOCK} -gt 100 ]; then
-	for c in "${NG[@]}"; do t_skip "$c" "the Unix socket path is too long: $SOCK"; done
-else
+start_gz_nginx() {
+	rm -f "$SOCK"
 	start_nginx gz "listen unix:$SOCK;
 	ssl_protocols TLSv1 TLSv1.2; ssl_ciphers 'AES256-SHA:@SECLEVEL=0';
 	location = /spa000e08aabbcc.xml {
@@ -162,7 +174,12 @@ else
 	location /raw/ {
 		alias $T_DIR/nginx-gz/www/;
 		gzip on; gzip_types *; gzip_min_length 1;
-	}" || t_bail "nginx did not start"
+	}"
+}
+if [ ${#SOCK} -gt 100 ]; then
+	for c in "${NG[@]}"; do t_skip "$c" "the Unix socket path is too long: $SOCK"; done
+else
+	start_gz_nginx || t_bail "nginx did not start"
 	cp "$PROFILE" "$T_DIR/nginx-gz/www/spa000e08aabbcc.xml"
 	fetch nginx-gz "https://localhost:$NGINX_PORT/spa\$MA.xml"
 	t_eq "${NG[0]}" "0 - 200 false" "${F[rc]} ${F[errors]} ${F[status]} ${F[truncated]}"

@@ -161,11 +161,21 @@ http {
 	}
 }
 EOT
+		rm -f "$d/nginx.pid"
 		"$NGINX" -p "$d" -c "$d/nginx.conf" -e "$d/error.log" 2>>"$d/start.log" &
-		local pid=$!
-		if wait_port "$NGINX_PORT" && kill -0 "$pid" 2>/dev/null; then
-			T_PIDS="$T_PIDS $pid"
-			return 0
+		local pid=$! i
+		# Another program may hold the port (nginx then retries the bind
+		# for 2.5 s with its other sockets open, and gives up): nginx is
+		# up once it wrote its pid file, which it does after binding all.
+		if wait_port "$NGINX_PORT"; then
+			for i in $(seq 1 100); do
+				if [ "$(cat "$d/nginx.pid" 2>/dev/null)" = "$pid" ]; then
+					T_PIDS="$T_PIDS $pid"
+					return 0
+				fi
+				kill -0 "$pid" 2>/dev/null || break
+				sleep 0.05
+			done
 		fi
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
