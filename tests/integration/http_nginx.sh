@@ -11,10 +11,34 @@ P=$T_DIR/pki
 mk_cert other client-ca client 'cn = "SPA942-000E08DDEEFF"' 'unit = "SPA-942"' ||
 	t_bail "certtool failed"
 
+# A plain-HTTP server that an https redirect sends the phone to; up once it
+# says it serves (it exits at once when the port is taken).
+mkdir -p "$T_DIR/plain"
+echo "<flat-profile><Resync_Periodic>600</Resync_Periodic></flat-profile>" \
+	>"$T_DIR/plain/spa000e08aabbcc.xml"
+for try in 1 2 3 4 5; do
+	PLAIN_PORT=$("$FREEPORT")
+	python3 -u -m http.server --bind 127.0.0.1 --directory "$T_DIR/plain" "$PLAIN_PORT" \
+		>"$T_DIR/plain.log" 2>&1 &
+	pid=$!
+	for i in $(seq 1 100); do
+		grep -q "Serving HTTP" "$T_DIR/plain.log" 2>/dev/null && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if grep -q "Serving HTTP" "$T_DIR/plain.log"; then
+		T_PIDS="$T_PIDS $pid"
+		break
+	fi
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+done
+
 printf 'bob:%s\n' "$(openssl passwd -apr1 pw-for-bob)" >"$T_DIR/htpasswd"
 start_nginx mtls "ssl_protocols TLSv1 TLSv1.2; ssl_ciphers 'AES256-SHA:@SECLEVEL=0';
 	ssl_verify_client on; ssl_client_certificate $P/client-ca.pem;
 	location = /old.xml { return 302 /spa000e08aabbcc.xml; }
+	location = /tohttp.xml { return 302 http://127.0.0.1:$PLAIN_PORT/spa000e08aabbcc.xml; }
 	location /auth/ { auth_basic provisioning; auth_basic_user_file $T_DIR/htpasswd; }
 	location = /spa000e08aabbcc.xml {
 		if (\$ssl_client_s_dn !~ \"CN=SPA942-000E08AABBCC\") { return 403; }
@@ -88,6 +112,16 @@ t_eq "resync pass: the second profile's value is in the table" 86400 \
 	"$(json_get "$J" '[p["value"] for p in d["profile"]["parameters"] if p["name"]=="Resync_Periodic"][0]')"
 t_eq "resync pass: a 404 with Resync_Fails_On_FNF No is a warning" "http.not_found warning" \
 	"$(json_get "$J" '[f["id"]+" "+f["severity"] for f in d["findings"] if f["id"]=="http.not_found"][0]')"
+"$PROVSCOPE" --batch --timeout 5 "${DEV[@]}" --firmware 6.1.4 "$BASE/spa\$PSN.cfg" >"$T_DIR/pass.txt" 2>&1
+t_eq "resync pass in text: exit 0" 0 "$?"
+t_check "resync pass in text: TLS1.0 with AES-256 on each hop" \
+	test "$(grep -c 'tls.handshake .* TLS1.0 TLS_RSA_WITH_AES_256_CBC_SHA' "$T_DIR/pass.txt")" -ge 3
+t_check "resync pass in text: the chain trusted by the phone" \
+	grep -q 'tls.chain .* the SPA942 and a modern client both accept it' "$T_DIR/pass.txt"
+t_check "resync pass in text: HTTP 200 for the profile reached through Profile_Rule_B" \
+	grep -q "rule.expand .* Profile_Rule_B: alternative 1 of 1 fires: $BASE/spa000e08aabbcc.xml" "$T_DIR/pass.txt"
+t_check "resync pass in text: the parsed table and the firmware decision" \
+	grep -q 'decision: UPGRADE' "$T_DIR/pass.txt"
 t_eq "resync pass: the upgrade decision comes last" "true" \
 	"$(json_get "$J" 'json.dumps(d["upgrade"]["would_upgrade"])')"
 t_eq "resync pass: each hop carries its own profile record (format, what it set)" \
@@ -170,6 +204,25 @@ t_eq "a redirect: followed as a new hop, exit 0" "0 302 200" \
 t_eq "a redirect: the new hop has its own phone TLS handshake" "TLS1.0 TLS_RSA_WITH_AES_256_CBC_SHA" \
 	"$(json_get "$J" 'd["hops"][1]["tls"]["version"]+" "+d["hops"][1]["tls"]["cipher_suite"]')"
 
+J=$T_DIR/tohttp.json
+run_ps "$J" "${DEV[@]}" "$BASE/tohttp.xml"
+t_eq "a redirect from https to http: followed, http.redirect_scheme warning, exit 0" \
+	"0 http.redirect_scheme warning 302 200 http 600" \
+	"$PS_RC $(json_get "$J" '" ".join([f["id"]+" "+f["severity"] for f in d["findings"] if f["id"]=="http.redirect_scheme"]+[str(d["hops"][0]["http"]["status"]), str(d["hops"][1]["http"]["status"]), d["hops"][1]["scheme"], [p["value"] for p in d["profile"]["parameters"] if p["name"]=="Resync_Periodic"][0]])')"
+
+# An upgrade the phone refuses: the image is older than Downgrade_Rev_Limit.
+cat >"$WWW/downgrade.xml" <<EOT
+<flat-profile>
+  <Downgrade_Rev_Limit>6.1.4</Downgrade_Rev_Limit>
+  <Upgrade_Rule>https://localhost:$NGINX_PORT/fw/spa942-6-1-3.bin</Upgrade_Rule>
+</flat-profile>
+EOT
+J=$T_DIR/downgrade.json
+run_ps "$J" "${DEV[@]}" --firmware 6.1.5 "$BASE/downgrade.xml"
+t_eq "an image older than Downgrade_Rev_Limit: upgrade.downgrade_blocked, no upgrade, exit 0" \
+	"0 upgrade.downgrade_blocked false 6.1.3" \
+	"$PS_RC $(json_get "$J" '" ".join([f["id"] for f in d["findings"] if f["id"].startswith("upgrade.")]+[json.dumps(d["upgrade"]["would_upgrade"]), d["upgrade"]["target_version"]])')"
+
 # HTTP credentials from the rule's [--uid --pwd].
 mkdir -p "$WWW/auth"
 cp "$WWW/spa000e08aabbcc.xml" "$WWW/auth/spa000e08aabbcc.xml"
@@ -187,6 +240,12 @@ J=$T_DIR/other.json
 run_ps "$J" --ca "$P/server-ca.pem" --cert "$P/other.pem" --key "$P/other.key" "$BASE/spa000e08aabbcc.xml"
 t_eq "another device's certificate: exit 7, http.forbidden" "7 http.forbidden" \
 	"$PS_RC $(json_get "$J" 'd["findings"][0]["id"]')"
+J=$T_DIR/other-pass.json
+run_ps "$J" --ca "$P/server-ca.pem" --cert "$P/other.pem" --key "$P/other.key" --firmware 6.1.4 \
+	"$BASE/spa\$PSN.cfg"
+t_eq "the whole resync pass with another device's certificate: spa942.cfg 200, then 403 for spa\$MA.xml, exit 7, http.forbidden; the pass ends there" \
+	"7 http.forbidden 200 403 False" \
+	"$PS_RC $(json_get "$J" '" ".join([f["id"] for f in d["findings"] if f["severity"]=="error"]+[str(h["http"]["status"]) for h in d["hops"] if h["http"]]+[str(any("missing-" in h["url"] for h in d["hops"]))])')"
 
 J=$T_DIR/rogue.json
 run_ps "$J" --ca "$P/server-ca.pem" --cert "$P/rogue.pem" --key "$P/rogue.key" "$BASE/spa000e08aabbcc.xml"
