@@ -36,7 +36,8 @@ struct options {
 	size_t max_size;
 	bool handshake_only;
 	const char *download; /* --download-firmware FILE */
-	char **files;         /* profile: the files in order */
+	bool audit;
+	char **files; /* profile: the files in order */
 	size_t n_files;
 	bool batch, list_models, probe, inspect_anyway, system_trust;
 	const char *host; /* cert mode: the name to check */
@@ -80,6 +81,7 @@ enum {
 	OPT_MAX_SIZE,
 	OPT_HANDSHAKE_ONLY,
 	OPT_DOWNLOAD_FIRMWARE,
+	OPT_AUDIT,
 };
 
 static const struct option long_options[] = {
@@ -110,6 +112,7 @@ static const struct option long_options[] = {
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "handshake-only", no_argument, NULL, OPT_HANDSHAKE_ONLY },
 	{ "download-firmware", required_argument, NULL, OPT_DOWNLOAD_FIRMWARE },
+	{ "audit", no_argument, NULL, OPT_AUDIT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -146,6 +149,8 @@ static void usage(FILE *f)
 	    "  --priority STRING    GnuTLS priority string instead of the model's\n"
 	    "\n"
 	    "Checks:\n"
+	    "  --audit              after the pass, ask for each per-device file without a\n"
+	    "                       certificate, and for a neighbour MAC's file with this one\n"
 	    "  --inspect-anyway     go on past a chain the phone rejects (the phone would not)\n"
 	    "  --no-system-trust    the modern client trusts only --ca, not the system store\n"
 	    "  --modern-ca FILE     CA certificates only the modern client trusts (PEM)\n"
@@ -377,6 +382,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_DOWNLOAD_FIRMWARE:
 			o->download = optarg;
 			break;
+		case OPT_AUDIT:
+			o->audit = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -405,6 +413,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (optind + 1 < argc && o->mode != PS_MODE_PROFILE)
 		return fail_usage("one %s at a time; '%s' is one too many", what[o->mode],
 				  argv[optind + 1]);
+	if (o->audit && (o->mode != PS_MODE_LIVE || o->handshake_only))
+		return fail_usage("--audit is for live runs that fetch profiles");
 	if (o->download && o->mode != PS_MODE_LIVE)
 		return fail_usage("--download-firmware is for live runs");
 	if (o->download && o->handshake_only)
@@ -617,6 +627,7 @@ static int run(struct options *o)
 				     /* offline, only a MAC given says which device it is */
 				     .check_device = o->mode == PS_MODE_LIVE || o->mac,
 				     .download_file = o->download,
+				     .audit = o->audit,
 				     .progress = o->download ? ps_progress_update : NULL,
 				     .progress_ctx = &bar,
 				     .target_version = o->target_version };

@@ -4,6 +4,7 @@
 
 #include "engine/engine.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -392,6 +393,10 @@ static struct ps_tls_conn *live_connected(void *ctx, int tcp, const char *ip, lo
 		ps_sink_step_end(L->sink, L->hop, PS_STEP_TLS_HANDSHAKE, PS_STATUS_FAIL, "%s",
 				 L->o.detail ? L->o.detail : "failed");
 	client_auth_step(L->sink, L->hop, &L->ca, &L->o, L->o.ok);
+	if (L->o.ok && L->info.cipher && strstr(L->info.cipher, "ARCFOUR"))
+		ps_sink_finding(L->sink, (long)L->hop, PS_F_TLS_RC4, "%s with %s",
+				L->info.cipher_suite ? L->info.cipher_suite : L->info.cipher,
+				L->tp.server_name ? L->tp.server_name : "the server");
 	if (conn && L->cfg->handshake_only) {
 		ps_tls_close(conn);
 		conn = NULL;
@@ -452,6 +457,7 @@ static bool client_cert_page(struct live *L, const struct ps_http_response *rs)
 /* A firmware URL check: HEAD, or a one-byte GET where HEAD is refused. */
 struct fw_check {
 	bool range;
+	bool audit;    /* a GET whose answer is only looked at (--audit) */
 	bool download; /* a GET of the whole image into `out` */
 	FILE *out;
 	bool ok;
@@ -501,8 +507,7 @@ static void download_step(struct live *L, const struct ps_http_response *rs, str
 		fw->error = rs->status ? ps_xasprintf("the server answered %s", line)
 				       : ps_xasprintf("no answer: %s",
 						      rs->curl_error ? rs->curl_error : "?");
-	else if ((rs->truncated || rs->curl_code == CURLE_PARTIAL_FILE) &&
-		 rs->content_length >= 0)
+	else if ((rs->truncated || rs->curl_code == CURLE_PARTIAL_FILE) && rs->content_length >= 0)
 		fw->error = ps_xasprintf("the connection ended after %zu of %lld bytes",
 					 rs->body_len, rs->content_length);
 	else if (rs->truncated || rs->curl_code == CURLE_PARTIAL_FILE)
@@ -521,6 +526,19 @@ static void fw_step(struct live *L, const struct ps_http_response *rs, struct fw
 {
 	if (fw->download) {
 		download_step(L, rs, fw);
+		return;
+	}
+	if (fw->audit) {
+		http_detail(L, rs);
+		fw->status = rs->status;
+		fw->size = (long long)rs->body_len;
+		fw->ok = rs->status == 200 && rs->body_len > 0;
+		free(fw->error);
+		fw->error = ps_xstrdup(rs->n_response_headers ? rs->response_headers[0]
+				       : rs->curl_error       ? rs->curl_error
+							      : "no answer");
+		ps_sink_step_end(L->sink, L->hop, PS_STEP_HTTP, PS_STATUS_OK, "%s, %zu bytes",
+				 fw->error, rs->body_len);
 		return;
 	}
 	http_detail(L, rs);
@@ -593,7 +611,7 @@ static bool http_step(struct live *L, const struct ps_http_response *rs)
 		ps_sink_finding(sink, (long)hop, PS_F_HTTP_TRUNCATED,
 				"%zu bytes arrived, then the server closed %s", rs->body_len,
 				rs->truncated ? "TCP without a TLS close_notify"
-						   : "before the announced length");
+					      : "before the announced length");
 		return false;
 	}
 	const char *status_line = rs->n_response_headers ? rs->response_headers[0] : "";
@@ -754,7 +772,7 @@ static enum hop_result run_hop(const struct ps_run_config *cfg, const struct ps_
 		.post = ro ? ro->post : NULL,
 		.user = ro ? ro->uid : NULL,
 		.pwd = ro ? ro->pwd : NULL,
-		.head = fw && !fw->range && !fw->download,
+		.head = fw && !fw->range && !fw->download && !fw->audit,
 		.range = fw && fw->range,
 		.out = fw ? fw->out : NULL,
 		.progress = fw && fw->download && cfg->progress ? download_progress : NULL,
@@ -1063,6 +1081,165 @@ static bool firmware_check(const struct ps_run_config *cfg, const struct ps_sink
 	return fw.ok;
 }
 
+/* --audit. The audit's own requests are expected to be refused, so what
+ * goes wrong inside them (a handshake the server ends, a 400 page) is no
+ * finding: a sink that passes everything on but findings. */
+static size_t quiet_hop_begin(void *ctx, const char *url)
+{
+	const struct ps_sink *to = ctx;
+	return ps_sink_hop_begin(to, url);
+}
+
+static void quiet_step_begin(void *ctx, size_t hop, enum ps_step_id id)
+{
+	ps_sink_step_begin(ctx, hop, id);
+}
+
+static void quiet_step_end(void *ctx, size_t hop, enum ps_step_id id, enum ps_step_status st,
+			   const char *summary)
+{
+	const struct ps_sink *to = ctx;
+	to->ops->step_end(to->ctx, hop, id, st, summary);
+}
+
+static void quiet_detail(void *ctx, size_t hop, const struct ps_detail *d)
+{
+	ps_sink_detail(ctx, hop, d);
+}
+
+static void quiet_finding(void *ctx, long hop, enum ps_finding_id id, enum ps_severity sev,
+			  const char *detail)
+{
+	(void)ctx, (void)hop, (void)id, (void)sev, (void)detail;
+}
+
+static const struct ps_sink_ops quiet_ops = { quiet_hop_begin, quiet_step_begin, quiet_step_end,
+					      quiet_detail, quiet_finding };
+
+/* Where `mac` (12 lower-case hex digits) is written in `url`, in either
+ * case, bare or with colons; the length of the form found in *n. */
+static const char *find_mac(const char *url, const char *mac, const char *colons, size_t *n)
+{
+	const char *p = strcasestr(url, mac);
+	*n = 12;
+	if (!p) {
+		p = strcasestr(url, colons);
+		*n = 17;
+	}
+	return p;
+}
+
+/* The neighbouring MAC (last bit of the last byte flipped), written in the
+ * same form and case as the one found at `at`. */
+static char *neighbour_url(const char *url, const char *at, size_t n)
+{
+	char *u = ps_xstrdup(url);
+	char *last = u + (at - url) + n - 1;
+	int v =
+	    isdigit((unsigned char)*last) ? *last - '0' : tolower((unsigned char)*last) - 'a' + 10;
+	v ^= 1;
+	bool upper = isupper((unsigned char)*last);
+	*last = (char)(v < 10 ? '0' + v : (upper ? 'A' : 'a') + v - 10);
+	return u;
+}
+
+struct audit_try {
+	long status;
+	size_t body;
+	char *answer; /* status line or why nothing came, owned */
+	bool served;  /* 200 with a body */
+	bool refused_tls;
+};
+
+/* One audit request as a hop of its own: GET `url`, with the device
+ * certificate or none. */
+static size_t audit_fetch(const struct ps_run_config *cfg, const struct ps_sink *sink,
+			  const char *url, const struct ps_tls_creds *creds, struct audit_try *out)
+{
+	memset(out, 0, sizeof *out);
+	size_t hop = ps_sink_hop_begin(sink, url);
+	struct target t;
+	char *err = NULL;
+	if (!parse_target(url, &t, &err)) {
+		out->answer = err;
+		return hop;
+	}
+	struct ps_detail td = {
+		.kind = PS_DETAIL_TARGET, .scheme = t.scheme, .host = t.host, .port = t.port
+	};
+	ps_sink_detail(sink, hop, &td);
+	struct ps_run_config c = *cfg;
+	c.creds = creds;
+	c.probe = false;
+	c.inspect_anyway = true;
+	struct ps_sink quiet = { &quiet_ops, (void *)sink };
+	struct fw_check fw = { .audit = true, .size = -1 };
+	run_hop(&c, &quiet, hop, &t, ps_now_ms(), url, NULL, true, NULL, NULL, &fw, NULL);
+	out->status = fw.status;
+	out->body = fw.size > 0 ? (size_t)fw.size : 0;
+	out->served = fw.ok;
+	out->refused_tls = !fw.status;
+	out->answer = fw.error ? fw.error
+			       : ps_xstrdup("no answer: the handshake ended (see the steps above)");
+	free(fw.type);
+	target_clear(&t);
+	return hop;
+}
+
+/* Who else gets a per-device file the pass fetched: a client without a
+ * certificate, and this certificate asking for a neighbour's file. */
+static void audit_url(const struct ps_run_config *cfg, const struct ps_sink *sink, const char *url,
+		      const struct ps_tls_creds *nocert)
+{
+	const struct ps_identity *id = cfg->identity;
+	size_t n;
+	const char *at = find_mac(url, id->mac, id->mac_colons, &n);
+	bool have_cert = ps_tls_creds_has_cert(cfg->creds);
+	struct audit_try a;
+	if (!have_cert)
+		ps_sink_finding(sink, -1, PS_F_AUDIT_NO_CERT_SERVED,
+				"%s was served in this pass, which had no client certificate", url);
+	else {
+		size_t hop = audit_fetch(cfg, sink, url, nocert, &a);
+		ps_sink_step_begin(sink, hop, PS_STEP_AUDIT);
+		if (a.served) {
+			ps_sink_step_end(sink, hop, PS_STEP_AUDIT, PS_STATUS_FAIL,
+					 "without a client certificate: %s, %zu bytes: served",
+					 a.answer, a.body);
+			ps_sink_finding(sink, (long)hop, PS_F_AUDIT_NO_CERT_SERVED,
+					"%s: %s, %zu bytes, to a client without a certificate", url,
+					a.answer, a.body);
+		} else {
+			ps_sink_step_end(sink, hop, PS_STEP_AUDIT, PS_STATUS_OK,
+					 "without a client certificate: refused (%s)", a.answer);
+		}
+		free(a.answer);
+	}
+	if (!at)
+		return;
+	char *other = neighbour_url(url, at, n);
+	size_t hop = audit_fetch(cfg, sink, other, cfg->creds, &a);
+	ps_sink_step_begin(sink, hop, PS_STEP_AUDIT);
+	const char *who = have_cert ? "this phone's certificate" : "no certificate";
+	if (a.served) {
+		ps_sink_step_end(sink, hop, PS_STEP_AUDIT, PS_STATUS_FAIL,
+				 "another device's file with %s: %s, %zu bytes: served", who,
+				 a.answer, a.body);
+		ps_sink_finding(sink, (long)hop, PS_F_AUDIT_OTHER_DEVICE_SERVED,
+				"%s: %s, %zu bytes, to %s", other, a.answer, a.body, who);
+	} else if (a.status == 404) {
+		ps_sink_step_end(sink, hop, PS_STEP_AUDIT, PS_STATUS_SKIPPED,
+				 "another device's file with %s: %s: no such device here, "
+				 "inconclusive",
+				 who, a.answer);
+	} else {
+		ps_sink_step_end(sink, hop, PS_STEP_AUDIT, PS_STATUS_OK,
+				 "another device's file with %s: refused (%s)", who, a.answer);
+	}
+	free(a.answer);
+	free(other);
+}
+
 void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink)
 {
 	double t0 = ps_now_ms();
@@ -1076,6 +1253,8 @@ void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink)
 	static const char *const names[] = { "Profile_Rule", "Profile_Rule_B", "Profile_Rule_C",
 					     "Profile_Rule_D" };
 	bool parsed_any = false;
+	char **audit_urls = NULL; /* per-device files fetched, for --audit */
+	size_t n_audit = 0;
 	for (size_t i = 0; i < 4; i++) {
 		char *text = ps_xstrdup(i == 0 ? cfg->target : param_value(table, names[i]));
 		if (!*text) {
@@ -1102,6 +1281,7 @@ void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink)
 			char *location = NULL;
 			res = run_hop(cfg, sink, hop, &t, t0, url, &ro, fnf_fails, table, &prof,
 				      NULL, &location);
+			char *fetched = ps_xstrdup(url);
 			target_clear(&t);
 			/* Redirects: followed by our code, each new host with the
 			 * phone's TLS, at most five in a row. */
@@ -1129,11 +1309,22 @@ void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink)
 				char *next = NULL;
 				res = run_hop(cfg, sink, hop, &t, ps_now_ms(), location, &ro,
 					      fnf_fails, table, &prof, NULL, &next);
+				free(fetched);
+				fetched = ps_xstrdup(location);
 				target_clear(&t);
 				free(location);
 				location = next;
 			}
 			free(location);
+			size_t mn;
+			if (res == HOP_OK && cfg->audit &&
+			    find_mac(fetched, cfg->identity->mac, cfg->identity->mac_colons, &mn)) {
+				audit_urls =
+				    ps_xrealloc(audit_urls, (n_audit + 1) * sizeof *audit_urls);
+				audit_urls[n_audit++] = fetched;
+			} else {
+				free(fetched);
+			}
 		}
 		free(err);
 		free(url);
@@ -1150,6 +1341,18 @@ void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink)
 		if (parsed_any)
 			ps_engine_upgrade_hop(cfg, sink, table, firmware_check);
 	}
+	if (n_audit) {
+		char *err = NULL;
+		struct ps_tls_creds *nocert = ps_tls_creds_new(NULL, NULL, &err);
+		for (size_t i = 0; i < n_audit; i++) {
+			if (nocert)
+				audit_url(cfg, sink, audit_urls[i], nocert);
+			free(audit_urls[i]);
+		}
+		ps_tls_creds_free(nocert);
+		free(err);
+	}
+	free(audit_urls);
 	ps_params_free(table);
 	ps_profile_report_clear(&prof);
 }

@@ -320,8 +320,8 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 	 * delimits the body: when the framing says the answer is whole (the
 	 * Content-Length reached, the last chunk read, no body for a HEAD), it
 	 * is whole, whichever side closed first (RFC 2818 §2.2.2). */
-	bool framed = cc == CURLE_OK &&
-		      (rq->head || chunked || (cl >= 0 && (curl_off_t)rs->body_len == cl));
+	bool framed =
+	    cc == CURLE_OK && (rq->head || chunked || (cl >= 0 && (curl_off_t)rs->body_len == cl));
 	curl_easy_cleanup(c); /* closes curl's end: the pump sees EOF */
 	for (size_t i = 0; i < f.n_slots; i++) {
 		struct slot *sl = &f.slots[i];

@@ -129,6 +129,11 @@ struct ps_tls_creds *ps_tls_creds_new_mem(const char *cert_pem, const char *key_
 	return creds_from(&cd, &kd, "(minted)", "(minted)", err);
 }
 
+bool ps_tls_creds_has_cert(const struct ps_tls_creds *c)
+{
+	return c && c->n_pcerts > 0;
+}
+
 void ps_tls_creds_free(struct ps_tls_creds *c)
 {
 	if (!c)

@@ -23,6 +23,8 @@ struct ps_tls_creds *ps_tls_creds_new(const char *cert, const char *key, char **
 /* The same from PEM text in memory (a certificate minted by the lab). */
 struct ps_tls_creds *ps_tls_creds_new_mem(const char *cert_pem, const char *key_pem, char **err);
 void ps_tls_creds_free(struct ps_tls_creds *c);
+/* Whether the creds hold a device certificate. */
+bool ps_tls_creds_has_cert(const struct ps_tls_creds *c);
 
 /* Check that a priority string is one GnuTLS accepts; `*err` on failure. */
 bool ps_tls_priority_check(const char *priority, char **err);

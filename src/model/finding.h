@@ -72,6 +72,11 @@ enum ps_severity {
 	  "The server closed the connection during the handshake without a TLS alert.",            \
 	  "Some servers drop clients they refuse without saying why; check the server's log "      \
 	  "for the phone's connection (protocol version, cipher, or client certificate).")         \
+	X(PS_F_TLS_RC4, "tls.rc4", PS_SEV_WARN, PS_EXIT_OK,                                        \
+	  "The phone and the server agreed on RC4, a cipher broken since 2013 and prohibited in "  \
+	  "TLS by RFC 7465; the phone would also take AES.",                                       \
+	  "Offer the AES-CBC suites for TLS 1.0 first (nginx: ssl_ciphers "                        \
+	  "'AES256-SHA:AES128-SHA:@SECLEVEL=0'); every SPA that speaks RC4 also speaks AES.")      \
 	X(PS_F_CLIENT_AUTH_REQUIRED, "client_auth.required", PS_SEV_ERROR, PS_EXIT_CLIENT_AUTH,    \
 	  "The server requires a client certificate and none was sent.",                           \
 	  "Give the device certificate and key with --cert and --key (a real phone sends its "     \
@@ -276,6 +281,17 @@ enum ps_severity {
 	  "Check how the server maps the request to a file (the MAC in the file name, rewrite "    \
 	  "rules, caches, a template rendered for the wrong device) and that the client "          \
 	  "certificate's MAC is checked against the file asked for.")                              \
+	X(PS_F_AUDIT_NO_CERT_SERVED, "audit.served_without_cert", PS_SEV_ERROR, PS_EXIT_EXPECT,    \
+	  "The server hands this phone's profile to a client that shows no certificate: anyone "   \
+	  "who knows or guesses the MAC can read its passwords.",                                  \
+	  "Require and verify the vendor client certificate for per-device files (nginx: "         \
+	  "ssl_verify_client on; ssl_client_certificate with the vendor client CA).")              \
+	X(PS_F_AUDIT_OTHER_DEVICE_SERVED, "audit.served_other_device", PS_SEV_ERROR,               \
+	  PS_EXIT_EXPECT,                                                                          \
+	  "The server hands another device's profile to this phone's certificate: any genuine "    \
+	  "phone can read every other phone's configuration.",                                     \
+	  "Check the MAC in the client certificate against the file asked for (nginx: compare "    \
+	  "$ssl_client_s_dn with the MAC in $uri and return 403 when they differ).")               \
 	X(PS_F_UPGRADE_DISABLED, "upgrade.disabled", PS_SEV_INFO, PS_EXIT_OK,                      \
 	  "Upgrade_Enable is No: the phone will not upgrade its firmware whatever Upgrade_Rule "   \
 	  "says.",                                                                                 \

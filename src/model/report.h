@@ -13,21 +13,22 @@
 #include "model/profile.h"
 
 /* Steps of a run, in the phone's order. X(enum, id, title) */
-#define PS_STEPS(X)                                                                 \
-	X(PS_STEP_RULE_EXPAND, "rule.expand", "Expand the rule")                    \
-	X(PS_STEP_RESOLVE, "resolve", "Resolve the server name")                    \
-	X(PS_STEP_CONNECT, "connect", "TCP connect")                                \
-	X(PS_STEP_TLS_HANDSHAKE, "tls.handshake", "TLS handshake")                  \
-	X(PS_STEP_TLS_CHAIN, "tls.chain", "Server certificate chain")               \
-	X(PS_STEP_TLS_CLIENT_AUTH, "tls.client_auth", "Client certificate")         \
-	X(PS_STEP_TLS_PROBE, "tls.probe", "What a modern client gets")              \
-	X(PS_STEP_HTTP, "http", "HTTP request")                                     \
-	X(PS_STEP_PROFILE_DECODE, "profile.decode", "Decode the profile")           \
-	X(PS_STEP_PROFILE_PARSE, "profile.parse", "Parse the profile")              \
-	X(PS_STEP_UPGRADE_RULE, "upgrade.rule", "Evaluate Upgrade_Rule")            \
-	X(PS_STEP_UPGRADE_DECISION, "upgrade.decision", "Would the phone upgrade?") \
-	X(PS_STEP_UPGRADE_CHECK, "upgrade.check", "Is the firmware image there?")   \
-	X(PS_STEP_UPGRADE_DOWNLOAD, "upgrade.download", "Download the firmware image")
+#define PS_STEPS(X)                                                                    \
+	X(PS_STEP_RULE_EXPAND, "rule.expand", "Expand the rule")                       \
+	X(PS_STEP_RESOLVE, "resolve", "Resolve the server name")                       \
+	X(PS_STEP_CONNECT, "connect", "TCP connect")                                   \
+	X(PS_STEP_TLS_HANDSHAKE, "tls.handshake", "TLS handshake")                     \
+	X(PS_STEP_TLS_CHAIN, "tls.chain", "Server certificate chain")                  \
+	X(PS_STEP_TLS_CLIENT_AUTH, "tls.client_auth", "Client certificate")            \
+	X(PS_STEP_TLS_PROBE, "tls.probe", "What a modern client gets")                 \
+	X(PS_STEP_HTTP, "http", "HTTP request")                                        \
+	X(PS_STEP_PROFILE_DECODE, "profile.decode", "Decode the profile")              \
+	X(PS_STEP_PROFILE_PARSE, "profile.parse", "Parse the profile")                 \
+	X(PS_STEP_UPGRADE_RULE, "upgrade.rule", "Evaluate Upgrade_Rule")               \
+	X(PS_STEP_UPGRADE_DECISION, "upgrade.decision", "Would the phone upgrade?")    \
+	X(PS_STEP_UPGRADE_CHECK, "upgrade.check", "Is the firmware image there?")      \
+	X(PS_STEP_UPGRADE_DOWNLOAD, "upgrade.download", "Download the firmware image") \
+	X(PS_STEP_AUDIT, "audit", "Who else gets this file?")
 
 enum ps_step_id {
 #define PS_X(e, id, title) e,

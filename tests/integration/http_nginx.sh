@@ -165,6 +165,25 @@ t_eq "--download-firmware into a missing directory: usage error before any conne
 	"2 provscope: --download-firmware $T_DIR/no/such/dir/fw.bin: the directory $T_DIR/no/such/dir does not exist" \
 	"$? $(cat "$T_DIR/dl-bad.err")"
 
+# --audit: who else gets the per-device file. Here nginx refuses a client
+# without a certificate (its 400 page) and has no file for the neighbour.
+J=$T_DIR/audit.json
+run_ps "$J" "${DEV[@]}" --audit "$BASE/spa\$MA.xml"
+t_eq "--audit against per-device access control: exit 0; no certificate refused, neighbour inconclusive" \
+	"0 spa000e08aabbcc.xml:ok spa000e08aabbcd.xml:skipped" \
+	"$PS_RC $(json_get "$J" '" ".join(h["url"].rsplit("/",1)[1]+":"+[s["status"] for s in h["steps"] if s["id"]=="audit"][0] for h in d["hops"] if any(s["id"]=="audit" for s in h["steps"]))')"
+t_eq "--audit: the refused requests raise no finding of their own" "" \
+	"$(json_get "$J" '" ".join(f["id"] for f in d["findings"] if f["severity"]!="info")')"
+# A directory served to any verified device: the neighbour's file comes.
+mkdir -p "$WWW/shared"
+cp "$WWW/spa000e08aabbcc.xml" "$WWW/shared/spa000e08aabbcc.xml"
+cp "$WWW/spa000e08aabbcc.xml" "$WWW/shared/spa000e08aabbcd.xml"
+J=$T_DIR/audit-leak.json
+run_ps "$J" "${DEV[@]}" --audit "$BASE/shared/spa\$MA.xml"
+t_eq "--audit where any device gets any file: exit 10, audit.served_other_device" \
+	"10 audit.served_other_device" \
+	"$PS_RC $(json_get "$J" '" ".join(f["id"] for f in d["findings"] if f["severity"]=="error")')"
+
 # A server that hands this phone another device's profile (a mix-up in the
 # file mapping): the file names the other MAC, never this one.
 mkdir -p "$WWW/mixup"
