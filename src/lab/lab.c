@@ -33,6 +33,7 @@
 #include "phone/catalogue.h"
 
 #define DEFAULT_SLOW_S 30u
+#define MAX_SLOW_S 3600u
 #define DEFAULT_TIMEOUT_S 15u
 #define DEFAULT_MAX_FILE ((size_t)16 * 1024 * 1024)
 #define DEFAULT_MAX_BODY ((size_t)64 * 1024)
@@ -270,9 +271,11 @@ struct conn {
 	struct ps_lab *lab;
 	bool https;
 	unsigned requests;
-	char peer[64];   /* "127.0.0.1:41234" */
-	char hello[200]; /* what the ClientHello offered, "" before one */
-	bool held;       /* slow-handshake held this one */
+	char peer[64];     /* "127.0.0.1:41234" */
+	char hello[200];   /* what the ClientHello offered, "" before one */
+	bool held;         /* slow-handshake held this one */
+	const char *alert; /* the alert sent to end the handshake, or NULL (static) */
+	unsigned finished; /* Finished messages sent and received */
 };
 
 static void peer_text(const struct sockaddr *sa, char *out, size_t n)
@@ -303,18 +306,55 @@ static const char *version_name(unsigned char major, unsigned char minor)
 		return "TLS1.1";
 	if (major == 3 && minor == 3)
 		return "TLS1.2";
+	if (major == 3 && minor == 4)
+		return "TLS1.3";
 	return "an unknown version";
 }
 
+/* The highest version in a ClientHello's supported_versions extension
+ * (TLS 1.3 clients put TLS 1.2 in the version field), when there is one;
+ * `at` is where the compression methods start. */
+static void highest_version(const unsigned char *d, size_t size, size_t at, unsigned char *major,
+			    unsigned char *minor)
+{
+	if (at >= size)
+		return;
+	at += 1 + (size_t)d[at]; /* compression methods */
+	if (at + 2 > size)
+		return;
+	size_t end = at + 2 + (((size_t)d[at] << 8) | d[at + 1]);
+	if (end > size)
+		end = size;
+	for (at += 2; at + 4 <= end;) {
+		unsigned type = ((unsigned)d[at] << 8) | d[at + 1];
+		size_t len = ((size_t)d[at + 2] << 8) | d[at + 3];
+		at += 4;
+		if (at + len > end)
+			return;
+		if (type == 43 && len >= 1) { /* supported_versions */
+			for (size_t i = at + 1; i + 1 < at + len && i + 1 < at + 1 + d[at]; i += 2)
+				if (d[i] == 3 && d[i + 1] <= 4 &&
+				    (d[i] > *major || (d[i] == *major && d[i + 1] > *minor))) {
+					*major = d[i];
+					*minor = d[i + 1];
+				}
+			return;
+		}
+		at += len;
+	}
+}
+
 /* Records what the client offers, for the log of a failed handshake: the
- * version and, when they are few (a phone), the suites by name. */
+ * version and, when they are few (a phone), the suites by name; and counts
+ * the Finished messages (two: the handshake completed). */
 static int hello_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming,
 		      const gnutls_datum_t *msg)
 {
-	(void)htype;
-	(void)when;
 	struct conn *cn = gnutls_db_get_ptr(s);
-	if (!cn || !incoming || !msg || msg->size < 35)
+	if (cn && htype == GNUTLS_HANDSHAKE_FINISHED && when == GNUTLS_HOOK_POST)
+		cn->finished++;
+	if (!cn || htype != GNUTLS_HANDSHAKE_CLIENT_HELLO || when != GNUTLS_HOOK_PRE || !incoming ||
+	    !msg || msg->size < 35)
 		return 0;
 	const unsigned char *d = msg->data;
 	size_t at = 34 + 1 + (size_t)d[34];
@@ -325,7 +365,9 @@ static int hello_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigne
 	if (at + slen > msg->size)
 		slen = 0;
 	struct ps_buf b = { 0 };
-	ps_buf_printf(&b, "%s", version_name(d[0], d[1]));
+	unsigned char major = d[0], minor = d[1];
+	highest_version(d, msg->size, at + slen, &major, &minor);
+	ps_buf_printf(&b, "%s", version_name(major, minor));
 	size_t n = slen / 2, shown = 0;
 	if (n > 8) {
 		ps_buf_printf(&b, ", %zu suites", n);
@@ -352,6 +394,26 @@ static int hello_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigne
 	char *t = ps_buf_take(&b);
 	snprintf(cn->hello, sizeof cn->hello, "%s", t);
 	free(t);
+	/* libmicrohttpd ends a failed handshake without an alert. Where the
+	 * fault makes the outcome plain from the ClientHello alone, send the
+	 * alert a GnuTLS or OpenSSL server would, so the client learns why. */
+	bool rc4 = false;
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *id = d + at + 2 * i;
+		if (id[0] == 0x00 && (id[1] == 0x04 || id[1] == 0x05))
+			rc4 = true;
+	}
+	struct ps_lab *lab = cn->lab;
+	if (has(lab, PS_LAB_FAULT_MODERN_ONLY) && (major < 3 || (major == 3 && minor < 3))) {
+		cn->alert = "protocol_version";
+		gnutls_alert_send(s, GNUTLS_AL_FATAL, GNUTLS_A_PROTOCOL_VERSION);
+		return GNUTLS_E_UNSUPPORTED_VERSION_PACKET;
+	}
+	if (has(lab, PS_LAB_FAULT_RC4_ONLY) && n && !rc4) {
+		cn->alert = "handshake_failure";
+		gnutls_alert_send(s, GNUTLS_AL_FATAL, GNUTLS_A_HANDSHAKE_FAILURE);
+		return GNUTLS_E_NO_CIPHER_SUITES;
+	}
 	return 0;
 }
 
@@ -401,8 +463,8 @@ static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		 * session database pointer is unused (no resumption database),
 		 * so the hooks find the connection there. */
 		gnutls_db_set_ptr(s, cn);
-		gnutls_handshake_set_hook_function(s, GNUTLS_HANDSHAKE_CLIENT_HELLO,
-						   GNUTLS_HOOK_PRE, hello_hook);
+		gnutls_handshake_set_hook_function(s, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_BOTH,
+						   hello_hook);
 		if (has(lab, PS_LAB_FAULT_SLOW_HANDSHAKE))
 			gnutls_handshake_set_post_client_hello_function(s, slow_hello);
 		return;
@@ -412,9 +474,13 @@ static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		return;
 	if (cn->requests == 0 && cn->https) {
 		char *line = ps_xasprintf(
-		    "https %s | connection closed before any request (TLS handshake failed, or "
-		    "the client gave up)%s%s%s",
-		    cn->peer, cn->hello[0] ? " | client offered " : "", cn->hello,
+		    "https %s | %s%s%s%s%s%s", cn->peer,
+		    cn->finished >= 2
+			? "TLS handshake completed, then the connection closed without "
+			  "a request"
+			: "connection closed before the TLS handshake completed",
+		    cn->hello[0] ? " | client offered " : "", cn->hello,
+		    cn->alert ? " | sent alert " : "", cn->alert ? cn->alert : "",
 		    cn->held ? " | held by slow-handshake" : "");
 		log_line(lab, line);
 		free(line);
@@ -1039,6 +1105,12 @@ static struct MHD_Daemon *start_daemon(struct ps_lab *lab, bool https, int fd, b
 			 MHD_USE_ERROR_LOG | (https ? MHD_USE_TLS : 0) | (v6 ? MHD_USE_IPv6 : 0);
 	struct MHD_OptionItem tls[8];
 	size_t n = 0;
+	/* A held handshake must not count as idle: libmicrohttpd would close
+	 * the connection right after the hold, and even a patient client
+	 * would fail. */
+	unsigned timeout = lab->timeout_s;
+	if (https && has(lab, PS_LAB_FAULT_SLOW_HANDSHAKE))
+		timeout += lab->slow_ms / 1000u;
 	if (https) {
 		tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0,
 						    (void *)ps_lab_pki_server_key_pem(lab->pki,
@@ -1061,10 +1133,9 @@ static struct MHD_Daemon *start_daemon(struct ps_lab *lab, bool https, int fd, b
 	tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	struct MHD_Daemon *d = MHD_start_daemon(
 	    flags, 0, NULL, NULL, handler, ls, MHD_OPTION_LISTEN_SOCKET, fd,
-	    MHD_OPTION_CONNECTION_TIMEOUT, lab->timeout_s, MHD_OPTION_CONNECTION_LIMIT,
-	    MAX_CONNECTIONS, MHD_OPTION_NOTIFY_CONNECTION, notify, ls, MHD_OPTION_NOTIFY_COMPLETED,
-	    completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, lab, MHD_OPTION_ARRAY, tls,
-	    MHD_OPTION_END);
+	    MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_LIMIT, MAX_CONNECTIONS,
+	    MHD_OPTION_NOTIFY_CONNECTION, notify, ls, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, lab, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (!d) {
 		pthread_mutex_lock(&lab->err_lock);
 		*err = ps_xasprintf("libmicrohttpd did not start the %s server%s%s",
@@ -1146,7 +1217,8 @@ int ps_lab_start(const struct ps_lab_config *cfg, struct ps_lab **out, char **er
 							   : PS_LAB_PRIORITY_NORMAL;
 	lab->encrypt = cfg->encrypt;
 	lab->verbose = cfg->verbose;
-	lab->slow_ms = (cfg->slow_seconds ? cfg->slow_seconds : DEFAULT_SLOW_S) * 1000u;
+	unsigned slow = cfg->slow_seconds ? cfg->slow_seconds : DEFAULT_SLOW_S;
+	lab->slow_ms = (slow < MAX_SLOW_S ? slow : MAX_SLOW_S) * 1000u;
 	lab->timeout_s = cfg->timeout_s ? cfg->timeout_s : DEFAULT_TIMEOUT_S;
 	lab->max_file = cfg->max_file ? cfg->max_file : DEFAULT_MAX_FILE;
 	lab->max_body = cfg->max_body ? cfg->max_body : DEFAULT_MAX_BODY;

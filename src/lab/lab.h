@@ -93,7 +93,7 @@ struct ps_lab_config {
 	const char *fault;      /* fault list (ps_lab_fault_parse); NULL: none */
 	bool encrypt;           /* per-device files encrypted with PS_LAB_PROFILE_KEY
 				   (MD5 key derivation, as SPA-era firmware expects) */
-	unsigned slow_seconds;  /* slow-handshake wait; 0: 30 */
+	unsigned slow_seconds;  /* slow-handshake wait; 0: 30, at most 3600 */
 	unsigned timeout_s;     /* idle connection timeout; 0: 15 */
 	size_t max_file;        /* cap on a --dir file; 0: 16 MiB */
 	size_t max_body;        /* cap on a request body (POST); 0: 64 KiB */

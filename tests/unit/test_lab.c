@@ -66,6 +66,7 @@ struct st {
 
 struct ask {
 	bool tls;
+	bool v6;               /* connect to ::1, not 127.0.0.1 */
 	const char *prio;      /* NULL: LINKSYS_PRIO */
 	const char *cert;      /* device certificate PEM, NULL for none */
 	const char *key;       /* its key */
@@ -79,6 +80,7 @@ struct ask {
 
 struct resp {
 	int hs;         /* 0 or the handshake's GnuTLS error */
+	int alert;      /* the fatal alert received, -1 when none */
 	bool requested; /* the server asked for a client certificate */
 	char version[16], suite[96];
 	unsigned n_certs; /* certificates the server sent */
@@ -101,14 +103,26 @@ static void resp_clear(struct resp *r)
 	memset(r, 0, sizeof *r);
 }
 
+static int connect_to(unsigned port, bool v6)
+{
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	if (v6) {
+		struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+					  .sin6_port = htons((uint16_t)port),
+					  .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+		assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+	} else {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+	}
+	return fd;
+}
+
 static int connect_port(unsigned port)
 {
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_true(fd >= 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-	return fd;
+	return connect_to(port, false);
 }
 
 static void cert_facts(gnutls_session_t s, struct resp *r)
@@ -183,7 +197,7 @@ static void fetch(unsigned port, const struct ask *q, struct resp *r)
 	memset(r, 0, sizeof *r);
 	r->verify = ~0u;
 	r->content_length = -1;
-	int fd = connect_port(port);
+	int fd = connect_to(port, q->v6);
 	struct ps_buf req = { 0 };
 	ps_buf_printf(&req,
 		      "%s %s HTTP/1.1\r\nHost: " PS_LAB_SERVER_NAME
@@ -240,6 +254,7 @@ static void fetch(unsigned port, const struct ask *q, struct resp *r)
 		rc = gnutls_handshake(s);
 	while (rc < 0 && !gnutls_error_is_fatal(rc));
 	r->hs = rc;
+	r->alert = rc == GNUTLS_E_FATAL_ALERT_RECEIVED ? (int)gnutls_alert_get(s) : -1;
 	if (rc == 0) {
 		r->requested = gnutls_certificate_client_get_request_status(s) != 0;
 		snprintf(r->version, sizeof r->version, "%s",
@@ -775,7 +790,8 @@ static void test_fault_modern_only(void **state)
 	struct ps_lab *lab = start(t, "modern-only", log);
 	struct resp r;
 	get_a(t, ps_lab_https_port(lab), "/spa" MAC_A ".xml", &r);
-	assert_true(r.hs < 0);
+	assert_int_equal(r.hs, GNUTLS_E_FATAL_ALERT_RECEIVED);
+	assert_int_equal(r.alert, GNUTLS_A_PROTOCOL_VERSION);
 	resp_clear(&r);
 	struct ask q = { .tls = true,
 			 .prio = CISCO_PRIO,
@@ -783,7 +799,7 @@ static void test_fault_modern_only(void **state)
 			 .key = t->c_key,
 			 .path = "/spa" MAC_C ".xml" };
 	fetch(ps_lab_https_port(lab), &q, &r);
-	assert_true(r.hs < 0);
+	assert_int_equal(r.alert, GNUTLS_A_PROTOCOL_VERSION);
 	resp_clear(&r);
 	q.prio = "NORMAL";
 	fetch(ps_lab_https_port(lab), &q, &r);
@@ -793,8 +809,11 @@ static void test_fault_modern_only(void **state)
 	resp_clear(&r);
 	ps_lab_stop(lab);
 	char *text = read_log(log);
-	assert_non_null(strstr(text, "connection closed before any request"));
-	assert_non_null(strstr(text, "client offered TLS1.0, suites RSA_AES_256_CBC_SHA1"));
+	assert_non_null(strstr(text, "connection closed before the TLS handshake completed"));
+	assert_non_null(strstr(text,
+			       "client offered TLS1.0, suites RSA_AES_256_CBC_SHA1 "
+			       "RSA_AES_128_CBC_SHA1 RSA_ARCFOUR_128_SHA1 RSA_ARCFOUR_128_MD5 | "
+			       "sent alert protocol_version"));
 	free(text);
 }
 
@@ -810,7 +829,8 @@ static void test_fault_rc4_only(void **state)
 	resp_clear(&r);
 	struct ask q = { .tls = true, .prio = "NORMAL", .cert = t->a_cert, .key = t->a_key };
 	fetch(ps_lab_https_port(lab), &q, &r);
-	assert_true(r.hs < 0);
+	assert_int_equal(r.hs, GNUTLS_E_FATAL_ALERT_RECEIVED);
+	assert_int_equal(r.alert, GNUTLS_A_HANDSHAKE_FAILURE);
 	resp_clear(&r);
 	ps_lab_stop(lab);
 }
@@ -1034,8 +1054,10 @@ static void test_fault_slow_handshake(void **state)
 	assert_non_null(strstr(text, "held by slow-handshake"));
 	free(text);
 
-	/* A patient client gets through after the hold. */
-	cfg.slow_seconds = 1;
+	/* A patient client gets through after the hold, even when the hold is
+	 * longer than the server's idle timeout. */
+	cfg.slow_seconds = 2;
+	cfg.timeout_s = 1;
 	cfg.log = tmpfile();
 	assert_int_equal(ps_lab_start(&cfg, &lab, &err), 0);
 	q.hs_timeout = 0;
@@ -1171,7 +1193,7 @@ static void test_ports(void **state)
 	assert_non_null(strstr(err, "not an IP address"));
 	free(err);
 
-	/* Two labs at once, one without HTTP, one on ::1 when the host has it. */
+	/* Two labs at once, one without HTTP. */
 	cfg.listen = NULL;
 	cfg.no_http = true;
 	struct ps_lab *one = NULL, *two = NULL;
@@ -1193,6 +1215,27 @@ static void test_ports(void **state)
 	free(want);
 	ps_lab_stop(one);
 	ps_lab_stop(two);
+
+	/* IPv6 loopback, where the host has it. */
+	cfg.listen = "::1";
+	if (ps_lab_start(&cfg, &one, &err) == 0) {
+		struct ask q = { .tls = true,
+				 .v6 = true,
+				 .cert = t->a_cert,
+				 .key = t->a_key,
+				 .path = "/spa" MAC_A ".xml" };
+		fetch(ps_lab_https_port(one), &q, &r);
+		assert_int_equal(r.status, 200);
+		resp_clear(&r);
+		q.tls = false;
+		fetch(ps_lab_http_port(one), &q, &r);
+		assert_int_equal(r.status, 200);
+		resp_clear(&r);
+		ps_lab_stop(one);
+	} else {
+		print_message("# no IPv6 loopback here: %s\n", err);
+		free(err);
+	}
 	fclose(cfg.log);
 }
 
