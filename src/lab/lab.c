@@ -264,6 +264,25 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
 	free(msg);
 }
 
+/* Text from the client (path, method, certificate subject) as it may be
+ * logged and echoed: control and non-ASCII bytes as \xNN, at most 300
+ * bytes shown. Caller frees. */
+static char *printable(const char *s)
+{
+	struct ps_buf b = { 0 };
+	size_t i = 0;
+	for (; s && s[i] && i < 300; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch < 0x20 || ch > 0x7e || ch == '\\')
+			ps_buf_printf(&b, "\\x%02x", ch);
+		else
+			ps_buf_add(&b, s + i, 1);
+	}
+	if (s && s[i])
+		ps_buf_puts(&b, "...");
+	return ps_buf_take(&b);
+}
+
 /* ---- connections ---------------------------------------------------- */
 
 /* What the lab knows about one connection. */
@@ -500,7 +519,7 @@ enum cert_state { CERT_NONE, CERT_TRUSTED, CERT_UNTRUSTED };
 
 struct client {
 	enum cert_state state;
-	char *subject; /* the leaf's DN, owned */
+	char *subject; /* the leaf's DN as printable() shows it, owned */
 	char mac[13];  /* from ST, else CN; "" when neither is one */
 	char *product; /* OU, owned, may be NULL */
 	char *reason;  /* why it is not trusted, owned */
@@ -563,7 +582,9 @@ static void check_client(struct ps_lab *lab, gnutls_session_t s, struct client *
 	}
 	gnutls_datum_t dn = { NULL, 0 };
 	if (gnutls_x509_crt_get_dn3(crts[0], &dn, 0) >= 0) {
-		cl->subject = ps_xstrndup((const char *)dn.data, dn.size);
+		char *raw = ps_xstrndup((const char *)dn.data, dn.size);
+		cl->subject = printable(raw);
+		free(raw);
 		gnutls_free(dn.data);
 	}
 	char *st = dn_attr(crts[0], GNUTLS_OID_X520_STATE_OR_PROVINCE_NAME);
@@ -767,8 +788,8 @@ static const char *file_type(const char *path)
 /* The file itself: built-in or from --dir; the per-device rules and the
  * file faults apply. */
 static void build_file(struct ps_lab *lab, struct MHD_Connection *c, bool https, const char *path,
-		       const struct ps_lab_path *lp, bool device, const struct client *cl,
-		       struct answer *a)
+		       const char *shown, const struct ps_lab_path *lp, bool device,
+		       const struct client *cl, struct answer *a)
 {
 	unsigned port;
 	char *host = site_host(lab, c, https, &port);
@@ -811,7 +832,7 @@ static void build_file(struct ps_lab *lab, struct MHD_Connection *c, bool https,
 		a->body = ps_lab_firmware_image(lp->model, &a->len);
 		a->type = "application/octet-stream";
 	} else {
-		refuse(a, 404, ps_xasprintf("no such file: %s", path));
+		refuse(a, 404, ps_xasprintf("no such file: %s", shown));
 		free(host);
 		return;
 	}
@@ -919,7 +940,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 			ps_buf_printf(&logb, " | cert \"%s\" %s", cl.subject ? cl.subject : "?",
 				      cl.state == CERT_TRUSTED ? "(trusted)" : "(NOT trusted)");
 	}
-	ps_buf_printf(&logb, " | %s %s", method, url);
+	char *shown = printable(url), *shown_method = printable(method);
+	ps_buf_printf(&logb, " | %s %s", shown_method, shown);
 
 	struct answer a = { 0 };
 	bool head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
@@ -934,7 +956,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	bool check = ls->https && !has(lab, PS_LAB_FAULT_NO_CLIENT_AUTH) && !open_path;
 
 	if (!get && !head && strcmp(method, MHD_HTTP_METHOD_POST) != 0)
-		refuse(&a, 405, ps_xasprintf("method %s is not served (GET, HEAD, POST)", method));
+		refuse(&a, 405,
+		       ps_xasprintf("method %s is not served (GET, HEAD, POST)", shown_method));
 	else if (rq->too_big)
 		refuse(&a, 413,
 		       ps_xasprintf("the request body is over the %zu-byte cap", lab->max_body));
@@ -950,7 +973,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 				  "nor CN is one)"));
 	else if (check && device && strcmp(cl.mac, mac) != 0 &&
 		 !has(lab, PS_LAB_FAULT_CROSS_DEVICE))
-		refuse(&a, 403, ps_xasprintf("device %s may not read %s", cl.mac, url));
+		refuse(&a, 403, ps_xasprintf("device %s may not read %s", cl.mac, shown));
 	else {
 		if (check && device && strcmp(cl.mac, mac) != 0)
 			note(&a, "fault cross-device: served another device's file");
@@ -958,7 +981,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 			note(&a, "plain HTTP: served without client authentication");
 		else if (ls->https && !check && !open_path)
 			note(&a, "fault no-client-auth: served without client authentication");
-		build_file(lab, c, ls->https, url, &lp, device, &cl, &a);
+		build_file(lab, c, ls->https, url, shown, &lp, device, &cl, &a);
 	}
 
 	/* Ranges, then the truncated fault, on file bodies. */
@@ -1011,7 +1034,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	if (a.status == 200 || a.status == 206)
 		ps_buf_printf(&logb, " %zu bytes%s", a.len, head ? " (HEAD: headers only)" : "");
 	if (a.reason)
-		ps_buf_printf(&logb, " | refused: %s", a.reason);
+		ps_buf_printf(&logb, " | %s: %s", a.status == 403 ? "refused" : "reason", a.reason);
 	if (a.note)
 		ps_buf_printf(&logb, " | %s", a.note);
 	char *line = ps_buf_take(&logb);
@@ -1019,6 +1042,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	free(line);
 	free(a.reason);
 	free(a.note);
+	free(shown);
+	free(shown_method);
 	client_clear(&cl);
 	return ret;
 }

@@ -656,8 +656,16 @@ static void test_access_refused(void **state)
 	assert_non_null(strstr((char *)r.body, "not trusted"));
 	resp_clear(&r);
 
+	/* What the client sends is logged and echoed without control bytes. */
+	get_a(t, port, "/x%0a2026-01-01T00:00:00Z%20lab:%20forged", &r);
+	assert_int_equal(r.status, 404);
+	assert_non_null(strstr((char *)r.body, "/x\\x0a2026"));
+	resp_clear(&r);
+
 	ps_lab_stop(lab);
 	char *text = read_log(log);
+	assert_null(strstr(text, "\n2026-01-01T00:00:00Z lab: forged"));
+	assert_non_null(strstr(text, "GET /x\\x0a2026-01-01T00:00:00Z lab: forged | 404"));
 	assert_non_null(strstr(text, "refused: device " MAC_A " may not read /spa" MAC_B ".xml"));
 	assert_non_null(strstr(text, "| no client certificate | GET /spa" MAC_A ".xml | 403"));
 	assert_non_null(strstr(text, "(NOT trusted)"));
