@@ -1,0 +1,136 @@
+/* The lab: a built-in provisioning server on libmicrohttpd and GnuTLS, for
+ * `provscope lab` and `provscope --demo`. It serves the built-in profiles
+ * (lab/profiles.h) or a directory over HTTPS, with the server TLS settings
+ * SPA phones need, checks each device's client certificate against the
+ * vendor CA of the demo PKI (lab/pki.h) and the MAC in the file name, and
+ * can play one or more faults a provisioning server may have. Plain HTTP
+ * is served on a second port. Every request is logged, one line each.
+ *
+ * Threads: libmicrohttpd runs its own threads (one per connection), which
+ * call only into this module; the handle is used from one thread. */
+#ifndef PS_LAB_LAB_H
+#define PS_LAB_LAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "lab/pki.h"
+#include "lab/profiles.h"
+
+/* The faults: X(enum, name, what the server then does). */
+#define PS_LAB_FAULTS(X)                                                                         \
+	X(PS_LAB_FAULT_MODERN_ONLY, "modern-only",                                               \
+	  "TLS 1.2 and 1.3 with ECDHE and AEAD suites only: no SPA phone can connect")           \
+	X(PS_LAB_FAULT_RC4_ONLY, "rc4-only",                                                     \
+	  "RC4-128 suites only (TLS 1.0-1.2, RSA key exchange): phones connect, modern clients " \
+	  "cannot")                                                                              \
+	X(PS_LAB_FAULT_UNTRUSTED_CA, "untrusted-ca",                                             \
+	  "the server certificate comes from " PS_LAB_PUBLIC_CA_CN ", not the vendor CA")        \
+	X(PS_LAB_FAULT_EXPIRED, "expired", "the server certificate expired 30 days ago")         \
+	X(PS_LAB_FAULT_NOT_YET_VALID, "not-yet-valid",                                           \
+	  "the server certificate becomes valid in 30 days")                                     \
+	X(PS_LAB_FAULT_MISSING_INTERMEDIATE, "missing-intermediate",                             \
+	  "the server certificate is signed by the vendor intermediate CA, which is not sent")   \
+	X(PS_LAB_FAULT_WRONG_NAME, "wrong-name",                                                 \
+	  "the server certificate is for " PS_LAB_WRONG_NAME)                                    \
+	X(PS_LAB_FAULT_WEAK_KEY, "weak-key", "the server certificate has a 1024-bit RSA key")    \
+	X(PS_LAB_FAULT_NO_CLIENT_AUTH, "no-client-auth",                                         \
+	  "no client certificate is asked for; every file is served to anyone (a profile leak)") \
+	X(PS_LAB_FAULT_CROSS_DEVICE, "cross-device",                                             \
+	  "any verified device may read any device's file (a profile leak)")                     \
+	X(PS_LAB_FAULT_NOT_FOUND, "not-found", "per-device files are missing: 404")              \
+	X(PS_LAB_FAULT_SLOW_HANDSHAKE, "slow-handshake",                                         \
+	  "the server waits (30 s by default) after the ClientHello before it answers")          \
+	X(PS_LAB_FAULT_TRUNCATED, "truncated",                                                   \
+	  "file bodies stop halfway through the Content-Length; TCP closes without TLS "         \
+	  "close_notify")                                                                        \
+	X(PS_LAB_FAULT_WRONG_PROFILE_KEY, "wrong-profile-key",                                   \
+	  "per-device files are encrypted with another key than the [--key] the model file "     \
+	  "gives")
+
+enum ps_lab_fault {
+#define PS_X(e, name, text) e,
+	PS_LAB_FAULTS(PS_X)
+#undef PS_X
+	    PS_LAB_FAULT_COUNT
+};
+
+/* A comma-separated fault list ("truncated", "expired,cross-device")
+ * into a bit mask (1u << enum). NULL, "" and "none" give 0. Faults that
+ * pick the same thing (two server certificates, two TLS priorities, two
+ * access rules, two ways to spoil a file) cannot be combined. Returns 0,
+ * or -1 with a sentence listing the valid names in `*err` (caller frees). */
+int ps_lab_fault_parse(const char *spec, unsigned *mask, char **err);
+/* One line per fault, "name  what it does\n" (static). */
+const char *ps_lab_fault_help(void);
+/* The name of a fault (static); "?" out of range. */
+const char *ps_lab_fault_name(enum ps_lab_fault f);
+
+/* The server's TLS priority strings. The normal one accepts the Linksys
+ * SPA9x2 ClientHello (TLS 1.0, RSA, AES-CBC or RC4, no extensions) and the
+ * Cisco SPA3xx/5xx one (DHE-RSA or RSA), and modern clients. */
+#define PS_LAB_PRIORITY_NORMAL                                                                   \
+	"NORMAL:+VERS-TLS1.0:+VERS-TLS1.1:+RSA:+DHE-RSA:+AES-256-CBC:+AES-128-CBC:+ARCFOUR-128:" \
+	"+SHA1:+MD5:+COMP-NULL:+SIGN-ALL"
+#define PS_LAB_PRIORITY_MODERN                                                                    \
+	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-KX-ALL:+ECDHE-RSA:-CIPHER-ALL:+AES-256-GCM:" \
+	"+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD"
+#define PS_LAB_PRIORITY_RC4                                                                    \
+	"NONE:+VERS-TLS1.2:+VERS-TLS1.1:+VERS-TLS1.0:+RSA:+ARCFOUR-128:+SHA1:+MD5:+COMP-NULL:" \
+	"+SIGN-ALL:+CTYPE-X509"
+
+struct ps_lab_config {
+	const char *listen;     /* IP address to listen on; NULL: "127.0.0.1" */
+	unsigned https_port;    /* 0: a free port the kernel picks */
+	unsigned http_port;     /* 0: a free port the kernel picks */
+	bool no_http;           /* no plain-HTTP listener */
+	const char *host;       /* host written into profile URLs; NULL: the request's
+				   Host header when sane, else the listen address */
+	const char *dir;        /* serve this directory instead of the built-in files */
+	const char *pki_dir;    /* load/write the demo PKI there (--pki); NULL: memory */
+	struct ps_lab_pki *pki; /* borrowed; when set, used instead of opening one */
+	const char *fault;      /* fault list (ps_lab_fault_parse); NULL: none */
+	bool encrypt;           /* per-device files encrypted with PS_LAB_PROFILE_KEY
+				   (MD5 key derivation, as SPA-era firmware expects) */
+	unsigned slow_seconds;  /* slow-handshake wait; 0: 30, at most 3600 */
+	unsigned timeout_s;     /* idle connection timeout; 0: 15 */
+	size_t max_file;        /* cap on a --dir file; 0: 16 MiB */
+	size_t max_body;        /* cap on a request body (POST); 0: 64 KiB */
+	FILE *log;              /* the request log; NULL: stderr */
+	bool verbose;           /* also log libmicrohttpd's own messages */
+};
+
+struct ps_lab;
+
+/* Start the lab: open (or borrow) the PKI, listen, and serve on
+ * libmicrohttpd's threads until ps_lab_stop. Returns 0 and `*out`, or -1
+ * with a sentence in `*err` (caller frees): a bad fault name, a PKI
+ * directory problem, an unreadable --dir, an address in use... */
+int ps_lab_start(const struct ps_lab_config *cfg, struct ps_lab **out, char **err);
+/* Stop serving (connections are closed, a slow handshake is cut short)
+ * and free the lab. Accepts NULL. */
+void ps_lab_stop(struct ps_lab *lab);
+
+/* The ports listened on (0 for HTTP with no_http). */
+unsigned ps_lab_https_port(const struct ps_lab *lab);
+unsigned ps_lab_http_port(const struct ps_lab *lab);
+/* The fault mask in effect. */
+unsigned ps_lab_faults(const struct ps_lab *lab);
+/* The PKI in use (borrowed: the lab's own or the one in the config). */
+struct ps_lab_pki *ps_lab_pki(const struct ps_lab *lab);
+/* The vendor root CA a phone must trust (PEM, borrowed). */
+const char *ps_lab_vendor_ca_pem(const struct ps_lab *lab);
+/* The server certificate presented over HTTPS. */
+enum ps_lab_server_cert ps_lab_server_cert(const struct ps_lab *lab);
+
+/* Mint a device certificate with the lab's PKI (ps_lab_pki_mint_device).
+ * Call it from the thread that owns the lab. */
+int ps_lab_mint_device(struct ps_lab *lab, const char *mac, const char *product, const char *serial,
+		       char **cert_pem, char **key_pem, char **err);
+
+/* "https://HOST:PORT/PATH" (or http:// and the HTTP port) with `host`
+ * (NULL: PS_LAB_SERVER_NAME) and `path` starting with '/'. Caller frees. */
+char *ps_lab_url(const struct ps_lab *lab, bool https, const char *host, const char *path);
+
+#endif
