@@ -16,6 +16,7 @@
 #include <gnutls/x509.h>
 
 #include "core/util.h"
+#include "demo.h"
 #include "engine/engine.h"
 #include "engine/net.h"
 #include "engine/tls.h"
@@ -36,6 +37,8 @@ struct options {
 	size_t max_size;
 	bool handshake_only;
 	const char *download; /* --download-firmware FILE */
+	bool lab, demo;       /* provscope lab, --demo */
+	struct ps_lab_opts lab_opts;
 	bool audit;
 	char **files; /* profile: the files in order */
 	size_t n_files;
@@ -82,6 +85,14 @@ enum {
 	OPT_HANDSHAKE_ONLY,
 	OPT_DOWNLOAD_FIRMWARE,
 	OPT_AUDIT,
+	OPT_DEMO,
+	OPT_LISTEN,
+	OPT_HTTP_PORT,
+	OPT_DIR,
+	OPT_PKI,
+	OPT_FAULT,
+	OPT_MINT_DEVICE,
+	OPT_ENCRYPT,
 };
 
 static const struct option long_options[] = {
@@ -113,6 +124,14 @@ static const struct option long_options[] = {
 	{ "handshake-only", no_argument, NULL, OPT_HANDSHAKE_ONLY },
 	{ "download-firmware", required_argument, NULL, OPT_DOWNLOAD_FIRMWARE },
 	{ "audit", no_argument, NULL, OPT_AUDIT },
+	{ "demo", no_argument, NULL, OPT_DEMO },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "http-port", required_argument, NULL, OPT_HTTP_PORT },
+	{ "dir", required_argument, NULL, OPT_DIR },
+	{ "pki", required_argument, NULL, OPT_PKI },
+	{ "fault", required_argument, NULL, OPT_FAULT },
+	{ "mint-device", required_argument, NULL, OPT_MINT_DEVICE },
+	{ "encrypt", no_argument, NULL, OPT_ENCRYPT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -252,6 +271,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->timeout_ms = DEFAULT_TIMEOUT_MS;
 	o->probe = true;
 	o->system_trust = true;
+	if (argc > 1 && strcmp(argv[1], "lab") == 0) {
+		o->lab = true;
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
 	static const struct {
 		const char *name;
 		enum ps_mode mode;
@@ -385,6 +410,30 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_AUDIT:
 			o->audit = true;
 			break;
+		case OPT_DEMO:
+			o->demo = true;
+			break;
+		case OPT_LISTEN:
+			o->lab_opts.listen = optarg;
+			break;
+		case OPT_HTTP_PORT:
+			o->lab_opts.http_port = optarg;
+			break;
+		case OPT_DIR:
+			o->lab_opts.dir = optarg;
+			break;
+		case OPT_PKI:
+			o->lab_opts.pki = optarg;
+			break;
+		case OPT_FAULT:
+			o->lab_opts.fault = optarg;
+			break;
+		case OPT_MINT_DEVICE:
+			o->lab_opts.mint_device = optarg;
+			break;
+		case OPT_ENCRYPT:
+			o->lab_opts.encrypt = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -404,6 +453,32 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return fail_usage("--format '%s': use one of %s", o->format, ps_output_names());
 	if (o->list_models)
 		return 0;
+	const struct ps_lab_opts *lo = &o->lab_opts;
+	if (!o->lab && (lo->listen || lo->http_port || lo->dir || lo->mint_device || lo->encrypt))
+		return fail_usage(
+		    "--listen, --http-port, --dir, --mint-device and --encrypt are for "
+		    "'provscope lab'");
+	if (!o->lab && !o->demo && (lo->pki || lo->fault))
+		return fail_usage("--pki and --fault are for 'provscope lab' and --demo");
+	if (o->demo && o->mode != PS_MODE_LIVE)
+		return fail_usage("--demo is a live run: no subcommand");
+	if (o->demo && (o->cert || o->key || o->ca || o->n_pins || o->modern_ca))
+		return fail_usage("--demo mints its own device certificate and trusts its own CA: "
+				  "leave out --cert, --key, --ca, --modern-ca and --resolve");
+	if ((o->lab || o->demo) && optind < argc)
+		return fail_usage("'%s': %s takes no URL", argv[optind],
+				  o->lab ? "provscope lab" : "--demo");
+	if (o->lab || o->demo) {
+		if (lo->fault && strcmp(lo->fault, "help") == 0) {
+			fputs(ps_lab_fault_help(), stdout);
+			return -1;
+		}
+		if (o->demo) {
+			o->audit = !o->handshake_only;
+			return 0;
+		}
+		return 0;
+	}
 	static const char *const what[] = { [PS_MODE_LIVE] = "URL",
 					    [PS_MODE_CERT] = "chain file",
 					    [PS_MODE_PROFILE] = "profile file",
@@ -560,6 +635,8 @@ static int run(struct options *o)
 	struct ps_report *report = NULL;
 	char *err = NULL;
 	char *ca_pem = NULL, *modern_extra = NULL, *modern_pem = NULL;
+	struct ps_demo demo;
+	memset(&demo, 0, sizeof demo);
 	if (o->mac && !ps_identity_set_mac(&id, o->mac)) {
 		rc = fail_usage("--mac '%s': give 12 hex digits, e.g. 00:0e:08:aa:bb:cc", o->mac);
 		goto out;
@@ -568,6 +645,26 @@ static int run(struct options *o)
 		ps_identity_set_serial(&id, o->serial);
 	if (o->firmware)
 		ps_identity_set_firmware(&id, o->firmware);
+	if (o->lab) {
+		rc = ps_lab_command(&o->lab_opts, &id);
+		goto out;
+	}
+	if (o->demo) {
+		/* The lab's request log on stderr, unless a screen is drawn. */
+		bool quiet = !o->batch && isatty(STDOUT_FILENO);
+		if (!ps_demo_start(&demo, &id, o->lab_opts.fault, o->lab_opts.pki,
+				   quiet ? NULL : stderr, &err)) {
+			rc = fail_usage("--demo: %s", err);
+			goto out;
+		}
+		o->target = demo.target;
+		o->pins = ps_xrealloc(o->pins, (o->n_pins + 1) * sizeof *o->pins);
+		if (!ps_pin_parse(demo.pin, &o->pins[o->n_pins], &err)) {
+			rc = fail_usage("--demo: %s", err);
+			goto out;
+		}
+		o->n_pins++;
+	}
 	const char *priority = o->priority ? o->priority : model->priority;
 	if (!ps_tls_priority_check(priority, &err) ||
 	    (o->mode == PS_MODE_LIVE && !ps_engine_check_target(o->target, &err)) ||
@@ -592,7 +689,10 @@ static int run(struct options *o)
 		rc = fail_usage("--key needs --cert");
 		goto out;
 	}
-	creds = ps_tls_creds_new(o->cert, o->key, &err);
+	if (o->demo)
+		ca_pem = ps_xstrdup(demo.ca_pem);
+	creds = o->demo ? ps_tls_creds_new_mem(demo.cert_pem, demo.key_pem, &err)
+			: ps_tls_creds_new(o->cert, o->key, &err);
 	if (!creds) {
 		rc = fail_usage("%s", err);
 		goto out;
@@ -666,6 +766,8 @@ out:
 	ps_report_free(report);
 	ps_tls_creds_free(creds);
 	ps_identity_clear(&id);
+	if (o->demo)
+		ps_demo_stop(&demo);
 	return rc;
 }
 

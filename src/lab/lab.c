@@ -688,7 +688,8 @@ static void refuse(struct answer *a, int status, char *reason)
 	free(a->reason);
 	a->reason = reason;
 	free(a->body);
-	const char *phrase = status == 403   ? "Forbidden"
+	const char *phrase = status == 400   ? "Bad Request"
+			     : status == 403 ? "Forbidden"
 			     : status == 404 ? "Not Found"
 			     : status == 405 ? "Method Not Allowed"
 			     : status == 413 ? "Content Too Large"
@@ -961,11 +962,14 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	else if (rq->too_big)
 		refuse(&a, 413,
 		       ps_xasprintf("the request body is over the %zu-byte cap", lab->max_body));
+	/* Certificate problems are answered as nginx answers them (HTTP 400
+	 * with its texts), so that the lab and an nginx set-up agree. */
 	else if (check && cl.state == CERT_NONE)
-		refuse(&a, 403, ps_xstrdup("no client certificate"));
+		refuse(&a, 400, ps_xstrdup("No required SSL certificate was sent"));
 	else if (check && cl.state == CERT_UNTRUSTED)
-		refuse(&a, 403,
-		       ps_xasprintf("the client certificate is not trusted: %s",
+		refuse(&a, 400,
+		       ps_xasprintf("The SSL certificate error: the client certificate is not "
+				    "trusted: %s",
 				    cl.reason ? cl.reason : "?"));
 	else if (check && device && !cl.mac[0])
 		refuse(&a, 403,
@@ -1034,7 +1038,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	if (a.status == 200 || a.status == 206)
 		ps_buf_printf(&logb, " %zu bytes%s", a.len, head ? " (HEAD: headers only)" : "");
 	if (a.reason)
-		ps_buf_printf(&logb, " | %s: %s", a.status == 403 ? "refused" : "reason", a.reason);
+		ps_buf_printf(&logb, " | %s: %s",
+			      a.status == 403 || a.status == 400 ? "refused" : "reason", a.reason);
 	if (a.note)
 		ps_buf_printf(&logb, " | %s", a.note);
 	char *line = ps_buf_take(&logb);

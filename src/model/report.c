@@ -267,6 +267,15 @@ void ps_report_add_finding(struct ps_report *r, long hop, enum ps_finding_id id,
 void ps_report_add_finding_sev(struct ps_report *r, long hop, enum ps_finding_id id,
 			       enum ps_severity sev, const char *detail)
 {
+	/* The same observation on a later hop (every hop meets the same
+	 * server certificate) is kept once, on the first hop. */
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct ps_finding *f = &r->findings[i];
+		if (f->id == id && f->severity == sev &&
+		    ((!f->detail && !detail) ||
+		     (f->detail && detail && !strcmp(f->detail, detail))))
+			return;
+	}
 	r->findings =
 	    ps_xgrow(r->findings, &r->cap_findings, r->n_findings + 1, sizeof *r->findings);
 	struct ps_finding *f = &r->findings[r->n_findings++];

@@ -229,7 +229,8 @@ struct ps_step *ps_hop_step(struct ps_hop *h, enum ps_step_id id);
 void ps_report_add_finding(struct ps_report *r, long hop, enum ps_finding_id id,
 			   const char *detail);
 /* The same with the severity given (a finding that concerns only the
- * modern client is reported as a warning). */
+ * modern client is reported as a warning). A finding equal to one already
+ * there (id, severity and detail) is not added again. */
 void ps_report_add_finding_sev(struct ps_report *r, long hop, enum ps_finding_id id,
 			       enum ps_severity sev, const char *detail);
 /* Compute exit_code and verdict: the first error finding's category wins. */

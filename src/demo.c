@@ -1,0 +1,233 @@
+/* `provscope lab` and the set-up of `provscope --demo` (see demo.h). */
+#include "config.h"
+
+#include "demo.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "lab/pki.h"
+#include "lab/profiles.h"
+
+/* "ADDR:PORT", "[V6]:PORT", "ADDR", ":PORT" into an address (owned) and
+ * a port (0 when none). */
+static bool parse_listen(const char *s, char **addr, unsigned *port, char **err)
+{
+	const char *colon = NULL, *a = s, *a_end;
+	if (*s == '[') {
+		const char *close = strchr(s, ']');
+		if (!close || (close[1] && close[1] != ':'))
+			goto bad;
+		a = s + 1;
+		a_end = close;
+		colon = close[1] == ':' ? close + 1 : NULL;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon && strchr(s, ':') != colon) { /* a bare IPv6 address */
+			colon = NULL;
+			a_end = s + strlen(s);
+		} else {
+			a_end = colon ? colon : s + strlen(s);
+		}
+	}
+	*port = 0;
+	if (colon) {
+		char *end;
+		errno = 0;
+		unsigned long v = strtoul(colon + 1, &end, 10);
+		if (errno || end == colon + 1 || *end || v > 65535)
+			goto bad;
+		*port = (unsigned)v;
+	}
+	*addr = a_end > a ? ps_xstrndup(a, (size_t)(a_end - a)) : ps_xstrdup("127.0.0.1");
+	return true;
+bad:
+	*err = ps_xasprintf("--listen '%s': give ADDR:PORT, [IPv6]:PORT, ADDR or :PORT "
+			    "(port 0 picks a free one)",
+			    s);
+	return false;
+}
+
+static volatile sig_atomic_t lab_signal;
+
+static void on_signal(int sig)
+{
+	lab_signal = sig;
+}
+
+static int mint_device(const struct ps_lab_opts *o, const struct ps_identity *id)
+{
+	char mac[13];
+	if (!ps_lab_mac_normalize(o->mint_device, mac)) {
+		fprintf(stderr, "provscope: --mint-device '%s': give 12 hex digits\n",
+			o->mint_device);
+		return 2;
+	}
+	if (!o->pki) {
+		fputs("provscope: --mint-device needs --pki DIR (where the vendor CA is kept)\n",
+		      stderr);
+		return 2;
+	}
+	struct ps_lab_pki *pki = NULL;
+	char *err = NULL, *cert = NULL, *key = NULL;
+	char *product = ps_lab_device_product(id->model->product);
+	int rc = 2;
+	if (ps_lab_pki_open(o->pki, &pki, &err) == 0 &&
+	    ps_lab_pki_device_files(pki, o->pki, mac, product, id->serial, &cert, &key, &err) ==
+		0) {
+		printf("device certificate %s\ndevice key         %s\nvendor CA          %s\n",
+		       cert, key, ps_lab_pki_vendor_ca_path(pki));
+		rc = 0;
+	} else {
+		fprintf(stderr, "provscope: %s\n", err);
+	}
+	free(err);
+	free(cert);
+	free(key);
+	free(product);
+	ps_lab_pki_free(pki);
+	return rc;
+}
+
+int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
+{
+	if (o->fault && strcmp(o->fault, "help") == 0) {
+		fputs(ps_lab_fault_help(), stdout);
+		return 0;
+	}
+	if (o->mint_device)
+		return mint_device(o, id);
+	char *addr = NULL, *err = NULL;
+	unsigned port = 0, http_port = 0;
+	if (!parse_listen(o->listen ? o->listen : "127.0.0.1:0", &addr, &port, &err)) {
+		fprintf(stderr, "provscope: %s\n", err);
+		free(err);
+		return 2;
+	}
+	if (o->http_port) {
+		char *end;
+		errno = 0;
+		unsigned long v = strtoul(o->http_port, &end, 10);
+		if (errno || end == o->http_port || *end || v > 65535) {
+			fprintf(stderr,
+				"provscope: --http-port '%s': give a port number (0 picks "
+				"a free one)\n",
+				o->http_port);
+			free(addr);
+			return 2;
+		}
+		http_port = (unsigned)v;
+	}
+	/* Signals are blocked from here on and taken only while waiting, so
+	 * libmicrohttpd's threads never see them. */
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	struct ps_lab_config lc = { .listen = addr,
+				    .https_port = port,
+				    .http_port = http_port,
+				    .dir = o->dir,
+				    .pki_dir = o->pki,
+				    .fault = o->fault,
+				    .encrypt = o->encrypt,
+				    .log = stderr };
+	struct ps_lab *lab = NULL;
+	if (ps_lab_start(&lc, &lab, &err) < 0) {
+		fprintf(stderr, "provscope: lab: %s\n", err);
+		free(err);
+		free(addr);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return 2;
+	}
+	unsigned hp = ps_lab_https_port(lab);
+	bool v6 = strchr(addr, ':') != NULL;
+	printf("provscope lab: serving %s\n", o->dir ? o->dir : "the built-in profiles");
+	printf("  https://%s:%u/  (listening on %s%s%s:%u)\n", PS_LAB_SERVER_NAME, hp,
+	       v6 ? "[" : "", addr, v6 ? "]" : "", hp);
+	if (ps_lab_http_port(lab))
+		printf("  http://%s%s%s:%u/\n", v6 ? "[" : "", addr, v6 ? "]" : "",
+		       ps_lab_http_port(lab));
+	const char *ca = ps_lab_pki_vendor_ca_path(ps_lab_pki(lab));
+	printf("  vendor CA: %s\n", ca ? ca : "in memory only (--pki DIR keeps it)");
+	printf("  faults: %s\n", o->fault && *o->fault ? o->fault : "none");
+	if (o->pki)
+		printf("Try: provscope lab --pki %s --mint-device 000e08aabbcc, then\n"
+		       "     provscope --ca %s --cert DEVICE.pem --key DEVICE.key \\\n"
+		       "       --resolve %s:%u:%s%s%s 'https://%s:%u/spa$PSN.cfg'\n",
+		       o->pki, ca ? ca : "VENDOR-CA.pem", PS_LAB_SERVER_NAME, hp, v6 ? "[" : "",
+		       addr, v6 ? "]" : "", PS_LAB_SERVER_NAME, hp);
+	printf("Stop with Ctrl-C.\n");
+	fflush(stdout);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigset_t wait = old;
+	sigdelset(&wait, SIGINT);
+	sigdelset(&wait, SIGTERM);
+	sigdelset(&wait, SIGHUP);
+	while (!lab_signal)
+		sigsuspend(&wait);
+	fprintf(stderr, "provscope lab: stopping (signal %d)\n", (int)lab_signal);
+	ps_lab_stop(lab);
+	free(addr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}
+
+bool ps_demo_start(struct ps_demo *d, const struct ps_identity *id, const char *fault,
+		   const char *pki_dir, FILE *log, char **err)
+{
+	memset(d, 0, sizeof *d);
+	if (!log) {
+		d->null_log = fopen("/dev/null", "w");
+		log = d->null_log;
+	}
+	struct ps_lab_config lc = { .listen = "127.0.0.1",
+				    .no_http = true,
+				    .host = PS_LAB_SERVER_NAME,
+				    .pki_dir = pki_dir,
+				    .fault = fault,
+				    .encrypt = true,
+				    .log = log ? log : stderr };
+	if (ps_lab_start(&lc, &d->lab, err) < 0) {
+		ps_demo_stop(d);
+		return false;
+	}
+	char *product = ps_lab_device_product(id->model->product);
+	int rc = ps_lab_mint_device(d->lab, id->mac, product, id->serial, &d->cert_pem, &d->key_pem,
+				    err);
+	free(product);
+	if (rc < 0) {
+		ps_demo_stop(d);
+		return false;
+	}
+	unsigned port = ps_lab_https_port(d->lab);
+	d->ca_pem = ps_xstrdup(ps_lab_vendor_ca_pem(d->lab));
+	d->target = ps_xasprintf("https://%s:%u/spa$PSN.cfg", PS_LAB_SERVER_NAME, port);
+	d->pin = ps_xasprintf("%s:%u:127.0.0.1", PS_LAB_SERVER_NAME, port);
+	return true;
+}
+
+void ps_demo_stop(struct ps_demo *d)
+{
+	ps_lab_stop(d->lab);
+	free(d->target);
+	free(d->pin);
+	free(d->ca_pem);
+	free(d->cert_pem);
+	free(d->key_pem);
+	if (d->null_log)
+		fclose(d->null_log);
+	memset(d, 0, sizeof *d);
+}
