@@ -37,6 +37,12 @@ for s in rule.expand resolve connect tls.handshake tls.chain tls.client_auth htt
 done
 t_eq "the demo in text: every step shows, ok (the chain a warning: a browser does not trust the vendor CA)" \
 	"" "$missing"
+# The README's first command ends in the demo, as a user types it.
+t_check "the README's set-up command ends in ./provscope --demo" \
+	grep -q '&& ./provscope --demo$' "$TOP_SRCDIR/README.md"
+"$PROVSCOPE" --demo </dev/null >"$T_DIR/plain.txt" 2>/dev/null
+t_eq "provscope --demo without a terminal: the text report, exit 0" "0 yes" \
+	"$? $(grep -q '^Verdict: ok' "$T_DIR/plain.txt" && echo yes)"
 "$PROVSCOPE" --demo --batch --model spa504g --format json >"$T_DIR/cisco.json" 2>/dev/null
 t_eq "the demo as a Cisco SPA504G: exit 0, its own files and firmware" "0 spa504G.cfg 7.6.2" \
 	"$? $(json_get "$T_DIR/cisco.json" 'd["hops"][0]["url"].rsplit("/",1)[1]+" "+d["upgrade"]["target_version"]')"
