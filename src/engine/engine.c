@@ -429,17 +429,46 @@ static enum ps_finding_id connect_finding(const struct ps_http_response *rs)
 /* nginx refuses client certificates after the handshake, with a 400 page. */
 static bool client_cert_page(struct live *L, const struct ps_http_response *rs)
 {
-	if (rs->status != 400 || !rs->body)
-		return false;
-	const char *b = (const char *)rs->body;
 	enum ps_finding_id f;
 	const char *what;
-	if (strstr(b, "No required SSL certificate was sent")) {
+	const char *b = rs->body ? (const char *)rs->body : "";
+	const char *line = rs->n_response_headers ? rs->response_headers[0] : "HTTP 403";
+	if (rs->status == 400 && strstr(b, "No required SSL certificate was sent")) {
 		f = PS_F_CLIENT_AUTH_REQUIRED;
 		what = "No required SSL certificate was sent";
-	} else if (strstr(b, "The SSL certificate error")) {
+	} else if (rs->status == 400 && strstr(b, "The SSL certificate error")) {
 		f = PS_F_CLIENT_AUTH_REJECTED;
 		what = "The SSL certificate error";
+	} else if (rs->status == 403 && L->ca.requested && !L->ca.sent) {
+		/* Servers that check the certificate in the application (Apache
+		 * with "optional" verification, the lab) refuse with 403: after
+		 * a request for a certificate that did not come, that is why. */
+		free(L->ca.outcome);
+		L->ca.outcome = ps_xasprintf("the server asked for a certificate, none was sent, "
+					     "and it answered %s",
+					     line);
+		ps_sink_step_end(L->sink, L->hop, PS_STEP_TLS_CLIENT_AUTH, PS_STATUS_FAIL,
+				 "certificate required: none was sent and the server answered %s",
+				 line);
+		ps_sink_finding(L->sink, (long)L->hop, PS_F_CLIENT_AUTH_REQUIRED,
+				"the server asked for a client certificate in the handshake, none "
+				"was sent, and it answered %s for %s",
+				line, L->t->path);
+		return true;
+	} else if (rs->status == 403 && L->ca.sent && L->ca.issuer_accepted == 0) {
+		free(L->ca.outcome);
+		L->ca.outcome = ps_xasprintf("the server answered %s to a certificate from a CA it "
+					     "does not name",
+					     line);
+		ps_sink_step_end(L->sink, L->hop, PS_STEP_TLS_CLIENT_AUTH, PS_STATUS_FAIL,
+				 "certificate refused: its issuer is not among the CAs the server "
+				 "named, and the server answered %s",
+				 line);
+		ps_sink_finding(L->sink, (long)L->hop, PS_F_CLIENT_AUTH_REJECTED,
+				"the device certificate's issuer (%s) is not among the CAs the "
+				"server named, and it answered %s for %s",
+				L->ca.cert_issuer ? L->ca.cert_issuer : "?", line, L->t->path);
+		return true;
 	} else {
 		return false;
 	}

@@ -962,14 +962,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	else if (rq->too_big)
 		refuse(&a, 413,
 		       ps_xasprintf("the request body is over the %zu-byte cap", lab->max_body));
-	/* Certificate problems are answered as nginx answers them (HTTP 400
-	 * with its texts), so that the lab and an nginx set-up agree. */
 	else if (check && cl.state == CERT_NONE)
-		refuse(&a, 400, ps_xstrdup("No required SSL certificate was sent"));
+		refuse(&a, 403, ps_xstrdup("no client certificate"));
 	else if (check && cl.state == CERT_UNTRUSTED)
-		refuse(&a, 400,
-		       ps_xasprintf("The SSL certificate error: the client certificate is not "
-				    "trusted: %s",
+		refuse(&a, 403,
+		       ps_xasprintf("the client certificate is not trusted: %s",
 				    cl.reason ? cl.reason : "?"));
 	else if (check && device && !cl.mac[0])
 		refuse(&a, 403,

@@ -638,23 +638,21 @@ static void test_access_refused(void **state)
 	fetch(port, &q, &r);
 	assert_int_equal(r.hs, 0);
 	assert_true(r.requested);
-	/* Certificate problems are answered as nginx does: 400 and its text. */
-	assert_int_equal(r.status, 400);
-	assert_non_null(strstr((char *)r.body, "No required SSL certificate was sent"));
+	assert_int_equal(r.status, 403);
+	assert_non_null(strstr((char *)r.body, "no client certificate"));
 	resp_clear(&r);
 
 	/* The model file and the firmware need a device certificate too. */
 	q.path = "/spa942.cfg";
 	fetch(port, &q, &r);
-	assert_int_equal(r.status, 400);
+	assert_int_equal(r.status, 403);
 	resp_clear(&r);
 
 	q.cert = t->r_cert;
 	q.key = t->r_key;
 	q.path = "/spa" MAC_A ".xml";
 	fetch(port, &q, &r);
-	assert_int_equal(r.status, 400);
-	assert_non_null(strstr((char *)r.body, "The SSL certificate error"));
+	assert_int_equal(r.status, 403);
 	assert_non_null(strstr((char *)r.body, "not trusted"));
 	resp_clear(&r);
 
@@ -669,7 +667,7 @@ static void test_access_refused(void **state)
 	assert_null(strstr(text, "\n2026-01-01T00:00:00Z lab: forged"));
 	assert_non_null(strstr(text, "GET /x\\x0a2026-01-01T00:00:00Z lab: forged | 404"));
 	assert_non_null(strstr(text, "refused: device " MAC_A " may not read /spa" MAC_B ".xml"));
-	assert_non_null(strstr(text, "| no client certificate | GET /spa" MAC_A ".xml | 400"));
+	assert_non_null(strstr(text, "| no client certificate | GET /spa" MAC_A ".xml | 403"));
 	assert_non_null(strstr(text, "(NOT trusted)"));
 	free(text);
 }
@@ -925,12 +923,12 @@ static void test_fault_cross_device(void **state)
 	resp_clear(&r);
 	struct ask q = { .tls = true, .path = "/spa" MAC_B ".xml" };
 	fetch(ps_lab_https_port(lab), &q, &r);
-	assert_int_equal(r.status, 400);
+	assert_int_equal(r.status, 403);
 	resp_clear(&r);
 	q.cert = t->r_cert;
 	q.key = t->r_key;
 	fetch(ps_lab_https_port(lab), &q, &r);
-	assert_int_equal(r.status, 400);
+	assert_int_equal(r.status, 403);
 	resp_clear(&r);
 	ps_lab_stop(lab);
 }
