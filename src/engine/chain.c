@@ -19,6 +19,7 @@
 #include <gnutls/x509.h>
 
 #include "core/util.h"
+#include "engine/systrust.h"
 #include "model/finding.h"
 
 /* Signature check of one link: every algorithm allowed (strength is judged
@@ -1574,7 +1575,14 @@ static void load_trust(struct ctx *x)
 	if (gnutls_x509_trust_list_init(&x->tl_modern, 0) < 0)
 		x->tl_modern = NULL;
 	if (x->tl_modern && p->modern_use_system_trust) {
-		int rc = gnutls_x509_trust_list_add_system_trust(x->tl_modern, 0, 0);
+		/* Only the CAs a certificate of this chain names can anchor it. */
+		gnutls_datum_t names[2 * MAX_CERTS];
+		size_t n = 0;
+		for (size_t i = 0; i < x->n; i++) {
+			names[n++] = x->c[i].issuer_raw;
+			names[n++] = x->c[i].subject_raw;
+		}
+		int rc = ps_system_trust_add(x->tl_modern, names, n);
 		if (rc <= 0)
 			x->modern_ca_error =
 			    ps_xasprintf("the system trust store (%s)",

@@ -24,6 +24,7 @@
 
 #include "core/util.h"
 #include "engine/chain.h"
+#include "engine/systrust.h"
 #include "model/chain.h"
 #include "model/finding.h"
 
@@ -1179,10 +1180,62 @@ static void test_corpus(void **state)
 	assert_int_equal(mismatch, 0);
 }
 
+/* The DER walk finds the subject GnuTLS finds, for every CA of the system
+ * store; a system CA is added only when its subject is asked for. */
+static void test_system_trust_subjects(void **state)
+{
+	(void)state;
+	gnutls_datum_t file = { NULL, 0 };
+	if (gnutls_load_file(PS_SYSTEM_BUNDLE, &file) < 0)
+		skip();
+	gnutls_x509_crt_t *list = NULL;
+	unsigned n = 0;
+	assert_true(gnutls_x509_crt_list_import2(&list, &n, &file, GNUTLS_X509_FMT_PEM, 0) >= 0);
+	assert_true(n > 10);
+	for (unsigned i = 0; i < n; i++) {
+		gnutls_datum_t der = { NULL, 0 }, want = { NULL, 0 }, got;
+		assert_true(gnutls_x509_crt_export2(list[i], GNUTLS_X509_FMT_DER, &der) >= 0);
+		assert_true(gnutls_x509_crt_get_raw_dn(list[i], &want) >= 0);
+		assert_true(ps_der_cert_subject(der.data, der.size, &got));
+		assert_int_equal(got.size, want.size);
+		assert_memory_equal(got.data, want.data, want.size);
+		/* not a certificate: cut short */
+		assert_false(ps_der_cert_subject(der.data, der.size / 3, &got));
+		gnutls_free(der.data);
+		gnutls_free(want.data);
+	}
+	/* Asking for the subject of the 5th CA adds it (and only it). */
+	gnutls_datum_t name = { NULL, 0 };
+	assert_true(gnutls_x509_crt_get_raw_dn(list[4], &name) >= 0);
+	gnutls_x509_trust_list_t tl;
+	assert_true(gnutls_x509_trust_list_init(&tl, 0) >= 0);
+	assert_int_equal(ps_system_trust_add(tl, &name, 1), (int)n);
+	unsigned vs = 1;
+	assert_true(gnutls_x509_trust_list_verify_crt(tl, &list[4], 1, 0, &vs, NULL) >= 0);
+	assert_int_equal(vs, 0); /* the CA itself is now trusted */
+	if (n > 5) {
+		gnutls_datum_t other = { NULL, 0 };
+		gnutls_x509_crt_get_raw_dn(list[5], &other);
+		if (other.size != name.size || memcmp(other.data, name.data, name.size) != 0) {
+			assert_true(
+			    gnutls_x509_trust_list_verify_crt(tl, &list[5], 1, 0, &vs, NULL) >= 0);
+			assert_int_not_equal(vs, 0); /* another CA is not */
+		}
+		gnutls_free(other.data);
+	}
+	gnutls_x509_trust_list_deinit(tl, 1);
+	gnutls_free(name.data);
+	for (unsigned i = 0; i < n; i++)
+		gnutls_x509_crt_deinit(list[i]);
+	gnutls_free(list);
+	gnutls_free(file.data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_direct),
+		cmocka_unit_test(test_system_trust_subjects),
 		cmocka_unit_test(test_modern_untrusted_root),
 		cmocka_unit_test(test_expired),
 		cmocka_unit_test(test_not_yet_valid),
