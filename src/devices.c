@@ -1,0 +1,257 @@
+/* --devices (see devices.h). */
+#include "config.h"
+
+#include "devices.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/csv.h"
+#include "core/util.h"
+#include "phone/catalogue.h"
+#include "phone/identity.h"
+
+enum col { COL_MAC, COL_SERIAL, COL_MODEL, COL_FIRMWARE, COL_CERT, COL_KEY, COL_URL, COL_COUNT };
+static const char *const col_names[COL_COUNT] = { "mac",  "serial", "model", "firmware",
+						  "cert", "key",    "url" };
+
+/* Cap on the list file: a device list, not a data set. */
+#define DEVICES_MAX_BYTES ((size_t)16 << 20)
+
+static bool read_all(const char *file, char **text, size_t *len, char **err)
+{
+	FILE *f = fopen(file, "rb");
+	if (!f) {
+		*err = ps_xasprintf("--devices %s: %s", file, strerror(errno));
+		return false;
+	}
+	struct ps_buf b = { 0 };
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b.len + n > DEVICES_MAX_BYTES) {
+			fclose(f);
+			ps_buf_free(&b);
+			*err = ps_xasprintf("--devices %s: larger than %zu MiB", file,
+					    DEVICES_MAX_BYTES >> 20);
+			return false;
+		}
+		ps_buf_add(&b, chunk, n);
+	}
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		ps_buf_free(&b);
+		*err = ps_xasprintf("--devices %s: read error", file);
+		return false;
+	}
+	*len = b.len;
+	*text = ps_buf_take(&b);
+	return true;
+}
+
+/* The checks a row must pass before it runs. */
+static void check_row(struct ps_device *d)
+{
+	struct ps_identity id;
+	const struct ps_model *m = d->model ? ps_model_find(d->model) : ps_model_default();
+	if (!d->mac)
+		d->error = ps_xasprintf("line %u: no MAC", d->line);
+	else if (!m)
+		d->error =
+		    ps_xasprintf("line %u: model '%s' is not in the catalogue", d->line, d->model);
+	if (d->error)
+		return;
+	ps_identity_init(&id, m);
+	if (!ps_identity_set_mac(&id, d->mac))
+		d->error = ps_xasprintf("line %u: MAC '%s': give 12 hex digits", d->line, d->mac);
+	ps_identity_clear(&id);
+	if (!d->error && d->key && !d->cert)
+		d->error = ps_xasprintf("line %u: a key without a certificate", d->line);
+}
+
+bool ps_devices_load(const char *file, struct ps_device_list *out, char **err)
+{
+	memset(out, 0, sizeof *out);
+	char *text = NULL;
+	size_t len = 0;
+	if (!read_all(file, &text, &len, err))
+		return false;
+	struct ps_csv csv;
+	char *perr = NULL;
+	int rc = ps_csv_parse(text, len, &csv, &perr);
+	free(text);
+	if (rc < 0) {
+		*err = ps_xasprintf("--devices %s: %s", file, perr);
+		free(perr);
+		ps_csv_clear(&csv);
+		return false;
+	}
+	if (csv.n_rows == 0) {
+		*err = ps_xasprintf("--devices %s: empty (a header line such as "
+				    "'mac,serial,model,firmware,cert,key' comes first)",
+				    file);
+		ps_csv_clear(&csv);
+		return false;
+	}
+	int map[COL_COUNT];
+	const struct ps_csv_row *h = &csv.rows[0];
+	bool have_mac = false;
+	if (h->n_fields > COL_COUNT) {
+		*err = ps_xasprintf("--devices %s: line %u: the header has %zu columns; there are "
+				    "%d (mac, serial, model, firmware, cert, key, url)",
+				    file, h->line, h->n_fields, COL_COUNT);
+		ps_csv_clear(&csv);
+		return false;
+	}
+	for (size_t i = 0; i < h->n_fields; i++) {
+		map[i] = -1;
+		for (int c = 0; c < COL_COUNT; c++)
+			if (strcasecmp(h->fields[i], col_names[c]) == 0)
+				map[i] = c;
+		if (map[i] < 0) {
+			*err = ps_xasprintf("--devices %s: line %u: unknown column '%s' (use mac, "
+					    "serial, model, firmware, cert, key, url)",
+					    file, h->line, h->fields[i]);
+			ps_csv_clear(&csv);
+			return false;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (map[k] == map[i]) {
+				*err = ps_xasprintf("--devices %s: line %u: column '%s' twice",
+						    file, h->line, h->fields[i]);
+				ps_csv_clear(&csv);
+				return false;
+			}
+		have_mac |= map[i] == COL_MAC;
+	}
+	if (!have_mac) {
+		*err = ps_xasprintf("--devices %s: line %u: the header names no 'mac' column", file,
+				    h->line);
+		ps_csv_clear(&csv);
+		return false;
+	}
+	out->n = csv.n_rows - 1;
+	out->v = out->n ? ps_xcalloc(out->n, sizeof *out->v) : NULL;
+	for (size_t r = 1; r < csv.n_rows; r++) {
+		const struct ps_csv_row *row = &csv.rows[r];
+		struct ps_device *d = &out->v[r - 1];
+		d->line = row->line;
+		char **slots[COL_COUNT] = { &d->mac,  &d->serial, &d->model, &d->firmware,
+					    &d->cert, &d->key,    &d->url };
+		for (size_t i = 0; i < row->n_fields && i < h->n_fields; i++)
+			if (row->fields[i][0])
+				*slots[map[i]] = ps_xstrdup(row->fields[i]);
+		if (row->n_fields != h->n_fields)
+			d->error =
+			    ps_xasprintf("line %u: %zu field%s where the header has %zu", d->line,
+					 row->n_fields, row->n_fields == 1 ? "" : "s", h->n_fields);
+		else
+			check_row(d);
+	}
+	ps_csv_clear(&csv);
+	return true;
+}
+
+void ps_devices_free(struct ps_device_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct ps_device *d = &l->v[i];
+		free(d->mac);
+		free(d->serial);
+		free(d->model);
+		free(d->firmware);
+		free(d->cert);
+		free(d->key);
+		free(d->url);
+		free(d->error);
+	}
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+/* The pool: workers take the next device; the calling thread reports
+ * finished devices in order. */
+struct pool {
+	const struct ps_device_list *l;
+	ps_device_fn fn;
+	void *ctx;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t next;   /* next device to start */
+	bool *done;    /* per device */
+	int *code;     /* per device */
+	char **record; /* per device */
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		while (p->next < p->l->n && p->l->v[p->next].error) {
+			p->code[p->next] = 2;
+			p->done[p->next++] = true;
+			pthread_cond_broadcast(&p->cv);
+		}
+		if (p->next >= p->l->n) {
+			pthread_mutex_unlock(&p->mu);
+			return NULL;
+		}
+		size_t i = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		char *rec = NULL;
+		int code = p->fn(p->ctx, &p->l->v[i], &rec);
+		pthread_mutex_lock(&p->mu);
+		p->code[i] = code;
+		p->record[i] = rec;
+		p->done[i] = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+}
+
+void ps_devices_run(const struct ps_device_list *l, unsigned jobs, ps_device_fn fn,
+		    ps_device_done_fn done, void *ctx)
+{
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > 64)
+		jobs = 64;
+	if (jobs > l->n && l->n)
+		jobs = (unsigned)l->n;
+	struct pool p = { .l = l, .fn = fn, .ctx = ctx };
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	p.done = ps_xcalloc(l->n + 1, sizeof *p.done);
+	p.code = ps_xcalloc(l->n + 1, sizeof *p.code);
+	p.record = ps_xcalloc(l->n + 1, sizeof *p.record);
+	pthread_t *t = ps_xcalloc(jobs, sizeof *t);
+	unsigned started = 0;
+	for (unsigned k = 0; k < jobs && l->n; k++)
+		if (pthread_create(&t[k], NULL, worker, &p) == 0)
+			started++;
+	if (!started && l->n)
+		worker(&p); /* no thread could start: run them here */
+	for (size_t i = 0; i < l->n; i++) {
+		pthread_mutex_lock(&p.mu);
+		while (!p.done[i])
+			pthread_cond_wait(&p.cv, &p.mu);
+		pthread_mutex_unlock(&p.mu);
+		done(ctx, i, &l->v[i], p.code[i], p.record[i]);
+		free(p.record[i]);
+		p.record[i] = NULL;
+	}
+	for (unsigned k = 0; k < started; k++)
+		pthread_join(t[k], NULL);
+	free(t);
+	free(p.done);
+	free(p.code);
+	free(p.record);
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.cv);
+}
