@@ -198,37 +198,6 @@ static int fail_usage(const char *fmt, ...)
 	return PS_EXIT_USAGE;
 }
 
-/* UTC: "YYYY-MM-DD", "YYYY-MM-DD[T ]HH:MM[:SS][Z]" or "@EPOCH". */
-static bool parse_time(const char *s, time_t *out)
-{
-	if (s[0] == '@') {
-		char *end;
-		errno = 0;
-		long long v = strtoll(s + 1, &end, 10);
-		if (errno || end == s + 1 || *end || v <= 0)
-			return false;
-		*out = (time_t)v;
-		return true;
-	}
-	static const char *const forms[] = {
-		"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%MZ",
-		"%Y-%m-%dT%H:%M",     "%Y-%m-%d %H:%M",    "%Y-%m-%d"
-	};
-	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
-		struct tm tm;
-		memset(&tm, 0, sizeof tm);
-		const char *end = strptime(s, forms[i], &tm);
-		if (end && !*end) {
-			time_t t = timegm(&tm);
-			if (t <= 0)
-				return false;
-			*out = t;
-			return true;
-		}
-	}
-	return false;
-}
-
 static bool parse_timeout(const char *s, unsigned *ms)
 {
 	char *end;
@@ -324,7 +293,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->probe = false;
 			break;
 		case OPT_AT:
-			if (!parse_time(optarg, &o->at))
+			if (!ps_time_parse(optarg, &o->at))
 				return fail_usage("--at '%s': give a UTC time such as 2026-11-27, "
 						  "2026-11-27T08:00:00Z or @1795000000",
 						  optarg);
