@@ -183,7 +183,7 @@ static void rule_block(struct out *o, const struct ps_rule_report *rr)
 		       at);
 		free(at);
 		if (a->explain)
-			text(o, 4 + (int)ps_tui_width(g->chosen), PS_TS_DIM, "%s", a->explain);
+			text(o, 4 + (int)ps_tui_width(g->chosen) + 1, PS_TS_DIM, "%s", a->explain);
 	}
 	if (rr->fired >= 0)
 		kv(o, 2, 6, "URL", "%s", str(rr->url, "(none)"));
@@ -300,7 +300,7 @@ static void param_table(struct out *o, const struct ps_param_row *rows, size_t n
 static void source_line(struct out *o, const struct ps_profile_source *s)
 {
 	const struct ps_tui_glyphs *g = o->c->g;
-	marked(o, 0, s->ok ? g->pass : g->nopass, s->ok ? PS_TS_OK : PS_TS_FAIL, PS_TS_NORMAL,
+	marked(o, 2, s->ok ? g->pass : g->nopass, s->ok ? PS_TS_OK : PS_TS_FAIL, PS_TS_NORMAL,
 	       "%s: %s%s%s%s, %zu parameter%s set%s", str(s->name, "?"), str(s->format, "?"),
 	       s->encrypted ? ", encrypted" : "",
 	       s->kdf ? (strcmp(s->kdf, "md5") == 0 ? " (MD5 key derivation)"
@@ -742,11 +742,18 @@ static void view_upgrade(struct out *o, const struct ps_report *r, const struct 
 	}
 	heading(o, "Parameters");
 	param_table(o, u->params, u->n_params);
-	heading(o, "After a failure");
-	kv(o, 2, 8, "retry", "%s", str(u->retry_schedule, str(u->retry_delay, "")));
-	kv(o, 2, 8, "syslog", "%s", str(u->log_request, ""));
-	kv(o, 2, 8, "", "%s", str(u->log_success, ""));
-	kv(o, 2, 8, "", "%s", str(u->log_failure, ""));
+	const char *retry = str(u->retry_schedule, str(u->retry_delay, NULL));
+	const char *logs[] = { u->log_request, u->log_success, u->log_failure };
+	if (retry || u->log_request || u->log_success || u->log_failure)
+		heading(o, "Retries and logs");
+	if (retry)
+		kv(o, 2, 8, "retry", "%s", retry);
+	bool first = true;
+	for (size_t i = 0; i < sizeof logs / sizeof logs[0]; i++)
+		if (logs[i] && *logs[i]) {
+			kv(o, 2, 8, first ? "syslog" : "", "%s", logs[i]);
+			first = false;
+		}
 }
 
 /* --- report-wide views ----------------------------------------------------- */
@@ -755,18 +762,18 @@ static void view_phone(struct out *o, const struct ps_report *r)
 {
 	const struct ps_phone_info *p = &r->phone;
 	heading(o, "Identity");
-	kv(o, 2, 11, "model", "%s (%s %s)", str(p->model, "?"), str(p->vendor, ""),
+	kv(o, 2, 10, "model", "%s (%s %s)", str(p->model, "?"), str(p->vendor, ""),
 	   str(p->product, ""));
-	kv(o, 2, 11, "$PN $PSN", "%s %s", str(p->product, "?"), str(p->psn, "?"));
-	kv(o, 2, 11, "firmware", "%s", str(p->firmware, "?"));
-	kv(o, 2, 11, "MAC", "%s", str(p->mac, "?"));
-	kv(o, 2, 11, "serial", "%s", str(p->serial, "?"));
-	kv(o, 2, 11, "clock", "%s", str(o->c->clock, "now"));
-	kv(o, 2, 11, "User-Agent", "%s", str(p->user_agent, "?"));
-	kv(o, 2, 11, "priority", "%s", str(p->priority, "?"));
+	kv(o, 2, 10, "$PN $PSN", "%s %s", str(p->product, "?"), str(p->psn, "?"));
+	kv(o, 2, 10, "firmware", "%s", str(p->firmware, "?"));
+	kv(o, 2, 10, "MAC", "%s", str(p->mac, "?"));
+	kv(o, 2, 10, "serial", "%s", str(p->serial, "?"));
+	kv(o, 2, 10, "clock", "%s", str(o->c->clock, "now"));
+	kv(o, 2, 10, "User-Agent", "%s", str(p->user_agent, "?"));
+	kv(o, 2, 10, "priority", "%s", str(p->priority, "?"));
 	heading(o, "Run");
-	kv(o, 2, 11, "target", "%s", str(r->target, "?"));
-	kv(o, 2, 11, "provscope", "%s", str(r->tool_version, "?"));
+	kv(o, 2, 10, "target", "%s", str(r->target, "?"));
+	kv(o, 2, 10, "provscope", "%s", str(r->tool_version, "?"));
 }
 
 static void view_params(struct out *o, const struct ps_report *r)

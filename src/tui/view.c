@@ -201,6 +201,8 @@ static void wrap_para(struct ps_tui_lines *l, int width, int indent, int hang, c
 	}
 	if (hang < 0)
 		hang = indent + (mark && *mark ? (int)ps_tui_width(mark) + 1 : 0);
+	if (hang > width - 8) /* a narrow pane: keep room for the text */
+		hang = width > 16 ? width - 8 : width / 2;
 	size_t used = ps_tui_width(b.s ? b.s : "");
 	const char *p = text;
 	bool first = true;
@@ -221,10 +223,16 @@ static void wrap_para(struct ps_tui_lines *l, int width, int indent, int hang, c
 				take = skip = n ? n : 1;
 			}
 		}
-		while (take > 0 && p[take - 1] == ' ' && p[take])
-			take--;
 		ps_buf_add(&b, p, take);
-		push_line(l, ps_buf_take(&b), first ? mark_bytes : 0, style, mark_style);
+		char *line = ps_buf_take(&b);
+		size_t len = strlen(line);
+		len = ps_tui_fit(line,
+				 width > 0 ? (size_t)width : 0); /* a prefix wider than the pane */
+		while (len > 0 && line[len - 1] == ' ')
+			len--;
+		line[len] = '\0';
+		size_t mark_here = first ? mark_bytes : 0;
+		push_line(l, line, mark_here < len ? mark_here : len, style, mark_style);
 		first = false;
 		p += skip;
 		while (*p == ' ')
@@ -434,7 +442,7 @@ void ps_tui_item_row(struct ps_tui_lines *out, const struct ps_report *r,
 	case PS_TUI_HOP: {
 		const struct ps_hop *h = &r->hops[it->hop];
 		char *label = r->show_secrets ? ps_xstrdup(h->url) : ps_redact_rule_options(h->url);
-		char *raw = ps_xasprintf("hop %zu  %s", it->hop + 1,
+		char *raw = ps_xasprintf("hop %zu %s", it->hop + 1,
 					 r->mode == PS_MODE_LIVE ? url_tail(label) : label);
 		text = fit_text(c, raw, width);
 		free(raw);
@@ -690,9 +698,8 @@ void ps_tui_header(struct ps_tui_lines *out, const struct ps_report *r, const st
 	if (ps_tui_width(b.s) + ps_tui_width(longer) <= (size_t)(c->width > 0 ? c->width : 0))
 		ps_buf_puts(&b, longer);
 	else
-		ps_buf_printf(&b, "  %s %s MAC %s %s fw %s %s clock %s",
-			      p->product ? p->product : "", g->vline, p->mac ? p->mac : "",
-			      g->vline, p->firmware ? p->firmware : "", g->vline,
+		ps_buf_printf(&b, "  %s  MAC %s  fw %s  clock %s", p->product ? p->product : "",
+			      p->mac ? p->mac : "", p->firmware ? p->firmware : "",
 			      c->clock ? c->clock : "now");
 	free(longer);
 	char *raw = ps_buf_take(&b);
