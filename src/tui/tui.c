@@ -330,7 +330,10 @@ static void draw_overlay(struct tui *t, const char *title, const struct ps_tui_l
 	if (!win)
 		return;
 	werase(win);
-	box(win, 0, 0);
+	if (t->utf8)
+		box(win, 0, 0);
+	else /* plain ASCII, not the terminal's line-drawing set */
+		wborder(win, '|', '|', '-', '-', '+', '+', '+', '+');
 	char *ttl = ps_xasprintf(" %s ", title);
 	size_t tb = ps_tui_fit(ttl, (size_t)w - 4);
 	wattrset(win, A_BOLD);
@@ -561,12 +564,13 @@ static void draw(struct tui *t)
 	doupdate();
 }
 
-static void on_resize(struct tui *t)
+/* The terminal's new size: curses learns it from us (its own SIGWINCH
+ * handler is not installed, ours wakes the poll). */
+static void on_resize(void)
 {
 	struct winsize ws;
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
 		resize_term(ws.ws_row, ws.ws_col);
-	(void)t;
 	clear();
 }
 
@@ -730,7 +734,7 @@ enum { KEY_ESC = 27 };
 static bool on_key(struct tui *t, bool fn, int k)
 {
 	if (fn && k == KEY_RESIZE) {
-		on_resize(t);
+		on_resize();
 		return false;
 	}
 	switch (t->ui) {
@@ -898,7 +902,7 @@ static int loop(struct tui *t)
 			return 128 + got_signal;
 		if (got_winch) {
 			got_winch = 0;
-			on_resize(t);
+			on_resize();
 		}
 		reap_old(t);
 		see_end(t);

@@ -21,6 +21,11 @@ else
 fi
 tui_keys Home j j j j
 t_screen "LANG=C: check marks in the chain view" '\|   \+ the SPA942 accepts'
+tui_keys m
+t_screen "LANG=C: the model picker in an ASCII box" '\+- Phone model .*-+\+'
+t_screen "LANG=C: the current model marked" '\|> spa942 '
+tui_keys Escape
+t_screen "LANG=C: Esc closes the picker" '^\+ tls\.chain '
 t_quits "LANG=C" q 0
 
 # --- colours -------------------------------------------------------------------

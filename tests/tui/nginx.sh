@@ -59,6 +59,14 @@ t_screen "help: the keys" 'run again as another phone model'
 tui_keys Escape
 t_screen "help: Esc closes it" '│ filter "resync_per"'
 
+# run again: a fresh report of the server as it is now, the filter kept
+sed -i 's/86400/3600/' "$WWW/spa000e08aabbcc.xml"
+tui_keys r
+t_screen "r: runs again" '^running as the SPA942, clock now'
+t_screen "r: the new run's verdict" '^✔ OK exit 0 '
+tui_keys End k
+t_screen "r: the new run's table, still filtered" '│   Resync_Periodic +-- 3600$'
+
 # another model from the catalogue: the last one
 tui_keys m
 t_screen "model picker: the catalogue" 'Phone model'
