@@ -14,18 +14,20 @@ fi
 tui_start 120 40
 tui_run "${LAB_ARGS[@]}" --timeout 10
 t_screen "lab: the verdict in the header" '^✔ OK exit 0  Linksys SPA942 │'
+tui_keys Home
 t_screen "lab: the first hop" '^hop 1 spa942\.cfg +│'
 for step in rule.expand resolve connect tls.handshake tls.chain tls.client_auth http \
 	profile.decode profile.parse; do
 	t_screen "lab: step $step listed" "^[✔▲○] $step +[0-9.]+ m?s +│"
 done
-tui_keys Home j j j j
+tui_keys j j j j
 t_screen "lab: the chain view" '│ tls\.chain: Server certificate chain'
 t_screen "lab: the phone accepts the lab's chain" '│   ✔ the SPA942 accepts'
+t_screen "lab: a modern client does not know the vendor CA" '│   ✘ a modern client REJECTS'
 tui_keys j j j j
 t_screen "lab: the profile view" '│ profile\.parse: Parse the profile'
 tui_resize 80 24
-t_screen "lab: resized to 80x24" '^✔ OK exit 0  SPA942  MAC'
+t_screen "lab: resized to 80x24" '^✔ OK exit 0  (Linksys SPA942 │|SPA942 ) MAC 000e08aabbcc'
 t_quits "lab" q 0
 
 # FAULT EXIT FINDING STEP: what the lab's faults give, as in batch mode

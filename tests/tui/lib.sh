@@ -181,6 +181,6 @@ EOT
 # wait_port, its pid in T_PIDS) and put its URL and trust options in
 # LAB_ARGS.
 tui_lab() {
-	"$PROVSCOPE" --help 2>/dev/null | grep -q -- '--demo' || return 1
+	"$PROVSCOPE" --demo --batch --handshake-only </dev/null >/dev/null 2>&1 || return 1
 	LAB_ARGS=(--demo)
 }

@@ -29,6 +29,7 @@ enum { THREADS = 4, EVENTS = 500 };
 struct hammer {
 	const struct ps_sink *sink;
 	size_t hop;
+	int id; /* makes each thread's findings its own */
 };
 
 /* One thread's events: TLS messages and findings on the shared hop. */
@@ -41,7 +42,7 @@ static void *hammer_main(void *arg)
 		ps_sink_detail(h->sink, h->hop, &d);
 		if (i % 50 == 0)
 			ps_sink_finding(h->sink, (long)h->hop, PS_F_CHAIN_WEAK_KEY,
-					"thread event %d", i);
+					"thread %d event %d", h->id, i);
 	}
 	return NULL;
 }
@@ -67,10 +68,12 @@ static void test_locked_sink_threads(void **state)
 	struct ps_sink sink = ps_locked_sink(&ls);
 	size_t hop = ps_sink_hop_begin(&sink, "https://x/");
 	ps_sink_step_begin(&sink, hop, PS_STEP_TLS_HANDSHAKE);
-	struct hammer h = { .sink = &sink, .hop = hop };
+	struct hammer h[THREADS];
 	pthread_t t[THREADS];
-	for (int i = 0; i < THREADS; i++)
-		assert_int_equal(pthread_create(&t[i], NULL, hammer_main, &h), 0);
+	for (int i = 0; i < THREADS; i++) {
+		h[i] = (struct hammer){ .sink = &sink, .hop = hop, .id = i };
+		assert_int_equal(pthread_create(&t[i], NULL, hammer_main, &h[i]), 0);
+	}
 	/* the UI side reads meanwhile, under the lock */
 	size_t seen = 0, woken = 0;
 	for (int k = 0; k < 200; k++) {
@@ -111,10 +114,12 @@ static void fake_run(void *ctx, const struct ps_sink *sink)
 	    sigismember(&cur, SIGINT) && sigismember(&cur, SIGTERM) && sigismember(&cur, SIGWINCH);
 	size_t hop = ps_sink_hop_begin(sink, "https://x/");
 	ps_sink_step_begin(sink, hop, PS_STEP_HTTP);
-	struct hammer h = { .sink = sink, .hop = hop };
+	struct hammer h[2];
 	pthread_t t[2];
-	for (int i = 0; i < 2; i++)
-		pthread_create(&t[i], NULL, hammer_main, &h);
+	for (int i = 0; i < 2; i++) {
+		h[i] = (struct hammer){ .sink = sink, .hop = hop, .id = i };
+		pthread_create(&t[i], NULL, hammer_main, &h[i]);
+	}
 	for (int i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
 	if (j->slow)
