@@ -375,6 +375,8 @@ static void view_handshake(struct out *o, const struct ps_report *r, const struc
 	heading(o, "Negotiated");
 	if (t->version)
 		kv(o, 2, 9, "version", "%s", t->version);
+	else if (s->status == PS_STATUS_RUNNING)
+		kv(o, 2, 9, "version", "not chosen yet");
 	else
 		kv(o, 2, 9, "version", "none: no ServerHello arrived");
 	if (t->cipher_suite)
@@ -523,10 +525,12 @@ static void cert_block(struct out *o, const struct ps_chain_report *c, size_t i)
 static void view_chain(struct out *o, const struct ps_report *r, const struct ps_hop *h,
 		       const struct ps_step *s)
 {
-	(void)s;
 	const struct ps_chain_report *c = &h->chain;
 	if (!h->chain_checked) {
-		text(o, 0, PS_TS_DIM, "The chain was not checked: no certificate arrived.");
+		text(o, 0, PS_TS_DIM,
+		     s->status == PS_STATUS_RUNNING
+			 ? "The chain is being checked."
+			 : "The chain was not checked: no certificate arrived.");
 		return;
 	}
 	char at[32];
