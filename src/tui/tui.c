@@ -939,10 +939,8 @@ int ps_tui_main(const struct ps_tui_host *host, const struct ps_tui_setup *first
 {
 	*busy = false;
 	const char *term = getenv("TERM");
-	if (!term || !*term || strcmp(term, "dumb") == 0) {
-		*err = ps_xstrdup("TERM is unset or dumb");
-		return PS_TUI_UNAVAILABLE;
-	}
+	if (!term || !*term || strcmp(term, "dumb") == 0)
+		return PS_TUI_UNAVAILABLE; /* quietly: an editor's shell, a dumb terminal */
 	struct tui *t = ps_xcalloc(1, sizeof *t);
 	t->host = host;
 	t->setup = *first;

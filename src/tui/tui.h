@@ -35,8 +35,9 @@ struct ps_tui_host {
 	void *ctx;
 };
 
-/* ps_tui_main's answer when the terminal cannot be used (TERM unset or
- * dumb, no terminal description): nothing was drawn, run in batch mode. */
+/* ps_tui_main's answer when the terminal cannot be used: nothing was
+ * drawn, run in batch mode. `*err` says why, except for a TERM unset or
+ * "dumb" (an editor's shell), which is not worth a message. */
 #define PS_TUI_UNAVAILABLE (-1)
 
 /* Run the interactive view from a first run of `first` until the user
@@ -44,7 +45,7 @@ struct ps_tui_host {
  * on every way out. Returns the exit status: the report's exit code when
  * the run on screen ended, 130 when the user quit while it ran, 128 plus
  * the signal's number after a signal, 2 with `*err` set when no run could
- * start; or PS_TUI_UNAVAILABLE (with `*err` saying why).
+ * start; or PS_TUI_UNAVAILABLE.
  * `*busy` is set when a worker thread is still running (a server that
  * hangs): the caller must then end the process at once (_exit) without
  * freeing what the run uses. */

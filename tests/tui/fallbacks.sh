@@ -75,8 +75,9 @@ t_screen "--format json in a terminal: JSON" '^1$'
 tui_type "clear; \"$PROVSCOPE\" ${DEV[*]} --timeout 10 --output $T_DIR/out.txt $URL; echo \"[exit \$?]\"; tail -n 1 $T_DIR/out.txt"
 tui_keys Enter
 t_screen "--output in a terminal: the report in the file" '^Verdict: ok: '
-tui_type "clear; TERM=dumb \"$PROVSCOPE\" ${DEV[*]} --timeout 10 $URL; echo \"[dumb exit \$?]\""
+tui_type "clear; TERM=dumb \"$PROVSCOPE\" ${DEV[*]} --timeout 10 $URL 2>$T_DIR/dumb.err; echo \"[dumb exit \$?]\""
 tui_keys Enter
 t_screen "TERM=dumb on a terminal: the text report" '^Verdict: ok: '
 t_screen "TERM=dumb on a terminal: its exit status" '^\[dumb exit 0\]'
+t_eq "TERM=dumb on a terminal: no message about it" "" "$(cat "$T_DIR/dumb.err")"
 t_done
