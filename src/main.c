@@ -27,6 +27,7 @@
 #include "output/progress.h"
 #include "phone/catalogue.h"
 #include "phone/identity.h"
+#include "tui/tui.h"
 
 #define DEFAULT_TIMEOUT_MS 10000u
 
@@ -196,7 +197,8 @@ static void usage(FILE *f)
 	    "                       over the phone's TLS (progress on stderr; at most 64M)\n"
 	    "\n"
 	    "Output:\n"
-	    "  --batch              never open the interactive view\n"
+	    "  --batch              never open the interactive view, which a live run opens\n"
+	    "                       when it runs on a terminal (? in it lists the keys)\n"
 	    "  --format FORMAT      %s (default text)\n"
 	    "  --output FILE        write the report to FILE instead of standard output\n"
 	    "\n"
@@ -233,37 +235,6 @@ static int fail_usage(const char *fmt, ...)
 	fputc('\n', stderr);
 	va_end(ap);
 	return PS_EXIT_USAGE;
-}
-
-/* UTC: "YYYY-MM-DD", "YYYY-MM-DD[T ]HH:MM[:SS][Z]" or "@EPOCH". */
-static bool parse_time(const char *s, time_t *out)
-{
-	if (s[0] == '@') {
-		char *end;
-		errno = 0;
-		long long v = strtoll(s + 1, &end, 10);
-		if (errno || end == s + 1 || *end || v <= 0)
-			return false;
-		*out = (time_t)v;
-		return true;
-	}
-	static const char *const forms[] = {
-		"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%MZ",
-		"%Y-%m-%dT%H:%M",     "%Y-%m-%d %H:%M",    "%Y-%m-%d"
-	};
-	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
-		struct tm tm;
-		memset(&tm, 0, sizeof tm);
-		const char *end = strptime(s, forms[i], &tm);
-		if (end && !*end) {
-			time_t t = timegm(&tm);
-			if (t <= 0)
-				return false;
-			*out = t;
-			return true;
-		}
-	}
-	return false;
 }
 
 static bool parse_timeout(const char *s, unsigned *ms)
@@ -367,7 +338,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->probe = false;
 			break;
 		case OPT_AT:
-			if (!parse_time(optarg, &o->at))
+			if (!ps_time_parse(optarg, &o->at))
 				return fail_usage("--at '%s': give a UTC time such as 2026-11-27, "
 						  "2026-11-27T08:00:00Z or @1795000000",
 						  optarg);
@@ -635,152 +606,287 @@ static bool check_download(const char *file, char **err)
 	return ok;
 }
 
+/* What every run of this invocation shares: the options and what was read
+ * from files. */
+struct session {
+	const struct options *o;
+	struct ps_tls_creds *creds;
+	char *ca_pem, *modern_pem;
+};
+
+/* One run: the phone's identity, the engine's configuration and the
+ * report's header. */
+struct job {
+	const struct session *s;
+	struct ps_identity id;
+	char *user_agent;
+	struct ps_progress bar;
+	struct ps_run_config cfg;
+};
+
+/* Check the options against the files and fill `s`; returns 0 or the
+ * usage status (the message is on stderr). */
+static int session_open(struct session *s, const struct options *o, const struct ps_model *model,
+			const struct ps_demo *demo)
+{
+	memset(s, 0, sizeof *s);
+	s->o = o;
+	int rc = PS_EXIT_OK;
+	char *err = NULL, *modern_extra = NULL;
+	struct ps_identity id;
+	ps_identity_init(&id, model);
+	bool mac_ok = !o->mac || ps_identity_set_mac(&id, o->mac);
+	ps_identity_clear(&id);
+	if (!mac_ok)
+		return fail_usage("--mac '%s': give 12 hex digits, e.g. 00:0e:08:aa:bb:cc", o->mac);
+	const char *priority = o->priority ? o->priority : model->priority;
+	if (!ps_tls_priority_check(priority, &err) ||
+	    (o->mode == PS_MODE_LIVE && !ps_engine_check_target(o->target, &err)) ||
+	    (o->ca && !check_ca(o->ca, &err)) ||
+	    (o->ca && !load_text("--ca", o->ca, &s->ca_pem, &err)) ||
+	    (o->modern_ca && (!check_ca(o->modern_ca, &err) ||
+			      !load_text("--modern-ca", o->modern_ca, &modern_extra, &err))) ||
+	    (o->download && !check_download(o->download, &err))) {
+		rc = fail_usage("%s", err);
+		goto out;
+	}
+	if (s->ca_pem || modern_extra)
+		s->modern_pem = ps_xasprintf("%s\n%s", s->ca_pem ? s->ca_pem : "",
+					     modern_extra ? modern_extra : "");
+	if (o->key && !o->cert) {
+		rc = fail_usage("--key needs --cert");
+		goto out;
+	}
+	if (demo) /* the lab's vendor CA and the device minted for the demo */
+		s->ca_pem = ps_xstrdup(demo->ca_pem);
+	s->creds = demo ? ps_tls_creds_new_mem(demo->cert_pem, demo->key_pem, &err)
+			: ps_tls_creds_new(o->cert, o->key, &err);
+	if (!s->creds)
+		rc = fail_usage("%s", err);
+out:
+	free(err);
+	free(modern_extra);
+	return rc;
+}
+
+static void session_close(struct session *s)
+{
+	free(s->ca_pem);
+	free(s->modern_pem);
+	ps_tls_creds_free(s->creds);
+}
+
+/* Prepare a run as `model` at `at` and fill the header of `report`. */
+static void job_init(struct job *j, const struct session *s, const struct ps_model *model,
+		     time_t at, struct ps_report *report)
+{
+	const struct options *o = s->o;
+	memset(j, 0, sizeof *j);
+	j->s = s;
+	ps_identity_init(&j->id, model);
+	if (o->mac)
+		ps_identity_set_mac(&j->id, o->mac); /* checked by session_open */
+	if (o->serial)
+		ps_identity_set_serial(&j->id, o->serial);
+	if (o->firmware)
+		ps_identity_set_firmware(&j->id, o->firmware);
+	const char *priority = o->priority ? o->priority : model->priority;
+	j->user_agent = ps_identity_user_agent(&j->id);
+	ps_progress_init(&j->bar, stderr, "firmware");
+	j->cfg = (struct ps_run_config){ .identity = &j->id,
+					 .target = o->target,
+					 .priority = priority,
+					 .creds = s->creds,
+					 .timeout_ms = o->timeout_ms,
+					 .pins = o->pins,
+					 .n_pins = o->n_pins,
+					 .probe = o->probe,
+					 .ca_pem = s->ca_pem,
+					 .modern_ca_pem = s->modern_pem,
+					 .system_trust = o->system_trust,
+					 .at = at,
+					 .inspect_anyway = o->inspect_anyway,
+					 .profile_key = o->profile_key,
+					 .user_agent = j->user_agent,
+					 .max_body = o->max_size ? o->max_size : (size_t)4 << 20,
+					 .handshake_only = o->handshake_only,
+					 /* offline, only a MAC given says which device it is */
+					 .check_device = o->mode == PS_MODE_LIVE || o->mac,
+					 .download_file = o->download,
+					 .audit = o->audit,
+					 .progress = o->download ? ps_progress_update : NULL,
+					 .progress_ctx = &j->bar,
+					 .target_version = o->target_version };
+	report->tool_version = ps_xstrdup(PACKAGE_VERSION);
+	/* A rule given on the command line may hold a key or a password. */
+	report->target = (o->mode == PS_MODE_RULE || o->mode == PS_MODE_LIVE) && !o->show_secrets
+			     ? ps_redact_rule_options(o->target)
+			     : ps_xstrdup(o->target);
+	fill_phone(report, &j->id, priority);
+	report->mode = o->mode;
+	report->show_secrets = o->show_secrets;
+}
+
+static void job_clear(struct job *j)
+{
+	free(j->user_agent);
+	ps_identity_clear(&j->id);
+}
+
+/* Play the run into `sink`; false with `*err` when an input file of an
+ * offline run cannot be read. */
+static bool job_run(struct job *j, const struct ps_sink *sink, char **err)
+{
+	const struct options *o = j->s->o;
+	switch (o->mode) {
+	case PS_MODE_CERT:
+		return ps_engine_run_cert(&j->cfg, o->target, o->host, sink, err);
+	case PS_MODE_PROFILE:
+		return ps_engine_run_profile(&j->cfg, (const char *const *)o->files, o->n_files,
+					     sink, err);
+	case PS_MODE_RULE:
+		ps_engine_run_rule(&j->cfg, o->target, o->kind ? o->kind : "profile", sink);
+		return true;
+	case PS_MODE_LIVE:
+		ps_engine_run(&j->cfg, sink);
+		return true;
+	}
+	return true;
+}
+
+/* The TUI's host interface: a job per run, played on its worker thread. */
+static void *tui_prepare(void *ctx, const struct ps_tui_setup *setup, struct ps_report *r,
+			 char **err)
+{
+	(void)err;
+	struct job *j = ps_xmalloc(sizeof *j);
+	job_init(j, ctx, setup->model, setup->at, r);
+	j->cfg.progress = NULL; /* no progress bar across the screen */
+	return j;
+}
+
+static void tui_run(void *job, const struct ps_sink *sink)
+{
+	char *err = NULL;
+	job_run(job, sink, &err); /* live runs read no file */
+	free(err);
+}
+
+static void tui_release(void *job)
+{
+	job_clear(job);
+	free(job);
+}
+
+/* Live runs open the TUI when both ends are a terminal and nothing asks
+ * for a batch report. */
+static bool use_tui(const struct options *o)
+{
+	return o->mode == PS_MODE_LIVE && !o->batch && !o->output &&
+	       strcmp(o->format, "text") == 0 && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
+}
+
 static int run(struct options *o)
 {
 	const struct ps_model *model = o->model ? ps_model_find(o->model) : ps_model_default();
 	if (!model)
 		return fail_usage("--model '%s' is not in the catalogue (see --list-models)",
 				  o->model);
-	struct ps_identity id;
-	ps_identity_init(&id, model);
-	int rc = PS_EXIT_OK;
-	struct ps_tls_creds *creds = NULL;
-	struct ps_report *report = NULL;
-	char *err = NULL;
-	char *ca_pem = NULL, *modern_extra = NULL, *modern_pem = NULL;
+	if (o->lab) {
+		struct ps_identity id;
+		ps_identity_init(&id, model);
+		if (o->serial)
+			ps_identity_set_serial(&id, o->serial);
+		int lrc = ps_lab_command(&o->lab_opts, &id);
+		ps_identity_clear(&id);
+		return lrc;
+	}
 	struct ps_demo demo;
 	memset(&demo, 0, sizeof demo);
-	if (o->mac && !ps_identity_set_mac(&id, o->mac)) {
-		rc = fail_usage("--mac '%s': give 12 hex digits, e.g. 00:0e:08:aa:bb:cc", o->mac);
-		goto out;
-	}
-	if (o->serial)
-		ps_identity_set_serial(&id, o->serial);
-	if (o->firmware)
-		ps_identity_set_firmware(&id, o->firmware);
-	if (o->lab) {
-		rc = ps_lab_command(&o->lab_opts, &id);
-		goto out;
-	}
+	static char demo_mac[13];
 	if (o->demo) {
+		struct ps_identity id;
+		ps_identity_init(&id, model);
+		if (o->mac && !ps_identity_set_mac(&id, o->mac)) {
+			ps_identity_clear(&id);
+			return fail_usage("--mac '%s': give 12 hex digits, e.g. 00:0e:08:aa:bb:cc",
+					  o->mac);
+		}
+		if (o->serial)
+			ps_identity_set_serial(&id, o->serial);
 		/* The lab's request log on stderr, unless a screen is drawn. */
 		bool quiet = !o->batch && isatty(STDOUT_FILENO);
-		if (!ps_demo_start(&demo, &id, o->lab_opts.fault, o->lab_opts.pki,
-				   quiet ? NULL : stderr, &err)) {
-			rc = fail_usage("--demo: %s", err);
-			goto out;
+		char *err = NULL;
+		bool ok = ps_demo_start(&demo, &id, o->lab_opts.fault, o->lab_opts.pki,
+					quiet ? NULL : stderr, &err);
+		/* The minted certificate names this MAC: keep it when the TUI
+		 * switches models. */
+		memcpy(demo_mac, id.mac, sizeof demo_mac);
+		ps_identity_clear(&id);
+		if (!ok) {
+			int urc = fail_usage("--demo: %s", err);
+			free(err);
+			return urc;
 		}
+		o->mac = demo_mac;
 		o->target = demo.target;
 		o->pins = ps_xrealloc(o->pins, (o->n_pins + 1) * sizeof *o->pins);
 		if (!ps_pin_parse(demo.pin, &o->pins[o->n_pins], &err)) {
-			rc = fail_usage("--demo: %s", err);
-			goto out;
+			int urc = fail_usage("--demo: %s", err);
+			free(err);
+			ps_demo_stop(&demo);
+			return urc;
 		}
 		o->n_pins++;
 	}
-	const char *priority = o->priority ? o->priority : model->priority;
-	if (!ps_tls_priority_check(priority, &err) ||
-	    (o->mode == PS_MODE_LIVE && !ps_engine_check_target(o->target, &err)) ||
-	    (o->ca && !check_ca(o->ca, &err))) {
-		rc = fail_usage("%s", err);
-		goto out;
-	}
-	if ((o->ca && !load_text("--ca", o->ca, &ca_pem, &err)) ||
-	    (o->modern_ca && (!check_ca(o->modern_ca, &err) ||
-			      !load_text("--modern-ca", o->modern_ca, &modern_extra, &err)))) {
-		rc = fail_usage("%s", err);
-		goto out;
-	}
-	if (o->download && !check_download(o->download, &err)) {
-		rc = fail_usage("%s", err);
-		goto out;
-	}
-	if (ca_pem || modern_extra)
-		modern_pem =
-		    ps_xasprintf("%s\n%s", ca_pem ? ca_pem : "", modern_extra ? modern_extra : "");
-	if (o->key && !o->cert) {
-		rc = fail_usage("--key needs --cert");
-		goto out;
-	}
-	if (o->demo)
-		ca_pem = ps_xstrdup(demo.ca_pem);
-	creds = o->demo ? ps_tls_creds_new_mem(demo.cert_pem, demo.key_pem, &err)
-			: ps_tls_creds_new(o->cert, o->key, &err);
-	if (!creds) {
-		rc = fail_usage("%s", err);
-		goto out;
-	}
-	report = ps_report_new();
-	report->tool_version = ps_xstrdup(PACKAGE_VERSION);
-	/* A rule given on the command line may hold a key or a password. */
-	report->target = (o->mode == PS_MODE_RULE || o->mode == PS_MODE_LIVE) && !o->show_secrets
-			     ? ps_redact_rule_options(o->target)
-			     : ps_xstrdup(o->target);
-	fill_phone(report, &id, priority);
-	struct ps_sink sink = ps_report_sink(report);
-	struct ps_progress bar;
-	ps_progress_init(&bar, stderr, "firmware");
-	struct ps_run_config cfg = { .identity = &id,
-				     .target = o->target,
-				     .priority = priority,
-				     .creds = creds,
-				     .timeout_ms = o->timeout_ms,
-				     .pins = o->pins,
-				     .n_pins = o->n_pins,
-				     .probe = o->probe,
-				     .ca_pem = ca_pem,
-				     .modern_ca_pem = modern_pem,
-				     .system_trust = o->system_trust,
-				     .at = o->at,
-				     .inspect_anyway = o->inspect_anyway,
-				     .profile_key = o->profile_key,
-				     .user_agent = report->phone.user_agent,
-				     .max_body = o->max_size ? o->max_size : (size_t)4 << 20,
-				     .handshake_only = o->handshake_only,
-				     /* offline, only a MAC given says which device it is */
-				     .check_device = o->mode == PS_MODE_LIVE || o->mac,
-				     .download_file = o->download,
-				     .audit = o->audit,
-				     .progress = o->download ? ps_progress_update : NULL,
-				     .progress_ctx = &bar,
-				     .target_version = o->target_version };
-	report->mode = o->mode;
-	report->show_secrets = o->show_secrets;
-	switch (o->mode) {
-	case PS_MODE_CERT:
-		if (!ps_engine_run_cert(&cfg, o->target, o->host, &sink, &err)) {
-			rc = fail_usage("%s", err);
-			goto out;
-		}
-		break;
-	case PS_MODE_PROFILE:
-		if (!ps_engine_run_profile(&cfg, (const char *const *)o->files, o->n_files, &sink,
-					   &err)) {
-			rc = fail_usage("%s", err);
-			goto out;
-		}
-		break;
-	case PS_MODE_RULE:
-		ps_engine_run_rule(&cfg, o->target, o->kind ? o->kind : "profile", &sink);
-		break;
-	case PS_MODE_LIVE:
-		ps_engine_run(&cfg, &sink);
-		break;
-	}
-	ps_report_finish(report);
-	rc = report->exit_code;
-	if (write_report(o, report) < 0)
-		rc = PS_EXIT_USAGE;
-out:
-	free(err);
-	free(ca_pem);
-	free(modern_extra);
-	free(modern_pem);
-	ps_report_free(report);
-	ps_tls_creds_free(creds);
-	ps_identity_clear(&id);
-	if (o->demo)
+	struct session s;
+	int rc = session_open(&s, o, model, o->demo ? &demo : NULL);
+	if (rc != PS_EXIT_OK) {
+		session_close(&s);
 		ps_demo_stop(&demo);
+		return rc;
+	}
+	if (use_tui(o)) {
+		struct ps_tui_host host = {
+			.prepare = tui_prepare, .run = tui_run, .release = tui_release, .ctx = &s
+		};
+		struct ps_tui_setup setup = { .model = model, .at = o->at };
+		bool busy = false;
+		char *err = NULL;
+		rc = ps_tui_main(&host, &setup, &busy, &err);
+		if (err)
+			fprintf(stderr, "provscope: %s%s\n", err,
+				rc == PS_TUI_UNAVAILABLE ? "; writing the report instead" : "");
+		free(err);
+		if (busy) {
+			/* A worker still waits on a server: end now, without
+			 * freeing what it uses. */
+			fflush(stderr);
+			_exit(rc);
+		}
+		if (rc != PS_TUI_UNAVAILABLE) {
+			session_close(&s);
+			return rc;
+		}
+	}
+	struct ps_report *report = ps_report_new();
+	struct job j;
+	job_init(&j, &s, model, o->at, report);
+	struct ps_sink sink = ps_report_sink(report);
+	char *err = NULL;
+	if (!job_run(&j, &sink, &err)) {
+		rc = fail_usage("%s", err);
+	} else {
+		ps_report_finish(report);
+		rc = report->exit_code;
+		if (write_report(o, report) < 0)
+			rc = PS_EXIT_USAGE;
+	}
+	free(err);
+	job_clear(&j);
+	ps_report_free(report);
+	session_close(&s);
+	ps_demo_stop(&demo);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
 
 #include "core/util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,4 +180,34 @@ void ps_hex(const unsigned char *data, size_t n, char *out)
 		out[2 * i + 1] = digits[data[i] & 15];
 	}
 	out[2 * n] = '\0';
+}
+
+bool ps_time_parse(const char *s, time_t *out)
+{
+	if (s[0] == '@') {
+		char *end;
+		errno = 0;
+		long long v = strtoll(s + 1, &end, 10);
+		if (errno || end == s + 1 || *end || v <= 0)
+			return false;
+		*out = (time_t)v;
+		return true;
+	}
+	static const char *const forms[] = {
+		"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%MZ",
+		"%Y-%m-%dT%H:%M",     "%Y-%m-%d %H:%M",    "%Y-%m-%d"
+	};
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		struct tm tm;
+		memset(&tm, 0, sizeof tm);
+		const char *end = strptime(s, forms[i], &tm);
+		if (end && !*end) {
+			time_t t = timegm(&tm);
+			if (t <= 0)
+				return false;
+			*out = t;
+			return true;
+		}
+	}
+	return false;
 }

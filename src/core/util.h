@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 /* Allocation: these never return NULL; out-of-memory aborts in one place. */
 void *ps_xmalloc(size_t n);
@@ -41,6 +42,9 @@ double ps_now_ms(void);
 
 /* Case-insensitive ASCII comparison, independent of the locale. */
 bool ps_str_ieq(const char *a, const char *b);
+/* A UTC time as --at takes it: "YYYY-MM-DD", "YYYY-MM-DD[T ]HH:MM[:SS][Z]"
+ * or "@EPOCH". Returns false (and leaves `*out`) when malformed. */
+bool ps_time_parse(const char *s, time_t *out);
 /* Lower-case hex of `n` bytes into `out` (2n+1 bytes). */
 void ps_hex(const unsigned char *data, size_t n, char *out);
 

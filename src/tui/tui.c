@@ -1,0 +1,1008 @@
+/* The interactive view: the curses side. Draws the lines view.c and
+ * detail.c compute from the report, reads keys, and runs the engine on a
+ * worker thread (live.c) whose events wake the UI through a pipe. The only
+ * file that includes curses. */
+#include "config.h"
+
+#include "tui/tui.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <curses.h>
+
+#include "core/util.h"
+#include "output/output.h"
+#include "tui/live.h"
+#include "tui/view.h"
+
+/* Runs left behind by r, m or t while their step still waited on a
+ * server; beyond this many, new runs wait. */
+#define MAX_OLD 4
+#define LIST_MIN 26
+#define LIST_MAX 36
+#define MIN_COLS 40
+#define MIN_LINES 10
+
+enum ui_mode { UI_MAIN, UI_HELP, UI_MODELS, UI_PROMPT };
+enum prompt_kind { P_FILTER, P_CLOCK, P_WRITE };
+
+struct tui {
+	const struct ps_tui_host *host;
+	struct ps_tui_setup setup; /* of the run on screen */
+	struct ps_live *cur;       /* the run on screen */
+	bool cur_ended;            /* its end was seen (and the failure selected) */
+	struct ps_live *old[MAX_OLD];
+	size_t n_old;
+	int wake[2]; /* the workers write, the UI polls */
+	bool utf8;
+	const struct ps_tui_glyphs *g;
+	attr_t attr[PS_TS_COUNT];
+
+	struct ps_tui_items items; /* the list as last drawn */
+	struct ps_tui_item sel;
+	bool follow;     /* the selection follows the running step */
+	size_t list_top; /* first list row shown */
+	int detail_top;  /* first detail line shown */
+	int detail_n;    /* detail lines, as last drawn */
+	int body_h;      /* rows of the panes */
+	bool focus_detail;
+	bool filterable; /* the detail shown is a parameter table */
+	char filter[256];
+	bool reveal;
+
+	enum ui_mode ui;
+	enum prompt_kind prompt;
+	char input[256];
+	int help_top;
+	size_t model_sel;
+	char msg[256];
+	bool msg_error;
+};
+
+/* --- signals -------------------------------------------------------------- */
+
+/* A signal handler can only reach statics: the signal seen and the pipe
+ * that wakes the UI thread's poll. */
+static volatile sig_atomic_t got_signal, got_winch;
+static int signal_wake_fd = -1;
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	if (sig == SIGWINCH)
+		got_winch = 1;
+	else if (!got_signal)
+		got_signal = sig;
+	if (signal_wake_fd >= 0 && write(signal_wake_fd, "", 1) < 0) {
+		/* full: a wake-up is pending anyway */
+	}
+	errno = saved;
+}
+
+static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
+#define N_SIGNALS (sizeof handled_signals / sizeof handled_signals[0])
+
+static void signals_install(struct sigaction *old)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: poll returns at once */
+	for (size_t i = 0; i < N_SIGNALS; i++)
+		sigaction(handled_signals[i], &sa, &old[i]);
+}
+
+static void signals_restore(const struct sigaction *old)
+{
+	for (size_t i = 0; i < N_SIGNALS; i++)
+		sigaction(handled_signals[i], &old[i], NULL);
+}
+
+/* --- runs ----------------------------------------------------------------- */
+
+static void set_msg(struct tui *t, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_msg(struct tui *t, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(t->msg, sizeof t->msg, fmt, ap);
+	va_end(ap);
+	t->msg_error = error;
+}
+
+/* Join the old runs that have ended. */
+static void reap_old(struct tui *t)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < t->n_old; i++) {
+		if (ps_live_done(t->old[i]))
+			ps_live_free(t->old[i]);
+		else
+			t->old[k++] = t->old[i];
+	}
+	t->n_old = k;
+}
+
+static bool running(struct tui *t)
+{
+	return t->cur && !ps_live_done(t->cur);
+}
+
+/* Start a run of `setup`; the run on screen, if still going, is left to
+ * end on its own. False (with a message) when it could not start. */
+static bool start_run(struct tui *t, const struct ps_tui_setup *setup, char **err)
+{
+	reap_old(t);
+	if (running(t) && t->n_old == MAX_OLD) {
+		*err = ps_xstrdup("earlier runs still wait for their servers; quit with q or wait");
+		return false;
+	}
+	struct ps_report *r = ps_report_new();
+	void *job = t->host->prepare(t->host->ctx, setup, r, err);
+	if (!job) {
+		ps_report_free(r);
+		return false;
+	}
+	struct ps_live_job lj = { .run = t->host->run, .release = t->host->release, .ctx = job };
+	struct ps_live *l = ps_live_start(r, &lj, t->wake[1], err);
+	if (!l)
+		return false;
+	if (t->cur) {
+		if (ps_live_done(t->cur))
+			ps_live_free(t->cur);
+		else
+			t->old[t->n_old++] = t->cur;
+	}
+	t->cur = l;
+	t->cur_ended = false;
+	t->setup = *setup;
+	t->follow = true;
+	t->detail_top = 0;
+	t->focus_detail = false;
+	t->list_top = 0;
+	return true;
+}
+
+static void rerun(struct tui *t, const struct ps_tui_setup *setup)
+{
+	char *err = NULL;
+	if (start_run(t, setup, &err)) {
+		char clock[64];
+		ps_tui_clock_text(clock, sizeof clock, setup->at);
+		set_msg(t, false, "running as the %s, clock %s", setup->model->product, clock);
+	} else {
+		set_msg(t, true, "%s", err ? err : "cannot run");
+	}
+	free(err);
+}
+
+/* When the run on screen has just ended: a failure is selected, so its
+ * finding and fix show without a key press. */
+static void see_end(struct tui *t)
+{
+	if (t->cur_ended || !ps_live_done(t->cur))
+		return;
+	t->cur_ended = true;
+	ps_live_lock(t->cur);
+	struct ps_tui_item it;
+	if (ps_tui_failure_item(ps_live_report(t->cur), &it)) {
+		t->sel = it;
+		t->follow = false;
+		t->detail_top = 0;
+		t->focus_detail = false;
+	}
+	ps_live_unlock(t->cur);
+}
+
+static void write_json(struct tui *t, const char *file)
+{
+	ps_live_lock(t->cur);
+	const struct ps_report *r = ps_live_report(t->cur);
+	if (!r->finished) {
+		set_msg(t, true, "the run is still going: write it when it ends");
+	} else {
+		FILE *f = fopen(file, "w");
+		if (!f) {
+			set_msg(t, true, "%s: %s", file, strerror(errno));
+		} else {
+			struct ps_output_opts oo = { .color = false };
+			int rc = ps_output_json(f, r, &oo);
+			int e = errno;
+			if (fclose(f) != 0 && rc == 0) {
+				rc = -1;
+				e = errno;
+			}
+			if (rc < 0)
+				set_msg(t, true, "writing %s: %s", file, strerror(e));
+			else
+				set_msg(t, false, "wrote the report as JSON to %s", file);
+		}
+	}
+	ps_live_unlock(t->cur);
+}
+
+/* --- drawing -------------------------------------------------------------- */
+
+static void init_attrs(struct tui *t, bool color)
+{
+	attr_t *a = t->attr;
+	a[PS_TS_NORMAL] = A_NORMAL;
+	a[PS_TS_DIM] = A_DIM;
+	a[PS_TS_HEAD] = A_BOLD;
+	/* Monochrome: the glyphs tell the statuses apart; bold marks what
+	 * needs attention. */
+	a[PS_TS_OK] = A_NORMAL;
+	a[PS_TS_WARN] = A_BOLD;
+	a[PS_TS_FAIL] = A_BOLD;
+	a[PS_TS_INFO] = A_UNDERLINE;
+	a[PS_TS_RUN] = A_BOLD;
+	if (!color || !has_colors() || start_color() == ERR)
+		return;
+	short bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
+	init_pair(1, COLOR_GREEN, bg);
+	init_pair(2, COLOR_YELLOW, bg);
+	init_pair(3, COLOR_RED, bg);
+	init_pair(4, COLOR_CYAN, bg);
+	a[PS_TS_OK] = COLOR_PAIR(1);
+	a[PS_TS_WARN] = COLOR_PAIR(2) | A_BOLD;
+	a[PS_TS_FAIL] = COLOR_PAIR(3) | A_BOLD;
+	a[PS_TS_INFO] = COLOR_PAIR(4);
+	a[PS_TS_RUN] = COLOR_PAIR(4) | A_BOLD;
+}
+
+/* Draw `line` at (y, x) in `w` columns, padded; `base` is added to every
+ * attribute (the selection's reverse video). */
+static void draw_line(WINDOW *win, struct tui *t, int y, int x, int w,
+		      const struct ps_tui_line *line, attr_t base)
+{
+	if (w <= 0)
+		return;
+	wmove(win, y, x);
+	const char *s = line ? line->text : "";
+	size_t fit = ps_tui_fit(s, (size_t)w);
+	size_t mark = !line ? 0 : line->mark < fit ? line->mark : fit;
+	if (mark) {
+		wattrset(win, base | t->attr[line->mark_style]);
+		waddnstr(win, s, (int)mark);
+	}
+	wattrset(win, base | (line ? t->attr[line->style] : A_NORMAL));
+	if (fit > mark)
+		waddnstr(win, s + mark, (int)(fit - mark));
+	char *drawn = ps_xstrndup(s, fit);
+	size_t used = ps_tui_width(drawn);
+	free(drawn);
+	wattrset(win, base);
+	for (size_t i = used; i < (size_t)w; i++)
+		waddch(win, ' ');
+	wattrset(win, A_NORMAL);
+}
+
+static void draw_text(WINDOW *win, struct tui *t, int y, int x, int w, const char *text,
+		      attr_t attr)
+{
+	struct ps_tui_line l = { .text = (char *)text, .style = PS_TS_NORMAL };
+	draw_line(win, t, y, x, w, &l, attr);
+}
+
+static int list_width(int cols)
+{
+	int w = cols / 3;
+	return w < LIST_MIN ? LIST_MIN : w > LIST_MAX ? LIST_MAX : w;
+}
+
+/* Select the selectable item nearest `idx`, looking in `dir` first. */
+static void select_near(struct tui *t, size_t idx, int dir)
+{
+	const struct ps_tui_items *l = &t->items;
+	if (!l->n)
+		return;
+	long start = idx >= l->n ? (long)l->n - 1 : (long)idx;
+	for (int pass = 0; pass < 2; pass++, dir = -dir)
+		for (long i = start; i >= 0 && i < (long)l->n; i += dir)
+			if (ps_tui_item_selectable(&l->v[i])) {
+				t->sel = l->v[i];
+				return;
+			}
+}
+
+static void draw_overlay(struct tui *t, const char *title, const struct ps_tui_lines *lines,
+			 int top, long highlight, int width)
+{
+	int h = LINES - 4, w = width < COLS - 4 ? width : COLS - 4;
+	if ((long)lines->n + 2 < h)
+		h = (int)lines->n + 2;
+	if (h < 3 || w < 10)
+		return;
+	WINDOW *win = newwin(h, w, (LINES - h) / 2, (COLS - w) / 2);
+	if (!win)
+		return;
+	werase(win);
+	if (t->utf8)
+		box(win, 0, 0);
+	else /* plain ASCII, not the terminal's line-drawing set */
+		wborder(win, '|', '|', '-', '-', '+', '+', '+', '+');
+	char *ttl = ps_xasprintf(" %s ", title);
+	size_t tb = ps_tui_fit(ttl, (size_t)w - 4);
+	wattrset(win, A_BOLD);
+	mvwaddnstr(win, 0, 2, ttl, (int)tb);
+	wattrset(win, A_NORMAL);
+	free(ttl);
+	for (int i = 0; i < h - 2; i++) {
+		size_t k = (size_t)(top + i);
+		if (k >= lines->n)
+			break;
+		draw_line(win, t, 1 + i, 1, w - 2, &lines->v[k],
+			  (long)k == highlight ? A_REVERSE : A_NORMAL);
+	}
+	wnoutrefresh(win);
+	delwin(win);
+}
+
+static void draw_help(struct tui *t)
+{
+	struct ps_tui_ctx c = { .g = t->g, .utf8 = t->utf8, .width = 72 };
+	if (c.width > COLS - 6)
+		c.width = COLS - 6;
+	struct ps_tui_lines l = { 0 };
+	ps_tui_help(&l, &c);
+	int visible = LINES - 6;
+	if (t->help_top > (int)l.n - visible)
+		t->help_top = (int)l.n - visible;
+	if (t->help_top < 0)
+		t->help_top = 0;
+	draw_overlay(t, "provscope keys (Esc closes)", &l, t->help_top, -1, c.width + 2);
+	ps_tui_lines_clear(&l);
+}
+
+static void draw_models(struct tui *t)
+{
+	struct ps_tui_ctx c = { .g = t->g, .utf8 = t->utf8, .width = 56 };
+	struct ps_tui_lines l = { 0 };
+	for (size_t i = 0; i < ps_model_count(); i++) {
+		const struct ps_model *m = ps_model_at(i);
+		char *row = ps_xasprintf("%-8s %-8s %-8s firmware %s", m->id, m->vendor, m->product,
+					 m->firmware);
+		ps_tui_wrap(&l, &c, 0, 0, i == t->model_sel ? t->g->chosen : " ", PS_TS_HEAD,
+			    m == t->setup.model ? PS_TS_HEAD : PS_TS_NORMAL, row);
+		free(row);
+	}
+	int visible = LINES - 6;
+	int top = (int)t->model_sel - visible + 1;
+	draw_overlay(t, "Phone model (Enter runs, Esc cancels)", &l, top > 0 ? top : 0,
+		     (long)t->model_sel, c.width + 2);
+	ps_tui_lines_clear(&l);
+}
+
+static const char *prompt_label(enum prompt_kind k)
+{
+	switch (k) {
+	case P_FILTER:
+		return "filter (name or value): ";
+	case P_CLOCK:
+		return "phone clock, UTC (YYYY-MM-DD[ HH:MM], empty: now): ";
+	case P_WRITE:
+		return "write JSON to: ";
+	}
+	return "";
+}
+
+static void draw(struct tui *t)
+{
+	int H = LINES, W = COLS;
+	erase();
+	if (H < MIN_LINES || W < MIN_COLS) {
+		char *s = ps_xasprintf("The terminal is too small (%dx%d): provscope needs %dx%d. "
+				       "q quits.",
+				       W, H, MIN_COLS, MIN_LINES);
+		struct ps_tui_ctx c = { .g = t->g, .utf8 = t->utf8, .width = W };
+		struct ps_tui_lines l = { 0 };
+		ps_tui_wrap(&l, &c, 0, 0, NULL, PS_TS_NORMAL, PS_TS_NORMAL, s);
+		for (size_t i = 0; i < l.n && (int)i < H; i++)
+			draw_line(stdscr, t, (int)i, 0, W, &l.v[i], A_NORMAL);
+		ps_tui_lines_clear(&l);
+		free(s);
+		curs_set(0);
+		refresh();
+		return;
+	}
+	int LW = list_width(W), DX = LW + 1, DW = W - DX;
+	t->body_h = H - 5;
+	char clock[64];
+	ps_tui_clock_text(clock, sizeof clock, t->setup.at);
+	double now = ps_now_ms();
+
+	ps_live_lock(t->cur);
+	const struct ps_report *r = ps_live_report(t->cur);
+	struct ps_tui_ctx c = { .g = t->g,
+				.utf8 = t->utf8,
+				.width = W,
+				.reveal = t->reveal,
+				.filter = t->filter,
+				.clock = clock,
+				.now_ms = now - r->started_ms,
+				.spin = (unsigned)(now / 100) };
+	struct ps_tui_lines head = { 0 }, rows = { 0 }, detail = { 0 };
+	ps_tui_header(&head, r, &c);
+
+	ps_tui_items_build(&t->items, r);
+	struct ps_tui_item latest;
+	if (t->follow && ps_tui_latest_item(r, &latest))
+		t->sel = latest;
+	size_t idx = ps_tui_items_find(&t->items, &t->sel);
+	if (idx == t->items.n || !ps_tui_item_selectable(&t->items.v[idx])) {
+		select_near(t, idx == t->items.n ? 0 : idx, 1);
+		idx = ps_tui_items_find(&t->items, &t->sel);
+	}
+	/* keep the selection in view, and its hop's heading when it fits */
+	size_t bh = (size_t)t->body_h;
+	if (idx < t->items.n) {
+		if (idx < t->list_top)
+			t->list_top = idx;
+		if (idx >= t->list_top + bh)
+			t->list_top = idx - bh + 1;
+		size_t group = idx;
+		while (group > 0 && t->items.v[group].kind != PS_TUI_HOP &&
+		       t->items.v[group].kind != PS_TUI_GROUP)
+			group--;
+		if (group < t->list_top && idx - group < bh)
+			t->list_top = group;
+	}
+	if (t->list_top + bh > t->items.n)
+		t->list_top = t->items.n > bh ? t->items.n - bh : 0;
+	c.width = LW - 1; /* a space before the separator */
+	for (size_t i = t->list_top; i < t->items.n && i < t->list_top + bh; i++)
+		ps_tui_item_row(&rows, r, &t->items.v[i], &c);
+	char *title = idx < t->items.n ? ps_tui_item_title(r, &t->sel) : ps_xstrdup("");
+	c.width = DW - 1;
+	if (idx < t->items.n)
+		ps_tui_detail(&detail, r, &t->sel, &c);
+	t->filterable = idx < t->items.n && ps_tui_item_filterable(r, &t->sel);
+	c.width = W;
+	char *hints = ps_tui_hints(&c, t->filterable);
+	ps_live_unlock(t->cur);
+
+	/* header */
+	for (size_t i = 0; i < head.n && i < 3; i++)
+		draw_line(stdscr, t, (int)i, 0, W, &head.v[i], A_NORMAL);
+	/* pane titles */
+	t->detail_n = (int)detail.n;
+	int maxtop = t->detail_n - t->body_h;
+	if (t->detail_top > maxtop)
+		t->detail_top = maxtop;
+	if (t->detail_top < 0)
+		t->detail_top = 0;
+	char *scroll = NULL;
+	if (t->detail_n > t->body_h) {
+		int last = t->detail_top + t->body_h;
+		scroll = ps_xasprintf(" %d-%d/%d", t->detail_top + 1,
+				      last < t->detail_n ? last : t->detail_n, t->detail_n);
+	}
+	char *dt = ps_xasprintf(" %s", title);
+	char *sel_title = ps_xasprintf(" steps%s", t->follow && running(t) ? " (following)" : "");
+	draw_text(stdscr, t, 3, 0, LW, sel_title,
+		  t->focus_detail ? A_UNDERLINE : A_REVERSE | A_BOLD);
+	attr_t dattr = t->focus_detail ? A_REVERSE | A_BOLD : A_UNDERLINE;
+	int sw = scroll ? (int)strlen(scroll) : 0;
+	draw_text(stdscr, t, 3, DX, DW - sw, dt, dattr);
+	if (scroll)
+		draw_text(stdscr, t, 3, W - sw, sw, scroll, dattr);
+	free(sel_title);
+	free(dt);
+	free(scroll);
+	/* list */
+	for (size_t i = 0; i < rows.n; i++) {
+		size_t k = t->list_top + i;
+		bool is_sel = k == idx;
+		attr_t base = is_sel ? (t->focus_detail ? A_UNDERLINE : A_REVERSE) : A_NORMAL;
+		draw_line(stdscr, t, 4 + (int)i, 0, LW, &rows.v[i], base);
+	}
+	/* separator */
+	for (int y = 3; y < H - 1; y++)
+		mvaddstr(y, LW, t->g->vline);
+	/* detail */
+	for (int i = 0; i < t->body_h; i++) {
+		size_t k = (size_t)(t->detail_top + i);
+		if (k >= detail.n)
+			break;
+		draw_line(stdscr, t, 4 + i, DX + 1, DW - 1, &detail.v[k], A_NORMAL);
+	}
+	/* footer */
+	int cursor_x = -1;
+	if (t->ui == UI_PROMPT) {
+		char *p = ps_xasprintf("%s%s", prompt_label(t->prompt), t->input);
+		char *safe = ps_tui_sanitize(p, t->utf8);
+		size_t w = ps_tui_width(safe);
+		/* keep the end (where one types) in view */
+		const char *view = safe;
+		while (w >= (size_t)W) {
+			size_t n = ps_tui_fit(view, 1);
+			view += n ? n : 1;
+			w = ps_tui_width(view);
+		}
+		draw_text(stdscr, t, H - 1, 0, W, view, A_REVERSE);
+		cursor_x = (int)w;
+		free(safe);
+		free(p);
+	} else if (t->msg[0]) {
+		char *safe = ps_tui_sanitize(t->msg, t->utf8);
+		draw_text(stdscr, t, H - 1, 0, W, safe,
+			  A_REVERSE | (t->msg_error ? t->attr[PS_TS_FAIL] : A_NORMAL));
+		free(safe);
+	} else {
+		draw_text(stdscr, t, H - 1, 0, W, hints, A_REVERSE);
+	}
+	free(hints);
+	free(title);
+	ps_tui_lines_clear(&head);
+	ps_tui_lines_clear(&rows);
+	ps_tui_lines_clear(&detail);
+	wnoutrefresh(stdscr);
+	if (t->ui == UI_HELP)
+		draw_help(t);
+	else if (t->ui == UI_MODELS)
+		draw_models(t);
+	if (cursor_x >= 0) {
+		curs_set(1);
+		move(H - 1, cursor_x);
+		wnoutrefresh(stdscr);
+	} else {
+		curs_set(0);
+	}
+	doupdate();
+}
+
+/* The terminal's new size: curses learns it from us (its own SIGWINCH
+ * handler is not installed, ours wakes the poll). */
+static void on_resize(void)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+		resize_term(ws.ws_row, ws.ws_col);
+	clear();
+}
+
+/* --- keys ----------------------------------------------------------------- */
+
+static void move_sel(struct tui *t, long delta)
+{
+	const struct ps_tui_items *l = &t->items;
+	if (!l->n)
+		return;
+	t->follow = false;
+	size_t idx = ps_tui_items_find(l, &t->sel);
+	if (idx == l->n)
+		idx = 0;
+	long target = (long)idx + delta;
+	if (target < 0)
+		target = 0;
+	if (target >= (long)l->n)
+		target = (long)l->n - 1;
+	if (delta == 1 || delta == -1) { /* next selectable, or stay */
+		for (long i = (long)idx + delta; i >= 0 && i < (long)l->n; i += delta)
+			if (ps_tui_item_selectable(&l->v[i])) {
+				t->sel = l->v[i];
+				break;
+			}
+	} else {
+		select_near(t, (size_t)target, delta > 0 ? 1 : -1);
+	}
+	t->detail_top = 0;
+}
+
+static void scroll_detail(struct tui *t, int delta)
+{
+	t->detail_top += delta;
+	if (t->detail_top > t->detail_n - t->body_h)
+		t->detail_top = t->detail_n - t->body_h;
+	if (t->detail_top < 0)
+		t->detail_top = 0;
+}
+
+/* Movement keys in the list or the detail pane; true when `k` was one. */
+static bool movement(struct tui *t, int k)
+{
+	long page = t->body_h > 1 ? t->body_h - 1 : 1;
+	long big = 1L << 20;
+	long d;
+	switch (k) {
+	case KEY_UP:
+	case 'k':
+		d = -1;
+		break;
+	case KEY_DOWN:
+	case 'j':
+		d = 1;
+		break;
+	case KEY_PPAGE:
+		d = -page;
+		break;
+	case KEY_NPAGE:
+	case ' ':
+		d = page;
+		break;
+	case KEY_HOME:
+	case 'g':
+		d = -big;
+		break;
+	case KEY_END:
+	case 'G':
+		d = big;
+		break;
+	default:
+		return false;
+	}
+	if (t->focus_detail)
+		scroll_detail(t, (int)(d > big / 2 ? big / 2 : d < -big / 2 ? -big / 2 : d));
+	else
+		move_sel(t, d);
+	return true;
+}
+
+static void open_prompt(struct tui *t, enum prompt_kind k, const char *initial)
+{
+	t->ui = UI_PROMPT;
+	t->prompt = k;
+	snprintf(t->input, sizeof t->input, "%s", initial ? initial : "");
+	t->msg[0] = '\0';
+}
+
+static void prompt_done(struct tui *t, bool accept)
+{
+	t->ui = UI_MAIN;
+	switch (t->prompt) {
+	case P_FILTER:
+		if (!accept)
+			t->filter[0] = '\0';
+		t->detail_top = 0;
+		break;
+	case P_CLOCK: {
+		if (!accept)
+			break;
+		struct ps_tui_setup s = t->setup;
+		if (!ps_tui_parse_clock(t->input, &s.at))
+			set_msg(t, true,
+				"'%s' is no time: give YYYY-MM-DD or YYYY-MM-DD HH:MM (UTC), or "
+				"nothing for now",
+				t->input);
+		else
+			rerun(t, &s);
+		break;
+	}
+	case P_WRITE:
+		if (accept && t->input[0])
+			write_json(t, t->input);
+		break;
+	}
+}
+
+/* Append the character `wc` to the input (as UTF-8). */
+static void input_add(struct tui *t, wint_t wc)
+{
+	char buf[8];
+	size_t n = 0;
+	unsigned c = (unsigned)wc;
+	if (c < 0x20 || c == 0x7f || (!t->utf8 && c > 0x7e))
+		return;
+	if (c < 0x80) {
+		buf[n++] = (char)c;
+	} else if (c < 0x800) {
+		buf[n++] = (char)(0xc0 | (c >> 6));
+		buf[n++] = (char)(0x80 | (c & 0x3f));
+	} else if (c < 0x10000) {
+		buf[n++] = (char)(0xe0 | (c >> 12));
+		buf[n++] = (char)(0x80 | ((c >> 6) & 0x3f));
+		buf[n++] = (char)(0x80 | (c & 0x3f));
+	} else {
+		buf[n++] = (char)(0xf0 | (c >> 18));
+		buf[n++] = (char)(0x80 | ((c >> 12) & 0x3f));
+		buf[n++] = (char)(0x80 | ((c >> 6) & 0x3f));
+		buf[n++] = (char)(0x80 | (c & 0x3f));
+	}
+	size_t len = strlen(t->input);
+	if (len + n < sizeof t->input) {
+		memcpy(t->input + len, buf, n);
+		t->input[len + n] = '\0';
+	}
+}
+
+static void input_backspace(struct tui *t)
+{
+	size_t len = strlen(t->input);
+	while (len > 0 && ((unsigned char)t->input[len - 1] & 0xc0) == 0x80)
+		len--;
+	if (len > 0)
+		len--;
+	t->input[len] = '\0';
+}
+
+enum { KEY_ESC = 27 };
+
+/* One key; returns true to quit. `fn` says `k` is a KEY_ code. */
+static bool on_key(struct tui *t, bool fn, int k)
+{
+	if (fn && k == KEY_RESIZE) {
+		on_resize();
+		return false;
+	}
+	switch (t->ui) {
+	case UI_PROMPT:
+		if (!fn && k == KEY_ESC)
+			prompt_done(t, false);
+		else if ((!fn && (k == '\n' || k == '\r')) || (fn && k == KEY_ENTER))
+			prompt_done(t, true);
+		else if ((fn && k == KEY_BACKSPACE) || (!fn && (k == 127 || k == 8)))
+			input_backspace(t);
+		else if (!fn && k == 21) /* ^U */
+			t->input[0] = '\0';
+		else if (!fn)
+			input_add(t, (wint_t)k);
+		if (t->ui == UI_PROMPT && t->prompt == P_FILTER) {
+			snprintf(t->filter, sizeof t->filter, "%s", t->input);
+			t->detail_top = 0;
+		}
+		return false;
+	case UI_HELP:
+		if ((fn && k == KEY_UP) || (!fn && k == 'k'))
+			t->help_top--;
+		else if ((fn && k == KEY_DOWN) || (!fn && k == 'j'))
+			t->help_top++;
+		else if (fn && k == KEY_NPAGE)
+			t->help_top += LINES / 2;
+		else if (fn && k == KEY_PPAGE)
+			t->help_top -= LINES / 2;
+		else
+			t->ui = UI_MAIN;
+		return false;
+	case UI_MODELS: {
+		size_t n = ps_model_count();
+		if ((fn && k == KEY_UP) || (!fn && k == 'k')) {
+			if (t->model_sel > 0)
+				t->model_sel--;
+		} else if ((fn && k == KEY_DOWN) || (!fn && k == 'j')) {
+			if (t->model_sel + 1 < n)
+				t->model_sel++;
+		} else if ((fn && (k == KEY_HOME || k == KEY_PPAGE)) || (!fn && k == 'g')) {
+			t->model_sel = 0;
+		} else if ((fn && (k == KEY_END || k == KEY_NPAGE)) || (!fn && k == 'G')) {
+			t->model_sel = n - 1;
+		} else if ((!fn && (k == '\n' || k == '\r')) || (fn && k == KEY_ENTER)) {
+			t->ui = UI_MAIN;
+			struct ps_tui_setup s = t->setup;
+			s.model = ps_model_at(t->model_sel);
+			rerun(t, &s);
+		} else if (!fn && (k == KEY_ESC || k == 'q')) {
+			t->ui = UI_MAIN;
+		}
+		return false;
+	}
+	case UI_MAIN:
+		break;
+	}
+	t->msg[0] = '\0';
+	if (fn) {
+		switch (k) {
+		case KEY_ENTER:
+		case KEY_BTAB:
+			t->focus_detail = !t->focus_detail;
+			return false;
+		case KEY_LEFT:
+			t->focus_detail = false;
+			return false;
+		case KEY_RIGHT:
+			t->focus_detail = true;
+			return false;
+		default:
+			movement(t, k);
+			return false;
+		}
+	}
+	switch (k) {
+	case 'q':
+	case KEY_ESC:
+		return true;
+	case '\t':
+	case '\n':
+	case '\r':
+		t->focus_detail = !t->focus_detail;
+		break;
+	case 'h':
+		t->focus_detail = false;
+		break;
+	case 'l':
+		t->focus_detail = true;
+		break;
+	case '?':
+		t->ui = UI_HELP;
+		t->help_top = 0;
+		break;
+	case 'r':
+		rerun(t, &t->setup);
+		break;
+	case 'm':
+		t->ui = UI_MODELS;
+		t->model_sel = 0;
+		for (size_t i = 0; i < ps_model_count(); i++)
+			if (ps_model_at(i) == t->setup.model)
+				t->model_sel = i;
+		break;
+	case 't': {
+		char now[64] = "";
+		if (t->setup.at) {
+			struct tm tm;
+			if (gmtime_r(&t->setup.at, &tm))
+				strftime(now, sizeof now, "%Y-%m-%d %H:%M", &tm);
+		}
+		open_prompt(t, P_CLOCK, now);
+		break;
+	}
+	case 'w':
+		if (running(t))
+			set_msg(t, true, "the run is still going: write it when it ends");
+		else
+			open_prompt(t, P_WRITE, "provscope-report.json");
+		break;
+	case '/':
+		if (t->filterable)
+			open_prompt(t, P_FILTER, t->filter);
+		else
+			set_msg(t, true,
+				"/ filters parameter tables: select profile.parse, an upgrade "
+				"step or 'parameters'");
+		break;
+	case 's': {
+		ps_live_lock(t->cur);
+		bool allowed = ps_live_report(t->cur)->show_secrets;
+		ps_live_unlock(t->cur);
+		if (!allowed)
+			set_msg(t, true,
+				"secrets stay hidden: start provscope with --show-secrets");
+		else {
+			t->reveal = !t->reveal;
+			set_msg(t, false, t->reveal ? "secrets shown" : "secrets hidden");
+		}
+		break;
+	}
+	case 12: /* ^L */
+		clearok(curscr, TRUE);
+		break;
+	default:
+		movement(t, k);
+		break;
+	}
+	return false;
+}
+
+/* --- the loop ------------------------------------------------------------- */
+
+static void drain(int fd)
+{
+	char buf[256];
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+}
+
+/* Returns the exit status. */
+static int loop(struct tui *t)
+{
+	for (;;) {
+		if (got_signal)
+			return 128 + got_signal;
+		if (got_winch) {
+			got_winch = 0;
+			on_resize();
+		}
+		reap_old(t);
+		see_end(t);
+		draw(t);
+		struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
+				       { .fd = t->wake[0], .events = POLLIN } };
+		int timeout = running(t) ? 100 : t->n_old ? 500 : -1;
+		int n = poll(p, 2, timeout);
+		if (n < 0 && errno != EINTR)
+			return PS_EXIT_INTERNAL;
+		if (n > 0 && (p[1].revents & POLLIN))
+			drain(t->wake[0]);
+		if (n > 0 && (p[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
+			return 128 + SIGHUP; /* the terminal went away */
+		wint_t wc;
+		int rc;
+		while ((rc = get_wch(&wc)) != ERR) {
+			if (on_key(t, rc == KEY_CODE_YES, (int)wc)) {
+				if (!ps_live_done(t->cur))
+					return 130;
+				ps_live_lock(t->cur);
+				int code = ps_live_report(t->cur)->exit_code;
+				ps_live_unlock(t->cur);
+				return code;
+			}
+			if (got_signal)
+				break;
+		}
+	}
+}
+
+int ps_tui_main(const struct ps_tui_host *host, const struct ps_tui_setup *first, bool *busy,
+		char **err)
+{
+	*busy = false;
+	const char *term = getenv("TERM");
+	if (!term || !*term || strcmp(term, "dumb") == 0)
+		return PS_TUI_UNAVAILABLE; /* quietly: an editor's shell, a dumb terminal */
+	struct tui *t = ps_xcalloc(1, sizeof *t);
+	t->host = host;
+	t->setup = *first;
+	setlocale(LC_CTYPE, "");
+	t->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	t->g = ps_tui_glyphs_for(t->utf8);
+	if (pipe2(t->wake, O_NONBLOCK | O_CLOEXEC) < 0) {
+		*err = ps_xasprintf("cannot make a pipe: %s", strerror(errno));
+		free(t);
+		return PS_TUI_UNAVAILABLE;
+	}
+	/* Our handlers first: curses then leaves SIGINT, SIGTERM and SIGWINCH
+	 * to us, and a signal wakes the poll. */
+	struct sigaction old[N_SIGNALS];
+	got_signal = got_winch = 0;
+	signal_wake_fd = t->wake[1];
+	signals_install(old);
+	SCREEN *scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
+		signals_restore(old);
+		signal_wake_fd = -1;
+		close(t->wake[0]);
+		close(t->wake[1]);
+		free(t);
+		*err = ps_xasprintf("no terminal description for TERM=%s", term);
+		return PS_TUI_UNAVAILABLE;
+	}
+	set_term(scr);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	const char *nc = getenv("NO_COLOR");
+	init_attrs(t, !(nc && *nc));
+
+	int rc;
+	if (!start_run(t, first, err)) {
+		rc = PS_EXIT_USAGE;
+	} else {
+		rc = loop(t);
+	}
+	/* Restore the terminal before anything else. */
+	endwin();
+	delscreen(scr);
+	signals_restore(old);
+	signal_wake_fd = -1;
+	if (t->cur && !ps_live_done(t->cur))
+		*busy = true;
+	else
+		ps_live_free(t->cur);
+	reap_old(t);
+	if (t->n_old)
+		*busy = true;
+	/* Runs still going keep their dups of the pipe; ours go. */
+	close(t->wake[0]);
+	close(t->wake[1]);
+	/* The runs still going are left to the process's end (the caller
+	 * exits at once). */
+	ps_tui_items_clear(&t->items);
+	free(t);
+	return rc;
+}
