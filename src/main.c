@@ -20,6 +20,7 @@
 #include "engine/engine.h"
 #include "engine/net.h"
 #include "engine/tls.h"
+#include "model/expect.h"
 #include "model/finding.h"
 #include "model/report.h"
 #include "model/sink.h"
@@ -49,6 +50,8 @@ struct options {
 	const char *at_text;
 	time_t at;
 	const char *format, *output;
+	struct ps_expect *expects; /* --expect, in the order given */
+	size_t n_expects;
 	const char *model, *mac, *serial, *firmware;
 	const char *cert, *key, *ca, *priority;
 	unsigned timeout_ms;
@@ -94,6 +97,7 @@ enum {
 	OPT_FAULT,
 	OPT_MINT_DEVICE,
 	OPT_ENCRYPT,
+	OPT_EXPECT,
 };
 
 static const struct option long_options[] = {
@@ -111,6 +115,7 @@ static const struct option long_options[] = {
 	{ "resolve", required_argument, NULL, OPT_RESOLVE },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "expect", required_argument, NULL, OPT_EXPECT },
 	{ "no-probe", no_argument, NULL, OPT_NO_PROBE },
 	{ "at", required_argument, NULL, OPT_AT },
 	{ "inspect-anyway", no_argument, NULL, OPT_INSPECT_ANYWAY },
@@ -201,6 +206,10 @@ static void usage(FILE *f)
 	    "                       when it runs on a terminal (? in it lists the keys)\n"
 	    "  --format FORMAT      %s (default text)\n"
 	    "  --output FILE        write the report to FILE instead of standard output\n"
+	    "  --expect KEY=VALUE   check the finished run: tls.version, http.status,\n"
+	    "                       chain.phone_verdict, upgrade.would_upgrade, finding,\n"
+	    "                       !finding, param:NAME, hopN.KEY... (repeatable; exit 10\n"
+	    "                       when one fails and the run is otherwise ok)\n"
 	    "\n"
 	    "Lab and demo:\n"
 	    "  --demo               a live run against the built-in lab (no server needed)\n"
@@ -334,6 +343,18 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_OUTPUT:
 			o->output = optarg;
 			break;
+		case OPT_EXPECT: {
+			char *err = NULL;
+			o->expects =
+			    ps_xrealloc(o->expects, (o->n_expects + 1) * sizeof *o->expects);
+			if (!ps_expect_parse(optarg, &o->expects[o->n_expects], &err)) {
+				int rc = fail_usage("%s", err);
+				free(err);
+				return rc;
+			}
+			o->n_expects++;
+			break;
+		}
 		case OPT_NO_PROBE:
 			o->probe = false;
 			break;
@@ -437,6 +458,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return fail_usage("--format '%s': use one of %s", o->format, ps_output_names());
 	if (o->list_models)
 		return 0;
+	if (o->lab && o->n_expects)
+		return fail_usage("--expect checks a run's report: not for 'provscope lab'");
 	const struct ps_lab_opts *lo = &o->lab_opts;
 	if (!o->lab && (lo->listen || lo->http_port || lo->dir || lo->mint_device || lo->encrypt))
 		return fail_usage(
@@ -878,6 +901,7 @@ static int run(struct options *o)
 		rc = fail_usage("%s", err);
 	} else {
 		ps_report_finish(report);
+		ps_report_expect(report, o->expects, o->n_expects);
 		rc = report->exit_code;
 		if (write_report(o, report) < 0)
 			rc = PS_EXIT_USAGE;
@@ -914,5 +938,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < o.n_pins; i++)
 		ps_pin_clear(&o.pins[i]);
 	free(o.pins);
+	for (size_t i = 0; i < o.n_expects; i++)
+		ps_expect_clear(&o.expects[i]);
+	free(o.expects);
 	return rc;
 }

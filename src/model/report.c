@@ -232,6 +232,12 @@ void ps_report_free(struct ps_report *r)
 	ps_profile_report_clear(&r->profile);
 	ps_upgrade_report_clear(&r->upgrade);
 	ps_rule_report_clear(&r->rule);
+	for (size_t i = 0; i < r->n_expectations; i++) {
+		free(r->expectations[i].key);
+		free(r->expectations[i].expected);
+		free(r->expectations[i].got);
+	}
+	free(r->expectations);
 	free(r);
 }
 

@@ -180,6 +180,18 @@ struct ps_finding {
 	char *detail;              /* what was observed, may be NULL */
 };
 
+/* One --expect KEY=VALUE as evaluated against the finished report
+ * (model/expect.h). Values are kept as printed: a secret parameter's
+ * values are "********" unless --show-secrets. */
+struct ps_expect_result {
+	char *key;      /* as given: "tls.version", "hop2.http.status", "param:Upgrade_Enable" */
+	char *expected; /* VALUE as given (redacted like the parameter when secret) */
+	char *got;      /* what the run has, NULL when it has no such value */
+	long hop;       /* index of the hop the value was read from, -1 when none */
+	bool negated;   /* !finding: VALUE must be absent */
+	bool ok;
+};
+
 struct ps_phone_info {
 	char *model; /* catalogue id, "spa942" */
 	char *vendor;
@@ -214,6 +226,9 @@ struct ps_report {
 	struct ps_profile_report profile; /* the phone's parameter table after the run */
 	struct ps_upgrade_report upgrade; /* the firmware-upgrade analysis */
 	struct ps_rule_report rule;       /* provscope rule */
+	/* --expect results, in the order given (set by ps_report_expect). */
+	struct ps_expect_result *expectations;
+	size_t n_expectations;
 	bool finished;
 	int exit_code;       /* set by ps_report_finish */
 	const char *verdict; /* "ok" or "fail", set by ps_report_finish */

@@ -1,4 +1,5 @@
-/* JSON output, schema "provscope/1" (documented in the man page). */
+/* JSON output, schema "provscope/1" (documented in the man page and in
+ * doc/provscope.schema.json): indented (json) or on one line (jsonl). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -524,19 +525,42 @@ static json_t *report_json(const struct ps_report *r)
 		json_array_append_new(fs, e);
 	}
 	json_object_set_new(o, "findings", fs);
+	json_t *es = json_array();
+	for (size_t i = 0; i < r->n_expectations; i++) {
+		const struct ps_expect_result *x = &r->expectations[i];
+		json_t *e = json_pack("{s:s, s:s}", "key", x->key, "expected", x->expected);
+		json_object_set_new(e, "got", str_or_null(x->got));
+		json_object_set_new(e, "ok", json_boolean(x->ok));
+		json_object_set_new(e, "hop", x->hop >= 0 ? json_integer(x->hop) : json_null());
+		json_array_append_new(es, e);
+	}
+	json_object_set_new(o, "expectations", es);
 	json_object_set_new(o, "verdict", str_or_null(r->verdict));
 	json_object_set_new(o, "summary", str_or_null(r->summary));
 	json_object_set_new(o, "exit_code", json_integer(r->exit_code));
 	return o;
 }
 
-int ps_output_json(FILE *out, const struct ps_report *r, const struct ps_output_opts *opts)
+static int dump(FILE *out, const struct ps_report *r, size_t flags)
 {
-	(void)opts;
 	json_t *o = report_json(r);
-	int rc = json_dumpf(o, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	int rc = json_dumpf(o, out, flags | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(o);
 	if (rc == 0 && fputc('\n', out) == EOF)
 		rc = -1;
 	return rc == 0 ? 0 : -1;
+}
+
+int ps_output_json(FILE *out, const struct ps_report *r, const struct ps_output_opts *opts)
+{
+	(void)opts;
+	return dump(out, r, JSON_INDENT(2));
+}
+
+int ps_output_jsonl(FILE *out, const struct ps_report *r, const struct ps_output_opts *opts)
+{
+	(void)opts;
+	/* JSON_COMPACT: no space after , and :; strings escape line breaks,
+	 * so the object is one line. */
+	return dump(out, r, JSON_COMPACT);
 }

@@ -12,6 +12,11 @@ static const struct ps_output_format formats[] = {
 	{ .name = "json",
 	  .summary = "the whole report, schema provscope/1",
 	  .write = ps_output_json },
+	{ .name = "jsonl",
+	  .summary = "the same JSON object on one line",
+	  .write = ps_output_jsonl },
+	{ .name = "tap", .summary = "TAP version 13, a test per step", .write = ps_output_tap },
+	{ .name = "junit", .summary = "JUnit XML, a testcase per step", .write = ps_output_junit },
 };
 
 const struct ps_output_format *ps_output_find(const char *name)
@@ -24,5 +29,5 @@ const struct ps_output_format *ps_output_find(const char *name)
 
 const char *ps_output_names(void)
 {
-	return "text, json";
+	return "text, json, jsonl, tap, junit";
 }

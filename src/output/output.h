@@ -12,7 +12,7 @@ struct ps_output_opts {
 };
 
 struct ps_output_format {
-	const char *name;    /* "text", "json" */
+	const char *name;    /* "text", "json", "jsonl", "tap", "junit" */
 	const char *summary; /* for --help */
 	/* Write the report; returns 0, or -1 on a write error (errno set). */
 	int (*write)(FILE *out, const struct ps_report *r, const struct ps_output_opts *o);
@@ -25,5 +25,8 @@ const char *ps_output_names(void);
 
 int ps_output_text(FILE *out, const struct ps_report *r, const struct ps_output_opts *o);
 int ps_output_json(FILE *out, const struct ps_report *r, const struct ps_output_opts *o);
+int ps_output_jsonl(FILE *out, const struct ps_report *r, const struct ps_output_opts *o);
+int ps_output_tap(FILE *out, const struct ps_report *r, const struct ps_output_opts *o);
+int ps_output_junit(FILE *out, const struct ps_report *r, const struct ps_output_opts *o);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "model/expect.h"
 #include "model/report.h"
 #include "output/output.h"
 
@@ -384,6 +385,25 @@ int ps_output_text(FILE *out, const struct ps_report *r, const struct ps_output_
 		if (f->detail)
 			fprintf(out, "          seen: %s\n", f->detail);
 		fprintf(out, "          fix:  %s\n", ps_finding_fix(f->id));
+	}
+	if (r->n_expectations)
+		fputs("\nExpectations\n", out);
+	for (size_t i = 0; i < r->n_expectations; i++) {
+		const struct ps_expect_result *e = &r->expectations[i];
+		if (t.color)
+			fprintf(out, "  %s%-7s\033[0m", e->ok ? "\033[32m" : "\033[1;31m",
+				e->ok ? "ok" : "FAIL");
+		else
+			fprintf(out, "  %-7s", e->ok ? "ok" : "FAIL");
+		fprintf(out, " %s=%s", e->key, e->expected);
+		if (!e->ok) {
+			char *why = ps_expect_result_text(e);
+			fprintf(out, ": %s", why);
+			free(why);
+		}
+		if (e->hop >= 0 && (!e->ok || strncmp(e->key, "hop", 3) != 0))
+			fprintf(out, " (hop %ld)", e->hop + 1);
+		fputc('\n', out);
 	}
 	fprintf(out, "\nVerdict: %s: %s (exit %d)\n", r->verdict ? r->verdict : "?",
 		r->summary ? r->summary : "", r->exit_code);

@@ -1,0 +1,205 @@
+/* JUnit XML output (the Ant/Jenkins format): one <testsuite> per run, a
+ * <testcase> per step (classname hop1, hop2...), per expectation
+ * (classname expect) and for the verdict (classname run). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "core/util.h"
+#include "model/expect.h"
+#include "model/report.h"
+#include "output/cases.h"
+#include "output/escape.h"
+#include "output/output.h"
+
+static void attr(struct ps_buf *b, const char *name, const char *value)
+{
+	ps_buf_printf(b, " %s=\"", name);
+	ps_xml_escape(b, value ? value : "", true);
+	ps_buf_add(b, "\"", 1);
+}
+
+static void seconds_attr(struct ps_buf *b, double ms)
+{
+	ps_buf_puts(b, " time=\"");
+	ps_cases_decimal(b, ms / 1000.0, 3);
+	ps_buf_add(b, "\"", 1);
+}
+
+static void counts(struct ps_buf *b, const struct ps_cases *c)
+{
+	ps_buf_printf(b, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\"", c->n,
+		      c->failed, c->skipped);
+	seconds_attr(b, c->total_ms);
+}
+
+static void property(struct ps_buf *b, const char *name, const char *value)
+{
+	ps_buf_puts(b, "      <property");
+	attr(b, "name", name);
+	attr(b, "value", value);
+	ps_buf_puts(b, "/>\n");
+}
+
+/* A finding as lines of text: id, explanation, what was seen, the fix. */
+static void finding_text(struct ps_buf *b, const struct ps_finding *f)
+{
+	struct ps_buf t = { 0 };
+	ps_buf_printf(&t, "%s %s: %s\n", ps_severity_name(f->severity), ps_finding_name(f->id),
+		      ps_finding_text(f->id));
+	if (f->detail)
+		ps_buf_printf(&t, "  seen: %s\n", f->detail);
+	ps_buf_printf(&t, "  fix:  %s\n", ps_finding_fix(f->id));
+	ps_xml_escape(b, t.s, false);
+	ps_buf_free(&t);
+}
+
+/* <skipped/> or <failure> with the case's error findings, and <system-out>
+ * with `out` and the other findings. The failure's message and type are
+ * the first error finding's, or `fail_message` and `fail_type` when there
+ * is none or `own` is set. */
+static void case_body(struct ps_buf *b, const struct ps_case *c, const char *fail_message,
+		      const char *fail_type, const char *out, bool own)
+{
+	const struct ps_finding *first = own ? NULL : c->first_error;
+	if (c->result == PS_CASE_SKIP) {
+		ps_buf_puts(b, "      <skipped");
+		if (out)
+			attr(b, "message", out);
+		ps_buf_puts(b, "/>\n");
+	}
+	if (c->result == PS_CASE_FAIL) {
+		ps_buf_puts(b, "      <failure");
+		if (first) {
+			attr(b, "message", ps_finding_text(first->id));
+			attr(b, "type", ps_finding_name(first->id));
+		} else {
+			attr(b, "message", fail_message);
+			attr(b, "type", fail_type);
+		}
+		ps_buf_add(b, ">", 1);
+		if (!first) {
+			ps_xml_escape(b, fail_message, false);
+			ps_buf_add(b, "\n", 1);
+		}
+		for (size_t i = 0; i < c->n_findings; i++)
+			if (c->findings[i]->severity == PS_SEV_ERROR)
+				finding_text(b, c->findings[i]);
+		ps_buf_puts(b, "</failure>\n");
+	}
+	bool others = false;
+	for (size_t i = 0; i < c->n_findings; i++)
+		others |= c->findings[i]->severity != PS_SEV_ERROR || c->result != PS_CASE_FAIL;
+	if (!out && !others)
+		return;
+	ps_buf_puts(b, "      <system-out>");
+	if (out) {
+		ps_xml_escape(b, out, false);
+		ps_buf_add(b, "\n", 1);
+	}
+	for (size_t i = 0; i < c->n_findings; i++)
+		if (c->findings[i]->severity != PS_SEV_ERROR || c->result != PS_CASE_FAIL)
+			finding_text(b, c->findings[i]);
+	ps_buf_puts(b, "</system-out>\n");
+}
+
+static void junit_case(struct ps_buf *b, const struct ps_case *c, const struct ps_report *r,
+		       double total_ms)
+{
+	char cls[32];
+	ps_buf_puts(b, "    <testcase");
+	switch (c->kind) {
+	case PS_CASE_STEP: {
+		snprintf(cls, sizeof cls, "hop%zu", c->hop + 1);
+		attr(b, "classname", cls);
+		attr(b, "name", ps_step_name(c->step->id));
+		seconds_attr(b, c->step->duration_ms);
+		ps_buf_puts(b, ">\n");
+		char *msg = ps_xasprintf("%s", c->step->summary ? c->step->summary
+								: "the step did not pass");
+		char *type = ps_xasprintf("step.%s", ps_status_name(c->step->status));
+		case_body(b, c, msg, type, c->step->summary, false);
+		free(type);
+		free(msg);
+		break;
+	}
+	case PS_CASE_EXPECT: {
+		const struct ps_expect_result *e = c->expect;
+		char *name = ps_xasprintf("%s=%s", e->key, e->expected);
+		attr(b, "classname", "expect");
+		attr(b, "name", name);
+		ps_buf_puts(b, " time=\"0.000\">\n");
+		char *msg = ps_expect_result_text(e);
+		if (e->hop >= 0) {
+			char *m2 = ps_xasprintf("%s (hop %ld)", msg, e->hop + 1);
+			free(msg);
+			msg = m2;
+		}
+		case_body(b, c, msg, "expect", e->ok ? msg : NULL, true);
+		free(msg);
+		free(name);
+		break;
+	}
+	case PS_CASE_VERDICT: {
+		const char *cat = ps_exit_name(r->exit_code);
+		attr(b, "classname", "run");
+		attr(b, "name", "verdict");
+		seconds_attr(b, total_ms);
+		ps_buf_puts(b, ">\n");
+		char *msg = ps_xasprintf("%s: %s (exit %d)", r->verdict ? r->verdict : "?",
+					 r->summary ? r->summary : "", r->exit_code);
+		case_body(b, c, msg, cat ? cat : "unknown", c->result == PS_CASE_FAIL ? NULL : msg,
+			  true);
+		free(msg);
+		break;
+	}
+	}
+	ps_buf_puts(b, "    </testcase>\n");
+}
+
+int ps_output_junit(FILE *out, const struct ps_report *r, const struct ps_output_opts *o)
+{
+	(void)o;
+	static const char *const modes[] = { [PS_MODE_LIVE] = "live",
+					     [PS_MODE_CERT] = "cert",
+					     [PS_MODE_PROFILE] = "profile",
+					     [PS_MODE_RULE] = "rule" };
+	struct ps_cases cases;
+	ps_cases_build(r, &cases);
+	struct ps_buf b = { 0 };
+	ps_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
+	attr(&b, "name", "provscope");
+	counts(&b, &cases);
+	ps_buf_puts(&b, ">\n  <testsuite");
+	attr(&b, "name", r->target ? r->target : "provscope");
+	counts(&b, &cases);
+	char when[32] = "1970-01-01T00:00:00";
+	struct tm tm;
+	if (gmtime_r(&r->started, &tm))
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+	attr(&b, "timestamp", when);
+	ps_buf_puts(&b, ">\n    <properties>\n");
+	const struct ps_phone_info *p = &r->phone;
+	property(&b, "provscope.version", r->tool_version);
+	property(&b, "mode", modes[r->mode]);
+	property(&b, "phone.model", p->model);
+	property(&b, "phone.firmware", p->firmware);
+	property(&b, "phone.mac", p->mac);
+	property(&b, "verdict", r->verdict);
+	char code[16];
+	snprintf(code, sizeof code, "%d", r->exit_code);
+	property(&b, "exit_code", code);
+	ps_buf_puts(&b, "    </properties>\n");
+	fputs(b.s, out);
+	ps_buf_free(&b);
+	for (size_t i = 0; i < cases.n; i++) {
+		junit_case(&b, &cases.v[i], r, cases.total_ms);
+		fputs(b.s, out);
+		ps_buf_free(&b);
+	}
+	fputs("  </testsuite>\n</testsuites>\n", out);
+	ps_cases_free(&cases);
+	return ferror(out) ? -1 : 0;
+}

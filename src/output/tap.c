@@ -1,0 +1,125 @@
+/* TAP version 13 output: one test per step, per expectation and for the
+ * verdict (see cases.h), with YAML diagnostics under the failed tests and
+ * under any test that findings explain. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/util.h"
+#include "model/expect.h"
+#include "model/report.h"
+#include "output/cases.h"
+#include "output/escape.h"
+#include "output/output.h"
+
+static void yaml_field(struct ps_buf *b, const char *indent, const char *key, const char *value)
+{
+	ps_buf_printf(b, "%s%s: ", indent, key);
+	ps_yaml_quote(b, value);
+	ps_buf_add(b, "\n", 1);
+}
+
+static void yaml_findings(struct ps_buf *b, const struct ps_case *c)
+{
+	if (!c->n_findings)
+		return;
+	ps_buf_puts(b, "  findings:\n");
+	for (size_t i = 0; i < c->n_findings; i++) {
+		const struct ps_finding *f = c->findings[i];
+		ps_buf_printf(b, "    - id: %s\n", ps_finding_name(f->id));
+		ps_buf_printf(b, "      severity: %s\n", ps_severity_name(f->severity));
+		yaml_field(b, "      ", "message", ps_finding_text(f->id));
+		yaml_field(b, "      ", "detail", f->detail);
+		yaml_field(b, "      ", "fix", ps_finding_fix(f->id));
+	}
+}
+
+/* One test line and its diagnostics into `b`. */
+static void tap_case(struct ps_buf *b, size_t num, const struct ps_case *c,
+		     const struct ps_report *r)
+{
+	ps_buf_printf(b, "%s %zu - ", c->result == PS_CASE_FAIL ? "not ok" : "ok", num);
+	bool yaml = c->result == PS_CASE_FAIL || c->n_findings ||
+		    (c->kind == PS_CASE_STEP && c->step->status == PS_STATUS_WARN);
+	switch (c->kind) {
+	case PS_CASE_STEP: {
+		const struct ps_step *s = c->step;
+		ps_buf_printf(b, "hop %zu %s", c->hop + 1, ps_step_name(s->id));
+		if (c->result == PS_CASE_SKIP) {
+			ps_buf_puts(b, " # SKIP");
+			if (s->summary) {
+				ps_buf_add(b, " ", 1);
+				ps_tap_escape(b, s->summary);
+			}
+		} else if (s->summary) {
+			ps_buf_puts(b, ": ");
+			ps_tap_escape(b, s->summary);
+		}
+		ps_buf_add(b, "\n", 1);
+		if (!yaml)
+			return;
+		ps_buf_puts(b, "  ---\n");
+		ps_buf_printf(b, "  status: %s\n", ps_status_name(s->status));
+		ps_buf_puts(b, "  duration_ms: ");
+		ps_cases_decimal(b, s->duration_ms, 1);
+		ps_buf_add(b, "\n", 1);
+		yaml_findings(b, c);
+		break;
+	}
+	case PS_CASE_EXPECT: {
+		const struct ps_expect_result *e = c->expect;
+		ps_buf_puts(b, "expect ");
+		ps_tap_escape(b, e->key);
+		ps_buf_add(b, "=", 1);
+		ps_tap_escape(b, e->expected);
+		if (!e->ok) {
+			char *why = ps_expect_result_text(e);
+			ps_buf_puts(b, ": ");
+			ps_tap_escape(b, why);
+			free(why);
+		}
+		ps_buf_add(b, "\n", 1);
+		if (!yaml)
+			return;
+		ps_buf_puts(b, "  ---\n");
+		yaml_field(b, "  ", "key", e->key);
+		yaml_field(b, "  ", "expected", e->expected);
+		yaml_field(b, "  ", "got", e->got);
+		if (e->negated)
+			ps_buf_puts(b, "  absent: true\n");
+		if (e->hop >= 0)
+			ps_buf_printf(b, "  hop: %ld\n", e->hop + 1);
+		break;
+	}
+	case PS_CASE_VERDICT:
+		ps_buf_printf(b, "verdict %s: ", r->verdict ? r->verdict : "?");
+		ps_tap_escape(b, r->summary ? r->summary : "");
+		ps_buf_printf(b, " (exit %d)\n", r->exit_code);
+		if (!yaml)
+			return;
+		ps_buf_puts(b, "  ---\n");
+		ps_buf_printf(b, "  exit_code: %d\n", r->exit_code);
+		const char *cat = ps_exit_name(r->exit_code);
+		ps_buf_printf(b, "  category: %s\n", cat ? cat : "unknown");
+		yaml_findings(b, c);
+		break;
+	}
+	ps_buf_puts(b, "  ...\n");
+}
+
+int ps_output_tap(FILE *out, const struct ps_report *r, const struct ps_output_opts *o)
+{
+	(void)o;
+	struct ps_cases cases;
+	ps_cases_build(r, &cases);
+	fprintf(out, "TAP version 13\n1..%zu\n", cases.n);
+	struct ps_buf b = { 0 };
+	for (size_t i = 0; i < cases.n; i++) {
+		tap_case(&b, i + 1, &cases.v[i], r);
+		fputs(b.s, out);
+		ps_buf_free(&b);
+	}
+	ps_cases_free(&cases);
+	return ferror(out) ? -1 : 0;
+}
