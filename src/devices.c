@@ -205,7 +205,7 @@ static void *worker(void *arg)
 		size_t i = p->next++;
 		pthread_mutex_unlock(&p->mu);
 		char *rec = NULL;
-		int code = p->fn(p->ctx, &p->l->v[i], &rec);
+		int code = p->fn(p->ctx, i, &p->l->v[i], &rec);
 		pthread_mutex_lock(&p->mu);
 		p->code[i] = code;
 		p->record[i] = rec;

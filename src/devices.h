@@ -31,7 +31,7 @@ void ps_devices_free(struct ps_device_list *l);
 
 /* The run of one device, on a worker thread: returns its exit status and
  * its record for the output (caller frees). */
-typedef int (*ps_device_fn)(void *ctx, const struct ps_device *d, char **record);
+typedef int (*ps_device_fn)(void *ctx, size_t index, const struct ps_device *d, char **record);
 /* Called in list order, on the calling thread, as soon as the records
  * before it are done (for streaming output). */
 typedef void (*ps_device_done_fn)(void *ctx, size_t index, const struct ps_device *d, int code,

@@ -17,6 +17,7 @@
 
 #include "core/util.h"
 #include "demo.h"
+#include "devices.h"
 #include "engine/engine.h"
 #include "engine/net.h"
 #include "engine/tls.h"
@@ -24,6 +25,7 @@
 #include "model/finding.h"
 #include "model/report.h"
 #include "model/sink.h"
+#include "output/devices.h"
 #include "output/output.h"
 #include "output/progress.h"
 #include "phone/catalogue.h"
@@ -40,6 +42,8 @@ struct options {
 	bool handshake_only;
 	const char *download; /* --download-firmware FILE */
 	bool lab, demo;       /* provscope lab, --demo */
+	const char *devices;  /* --devices FILE */
+	unsigned jobs;        /* --jobs N */
 	struct ps_lab_opts lab_opts;
 	bool audit;
 	char **files; /* profile: the files in order */
@@ -98,6 +102,8 @@ enum {
 	OPT_MINT_DEVICE,
 	OPT_ENCRYPT,
 	OPT_EXPECT,
+	OPT_DEVICES,
+	OPT_JOBS,
 };
 
 static const struct option long_options[] = {
@@ -116,6 +122,8 @@ static const struct option long_options[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "expect", required_argument, NULL, OPT_EXPECT },
+	{ "devices", required_argument, NULL, OPT_DEVICES },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "no-probe", no_argument, NULL, OPT_NO_PROBE },
 	{ "at", required_argument, NULL, OPT_AT },
 	{ "inspect-anyway", no_argument, NULL, OPT_INSPECT_ANYWAY },
@@ -343,6 +351,19 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_OUTPUT:
 			o->output = optarg;
 			break;
+		case OPT_DEVICES:
+			o->devices = optarg;
+			break;
+		case OPT_JOBS: {
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < 1 || v > 64)
+				return fail_usage("--jobs '%s': give a number from 1 to 64",
+						  optarg);
+			o->jobs = (unsigned)v;
+			break;
+		}
 		case OPT_EXPECT: {
 			char *err = NULL;
 			o->expects =
@@ -484,6 +505,23 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->audit = !o->handshake_only;
 			return 0;
 		}
+		return 0;
+	}
+	if (o->jobs && !o->devices)
+		return fail_usage("--jobs is for --devices");
+	if (o->devices) {
+		if (o->mode != PS_MODE_LIVE)
+			return fail_usage("--devices runs live passes: no subcommand");
+		if (o->download)
+			return fail_usage("--download-firmware is for one device, not --devices");
+		if (strcmp(o->format, "json") == 0)
+			return fail_usage(
+			    "--devices writes a record per device: use --format jsonl, "
+			    "tap, junit or text");
+		if (optind + 1 < argc)
+			return fail_usage("one URL or rule for every device; '%s' is one too many",
+					  argv[optind + 1]);
+		o->target = optind < argc ? argv[optind] : NULL;
 		return 0;
 	}
 	static const char *const what[] = { [PS_MODE_LIVE] = "URL",
@@ -664,7 +702,7 @@ static int session_open(struct session *s, const struct options *o, const struct
 		return fail_usage("--mac '%s': give 12 hex digits, e.g. 00:0e:08:aa:bb:cc", o->mac);
 	const char *priority = o->priority ? o->priority : model->priority;
 	if (!ps_tls_priority_check(priority, &err) ||
-	    (o->mode == PS_MODE_LIVE && !ps_engine_check_target(o->target, &err)) ||
+	    (o->mode == PS_MODE_LIVE && o->target && !ps_engine_check_target(o->target, &err)) ||
 	    (o->ca && !check_ca(o->ca, &err)) ||
 	    (o->ca && !load_text("--ca", o->ca, &s->ca_pem, &err)) ||
 	    (o->modern_ca && (!check_ca(o->modern_ca, &err) ||
@@ -700,24 +738,28 @@ static void session_close(struct session *s)
 }
 
 /* Prepare a run as `model` at `at` and fill the header of `report`. */
-static void job_init(struct job *j, const struct session *s, const struct ps_model *model,
-		     time_t at, struct ps_report *report)
+static void job_init_device(struct job *j, const struct session *s, const struct ps_model *model,
+			    time_t at, struct ps_report *report, const struct ps_device *d)
 {
 	const struct options *o = s->o;
 	memset(j, 0, sizeof *j);
 	j->s = s;
 	ps_identity_init(&j->id, model);
-	if (o->mac)
-		ps_identity_set_mac(&j->id, o->mac); /* checked by session_open */
-	if (o->serial)
-		ps_identity_set_serial(&j->id, o->serial);
-	if (o->firmware)
-		ps_identity_set_firmware(&j->id, o->firmware);
+	const char *mac = d && d->mac ? d->mac : o->mac;
+	const char *serial = d && d->serial ? d->serial : o->serial;
+	const char *firmware = d && d->firmware ? d->firmware : o->firmware;
+	const char *target = d && d->url ? d->url : o->target;
+	if (mac)
+		ps_identity_set_mac(&j->id, mac); /* checked by session_open or the list */
+	if (serial)
+		ps_identity_set_serial(&j->id, serial);
+	if (firmware)
+		ps_identity_set_firmware(&j->id, firmware);
 	const char *priority = o->priority ? o->priority : model->priority;
 	j->user_agent = ps_identity_user_agent(&j->id);
 	ps_progress_init(&j->bar, stderr, "firmware");
 	j->cfg = (struct ps_run_config){ .identity = &j->id,
-					 .target = o->target,
+					 .target = target,
 					 .priority = priority,
 					 .creds = s->creds,
 					 .timeout_ms = o->timeout_ms,
@@ -743,11 +785,17 @@ static void job_init(struct job *j, const struct session *s, const struct ps_mod
 	report->tool_version = ps_xstrdup(PACKAGE_VERSION);
 	/* A rule given on the command line may hold a key or a password. */
 	report->target = (o->mode == PS_MODE_RULE || o->mode == PS_MODE_LIVE) && !o->show_secrets
-			     ? ps_redact_rule_options(o->target)
-			     : ps_xstrdup(o->target);
+			     ? ps_redact_rule_options(target)
+			     : ps_xstrdup(target);
 	fill_phone(report, &j->id, priority);
 	report->mode = o->mode;
 	report->show_secrets = o->show_secrets;
+}
+
+static void job_init(struct job *j, const struct session *s, const struct ps_model *model,
+		     time_t at, struct ps_report *report)
+{
+	job_init_device(j, s, model, at, report, NULL);
 }
 
 static void job_clear(struct job *j)
@@ -809,6 +857,150 @@ static bool use_tui(const struct options *o)
 	       strcmp(o->format, "text") == 0 && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
 }
 
+/* --devices: every device of the list through the same pass, --jobs at a
+ * time, a record each in list order, then the summary. */
+struct devices_run {
+	const struct session *s;
+	const struct ps_model *model; /* for rows without a model */
+	const char *format;
+	FILE *out;
+	struct ps_buf held; /* JUnit: the records until the counts are known */
+	struct ps_device_summary sum;
+};
+
+static char *render_report(const char *format, const struct ps_report *r)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m)
+		return ps_xstrdup("");
+	struct ps_output_opts oo = { .color = false };
+	ps_output_find(format)->write(m, r, &oo);
+	fclose(m);
+	return text;
+}
+
+static int device_run(void *ctx, size_t index, const struct ps_device *d, char **record)
+{
+	struct devices_run *dr = ctx;
+	const struct options *o = dr->s->o;
+	const struct ps_model *model = d->model ? ps_model_find(d->model) : dr->model;
+	struct ps_device_outcome oc = { .index = index,
+					.line = d->line,
+					.mac = d->mac,
+					.model = model->id,
+					.exit_code = PS_EXIT_USAGE };
+	char *err = NULL;
+	struct ps_tls_creds *creds = NULL;
+	const char *target = d->url ? d->url : o->target;
+	if (!ps_engine_check_target(target, &err) ||
+	    (d->cert && !(creds = ps_tls_creds_new(d->cert, d->key, &err)))) {
+		char *why = ps_xasprintf("line %u: %s", d->line, err);
+		oc.error = why;
+		*record = ps_device_record(dr->format, &oc);
+		free(why);
+		free(err);
+		return PS_EXIT_USAGE;
+	}
+	struct ps_report *report = ps_report_new();
+	struct job j;
+	job_init_device(&j, dr->s, model, o->at, report, d);
+	if (creds)
+		j.cfg.creds = creds;
+	j.cfg.progress = NULL;
+	struct ps_sink sink = ps_report_sink(report);
+	job_run(&j, &sink, &err); /* live runs read no file */
+	free(err);
+	ps_report_finish(report);
+	ps_report_expect(report, o->expects, o->n_expects);
+	oc.report = report;
+	oc.exit_code = report->exit_code;
+	*record = strcmp(dr->format, "jsonl") == 0 ? render_report("jsonl", report)
+						   : ps_device_record(dr->format, &oc);
+	int code = report->exit_code;
+	job_clear(&j);
+	ps_report_free(report);
+	ps_tls_creds_free(creds);
+	return code;
+}
+
+static void device_done(void *ctx, size_t index, const struct ps_device *d, int code,
+			const char *record)
+{
+	struct devices_run *dr = ctx;
+	char *own = NULL;
+	if (!record) { /* a row that could not run */
+		struct ps_device_outcome oc = { .index = index,
+						.line = d->line,
+						.mac = d->mac,
+						.model = d->model,
+						.error = d->error,
+						.exit_code = code };
+		own = ps_device_record(dr->format, &oc);
+		record = own;
+	}
+	dr->sum.n++;
+	dr->sum.by_exit[code & 0xff]++;
+	if (code > dr->sum.worst)
+		dr->sum.worst = code;
+	if (strcmp(dr->format, "junit") == 0)
+		ps_buf_puts(&dr->held, record);
+	else {
+		fputs(record, dr->out);
+		fflush(dr->out);
+	}
+	free(own);
+}
+
+static int run_devices(const struct session *s, const struct ps_model *model)
+{
+	const struct options *o = s->o;
+	struct ps_device_list list;
+	char *err = NULL;
+	if (!ps_devices_load(o->devices, &list, &err)) {
+		int rc = fail_usage("%s", err);
+		free(err);
+		return rc;
+	}
+	for (size_t i = 0; i < list.n; i++)
+		if (!list.v[i].error && !list.v[i].url && !o->target)
+			list.v[i].error = ps_xasprintf(
+			    "line %u: no url column value and no URL on the command line",
+			    list.v[i].line);
+	FILE *out = stdout;
+	if (o->output && !(out = fopen(o->output, "w"))) {
+		fprintf(stderr, "provscope: --output %s: %s\n", o->output, strerror(errno));
+		ps_devices_free(&list);
+		return PS_EXIT_USAGE;
+	}
+	struct devices_run dr = { .s = s, .model = model, .format = o->format, .out = out };
+	double t0 = ps_now_ms();
+	char *head = ps_device_header(o->format, list.n);
+	fputs(head, out);
+	free(head);
+	fflush(out);
+	ps_devices_run(&list, o->jobs ? o->jobs : 4, device_run, device_done, &dr);
+	dr.sum.seconds = (ps_now_ms() - t0) / 1000.0;
+	if (strcmp(o->format, "junit") == 0) {
+		char *open = ps_device_junit_open(&dr.sum);
+		fputs(open, out);
+		free(open);
+		fputs(dr.held.s ? dr.held.s : "", out);
+	}
+	char *foot = ps_device_footer(o->format, &dr.sum);
+	fputs(foot, strcmp(o->format, "jsonl") == 0 ? stderr : out);
+	free(foot);
+	ps_buf_free(&dr.held);
+	int rc = dr.sum.worst;
+	if (fflush(out) != 0 || ferror(out) || (o->output && fclose(out) != 0)) {
+		fprintf(stderr, "provscope: writing the records: %s\n", strerror(errno));
+		rc = PS_EXIT_USAGE;
+	}
+	ps_devices_free(&list);
+	return rc;
+}
+
 static int run(struct options *o)
 {
 	const struct ps_model *model = o->model ? ps_model_find(o->model) : ps_model_default();
@@ -867,6 +1059,11 @@ static int run(struct options *o)
 	if (rc != PS_EXIT_OK) {
 		session_close(&s);
 		ps_demo_stop(&demo);
+		return rc;
+	}
+	if (o->devices) {
+		rc = run_devices(&s, model);
+		session_close(&s);
 		return rc;
 	}
 	if (use_tui(o)) {

@@ -1,0 +1,117 @@
+#!/bin/bash
+# --devices: the same pass for every device of a CSV list, --jobs at a time,
+# against provscope's lab with devices minted by --mint-device. One device
+# asks with another device's certificate, two rows are bad: the records say
+# so per device in text, TAP, JUnit and JSONL, the other devices run, and
+# the exit status is the worst category.
+. "$TOP_SRCDIR/tests/integration/lib.sh"
+
+XSD=$TOP_SRCDIR/tests/data/junit/junit.xsd
+PKI=$T_DIR/pki
+for mac in 000e08aabbcc 000e08000001; do
+	"$PROVSCOPE" lab --pki "$PKI" --mint-device "$mac" >/dev/null 2>&1 ||
+		t_bail "lab --mint-device failed"
+done
+"$PROVSCOPE" lab --pki "$PKI" --http-port 0 >"$T_DIR/lab.out" 2>"$T_DIR/lab.err" &
+T_PIDS="$T_PIDS $!"
+for i in $(seq 1 100); do
+	grep -q 'Stop with Ctrl-C' "$T_DIR/lab.out" 2>/dev/null && break
+	sleep 0.05
+done
+PORT=$(sed -n 's|^  https://prov.lab.test:\([0-9]*\)/.*|\1|p' "$T_DIR/lab.out")
+[ -n "$PORT" ] || t_bail "the lab did not start: $(cat "$T_DIR/lab.err")"
+RUN=(--batch --timeout 5 --ca "$PKI/vendor-ca.pem" --resolve "prov.lab.test:$PORT:127.0.0.1")
+TARGET="https://prov.lab.test:$PORT/spa\$PSN.cfg"
+
+L=$T_DIR/devices.csv
+cat >"$L" <<EOT
+# the lab's devices; one borrows another's certificate; two rows are bad
+mac,serial,model,firmware,cert,key
+000e08aabbcc,88019FA42805,spa942,,$PKI/device-000e08aabbcc.pem,$PKI/device-000e08aabbcc.key
+00:0E:08:00:00:01,88019FA40001,SPA-942,6.1.5(b),$PKI/device-000e08000001.pem,$PKI/device-000e08000001.key
+000e08000002,88019FA40002,spa942,,$PKI/device-000e08aabbcc.pem,$PKI/device-000e08aabbcc.key
+not-a-mac,1,spa942,,,
+000e08000003,2,spa9999,,,
+EOT
+
+"$PROVSCOPE" "${RUN[@]}" --devices "$L" --jobs 3 "$TARGET" >"$T_DIR/d.txt" 2>"$T_DIR/d.err"
+t_eq "text: exit 7, the worst category (HTTP) of the list" 7 "$?"
+t_eq "text: a record per device in list order, with its line, MAC and exit status" \
+	"ok 3 0|ok 4 0|FAIL 5 7|FAIL 6 2|FAIL 7 2" \
+	"$(awk '/^(ok|FAIL) /{printf "%s%s %s %s", sep, $1, $3, $7; sep="|"}' "$T_DIR/d.txt")"
+t_check "text: the borrowed certificate is refused by the lab (http.forbidden)" \
+	grep -q '^       http.forbidden: HTTP/1.1 403 Forbidden for /spa000e08000002.xml' "$T_DIR/d.txt"
+t_check "text: the bad rows say why, with their line" \
+	grep -q "line 6: MAC 'not-a-mac': give 12 hex digits" "$T_DIR/d.txt"
+t_check "text: a model not in the catalogue" \
+	grep -q "line 7: model 'spa9999' is not in the catalogue" "$T_DIR/d.txt"
+t_check "text: the summary counts each category" \
+	grep -q '^5 devices in .* s: 2 ok (0), 2 usage (2), 1 http (7)$' "$T_DIR/d.txt"
+
+"$PROVSCOPE" "${RUN[@]}" --format jsonl --devices "$L" --jobs 2 "$TARGET" >"$T_DIR/d.jsonl" \
+	2>"$T_DIR/d.jsonl.err"
+t_eq "jsonl: exit 7, one line per device, in list order" \
+	"7 000e08aabbcc:0 000e08000001:0 000e08000002:7 line6:2 line7:2" \
+	"$? $(python3 -c '
+import json, sys
+out = []
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    out.append((d["phone"]["mac"] if "phone" in d else "line%d" % d["line"]) + ":" + str(d["exit_code"]))
+print(" ".join(out))' "$T_DIR/d.jsonl")"
+t_eq "jsonl: the second device runs with its firmware column, so it does not upgrade" \
+	"6.1.5(b) False" \
+	"$(python3 -c '
+import json, sys
+d = [json.loads(l) for l in open(sys.argv[1])][1]
+print(d["phone"]["firmware"], d["upgrade"]["would_upgrade"])' "$T_DIR/d.jsonl")"
+t_check "jsonl: the summary goes to the standard error" \
+	grep -q '^provscope: 5 devices in .*worst exit 7$' "$T_DIR/d.jsonl.err"
+
+"$PROVSCOPE" "${RUN[@]}" --format tap --devices "$L" --jobs 4 "$TARGET" >"$T_DIR/d.tap" 2>/dev/null
+t_eq "tap: exit 7; plan 1..5, two ok, three not ok, numbered in order" \
+	"7 1..5 ok1 ok2 notok3 notok4 notok5" \
+	"$? $(sed -n 2p "$T_DIR/d.tap") $(awk '/^(not )?ok /{n=$0; sub(/ -.*/,"",n); gsub(/ /,"",n); printf "%s ", n}' "$T_DIR/d.tap" | sed 's/ $//')"
+env AM_TAP_AWK=awk sh "$TOP_SRCDIR/build-aux/tap-driver.sh" --test-name devices.tap \
+	--log-file "$T_DIR/d.tap.log" --trs-file "$T_DIR/d.tap.trs" --color-tests no \
+	--enable-hard-errors yes --expect-failure no -- cat "$T_DIR/d.tap" >/dev/null 2>&1
+t_eq "tap: automake's TAP driver reads 2 PASS, 3 FAIL, no ERROR" "2 3 0" \
+	"$(grep -c ':test-result: PASS' "$T_DIR/d.tap.trs") $(grep -c ':test-result: FAIL' "$T_DIR/d.tap.trs") $(grep -c ':test-result: ERROR' "$T_DIR/d.tap.trs")"
+
+"$PROVSCOPE" "${RUN[@]}" --format junit --devices "$L" "$TARGET" >"$T_DIR/d.xml" 2>/dev/null
+t_eq "junit: exit 7" 7 "$?"
+if command -v xmllint >/dev/null; then
+	t_check "junit: valid against the JUnit schema" xmllint --noout --schema "$XSD" "$T_DIR/d.xml"
+else
+	t_skip "junit: valid against the JUnit schema" "xmllint is not installed"
+fi
+t_eq "junit: 5 testcases, 3 failures, each failure typed by its finding or category" \
+	"5 3 http.forbidden usage usage" \
+	"$(python3 -c '
+import sys, xml.etree.ElementTree as ET
+s = ET.parse(sys.argv[1]).getroot().find("testsuite")
+c = s.findall("testcase")
+print(len(c), s.get("failures"), " ".join(f.get("type") for f in s.iter("failure")))' "$T_DIR/d.xml")"
+
+# Rows with their own url; a list that cannot be used at all.
+cat >"$T_DIR/url.csv" <<EOT
+mac,cert,key,url
+000e08aabbcc,$PKI/device-000e08aabbcc.pem,$PKI/device-000e08aabbcc.key,https://prov.lab.test:$PORT/spa\$MA.xml
+000e08000001,$PKI/device-000e08000001.pem,$PKI/device-000e08000001.key,
+EOT
+"$PROVSCOPE" "${RUN[@]}" --devices "$T_DIR/url.csv" >"$T_DIR/url.txt" 2>&1
+t_eq "a url column without a command-line URL: the row with one runs, the other is a bad row" \
+	"2 ok FAIL" "$? $(awk '/^(ok|FAIL) /{printf "%s ", $1}' "$T_DIR/url.txt" | sed 's/ $//')"
+printf 'mac,colour\n000e08aabbcc,blue\n' >"$T_DIR/bad.csv"
+"$PROVSCOPE" "${RUN[@]}" --devices "$T_DIR/bad.csv" "$TARGET" >/dev/null 2>"$T_DIR/bad.err"
+t_eq "an unknown column: usage error naming it and the line" \
+	"2 provscope: --devices $T_DIR/bad.csv: line 1: unknown column 'colour' (use mac, serial, model, firmware, cert, key, url)" \
+	"$? $(cat "$T_DIR/bad.err")"
+"$PROVSCOPE" "${RUN[@]}" --devices "$T_DIR/none.csv" "$TARGET" >/dev/null 2>&1
+t_eq "a missing list: usage error" 2 "$?"
+"$PROVSCOPE" "${RUN[@]}" --format json --devices "$L" "$TARGET" >/dev/null 2>&1
+t_eq "--format json with --devices: usage error (jsonl is the per-device format)" 2 "$?"
+"$PROVSCOPE" "${RUN[@]}" --jobs 2 "$TARGET" >/dev/null 2>&1
+t_eq "--jobs without --devices: usage error" 2 "$?"
+
+t_done
