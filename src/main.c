@@ -156,6 +156,7 @@ static void usage(FILE *f)
 	fprintf(
 	    f,
 	    "Usage: provscope [OPTIONS] URL|RULE\n"
+	    "       provscope --devices FILE [--jobs N] [OPTIONS] [URL|RULE]\n"
 	    "       provscope --demo [--fault NAME] [OPTIONS]\n"
 	    "       provscope lab [--listen ADDR:PORT] [--pki DIR] [--fault NAME] [OPTIONS]\n"
 	    "       provscope cert FILE [--ca FILE] [--host NAME] [--at TIME] [OPTIONS]\n"
@@ -218,6 +219,10 @@ static void usage(FILE *f)
 	    "                       chain.phone_verdict, upgrade.would_upgrade, finding,\n"
 	    "                       !finding, param:NAME, hopN.KEY... (repeatable; exit 10\n"
 	    "                       when one fails and the run is otherwise ok)\n"
+	    "  --devices FILE       the same pass for every device of a CSV list (columns\n"
+	    "                       mac, serial, model, firmware, cert, key, url): a record\n"
+	    "                       each (text, jsonl, tap, junit), exit = the worst status\n"
+	    "  --jobs N             devices at a time with --devices (1-64, default 4)\n"
 	    "\n"
 	    "Lab and demo:\n"
 	    "  --demo               a live run against the built-in lab (no server needed)\n"
