@@ -65,6 +65,15 @@ t_eq "jsonl: the second device runs with its firmware column, so it does not upg
 import json, sys
 d = [json.loads(l) for l in open(sys.argv[1])][1]
 print(d["phone"]["firmware"], d["upgrade"]["would_upgrade"])' "$T_DIR/d.jsonl")"
+grep '"schema":"provscope/1",' "$T_DIR/d.jsonl" >"$T_DIR/reports.jsonl"
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	t_check "jsonl: the devices' reports validate against the JSON Schema" \
+		python3 "$TOP_SRCDIR/tests/integration/schema_check.py" \
+		"$TOP_SRCDIR/doc/provscope.schema.json" "$T_DIR/reports.jsonl"
+else
+	t_skip "jsonl: the devices' reports validate against the JSON Schema" \
+		"python3-jsonschema is not installed"
+fi
 t_check "jsonl: the summary goes to the standard error" \
 	grep -q '^provscope: 5 devices in .*worst exit 7$' "$T_DIR/d.jsonl.err"
 
