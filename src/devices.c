@@ -22,38 +22,6 @@ static const char *const col_names[COL_COUNT] = { "mac",  "serial", "model", "fi
 /* Cap on the list file: a device list, not a data set. */
 #define DEVICES_MAX_BYTES ((size_t)16 << 20)
 
-static bool read_all(const char *file, char **text, size_t *len, char **err)
-{
-	FILE *f = fopen(file, "rb");
-	if (!f) {
-		*err = ps_xasprintf("--devices %s: %s", file, strerror(errno));
-		return false;
-	}
-	struct ps_buf b = { 0 };
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (b.len + n > DEVICES_MAX_BYTES) {
-			fclose(f);
-			ps_buf_free(&b);
-			*err = ps_xasprintf("--devices %s: larger than %zu MiB", file,
-					    DEVICES_MAX_BYTES >> 20);
-			return false;
-		}
-		ps_buf_add(&b, chunk, n);
-	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		ps_buf_free(&b);
-		*err = ps_xasprintf("--devices %s: read error", file);
-		return false;
-	}
-	*len = b.len;
-	*text = ps_buf_take(&b);
-	return true;
-}
-
 /* The checks a row must pass before it runs. */
 static void check_row(struct ps_device *d)
 {
@@ -77,13 +45,17 @@ static void check_row(struct ps_device *d)
 bool ps_devices_load(const char *file, struct ps_device_list *out, char **err)
 {
 	memset(out, 0, sizeof *out);
-	char *text = NULL;
+	unsigned char *text = NULL;
 	size_t len = 0;
-	if (!read_all(file, &text, &len, err))
+	char *rerr = NULL;
+	if (!ps_read_file(file, DEVICES_MAX_BYTES, &text, &len, &rerr)) {
+		*err = ps_xasprintf("--devices %s", rerr);
+		free(rerr);
 		return false;
+	}
 	struct ps_csv csv;
 	char *perr = NULL;
-	int rc = ps_csv_parse(text, len, &csv, &perr);
+	int rc = ps_csv_parse((const char *)text, len, &csv, &perr);
 	free(text);
 	if (rc < 0) {
 		*err = ps_xasprintf("--devices %s: %s", file, perr);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static void ps_oom(void)
@@ -210,4 +211,41 @@ bool ps_time_parse(const char *s, time_t *out)
 		}
 	}
 	return false;
+}
+
+bool ps_read_file(const char *file, size_t cap, unsigned char **data, size_t *len, char **err)
+{
+	FILE *f = fopen(file, "rb");
+	if (!f) {
+		*err = ps_xasprintf("%s: %s", file, strerror(errno));
+		return false;
+	}
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		*err = ps_xasprintf("%s: is a directory", file);
+		return false;
+	}
+	struct ps_buf b = { 0 };
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b.len + n > cap) {
+			fclose(f);
+			ps_buf_free(&b);
+			*err = ps_xasprintf("%s: larger than %zu bytes", file, cap);
+			return false;
+		}
+		ps_buf_add(&b, chunk, n);
+	}
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		ps_buf_free(&b);
+		*err = ps_xasprintf("%s: read error", file);
+		return false;
+	}
+	*len = b.len;
+	*data = (unsigned char *)ps_buf_take(&b);
+	return true;
 }

@@ -48,4 +48,9 @@ bool ps_time_parse(const char *s, time_t *out);
 /* Lower-case hex of `n` bytes into `out` (2n+1 bytes). */
 void ps_hex(const unsigned char *data, size_t n, char *out);
 
+/* Read the whole of `file`, at most `cap` bytes, NUL-terminated. Returns
+ * false with `*err` ("FILE: why", caller frees): missing, a directory,
+ * larger than `cap`, a read error. */
+bool ps_read_file(const char *file, size_t cap, unsigned char **data, size_t *len, char **err);
+
 #endif

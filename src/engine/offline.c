@@ -85,44 +85,6 @@ static void report_issue(const struct ps_sink *sink, size_t hop, const struct ps
 		ps_sink_finding(sink, (long)hop, is->id, "%s", is->detail ? is->detail : "");
 }
 
-/* Read a whole file of at most `cap` bytes. */
-static bool read_file(const char *file, size_t cap, unsigned char **data, size_t *len, char **err)
-{
-	FILE *f = fopen(file, "rb");
-	if (!f) {
-		*err = ps_xasprintf("%s: %s", file, strerror(errno));
-		return false;
-	}
-	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		*err = ps_xasprintf("%s: is a directory", file);
-		return false;
-	}
-	struct ps_buf b = { 0 };
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (b.len + n > cap) {
-			fclose(f);
-			ps_buf_free(&b);
-			*err = ps_xasprintf("%s: larger than %zu bytes", file, cap);
-			return false;
-		}
-		ps_buf_add(&b, chunk, n);
-	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		ps_buf_free(&b);
-		*err = ps_xasprintf("%s: read error", file);
-		return false;
-	}
-	*len = b.len;
-	*data = (unsigned char *)ps_buf_take(&b);
-	return true;
-}
-
 /* Whether the written form of a MAC found in the profile lies in a secret
  * value this file set (a password that happens to look like a MAC). */
 static bool in_secret(const struct ps_params *t, const char *file, const char *form, size_t n)
@@ -335,7 +297,7 @@ bool ps_engine_run_profile(const struct ps_run_config *cfg, const char *const *f
 	size_t *len = ps_xcalloc(n, sizeof *len);
 	bool ok = true;
 	for (size_t i = 0; i < n && ok; i++)
-		ok = read_file(files[i], 64u << 20, &data[i], &len[i], err);
+		ok = ps_read_file(files[i], 64u << 20, &data[i], &len[i], err);
 	if (ok) {
 		struct ps_params *t = ps_params_new();
 		ps_params_load_defaults(t, cfg->identity->model);

@@ -22,6 +22,7 @@
 #include <gnutls/gnutls.h>
 
 #include "core/util.h"
+#include "profile/decode.h"
 
 #define FIRMWARE_SIZE ((size_t)6 * 1024)
 
@@ -255,34 +256,6 @@ char *ps_lab_index(const struct ps_lab_site *site)
 	return ps_buf_take(&b);
 }
 
-/* EVP_BytesToKey(digest, salt, pass, count 1) for AES-256-CBC (the same
- * derivation src/profile/decode.c undoes). */
-static int bytes_to_key(gnutls_digest_algorithm_t alg, const char *pass, const unsigned char *salt,
-			unsigned char kiv[48])
-{
-	unsigned char d[64];
-	size_t dlen = gnutls_hash_get_len(alg), have = 0;
-	bool first = true;
-	if (!dlen || dlen > sizeof d)
-		return -1;
-	while (have < 48) {
-		gnutls_hash_hd_t h;
-		if (gnutls_hash_init(&h, alg) < 0)
-			return -1;
-		if (!first)
-			gnutls_hash(h, d, dlen);
-		gnutls_hash(h, pass, strlen(pass));
-		gnutls_hash(h, salt, 8);
-		gnutls_hash_deinit(h, d);
-		first = false;
-		size_t take = 48 - have < dlen ? 48 - have : dlen;
-		memcpy(kiv + have, d, take);
-		have += take;
-	}
-	gnutls_memset(d, 0, sizeof d);
-	return 0;
-}
-
 unsigned char *ps_lab_encrypt(const void *data, size_t len, const char *pass, bool sha256,
 			      size_t *out_len)
 {
@@ -291,7 +264,7 @@ unsigned char *ps_lab_encrypt(const void *data, size_t len, const char *pass, bo
 	unsigned char *out = ps_xmalloc(total);
 	memcpy(out, "Salted__", 8);
 	if (gnutls_rnd(GNUTLS_RND_NONCE, out + 8, 8) < 0 ||
-	    bytes_to_key(sha256 ? GNUTLS_DIG_SHA256 : GNUTLS_DIG_MD5, pass, out + 8, kiv) < 0) {
+	    ps_bytes_to_key(sha256 ? GNUTLS_DIG_SHA256 : GNUTLS_DIG_MD5, pass, out + 8, kiv) < 0) {
 		free(out);
 		return NULL;
 	}

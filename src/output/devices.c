@@ -4,10 +4,14 @@
 #include "output/devices.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "core/util.h"
 #include "model/finding.h"
+#include "output/escape.h"
 
 /* The first error finding of a report, or NULL. */
 static const struct ps_finding *first_error(const struct ps_report *r)
@@ -16,58 +20,6 @@ static const struct ps_finding *first_error(const struct ps_report *r)
 		if (r->findings[i].severity == PS_SEV_ERROR)
 			return &r->findings[i];
 	return NULL;
-}
-
-static void xml_text(struct ps_buf *b, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		switch (c) {
-		case '<':
-			ps_buf_puts(b, "&lt;");
-			break;
-		case '>':
-			ps_buf_puts(b, "&gt;");
-			break;
-		case '&':
-			ps_buf_puts(b, "&amp;");
-			break;
-		case '"':
-			ps_buf_puts(b, "&quot;");
-			break;
-		case '\'':
-			ps_buf_puts(b, "&apos;");
-			break;
-		default:
-			if (c < 0x20 && c != '\n' && c != '\t')
-				ps_buf_puts(b, "?"); /* not allowed in XML 1.0 */
-			else
-				ps_buf_add(b, s, 1);
-		}
-	}
-}
-
-/* One line, no newlines or '#' (which would end a TAP description). */
-static void tap_text(struct ps_buf *b, const char *s)
-{
-	for (; s && *s; s++)
-		ps_buf_add(b, (*s == '\n' || *s == '\r' || *s == '#') ? " " : s, 1);
-}
-
-/* A YAML double-quoted scalar. */
-static void yaml_str(struct ps_buf *b, const char *s)
-{
-	ps_buf_puts(b, "\"");
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			ps_buf_printf(b, "\\%c", c);
-		else if (c < 0x20)
-			ps_buf_printf(b, "\\x%02x", c);
-		else
-			ps_buf_add(b, s, 1);
-	}
-	ps_buf_puts(b, "\"");
 }
 
 static const char *verdict_of(const struct ps_device_outcome *o)
@@ -92,20 +44,20 @@ char *ps_device_record(const char *format, const struct ps_device_outcome *o)
 		struct ps_buf d = { 0 };
 		label(&d, o);
 		ps_buf_printf(&d, ": %s", verdict_of(o));
-		tap_text(&b, d.s);
+		ps_tap_escape(&b, d.s);
 		ps_buf_free(&d);
 		ps_buf_puts(&b, "\n  ---\n");
 		ps_buf_printf(&b, "  exit_code: %d\n  category: %s\n", o->exit_code,
 			      ps_exit_name(o->exit_code));
 		if (f) {
 			ps_buf_printf(&b, "  finding: %s\n  detail: ", ps_finding_name(f->id));
-			yaml_str(&b, f->detail ? f->detail : ps_finding_text(f->id));
+			ps_yaml_quote(&b, f->detail ? f->detail : ps_finding_text(f->id));
 			ps_buf_puts(&b, "\n  fix: ");
-			yaml_str(&b, ps_finding_fix(f->id));
+			ps_yaml_quote(&b, ps_finding_fix(f->id));
 			ps_buf_puts(&b, "\n");
 		} else if (!o->report) {
 			ps_buf_puts(&b, "  error: ");
-			yaml_str(&b, o->error);
+			ps_yaml_quote(&b, o->error);
 			ps_buf_puts(&b, "\n");
 		}
 		ps_buf_puts(&b, "  ...\n");
@@ -113,22 +65,23 @@ char *ps_device_record(const char *format, const struct ps_device_outcome *o)
 		ps_buf_puts(&b, "    <testcase classname=\"provscope.devices\" name=\"");
 		struct ps_buf n = { 0 };
 		label(&n, o);
-		xml_text(&b, n.s);
+		ps_xml_escape(&b, n.s, true);
 		ps_buf_free(&n);
 		ps_buf_puts(&b, "\"");
 		if (o->exit_code == 0) {
 			ps_buf_puts(&b, "/>\n");
 		} else {
 			ps_buf_puts(&b, ">\n      <failure message=\"");
-			xml_text(&b, verdict_of(o));
+			ps_xml_escape(&b, verdict_of(o), true);
 			ps_buf_printf(&b, "\" type=\"%s\">",
 				      f ? ps_finding_name(f->id) : ps_exit_name(o->exit_code));
 			if (f) {
-				xml_text(&b, f->detail ? f->detail : ps_finding_text(f->id));
+				ps_xml_escape(&b, f->detail ? f->detail : ps_finding_text(f->id),
+					      false);
 				ps_buf_puts(&b, "\nfix: ");
-				xml_text(&b, ps_finding_fix(f->id));
+				ps_xml_escape(&b, ps_finding_fix(f->id), false);
 			} else {
-				xml_text(&b, verdict_of(o));
+				ps_xml_escape(&b, verdict_of(o), false);
 			}
 			ps_buf_puts(&b, "</failure>\n    </testcase>\n");
 		}
@@ -136,7 +89,7 @@ char *ps_device_record(const char *format, const struct ps_device_outcome *o)
 		/* A row that did not run: its line and why. */
 		ps_buf_printf(
 		    &b, "{\"schema\":\"provscope/1-device-error\",\"line\":%u,\"error\":", o->line);
-		yaml_str(&b, o->error ? o->error : "did not run"); /* JSON-compatible */
+		ps_yaml_quote(&b, o->error ? o->error : "did not run"); /* JSON-compatible */
 		ps_buf_printf(&b, ",\"exit_code\":%d,\"verdict\":\"fail\"}\n", o->exit_code);
 	} else {
 		ps_buf_printf(&b, "%-4s ", o->exit_code == 0 ? "ok" : "FAIL");
@@ -177,7 +130,7 @@ char *ps_device_footer(const char *format, const struct ps_device_summary *s)
 		ps_buf_puts(&b, "    <system-out>");
 		struct ps_buf c = { 0 };
 		counts(&c, s, ", ");
-		xml_text(&b, c.s);
+		ps_xml_escape(&b, c.s, false);
 		ps_buf_free(&c);
 		ps_buf_puts(&b, "</system-out>\n  </testsuite>\n</testsuites>\n");
 	} else if (strcmp(format, "tap") == 0) {

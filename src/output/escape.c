@@ -167,3 +167,13 @@ void ps_yaml_quote(struct ps_buf *b, const char *s)
 	}
 	ps_buf_add(b, "\"", 1);
 }
+
+void ps_utf8_sanitize(struct ps_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (p && *p) {
+		uint32_t cp;
+		p += utf8_next(p, &cp);
+		put_utf8(b, cp);
+	}
+}

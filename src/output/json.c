@@ -9,18 +9,33 @@
 
 #include "core/util.h"
 #include "model/report.h"
+#include "output/escape.h"
 #include "output/output.h"
+
+/* A JSON string of `s`; bytes that are not UTF-8 (a server's Latin-1
+ * header) become U+FFFD instead of the value being lost. */
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	struct ps_buf b = { 0 };
+	ps_utf8_sanitize(&b, s);
+	j = json_string(b.s ? b.s : "");
+	ps_buf_free(&b);
+	return j;
+}
 
 static json_t *str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return s ? jstr(s) : json_null();
 }
 
 static json_t *strv(char *const *v, size_t n)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
+		json_array_append_new(a, jstr(v[i]));
 	return a;
 }
 
@@ -41,7 +56,7 @@ static json_t *tls_json(const struct ps_tls_info *t)
 	if (t->cipher_suite) {
 		char id[8];
 		snprintf(id, sizeof id, "0x%04X", t->suite_id);
-		json_object_set_new(o, "cipher_suite_id", json_string(id));
+		json_object_set_new(o, "cipher_suite_id", jstr(id));
 	} else {
 		json_object_set_new(o, "cipher_suite_id", json_null());
 	}
@@ -67,9 +82,9 @@ static json_t *tls_json(const struct ps_tls_info *t)
 		json_object_set_new(e, "info", str_or_null(m->info));
 		if (m->alert_desc >= 0) {
 			json_object_set_new(e, "alert_level",
-					    json_string(m->alert_level == 2   ? "fatal"
-							: m->alert_level == 1 ? "warning"
-									      : "unknown"));
+					    jstr(m->alert_level == 2   ? "fatal"
+						 : m->alert_level == 1 ? "warning"
+								       : "unknown"));
 			json_object_set_new(e, "alert", json_integer(m->alert_desc));
 		}
 		json_array_append_new(hs, e);
@@ -133,13 +148,13 @@ static json_t *time_json(time_t t)
 	if (!gmtime_r(&t, &tm))
 		return json_null();
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(when);
+	return jstr(when);
 }
 
 static json_t *verdict_json(const struct ps_chain_verdict *v)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "verdict", json_string(v->accept ? "accept" : "reject"));
+	json_object_set_new(o, "verdict", jstr(v->accept ? "accept" : "reject"));
 	json_object_set_new(o, "reasons", strv(v->reasons, v->n_reasons));
 	json_object_set_new(o, "anchor", str_or_null(v->anchor));
 	json_object_set_new(o, "gnutls_status", json_integer(v->gnutls_status));
@@ -187,7 +202,7 @@ static json_t *chain_json(const struct ps_chain_report *c)
 		json_t *e = json_object();
 		json_object_set_new(e, "certificate", json_integer((json_int_t)l->subject_index));
 		json_object_set_new(e, "issuer_source",
-				    json_string(ps_issuer_source_name(l->issuer_source)));
+				    jstr(ps_issuer_source_name(l->issuer_source)));
 		json_object_set_new(e, "issuer_index",
 				    l->issuer_source == PS_ISSUER_CHAIN
 					? json_integer((json_int_t)l->issuer_index)
@@ -204,12 +219,11 @@ static json_t *chain_json(const struct ps_chain_report *c)
 	}
 	json_object_set_new(o, "links", links);
 	json_object_set_new(o, "anchor", str_or_null(c->phone.anchor));
-	json_object_set_new(o, "phone_verdict", json_string(c->phone.accept ? "accept" : "reject"));
-	json_object_set_new(o, "modern_verdict",
-			    json_string(c->modern.accept ? "accept" : "reject"));
+	json_object_set_new(o, "phone_verdict", jstr(c->phone.accept ? "accept" : "reject"));
+	json_object_set_new(o, "modern_verdict", jstr(c->modern.accept ? "accept" : "reject"));
 	json_t *reasons = json_array();
 	for (size_t i = 0; i < c->n_findings; i++)
-		json_array_append_new(reasons, json_string(ps_finding_name(c->findings[i].id)));
+		json_array_append_new(reasons, jstr(ps_finding_name(c->findings[i].id)));
 	json_object_set_new(o, "reasons", reasons);
 	json_object_set_new(o, "hostname_phone", check_json(&c->hostname_phone));
 	json_object_set_new(o, "hostname_modern", check_json(&c->hostname_modern));
@@ -224,9 +238,9 @@ static json_t *rule_text_json(const char *text, bool show)
 	if (!text)
 		return json_null();
 	if (show)
-		return json_string(text);
+		return jstr(text);
 	char *r = ps_redact_rule_options(text);
-	json_t *j = json_string(r);
+	json_t *j = jstr(r);
 	free(r);
 	return j;
 }
@@ -259,8 +273,8 @@ static json_t *params_json(const struct ps_param_row *rows, size_t n, bool show)
 		if (is_rule_param(r->name) && !r->secret)
 			json_object_set_new(e, "value", rule_text_json(r->value, show));
 		else
-			json_object_set_new(
-			    e, "value", json_string(ps_secret_display(r->value, r->secret, show)));
+			json_object_set_new(e, "value",
+					    jstr(ps_secret_display(r->value, r->secret, show)));
 		json_object_set_new(e, "access", str_or_null(r->access));
 		json_object_set_new(e, "source", str_or_null(r->source));
 		json_object_set_new(e, "line", r->line ? json_integer(r->line) : json_null());
@@ -308,9 +322,9 @@ static json_t *rule_json(const struct ps_rule_report *r, bool show)
 		json_t *e = json_object();
 		json_object_set_new(e, "text", rule_text_json(a->text, show));
 		json_object_set_new(e, "result",
-				    json_string(a->result > 0    ? "fired"
-						: a->result == 0 ? "false"
-								 : "not reached"));
+				    jstr(a->result > 0    ? "fired"
+					 : a->result == 0 ? "false"
+							  : "not reached"));
 		json_object_set_new(e, "explain", str_or_null(a->explain));
 		json_array_append_new(alts, e);
 	}
@@ -318,13 +332,13 @@ static json_t *rule_json(const struct ps_rule_report *r, bool show)
 	json_object_set_new(o, "fired", r->fired >= 0 ? json_integer(r->fired) : json_null());
 	json_object_set_new(o, "url", str_or_null(r->url));
 	json_t *opts = json_object();
-	json_object_set_new(
-	    opts, "key", r->key ? json_string(ps_secret_display(r->key, true, show)) : json_null());
+	json_object_set_new(opts, "key",
+			    r->key ? jstr(ps_secret_display(r->key, true, show)) : json_null());
 	json_object_set_new(opts, "post", str_or_null(r->post));
 	json_object_set_new(opts, "alias", str_or_null(r->alias));
 	json_object_set_new(opts, "uid", str_or_null(r->uid));
-	json_object_set_new(
-	    opts, "pwd", r->pwd ? json_string(ps_secret_display(r->pwd, true, show)) : json_null());
+	json_object_set_new(opts, "pwd",
+			    r->pwd ? jstr(ps_secret_display(r->pwd, true, show)) : json_null());
 	json_object_set_new(opts, "delta", json_boolean(r->delta));
 	json_object_set_new(o, "options", opts);
 	json_t *as = json_array();
@@ -385,11 +399,10 @@ static json_t *upgrade_json(const struct ps_upgrade_report *u, bool show)
 		const struct ps_param_row *r = &u->params[i];
 		json_t *e = json_object();
 		json_object_set_new(e, "name", str_or_null(r->name));
-		json_object_set_new(
-		    e, "value",
-		    is_rule_param(r->name) && !r->secret
-			? rule_text_json(r->value, show)
-			: json_string(ps_secret_display(r->value, r->secret, show)));
+		json_object_set_new(e, "value",
+				    is_rule_param(r->name) && !r->secret
+					? rule_text_json(r->value, show)
+					: jstr(ps_secret_display(r->value, r->secret, show)));
 		json_object_set_new(e, "source", str_or_null(r->source));
 		json_object_set_new(e, "line", r->line ? json_integer(r->line) : json_null());
 		json_array_append_new(ps, e);
@@ -409,7 +422,7 @@ static json_t *hop_json(const struct ps_hop *h, bool r_show)
 	json_object_set_new(o, "port", h->port ? json_integer(h->port) : json_null());
 	json_t *addrs = json_array();
 	for (size_t i = 0; i < h->n_addrs; i++)
-		json_array_append_new(addrs, json_string(h->addrs[i].text));
+		json_array_append_new(addrs, jstr(h->addrs[i].text));
 	json_object_set_new(o, "addresses", addrs);
 	json_object_set_new(o, "connected", str_or_null(h->connected));
 	json_t *steps = json_array();
@@ -454,12 +467,12 @@ static json_t *hop_json(const struct ps_hop *h, bool r_show)
 static json_t *report_json(const struct ps_report *r)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "schema", json_string("provscope/1"));
+	json_object_set_new(o, "schema", jstr("provscope/1"));
 	static const char *const modes[] = { [PS_MODE_LIVE] = "live",
 					     [PS_MODE_CERT] = "cert",
 					     [PS_MODE_PROFILE] = "profile",
 					     [PS_MODE_RULE] = "rule" };
-	json_object_set_new(o, "mode", json_string(modes[r->mode]));
+	json_object_set_new(o, "mode", jstr(modes[r->mode]));
 	json_object_set_new(o, "tool",
 			    json_pack("{s:s, s:s}", "name", "provscope", "version",
 				      r->tool_version ? r->tool_version : ""));
@@ -467,7 +480,7 @@ static json_t *report_json(const struct ps_report *r)
 	struct tm tm;
 	gmtime_r(&r->started, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	json_object_set_new(o, "started", json_string(when));
+	json_object_set_new(o, "started", jstr(when));
 	json_object_set_new(o, "target", str_or_null(r->target));
 	const struct ps_phone_info *p = &r->phone;
 	json_t *ph = json_object();

@@ -162,8 +162,8 @@ static bool plausible_plaintext(const unsigned char *p, size_t n)
 /* EVP_BytesToKey(digest, salt, pass, count 1) for AES-256-CBC:
  * D1 = H(pass || salt), Di = H(D(i-1) || pass || salt); key || iv = the
  * first 48 bytes. */
-static int bytes_to_key(gnutls_digest_algorithm_t alg, const char *pass, const unsigned char *salt,
-			unsigned char kiv[48])
+int ps_bytes_to_key(gnutls_digest_algorithm_t alg, const char *pass, const unsigned char *salt,
+		    unsigned char kiv[48])
 {
 	unsigned char d[64];
 	size_t dlen = gnutls_hash_get_len(alg);
@@ -195,7 +195,7 @@ static int decrypt_with(gnutls_digest_algorithm_t alg, const char *pass, const u
 			const unsigned char *ct, size_t ctlen, unsigned char **pt, size_t *ptlen)
 {
 	unsigned char kiv[48];
-	if (bytes_to_key(alg, pass, salt, kiv) < 0)
+	if (ps_bytes_to_key(alg, pass, salt, kiv) < 0)
 		return -1;
 	gnutls_datum_t key = { .data = kiv, .size = 32 };
 	gnutls_datum_t iv = { .data = kiv + 32, .size = 16 };

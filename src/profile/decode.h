@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <gnutls/crypto.h>
+
 #include "profile/params.h"
 
 /* Default cap on the decrypted and decompressed size. */
@@ -59,5 +61,12 @@ struct ps_decoded {
 int ps_profile_decode(const unsigned char *data, size_t len, const struct ps_decode_opts *o,
 		      struct ps_decoded *out);
 void ps_decoded_clear(struct ps_decoded *d);
+
+/* EVP_BytesToKey(digest, salt, pass, count 1) for AES-256-CBC, as
+ * `openssl enc` derives the key and IV from a passphrase:
+ * D1 = H(pass || salt), Di = H(D(i-1) || pass || salt); key || iv = the
+ * first 48 bytes. `salt` is 8 bytes. Returns 0, or -1 when GnuTLS fails. */
+int ps_bytes_to_key(gnutls_digest_algorithm_t alg, const char *pass, const unsigned char *salt,
+		    unsigned char kiv[48]);
 
 #endif

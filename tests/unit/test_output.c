@@ -208,6 +208,19 @@ static char *render(int (*write)(FILE *, const struct ps_report *, const struct 
 	return buf;
 }
 
+/* JSON keeps a value that is not UTF-8 (a server's Latin-1 header), its
+ * bad bytes as U+FFFD, instead of losing it. */
+static void test_json_not_utf8(void **state)
+{
+	(void)state;
+	struct ps_report *r = hostile();
+	char *text = render(ps_output_json, r);
+	/* the step summary "alert\n\"fatal\" & \x01\xFF done" */
+	assert_non_null(strstr(text, "\\u0001\xef\xbf\xbd done"));
+	free(text);
+	ps_report_free(r);
+}
+
 static void test_tap_document(void **state)
 {
 	(void)state;
@@ -277,7 +290,7 @@ int main(void)
 		cmocka_unit_test(test_xml_escape),     cmocka_unit_test(test_tap_escape),
 		cmocka_unit_test(test_yaml_quote),     cmocka_unit_test(test_decimal),
 		cmocka_unit_test(test_cases),          cmocka_unit_test(test_tap_document),
-		cmocka_unit_test(test_junit_document),
+		cmocka_unit_test(test_junit_document), cmocka_unit_test(test_json_not_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
