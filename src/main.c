@@ -484,6 +484,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return fail_usage("--format '%s': use one of %s", o->format, ps_output_names());
 	if (o->list_models)
 		return 0;
+	if (o->jobs && !o->devices)
+		return fail_usage("--jobs is for --devices");
+	if (o->devices && (o->lab || o->demo))
+		return fail_usage("--devices runs the list against a server of yours: not with %s",
+				  o->lab ? "'provscope lab'" : "--demo");
 	if (o->lab && o->n_expects)
 		return fail_usage("--expect checks a run's report: not for 'provscope lab'");
 	const struct ps_lab_opts *lo = &o->lab_opts;
@@ -512,8 +517,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 		}
 		return 0;
 	}
-	if (o->jobs && !o->devices)
-		return fail_usage("--jobs is for --devices");
 	if (o->devices) {
 		if (o->mode != PS_MODE_LIVE)
 			return fail_usage("--devices runs live passes: no subcommand");

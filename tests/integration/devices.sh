@@ -122,5 +122,11 @@ t_eq "a missing list: usage error" 2 "$?"
 t_eq "--format json with --devices: usage error (jsonl is the per-device format)" 2 "$?"
 "$PROVSCOPE" "${RUN[@]}" --jobs 2 "$TARGET" >/dev/null 2>&1
 t_eq "--jobs without --devices: usage error" 2 "$?"
+"$PROVSCOPE" --demo --batch --jobs 2 >/dev/null 2>&1
+t_eq "--jobs with --demo: usage error" 2 "$?"
+"$PROVSCOPE" --demo --batch --devices "$L" >/dev/null 2>&1
+t_eq "--devices with --demo: usage error" 2 "$?"
+"$PROVSCOPE" lab --devices "$L" >/dev/null 2>&1
+t_eq "--devices with provscope lab: usage error (the lab does not start)" 2 "$?"
 
 t_done
