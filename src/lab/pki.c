@@ -20,6 +20,7 @@
 #include <gnutls/x509.h>
 
 #include "core/util.h"
+#include "phone/identity.h"
 
 #define DAY ((time_t)24 * 60 * 60)
 /* PEM files larger than this are not ours. */
@@ -662,21 +663,7 @@ const char *ps_lab_pki_server_key_pem(const struct ps_lab_pki *pki, enum ps_lab_
 
 bool ps_lab_mac_normalize(const char *text, char out[13])
 {
-	size_t n = 0;
-	if (!text)
-		return false;
-	for (const char *p = text; *p; p++) {
-		char c = *p;
-		if (c == ':' || c == '-' || c == '.')
-			continue;
-		if (c >= 'A' && c <= 'F')
-			c = (char)(c - 'A' + 'a');
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) || n == 12)
-			return false;
-		out[n++] = c;
-	}
-	out[n] = '\0';
-	return n == 12;
+	return ps_mac_normalize(text, out);
 }
 
 char *ps_lab_device_product(const char *product)

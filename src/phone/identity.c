@@ -43,11 +43,11 @@ void ps_identity_clear(struct ps_identity *id)
 	memset(id, 0, sizeof *id);
 }
 
-bool ps_identity_set_mac(struct ps_identity *id, const char *text)
+bool ps_mac_normalize(const char *text, char out[13])
 {
 	char hex[13];
 	size_t n = 0;
-	for (const char *p = text; *p; p++) {
+	for (const char *p = text; p && *p; p++) {
 		char c = *p;
 		if (c == ':' || c == '-' || c == '.')
 			continue;
@@ -60,7 +60,14 @@ bool ps_identity_set_mac(struct ps_identity *id, const char *text)
 	if (n != 12)
 		return false;
 	hex[12] = '\0';
-	memcpy(id->mac, hex, 13);
+	memcpy(out, hex, 13);
+	return true;
+}
+
+bool ps_identity_set_mac(struct ps_identity *id, const char *text)
+{
+	if (!ps_mac_normalize(text, id->mac))
+		return false;
 	derive(id);
 	return true;
 }

@@ -25,6 +25,9 @@ void ps_identity_clear(struct ps_identity *id);
 /* Set the MAC from "000e08aabbcc", "00:0E:08:AA:BB:CC", "00-0e-08-aa-bb-cc"
  * or "000e.08aa.bbcc". Returns false (and leaves the MAC) when malformed. */
 bool ps_identity_set_mac(struct ps_identity *id, const char *text);
+/* The same forms into 12 lower-case hex digits; `out` is untouched and
+ * false returned when `text` is no MAC (NULL included). */
+bool ps_mac_normalize(const char *text, char out[13]);
 void ps_identity_set_serial(struct ps_identity *id, const char *serial);
 void ps_identity_set_firmware(struct ps_identity *id, const char *fw);
 
