@@ -95,10 +95,6 @@ static int mint_device(const struct ps_lab_opts *o, const struct ps_identity *id
 
 int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 {
-	if (o->fault && strcmp(o->fault, "help") == 0) {
-		fputs(ps_lab_fault_help(), stdout);
-		return 0;
-	}
 	if (o->mint_device)
 		return mint_device(o, id);
 	char *addr = NULL, *err = NULL;

@@ -19,7 +19,8 @@ struct ps_lab_opts {
 	const char *mint_device; /* MAC: write a device certificate into --pki and exit */
 };
 
-/* `provscope lab`: returns the exit status. */
+/* `provscope lab` (`--fault help` is answered while the options are
+ * parsed): returns the exit status. */
 int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id);
 
 /* What --demo sets up for the live run. */
