@@ -104,7 +104,8 @@ static void *worker(void *arg)
 	struct ps_sink sink = ps_locked_sink(&l->ls);
 	l->job.run(l->job.ctx, &sink);
 	pthread_mutex_lock(&l->lock);
-	ps_report_finish(l->report);
+	if (l->job.finish)
+		l->job.finish(l->job.ctx, l->report);
 	l->done = true;
 	pthread_mutex_unlock(&l->lock);
 	wake(&l->ls);

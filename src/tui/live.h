@@ -12,10 +12,14 @@
 #include "model/sink.h"
 
 /* What the worker runs: `run` plays the engine into `sink` (on the worker
- * thread; the sink may be called from any thread the engine starts), then
- * `release` frees `ctx` (may be NULL). */
+ * thread; the sink may be called from any thread the engine starts); then
+ * `finish` finishes the report under the lock (the run layer's
+ * ps_run_finish: exit status and expectations; NULL leaves the report as
+ * the run made it); `release` frees `ctx` once the live run is freed (may
+ * be NULL). */
 struct ps_live_job {
 	void (*run)(void *ctx, const struct ps_sink *sink);
+	void (*finish)(void *ctx, struct ps_report *r);
 	void (*release)(void *ctx);
 	void *ctx;
 };
@@ -37,7 +41,7 @@ struct ps_live;
  * with the live run). `wake_fd` is duplicated, so the caller may close its
  * own. The worker blocks SIGINT, SIGTERM, SIGHUP and SIGWINCH (so do the
  * threads it starts), which the UI thread handles. When the job returns,
- * the report is finished (ps_report_finish) and a last wake-up written.
+ * the job's `finish` is called under the lock and a last wake-up written.
  * Returns NULL with `*err` (caller frees) when the thread cannot start;
  * the report and the job are then released. */
 struct ps_live *ps_live_start(struct ps_report *report, const struct ps_live_job *job, int wake_fd,

@@ -37,8 +37,8 @@ enum ui_mode { UI_MAIN, UI_HELP, UI_MODELS, UI_PROMPT };
 enum prompt_kind { P_FILTER, P_CLOCK, P_WRITE };
 
 struct tui {
-	const struct ps_tui_host *host;
-	struct ps_tui_setup setup; /* of the run on screen */
+	const struct ps_session *session;
+	struct ps_run_setup setup; /* of the run on screen */
 	struct ps_live *cur;       /* the run on screen */
 	bool cur_ended;            /* its end was seen (and the failure selected) */
 	struct ps_live *old[MAX_OLD];
@@ -141,9 +141,27 @@ static bool running(struct tui *t)
 	return t->cur && !ps_live_done(t->cur);
 }
 
+/* The run layer as the worker's job. */
+static void job_play(void *run, const struct ps_sink *sink)
+{
+	char *err = NULL;
+	ps_run_play(run, sink, &err); /* live runs read no file */
+	free(err);
+}
+
+static void job_finish(void *run, struct ps_report *r)
+{
+	ps_run_finish(run, r);
+}
+
+static void job_release(void *run)
+{
+	ps_run_free(run);
+}
+
 /* Start a run of `setup`; the run on screen, if still going, is left to
  * end on its own. False (with a message) when it could not start. */
-static bool start_run(struct tui *t, const struct ps_tui_setup *setup, char **err)
+static bool start_run(struct tui *t, const struct ps_run_setup *setup, char **err)
 {
 	reap_old(t);
 	if (running(t) && t->n_old == MAX_OLD) {
@@ -151,12 +169,14 @@ static bool start_run(struct tui *t, const struct ps_tui_setup *setup, char **er
 		return false;
 	}
 	struct ps_report *r = ps_report_new();
-	void *job = t->host->prepare(t->host->ctx, setup, r, err);
-	if (!job) {
+	struct ps_run *run = ps_run_new(t->session, setup, NULL, r, err);
+	if (!run) {
 		ps_report_free(r);
 		return false;
 	}
-	struct ps_live_job lj = { .run = t->host->run, .release = t->host->release, .ctx = job };
+	struct ps_live_job lj = {
+		.run = job_play, .finish = job_finish, .release = job_release, .ctx = run
+	};
 	struct ps_live *l = ps_live_start(r, &lj, t->wake[1], err);
 	if (!l)
 		return false;
@@ -176,7 +196,7 @@ static bool start_run(struct tui *t, const struct ps_tui_setup *setup, char **er
 	return true;
 }
 
-static void rerun(struct tui *t, const struct ps_tui_setup *setup)
+static void rerun(struct tui *t, const struct ps_run_setup *setup)
 {
 	char *err = NULL;
 	if (start_run(t, setup, &err)) {
@@ -671,7 +691,7 @@ static void prompt_done(struct tui *t, bool accept)
 	case P_CLOCK: {
 		if (!accept)
 			break;
-		struct ps_tui_setup s = t->setup;
+		struct ps_run_setup s = t->setup;
 		if (!ps_tui_parse_clock(t->input, &s.at))
 			set_msg(t, true,
 				"'%s' is no time: give YYYY-MM-DD or YYYY-MM-DD HH:MM (UTC), or "
@@ -780,7 +800,7 @@ static bool on_key(struct tui *t, bool fn, int k)
 			t->model_sel = n - 1;
 		} else if ((!fn && (k == '\n' || k == '\r')) || (fn && k == KEY_ENTER)) {
 			t->ui = UI_MAIN;
-			struct ps_tui_setup s = t->setup;
+			struct ps_run_setup s = t->setup;
 			s.model = ps_model_at(t->model_sel);
 			rerun(t, &s);
 		} else if (!fn && (k == KEY_ESC || k == 'q')) {
@@ -934,16 +954,16 @@ static int loop(struct tui *t)
 	}
 }
 
-int ps_tui_main(const struct ps_tui_host *host, const struct ps_tui_setup *first, bool *busy,
-		char **err)
+int ps_tui_main(const struct ps_session *session, bool *busy, char **err)
 {
 	*busy = false;
 	const char *term = getenv("TERM");
 	if (!term || !*term || strcmp(term, "dumb") == 0)
 		return PS_TUI_UNAVAILABLE; /* quietly: an editor's shell, a dumb terminal */
 	struct tui *t = ps_xcalloc(1, sizeof *t);
-	t->host = host;
-	t->setup = *first;
+	t->session = session;
+	t->setup = ps_run_setup_of(session);
+	t->setup.progress = false; /* no progress bar across the screen */
 	setlocale(LC_CTYPE, "");
 	t->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	t->g = ps_tui_glyphs_for(t->utf8);
@@ -980,7 +1000,7 @@ int ps_tui_main(const struct ps_tui_host *host, const struct ps_tui_setup *first
 	init_attrs(t, !(nc && *nc));
 
 	int rc;
-	if (!start_run(t, first, err)) {
+	if (!start_run(t, &t->setup, err)) {
 		rc = PS_EXIT_USAGE;
 	} else {
 		rc = loop(t);

@@ -30,6 +30,20 @@ tui_resize 80 24
 t_screen "lab: resized to 80x24" '^✔ OK exit 0  (Linksys SPA942 │|SPA942 ) MAC 000e08aabbcc'
 t_quits "lab" q 0
 
+# --expect holds on the interactive view as in batch mode: the run itself
+# is fine, the expectation is not, so the status is 10 (the TUI used to
+# finish the report without the expectations and exit 0).
+tui_start 100 30
+tui_run "${LAB_ARGS[@]}" --timeout 10 --expect verdict=fail --expect http.status=200
+t_screen "lab --expect: the header says exit 10" '^✘ FAIL exit 10 '
+t_screen "lab --expect: the verdict names the expectation" \
+	'^verdict an --expect or audit check failed: 1 of 2 expectations not met'
+t_quits "lab --expect verdict=fail" q 10
+tui_start 100 30
+tui_run "${LAB_ARGS[@]}" --timeout 10 --expect http.status=200
+t_screen "lab --expect http.status=200: the verdict" '^✔ OK exit 0 '
+t_quits "lab --expect http.status=200 (holds)" q 0
+
 # FAULT EXIT FINDING STEP: what the lab's faults give, as in batch mode
 while read -r fault code finding step; do
 	tui_start 80 24

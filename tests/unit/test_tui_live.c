@@ -101,6 +101,7 @@ static void test_locked_sink_threads(void **state)
  * threads it starts (curl's, the pump). */
 struct fake_job {
 	int released;
+	int finished; /* calls of the finish callback, after the run */
 	bool sigint_blocked;
 	bool slow;
 };
@@ -128,6 +129,14 @@ static void fake_run(void *ctx, const struct ps_sink *sink)
 	ps_sink_finding(sink, (long)hop, PS_F_HTTP_NOT_FOUND, NULL);
 }
 
+/* The run layer's finish: here the exit status alone. */
+static void fake_finish(void *ctx, struct ps_report *r)
+{
+	struct fake_job *j = ctx;
+	j->finished++;
+	ps_report_finish(r);
+}
+
 static void fake_release(void *ctx)
 {
 	struct fake_job *j = ctx;
@@ -140,7 +149,9 @@ static void test_live_run(void **state)
 	int p[2];
 	assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
 	struct fake_job fj = { 0 };
-	struct ps_live_job job = { .run = fake_run, .release = fake_release, .ctx = &fj };
+	struct ps_live_job job = {
+		.run = fake_run, .finish = fake_finish, .release = fake_release, .ctx = &fj
+	};
 	char *err = NULL;
 	struct ps_live *l = ps_live_start(ps_report_new(), &job, p[1], &err);
 	assert_non_null(l);
@@ -161,6 +172,8 @@ static void test_live_run(void **state)
 	assert_true(woken > 0);
 	ps_live_lock(l);
 	const struct ps_report *r = ps_live_report(l);
+	/* the job's finish ran once, after the run */
+	assert_int_equal(fj.finished, 1);
 	assert_true(r->finished);
 	assert_int_equal(r->exit_code, PS_EXIT_HTTP);
 	assert_int_equal(r->hops[0].tls.n_msgs, 2 * EVENTS);
@@ -181,9 +194,11 @@ static void test_live_free_waits(void **state)
 	char *err = NULL;
 	struct ps_live *l = ps_live_start(ps_report_new(), &job, -1, &err);
 	assert_non_null(l);
-	/* freeing a running live run waits for its job, then releases it */
+	/* freeing a running live run waits for its job, then releases it;
+	 * without a finish the report stays as the run left it */
 	ps_live_free(l);
 	assert_int_equal(fj.released, 1);
+	assert_int_equal(fj.finished, 0);
 }
 
 int main(void)

@@ -1,7 +1,7 @@
 /* --devices (see devices.h). */
 #include "config.h"
 
-#include "devices.h"
+#include "run/devices.h"
 
 #include <errno.h>
 #include <pthread.h>

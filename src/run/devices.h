@@ -1,8 +1,8 @@
 /* --devices FILE: the same target for every device of a CSV list, --jobs at
- * a time. Reading and checking the list, and the worker pool; main.c
- * supplies the run of one device. Part of the program, not the library. */
-#ifndef PS_DEVICES_H
-#define PS_DEVICES_H
+ * a time. Reading and checking the list, the worker pool, and the driver
+ * that runs each device through the run layer and writes its record. */
+#ifndef PS_RUN_DEVICES_H
+#define PS_RUN_DEVICES_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,0 +1,608 @@
+/* The option table, its parser and --help (see options.h). */
+#include "config.h"
+
+#include "cli/options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "lab/lab.h"
+#include "output/output.h"
+
+/* --- the commands ------------------------------------------------------------ */
+
+#define ALL_RUNS                                                                          \
+	(PS_CMD_BIT(PS_CMD_LIVE) | PS_CMD_BIT(PS_CMD_DEMO) | PS_CMD_BIT(PS_CMD_DEVICES) | \
+	 PS_CMD_BIT(PS_CMD_CERT) | PS_CMD_BIT(PS_CMD_PROFILE) | PS_CMD_BIT(PS_CMD_RULE))
+#define LIVE_RUNS (PS_CMD_BIT(PS_CMD_LIVE) | PS_CMD_BIT(PS_CMD_DEMO) | PS_CMD_BIT(PS_CMD_DEVICES))
+#define L PS_CMD_BIT(PS_CMD_LIVE)
+#define D PS_CMD_BIT(PS_CMD_DEMO)
+#define V PS_CMD_BIT(PS_CMD_DEVICES)
+#define B PS_CMD_BIT(PS_CMD_LAB)
+#define C PS_CMD_BIT(PS_CMD_CERT)
+#define P PS_CMD_BIT(PS_CMD_PROFILE)
+#define R PS_CMD_BIT(PS_CMD_RULE)
+#define EVERYWHERE (~0u)
+
+/* Operands: how many, and what they are called in messages. */
+struct command {
+	const char *name;  /* in refusals: "--jobs is for --devices" */
+	const char *usage; /* the synopsis line(s) */
+	const char *operand;
+	unsigned min_operands, max_operands;
+	const char *about; /* what --help says of it, for a subcommand's own help */
+};
+
+static const struct command commands[PS_CMD_COUNT] = {
+	[PS_CMD_LIVE] = { "live runs", "provscope [OPTIONS] URL|RULE", "URL", 1, 1,
+			  "Plays the phone's resync pass against the server of URL (or of a\n"
+			  "Profile_Rule): every step the phone sees, and why it fails." },
+	[PS_CMD_DEMO] = { "--demo", "provscope --demo [--fault NAME] [OPTIONS]", "URL", 0, 0,
+			  "Runs the whole pass against the built-in lab server in this process." },
+	[PS_CMD_DEVICES] = { "--devices",
+			     "provscope --devices FILE [--jobs N] [OPTIONS] [URL|RULE]", "URL", 0,
+			     1, "The same pass for every device of a CSV list, a record each." },
+	[PS_CMD_LAB] = { "'provscope lab'",
+			 "provscope lab [--listen ADDR:PORT] [--pki DIR] [--fault NAME] [OPTIONS]",
+			 "URL", 0, 0, "Runs the built-in lab provisioning server alone." },
+	[PS_CMD_CERT] = { "'provscope cert'",
+			  "provscope cert FILE [--ca FILE] [--host NAME] [--at TIME] [OPTIONS]",
+			  "chain file", 1, 1,
+			  "Checks a chain file (leaf first) offline, as the phone and as a\n"
+			  "modern client would." },
+	[PS_CMD_PROFILE] = { "'provscope profile'",
+			     "provscope profile FILE... [--profile-key KEY] [OPTIONS]",
+			     "profile file", 1, (unsigned)-1,
+			     "Decodes profiles (applied in order) into the phone's parameter\n"
+			     "table and analyses the firmware upgrade." },
+	[PS_CMD_RULE] = { "'provscope rule'",
+			  "provscope rule 'RULE' [--kind profile|upgrade|trigger] [OPTIONS]",
+			  "rule", 1, 1, "Evaluates one rule for the phone." },
+	[PS_CMD_LIST_MODELS] = { "--list-models", "provscope --list-models", "URL", 0, 0,
+				 "Prints the phone catalogue." },
+};
+
+const char *ps_command_name(enum ps_command cmd)
+{
+	return commands[cmd].name;
+}
+
+/* --- parsers of the options with a checked value --------------------------------- */
+
+static bool parse_timeout(struct ps_config *c, const char *s, char **err)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || v <= 0 || v > 3600 ||
+	    (c->timeout_ms = (unsigned)(v * 1000.0 + 0.5)) == 0) {
+		*err =
+		    ps_xasprintf("--timeout '%s': give seconds, more than 0 and at most 3600", s);
+		return false;
+	}
+	return true;
+}
+
+static bool parse_resolve(struct ps_config *c, const char *s, char **err)
+{
+	c->pins = ps_xrealloc(c->pins, (c->n_pins + 1) * sizeof *c->pins);
+	if (!ps_pin_parse(s, &c->pins[c->n_pins], err))
+		return false;
+	c->n_pins++;
+	return true;
+}
+
+static bool parse_expect(struct ps_config *c, const char *s, char **err)
+{
+	c->expects = ps_xrealloc(c->expects, (c->n_expects + 1) * sizeof *c->expects);
+	if (!ps_expect_parse(s, &c->expects[c->n_expects], err))
+		return false;
+	c->n_expects++;
+	return true;
+}
+
+static bool parse_jobs(struct ps_config *c, const char *s, char **err)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > 64) {
+		*err = ps_xasprintf("--jobs '%s': give a number from 1 to 64", s);
+		return false;
+	}
+	c->jobs = (unsigned)v;
+	return true;
+}
+
+static bool parse_at(struct ps_config *c, const char *s, char **err)
+{
+	if (ps_time_parse(s, &c->at))
+		return true;
+	*err = ps_xasprintf("--at '%s': give a UTC time such as 2026-11-27, 2026-11-27T08:00:00Z "
+			    "or @1795000000",
+			    s);
+	return false;
+}
+
+static bool parse_max_size(struct ps_config *c, const char *s, char **err)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	unsigned shift = *end == 'k' || *end == 'K' ? 10 : *end == 'm' || *end == 'M' ? 20 : 0;
+	if (errno || end == s || v == 0 || (*end && (!shift || end[1])) ||
+	    v > ((1ull << 30) >> shift)) {
+		*err = ps_xasprintf(
+		    "--max-size '%s': give bytes, e.g. 4194304, 512k or 4M (at most 1024M)", s);
+		return false;
+	}
+	c->max_size = (size_t)(v << shift);
+	return true;
+}
+
+static bool parse_format(struct ps_config *c, const char *s, char **err)
+{
+	if (!ps_output_find(s)) {
+		*err = ps_xasprintf("--format '%s': use one of %s", s, ps_output_names());
+		return false;
+	}
+	c->format = s;
+	return true;
+}
+
+static bool parse_kind(struct ps_config *c, const char *s, char **err)
+{
+	if (strcmp(s, "profile") != 0 && strcmp(s, "upgrade") != 0 && strcmp(s, "trigger") != 0) {
+		*err = ps_xasprintf("--kind '%s': use profile, upgrade or trigger", s);
+		return false;
+	}
+	c->kind = s;
+	return true;
+}
+
+/* The options that turn a live command line into another command. */
+static bool parse_demo(struct ps_config *c, const char *s, char **err)
+{
+	(void)s, (void)err;
+	c->cmd = PS_CMD_DEMO;
+	return true;
+}
+
+static bool parse_devices(struct ps_config *c, const char *s, char **err)
+{
+	(void)err;
+	c->devices = s;
+	c->cmd = PS_CMD_DEVICES;
+	return true;
+}
+
+static bool parse_list_models(struct ps_config *c, const char *s, char **err)
+{
+	(void)s, (void)err;
+	c->cmd = PS_CMD_LIST_MODELS;
+	return true;
+}
+
+/* --- the table ------------------------------------------------------------------- */
+
+#define STRING(field) .kind = PS_OPT_STRING, .off = offsetof(struct ps_config, field)
+#define SET(field) .kind = PS_OPT_SET, .off = offsetof(struct ps_config, field)
+#define CLEAR(field) .kind = PS_OPT_CLEAR, .off = offsetof(struct ps_config, field)
+#define PARSE(fn) .kind = PS_OPT_PARSE, .parse = (fn)
+
+/* In --help order within each group. "{formats}" stands for the output
+ * formats' names. */
+static const struct ps_option table[] = {
+	/* the phone */
+	{ "model", 0, "MODEL", PS_OG_IDENTITY, ALL_RUNS | B,
+	  "phone model from --list-models (default spa942)", STRING(model) },
+	{ "mac", 0, "MAC", PS_OG_IDENTITY, ALL_RUNS & ~V,
+	  "the phone's MAC address (default: vendor OUI + aabbcc)", STRING(mac) },
+	{ "serial", 0, "SERIAL", PS_OG_IDENTITY, ALL_RUNS | B, "the phone's serial number",
+	  STRING(serial) },
+	{ "firmware", 0, "VERSION", PS_OG_IDENTITY, ALL_RUNS,
+	  "the firmware version ($SWVER), e.g. 6.1.5(a)", STRING(firmware) },
+	{ "cert", 0, "FILE", PS_OG_IDENTITY, L | V,
+	  "device certificate (PEM) sent when the server asks", STRING(cert) },
+	{ "key", 0, "FILE", PS_OG_IDENTITY, L | V,
+	  "its private key (PEM; default: the --cert file)", STRING(key) },
+	{ "ca", 0, "FILE", PS_OG_IDENTITY, L | V | C, "the CA certificates the phone trusts (PEM)",
+	  STRING(ca) },
+	{ "at", 0, "TIME", PS_OG_IDENTITY, ALL_RUNS,
+	  "the phone's clock, UTC: 2026-11-27, 2026-11-27T08:00:00Z\nor @EPOCH (default: now)",
+	  PARSE(parse_at) },
+	{ "priority", 0, "STRING", PS_OG_IDENTITY, LIVE_RUNS,
+	  "GnuTLS priority string instead of the model's", STRING(priority) },
+	/* checks */
+	{ "audit", 0, NULL, PS_OG_CHECKS, L | V,
+	  "after the pass, ask for each per-device file without a\ncertificate, and for a "
+	  "neighbour MAC's file with this one",
+	  SET(audit) },
+	{ "inspect-anyway", 0, NULL, PS_OG_CHECKS, LIVE_RUNS,
+	  "go on past a chain the phone rejects (the phone would not)", SET(inspect_anyway) },
+	{ "no-system-trust", 0, NULL, PS_OG_CHECKS, LIVE_RUNS | C,
+	  "the modern client trusts only --ca, not the system store", CLEAR(system_trust) },
+	{ "modern-ca", 0, "FILE", PS_OG_CHECKS, L | V | C,
+	  "CA certificates only the modern client trusts (PEM)", STRING(modern_ca) },
+	{ "host", 0, "NAME", PS_OG_CHECKS, C, "cert: the host name or IP address to check",
+	  STRING(host) },
+	/* profiles and rules */
+	{ "profile-key", 0, "KEY", PS_OG_PROFILES, LIVE_RUNS | P | R,
+	  "key for encrypted profiles (openssl enc -aes-256-cbc)", STRING(profile_key) },
+	{ "target-version", 0, "V", PS_OG_PROFILES, LIVE_RUNS | P | R,
+	  "the version of the firmware image the upgrade points to", STRING(target_version) },
+	{ "kind", 0, "KIND", PS_OG_PROFILES, R,
+	  "rule: evaluate as a profile, upgrade or trigger rule", PARSE(parse_kind) },
+	{ "show-secrets", 0, NULL, PS_OG_PROFILES, ALL_RUNS,
+	  "print passwords and keys instead of ********", SET(show_secrets) },
+	/* network */
+	{ "timeout", 0, "SECONDS", PS_OG_NETWORK, LIVE_RUNS,
+	  "limit for each network wait (default 10)", PARSE(parse_timeout) },
+	{ "resolve", 0, "HOST:PORT:ADDR[,ADDR]", PS_OG_NETWORK, L | V,
+	  "use ADDR for HOST:PORT instead of DNS (repeatable)", PARSE(parse_resolve) },
+	{ "no-probe", 0, NULL, PS_OG_NETWORK, LIVE_RUNS,
+	  "no second, modern-client handshake after a failure", CLEAR(probe) },
+	{ "handshake-only", 0, NULL, PS_OG_NETWORK, LIVE_RUNS,
+	  "stop after the TLS handshake: no HTTP request", SET(handshake_only) },
+	{ "max-size", 0, "BYTES", PS_OG_NETWORK, LIVE_RUNS,
+	  "cap on a fetched body (default 4M; k and M suffixes)", PARSE(parse_max_size) },
+	{ "download-firmware", 0, "FILE", PS_OG_NETWORK, L | D,
+	  "when the phone would upgrade, download the image to FILE\nover the phone's TLS "
+	  "(progress on stderr; at most 64M)",
+	  STRING(download) },
+	/* output */
+	{ "batch", 0, NULL, PS_OG_OUTPUT, ALL_RUNS,
+	  "never open the interactive view, which a live run opens\nwhen it runs on a terminal "
+	  "(? in it lists the keys)",
+	  SET(batch) },
+	{ "format", 0, "FORMAT", PS_OG_OUTPUT, ALL_RUNS, "{formats} (default text)",
+	  PARSE(parse_format) },
+	{ "output", 0, "FILE", PS_OG_OUTPUT, ALL_RUNS,
+	  "write the report to FILE instead of standard output", STRING(output) },
+	{ "expect", 0, "KEY=VALUE", PS_OG_OUTPUT, ALL_RUNS,
+	  "check the finished run: tls.version, http.status,\nchain.phone_verdict, "
+	  "upgrade.would_upgrade, finding,\n!finding, param:NAME, hopN.KEY... (repeatable; exit "
+	  "10\nwhen one fails and the run is otherwise ok)",
+	  PARSE(parse_expect) },
+	{ "devices", 0, "FILE", PS_OG_OUTPUT, L,
+	  "the same pass for every device of a CSV list (columns\nmac, serial, model, firmware, "
+	  "cert, key, url): a record\neach (text, jsonl, tap, junit), exit = the worst status",
+	  PARSE(parse_devices) },
+	{ "jobs", 0, "N", PS_OG_OUTPUT, V, "devices at a time with --devices (1-64, default 4)",
+	  PARSE(parse_jobs) },
+	/* lab and demo */
+	{ "demo", 0, NULL, PS_OG_LAB, L, "a live run against the built-in lab (no server needed)",
+	  PARSE(parse_demo) },
+	{ "fault", 0, "NAME[,NAME]", PS_OG_LAB, D | B,
+	  "the lab plays a server mistake ('--fault help' lists them)", STRING(lab.fault) },
+	{ "pki", 0, "DIR", PS_OG_LAB, D | B, "keep the lab's demo PKI in DIR and reuse it",
+	  STRING(lab.pki) },
+	{ "listen", 0, "ADDR:PORT", PS_OG_LAB, B,
+	  "lab: HTTPS address and port (default 127.0.0.1:0, free)", STRING(lab.listen) },
+	{ "http-port", 0, "PORT", PS_OG_LAB, B, "lab: plain-HTTP port (default: a free one)",
+	  STRING(lab.http_port) },
+	{ "dir", 0, "DIR", PS_OG_LAB, B, "lab: serve DIR instead of the built-in profiles",
+	  STRING(lab.dir) },
+	{ "encrypt", 0, NULL, PS_OG_LAB, B,
+	  "lab: per-device files encrypted (key in the model file)", SET(lab.encrypt) },
+	{ "mint-device", 0, "MAC", PS_OG_LAB, B,
+	  "lab: write a device certificate and key into --pki, exit", STRING(lab.mint_device) },
+	/* the rest */
+	{ "list-models", 0, NULL, PS_OG_OTHER, L, "print the phone catalogue and exit",
+	  PARSE(parse_list_models) },
+	{ "help", 'h', NULL, PS_OG_OTHER, EVERYWHERE, "print this help and exit",
+	  .kind = PS_OPT_ACTION },
+	{ "version", 'V', NULL, PS_OG_OTHER, EVERYWHERE, "print the version and exit",
+	  .kind = PS_OPT_ACTION },
+};
+
+#define N_OPTIONS (sizeof table / sizeof table[0])
+
+const struct ps_option *ps_options(size_t *n)
+{
+	*n = N_OPTIONS;
+	return table;
+}
+
+static const char *const group_titles[PS_OG_COUNT] = {
+	[PS_OG_IDENTITY] = "Phone identity",
+	[PS_OG_CHECKS] = "Checks",
+	[PS_OG_PROFILES] = "Profiles and rules",
+	[PS_OG_NETWORK] = "Network",
+	[PS_OG_OUTPUT] = "Output",
+	[PS_OG_LAB] = "Lab and demo",
+	[PS_OG_OTHER] = NULL, /* no title: the last lines */
+};
+
+/* --- --help ---------------------------------------------------------------------- */
+
+#define HELP_COLUMN 23
+
+static void help_option(FILE *f, const struct ps_option *o)
+{
+	char head[64];
+	if (o->short_name)
+		snprintf(head, sizeof head, "  -%c, --%s", o->short_name, o->name);
+	else
+		snprintf(head, sizeof head, "  --%s%s%s", o->name, o->arg ? " " : "",
+			 o->arg ? o->arg : "");
+	fputs(head, f);
+	int col = (int)strlen(head);
+	if (col >= HELP_COLUMN - 1) {
+		fputc('\n', f);
+		col = 0;
+	}
+	const char *line = o->help;
+	while (*line) {
+		size_t n = strcspn(line, "\n");
+		fprintf(f, "%*s", HELP_COLUMN - col, "");
+		const char *tok = strstr(line, "{formats}");
+		if (tok && (size_t)(tok - line) < n)
+			fprintf(f, "%.*s%s%.*s\n", (int)(tok - line), line, ps_output_names(),
+				(int)(n - (size_t)(tok - line) - 9), tok + 9);
+		else
+			fprintf(f, "%.*s\n", (int)n, line);
+		line += n + (line[n] == '\n');
+		col = 0;
+	}
+}
+
+void ps_options_help(FILE *f, enum ps_command cmd, bool all)
+{
+	all = all && cmd == PS_CMD_LIVE;
+	fputs("Usage: ", f);
+	for (int k = 0, first = 1; k < PS_CMD_COUNT; k++)
+		if (all || k == (int)cmd) {
+			fprintf(f, "%s%s\n", first ? "" : "       ", commands[k].usage);
+			first = 0;
+		}
+	if (all)
+		fputs(
+		    "\nPlays a Linksys/Cisco SPA phone against a provisioning server and shows, "
+		    "step\n"
+		    "by step, what the phone sees: name resolution, TCP connect, every TLS "
+		    "handshake\n"
+		    "message, the server certificate chain as the phone and as a modern client "
+		    "check\n"
+		    "it, the client-certificate exchange, and why it fails. 'cert' checks a chain\n"
+		    "file (leaf first) offline, the same way; 'profile' decodes profiles (applied\n"
+		    "in order) into the phone's parameter table and analyses the firmware "
+		    "upgrade;\n"
+		    "'rule' evaluates one rule for the phone. '--demo' runs the whole pass "
+		    "against\n"
+		    "the built-in lab server in this process; 'lab' runs that server alone.\n"
+		    "'provscope COMMAND --help' shows the options of one command.\n",
+		    f);
+	else
+		fprintf(f, "\n%s\n", commands[cmd].about);
+	for (int g = 0; g < PS_OG_COUNT; g++) {
+		bool titled = false;
+		for (size_t i = 0; i < N_OPTIONS; i++) {
+			const struct ps_option *o = &table[i];
+			if ((int)o->group != g || !(all || (o->cmds & PS_CMD_BIT(cmd))))
+				continue;
+			if (!titled) {
+				fprintf(f, "\n%s%s", group_titles[g] ? group_titles[g] : "",
+					group_titles[g] ? ":\n" : "");
+				titled = true;
+			}
+			help_option(f, o);
+		}
+	}
+	fputs("\nExit status: 0 the phone would get through, 2 usage or local file error,\n"
+	      "3 DNS/connect/timeout, 4 TLS negotiation failed, 5 server certificate\n"
+	      "rejected, 6 client authentication refused, 7 HTTP error, 8 profile unusable,\n"
+	      "9 firmware-upgrade check failed, 10 expectation failed, 70 internal error.\n"
+	      "See provscope(1).\n",
+	      f);
+}
+
+/* --- parsing ---------------------------------------------------------------------- */
+
+/* "'provscope cert' and --demo" for a mask. */
+static char *command_list(unsigned mask)
+{
+	struct ps_buf b = { 0 };
+	unsigned n = 0, left = 0;
+	for (int k = 0; k < PS_CMD_COUNT; k++)
+		left += !!(mask & PS_CMD_BIT(k));
+	for (int k = 0; k < PS_CMD_COUNT; k++) {
+		if (!(mask & PS_CMD_BIT(k)))
+			continue;
+		if (n)
+			ps_buf_puts(&b, n + 1 == left ? " and " : ", ");
+		ps_buf_puts(&b, commands[k].name);
+		n++;
+	}
+	return b.s ? b.s : ps_xstrdup("nothing");
+}
+
+static enum ps_parse_outcome refuse(FILE *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static enum ps_parse_outcome refuse(FILE *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("provscope: ", err);
+	vfprintf(err, fmt, ap);
+	fputc('\n', err);
+	va_end(ap);
+	return PS_PARSE_USAGE;
+}
+
+static enum ps_parse_outcome refuse_owned(FILE *err, char *msg)
+{
+	refuse(err, "%s", msg);
+	free(msg);
+	return PS_PARSE_USAGE;
+}
+
+/* argv[1] names a subcommand: take it off. */
+static enum ps_command subcommand(int *argc, char ***argv)
+{
+	static const struct {
+		const char *name;
+		enum ps_command cmd;
+	} subs[] = { { "lab", PS_CMD_LAB },
+		     { "cert", PS_CMD_CERT },
+		     { "profile", PS_CMD_PROFILE },
+		     { "rule", PS_CMD_RULE } };
+	for (size_t i = 0; *argc > 1 && i < sizeof subs / sizeof subs[0]; i++)
+		if (strcmp((*argv)[1], subs[i].name) == 0) {
+			(*argv)[1] = (*argv)[0];
+			(*argv)++;
+			(*argc)--;
+			return subs[i].cmd;
+		}
+	return PS_CMD_LIVE;
+}
+
+/* Store one option. */
+static bool store(struct ps_config *c, const struct ps_option *o, const char *arg, char **err)
+{
+	char *field = (char *)c + o->off;
+	switch (o->kind) {
+	case PS_OPT_STRING:
+		memcpy(field, &arg, sizeof arg);
+		return true;
+	case PS_OPT_SET:
+	case PS_OPT_CLEAR: {
+		bool v = o->kind == PS_OPT_SET;
+		memcpy(field, &v, sizeof v);
+		return true;
+	}
+	case PS_OPT_PARSE:
+		return o->parse(c, arg, err);
+	case PS_OPT_ACTION:
+		break;
+	}
+	return true;
+}
+
+/* The rules between options that a mask cannot say. NULL or the message
+ * (caller frees). */
+static char *combinations(struct ps_config *c)
+{
+	if (c->cmd == PS_CMD_DEVICES && strcmp(c->format, "json") == 0)
+		return ps_xstrdup("--devices writes a record per device: use --format jsonl, tap, "
+				  "junit or text");
+	if (c->download && c->handshake_only)
+		return ps_xstrdup("--download-firmware and --handshake-only exclude each other");
+	if (c->audit && c->handshake_only)
+		return ps_xstrdup("--audit is for live runs that fetch profiles");
+	if (c->key && !c->cert)
+		return ps_xstrdup("--key needs --cert");
+	if (c->cmd == PS_CMD_DEMO)
+		c->audit = !c->handshake_only; /* the demo shows the audit too */
+	return NULL;
+}
+
+/* The operands after the options. */
+static enum ps_parse_outcome operands(struct ps_config *c, int argc, char **argv, FILE *err)
+{
+	const struct command *k = &commands[c->cmd];
+	unsigned n = (unsigned)(argc - optind);
+	if (n > k->max_operands) {
+		if (k->max_operands == 0)
+			return refuse(err, "'%s': %s takes no %s", argv[optind], k->name,
+				      k->operand);
+		return refuse(err, "one %s at a time; '%s' is one too many", k->operand,
+			      argv[optind + (int)k->max_operands]);
+	}
+	if (n < k->min_operands)
+		return refuse(err, "no %s given (see --help)", k->operand);
+	c->target = n ? argv[optind] : NULL;
+	c->files = &argv[optind];
+	c->n_files = n;
+	return PS_PARSE_RUN;
+}
+
+/* getopt_long's table, from ours: val is 256 + the row. */
+static void long_options(struct option *lo)
+{
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		lo[i] = (struct option){ table[i].name,
+					 table[i].arg ? required_argument : no_argument, NULL,
+					 table[i].short_name ? table[i].short_name : 256 + (int)i };
+	lo[N_OPTIONS] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+static const struct ps_option *by_short(int c)
+{
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		if (table[i].short_name == c)
+			return &table[i];
+	return NULL;
+}
+
+enum ps_parse_outcome ps_options_parse(int argc, char **argv, struct ps_config *c, FILE *out,
+				       FILE *err)
+{
+	ps_config_init(c);
+	enum ps_command base = subcommand(&argc, &argv);
+	c->cmd = base;
+	struct option lo[N_OPTIONS + 1];
+	long_options(lo);
+	bool seen[N_OPTIONS] = { false };
+	const struct ps_option *switched = NULL; /* --demo, --devices or --list-models */
+	int ch;
+	opterr = 0;
+	optind = 0; /* GNU getopt: start afresh (a second parse, in tests) */
+	while ((ch = getopt_long(argc, argv, "hV", lo, NULL)) != -1) {
+		const struct ps_option *o = ch >= 256 ? &table[ch - 256] : by_short(ch);
+		if (!o) {
+			if (optopt && optopt < 256)
+				return refuse(err,
+					      "option -%c is unknown or needs a value (see --help)",
+					      optopt);
+			return refuse(err, "option '%s' is unknown or needs a value (see --help)",
+				      argv[optind - 1]);
+		}
+		if (o->short_name == 'h') {
+			ps_options_help(out, c->cmd, true);
+			return PS_PARSE_DONE;
+		}
+		if (o->short_name == 'V') {
+			fprintf(out, "provscope %s\n", PACKAGE_VERSION);
+			return PS_PARSE_DONE;
+		}
+		enum ps_command before = c->cmd;
+		char *msg = NULL;
+		if (!store(c, o, optarg, &msg))
+			return refuse_owned(err, msg);
+		if (c->cmd != before) {
+			if (switched && switched != o)
+				return refuse(err, "--%s and --%s exclude each other",
+					      switched->name, o->name);
+			switched = o;
+		}
+		seen[o - table] = true;
+	}
+	/* --fault help lists the faults, whatever else is asked. */
+	if (c->lab.fault && strcmp(c->lab.fault, "help") == 0) {
+		fputs(ps_lab_fault_help(), out);
+		return PS_PARSE_DONE;
+	}
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct ps_option *o = &table[i];
+		/* A switch applies to the command line before it switched. */
+		enum ps_command cmd = o == switched ? base : c->cmd;
+		if (seen[i] && !(o->cmds & PS_CMD_BIT(cmd))) {
+			char *list = command_list(o->cmds);
+			enum ps_parse_outcome r =
+			    refuse(err, "--%s does not apply to %s; it is for %s", o->name,
+				   commands[cmd].name, list);
+			free(list);
+			return r;
+		}
+	}
+	char *msg = combinations(c);
+	if (msg)
+		return refuse_owned(err, msg);
+	return operands(c, argc, argv, err);
+}

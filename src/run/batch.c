@@ -1,0 +1,213 @@
+/* The batch modes: one run written out, and a device list run on a pool of
+ * threads (see run.h). */
+#include "config.h"
+
+#include "run/run.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "engine/engine.h"
+#include "model/finding.h"
+#include "output/devices.h"
+#include "output/output.h"
+
+int ps_run_write(const struct ps_config *c, const struct ps_report *r)
+{
+	const struct ps_output_format *fmt = ps_output_find(c->format);
+	FILE *out = stdout;
+	if (c->output && !(out = fopen(c->output, "w"))) {
+		fprintf(stderr, "provscope: --output %s: %s\n", c->output, strerror(errno));
+		return -1;
+	}
+	const char *nc = getenv("NO_COLOR");
+	struct ps_output_opts oo = { .color = !c->output && isatty(STDOUT_FILENO) && !(nc && *nc) };
+	int rc = fmt->write(out, r, &oo);
+	if (fflush(out) != 0)
+		rc = -1;
+	if (c->output && fclose(out) != 0)
+		rc = -1;
+	if (rc < 0)
+		fprintf(stderr, "provscope: writing the report to %s: %s\n",
+			c->output ? c->output : "standard output", strerror(errno));
+	return rc;
+}
+
+int ps_run_batch(const struct ps_session *s)
+{
+	const struct ps_config *c = ps_session_config(s);
+	struct ps_report *report = ps_report_new();
+	struct ps_run_setup setup = ps_run_setup_of(s);
+	char *err = NULL;
+	int rc;
+	struct ps_run *run = ps_run_new(s, &setup, NULL, report, &err);
+	struct ps_sink sink = ps_report_sink(report);
+	if (!run || !ps_run_play(run, &sink, &err)) {
+		fprintf(stderr, "provscope: %s\n", err);
+		rc = PS_EXIT_USAGE;
+	} else {
+		ps_run_finish(run, report);
+		rc = report->exit_code;
+		if (ps_run_write(c, report) < 0)
+			rc = PS_EXIT_USAGE;
+	}
+	free(err);
+	ps_run_free(run);
+	ps_report_free(report);
+	return rc;
+}
+
+/* --- --devices ------------------------------------------------------------------ */
+
+struct devices_run {
+	const struct ps_session *s;
+	const struct ps_config *c;
+	FILE *out;
+	struct ps_buf held; /* JUnit: the records until the counts are known */
+	struct ps_device_summary sum;
+};
+
+static char *render_report(const char *format, const struct ps_report *r)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m)
+		return ps_xstrdup("");
+	struct ps_output_opts oo = { .color = false };
+	ps_output_find(format)->write(m, r, &oo);
+	fclose(m);
+	return text;
+}
+
+/* A row that cannot run: its record says why. */
+static char *refused_record(const char *format, size_t index, const struct ps_device *d,
+			    const char *model, int code, const char *why)
+{
+	struct ps_device_outcome oc = { .index = index,
+					.line = d->line,
+					.mac = d->mac,
+					.model = model,
+					.error = why,
+					.exit_code = code };
+	return ps_device_record(format, &oc);
+}
+
+/* One device, on a worker thread. */
+static int device_run(void *ctx, size_t index, const struct ps_device *d, char **record)
+{
+	struct devices_run *dr = ctx;
+	const struct ps_config *c = dr->c;
+	struct ps_run_setup setup = ps_run_setup_of(dr->s);
+	setup.progress = false;
+	const char *model = d->model ? d->model : setup.model->id;
+	char *err = NULL;
+	struct ps_report *report = ps_report_new();
+	struct ps_run *run = NULL;
+	if (!ps_engine_check_target(d->url ? d->url : c->target, &err) ||
+	    !(run = ps_run_new(dr->s, &setup, d, report, &err))) {
+		char *why = ps_xasprintf("line %u: %s", d->line, err);
+		*record = refused_record(c->format, index, d, model, PS_EXIT_USAGE, why);
+		free(why);
+		free(err);
+		ps_report_free(report);
+		return PS_EXIT_USAGE;
+	}
+	struct ps_sink sink = ps_report_sink(report);
+	ps_run_play(run, &sink, &err); /* live runs read no file */
+	free(err);
+	ps_run_finish(run, report);
+	struct ps_device_outcome oc = { .index = index,
+					.line = d->line,
+					.mac = d->mac,
+					.model = report->phone.model,
+					.report = report,
+					.exit_code = report->exit_code };
+	*record = strcmp(c->format, "jsonl") == 0 ? render_report("jsonl", report)
+						  : ps_device_record(c->format, &oc);
+	int code = report->exit_code;
+	ps_run_free(run);
+	ps_report_free(report);
+	return code;
+}
+
+/* In list order, on the calling thread. */
+static void device_done(void *ctx, size_t index, const struct ps_device *d, int code,
+			const char *record)
+{
+	struct devices_run *dr = ctx;
+	char *own = NULL;
+	if (!record) /* a row that could not run */
+		record = own = refused_record(dr->c->format, index, d, d->model, code, d->error);
+	dr->sum.n++;
+	dr->sum.by_exit[code & 0xff]++;
+	if (code > dr->sum.worst)
+		dr->sum.worst = code;
+	if (strcmp(dr->c->format, "junit") == 0)
+		ps_buf_puts(&dr->held, record);
+	else {
+		fputs(record, dr->out);
+		fflush(dr->out);
+	}
+	free(own);
+}
+
+static void put_owned(char *text, FILE *f)
+{
+	fputs(text, f);
+	free(text);
+}
+
+/* The list read and checked against the command line. */
+static bool load_list(const struct ps_config *c, struct ps_device_list *list)
+{
+	char *err = NULL;
+	if (!ps_devices_load(c->devices, list, &err)) {
+		fprintf(stderr, "provscope: %s\n", err);
+		free(err);
+		return false;
+	}
+	for (size_t i = 0; i < list->n; i++)
+		if (!list->v[i].error && !list->v[i].url && !c->target)
+			list->v[i].error = ps_xasprintf(
+			    "line %u: no url column value and no URL on the command line",
+			    list->v[i].line);
+	return true;
+}
+
+int ps_run_devices(const struct ps_session *s)
+{
+	const struct ps_config *c = ps_session_config(s);
+	struct ps_device_list list;
+	if (!load_list(c, &list))
+		return PS_EXIT_USAGE;
+	FILE *out = stdout;
+	if (c->output && !(out = fopen(c->output, "w"))) {
+		fprintf(stderr, "provscope: --output %s: %s\n", c->output, strerror(errno));
+		ps_devices_free(&list);
+		return PS_EXIT_USAGE;
+	}
+	struct devices_run dr = { .s = s, .c = c, .out = out };
+	double t0 = ps_now_ms();
+	put_owned(ps_device_header(c->format, list.n), out);
+	fflush(out);
+	ps_devices_run(&list, c->jobs ? c->jobs : 4, device_run, device_done, &dr);
+	dr.sum.seconds = (ps_now_ms() - t0) / 1000.0;
+	if (strcmp(c->format, "junit") == 0) {
+		put_owned(ps_device_junit_open(&dr.sum), out);
+		fputs(dr.held.s ? dr.held.s : "", out);
+	}
+	put_owned(ps_device_footer(c->format, &dr.sum),
+		  strcmp(c->format, "jsonl") == 0 ? stderr : out);
+	ps_buf_free(&dr.held);
+	int rc = dr.sum.worst;
+	if (fflush(out) != 0 || ferror(out) || (c->output && fclose(out) != 0)) {
+		fprintf(stderr, "provscope: writing the records: %s\n", strerror(errno));
+		rc = PS_EXIT_USAGE;
+	}
+	ps_devices_free(&list);
+	return rc;
+}

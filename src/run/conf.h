@@ -1,0 +1,85 @@
+/* The parsed command line: what to run and how. Filled by the option table
+ * (cli/options.c), read by the run layer; a plain record. */
+#ifndef PS_RUN_CONF_H
+#define PS_RUN_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "engine/net.h"
+#include "model/expect.h"
+
+/* What an invocation does. Each option of the table names the commands it
+ * applies to (a mask of PS_CMD_BIT). */
+enum ps_command {
+	PS_CMD_LIVE,        /* provscope URL|RULE: one phone against a server */
+	PS_CMD_DEMO,        /* provscope --demo: the same against the built-in lab */
+	PS_CMD_DEVICES,     /* provscope --devices FILE: a pass per device of a list */
+	PS_CMD_LAB,         /* provscope lab: the lab server alone */
+	PS_CMD_CERT,        /* provscope cert FILE: a chain file, offline */
+	PS_CMD_PROFILE,     /* provscope profile FILE...: profiles, offline */
+	PS_CMD_RULE,        /* provscope rule RULE: one rule, offline */
+	PS_CMD_LIST_MODELS, /* provscope --list-models */
+	PS_CMD_COUNT
+};
+#define PS_CMD_BIT(c) (1u << (c))
+
+/* The lab server's options (provscope lab, and --fault/--pki for --demo). */
+struct ps_lab_opts {
+	const char *listen;    /* "ADDR[:PORT]", "[V6]:PORT", ":PORT"; NULL: 127.0.0.1:0 */
+	const char *http_port; /* plain HTTP port; NULL: a free one */
+	const char *dir, *pki, *fault;
+	bool encrypt;
+	const char *mint_device; /* MAC: write a device certificate into --pki and exit */
+};
+
+/* Strings are borrowed from argv unless said otherwise. */
+struct ps_config {
+	enum ps_command cmd;
+	/* the phone */
+	const char *model, *mac, *serial, *firmware, *priority;
+	const char *cert, *key; /* the device certificate and its key (files) */
+	time_t at;              /* the phone's clock, 0 = now */
+	/* trust and checks */
+	const char *ca, *modern_ca;
+	bool system_trust; /* the modern client trusts the system store too */
+	bool probe;        /* a modern-client probe after a failed handshake */
+	bool inspect_anyway, audit;
+	const char *host; /* cert: the name to check */
+	/* profiles and rules */
+	const char *profile_key, *target_version, *kind;
+	bool show_secrets;
+	/* network */
+	unsigned timeout_ms;
+	struct ps_pin *pins; /* --resolve, owned */
+	size_t n_pins;
+	size_t max_size; /* 0: the default */
+	bool handshake_only;
+	const char *download; /* --download-firmware FILE */
+	/* output */
+	bool batch;
+	const char *format, *output;
+	struct ps_expect *expects; /* --expect, in the order given, owned */
+	size_t n_expects;
+	/* --devices */
+	const char *devices;
+	unsigned jobs; /* 0: the default */
+	/* lab and demo */
+	struct ps_lab_opts lab;
+	/* the operands: the URL, rule or file (target), all of them (files) */
+	const char *target;
+	char **files;
+	size_t n_files;
+};
+
+/* The defaults before any option. */
+void ps_config_init(struct ps_config *c);
+/* Free what the config owns (pins, expectations). */
+void ps_config_clear(struct ps_config *c);
+/* The --model row (the catalogue's default without --model); NULL with
+ * `*err` (caller frees) when the catalogue has no such model. */
+struct ps_model;
+const struct ps_model *ps_config_model(const struct ps_config *c, char **err);
+
+#endif

@@ -1,0 +1,61 @@
+/* The run layer: one place that starts a run of the engine from a session,
+ * plays it into a sink and finishes its report (the exit status, then the
+ * expectations). The batch report, every device of a list, the TUI's first
+ * run and every re-run, and the demo all go through it. */
+#ifndef PS_RUN_RUN_H
+#define PS_RUN_RUN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "model/report.h"
+#include "model/sink.h"
+#include "phone/catalogue.h"
+#include "run/devices.h"
+#include "run/session.h"
+
+/* What may change between the runs of one session (the TUI's m and t). */
+struct ps_run_setup {
+	const struct ps_model *model; /* borrowed catalogue row */
+	time_t at;                    /* the phone's clock, 0 = the real clock */
+	bool progress;                /* a download progress bar on stderr */
+};
+
+/* The session's own setup: its model and the command line's clock. */
+struct ps_run_setup ps_run_setup_of(const struct ps_session *s);
+
+struct ps_run;
+
+/* Prepare a run of the session as `setup`, for the device `d` of a list
+ * (NULL: the command line's phone), and fill the header of `report` (tool
+ * version, target, mode, phone, show_secrets). NULL with `*err` (caller
+ * frees) when the device's own certificate cannot be used. The session
+ * must outlive the run. */
+struct ps_run *ps_run_new(const struct ps_session *s, const struct ps_run_setup *setup,
+			  const struct ps_device *d, struct ps_report *report, char **err);
+/* Play the run into `sink` (from any thread). False with `*err` when an
+ * input file of an offline run cannot be read. */
+bool ps_run_play(struct ps_run *run, const struct ps_sink *sink, char **err);
+/* Finish `report` once the run has returned: its exit status and verdict,
+ * then the --expect checks of the session. */
+void ps_run_finish(const struct ps_run *run, struct ps_report *report);
+/* NULL is accepted. */
+void ps_run_free(struct ps_run *run);
+
+/* The whole of a batch run: prepare, play, finish and write the report in
+ * --format to --output (or standard output). Returns the exit status; a
+ * local error's message is on stderr. */
+int ps_run_batch(const struct ps_session *s);
+
+/* Write a finished report in --format to --output or standard output (ANSI
+ * colours when that is a terminal and NO_COLOR is not set). Returns 0, or
+ * -1 with the message on stderr. */
+int ps_run_write(const struct ps_config *c, const struct ps_report *r);
+
+/* --devices: every device of the list through the same pass, --jobs at a
+ * time, a record each in list order, then the summary. Returns the worst
+ * exit status. */
+int ps_run_devices(const struct ps_session *s);
+
+#endif

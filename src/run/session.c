@@ -1,0 +1,238 @@
+/* What the runs of one invocation share (see session.h). */
+#include "config.h"
+
+#include "run/session.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "core/util.h"
+#include "engine/engine.h"
+#include "model/finding.h"
+#include "phone/identity.h"
+#include "run/demo.h"
+
+/* A CA bundle, not a data set. */
+#define PEM_MAX_BYTES ((size_t)16 << 20)
+
+struct ps_session {
+	const struct ps_config *cfg;
+	const struct ps_model *model;
+	struct ps_tls_creds *creds;
+	char *ca_pem, *modern_pem;
+	struct ps_demo demo;
+	bool demo_started;
+	char mac[13];        /* --demo: the MAC the minted certificate names */
+	struct ps_pin *pins; /* --demo: the command line's (borrowed) and the lab's (owned, last) */
+	size_t n_pins;
+};
+
+/* --- checks of the files the options name ------------------------------------ */
+
+/* A PEM file with at least one certificate, read whole into `*out`. */
+static bool load_anchors(const char *opt, const char *file, char **out, char **err)
+{
+	gnutls_x509_trust_list_t tl;
+	if (gnutls_x509_trust_list_init(&tl, 0) < 0) {
+		*err = ps_xstrdup("GnuTLS: cannot create a trust list");
+		return false;
+	}
+	int n = gnutls_x509_trust_list_add_trust_file(tl, file, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+	gnutls_x509_trust_list_deinit(tl, 1);
+	if (n <= 0) {
+		*err = ps_xasprintf("%s %s: %s", opt, file,
+				    n < 0 ? gnutls_strerror(n) : "no certificate in the file");
+		return false;
+	}
+	unsigned char *data = NULL;
+	size_t len = 0;
+	char *why = NULL;
+	if (!ps_read_file(file, PEM_MAX_BYTES, &data, &len, &why)) {
+		*err = ps_xasprintf("%s %s", opt, why);
+		free(why);
+		return false;
+	}
+	*out = (char *)data;
+	return true;
+}
+
+/* --download-firmware FILE: its directory must exist and be writable, and
+ * FILE, if it exists, must be a regular file (it is replaced only by a
+ * whole image). */
+static bool check_download(const char *file, char **err)
+{
+	struct stat st;
+	if (stat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
+		*err = ps_xasprintf("--download-firmware %s: not a regular file", file);
+		return false;
+	}
+	char *dir = ps_xstrdup(file);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	bool is_dir = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+	bool ok = is_dir && access(dir, W_OK) == 0;
+	if (!ok)
+		*err = ps_xasprintf("--download-firmware %s: the directory %s %s", file, dir,
+				    is_dir ? "is not writable" : "does not exist");
+	free(dir);
+	return ok;
+}
+
+static bool check_mac(const char *mac, char **err)
+{
+	char norm[13];
+	if (!mac || ps_mac_normalize(mac, norm))
+		return true;
+	*err = ps_xasprintf("--mac '%s': give 12 hex digits, e.g. 00:0e:08:aa:bb:cc", mac);
+	return false;
+}
+
+/* --- the demo ------------------------------------------------------------------ */
+
+/* Start the lab and mint the phone's certificate; the lab's rule becomes
+ * the target and its address a pin. */
+static bool start_demo(struct ps_session *s, FILE *lab_log, char **err)
+{
+	const struct ps_config *c = s->cfg;
+	struct ps_identity id;
+	ps_identity_init(&id, s->model);
+	if (c->mac)
+		ps_identity_set_mac(&id, c->mac); /* checked */
+	if (c->serial)
+		ps_identity_set_serial(&id, c->serial);
+	char *why = NULL;
+	bool ok = ps_demo_start(&s->demo, &id, c->lab.fault, c->lab.pki, lab_log, &why);
+	/* The minted certificate names this MAC: every run keeps it. */
+	memcpy(s->mac, id.mac, sizeof s->mac);
+	ps_identity_clear(&id);
+	if (!ok) {
+		*err = ps_xasprintf("--demo: %s", why);
+		free(why);
+		return false;
+	}
+	s->demo_started = true;
+	s->pins = ps_xcalloc(c->n_pins + 1, sizeof *s->pins);
+	memcpy(s->pins, c->pins, c->n_pins * sizeof *s->pins);
+	if (!ps_pin_parse(s->demo.pin, &s->pins[c->n_pins], &why)) {
+		*err = ps_xasprintf("--demo: %s", why);
+		free(why);
+		return false;
+	}
+	s->n_pins = c->n_pins + 1;
+	s->ca_pem = ps_xstrdup(s->demo.ca_pem);
+	return true;
+}
+
+/* --- open and close ---------------------------------------------------------------- */
+
+/* The options checked against the files they name. */
+static bool load(struct ps_session *s, FILE *lab_log, char **err)
+{
+	const struct ps_config *c = s->cfg;
+	const char *priority = c->priority ? c->priority : s->model->priority;
+	char *modern_extra = NULL;
+	bool live = c->cmd == PS_CMD_LIVE;
+	if (!check_mac(c->mac, err) || !ps_tls_priority_check(priority, err) ||
+	    (live && !ps_engine_check_target(c->target, err)) ||
+	    (c->ca && !load_anchors("--ca", c->ca, &s->ca_pem, err)) ||
+	    (c->modern_ca && !load_anchors("--modern-ca", c->modern_ca, &modern_extra, err)) ||
+	    (c->download && !check_download(c->download, err)))
+		return false;
+	if (s->ca_pem || modern_extra)
+		s->modern_pem = ps_xasprintf("%s\n%s", s->ca_pem ? s->ca_pem : "",
+					     modern_extra ? modern_extra : "");
+	free(modern_extra);
+	if (c->cmd == PS_CMD_DEMO) {
+		if (!start_demo(s, lab_log, err))
+			return false;
+		s->creds = ps_tls_creds_new_mem(s->demo.cert_pem, s->demo.key_pem, err);
+	} else {
+		s->creds = ps_tls_creds_new(c->cert, c->key, err);
+	}
+	return s->creds != NULL;
+}
+
+int ps_session_open(const struct ps_config *cfg, FILE *lab_log, struct ps_session **out, char **err)
+{
+	*out = NULL;
+	const struct ps_model *model = ps_config_model(cfg, err);
+	if (!model)
+		return PS_EXIT_USAGE;
+	struct ps_session *s = ps_xcalloc(1, sizeof *s);
+	s->cfg = cfg;
+	s->model = model;
+	if (!load(s, lab_log, err)) {
+		ps_session_close(s);
+		return PS_EXIT_USAGE;
+	}
+	*out = s;
+	return PS_EXIT_OK;
+}
+
+void ps_session_close(struct ps_session *s)
+{
+	if (!s)
+		return;
+	if (s->n_pins) /* only the demo's own pin is ours */
+		ps_pin_clear(&s->pins[s->n_pins - 1]);
+	free(s->pins);
+	if (s->demo_started)
+		ps_demo_stop(&s->demo);
+	ps_tls_creds_free(s->creds);
+	free(s->ca_pem);
+	free(s->modern_pem);
+	free(s);
+}
+
+/* --- views ---------------------------------------------------------------------------- */
+
+const struct ps_config *ps_session_config(const struct ps_session *s)
+{
+	return s->cfg;
+}
+
+const struct ps_model *ps_session_model(const struct ps_session *s)
+{
+	return s->model;
+}
+
+const char *ps_session_target(const struct ps_session *s)
+{
+	return s->demo_started ? s->demo.target : s->cfg->target;
+}
+
+const char *ps_session_mac(const struct ps_session *s)
+{
+	return s->demo_started ? s->mac : s->cfg->mac;
+}
+
+const struct ps_pin *ps_session_pins(const struct ps_session *s, size_t *n)
+{
+	*n = s->demo_started ? s->n_pins : s->cfg->n_pins;
+	return s->demo_started ? s->pins : s->cfg->pins;
+}
+
+const struct ps_tls_creds *ps_session_creds(const struct ps_session *s)
+{
+	return s->creds;
+}
+
+const char *ps_session_ca_pem(const struct ps_session *s)
+{
+	return s->ca_pem;
+}
+
+const char *ps_session_modern_pem(const struct ps_session *s)
+{
+	return s->modern_pem;
+}
