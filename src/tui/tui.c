@@ -419,54 +419,27 @@ static const char *prompt_label(enum prompt_kind k)
 	return "";
 }
 
-static void draw(struct tui *t)
+/* The screen too small for the panes: say so, and nothing else. */
+static void draw_too_small(struct tui *t, int H, int W)
 {
-	int H = LINES, W = COLS;
-	erase();
-	if (H < MIN_LINES || W < MIN_COLS) {
-		char *s = ps_xasprintf("The terminal is too small (%dx%d): provscope needs %dx%d. "
-				       "q quits.",
-				       W, H, MIN_COLS, MIN_LINES);
-		struct ps_tui_ctx c = { .g = t->g, .utf8 = t->utf8, .width = W };
-		struct ps_tui_lines l = { 0 };
-		ps_tui_wrap(&l, &c, 0, 0, NULL, PS_TS_NORMAL, PS_TS_NORMAL, s);
-		for (size_t i = 0; i < l.n && (int)i < H; i++)
-			draw_line(stdscr, t, (int)i, 0, W, &l.v[i], A_NORMAL);
-		ps_tui_lines_clear(&l);
-		free(s);
-		curs_set(0);
-		refresh();
-		return;
-	}
-	int LW = list_width(W), DX = LW + 1, DW = W - DX;
-	t->body_h = H - 5;
-	char clock[64];
-	ps_tui_clock_text(clock, sizeof clock, t->setup.at);
-	double now = ps_now_ms();
+	char *s = ps_xasprintf("The terminal is too small (%dx%d): provscope needs %dx%d. "
+			       "q quits.",
+			       W, H, MIN_COLS, MIN_LINES);
+	struct ps_tui_ctx c = { .g = t->g, .utf8 = t->utf8, .width = W };
+	struct ps_tui_lines l = { 0 };
+	ps_tui_wrap(&l, &c, 0, 0, NULL, PS_TS_NORMAL, PS_TS_NORMAL, s);
+	for (size_t i = 0; i < l.n && (int)i < H; i++)
+		draw_line(stdscr, t, (int)i, 0, W, &l.v[i], A_NORMAL);
+	ps_tui_lines_clear(&l);
+	free(s);
+	curs_set(0);
+	refresh();
+}
 
-	ps_live_lock(t->cur);
-	const struct ps_report *r = ps_live_report(t->cur);
-	struct ps_tui_ctx c = { .g = t->g,
-				.utf8 = t->utf8,
-				.width = W,
-				.reveal = t->reveal,
-				.filter = t->filter,
-				.clock = clock,
-				.now_ms = now - r->started_ms,
-				.spin = (unsigned)(now / 100) };
-	struct ps_tui_lines head = { 0 }, rows = { 0 }, detail = { 0 };
-	ps_tui_header(&head, r, &c);
-
-	ps_tui_items_build(&t->items, r);
-	struct ps_tui_item latest;
-	if (t->follow && ps_tui_latest_item(r, &latest))
-		t->sel = latest;
-	size_t idx = ps_tui_items_find(&t->items, &t->sel);
-	if (idx == t->items.n || !ps_tui_item_selectable(&t->items.v[idx])) {
-		select_near(t, idx == t->items.n ? 0 : idx, 1);
-		idx = ps_tui_items_find(&t->items, &t->sel);
-	}
-	/* keep the selection in view, and its hop's heading when it fits */
+/* Keep the selection (row `idx` of the list) in view, and its hop's
+ * heading when it fits. */
+static void scroll_list(struct tui *t, size_t idx)
+{
 	size_t bh = (size_t)t->body_h;
 	if (idx < t->items.n) {
 		if (idx < t->list_top)
@@ -482,23 +455,67 @@ static void draw(struct tui *t)
 	}
 	if (t->list_top + bh > t->items.n)
 		t->list_top = t->items.n > bh ? t->items.n - bh : 0;
+}
+
+/* What one frame shows, built from the report under the lock. */
+struct frame {
+	struct ps_tui_lines head, rows, detail;
+	char *title, *hints;
+	size_t idx; /* the selected row of the list; items.n for none */
+};
+
+static void frame_build(struct tui *t, struct frame *f, int W, int LW, int DW)
+{
+	char clock[64];
+	ps_tui_clock_text(clock, sizeof clock, t->setup.at);
+	double now = ps_now_ms();
+	ps_live_lock(t->cur);
+	const struct ps_report *r = ps_live_report(t->cur);
+	struct ps_tui_ctx c = { .g = t->g,
+				.utf8 = t->utf8,
+				.width = W,
+				.reveal = t->reveal,
+				.filter = t->filter,
+				.clock = clock,
+				.now_ms = now - r->started_ms,
+				.spin = (unsigned)(now / 100) };
+	ps_tui_header(&f->head, r, &c);
+	ps_tui_items_build(&t->items, r);
+	struct ps_tui_item latest;
+	if (t->follow && ps_tui_latest_item(r, &latest))
+		t->sel = latest;
+	size_t idx = ps_tui_items_find(&t->items, &t->sel);
+	if (idx == t->items.n || !ps_tui_item_selectable(&t->items.v[idx])) {
+		select_near(t, idx == t->items.n ? 0 : idx, 1);
+		idx = ps_tui_items_find(&t->items, &t->sel);
+	}
+	scroll_list(t, idx);
 	c.width = LW - 1; /* a space before the separator */
-	for (size_t i = t->list_top; i < t->items.n && i < t->list_top + bh; i++)
-		ps_tui_item_row(&rows, r, &t->items.v[i], &c);
-	char *title = idx < t->items.n ? ps_tui_item_title(r, &t->sel) : ps_xstrdup("");
+	for (size_t i = t->list_top; i < t->items.n && i < t->list_top + (size_t)t->body_h; i++)
+		ps_tui_item_row(&f->rows, r, &t->items.v[i], &c);
+	f->title = idx < t->items.n ? ps_tui_item_title(r, &t->sel) : ps_xstrdup("");
 	c.width = DW - 1;
 	if (idx < t->items.n)
-		ps_tui_detail(&detail, r, &t->sel, &c);
+		ps_tui_detail(&f->detail, r, &t->sel, &c);
 	t->filterable = idx < t->items.n && ps_tui_item_filterable(r, &t->sel);
 	c.width = W;
-	char *hints = ps_tui_hints(&c, t->filterable);
+	f->hints = ps_tui_hints(&c, t->filterable);
+	f->idx = idx;
 	ps_live_unlock(t->cur);
+}
 
-	/* header */
-	for (size_t i = 0; i < head.n && i < 3; i++)
-		draw_line(stdscr, t, (int)i, 0, W, &head.v[i], A_NORMAL);
-	/* pane titles */
-	t->detail_n = (int)detail.n;
+static void frame_clear(struct frame *f)
+{
+	free(f->hints);
+	free(f->title);
+	ps_tui_lines_clear(&f->head);
+	ps_tui_lines_clear(&f->rows);
+	ps_tui_lines_clear(&f->detail);
+}
+
+/* The titles of the two panes, with the detail's scroll position. */
+static void draw_titles(struct tui *t, const char *title, int W, int LW, int DX, int DW)
+{
 	int maxtop = t->detail_n - t->body_h;
 	if (t->detail_top > maxtop)
 		t->detail_top = maxtop;
@@ -522,25 +539,12 @@ static void draw(struct tui *t)
 	free(sel_title);
 	free(dt);
 	free(scroll);
-	/* list */
-	for (size_t i = 0; i < rows.n; i++) {
-		size_t k = t->list_top + i;
-		bool is_sel = k == idx;
-		attr_t base = is_sel ? (t->focus_detail ? A_UNDERLINE : A_REVERSE) : A_NORMAL;
-		draw_line(stdscr, t, 4 + (int)i, 0, LW, &rows.v[i], base);
-	}
-	/* separator */
-	for (int y = 3; y < H - 1; y++)
-		mvaddstr(y, LW, t->g->vline);
-	/* detail */
-	for (int i = 0; i < t->body_h; i++) {
-		size_t k = (size_t)(t->detail_top + i);
-		if (k >= detail.n)
-			break;
-		draw_line(stdscr, t, 4 + i, DX + 1, DW - 1, &detail.v[k], A_NORMAL);
-	}
-	/* footer */
-	int cursor_x = -1;
+}
+
+/* The last line: the prompt being typed, a message, or the key hints.
+ * Returns the cursor's column while a prompt is open, else -1. */
+static int draw_footer(struct tui *t, const char *hints, int H, int W)
+{
 	if (t->ui == UI_PROMPT) {
 		char *p = ps_xasprintf("%s%s", prompt_label(t->prompt), t->input);
 		char *safe = ps_tui_sanitize(p, t->utf8);
@@ -553,10 +557,11 @@ static void draw(struct tui *t)
 			w = ps_tui_width(view);
 		}
 		draw_text(stdscr, t, H - 1, 0, W, view, A_REVERSE);
-		cursor_x = (int)w;
 		free(safe);
 		free(p);
-	} else if (t->msg[0]) {
+		return (int)w;
+	}
+	if (t->msg[0]) {
 		char *safe = ps_tui_sanitize(t->msg, t->utf8);
 		draw_text(stdscr, t, H - 1, 0, W, safe,
 			  A_REVERSE | (t->msg_error ? t->attr[PS_TS_FAIL] : A_NORMAL));
@@ -564,11 +569,40 @@ static void draw(struct tui *t)
 	} else {
 		draw_text(stdscr, t, H - 1, 0, W, hints, A_REVERSE);
 	}
-	free(hints);
-	free(title);
-	ps_tui_lines_clear(&head);
-	ps_tui_lines_clear(&rows);
-	ps_tui_lines_clear(&detail);
+	return -1;
+}
+
+static void draw(struct tui *t)
+{
+	int H = LINES, W = COLS;
+	erase();
+	if (H < MIN_LINES || W < MIN_COLS) {
+		draw_too_small(t, H, W);
+		return;
+	}
+	int LW = list_width(W), DX = LW + 1, DW = W - DX;
+	t->body_h = H - 5;
+	struct frame f = { 0 };
+	frame_build(t, &f, W, LW, DW);
+	for (size_t i = 0; i < f.head.n && i < 3; i++)
+		draw_line(stdscr, t, (int)i, 0, W, &f.head.v[i], A_NORMAL);
+	t->detail_n = (int)f.detail.n;
+	draw_titles(t, f.title, W, LW, DX, DW);
+	for (size_t i = 0; i < f.rows.n; i++) {
+		bool is_sel = t->list_top + i == f.idx;
+		attr_t base = is_sel ? (t->focus_detail ? A_UNDERLINE : A_REVERSE) : A_NORMAL;
+		draw_line(stdscr, t, 4 + (int)i, 0, LW, &f.rows.v[i], base);
+	}
+	for (int y = 3; y < H - 1; y++)
+		mvaddstr(y, LW, t->g->vline);
+	for (int i = 0; i < t->body_h; i++) {
+		size_t k = (size_t)(t->detail_top + i);
+		if (k >= f.detail.n)
+			break;
+		draw_line(stdscr, t, 4 + i, DX + 1, DW - 1, &f.detail.v[k], A_NORMAL);
+	}
+	int cursor_x = draw_footer(t, f.hints, H, W);
+	frame_clear(&f);
 	wnoutrefresh(stdscr);
 	if (t->ui == UI_HELP)
 		draw_help(t);
@@ -751,84 +785,123 @@ static void input_backspace(struct tui *t)
 enum { KEY_ESC = 27 };
 
 /* One key; returns true to quit. `fn` says `k` is a KEY_ code. */
-static bool on_key(struct tui *t, bool fn, int k)
+/* Keys while a prompt is open. */
+static void key_prompt(struct tui *t, bool fn, int k)
 {
-	if (fn && k == KEY_RESIZE) {
-		on_resize();
-		return false;
+	if (!fn && k == KEY_ESC)
+		prompt_done(t, false);
+	else if ((!fn && (k == '\n' || k == '\r')) || (fn && k == KEY_ENTER))
+		prompt_done(t, true);
+	else if ((fn && k == KEY_BACKSPACE) || (!fn && (k == 127 || k == 8)))
+		input_backspace(t);
+	else if (!fn && k == 21) /* ^U */
+		t->input[0] = '\0';
+	else if (!fn)
+		input_add(t, (wint_t)k);
+	if (t->ui == UI_PROMPT && t->prompt == P_FILTER) {
+		snprintf(t->filter, sizeof t->filter, "%s", t->input);
+		t->detail_top = 0;
 	}
-	switch (t->ui) {
-	case UI_PROMPT:
-		if (!fn && k == KEY_ESC)
-			prompt_done(t, false);
-		else if ((!fn && (k == '\n' || k == '\r')) || (fn && k == KEY_ENTER))
-			prompt_done(t, true);
-		else if ((fn && k == KEY_BACKSPACE) || (!fn && (k == 127 || k == 8)))
-			input_backspace(t);
-		else if (!fn && k == 21) /* ^U */
-			t->input[0] = '\0';
-		else if (!fn)
-			input_add(t, (wint_t)k);
-		if (t->ui == UI_PROMPT && t->prompt == P_FILTER) {
-			snprintf(t->filter, sizeof t->filter, "%s", t->input);
-			t->detail_top = 0;
-		}
-		return false;
-	case UI_HELP:
-		if ((fn && k == KEY_UP) || (!fn && k == 'k'))
-			t->help_top--;
-		else if ((fn && k == KEY_DOWN) || (!fn && k == 'j'))
-			t->help_top++;
-		else if (fn && k == KEY_NPAGE)
-			t->help_top += LINES / 2;
-		else if (fn && k == KEY_PPAGE)
-			t->help_top -= LINES / 2;
-		else
-			t->ui = UI_MAIN;
-		return false;
-	case UI_MODELS: {
-		size_t n = ps_model_count();
-		if ((fn && k == KEY_UP) || (!fn && k == 'k')) {
-			if (t->model_sel > 0)
-				t->model_sel--;
-		} else if ((fn && k == KEY_DOWN) || (!fn && k == 'j')) {
-			if (t->model_sel + 1 < n)
-				t->model_sel++;
-		} else if ((fn && (k == KEY_HOME || k == KEY_PPAGE)) || (!fn && k == 'g')) {
-			t->model_sel = 0;
-		} else if ((fn && (k == KEY_END || k == KEY_NPAGE)) || (!fn && k == 'G')) {
-			t->model_sel = n - 1;
-		} else if ((!fn && (k == '\n' || k == '\r')) || (fn && k == KEY_ENTER)) {
-			t->ui = UI_MAIN;
-			struct ps_run_setup s = t->setup;
-			s.model = ps_model_at(t->model_sel);
-			rerun(t, &s);
-		} else if (!fn && (k == KEY_ESC || k == 'q')) {
-			t->ui = UI_MAIN;
-		}
-		return false;
+}
+
+/* Keys while the help is shown: scroll, or any other key closes it. */
+static void key_help(struct tui *t, bool fn, int k)
+{
+	if ((fn && k == KEY_UP) || (!fn && k == 'k'))
+		t->help_top--;
+	else if ((fn && k == KEY_DOWN) || (!fn && k == 'j'))
+		t->help_top++;
+	else if (fn && k == KEY_NPAGE)
+		t->help_top += LINES / 2;
+	else if (fn && k == KEY_PPAGE)
+		t->help_top -= LINES / 2;
+	else
+		t->ui = UI_MAIN;
+}
+
+/* Keys in the model picker: move, Enter runs again as that model. */
+static void key_models(struct tui *t, bool fn, int k)
+{
+	size_t n = ps_model_count();
+	if ((fn && k == KEY_UP) || (!fn && k == 'k')) {
+		if (t->model_sel > 0)
+			t->model_sel--;
+	} else if ((fn && k == KEY_DOWN) || (!fn && k == 'j')) {
+		if (t->model_sel + 1 < n)
+			t->model_sel++;
+	} else if ((fn && (k == KEY_HOME || k == KEY_PPAGE)) || (!fn && k == 'g')) {
+		t->model_sel = 0;
+	} else if ((fn && (k == KEY_END || k == KEY_NPAGE)) || (!fn && k == 'G')) {
+		t->model_sel = n - 1;
+	} else if ((!fn && (k == '\n' || k == '\r')) || (fn && k == KEY_ENTER)) {
+		t->ui = UI_MAIN;
+		struct ps_run_setup s = t->setup;
+		s.model = ps_model_at(t->model_sel);
+		rerun(t, &s);
+	} else if (!fn && (k == KEY_ESC || k == 'q')) {
+		t->ui = UI_MAIN;
 	}
-	case UI_MAIN:
+}
+
+/* Function keys in the main view. */
+static void key_main_fn(struct tui *t, int k)
+{
+	switch (k) {
+	case KEY_ENTER:
+	case KEY_BTAB:
+		t->focus_detail = !t->focus_detail;
+		break;
+	case KEY_LEFT:
+		t->focus_detail = false;
+		break;
+	case KEY_RIGHT:
+		t->focus_detail = true;
+		break;
+	default:
+		movement(t, k);
 		break;
 	}
-	t->msg[0] = '\0';
-	if (fn) {
-		switch (k) {
-		case KEY_ENTER:
-		case KEY_BTAB:
-			t->focus_detail = !t->focus_detail;
-			return false;
-		case KEY_LEFT:
-			t->focus_detail = false;
-			return false;
-		case KEY_RIGHT:
-			t->focus_detail = true;
-			return false;
-		default:
-			movement(t, k);
-			return false;
-		}
+}
+
+/* m: the model picker, on the model of the run on screen. */
+static void open_models(struct tui *t)
+{
+	t->ui = UI_MODELS;
+	t->model_sel = 0;
+	for (size_t i = 0; i < ps_model_count(); i++)
+		if (ps_model_at(i) == t->setup.model)
+			t->model_sel = i;
+}
+
+/* t: the clock prompt, with the clock of the run on screen. */
+static void open_clock(struct tui *t)
+{
+	char now[64] = "";
+	if (t->setup.at) {
+		struct tm tm;
+		if (gmtime_r(&t->setup.at, &tm))
+			strftime(now, sizeof now, "%Y-%m-%d %H:%M", &tm);
 	}
+	open_prompt(t, P_CLOCK, now);
+}
+
+/* s: secrets shown or hidden, when --show-secrets allows it. */
+static void toggle_secrets(struct tui *t)
+{
+	ps_live_lock(t->cur);
+	bool allowed = ps_live_report(t->cur)->show_secrets;
+	ps_live_unlock(t->cur);
+	if (!allowed) {
+		set_msg(t, true, "secrets stay hidden: start provscope with --show-secrets");
+		return;
+	}
+	t->reveal = !t->reveal;
+	set_msg(t, false, t->reveal ? "secrets shown" : "secrets hidden");
+}
+
+/* Character keys in the main view; true for quit. */
+static bool key_main(struct tui *t, int k)
+{
 	switch (k) {
 	case 'q':
 	case KEY_ESC:
@@ -852,22 +925,11 @@ static bool on_key(struct tui *t, bool fn, int k)
 		rerun(t, &t->setup);
 		break;
 	case 'm':
-		t->ui = UI_MODELS;
-		t->model_sel = 0;
-		for (size_t i = 0; i < ps_model_count(); i++)
-			if (ps_model_at(i) == t->setup.model)
-				t->model_sel = i;
+		open_models(t);
 		break;
-	case 't': {
-		char now[64] = "";
-		if (t->setup.at) {
-			struct tm tm;
-			if (gmtime_r(&t->setup.at, &tm))
-				strftime(now, sizeof now, "%Y-%m-%d %H:%M", &tm);
-		}
-		open_prompt(t, P_CLOCK, now);
+	case 't':
+		open_clock(t);
 		break;
-	}
 	case 'w':
 		if (running(t))
 			set_msg(t, true, "the run is still going: write it when it ends");
@@ -882,19 +944,9 @@ static bool on_key(struct tui *t, bool fn, int k)
 				"/ filters parameter tables: select profile.parse, an upgrade "
 				"step or 'parameters'");
 		break;
-	case 's': {
-		ps_live_lock(t->cur);
-		bool allowed = ps_live_report(t->cur)->show_secrets;
-		ps_live_unlock(t->cur);
-		if (!allowed)
-			set_msg(t, true,
-				"secrets stay hidden: start provscope with --show-secrets");
-		else {
-			t->reveal = !t->reveal;
-			set_msg(t, false, t->reveal ? "secrets shown" : "secrets hidden");
-		}
+	case 's':
+		toggle_secrets(t);
 		break;
-	}
 	case 12: /* ^L */
 		clearok(curscr, TRUE);
 		break;
@@ -903,6 +955,34 @@ static bool on_key(struct tui *t, bool fn, int k)
 		break;
 	}
 	return false;
+}
+
+/* One key; true when the user quits. */
+static bool on_key(struct tui *t, bool fn, int k)
+{
+	if (fn && k == KEY_RESIZE) {
+		on_resize();
+		return false;
+	}
+	switch (t->ui) {
+	case UI_PROMPT:
+		key_prompt(t, fn, k);
+		return false;
+	case UI_HELP:
+		key_help(t, fn, k);
+		return false;
+	case UI_MODELS:
+		key_models(t, fn, k);
+		return false;
+	case UI_MAIN:
+		break;
+	}
+	t->msg[0] = '\0';
+	if (fn) {
+		key_main_fn(t, k);
+		return false;
+	}
+	return key_main(t, k);
 }
 
 /* --- the loop ------------------------------------------------------------- */
