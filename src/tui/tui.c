@@ -784,7 +784,6 @@ static void input_backspace(struct tui *t)
 
 enum { KEY_ESC = 27 };
 
-/* One key; returns true to quit. `fn` says `k` is a KEY_ code. */
 /* Keys while a prompt is open. */
 static void key_prompt(struct tui *t, bool fn, int k)
 {
@@ -957,7 +956,7 @@ static bool key_main(struct tui *t, int k)
 	return false;
 }
 
-/* One key; true when the user quits. */
+/* One key; returns true to quit. `fn` says `k` is a KEY_ code. */
 static bool on_key(struct tui *t, bool fn, int k)
 {
 	if (fn && k == KEY_RESIZE) {
