@@ -577,38 +577,6 @@ static void list_models(void)
 	}
 }
 
-/* Check the --ca file: readable PEM with at least one certificate. */
-static bool check_ca(const char *file, char **err)
-{
-	gnutls_x509_trust_list_t tl;
-	if (gnutls_x509_trust_list_init(&tl, 0) < 0) {
-		*err = ps_xstrdup("GnuTLS: cannot create a trust list");
-		return false;
-	}
-	int n = gnutls_x509_trust_list_add_trust_file(tl, file, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
-	gnutls_x509_trust_list_deinit(tl, 1);
-	if (n <= 0) {
-		*err = ps_xasprintf("--ca %s: %s", file,
-				    n < 0 ? gnutls_strerror(n) : "no certificate in the file");
-		return false;
-	}
-	return true;
-}
-
-/* Read a whole text file (a PEM bundle) into `*out`. */
-static bool load_text(const char *opt, const char *file, char **out, char **err)
-{
-	gnutls_datum_t d = { NULL, 0 };
-	int rc = gnutls_load_file(file, &d);
-	if (rc < 0) {
-		*err = ps_xasprintf("%s %s: %s", opt, file, gnutls_strerror(rc));
-		return false;
-	}
-	*out = ps_xstrndup((const char *)d.data, d.size);
-	gnutls_free(d.data);
-	return true;
-}
-
 static void fill_phone(struct ps_report *r, const struct ps_identity *id, const char *priority)
 {
 	struct ps_phone_info *p = &r->phone;
@@ -680,7 +648,7 @@ static bool check_download(const char *file, char **err)
 struct session {
 	const struct options *o;
 	struct ps_tls_creds *creds;
-	char *ca_pem, *modern_pem;
+	struct ps_trust *trust; /* both clients' anchors, read once, shared by every run */
 };
 
 /* One run: the phone's identity, the engine's configuration and the
@@ -701,7 +669,7 @@ static int session_open(struct session *s, const struct options *o, const struct
 	memset(s, 0, sizeof *s);
 	s->o = o;
 	int rc = PS_EXIT_OK;
-	char *err = NULL, *modern_extra = NULL;
+	char *err = NULL;
 	struct ps_identity id;
 	ps_identity_init(&id, model);
 	bool mac_ok = !o->mac || ps_identity_set_mac(&id, o->mac);
@@ -711,37 +679,30 @@ static int session_open(struct session *s, const struct options *o, const struct
 	const char *priority = o->priority ? o->priority : model->priority;
 	if (!ps_tls_priority_check(priority, &err) ||
 	    (o->mode == PS_MODE_LIVE && o->target && !ps_engine_check_target(o->target, &err)) ||
-	    (o->ca && !check_ca(o->ca, &err)) ||
-	    (o->ca && !load_text("--ca", o->ca, &s->ca_pem, &err)) ||
-	    (o->modern_ca && (!check_ca(o->modern_ca, &err) ||
-			      !load_text("--modern-ca", o->modern_ca, &modern_extra, &err))) ||
+	    (!demo &&
+	     !(s->trust = ps_trust_new_files(o->ca, o->modern_ca, o->system_trust, &err))) ||
 	    (o->download && !check_download(o->download, &err))) {
 		rc = fail_usage("%s", err);
 		goto out;
 	}
-	if (s->ca_pem || modern_extra)
-		s->modern_pem = ps_xasprintf("%s\n%s", s->ca_pem ? s->ca_pem : "",
-					     modern_extra ? modern_extra : "");
 	if (o->key && !o->cert) {
 		rc = fail_usage("--key needs --cert");
 		goto out;
 	}
 	if (demo) /* the lab's vendor CA and the device minted for the demo */
-		s->ca_pem = ps_xstrdup(demo->ca_pem);
+		s->trust = ps_trust_new_mem(demo->ca_pem, NULL, o->system_trust);
 	s->creds = demo ? ps_tls_creds_new_mem(demo->cert_pem, demo->key_pem, &err)
 			: ps_tls_creds_new(o->cert, o->key, &err);
 	if (!s->creds)
 		rc = fail_usage("%s", err);
 out:
 	free(err);
-	free(modern_extra);
 	return rc;
 }
 
 static void session_close(struct session *s)
 {
-	free(s->ca_pem);
-	free(s->modern_pem);
+	ps_trust_free(s->trust);
 	ps_tls_creds_free(s->creds);
 }
 
@@ -774,9 +735,7 @@ static void job_init_device(struct job *j, const struct session *s, const struct
 					 .pins = o->pins,
 					 .n_pins = o->n_pins,
 					 .probe = o->probe,
-					 .ca_pem = s->ca_pem,
-					 .modern_ca_pem = s->modern_pem,
-					 .system_trust = o->system_trust,
+					 .trust = s->trust,
 					 .at = at,
 					 .inspect_anyway = o->inspect_anyway,
 					 .profile_key = o->profile_key,
