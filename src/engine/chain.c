@@ -19,7 +19,7 @@
 #include <gnutls/x509.h>
 
 #include "core/util.h"
-#include "engine/systrust.h"
+#include "engine/trust.h"
 #include "model/finding.h"
 
 /* Signature check of one link: every algorithm allowed (strength is judged
@@ -104,9 +104,10 @@ struct ctx {
 	struct cert c[MAX_CERTS];
 	size_t n;
 	long issuer_of[MAX_CERTS]; /* chain index of the issuer (self for self-signed), -1 */
-	gnutls_x509_trust_list_t tl_phone, tl_modern;
-	int n_phone_anchors;  /* anchors loaded from phone_anchors_pem */
-	char *phone_ca_error; /* why the phone anchors could not be read, or NULL */
+	const struct ps_trust *trust;
+	gnutls_x509_trust_list_t tl_phone, tl_modern; /* borrowed from `trust` */
+	int n_phone_anchors;                          /* the phone's anchors (--ca) */
+	const char *phone_ca_error;                   /* why they could not be read, or NULL */
 	char *modern_ca_error;
 };
 
@@ -847,11 +848,11 @@ static char *trust_text(const struct ctx *x, enum who w)
 {
 	if (w == WHO_PHONE)
 		return ps_xstrdup("the vendor CA given with --ca");
-	const struct ps_chain_params *p = x->p;
-	bool extra = p->extra_modern_anchors_pem && *p->extra_modern_anchors_pem;
-	if (p->modern_use_system_trust && extra)
+	bool extra = ps_trust_has_modern_given(x->trust);
+	bool system = ps_trust_uses_system(x->trust);
+	if (system && extra)
 		return ps_xstrdup("the system's trusted CAs and the extra CAs given");
-	if (p->modern_use_system_trust)
+	if (system)
 		return ps_xstrdup("the system's trusted CAs");
 	if (extra)
 		return ps_xstrdup("the CAs given for the modern check");
@@ -1552,56 +1553,43 @@ static void judge_modern(struct ctx *x)
 
 /* ---- trust lists ---- */
 
-static int load_anchors(gnutls_x509_trust_list_t tl, const gnutls_datum_t *pem, char **err)
+/* Whether the anchors given for the modern client (`tl`) end the leaf's
+ * path, following the chain's own issuers. Then the system store is not
+ * consulted, as a modern client looks into its store only for an issuer
+ * that it has not got: loading the store is most of the cost of a chain. */
+static bool given_ends_path(const struct ctx *x, gnutls_x509_trust_list_t tl)
 {
-	int rc = gnutls_x509_trust_list_add_trust_mem(tl, pem, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
-	if (rc < 0) {
-		*err = ps_xstrdup(gnutls_strerror(rc));
-		return 0;
+	bool seen[MAX_CERTS] = { false };
+	size_t cur = 0;
+	for (;;) {
+		seen[cur] = true;
+		gnutls_x509_crt_t a = anchor_itself(tl, &x->c[cur]);
+		if (!a)
+			a = anchor_issuer(tl, x->c[cur].crt);
+		if (a) {
+			gnutls_x509_crt_deinit(a);
+			return true;
+		}
+		long next = x->out->certs[cur].self_signed ? -1 : find_chain_issuer(x, cur);
+		if (next < 0 || seen[next])
+			return false;
+		cur = (size_t)next;
 	}
-	if (rc == 0)
-		*err = ps_xstrdup("no certificate found in the PEM data");
-	return rc;
 }
 
 static void load_trust(struct ctx *x)
 {
-	const struct ps_chain_params *p = x->p;
-	if (gnutls_x509_trust_list_init(&x->tl_phone, 0) < 0)
-		x->tl_phone = NULL;
-	if (x->tl_phone && p->phone_anchors_pem && p->phone_anchors_pem->size)
-		x->n_phone_anchors =
-		    load_anchors(x->tl_phone, p->phone_anchors_pem, &x->phone_ca_error);
-	if (gnutls_x509_trust_list_init(&x->tl_modern, 0) < 0)
-		x->tl_modern = NULL;
-	if (x->tl_modern && p->modern_use_system_trust) {
-		/* Only the CAs a certificate of this chain names can anchor it. */
-		gnutls_datum_t names[2 * MAX_CERTS];
-		size_t n = 0;
-		for (size_t i = 0; i < x->n; i++) {
-			names[n++] = x->c[i].issuer_raw;
-			names[n++] = x->c[i].subject_raw;
-		}
-		int rc = ps_system_trust_add(x->tl_modern, names, n);
-		if (rc <= 0)
-			x->modern_ca_error =
-			    ps_xasprintf("the system trust store (%s)",
-					 rc < 0 ? gnutls_strerror(rc) : "no certificates found");
-	}
-	if (x->tl_modern && p->extra_modern_anchors_pem && *p->extra_modern_anchors_pem) {
-		gnutls_datum_t d = { (unsigned char *)(uintptr_t)p->extra_modern_anchors_pem,
-				     (unsigned)strlen(p->extra_modern_anchors_pem) };
-		char *err = NULL;
-		load_anchors(x->tl_modern, &d, &err);
-		if (err) {
-			char *e = x->modern_ca_error ? ps_xasprintf("%s; the extra CAs (%s)",
-								    x->modern_ca_error, err)
-						     : ps_xasprintf("the extra CAs (%s)", err);
-			free(x->modern_ca_error);
-			x->modern_ca_error = e;
-			free(err);
-		}
-	}
+	const char *given_error = NULL, *system_error = NULL;
+	x->tl_phone = ps_trust_phone(x->trust, &x->n_phone_anchors, &x->phone_ca_error);
+	x->tl_modern = ps_trust_modern_given(x->trust, &given_error);
+	if (ps_trust_uses_system(x->trust) && !given_ends_path(x, x->tl_modern))
+		x->tl_modern = ps_trust_modern_system(x->trust, &system_error);
+	struct ps_buf b = { 0 };
+	if (system_error)
+		ps_buf_printf(&b, "the system trust store (%s)", system_error);
+	if (given_error)
+		ps_buf_printf(&b, "%sthe extra CAs (%s)", system_error ? "; " : "", given_error);
+	x->modern_ca_error = b.s ? ps_buf_take(&b) : NULL;
 }
 
 /* ---- entry points ---- */
@@ -1651,6 +1639,9 @@ int ps_chain_analyse(const gnutls_datum_t *certs_der, size_t n, const struct ps_
 	out->n_certs = x->n;
 	for (size_t i = 0; i < x->n; i++)
 		fill_info(&out->certs[i], &x->c[i]);
+	/* No trust given: the phone has no anchor and the modern client none. */
+	struct ps_trust *nothing = x->p->trust ? NULL : ps_trust_new_mem(NULL, NULL, false);
+	x->trust = x->p->trust ? x->p->trust : nothing;
 	load_trust(x);
 	build_links(x);
 	chain_findings(x);
@@ -1688,11 +1679,7 @@ int ps_chain_analyse(const gnutls_datum_t *certs_der, size_t n, const struct ps_
 		gnutls_free(x->c[i].issuer_raw.data);
 		free(x->c[i].label);
 	}
-	if (x->tl_phone)
-		gnutls_x509_trust_list_deinit(x->tl_phone, 1);
-	if (x->tl_modern)
-		gnutls_x509_trust_list_deinit(x->tl_modern, 1);
-	free(x->phone_ca_error);
+	ps_trust_free(nothing);
 	free(x->modern_ca_error);
 	free(parse_err);
 	free(x);

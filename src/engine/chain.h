@@ -13,14 +13,15 @@
 
 #include "model/chain.h"
 
+struct ps_trust;
+
 struct ps_chain_params {
-	/* PEM bundle, the --ca file contents: the only CAs the phone trusts.
-	 * May be NULL; then the phone's trust cannot be confirmed. */
-	const gnutls_datum_t *phone_anchors_pem;
-	bool modern_use_system_trust;         /* the modern client uses the system trust store */
-	const char *extra_modern_anchors_pem; /* more PEM anchors for it, may be NULL */
-	const char *host;                     /* may be NULL: skip the host name checks */
-	const char *connected_addr;           /* numeric address, may be NULL */
+	/* What the phone and the modern client trust (shared, read only). May
+	 * be NULL: then neither trusts any CA, and the phone's trust cannot be
+	 * confirmed. */
+	const struct ps_trust *trust;
+	const char *host;           /* may be NULL: skip the host name checks */
+	const char *connected_addr; /* numeric address, may be NULL */
 	/* What host resolves to, for the phone's rule that the CN's name must
 	 * resolve to the connected address; may be NULL. */
 	const char *const *host_addrs;
@@ -31,7 +32,7 @@ struct ps_chain_params {
 /* Analyse `n` DER certificates in the order the server sent them (leaf
  * first). `out` (zero-initialised, or an earlier report) is cleared first
  * and filled; the caller clears it later with ps_chain_report_clear.
- * Reentrant: no globals; the trust lists live only for the call.
+ * Reentrant: no globals; many threads may share one trust.
  * Returns 0, or a negative GnuTLS code when nothing could be parsed (then
  * out->certs is empty and both verdicts reject with a reason). A
  * certificate that cannot be parsed ends the list: the ones before it

@@ -228,7 +228,8 @@ static bool chain_step(const struct ps_run_config *cfg, const struct ps_sink *si
 		ps_sink_finding_sev(sink, (long)hop, f->id, sev, "%s", detail);
 		free(detail);
 	}
-	bool phone_unknown = !rep->phone.accept && !phone_fails && !cfg->ca_pem;
+	bool phone_unknown =
+	    !rep->phone.accept && !phone_fails && !(cfg->trust && ps_trust_has_phone(cfg->trust));
 	if (phone_unknown)
 		ps_sink_finding(sink, (long)hop, PS_F_CHAIN_TRUST_UNKNOWN,
 				"the chain ends at '%s'; give the vendor CA with --ca to check it",
@@ -265,16 +266,10 @@ static bool chain_step(const struct ps_run_config *cfg, const struct ps_sink *si
 }
 
 static void chain_params(const struct ps_run_config *cfg, struct ps_chain_params *p,
-			 gnutls_datum_t *anchors, const char *host)
+			 const char *host)
 {
 	memset(p, 0, sizeof *p);
-	if (cfg->ca_pem) {
-		anchors->data = (unsigned char *)(uintptr_t)cfg->ca_pem;
-		anchors->size = (unsigned)strlen(cfg->ca_pem);
-		p->phone_anchors_pem = anchors;
-	}
-	p->extra_modern_anchors_pem = cfg->modern_ca_pem;
-	p->modern_use_system_trust = cfg->system_trust;
+	p->trust = cfg->trust;
 	p->host = host;
 	p->at = cfg->at;
 }
@@ -295,8 +290,7 @@ static bool live_chain_fn(void *ctx, const gnutls_datum_t *certs, unsigned n)
 	struct live_chain *lc = ctx;
 	ps_sink_step_begin(lc->sink, lc->hop, PS_STEP_TLS_CHAIN);
 	struct ps_chain_params p;
-	gnutls_datum_t anchors;
-	chain_params(lc->cfg, &p, &anchors, lc->host);
+	chain_params(lc->cfg, &p, lc->host);
 	p.connected_addr = lc->connected;
 	p.host_addrs = lc->host_addrs;
 	p.n_host_addrs = lc->n_host_addrs;
@@ -319,8 +313,7 @@ bool ps_engine_run_cert(const struct ps_run_config *cfg, const char *file, const
 	size_t hop = ps_sink_hop_begin(sink, file);
 	ps_sink_step_begin(sink, hop, PS_STEP_TLS_CHAIN);
 	struct ps_chain_params p;
-	gnutls_datum_t anchors;
-	chain_params(cfg, &p, &anchors, host);
+	chain_params(cfg, &p, host);
 	/* An IP literal as --host: the phone's connected-address rule uses it. */
 	const char *addr = host;
 	if (host && ps_is_ip_literal(host)) {

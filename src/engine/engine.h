@@ -9,6 +9,7 @@
 
 #include "engine/net.h"
 #include "engine/tls.h"
+#include "engine/trust.h"
 #include "model/sink.h"
 #include "phone/identity.h"
 
@@ -28,23 +29,21 @@ struct ps_run_config {
 	unsigned timeout_ms;              /* per network wait */
 	const struct ps_pin *pins;        /* --resolve */
 	size_t n_pins;
-	bool probe;                 /* make the modern-client probe after a failure */
-	const char *ca_pem;         /* contents of --ca (the phone's anchors), NULL if none */
-	const char *modern_ca_pem;  /* what the modern client trusts besides the system
-				      store: --ca and --modern-ca, NULL if none */
-	bool system_trust;          /* the modern client trusts the system store too */
-	time_t at;                  /* the phone's clock, 0 = now */
-	bool inspect_anyway;        /* go on past a chain the phone rejects */
-	const char *profile_key;    /* --profile-key, NULL if none */
-	const char *target_version; /* --target-version, NULL if none */
-	const char *target_url;     /* the URL to fetch when target is a rule; NULL: target */
-	const char *user_agent;     /* the phone's User-Agent */
-	size_t max_body;            /* cap on a fetched body (--max-size) */
-	bool handshake_only;        /* stop after the TLS handshake (--handshake-only) */
-	bool check_device;          /* a profile naming another MAC is profile.wrong_device */
-	const char *download_file;  /* --download-firmware FILE, NULL if not asked */
-	bool audit;                 /* --audit: check who else the server serves */
-	ps_progress_fn progress;    /* download progress, may be NULL */
+	bool probe;                   /* make the modern-client probe after a failure */
+	const struct ps_trust *trust; /* what the phone and a modern client trust: made
+					 once, shared by every run (may be NULL: none) */
+	time_t at;                    /* the phone's clock, 0 = now */
+	bool inspect_anyway;          /* go on past a chain the phone rejects */
+	const char *profile_key;      /* --profile-key, NULL if none */
+	const char *target_version;   /* --target-version, NULL if none */
+	const char *target_url;       /* the URL to fetch when target is a rule; NULL: target */
+	const char *user_agent;       /* the phone's User-Agent */
+	size_t max_body;              /* cap on a fetched body (--max-size) */
+	bool handshake_only;          /* stop after the TLS handshake (--handshake-only) */
+	bool check_device;            /* a profile naming another MAC is profile.wrong_device */
+	const char *download_file;    /* --download-firmware FILE, NULL if not asked */
+	bool audit;                   /* --audit: check who else the server serves */
+	ps_progress_fn progress;      /* download progress, may be NULL */
 	void *progress_ctx;
 };
 

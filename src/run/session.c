@@ -8,23 +8,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
-
 #include "core/util.h"
 #include "engine/engine.h"
 #include "model/finding.h"
 #include "phone/identity.h"
 #include "run/demo.h"
 
-/* A CA bundle, not a data set. */
-#define PEM_MAX_BYTES ((size_t)16 << 20)
-
 struct ps_session {
 	const struct ps_config *cfg;
 	const struct ps_model *model;
 	struct ps_tls_creds *creds;
-	char *ca_pem, *modern_pem;
+	struct ps_trust *trust; /* both clients' anchors, read once, shared by every run */
 	struct ps_demo demo;
 	bool demo_started;
 	char mac[13];        /* --demo: the MAC the minted certificate names */
@@ -33,33 +27,6 @@ struct ps_session {
 };
 
 /* --- checks of the files the options name ------------------------------------ */
-
-/* A PEM file with at least one certificate, read whole into `*out`. */
-static bool load_anchors(const char *opt, const char *file, char **out, char **err)
-{
-	gnutls_x509_trust_list_t tl;
-	if (gnutls_x509_trust_list_init(&tl, 0) < 0) {
-		*err = ps_xstrdup("GnuTLS: cannot create a trust list");
-		return false;
-	}
-	int n = gnutls_x509_trust_list_add_trust_file(tl, file, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
-	gnutls_x509_trust_list_deinit(tl, 1);
-	if (n <= 0) {
-		*err = ps_xasprintf("%s %s: %s", opt, file,
-				    n < 0 ? gnutls_strerror(n) : "no certificate in the file");
-		return false;
-	}
-	unsigned char *data = NULL;
-	size_t len = 0;
-	char *why = NULL;
-	if (!ps_read_file(file, PEM_MAX_BYTES, &data, &len, &why)) {
-		*err = ps_xasprintf("%s %s", opt, why);
-		free(why);
-		return false;
-	}
-	*out = (char *)data;
-	return true;
-}
 
 /* --download-firmware FILE: its directory must exist and be writable, and
  * FILE, if it exists, must be a regular file (it is replaced only by a
@@ -129,7 +96,8 @@ static bool start_demo(struct ps_session *s, FILE *lab_log, char **err)
 		return false;
 	}
 	s->n_pins = c->n_pins + 1;
-	s->ca_pem = ps_xstrdup(s->demo.ca_pem);
+	/* the lab's vendor CA for the phone; the modern client does not know it */
+	s->trust = ps_trust_new_mem(s->demo.ca_pem, NULL, c->system_trust);
 	return true;
 }
 
@@ -140,23 +108,18 @@ static bool load(struct ps_session *s, FILE *lab_log, char **err)
 {
 	const struct ps_config *c = s->cfg;
 	const char *priority = c->priority ? c->priority : s->model->priority;
-	char *modern_extra = NULL;
 	bool live = c->cmd == PS_CMD_LIVE;
 	if (!check_mac(c->mac, err) || !ps_tls_priority_check(priority, err) ||
 	    (live && !ps_engine_check_target(c->target, err)) ||
-	    (c->ca && !load_anchors("--ca", c->ca, &s->ca_pem, err)) ||
-	    (c->modern_ca && !load_anchors("--modern-ca", c->modern_ca, &modern_extra, err)) ||
 	    (c->download && !check_download(c->download, err)))
 		return false;
-	if (s->ca_pem || modern_extra)
-		s->modern_pem = ps_xasprintf("%s\n%s", s->ca_pem ? s->ca_pem : "",
-					     modern_extra ? modern_extra : "");
-	free(modern_extra);
 	if (c->cmd == PS_CMD_DEMO) {
 		if (!start_demo(s, lab_log, err))
 			return false;
 		s->creds = ps_tls_creds_new_mem(s->demo.cert_pem, s->demo.key_pem, err);
 	} else {
+		if (!(s->trust = ps_trust_new_files(c->ca, c->modern_ca, c->system_trust, err)))
+			return false;
 		s->creds = ps_tls_creds_new(c->cert, c->key, err);
 	}
 	return s->creds != NULL;
@@ -189,8 +152,7 @@ void ps_session_close(struct ps_session *s)
 	if (s->demo_started)
 		ps_demo_stop(&s->demo);
 	ps_tls_creds_free(s->creds);
-	free(s->ca_pem);
-	free(s->modern_pem);
+	ps_trust_free(s->trust);
 	free(s);
 }
 
@@ -227,12 +189,7 @@ const struct ps_tls_creds *ps_session_creds(const struct ps_session *s)
 	return s->creds;
 }
 
-const char *ps_session_ca_pem(const struct ps_session *s)
+const struct ps_trust *ps_session_trust(const struct ps_session *s)
 {
-	return s->ca_pem;
-}
-
-const char *ps_session_modern_pem(const struct ps_session *s)
-{
-	return s->modern_pem;
+	return s->trust;
 }

@@ -12,6 +12,7 @@
 
 #include "engine/net.h"
 #include "engine/tls.h"
+#include "engine/trust.h"
 #include "phone/catalogue.h"
 #include "run/conf.h"
 
@@ -37,10 +38,7 @@ const char *ps_session_mac(const struct ps_session *s);
 /* --resolve pins, the demo's included. */
 const struct ps_pin *ps_session_pins(const struct ps_session *s, size_t *n);
 const struct ps_tls_creds *ps_session_creds(const struct ps_session *s);
-/* The phone's anchors (PEM text), NULL without --ca; and what the modern
- * client trusts besides the system store (--ca and --modern-ca), NULL if
- * nothing. */
-const char *ps_session_ca_pem(const struct ps_session *s);
-const char *ps_session_modern_pem(const struct ps_session *s);
+/* What the phone and the modern client trust, loaded once. */
+const struct ps_trust *ps_session_trust(const struct ps_session *s);
 
 #endif

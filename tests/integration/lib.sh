@@ -184,6 +184,18 @@ EOT
 	return 1
 }
 
+# start_phone_nginx NAME [MORE-LINES]: nginx as a provisioning server for
+# the phone (TLS 1.0 and 1.2 with AES256-SHA, a client certificate from
+# client-ca required, MORE-LINES added to the server block); sets
+# NGINX_PORT, WWW (its document root) and BASE (https://localhost:PORT).
+start_phone_nginx() {
+	start_nginx "$1" "ssl_protocols TLSv1 TLSv1.2; ssl_ciphers 'AES256-SHA:@SECLEVEL=0';
+	ssl_verify_client on; ssl_client_certificate $T_DIR/pki/client-ca.pem;
+	${2:-}" || return 1
+	WWW=$T_DIR/nginx-$1/www
+	BASE=https://localhost:$NGINX_PORT
+}
+
 # start_gnutls_serv NAME ARGS...: gnutls-serv on a free port; sets GS_PORT.
 # gnutls-serv binds the wildcard address, so tests call it only inside a
 # network namespace of their own (see in_netns).

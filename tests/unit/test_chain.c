@@ -24,7 +24,7 @@
 
 #include "core/util.h"
 #include "engine/chain.h"
-#include "engine/systrust.h"
+#include "engine/trust.h"
 #include "model/chain.h"
 #include "model/finding.h"
 
@@ -42,7 +42,7 @@ struct pki {
 	gnutls_x509_crt_t ca;    /* "Vendor Server CA", self-signed root */
 	gnutls_x509_crt_t inter; /* "Vendor Intermediate CA", issued by ca */
 	char *ca_pem;            /* ca as PEM text */
-	gnutls_datum_t ca_datum; /* the same, as the --ca file contents */
+	struct ps_trust *trust;  /* both clients trust ca, no system store */
 	unsigned serial;
 };
 
@@ -159,8 +159,7 @@ static int group_setup(void **state)
 	s = ca_spec("CN=Vendor Intermediate CA,O=Vendor", 0);
 	k->inter = make(k, &s, k->inter_key, k->ca, k->ca_key);
 	k->ca_pem = to_pem(k->ca);
-	k->ca_datum.data = (unsigned char *)k->ca_pem;
-	k->ca_datum.size = (unsigned)strlen(k->ca_pem);
+	k->trust = ps_trust_new_mem(k->ca_pem, k->ca_pem, false);
 	*state = k;
 	return 0;
 }
@@ -176,6 +175,7 @@ static int group_teardown(void **state)
 	gnutls_x509_privkey_deinit(k->weak_key);
 	gnutls_x509_privkey_deinit(k->ec_key);
 	free(k->ca_pem);
+	ps_trust_free(k->trust);
 	free(k);
 	return 0;
 }
@@ -184,9 +184,7 @@ static int group_teardown(void **state)
 static struct ps_chain_params params(const struct pki *k, const char *host, time_t at)
 {
 	return (struct ps_chain_params){
-		.phone_anchors_pem = &k->ca_datum,
-		.modern_use_system_trust = false,
-		.extra_modern_anchors_pem = k->ca_pem,
+		.trust = k->trust,
 		.host = host,
 		.at = at,
 	};
@@ -350,8 +348,8 @@ static void test_modern_untrusted_root(void **state)
 	struct spec s = leaf_spec();
 	gnutls_x509_crt_t leaf = make(k, &s, k->leaf_key, k->ca, k->ca_key);
 	struct ps_chain_params p = params(k, HOST, 0);
-	p.modern_use_system_trust = true;
-	p.extra_modern_anchors_pem = NULL;
+	struct ps_trust *system = ps_trust_new_mem(k->ca_pem, NULL, true);
+	p.trust = system;
 	struct ps_chain_report r = { 0 };
 
 	assert_int_equal(analyse(&leaf, 1, &p, &r), 0);
@@ -366,6 +364,7 @@ static void test_modern_untrusted_root(void **state)
 	assert_true(r.modern.gnutls_status & GNUTLS_CERT_SIGNER_NOT_FOUND);
 	assert_non_null(r.modern.status_text);
 	ps_chain_report_clear(&r);
+	ps_trust_free(system);
 	gnutls_x509_crt_deinit(leaf);
 }
 
@@ -709,10 +708,9 @@ static void test_path_len(void **state)
 	s = leaf_spec();
 	gnutls_x509_crt_t leaf = make(k, &s, k->leaf_key, sub, k->inter_key);
 	char *pem = to_pem(root);
-	gnutls_datum_t d = { (unsigned char *)pem, (unsigned)strlen(pem) };
+	struct ps_trust *trust = ps_trust_new_mem(pem, pem, false);
 	struct ps_chain_params p = params(k, HOST, 0);
-	p.phone_anchors_pem = &d;
-	p.extra_modern_anchors_pem = pem;
+	p.trust = trust;
 	gnutls_x509_crt_t chain[2] = { leaf, sub };
 	struct ps_chain_report r = { 0 };
 
@@ -723,6 +721,7 @@ static void test_path_len(void **state)
 	assert_true(has_finding(&r, PS_F_CHAIN_ISSUER_NOT_CA, false));
 	assert_int_equal(r.links[1].path_len.result, 0);
 	ps_chain_report_clear(&r);
+	ps_trust_free(trust);
 	free(pem);
 	gnutls_x509_crt_deinit(leaf);
 	gnutls_x509_crt_deinit(sub);
@@ -803,8 +802,9 @@ static void test_no_phone_anchors(void **state)
 	struct pki *k = *state;
 	struct spec s = leaf_spec();
 	gnutls_x509_crt_t leaf = make(k, &s, k->leaf_key, k->ca, k->ca_key);
+	struct ps_trust *modern_only = ps_trust_new_mem(NULL, k->ca_pem, false);
 	struct ps_chain_params p = params(k, HOST, 0);
-	p.phone_anchors_pem = NULL;
+	p.trust = modern_only;
 	struct ps_chain_report r = { 0 };
 
 	assert_int_equal(analyse(&leaf, 1, &p, &r), 0);
@@ -815,6 +815,7 @@ static void test_no_phone_anchors(void **state)
 			     ps_finding_severity(r.findings[i].id) == PS_SEV_ERROR);
 	assert_int_equal(r.hostname_phone.result, 1);
 	ps_chain_report_clear(&r);
+	ps_trust_free(modern_only);
 	gnutls_x509_crt_deinit(leaf);
 }
 
@@ -953,8 +954,9 @@ static void test_badssl_data(void **state)
 		assert_int_equal(ps_chain_load_pem_file(chain_file, &der, &n, &err), 0);
 		char *anchors = slurp(root_file);
 		assert_non_null(anchors);
+		struct ps_trust *trust = ps_trust_new_mem(NULL, anchors, false);
 		struct ps_chain_params p = {
-			.extra_modern_anchors_pem = anchors,
+			.trust = trust,
 			.host = host,
 			.at = parse_time(at),
 		};
@@ -971,6 +973,7 @@ static void test_badssl_data(void **state)
 		consistent(&r);
 		cases++;
 		ps_chain_report_clear(&r);
+		ps_trust_free(trust);
 		ps_chain_der_free(der, n);
 		free(anchors);
 		free(chain_file);
@@ -1048,8 +1051,9 @@ static int corpus_badssl(const char *dir, int *mismatch)
 			(*mismatch)++;
 			continue;
 		}
+		struct ps_trust *trust = ps_trust_new_mem(NULL, roots, false);
 		struct ps_chain_params p = {
-			.extra_modern_anchors_pem = roots,
+			.trust = trust,
 			.host = col[1],
 			.at = at,
 		};
@@ -1069,6 +1073,7 @@ static int corpus_badssl(const char *dir, int *mismatch)
 		}
 		cases++;
 		ps_chain_report_clear(&r);
+		ps_trust_free(trust);
 		ps_chain_der_free(der, n);
 		free(chain_file);
 	}
@@ -1130,8 +1135,9 @@ static int corpus_limbo(const char *dir, int *mismatch)
 		char *anchor_pem = ps_buf_take(&anchors);
 		json_t *name = json_object_get(tc, "expected_peer_name");
 		const char *vt = json_string_value(json_object_get(tc, "validation_time"));
+		struct ps_trust *trust = ps_trust_new_mem(NULL, anchor_pem, false);
 		struct ps_chain_params p = {
-			.extra_modern_anchors_pem = anchor_pem,
+			.trust = trust,
 			.host = json_is_object(name)
 				    ? json_string_value(json_object_get(name, "value"))
 				    : NULL,
@@ -1155,6 +1161,7 @@ static int corpus_limbo(const char *dir, int *mismatch)
 		}
 		cases++;
 		ps_chain_report_clear(&r);
+		ps_trust_free(trust);
 		for (size_t d = 0; d < n; d++)
 			free(der[d].data);
 		free(anchor_pem);
@@ -1180,62 +1187,10 @@ static void test_corpus(void **state)
 	assert_int_equal(mismatch, 0);
 }
 
-/* The DER walk finds the subject GnuTLS finds, for every CA of the system
- * store; a system CA is added only when its subject is asked for. */
-static void test_system_trust_subjects(void **state)
-{
-	(void)state;
-	gnutls_datum_t file = { NULL, 0 };
-	if (gnutls_load_file(PS_SYSTEM_BUNDLE, &file) < 0)
-		skip();
-	gnutls_x509_crt_t *list = NULL;
-	unsigned n = 0;
-	assert_true(gnutls_x509_crt_list_import2(&list, &n, &file, GNUTLS_X509_FMT_PEM, 0) >= 0);
-	assert_true(n > 10);
-	for (unsigned i = 0; i < n; i++) {
-		gnutls_datum_t der = { NULL, 0 }, want = { NULL, 0 }, got;
-		assert_true(gnutls_x509_crt_export2(list[i], GNUTLS_X509_FMT_DER, &der) >= 0);
-		assert_true(gnutls_x509_crt_get_raw_dn(list[i], &want) >= 0);
-		assert_true(ps_der_cert_subject(der.data, der.size, &got));
-		assert_int_equal(got.size, want.size);
-		assert_memory_equal(got.data, want.data, want.size);
-		/* not a certificate: cut short */
-		assert_false(ps_der_cert_subject(der.data, der.size / 3, &got));
-		gnutls_free(der.data);
-		gnutls_free(want.data);
-	}
-	/* Asking for the subject of the 5th CA adds it (and only it). */
-	gnutls_datum_t name = { NULL, 0 };
-	assert_true(gnutls_x509_crt_get_raw_dn(list[4], &name) >= 0);
-	gnutls_x509_trust_list_t tl;
-	assert_true(gnutls_x509_trust_list_init(&tl, 0) >= 0);
-	assert_int_equal(ps_system_trust_add(tl, &name, 1), (int)n);
-	unsigned vs = 1;
-	assert_true(gnutls_x509_trust_list_verify_crt(tl, &list[4], 1, 0, &vs, NULL) >= 0);
-	assert_int_equal(vs, 0); /* the CA itself is now trusted */
-	if (n > 5) {
-		gnutls_datum_t other = { NULL, 0 };
-		gnutls_x509_crt_get_raw_dn(list[5], &other);
-		if (other.size != name.size || memcmp(other.data, name.data, name.size) != 0) {
-			assert_true(
-			    gnutls_x509_trust_list_verify_crt(tl, &list[5], 1, 0, &vs, NULL) >= 0);
-			assert_int_not_equal(vs, 0); /* another CA is not */
-		}
-		gnutls_free(other.data);
-	}
-	gnutls_x509_trust_list_deinit(tl, 1);
-	gnutls_free(name.data);
-	for (unsigned i = 0; i < n; i++)
-		gnutls_x509_crt_deinit(list[i]);
-	gnutls_free(list);
-	gnutls_free(file.data);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_direct),
-		cmocka_unit_test(test_system_trust_subjects),
 		cmocka_unit_test(test_modern_untrusted_root),
 		cmocka_unit_test(test_expired),
 		cmocka_unit_test(test_not_yet_valid),

@@ -710,6 +710,64 @@ static void test_alert_after_key_exchange(void **state)
 	assert_int_equal(last->alert_desc, 40);
 }
 
+/* A PEM key of its own and a self-signed certificate for `cert_key`. */
+static char *pem_key(gnutls_x509_privkey_t k)
+{
+	gnutls_datum_t d = { NULL, 0 };
+	assert_int_equal(gnutls_x509_privkey_export2(k, GNUTLS_X509_FMT_PEM, &d), 0);
+	char *s = strndup((const char *)d.data, d.size);
+	gnutls_free(d.data);
+	return s;
+}
+
+static char *pem_self_signed(gnutls_x509_privkey_t k)
+{
+	gnutls_x509_crt_t c;
+	assert_int_equal(gnutls_x509_crt_init(&c), 0);
+	assert_int_equal(gnutls_x509_crt_set_version(c, 3), 0);
+	assert_int_equal(gnutls_x509_crt_set_serial(c, "\x01", 1), 0);
+	assert_int_equal(gnutls_x509_crt_set_activation_time(c, time(NULL)), 0);
+	assert_int_equal(gnutls_x509_crt_set_expiration_time(c, time(NULL) + 3600), 0);
+	assert_int_equal(gnutls_x509_crt_set_dn(c, "CN=SPA942-000E08AABBCC", NULL), 0);
+	assert_int_equal(gnutls_x509_crt_set_key(c, k), 0);
+	assert_int_equal(gnutls_x509_crt_sign2(c, c, k, GNUTLS_DIG_SHA256, 0), 0);
+	gnutls_datum_t d = { NULL, 0 };
+	assert_int_equal(gnutls_x509_crt_export2(c, GNUTLS_X509_FMT_PEM, &d), 0);
+	char *s = strndup((const char *)d.data, d.size);
+	gnutls_free(d.data);
+	gnutls_x509_crt_deinit(c);
+	return s;
+}
+
+/* The device key must belong to the device certificate. */
+static void test_creds_key_match(void **state)
+{
+	(void)state;
+	gnutls_x509_privkey_t k[2];
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(gnutls_x509_privkey_init(&k[i]), 0);
+		assert_int_equal(
+		    gnutls_x509_privkey_generate(
+			k[i], GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0),
+		    0);
+	}
+	char *cert = pem_self_signed(k[0]), *mine = pem_key(k[0]), *other = pem_key(k[1]);
+	char *err = NULL;
+	struct ps_tls_creds *c = ps_tls_creds_new_mem(cert, mine, &err);
+	assert_non_null(c);
+	assert_null(err);
+	assert_true(ps_tls_creds_has_cert(c));
+	ps_tls_creds_free(c);
+	assert_null(ps_tls_creds_new_mem(cert, other, &err));
+	assert_non_null(strstr(err, gnutls_strerror(GNUTLS_E_CERTIFICATE_KEY_MISMATCH)));
+	free(err);
+	free(cert);
+	free(mine);
+	free(other);
+	for (int i = 0; i < 2; i++)
+		gnutls_x509_privkey_deinit(k[i]);
+}
+
 #define TLS_TEST(f) cmocka_unit_test_setup_teardown(f, case_setup, case_teardown)
 
 int main(void)
@@ -722,6 +780,7 @@ int main(void)
 		TLS_TEST(test_alert_after_key_exchange),
 		TLS_TEST(test_pump_exchange),
 		TLS_TEST(test_pump_truncated),
+		cmocka_unit_test(test_creds_key_match),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
