@@ -122,8 +122,8 @@ static bool parse_at(struct ps_config *c, const char *s, char **err)
 {
 	if (ps_time_parse(s, &c->at))
 		return true;
-	*err = ps_xasprintf("--at '%s': give a UTC time such as 2026-11-27, 2026-11-27T08:00:00Z "
-			    "or @1795000000",
+	*err = ps_xasprintf("--at '%s': give a date such as 2026-11-27 (UTC), an RFC 3339 time "
+			    "such as 2026-11-27T08:00:00+01:00, or @1795000000",
 			    s);
 	return false;
 }
@@ -213,7 +213,9 @@ static const struct ps_option table[] = {
 	{ "ca", 0, "FILE", PS_OG_IDENTITY, L | V | C, "the CA certificates the phone trusts (PEM)",
 	  STRING(ca) },
 	{ "at", 0, "TIME", PS_OG_IDENTITY, ALL_RUNS,
-	  "the phone's clock, UTC: 2026-11-27, 2026-11-27T08:00:00Z\nor @EPOCH (default: now)",
+	  "the phone's clock: 2026-11-27 (UTC), an RFC 3339 time\nsuch as "
+	  "2026-11-27T08:00:00+01:00, "
+	  "or @EPOCH (default: now)",
 	  PARSE(parse_at) },
 	{ "priority", 0, "STRING", PS_OG_IDENTITY, LIVE_RUNS,
 	  "GnuTLS priority string instead of the model's", STRING(priority) },

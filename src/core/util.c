@@ -183,6 +183,69 @@ void ps_hex(const unsigned char *data, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/* `n` digits at *p into *v, advancing *p. */
+static bool digits(const char **p, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++, (*p)++) {
+		if (**p < '0' || **p > '9')
+			return false;
+		*v = *v * 10 + (**p - '0');
+	}
+	return true;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* "[T ]HH:MM[:SS[.fraction]]" into tm; false when malformed or out of
+ * range (a leap second, :60, is allowed as RFC 3339 allows it). */
+static bool parse_clock(const char **p, struct tm *tm)
+{
+	int h, mi, sec = 0;
+	if (!digits(p, 2, &h) || *(*p)++ != ':' || !digits(p, 2, &mi))
+		return false;
+	if (**p == ':') {
+		(*p)++;
+		if (!digits(p, 2, &sec))
+			return false;
+		if (**p == '.') { /* a fraction of a second: dropped */
+			(*p)++;
+			if (**p < '0' || **p > '9')
+				return false;
+			while (**p >= '0' && **p <= '9')
+				(*p)++;
+		}
+	}
+	if (h > 23 || mi > 59 || sec > 60)
+		return false;
+	tm->tm_hour = h;
+	tm->tm_min = mi;
+	tm->tm_sec = sec;
+	return true;
+}
+
+/* "", "Z" or "+HH:MM"/"-HH:MM" (RFC 3339) into seconds east of UTC. */
+static bool parse_offset(const char *p, long *east)
+{
+	*east = 0;
+	if (!*p)
+		return true;
+	if ((*p == 'Z' || *p == 'z') && !p[1])
+		return true;
+	if (*p != '+' && *p != '-')
+		return false;
+	int sign = *p++ == '-' ? -1 : 1, h, m;
+	if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &m) || *p || h > 23 || m > 59)
+		return false;
+	*east = sign * (h * 3600L + m * 60L);
+	return true;
+}
+
 bool ps_time_parse(const char *s, time_t *out)
 {
 	if (s[0] == '@') {
@@ -194,23 +257,30 @@ bool ps_time_parse(const char *s, time_t *out)
 		*out = (time_t)v;
 		return true;
 	}
-	static const char *const forms[] = {
-		"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%MZ",
-		"%Y-%m-%dT%H:%M",     "%Y-%m-%d %H:%M",    "%Y-%m-%d"
-	};
-	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
-		struct tm tm;
-		memset(&tm, 0, sizeof tm);
-		const char *end = strptime(s, forms[i], &tm);
-		if (end && !*end) {
-			time_t t = timegm(&tm);
-			if (t <= 0)
-				return false;
-			*out = t;
-			return true;
-		}
+	/* YYYY-MM-DD, then a clock and an offset, each optional */
+	const char *p = s;
+	int y, mo, d;
+	if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
+	    !digits(&p, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+		return false;
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	long east = 0;
+	if (*p) {
+		if (*p != 'T' && *p != 't' && *p != ' ')
+			return false;
+		p++;
+		if (!parse_clock(&p, &tm) || !parse_offset(p, &east))
+			return false;
 	}
-	return false;
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1 || t - east <= 0)
+		return false;
+	*out = t - east;
+	return true;
 }
 
 bool ps_read_file(const char *file, size_t cap, unsigned char **data, size_t *len, char **err)

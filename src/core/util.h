@@ -42,8 +42,10 @@ double ps_now_ms(void);
 
 /* Case-insensitive ASCII comparison, independent of the locale. */
 bool ps_str_ieq(const char *a, const char *b);
-/* A UTC time as --at takes it: "YYYY-MM-DD", "YYYY-MM-DD[T ]HH:MM[:SS][Z]"
- * or "@EPOCH". Returns false (and leaves `*out`) when malformed. */
+/* A time as --at takes it: "YYYY-MM-DD" (midnight UTC), RFC 3339's
+ * "YYYY-MM-DD[T ]HH:MM[:SS[.fraction]]" with "Z", "+HH:MM", "-HH:MM" or no
+ * offset (UTC), or "@EPOCH". Returns false (and leaves `*out`) when
+ * malformed or impossible (2026-02-30, 24:00, an hour offset of 24). */
 bool ps_time_parse(const char *s, time_t *out);
 /* Lower-case hex of `n` bytes into `out` (2n+1 bytes). */
 void ps_hex(const unsigned char *data, size_t n, char *out);

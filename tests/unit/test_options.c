@@ -263,6 +263,50 @@ static void test_operands(void **state)
 	parsed_clear(&p);
 }
 
+/* --at: RFC 3339 with its offsets, the older forms, impossible dates
+ * refused (the epochs are Python's datetime.fromisoformat). */
+static void test_at(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		long long epoch; /* -1: refused */
+	} cases[] = {
+		{ "2026-02-02T08:36:39+00:00", 1770021399 },
+		{ "2026-02-02T08:36:39-05:30", 1770041199 },
+		{ "2026-02-02t08:36:39z", 1770021399 },
+		{ "2026-11-27T08:00:00.123Z", 1795766400 },
+		{ "2026-11-27 08:00", 1795766400 },
+		{ "2026-11-27T08:00Z", 1795766400 },
+		{ "2026-11-27", 1795737600 },
+		{ "2024-02-29", 1709164800 },
+		{ "2016-12-31T23:59:60Z", 1483228800 }, /* a leap second, as timegm counts it */
+		{ "@1795000000", 1795000000 },
+		{ "2026-02-30", -1 },
+		{ "2023-02-29", -1 },
+		{ "1900-02-29", -1 },
+		{ "2026-13-01", -1 },
+		{ "2026-00-10", -1 },
+		{ "2026-11-27T24:00", -1 },
+		{ "2026-11-27T08:60", -1 },
+		{ "2026-11-27T08:00+24:00", -1 },
+		{ "2026-11-27T08:00+0100", -1 },
+		{ "2026-11-27T08:00:00.Z", -1 },
+		{ "2026-1-1", -1 },
+		{ "2026-11-27X08:00", -1 },
+		{ "1970-01-01", -1 },
+		{ "@0", -1 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		time_t t = 0;
+		bool ok = ps_time_parse(cases[i].text, &t);
+		if (ok != (cases[i].epoch >= 0) || (ok && (long long)t != cases[i].epoch))
+			fail_msg("--at '%s': %s %lld, expected %lld", cases[i].text,
+				 ok ? "read as" : "refused", (long long)t, cases[i].epoch);
+	}
+	REFUSED("--at '2026-02-30': give a date such as", "--at", "2026-02-30", "https://a/");
+}
+
 /* --fault help answers on its own, with or without --demo or lab. */
 static void test_fault_help(void **state)
 {
@@ -288,7 +332,7 @@ int main(void)
 		cmocka_unit_test(test_table_documented),   cmocka_unit_test(test_command_help),
 		cmocka_unit_test(test_refused_by_command), cmocka_unit_test(test_values),
 		cmocka_unit_test(test_combinations),       cmocka_unit_test(test_operands),
-		cmocka_unit_test(test_fault_help),
+		cmocka_unit_test(test_fault_help),         cmocka_unit_test(test_at),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
