@@ -7,9 +7,9 @@
 
 #include <jansson.h>
 
+#include "core/utf8.h"
 #include "core/util.h"
 #include "model/report.h"
-#include "output/escape.h"
 #include "output/output.h"
 
 /* A JSON string of `s`; bytes that are not UTF-8 (a server's Latin-1

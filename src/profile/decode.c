@@ -13,6 +13,7 @@
 #include <gnutls/gnutls.h>
 #include <zlib.h>
 
+#include "core/utf8.h"
 #include "core/util.h"
 #include "profile/spc.h"
 #include "profile/xml.h"
@@ -72,32 +73,8 @@ static char *quote_bytes(const unsigned char *p, size_t n, size_t max)
 	return ps_buf_take(&b);
 }
 
-/* Length of a valid UTF-8 sequence at p (1..4), 0 when invalid; a sequence
- * cut by the end of the buffer counts as valid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	size_t k;
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		k = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		k = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		k = 4;
-	else
-		return 0;
-	for (size_t i = 1; i < k; i++) {
-		if (i >= n)
-			return n;
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	}
-	return k;
-}
-
 /* Bytes in the first `n` that are not text: control characters other than
- * tab, CR, LF and form feed, DEL, and bytes outside valid UTF-8. */
+ * tab, CR, LF and form feed, DEL, and bytes outside valid UTF-8 (core/utf8.h). */
 static size_t count_non_text(const unsigned char *p, size_t n, bool *has_nul)
 {
 	size_t bad = 0;
@@ -107,7 +84,11 @@ static size_t count_non_text(const unsigned char *p, size_t n, bool *has_nul)
 		if (c == 0)
 			*has_nul = true;
 		if (c >= 0x80) {
-			size_t k = utf8_len(p + i, n - i);
+			uint32_t cp;
+			/* a character cut by the end of the window counts as text */
+			size_t k = ps_utf8_truncated(p + i, n - i)
+				       ? n - i
+				       : ps_utf8_decode(p + i, n - i, &cp);
 			if (!k) {
 				bad++;
 				i++;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "core/utf8.h"
 #include "core/util.h"
 
 static const char *const spin_utf8[] = { "⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏" };
@@ -67,36 +68,7 @@ const struct ps_tui_glyphs *ps_tui_glyphs_for(bool utf8)
 
 /* --- text ---------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at `s` with its code point, or 0. */
-static size_t utf8_next(const unsigned char *s, unsigned *cp)
-{
-	unsigned c = s[0];
-	size_t len;
-	unsigned min;
-	if (c < 0x80) {
-		*cp = c;
-		return c ? 1 : 0;
-	} else if ((c & 0xe0) == 0xc0) {
-		len = 2, min = 0x80, c &= 0x1f;
-	} else if ((c & 0xf0) == 0xe0) {
-		len = 3, min = 0x800, c &= 0x0f;
-	} else if ((c & 0xf8) == 0xf0) {
-		len = 4, min = 0x10000, c &= 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-static size_t cp_width(unsigned cp)
+static size_t cp_width(uint32_t cp)
 {
 	if (cp < 0x80)
 		return 1;
@@ -109,8 +81,8 @@ size_t ps_tui_width(const char *s)
 	size_t w = 0;
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
-		unsigned cp;
-		size_t n = utf8_next(p, &cp);
+		uint32_t cp;
+		size_t n = ps_utf8_decode(p, 4, &cp);
 		if (!n) {
 			w++;
 			p++;
@@ -127,8 +99,8 @@ size_t ps_tui_fit(const char *s, size_t cols)
 	size_t w = 0;
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
-		unsigned cp;
-		size_t n = utf8_next(p, &cp);
+		uint32_t cp;
+		size_t n = ps_utf8_decode(p, 4, &cp);
 		size_t cw = n ? cp_width(cp) : 1;
 		if (!n)
 			n = 1;
@@ -157,8 +129,8 @@ char *ps_tui_sanitize(const char *s, bool utf8)
 			ps_buf_add(&b, (const char *)p, 1);
 			p++;
 		} else {
-			unsigned cp;
-			size_t n = utf8_next(p, &cp);
+			uint32_t cp;
+			size_t n = ps_utf8_decode(p, 4, &cp);
 			if (n && utf8 && cp >= 0xa0)
 				ps_buf_add(&b, (const char *)p, n);
 			else
@@ -218,8 +190,8 @@ static void wrap_para(struct ps_tui_lines *l, int width, int indent, int hang, c
 				take = brk;
 				skip = brk;
 			} else if (fit == 0) { /* one wide character in one column */
-				unsigned cp;
-				size_t n = utf8_next((const unsigned char *)p, &cp);
+				uint32_t cp;
+				size_t n = ps_utf8_decode((const unsigned char *)p, 4, &cp);
 				take = skip = n ? n : 1;
 			}
 		}
