@@ -19,7 +19,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
@@ -779,9 +778,9 @@ static const char *file_type(const char *path)
 	const char *dot = strrchr(path, '.');
 	if (dot && strchr(dot, '/'))
 		dot = NULL;
-	if (dot && (strcasecmp(dot, ".xml") == 0 || strcasecmp(dot, ".cfg") == 0))
+	if (dot && (ps_str_ieq(dot, ".xml") || ps_str_ieq(dot, ".cfg")))
 		return "text/xml";
-	if (dot && strcasecmp(dot, ".txt") == 0)
+	if (dot && ps_str_ieq(dot, ".txt"))
 		return "text/plain";
 	return "application/octet-stream";
 }

@@ -346,28 +346,17 @@ static int gunzip(const unsigned char *in, size_t inlen, size_t cap, struct ps_d
 	return 0;
 }
 
+/* The `n` bytes at `p` begin with `s` / where `s` first stands in them,
+ * ignoring ASCII case (core/util.h on the body's bytes). */
 static bool starts_ci(const unsigned char *p, size_t n, const char *s)
 {
 	size_t k = strlen(s);
-	if (n < k)
-		return false;
-	for (size_t i = 0; i < k; i++) {
-		unsigned char c = p[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if (c != (unsigned char)s[i])
-			return false;
-	}
-	return true;
+	return n >= k && ps_strn_ieq((const char *)p, s, k);
 }
 
 static const unsigned char *find_ci(const unsigned char *p, size_t n, const char *s)
 {
-	size_t k = strlen(s);
-	for (size_t i = 0; i + k <= n; i++)
-		if (starts_ci(p + i, n - i, s))
-			return p + i;
-	return NULL;
+	return (const unsigned char *)ps_mem_ifind((const char *)p, n, s);
 }
 
 /* Whether markup at p is an HTML page: the first thing after the XML

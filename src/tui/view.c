@@ -808,37 +808,15 @@ char *ps_tui_hints(const struct ps_tui_ctx *c, bool filterable)
 
 /* --- filter, clock ------------------------------------------------------- */
 
-/* `hay` contains `needle`, ignoring ASCII case. */
-static bool contains_icase(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (const char *p = hay; *p; p++) {
-		size_t i = 0;
-		while (i < n && p[i]) {
-			char a = p[i], b = needle[i];
-			if (a >= 'A' && a <= 'Z')
-				a = (char)(a - 'A' + 'a');
-			if (b >= 'A' && b <= 'Z')
-				b = (char)(b - 'A' + 'a');
-			if (a != b)
-				break;
-			i++;
-		}
-		if (i == n)
-			return true;
-	}
-	return n == 0;
-}
-
 bool ps_tui_param_matches(const struct ps_param_row *p, const char *filter, bool reveal)
 {
 	if (!filter || !*filter)
 		return true;
-	if (p->name && contains_icase(p->name, filter))
+	if (p->name && ps_mem_ifind(p->name, strlen(p->name), filter))
 		return true;
 	if (p->secret && !reveal)
 		return false;
-	return p->value && contains_icase(p->value, filter);
+	return p->value && ps_mem_ifind(p->value, strlen(p->value), filter);
 }
 
 bool ps_tui_parse_clock(const char *s, time_t *at)
