@@ -30,6 +30,8 @@
 
 #include "core/util.h"
 #include "phone/catalogue.h"
+#include "tlswire/tlsnames.h"
+#include "tlswire/tlswire.h"
 
 #define DEFAULT_SLOW_S 30u
 #define MAX_SLOW_S 3600u
@@ -314,57 +316,69 @@ static void peer_text(const struct sockaddr *sa, char *out, size_t n)
 		snprintf(out, n, "?");
 }
 
-static const char *version_name(unsigned char major, unsigned char minor)
+/* GnuTLS's name of a suite without its "TLS_" ("RSA_AES_256_CBC_SHA1"),
+ * as the lab log has always shown them, or NULL. */
+static const char *gnutls_suite(unsigned id)
 {
-	if (major == 3 && minor == 0)
-		return "SSL3.0";
-	if (major == 3 && minor == 1)
-		return "TLS1.0";
-	if (major == 3 && minor == 2)
-		return "TLS1.1";
-	if (major == 3 && minor == 3)
-		return "TLS1.2";
-	if (major == 3 && minor == 4)
-		return "TLS1.3";
-	return "an unknown version";
+	unsigned char sid[2];
+	const char *name;
+	for (size_t k = 0; (name = gnutls_cipher_suite_info(k, sid, NULL, NULL, NULL, NULL)); k++)
+		if (sid[0] == id >> 8 && sid[1] == (id & 0xff))
+			return strncmp(name, "TLS_", 4) == 0 ? name + 4 : name;
+	return NULL;
 }
 
-/* The highest version in a ClientHello's supported_versions extension
- * (TLS 1.3 clients put TLS 1.2 in the version field), when there is one;
- * `at` is where the compression methods start. */
-static void highest_version(const unsigned char *d, size_t size, size_t at, unsigned char *major,
-			    unsigned char *minor)
+/* What a ClientHello offers, for the log of a failed handshake: the
+ * version and, when they are few (a phone), the suites by name. */
+static void offer_text(const struct ps_client_hello *ch, char *out, size_t size)
 {
-	if (at >= size)
-		return;
-	at += 1 + (size_t)d[at]; /* compression methods */
-	if (at + 2 > size)
-		return;
-	size_t end = at + 2 + (((size_t)d[at] << 8) | d[at + 1]);
-	if (end > size)
-		end = size;
-	for (at += 2; at + 4 <= end;) {
-		unsigned type = ((unsigned)d[at] << 8) | d[at + 1];
-		size_t len = ((size_t)d[at + 2] << 8) | d[at + 3];
-		at += 4;
-		if (at + len > end)
-			return;
-		if (type == 43 && len >= 1) { /* supported_versions */
-			for (size_t i = at + 1; i + 1 < at + len && i + 1 < at + 1 + d[at]; i += 2)
-				if (d[i] == 3 && d[i + 1] <= 4 &&
-				    (d[i] > *major || (d[i] == *major && d[i + 1] > *minor))) {
-					*major = d[i];
-					*minor = d[i + 1];
-				}
-			return;
+	struct ps_buf b = { 0 };
+	const char *v = ps_version_name(ch->max_version);
+	ps_buf_puts(&b, v ? v : "an unknown version");
+	size_t shown = 0;
+	if (ch->n_suites > 8)
+		ps_buf_printf(&b, ", %zu suites", ch->n_suites);
+	else
+		for (size_t i = 0; i < ch->n_suites; i++) {
+			unsigned id = ch->suites[i];
+			if (id == 0x00ff)
+				continue; /* the renegotiation SCSV */
+			const char *name = gnutls_suite(id);
+			ps_buf_puts(&b, shown++ ? " " : ", suites ");
+			if (name)
+				ps_buf_puts(&b, name);
+			else
+				ps_buf_printf(&b, "0x%04x", id);
 		}
-		at += len;
-	}
+	snprintf(out, size, "%s", b.s);
+	ps_buf_free(&b);
 }
 
-/* Records what the client offers, for the log of a failed handshake: the
- * version and, when they are few (a phone), the suites by name; and counts
- * the Finished messages (two: the handshake completed). */
+/* libmicrohttpd ends a failed handshake without an alert. Where the fault
+ * makes the outcome plain from the ClientHello alone, send the alert a
+ * GnuTLS or OpenSSL server would, so the client learns why. Returns what
+ * the hook returns. */
+static int fault_alert(gnutls_session_t s, struct conn *cn, const struct ps_client_hello *ch)
+{
+	bool rc4 = false;
+	for (size_t i = 0; i < ch->n_suites; i++)
+		rc4 |= ch->suites[i] == 0x0004 || ch->suites[i] == 0x0005;
+	if (has(cn->lab, PS_LAB_FAULT_MODERN_ONLY) && ch->max_version < 0x0303) {
+		cn->alert = "protocol_version";
+		gnutls_alert_send(s, GNUTLS_AL_FATAL, GNUTLS_A_PROTOCOL_VERSION);
+		return GNUTLS_E_UNSUPPORTED_VERSION_PACKET;
+	}
+	if (has(cn->lab, PS_LAB_FAULT_RC4_ONLY) && ch->n_suites && !rc4) {
+		cn->alert = "handshake_failure";
+		gnutls_alert_send(s, GNUTLS_AL_FATAL, GNUTLS_A_HANDSHAKE_FAILURE);
+		return GNUTLS_E_NO_CIPHER_SUITES;
+	}
+	return 0;
+}
+
+/* Records what the client offers (tlswire decodes the ClientHello) and
+ * plays the faults it decides; counts the Finished messages (two: the
+ * handshake completed). */
 static int hello_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming,
 		      const gnutls_datum_t *msg)
 {
@@ -372,67 +386,15 @@ static int hello_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigne
 	if (cn && htype == GNUTLS_HANDSHAKE_FINISHED && when == GNUTLS_HOOK_POST)
 		cn->finished++;
 	if (!cn || htype != GNUTLS_HANDSHAKE_CLIENT_HELLO || when != GNUTLS_HOOK_PRE || !incoming ||
-	    !msg || msg->size < 35)
+	    !msg)
 		return 0;
-	const unsigned char *d = msg->data;
-	size_t at = 34 + 1 + (size_t)d[34];
-	if (at + 2 > msg->size)
-		return 0;
-	size_t slen = ((size_t)d[at] << 8) | d[at + 1];
-	at += 2;
-	if (at + slen > msg->size)
-		slen = 0;
-	struct ps_buf b = { 0 };
-	unsigned char major = d[0], minor = d[1];
-	highest_version(d, msg->size, at + slen, &major, &minor);
-	ps_buf_printf(&b, "%s", version_name(major, minor));
-	size_t n = slen / 2, shown = 0;
-	if (n > 8) {
-		ps_buf_printf(&b, ", %zu suites", n);
-	} else {
-		for (size_t i = 0; i < n; i++) {
-			const unsigned char *id = d + at + 2 * i;
-			if (id[0] == 0x00 && id[1] == 0xff)
-				continue; /* the renegotiation SCSV */
-			const char *name = NULL;
-			unsigned char sid[2];
-			for (size_t k = 0;
-			     (name = gnutls_cipher_suite_info(k, sid, NULL, NULL, NULL, NULL)); k++)
-				if (sid[0] == id[0] && sid[1] == id[1])
-					break;
-			if (name && strncmp(name, "TLS_", 4) == 0)
-				name += 4;
-			if (name)
-				ps_buf_printf(&b, "%s%s", shown++ ? " " : ", suites ", name);
-			else
-				ps_buf_printf(&b, "%s0x%02x%02x", shown++ ? " " : ", suites ",
-					      id[0], id[1]);
-		}
-	}
-	char *t = ps_buf_take(&b);
-	snprintf(cn->hello, sizeof cn->hello, "%s", t);
-	free(t);
-	/* libmicrohttpd ends a failed handshake without an alert. Where the
-	 * fault makes the outcome plain from the ClientHello alone, send the
-	 * alert a GnuTLS or OpenSSL server would, so the client learns why. */
-	bool rc4 = false;
-	for (size_t i = 0; i < n; i++) {
-		const unsigned char *id = d + at + 2 * i;
-		if (id[0] == 0x00 && (id[1] == 0x04 || id[1] == 0x05))
-			rc4 = true;
-	}
-	struct ps_lab *lab = cn->lab;
-	if (has(lab, PS_LAB_FAULT_MODERN_ONLY) && (major < 3 || (major == 3 && minor < 3))) {
-		cn->alert = "protocol_version";
-		gnutls_alert_send(s, GNUTLS_AL_FATAL, GNUTLS_A_PROTOCOL_VERSION);
-		return GNUTLS_E_UNSUPPORTED_VERSION_PACKET;
-	}
-	if (has(lab, PS_LAB_FAULT_RC4_ONLY) && n && !rc4) {
-		cn->alert = "handshake_failure";
-		gnutls_alert_send(s, GNUTLS_AL_FATAL, GNUTLS_A_HANDSHAKE_FAILURE);
-		return GNUTLS_E_NO_CIPHER_SUITES;
-	}
-	return 0;
+	struct ps_client_hello ch;
+	if (!ps_parse_client_hello(msg->data, msg->size, &ch))
+		return 0; /* GnuTLS refuses it itself */
+	offer_text(&ch, cn->hello, sizeof cn->hello);
+	int rc = fault_alert(s, cn, &ch);
+	ps_client_hello_free(&ch);
+	return rc;
 }
 
 /* slow-handshake: hold the handshake after the ClientHello; ps_lab_stop

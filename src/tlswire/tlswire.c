@@ -1,7 +1,7 @@
 /* TLS record reader and message decoders (see tlswire.h). */
 #include "config.h"
 
-#include "engine/tlswire.h"
+#include "tlswire/tlswire.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -168,11 +168,29 @@ static const unsigned char *rd_skip(struct rd *r, size_t bytes)
 	return at;
 }
 
+/* The highest of `cur` and the versions in a supported_versions extension
+ * body (RFC 8446 4.2.1: a length byte, then two bytes a version) that are
+ * SSL 3.0 to TLS 1.3. */
+static unsigned highest_supported(const unsigned char *v, size_t n, unsigned cur)
+{
+	struct rd r = { v, n, false };
+	size_t len = rd_u(&r, 1);
+	if (len > r.n)
+		len = r.n; /* a list longer than the extension: what is there */
+	struct rd l = { r.p, len, false };
+	while (l.n >= 2) {
+		unsigned ver = rd_u(&l, 2);
+		if (ver >> 8 == 3 && (ver & 0xff) <= 4 && ver > cur)
+			cur = ver;
+	}
+	return cur;
+}
+
 bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_hello *out)
 {
 	struct rd r = { b, n, false };
 	memset(out, 0, sizeof *out);
-	out->version = rd_u(&r, 2);
+	out->version = out->max_version = rd_u(&r, 2);
 	rd_skip(&r, 32);
 	rd_skip(&r, rd_u(&r, 1));
 	size_t sl = rd_u(&r, 2);
@@ -197,9 +215,12 @@ bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_he
 		}
 		while (e.n >= 4) {
 			unsigned type = rd_u(&e, 2);
-			rd_skip(&e, rd_u(&e, 2));
+			size_t len = rd_u(&e, 2);
+			const unsigned char *v = rd_skip(&e, len);
 			if (e.bad)
 				break;
+			if (type == 43)
+				out->max_version = highest_supported(v, len, out->max_version);
 			out->extensions = ps_xrealloc(out->extensions, (out->n_extensions + 1) *
 									   sizeof *out->extensions);
 			out->extensions[out->n_extensions++] = type;
