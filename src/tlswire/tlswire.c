@@ -142,20 +142,6 @@ struct rd {
 	bool bad;
 };
 
-static unsigned rd_u(struct rd *r, size_t bytes)
-{
-	unsigned v = 0;
-	if (r->bad || r->n < bytes) {
-		r->bad = true;
-		return 0;
-	}
-	for (size_t i = 0; i < bytes; i++)
-		v = (v << 8) | r->p[i];
-	r->p += bytes;
-	r->n -= bytes;
-	return v;
-}
-
 static const unsigned char *rd_skip(struct rd *r, size_t bytes)
 {
 	if (r->bad || r->n < bytes) {
@@ -166,6 +152,16 @@ static const unsigned char *rd_skip(struct rd *r, size_t bytes)
 	r->p += bytes;
 	r->n -= bytes;
 	return at;
+}
+
+/* A big-endian integer of `bytes` bytes; 0 (and bad) past the end. */
+static unsigned rd_u(struct rd *r, size_t bytes)
+{
+	const unsigned char *p = rd_skip(r, bytes);
+	unsigned v = 0;
+	for (size_t i = 0; p && i < bytes; i++)
+		v = (v << 8) | p[i];
+	return v;
 }
 
 /* The highest of `cur` and the versions in a supported_versions extension
