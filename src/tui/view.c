@@ -510,81 +510,12 @@ char *ps_tui_item_title(const struct ps_report *r, const struct ps_tui_item *it)
 
 /* --- findings and failures ----------------------------------------------- */
 
-static bool has_prefix(const char *s, const char *p)
-{
-	return strncmp(s, p, strlen(p)) == 0;
-}
-
-static long step_index(const struct ps_hop *h, enum ps_step_id id)
-{
-	for (size_t i = 0; i < h->n_steps; i++)
-		if (h->steps[i].id == id)
-			return (long)i;
-	return -1;
-}
-
 static long first_failed(const struct ps_hop *h)
 {
 	for (size_t i = 0; i < h->n_steps; i++)
 		if (h->steps[i].status == PS_STATUS_FAIL)
 			return (long)i;
 	return -1;
-}
-
-bool ps_tui_finding_step(const struct ps_report *r, const struct ps_finding *f, size_t *hop,
-			 size_t *step)
-{
-	if (f->hop < 0 || (size_t)f->hop >= r->n_hops)
-		return false;
-	const struct ps_hop *h = &r->hops[f->hop];
-	if (!h->n_steps)
-		return false;
-	const char *name = ps_finding_name(f->id);
-	long s = -1;
-	if (has_prefix(name, "net.dns")) {
-		s = step_index(h, PS_STEP_RESOLVE);
-	} else if (has_prefix(name, "net.")) { /* where the network gave up */
-		s = first_failed(h);
-		if (s < 0)
-			s = step_index(h, PS_STEP_CONNECT);
-	} else if (has_prefix(name, "tls.")) {
-		s = step_index(h, PS_STEP_TLS_HANDSHAKE);
-	} else if (has_prefix(name, "chain.")) {
-		s = step_index(h, PS_STEP_TLS_CHAIN);
-	} else if (has_prefix(name, "client_auth.")) {
-		s = step_index(h, PS_STEP_TLS_CLIENT_AUTH);
-	} else if (has_prefix(name, "http.")) {
-		s = step_index(h, PS_STEP_HTTP);
-	} else if (has_prefix(name, "rule.")) {
-		s = step_index(h, PS_STEP_RULE_EXPAND);
-		if (s < 0)
-			s = step_index(h, PS_STEP_UPGRADE_RULE);
-	} else if (has_prefix(name, "profile.")) {
-		long d = step_index(h, PS_STEP_PROFILE_DECODE),
-		     p = step_index(h, PS_STEP_PROFILE_PARSE);
-		if (d >= 0 && h->steps[d].status == PS_STATUS_FAIL)
-			s = d;
-		else if (p >= 0)
-			s = p;
-		else
-			s = d;
-	} else if (has_prefix(name, "upgrade.")) {
-		if (f->id == PS_F_UPGRADE_UNREACHABLE)
-			s = step_index(h, PS_STEP_UPGRADE_CHECK);
-		else if (f->id == PS_F_UPGRADE_DOWNLOAD_FAILED)
-			s = step_index(h, PS_STEP_UPGRADE_DOWNLOAD);
-		if (s < 0)
-			s = step_index(h, PS_STEP_UPGRADE_DECISION);
-		if (s < 0)
-			s = step_index(h, PS_STEP_UPGRADE_RULE);
-	}
-	if (s < 0)
-		s = first_failed(h);
-	if (s < 0)
-		s = (long)h->n_steps - 1;
-	*hop = (size_t)f->hop;
-	*step = (size_t)s;
-	return true;
 }
 
 bool ps_tui_failure_item(const struct ps_report *r, struct ps_tui_item *it)
@@ -594,7 +525,7 @@ bool ps_tui_failure_item(const struct ps_report *r, struct ps_tui_item *it)
 		if (f->severity != PS_SEV_ERROR)
 			continue;
 		size_t hop, step;
-		if (ps_tui_finding_step(r, f, &hop, &step))
+		if (ps_report_finding_step(r, f, &hop, &step))
 			*it = (struct ps_tui_item){ .kind = PS_TUI_STEP, .hop = hop, .step = step };
 		else
 			*it = (struct ps_tui_item){ .kind = PS_TUI_FINDINGS };
