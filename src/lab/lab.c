@@ -858,6 +858,150 @@ static int parse_range(const char *h, size_t len, size_t *from, size_t *to)
 	return 1;
 }
 
+/* The TLS side of an HTTPS request, for the log, and the check of the
+ * client certificate into `*cl`. */
+static void tls_client(struct ps_lab *lab, struct MHD_Connection *c, struct ps_buf *logb,
+		       struct client *cl)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	gnutls_session_t s = ci ? (gnutls_session_t)ci->tls_session : NULL;
+	const char *suite = s ? gnutls_ciphersuite_get(s) : NULL;
+	ps_buf_printf(logb, " | %s %s",
+		      s ? gnutls_protocol_get_name(gnutls_protocol_get_version(s)) : "?",
+		      suite ? suite : "?");
+	check_client(lab, s, cl);
+	if (cl->state == CERT_NONE)
+		ps_buf_puts(logb, " | no client certificate");
+	else
+		ps_buf_printf(logb, " | cert \"%s\" %s", cl->subject ? cl->subject : "?",
+			      cl->state == CERT_TRUSTED ? "(trusted)" : "(NOT trusted)");
+}
+
+/* A request as the access rules see it. */
+struct asked {
+	const char *url, *method;
+	const char *shown, *shown_method; /* printable, for messages */
+	const struct req *rq;
+	const struct client *cl;
+};
+
+/* Who may read what (lab.h): refuse the request, or build its answer. */
+static void decide(struct listener *ls, struct MHD_Connection *c, const struct asked *q,
+		   struct answer *a)
+{
+	struct ps_lab *lab = ls->lab;
+	const struct client *cl = q->cl;
+	bool head = strcmp(q->method, MHD_HTTP_METHOD_HEAD) == 0;
+	bool get = strcmp(q->method, MHD_HTTP_METHOD_GET) == 0;
+	struct ps_lab_path lp;
+	ps_lab_path_classify(q->url, &lp);
+	char mac[13] = "";
+	bool device = lab->dir ? ps_lab_path_mac(q->url, mac) : lp.kind == PS_LAB_PATH_DEVICE;
+	if (!lab->dir && device)
+		memcpy(mac, lp.mac, sizeof mac);
+	bool open_path = !lab->dir && lp.kind == PS_LAB_PATH_INDEX;
+	bool check = ls->https && !has(lab, PS_LAB_FAULT_NO_CLIENT_AUTH) && !open_path;
+
+	if (!get && !head && strcmp(q->method, MHD_HTTP_METHOD_POST) != 0)
+		refuse(a, 405,
+		       ps_xasprintf("method %s is not served (GET, HEAD, POST)", q->shown_method));
+	else if (q->rq->too_big)
+		refuse(a, 413,
+		       ps_xasprintf("the request body is over the %zu-byte cap", lab->max_body));
+	else if (check && cl->state == CERT_NONE)
+		refuse(a, 403, ps_xstrdup("no client certificate"));
+	else if (check && cl->state == CERT_UNTRUSTED)
+		refuse(a, 403,
+		       ps_xasprintf("the client certificate is not trusted: %s",
+				    cl->reason ? cl->reason : "?"));
+	else if (check && device && !cl->mac[0])
+		refuse(a, 403,
+		       ps_xstrdup("the client certificate carries no MAC (neither ST "
+				  "nor CN is one)"));
+	else if (check && device && strcmp(cl->mac, mac) != 0 &&
+		 !has(lab, PS_LAB_FAULT_CROSS_DEVICE))
+		refuse(a, 403, ps_xasprintf("device %s may not read %s", cl->mac, q->shown));
+	else {
+		if (check && device && strcmp(cl->mac, mac) != 0)
+			note(a, "fault cross-device: served another device's file");
+		if (!ls->https && !open_path)
+			note(a, "plain HTTP: served without client authentication");
+		else if (ls->https && !check && !open_path)
+			note(a, "fault no-client-auth: served without client authentication");
+		build_file(lab, c, ls->https, q->url, q->shown, &lp, device, cl, a);
+	}
+}
+
+/* Queue the answer: a range (GET) and then the truncated fault on file
+ * bodies, the headers. The body passes to libmicrohttpd. */
+static enum MHD_Result send_answer(struct ps_lab *lab, struct MHD_Connection *c, bool get,
+				   struct answer *a)
+{
+	size_t from = 0, to = 0;
+	int rg = 0;
+	bool cut = a->status == 200 && a->file && has(lab, PS_LAB_FAULT_TRUNCATED);
+	if (a->status == 200 && a->file && get && !cut)
+		rg = parse_range(
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE), a->len,
+		    &from, &to);
+	size_t full = a->len;
+	if (rg < 0)
+		refuse(a, 416, ps_xasprintf("the range is outside the %zu-byte file", full));
+	else if (rg > 0) {
+		a->status = 206;
+		memmove(a->body, a->body + from, to - from + 1);
+		a->len = to - from + 1;
+	}
+	struct MHD_Response *resp;
+	if (cut) {
+		struct cut *ct = ps_xmalloc(sizeof *ct);
+		ct->data = a->body;
+		ct->at = a->len / 2;
+		ct->c = c;
+		resp = MHD_create_response_from_callback(a->len, 4096, cut_read, ct, cut_free);
+		note(a, "fault truncated: the body stops halfway and the connection closes "
+			"without close_notify");
+	} else
+		resp = MHD_create_response_from_buffer(a->len, a->body, MHD_RESPMEM_MUST_FREE);
+	a->body = NULL;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				a->type ? a->type : "application/octet-stream");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_SERVER, "provscope-lab");
+	if (a->file && (a->status == 200 || a->status == 206))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+	if (a->status == 206 || rg < 0) {
+		char cr[96];
+		if (rg < 0)
+			snprintf(cr, sizeof cr, "bytes */%zu", full);
+		else
+			snprintf(cr, sizeof cr, "bytes %zu-%zu/%zu", from, to, full);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+	}
+	if (a->status == 405)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD, POST");
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)a->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* End the log line of a request with its answer and write it. */
+static void log_answer(struct ps_lab *lab, struct ps_buf *logb, const struct answer *a, bool head)
+{
+	ps_buf_printf(logb, " | %d", a->status);
+	if (a->status == 200 || a->status == 206)
+		ps_buf_printf(logb, " %zu bytes%s", a->len, head ? " (HEAD: headers only)" : "");
+	if (a->reason)
+		ps_buf_printf(logb, " | %s: %s",
+			      a->status == 403 || a->status == 400 ? "refused" : "reason",
+			      a->reason);
+	if (a->note)
+		ps_buf_printf(logb, " | %s", a->note);
+	char *line = ps_buf_take(logb);
+	log_line(lab, line);
+	free(line);
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
 			       const char *method, const char *version, const char *upload_data,
 			       size_t *upload_data_size, void **req_cls)
@@ -888,121 +1032,21 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	ps_buf_printf(&logb, "%s %s", ls->https ? "https" : "http", cn ? cn->peer : "?");
 	struct client cl;
 	memset(&cl, 0, sizeof cl);
-	if (ls->https) {
-		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
-		gnutls_session_t s = ci ? (gnutls_session_t)ci->tls_session : NULL;
-		const char *suite = s ? gnutls_ciphersuite_get(s) : NULL;
-		ps_buf_printf(&logb, " | %s %s",
-			      s ? gnutls_protocol_get_name(gnutls_protocol_get_version(s)) : "?",
-			      suite ? suite : "?");
-		check_client(lab, s, &cl);
-		if (cl.state == CERT_NONE)
-			ps_buf_puts(&logb, " | no client certificate");
-		else
-			ps_buf_printf(&logb, " | cert \"%s\" %s", cl.subject ? cl.subject : "?",
-				      cl.state == CERT_TRUSTED ? "(trusted)" : "(NOT trusted)");
-	}
+	if (ls->https)
+		tls_client(lab, c, &logb, &cl);
 	char *shown = printable(url), *shown_method = printable(method);
 	ps_buf_printf(&logb, " | %s %s", shown_method, shown);
 
 	struct answer a = { 0 };
-	bool head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-	bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
-	struct ps_lab_path lp;
-	ps_lab_path_classify(url, &lp);
-	char mac[13] = "";
-	bool device = lab->dir ? ps_lab_path_mac(url, mac) : lp.kind == PS_LAB_PATH_DEVICE;
-	if (!lab->dir && device)
-		memcpy(mac, lp.mac, sizeof mac);
-	bool open_path = !lab->dir && lp.kind == PS_LAB_PATH_INDEX;
-	bool check = ls->https && !has(lab, PS_LAB_FAULT_NO_CLIENT_AUTH) && !open_path;
-
-	if (!get && !head && strcmp(method, MHD_HTTP_METHOD_POST) != 0)
-		refuse(&a, 405,
-		       ps_xasprintf("method %s is not served (GET, HEAD, POST)", shown_method));
-	else if (rq->too_big)
-		refuse(&a, 413,
-		       ps_xasprintf("the request body is over the %zu-byte cap", lab->max_body));
-	else if (check && cl.state == CERT_NONE)
-		refuse(&a, 403, ps_xstrdup("no client certificate"));
-	else if (check && cl.state == CERT_UNTRUSTED)
-		refuse(&a, 403,
-		       ps_xasprintf("the client certificate is not trusted: %s",
-				    cl.reason ? cl.reason : "?"));
-	else if (check && device && !cl.mac[0])
-		refuse(&a, 403,
-		       ps_xstrdup("the client certificate carries no MAC (neither ST "
-				  "nor CN is one)"));
-	else if (check && device && strcmp(cl.mac, mac) != 0 &&
-		 !has(lab, PS_LAB_FAULT_CROSS_DEVICE))
-		refuse(&a, 403, ps_xasprintf("device %s may not read %s", cl.mac, shown));
-	else {
-		if (check && device && strcmp(cl.mac, mac) != 0)
-			note(&a, "fault cross-device: served another device's file");
-		if (!ls->https && !open_path)
-			note(&a, "plain HTTP: served without client authentication");
-		else if (ls->https && !check && !open_path)
-			note(&a, "fault no-client-auth: served without client authentication");
-		build_file(lab, c, ls->https, url, shown, &lp, device, &cl, &a);
-	}
-
-	/* Ranges, then the truncated fault, on file bodies. */
-	size_t from = 0, to = 0;
-	int rg = 0;
-	bool cut = a.status == 200 && a.file && has(lab, PS_LAB_FAULT_TRUNCATED);
-	if (a.status == 200 && a.file && get && !cut)
-		rg = parse_range(
-		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE), a.len,
-		    &from, &to);
-	size_t full = a.len;
-	if (rg < 0)
-		refuse(&a, 416, ps_xasprintf("the range is outside the %zu-byte file", full));
-	else if (rg > 0) {
-		a.status = 206;
-		memmove(a.body, a.body + from, to - from + 1);
-		a.len = to - from + 1;
-	}
-	struct MHD_Response *resp;
-	if (cut) {
-		struct cut *ct = ps_xmalloc(sizeof *ct);
-		ct->data = a.body;
-		ct->at = a.len / 2;
-		ct->c = c;
-		resp = MHD_create_response_from_callback(a.len, 4096, cut_read, ct, cut_free);
-		note(&a, "fault truncated: the body stops halfway and the connection closes "
-			 "without close_notify");
-	} else
-		resp = MHD_create_response_from_buffer(a.len, a.body, MHD_RESPMEM_MUST_FREE);
-	a.body = NULL;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				a.type ? a.type : "application/octet-stream");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_SERVER, "provscope-lab");
-	if (a.file && (a.status == 200 || a.status == 206))
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
-	if (a.status == 206 || rg < 0) {
-		char cr[96];
-		if (rg < 0)
-			snprintf(cr, sizeof cr, "bytes */%zu", full);
-		else
-			snprintf(cr, sizeof cr, "bytes %zu-%zu/%zu", from, to, full);
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
-	}
-	if (a.status == 405)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD, POST");
-	enum MHD_Result ret = MHD_queue_response(c, (unsigned)a.status, resp);
-	MHD_destroy_response(resp);
-
-	ps_buf_printf(&logb, " | %d", a.status);
-	if (a.status == 200 || a.status == 206)
-		ps_buf_printf(&logb, " %zu bytes%s", a.len, head ? " (HEAD: headers only)" : "");
-	if (a.reason)
-		ps_buf_printf(&logb, " | %s: %s",
-			      a.status == 403 || a.status == 400 ? "refused" : "reason", a.reason);
-	if (a.note)
-		ps_buf_printf(&logb, " | %s", a.note);
-	char *line = ps_buf_take(&logb);
-	log_line(lab, line);
-	free(line);
+	struct asked q = { .url = url,
+			   .method = method,
+			   .shown = shown,
+			   .shown_method = shown_method,
+			   .rq = rq,
+			   .cl = &cl };
+	decide(ls, c, &q, &a);
+	enum MHD_Result ret = send_answer(lab, c, strcmp(method, MHD_HTTP_METHOD_GET) == 0, &a);
+	log_answer(lab, &logb, &a, strcmp(method, MHD_HTTP_METHOD_HEAD) == 0);
 	free(a.reason);
 	free(a.note);
 	free(shown);
