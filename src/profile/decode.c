@@ -257,6 +257,17 @@ static int decrypt(const unsigned char *data, size_t len, const char *key, size_
 	    "not openssl enc -aes-256-cbc -k");
 	return -1;
 }
+/* Give zlib the next piece of the input once it used up the last one
+ * (avail_in is an unsigned int; the input may be larger). */
+static void feed_input(z_stream *zs, const unsigned char *in, size_t inlen, size_t *fed)
+{
+	if (zs->avail_in || *fed >= inlen)
+		return;
+	size_t chunk = inlen - *fed < (size_t)UINT_MAX / 2 ? inlen - *fed : UINT_MAX / 2;
+	zs->next_in = (unsigned char *)(uintptr_t)(in + *fed);
+	zs->avail_in = (uInt)chunk;
+	*fed += chunk;
+}
 
 /* Inflates gzip data (one or more members) into at most `cap` bytes; the
  * buffer never grows past cap + 2 bytes, so a gzip bomb costs nothing. */
@@ -278,13 +289,7 @@ static int gunzip(const unsigned char *in, size_t inlen, size_t cap, struct ps_d
 	size_t total = 0, fed = 0;
 	int rc = -1;
 	for (;;) {
-		if (zs.avail_in == 0 && fed < inlen) {
-			size_t chunk =
-			    inlen - fed < (size_t)UINT_MAX / 2 ? inlen - fed : UINT_MAX / 2;
-			zs.next_in = (unsigned char *)(uintptr_t)(in + fed);
-			zs.avail_in = (uInt)chunk;
-			fed += chunk;
-		}
+		feed_input(&zs, in, inlen, &fed);
 		if (total == alloc) {
 			if (alloc >= limit) {
 				ps_profile_issue_set(
@@ -304,13 +309,7 @@ static int gunzip(const unsigned char *in, size_t inlen, size_t cap, struct ps_d
 		total += room - zs.avail_out;
 		if (z == Z_STREAM_END) {
 			/* Another member follows (gzip -c a b > ab.gz)? */
-			if (zs.avail_in == 0 && fed < inlen) {
-				size_t chunk =
-				    inlen - fed < (size_t)UINT_MAX / 2 ? inlen - fed : UINT_MAX / 2;
-				zs.next_in = (unsigned char *)(uintptr_t)(in + fed);
-				zs.avail_in = (uInt)chunk;
-				fed += chunk;
-			}
+			feed_input(&zs, in, inlen, &fed);
 			if (zs.avail_in >= 2 && is_gzip(zs.next_in, zs.avail_in)) {
 				inflateReset(&zs);
 				continue;

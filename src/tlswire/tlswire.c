@@ -91,18 +91,24 @@ static void record(struct ps_wire *w, enum ps_dir dir, unsigned type, unsigned v
 	}
 }
 
+/* Move what is still missing of a `want`-byte field (`*have` there) from
+ * the input into `dst`, as much as there is. */
+static void take(unsigned char *dst, size_t *have, size_t want, const unsigned char **data,
+		 size_t *n)
+{
+	size_t k = want - *have < *n ? want - *have : *n;
+	memcpy(dst + *have, *data, k);
+	*have += k;
+	*data += k;
+	*n -= k;
+}
+
 void ps_wire_feed(struct ps_wire *w, enum ps_dir dir, const unsigned char *data, size_t n)
 {
 	struct ps_wire_dir *d = &w->dir[dir];
 	while (n && !d->dead) {
 		if (d->hdr_have < 5) {
-			size_t take = 5 - d->hdr_have;
-			if (take > n)
-				take = n;
-			memcpy(d->hdr + d->hdr_have, data, take);
-			d->hdr_have += take;
-			data += take;
-			n -= take;
+			take(d->hdr, &d->hdr_have, 5, &data, &n);
 			if (d->hdr_have < 5)
 				return;
 			unsigned type = d->hdr[0];
@@ -120,13 +126,7 @@ void ps_wire_feed(struct ps_wire *w, enum ps_dir dir, const unsigned char *data,
 			d->rec_have = 0;
 			d->rec = ps_xrealloc(d->rec, len ? len : 1);
 		}
-		size_t take = d->rec_need - d->rec_have;
-		if (take > n)
-			take = n;
-		memcpy(d->rec + d->rec_have, data, take);
-		d->rec_have += take;
-		data += take;
-		n -= take;
+		take(d->rec, &d->rec_have, d->rec_need, &data, &n);
 		if (d->rec_have == d->rec_need) {
 			unsigned ver = ((unsigned)d->hdr[1] << 8) | d->hdr[2];
 			d->hdr_have = 0;
