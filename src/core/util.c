@@ -4,11 +4,14 @@
 #include "core/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static void ps_oom(void)
 {
@@ -159,18 +162,37 @@ double ps_now_ms(void)
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
+char ps_ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
 bool ps_str_ieq(const char *a, const char *b)
 {
-	for (; *a && *b; a++, b++) {
-		char x = *a, y = *b;
-		if (x >= 'A' && x <= 'Z')
-			x = (char)(x - 'A' + 'a');
-		if (y >= 'A' && y <= 'Z')
-			y = (char)(y - 'A' + 'a');
-		if (x != y)
+	for (; *a && *b; a++, b++)
+		if (ps_ascii_lower(*a) != ps_ascii_lower(*b))
 			return false;
-	}
 	return *a == *b;
+}
+
+bool ps_strn_ieq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ps_ascii_lower(a[i]) != ps_ascii_lower(b[i]))
+			return false;
+		if (!a[i])
+			return true;
+	}
+	return true;
+}
+
+const char *ps_mem_ifind(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+	for (size_t i = 0; i + k <= n; i++)
+		if (ps_strn_ieq(s + i, needle, k))
+			return s + i;
+	return NULL;
 }
 
 void ps_hex(const unsigned char *data, size_t n, char *out)
@@ -283,39 +305,90 @@ bool ps_time_parse(const char *s, time_t *out)
 	return true;
 }
 
-bool ps_read_file(const char *file, size_t cap, unsigned char **data, size_t *len, char **err)
+/* The status of a failed open(2). */
+static enum ps_read_status open_status(int e)
 {
-	FILE *f = fopen(file, "rb");
-	if (!f) {
-		*err = ps_xasprintf("%s: %s", file, strerror(errno));
-		return false;
+	if (e == ENOENT || e == ENOTDIR)
+		return PS_READ_MISSING;
+	if (e == EACCES || e == EPERM)
+		return PS_READ_DENIED;
+	if (e == EISDIR)
+		return PS_READ_NOT_FILE;
+	return PS_READ_FAILED;
+}
+
+/* Read `fd` to its end into `b`, at most `cap` bytes. */
+static enum ps_read_status read_all(int fd, size_t cap, struct ps_buf *b)
+{
+	char chunk[65536];
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return PS_READ_FAILED;
+		if (n == 0)
+			return PS_READ_OK;
+		if ((size_t)n > cap - b->len)
+			return PS_READ_TOO_BIG;
+		ps_buf_add(b, chunk, (size_t)n);
 	}
+}
+
+/* What fstat says of the open `fd`: PS_READ_OK, or why it is not read. */
+static enum ps_read_status check_kind(int fd, const char *file, size_t cap, bool regular,
+				      char **err)
+{
 	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
+	if (fstat(fd, &st) < 0) {
+		*err = ps_xasprintf("%s: %s", file, strerror(errno));
+		return PS_READ_FAILED;
+	}
+	if (S_ISDIR(st.st_mode)) {
 		*err = ps_xasprintf("%s: is a directory", file);
-		return false;
+		return PS_READ_NOT_FILE;
+	}
+	if (regular && !S_ISREG(st.st_mode)) {
+		*err = ps_xasprintf("%s: not a regular file", file);
+		return PS_READ_NOT_FILE;
+	}
+	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > (uintmax_t)cap) {
+		*err = ps_xasprintf("%s: larger than %zu bytes", file, cap);
+		return PS_READ_TOO_BIG;
+	}
+	return PS_READ_OK;
+}
+
+enum ps_read_status ps_read_file_ex(const char *file, size_t cap, unsigned flags,
+				    unsigned char **data, size_t *len, char **err)
+{
+	bool regular = flags & PS_READ_REGULAR;
+	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY | (regular ? O_NONBLOCK : 0));
+	if (fd < 0) {
+		int e = errno;
+		*err = ps_xasprintf("%s: %s", file, strerror(e));
+		return open_status(e);
 	}
 	struct ps_buf b = { 0 };
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (b.len + n > cap) {
-			fclose(f);
-			ps_buf_free(&b);
+	enum ps_read_status rs = check_kind(fd, file, cap, regular, err);
+	if (rs == PS_READ_OK) {
+		rs = read_all(fd, cap, &b); /* the size may change as it is read */
+		if (rs == PS_READ_TOO_BIG)
 			*err = ps_xasprintf("%s: larger than %zu bytes", file, cap);
-			return false;
-		}
-		ps_buf_add(&b, chunk, n);
+		else if (rs == PS_READ_FAILED)
+			*err = ps_xasprintf("%s: read error: %s", file, strerror(errno));
 	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad) {
+	close(fd);
+	if (rs != PS_READ_OK) {
 		ps_buf_free(&b);
-		*err = ps_xasprintf("%s: read error", file);
-		return false;
+		return rs;
 	}
 	*len = b.len;
 	*data = (unsigned char *)ps_buf_take(&b);
-	return true;
+	return PS_READ_OK;
+}
+
+bool ps_read_file(const char *file, size_t cap, unsigned char **data, size_t *len, char **err)
+{
+	return ps_read_file_ex(file, cap, 0, data, len, err) == PS_READ_OK;
 }

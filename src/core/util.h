@@ -40,8 +40,18 @@ void ps_buf_free(struct ps_buf *b);
 /* Milliseconds on the monotonic clock. */
 double ps_now_ms(void);
 
-/* Case-insensitive ASCII comparison, independent of the locale. */
+/* ASCII case, the one home for it: independent of the locale (strcasecmp
+ * and tolower follow LC_CTYPE), only 'A'..'Z' change. */
+char ps_ascii_lower(char c);
+/* `a` and `b` are equal ignoring ASCII case. */
 bool ps_str_ieq(const char *a, const char *b);
+/* The first `n` bytes of `a` and `b` are equal ignoring ASCII case, like
+ * strncasecmp() == 0: the comparison stops at the first difference, so a
+ * NUL-terminated string shorter than `n` is read no further than its NUL. */
+bool ps_strn_ieq(const char *a, const char *b, size_t n);
+/* Where `needle` first stands in the `n` bytes at `s` ignoring ASCII case,
+ * or NULL; an empty needle stands at `s`. */
+const char *ps_mem_ifind(const char *s, size_t n, const char *needle);
 /* A time as --at takes it: "YYYY-MM-DD" (midnight UTC), RFC 3339's
  * "YYYY-MM-DD[T ]HH:MM[:SS[.fraction]]" with "Z", "+HH:MM", "-HH:MM" or no
  * offset (UTC), or "@EPOCH". Returns false (and leaves `*out`) when
@@ -50,9 +60,26 @@ bool ps_time_parse(const char *s, time_t *out);
 /* Lower-case hex of `n` bytes into `out` (2n+1 bytes). */
 void ps_hex(const unsigned char *data, size_t n, char *out);
 
-/* Read the whole of `file`, at most `cap` bytes, NUL-terminated. Returns
- * false with `*err` ("FILE: why", caller frees): missing, a directory,
- * larger than `cap`, a read error. */
+/* Why a file could not be read (ps_read_file_ex). */
+enum ps_read_status {
+	PS_READ_OK,
+	PS_READ_MISSING,  /* no such file (ENOENT) */
+	PS_READ_DENIED,   /* no permission (EACCES, EPERM) */
+	PS_READ_NOT_FILE, /* a directory, or with PS_READ_REGULAR anything but a regular file */
+	PS_READ_TOO_BIG,  /* more than the cap */
+	PS_READ_FAILED,   /* another open or read error */
+};
+/* Only a regular file: a FIFO or device is refused, and opening one does
+ * not block (servers reading a path a client named). */
+#define PS_READ_REGULAR 1u
+
+/* The one file reader. Read the whole of `file`, at most `cap` bytes,
+ * NUL-terminated (`*data` is the caller's). Other than PS_READ_OK, `*err`
+ * says "FILE: why" (caller frees) and `*data` is untouched. `flags` is 0
+ * or PS_READ_REGULAR. */
+enum ps_read_status ps_read_file_ex(const char *file, size_t cap, unsigned flags,
+				    unsigned char **data, size_t *len, char **err);
+/* The same with flags 0, true when read. */
 bool ps_read_file(const char *file, size_t cap, unsigned char **data, size_t *len, char **err);
 
 #endif

@@ -25,8 +25,8 @@
 
 #include "core/util.h"
 #include "engine/net.h"
-#include "engine/tlsnames.h"
-#include "engine/tlswire.h"
+#include "tlswire/tlsnames.h"
+#include "tlswire/tlswire.h"
 
 struct ps_tls_creds {
 	gnutls_certificate_credentials_t cred;

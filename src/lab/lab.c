@@ -19,7 +19,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
@@ -31,6 +30,8 @@
 
 #include "core/util.h"
 #include "phone/catalogue.h"
+#include "tlswire/tlsnames.h"
+#include "tlswire/tlswire.h"
 
 #define DEFAULT_SLOW_S 30u
 #define MAX_SLOW_S 3600u
@@ -315,57 +316,69 @@ static void peer_text(const struct sockaddr *sa, char *out, size_t n)
 		snprintf(out, n, "?");
 }
 
-static const char *version_name(unsigned char major, unsigned char minor)
+/* GnuTLS's name of a suite without its "TLS_" ("RSA_AES_256_CBC_SHA1"),
+ * as the lab log has always shown them, or NULL. */
+static const char *gnutls_suite(unsigned id)
 {
-	if (major == 3 && minor == 0)
-		return "SSL3.0";
-	if (major == 3 && minor == 1)
-		return "TLS1.0";
-	if (major == 3 && minor == 2)
-		return "TLS1.1";
-	if (major == 3 && minor == 3)
-		return "TLS1.2";
-	if (major == 3 && minor == 4)
-		return "TLS1.3";
-	return "an unknown version";
+	unsigned char sid[2];
+	const char *name;
+	for (size_t k = 0; (name = gnutls_cipher_suite_info(k, sid, NULL, NULL, NULL, NULL)); k++)
+		if (sid[0] == id >> 8 && sid[1] == (id & 0xff))
+			return strncmp(name, "TLS_", 4) == 0 ? name + 4 : name;
+	return NULL;
 }
 
-/* The highest version in a ClientHello's supported_versions extension
- * (TLS 1.3 clients put TLS 1.2 in the version field), when there is one;
- * `at` is where the compression methods start. */
-static void highest_version(const unsigned char *d, size_t size, size_t at, unsigned char *major,
-			    unsigned char *minor)
+/* What a ClientHello offers, for the log of a failed handshake: the
+ * version and, when they are few (a phone), the suites by name. */
+static void offer_text(const struct ps_client_hello *ch, char *out, size_t size)
 {
-	if (at >= size)
-		return;
-	at += 1 + (size_t)d[at]; /* compression methods */
-	if (at + 2 > size)
-		return;
-	size_t end = at + 2 + (((size_t)d[at] << 8) | d[at + 1]);
-	if (end > size)
-		end = size;
-	for (at += 2; at + 4 <= end;) {
-		unsigned type = ((unsigned)d[at] << 8) | d[at + 1];
-		size_t len = ((size_t)d[at + 2] << 8) | d[at + 3];
-		at += 4;
-		if (at + len > end)
-			return;
-		if (type == 43 && len >= 1) { /* supported_versions */
-			for (size_t i = at + 1; i + 1 < at + len && i + 1 < at + 1 + d[at]; i += 2)
-				if (d[i] == 3 && d[i + 1] <= 4 &&
-				    (d[i] > *major || (d[i] == *major && d[i + 1] > *minor))) {
-					*major = d[i];
-					*minor = d[i + 1];
-				}
-			return;
+	struct ps_buf b = { 0 };
+	const char *v = ps_version_name(ch->max_version);
+	ps_buf_puts(&b, v ? v : "an unknown version");
+	size_t shown = 0;
+	if (ch->n_suites > 8)
+		ps_buf_printf(&b, ", %zu suites", ch->n_suites);
+	else
+		for (size_t i = 0; i < ch->n_suites; i++) {
+			unsigned id = ch->suites[i];
+			if (id == 0x00ff)
+				continue; /* the renegotiation SCSV */
+			const char *name = gnutls_suite(id);
+			ps_buf_puts(&b, shown++ ? " " : ", suites ");
+			if (name)
+				ps_buf_puts(&b, name);
+			else
+				ps_buf_printf(&b, "0x%04x", id);
 		}
-		at += len;
-	}
+	snprintf(out, size, "%s", b.s);
+	ps_buf_free(&b);
 }
 
-/* Records what the client offers, for the log of a failed handshake: the
- * version and, when they are few (a phone), the suites by name; and counts
- * the Finished messages (two: the handshake completed). */
+/* libmicrohttpd ends a failed handshake without an alert. Where the fault
+ * makes the outcome plain from the ClientHello alone, send the alert a
+ * GnuTLS or OpenSSL server would, so the client learns why. Returns what
+ * the hook returns. */
+static int fault_alert(gnutls_session_t s, struct conn *cn, const struct ps_client_hello *ch)
+{
+	bool rc4 = false;
+	for (size_t i = 0; i < ch->n_suites; i++)
+		rc4 |= ch->suites[i] == 0x0004 || ch->suites[i] == 0x0005;
+	if (has(cn->lab, PS_LAB_FAULT_MODERN_ONLY) && ch->max_version < 0x0303) {
+		cn->alert = "protocol_version";
+		gnutls_alert_send(s, GNUTLS_AL_FATAL, GNUTLS_A_PROTOCOL_VERSION);
+		return GNUTLS_E_UNSUPPORTED_VERSION_PACKET;
+	}
+	if (has(cn->lab, PS_LAB_FAULT_RC4_ONLY) && ch->n_suites && !rc4) {
+		cn->alert = "handshake_failure";
+		gnutls_alert_send(s, GNUTLS_AL_FATAL, GNUTLS_A_HANDSHAKE_FAILURE);
+		return GNUTLS_E_NO_CIPHER_SUITES;
+	}
+	return 0;
+}
+
+/* Records what the client offers (tlswire decodes the ClientHello) and
+ * plays the faults it decides; counts the Finished messages (two: the
+ * handshake completed). */
 static int hello_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming,
 		      const gnutls_datum_t *msg)
 {
@@ -373,67 +386,15 @@ static int hello_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigne
 	if (cn && htype == GNUTLS_HANDSHAKE_FINISHED && when == GNUTLS_HOOK_POST)
 		cn->finished++;
 	if (!cn || htype != GNUTLS_HANDSHAKE_CLIENT_HELLO || when != GNUTLS_HOOK_PRE || !incoming ||
-	    !msg || msg->size < 35)
+	    !msg)
 		return 0;
-	const unsigned char *d = msg->data;
-	size_t at = 34 + 1 + (size_t)d[34];
-	if (at + 2 > msg->size)
-		return 0;
-	size_t slen = ((size_t)d[at] << 8) | d[at + 1];
-	at += 2;
-	if (at + slen > msg->size)
-		slen = 0;
-	struct ps_buf b = { 0 };
-	unsigned char major = d[0], minor = d[1];
-	highest_version(d, msg->size, at + slen, &major, &minor);
-	ps_buf_printf(&b, "%s", version_name(major, minor));
-	size_t n = slen / 2, shown = 0;
-	if (n > 8) {
-		ps_buf_printf(&b, ", %zu suites", n);
-	} else {
-		for (size_t i = 0; i < n; i++) {
-			const unsigned char *id = d + at + 2 * i;
-			if (id[0] == 0x00 && id[1] == 0xff)
-				continue; /* the renegotiation SCSV */
-			const char *name = NULL;
-			unsigned char sid[2];
-			for (size_t k = 0;
-			     (name = gnutls_cipher_suite_info(k, sid, NULL, NULL, NULL, NULL)); k++)
-				if (sid[0] == id[0] && sid[1] == id[1])
-					break;
-			if (name && strncmp(name, "TLS_", 4) == 0)
-				name += 4;
-			if (name)
-				ps_buf_printf(&b, "%s%s", shown++ ? " " : ", suites ", name);
-			else
-				ps_buf_printf(&b, "%s0x%02x%02x", shown++ ? " " : ", suites ",
-					      id[0], id[1]);
-		}
-	}
-	char *t = ps_buf_take(&b);
-	snprintf(cn->hello, sizeof cn->hello, "%s", t);
-	free(t);
-	/* libmicrohttpd ends a failed handshake without an alert. Where the
-	 * fault makes the outcome plain from the ClientHello alone, send the
-	 * alert a GnuTLS or OpenSSL server would, so the client learns why. */
-	bool rc4 = false;
-	for (size_t i = 0; i < n; i++) {
-		const unsigned char *id = d + at + 2 * i;
-		if (id[0] == 0x00 && (id[1] == 0x04 || id[1] == 0x05))
-			rc4 = true;
-	}
-	struct ps_lab *lab = cn->lab;
-	if (has(lab, PS_LAB_FAULT_MODERN_ONLY) && (major < 3 || (major == 3 && minor < 3))) {
-		cn->alert = "protocol_version";
-		gnutls_alert_send(s, GNUTLS_AL_FATAL, GNUTLS_A_PROTOCOL_VERSION);
-		return GNUTLS_E_UNSUPPORTED_VERSION_PACKET;
-	}
-	if (has(lab, PS_LAB_FAULT_RC4_ONLY) && n && !rc4) {
-		cn->alert = "handshake_failure";
-		gnutls_alert_send(s, GNUTLS_AL_FATAL, GNUTLS_A_HANDSHAKE_FAILURE);
-		return GNUTLS_E_NO_CIPHER_SUITES;
-	}
-	return 0;
+	struct ps_client_hello ch;
+	if (!ps_parse_client_hello(msg->data, msg->size, &ch))
+		return 0; /* GnuTLS refuses it itself */
+	offer_text(&ch, cn->hello, sizeof cn->hello);
+	int rc = fault_alert(s, cn, &ch);
+	ps_client_hello_free(&ch);
+	return rc;
 }
 
 /* slow-handshake: hold the handshake after the ClientHello; ps_lab_stop
@@ -779,9 +740,9 @@ static const char *file_type(const char *path)
 	const char *dot = strrchr(path, '.');
 	if (dot && strchr(dot, '/'))
 		dot = NULL;
-	if (dot && (strcasecmp(dot, ".xml") == 0 || strcasecmp(dot, ".cfg") == 0))
+	if (dot && (ps_str_ieq(dot, ".xml") || ps_str_ieq(dot, ".cfg")))
 		return "text/xml";
-	if (dot && strcasecmp(dot, ".txt") == 0)
+	if (dot && ps_str_ieq(dot, ".txt"))
 		return "text/plain";
 	return "application/octet-stream";
 }
@@ -897,6 +858,150 @@ static int parse_range(const char *h, size_t len, size_t *from, size_t *to)
 	return 1;
 }
 
+/* The TLS side of an HTTPS request, for the log, and the check of the
+ * client certificate into `*cl`. */
+static void tls_client(struct ps_lab *lab, struct MHD_Connection *c, struct ps_buf *logb,
+		       struct client *cl)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	gnutls_session_t s = ci ? (gnutls_session_t)ci->tls_session : NULL;
+	const char *suite = s ? gnutls_ciphersuite_get(s) : NULL;
+	ps_buf_printf(logb, " | %s %s",
+		      s ? gnutls_protocol_get_name(gnutls_protocol_get_version(s)) : "?",
+		      suite ? suite : "?");
+	check_client(lab, s, cl);
+	if (cl->state == CERT_NONE)
+		ps_buf_puts(logb, " | no client certificate");
+	else
+		ps_buf_printf(logb, " | cert \"%s\" %s", cl->subject ? cl->subject : "?",
+			      cl->state == CERT_TRUSTED ? "(trusted)" : "(NOT trusted)");
+}
+
+/* A request as the access rules see it. */
+struct asked {
+	const char *url, *method;
+	const char *shown, *shown_method; /* printable, for messages */
+	const struct req *rq;
+	const struct client *cl;
+};
+
+/* Who may read what (lab.h): refuse the request, or build its answer. */
+static void decide(struct listener *ls, struct MHD_Connection *c, const struct asked *q,
+		   struct answer *a)
+{
+	struct ps_lab *lab = ls->lab;
+	const struct client *cl = q->cl;
+	bool head = strcmp(q->method, MHD_HTTP_METHOD_HEAD) == 0;
+	bool get = strcmp(q->method, MHD_HTTP_METHOD_GET) == 0;
+	struct ps_lab_path lp;
+	ps_lab_path_classify(q->url, &lp);
+	char mac[13] = "";
+	bool device = lab->dir ? ps_lab_path_mac(q->url, mac) : lp.kind == PS_LAB_PATH_DEVICE;
+	if (!lab->dir && device)
+		memcpy(mac, lp.mac, sizeof mac);
+	bool open_path = !lab->dir && lp.kind == PS_LAB_PATH_INDEX;
+	bool check = ls->https && !has(lab, PS_LAB_FAULT_NO_CLIENT_AUTH) && !open_path;
+
+	if (!get && !head && strcmp(q->method, MHD_HTTP_METHOD_POST) != 0)
+		refuse(a, 405,
+		       ps_xasprintf("method %s is not served (GET, HEAD, POST)", q->shown_method));
+	else if (q->rq->too_big)
+		refuse(a, 413,
+		       ps_xasprintf("the request body is over the %zu-byte cap", lab->max_body));
+	else if (check && cl->state == CERT_NONE)
+		refuse(a, 403, ps_xstrdup("no client certificate"));
+	else if (check && cl->state == CERT_UNTRUSTED)
+		refuse(a, 403,
+		       ps_xasprintf("the client certificate is not trusted: %s",
+				    cl->reason ? cl->reason : "?"));
+	else if (check && device && !cl->mac[0])
+		refuse(a, 403,
+		       ps_xstrdup("the client certificate carries no MAC (neither ST "
+				  "nor CN is one)"));
+	else if (check && device && strcmp(cl->mac, mac) != 0 &&
+		 !has(lab, PS_LAB_FAULT_CROSS_DEVICE))
+		refuse(a, 403, ps_xasprintf("device %s may not read %s", cl->mac, q->shown));
+	else {
+		if (check && device && strcmp(cl->mac, mac) != 0)
+			note(a, "fault cross-device: served another device's file");
+		if (!ls->https && !open_path)
+			note(a, "plain HTTP: served without client authentication");
+		else if (ls->https && !check && !open_path)
+			note(a, "fault no-client-auth: served without client authentication");
+		build_file(lab, c, ls->https, q->url, q->shown, &lp, device, cl, a);
+	}
+}
+
+/* Queue the answer: a range (GET) and then the truncated fault on file
+ * bodies, the headers. The body passes to libmicrohttpd. */
+static enum MHD_Result send_answer(struct ps_lab *lab, struct MHD_Connection *c, bool get,
+				   struct answer *a)
+{
+	size_t from = 0, to = 0;
+	int rg = 0;
+	bool cut = a->status == 200 && a->file && has(lab, PS_LAB_FAULT_TRUNCATED);
+	if (a->status == 200 && a->file && get && !cut)
+		rg = parse_range(
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE), a->len,
+		    &from, &to);
+	size_t full = a->len;
+	if (rg < 0)
+		refuse(a, 416, ps_xasprintf("the range is outside the %zu-byte file", full));
+	else if (rg > 0) {
+		a->status = 206;
+		memmove(a->body, a->body + from, to - from + 1);
+		a->len = to - from + 1;
+	}
+	struct MHD_Response *resp;
+	if (cut) {
+		struct cut *ct = ps_xmalloc(sizeof *ct);
+		ct->data = a->body;
+		ct->at = a->len / 2;
+		ct->c = c;
+		resp = MHD_create_response_from_callback(a->len, 4096, cut_read, ct, cut_free);
+		note(a, "fault truncated: the body stops halfway and the connection closes "
+			"without close_notify");
+	} else
+		resp = MHD_create_response_from_buffer(a->len, a->body, MHD_RESPMEM_MUST_FREE);
+	a->body = NULL;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				a->type ? a->type : "application/octet-stream");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_SERVER, "provscope-lab");
+	if (a->file && (a->status == 200 || a->status == 206))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+	if (a->status == 206 || rg < 0) {
+		char cr[96];
+		if (rg < 0)
+			snprintf(cr, sizeof cr, "bytes */%zu", full);
+		else
+			snprintf(cr, sizeof cr, "bytes %zu-%zu/%zu", from, to, full);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+	}
+	if (a->status == 405)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD, POST");
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)a->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* End the log line of a request with its answer and write it. */
+static void log_answer(struct ps_lab *lab, struct ps_buf *logb, const struct answer *a, bool head)
+{
+	ps_buf_printf(logb, " | %d", a->status);
+	if (a->status == 200 || a->status == 206)
+		ps_buf_printf(logb, " %zu bytes%s", a->len, head ? " (HEAD: headers only)" : "");
+	if (a->reason)
+		ps_buf_printf(logb, " | %s: %s",
+			      a->status == 403 || a->status == 400 ? "refused" : "reason",
+			      a->reason);
+	if (a->note)
+		ps_buf_printf(logb, " | %s", a->note);
+	char *line = ps_buf_take(logb);
+	log_line(lab, line);
+	free(line);
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
 			       const char *method, const char *version, const char *upload_data,
 			       size_t *upload_data_size, void **req_cls)
@@ -927,121 +1032,21 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	ps_buf_printf(&logb, "%s %s", ls->https ? "https" : "http", cn ? cn->peer : "?");
 	struct client cl;
 	memset(&cl, 0, sizeof cl);
-	if (ls->https) {
-		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
-		gnutls_session_t s = ci ? (gnutls_session_t)ci->tls_session : NULL;
-		const char *suite = s ? gnutls_ciphersuite_get(s) : NULL;
-		ps_buf_printf(&logb, " | %s %s",
-			      s ? gnutls_protocol_get_name(gnutls_protocol_get_version(s)) : "?",
-			      suite ? suite : "?");
-		check_client(lab, s, &cl);
-		if (cl.state == CERT_NONE)
-			ps_buf_puts(&logb, " | no client certificate");
-		else
-			ps_buf_printf(&logb, " | cert \"%s\" %s", cl.subject ? cl.subject : "?",
-				      cl.state == CERT_TRUSTED ? "(trusted)" : "(NOT trusted)");
-	}
+	if (ls->https)
+		tls_client(lab, c, &logb, &cl);
 	char *shown = printable(url), *shown_method = printable(method);
 	ps_buf_printf(&logb, " | %s %s", shown_method, shown);
 
 	struct answer a = { 0 };
-	bool head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-	bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
-	struct ps_lab_path lp;
-	ps_lab_path_classify(url, &lp);
-	char mac[13] = "";
-	bool device = lab->dir ? ps_lab_path_mac(url, mac) : lp.kind == PS_LAB_PATH_DEVICE;
-	if (!lab->dir && device)
-		memcpy(mac, lp.mac, sizeof mac);
-	bool open_path = !lab->dir && lp.kind == PS_LAB_PATH_INDEX;
-	bool check = ls->https && !has(lab, PS_LAB_FAULT_NO_CLIENT_AUTH) && !open_path;
-
-	if (!get && !head && strcmp(method, MHD_HTTP_METHOD_POST) != 0)
-		refuse(&a, 405,
-		       ps_xasprintf("method %s is not served (GET, HEAD, POST)", shown_method));
-	else if (rq->too_big)
-		refuse(&a, 413,
-		       ps_xasprintf("the request body is over the %zu-byte cap", lab->max_body));
-	else if (check && cl.state == CERT_NONE)
-		refuse(&a, 403, ps_xstrdup("no client certificate"));
-	else if (check && cl.state == CERT_UNTRUSTED)
-		refuse(&a, 403,
-		       ps_xasprintf("the client certificate is not trusted: %s",
-				    cl.reason ? cl.reason : "?"));
-	else if (check && device && !cl.mac[0])
-		refuse(&a, 403,
-		       ps_xstrdup("the client certificate carries no MAC (neither ST "
-				  "nor CN is one)"));
-	else if (check && device && strcmp(cl.mac, mac) != 0 &&
-		 !has(lab, PS_LAB_FAULT_CROSS_DEVICE))
-		refuse(&a, 403, ps_xasprintf("device %s may not read %s", cl.mac, shown));
-	else {
-		if (check && device && strcmp(cl.mac, mac) != 0)
-			note(&a, "fault cross-device: served another device's file");
-		if (!ls->https && !open_path)
-			note(&a, "plain HTTP: served without client authentication");
-		else if (ls->https && !check && !open_path)
-			note(&a, "fault no-client-auth: served without client authentication");
-		build_file(lab, c, ls->https, url, shown, &lp, device, &cl, &a);
-	}
-
-	/* Ranges, then the truncated fault, on file bodies. */
-	size_t from = 0, to = 0;
-	int rg = 0;
-	bool cut = a.status == 200 && a.file && has(lab, PS_LAB_FAULT_TRUNCATED);
-	if (a.status == 200 && a.file && get && !cut)
-		rg = parse_range(
-		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE), a.len,
-		    &from, &to);
-	size_t full = a.len;
-	if (rg < 0)
-		refuse(&a, 416, ps_xasprintf("the range is outside the %zu-byte file", full));
-	else if (rg > 0) {
-		a.status = 206;
-		memmove(a.body, a.body + from, to - from + 1);
-		a.len = to - from + 1;
-	}
-	struct MHD_Response *resp;
-	if (cut) {
-		struct cut *ct = ps_xmalloc(sizeof *ct);
-		ct->data = a.body;
-		ct->at = a.len / 2;
-		ct->c = c;
-		resp = MHD_create_response_from_callback(a.len, 4096, cut_read, ct, cut_free);
-		note(&a, "fault truncated: the body stops halfway and the connection closes "
-			 "without close_notify");
-	} else
-		resp = MHD_create_response_from_buffer(a.len, a.body, MHD_RESPMEM_MUST_FREE);
-	a.body = NULL;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				a.type ? a.type : "application/octet-stream");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_SERVER, "provscope-lab");
-	if (a.file && (a.status == 200 || a.status == 206))
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
-	if (a.status == 206 || rg < 0) {
-		char cr[96];
-		if (rg < 0)
-			snprintf(cr, sizeof cr, "bytes */%zu", full);
-		else
-			snprintf(cr, sizeof cr, "bytes %zu-%zu/%zu", from, to, full);
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
-	}
-	if (a.status == 405)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD, POST");
-	enum MHD_Result ret = MHD_queue_response(c, (unsigned)a.status, resp);
-	MHD_destroy_response(resp);
-
-	ps_buf_printf(&logb, " | %d", a.status);
-	if (a.status == 200 || a.status == 206)
-		ps_buf_printf(&logb, " %zu bytes%s", a.len, head ? " (HEAD: headers only)" : "");
-	if (a.reason)
-		ps_buf_printf(&logb, " | %s: %s",
-			      a.status == 403 || a.status == 400 ? "refused" : "reason", a.reason);
-	if (a.note)
-		ps_buf_printf(&logb, " | %s", a.note);
-	char *line = ps_buf_take(&logb);
-	log_line(lab, line);
-	free(line);
+	struct asked q = { .url = url,
+			   .method = method,
+			   .shown = shown,
+			   .shown_method = shown_method,
+			   .rq = rq,
+			   .cl = &cl };
+	decide(ls, c, &q, &a);
+	enum MHD_Result ret = send_answer(lab, c, strcmp(method, MHD_HTTP_METHOD_GET) == 0, &a);
+	log_answer(lab, &logb, &a, strcmp(method, MHD_HTTP_METHOD_HEAD) == 0);
 	free(a.reason);
 	free(a.note);
 	free(shown);

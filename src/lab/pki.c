@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,43 +72,25 @@ static char *path_join(const char *dir, const char *name, const char *ext)
 	return ps_xasprintf("%s%s%s%s", dir, l && dir[l - 1] == '/' ? "" : "/", name, ext);
 }
 
-/* Read a small file. Returns 0 with its bytes (NUL-terminated, owned),
- * 1 when it does not exist, -1 with `*err`. */
+/* Read a small file (a regular file of at most MAX_PEM_FILE bytes).
+ * Returns 0 with its bytes (NUL-terminated, owned), 1 when it does not
+ * exist, -1 with `*err`. */
 static int read_small(const char *path, char **data, size_t *len, char **err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 1;
-		*err = ps_xasprintf("%s: %s", path, strerror(errno));
-		return -1;
+	unsigned char *d = NULL;
+	char *why = NULL;
+	enum ps_read_status rs =
+	    ps_read_file_ex(path, MAX_PEM_FILE, PS_READ_REGULAR, &d, len, &why);
+	if (rs == PS_READ_OK) {
+		*data = (char *)d;
+		return 0;
 	}
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > MAX_PEM_FILE) {
-		*err =
-		    ps_xasprintf("%s: not a regular file of at most %zu bytes", path, MAX_PEM_FILE);
-		close(fd);
-		return -1;
+	if (rs == PS_READ_MISSING) {
+		free(why);
+		return 1;
 	}
-	size_t n = (size_t)st.st_size, got = 0;
-	char *buf = ps_xmalloc(n + 1);
-	while (got < n) {
-		ssize_t r = read(fd, buf + got, n - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			*err = ps_xasprintf("%s: %s", path, r < 0 ? strerror(errno) : "cut short");
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		got += (size_t)r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	*data = buf;
-	*len = n;
-	return 0;
+	*err = why;
+	return -1;
 }
 
 /* Write a file whole: a temporary file in the same directory, renamed
@@ -670,7 +651,7 @@ char *ps_lab_device_product(const char *product)
 {
 	if (!product)
 		return ps_xstrdup("SPA-942");
-	if (strncasecmp(product, "SPA", 3) == 0 && product[3] && product[3] != '-')
+	if (ps_strn_ieq(product, "SPA", 3) && product[3] && product[3] != '-')
 		return ps_xasprintf("%.3s-%s", product, product + 3);
 	return ps_xstrdup(product);
 }

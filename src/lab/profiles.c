@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,7 +41,7 @@ bool ps_lab_path_mac(const char *path, char mac[13])
 	for (size_t i = 0; i < 12; i++) {
 		if (!is_hex(h[i]))
 			return false;
-		mac[i] = (h[i] >= 'A' && h[i] <= 'F') ? (char)(h[i] - 'A' + 'a') : h[i];
+		mac[i] = ps_ascii_lower(h[i]);
 	}
 	mac[12] = '\0';
 	return true;
@@ -98,8 +97,8 @@ void ps_lab_path_classify(const char *path, struct ps_lab_path *out)
 		char *a = ps_xasprintf("spa%s.cfg", m->psn);
 		char *b = ps_xasprintf("%s.xml", m->product);
 		char *f = ps_lab_firmware_path(m);
-		bool model = strcasecmp(name, a) == 0 || strcasecmp(name, b) == 0;
-		bool fw = strcasecmp(path, f) == 0;
+		bool model = ps_str_ieq(name, a) || ps_str_ieq(name, b);
+		bool fw = ps_str_ieq(path, f);
 		free(a);
 		free(b);
 		free(f);
@@ -111,10 +110,10 @@ void ps_lab_path_classify(const char *path, struct ps_lab_path *out)
 	}
 	/* /spa<MAC>.xml or /<MAC>.xml, top level only. */
 	size_t n = strlen(name);
-	if (strchr(name, '/') || n < 16 || strcasecmp(name + n - 4, ".xml") != 0)
+	if (strchr(name, '/') || n < 16 || !ps_str_ieq(name + n - 4, ".xml"))
 		return;
 	size_t stem = n - 4;
-	if (!(stem == 12 || (stem == 15 && strncasecmp(name, "spa", 3) == 0)))
+	if (!(stem == 12 || (stem == 15 && ps_strn_ieq(name, "spa", 3))))
 		return;
 	if (ps_lab_path_mac(name, out->mac) && strcspn(name, ".") == stem)
 		out->kind = PS_LAB_PATH_DEVICE;
@@ -324,43 +323,28 @@ int ps_lab_dir_read(const char *root, const char *path, size_t cap, unsigned cha
 		free(real);
 		return 403;
 	}
-	int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	char *err = NULL;
+	enum ps_read_status rs = ps_read_file_ex(real, cap, PS_READ_REGULAR, data, len, &err);
 	free(real);
-	struct stat st;
-	if (fd < 0) {
-		int e = errno;
-		*why = ps_xasprintf("cannot open the file: %s", strerror(e));
-		return e == EACCES ? 403 : 404;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
+	free(err);
+	switch (rs) {
+	case PS_READ_OK:
+		return 200;
+	case PS_READ_DENIED:
+		*why = ps_xstrdup("the file may not be read");
+		return 403;
+	case PS_READ_MISSING:
+		*why = ps_xstrdup("no such file");
+		return 404;
+	case PS_READ_NOT_FILE:
 		*why = ps_xstrdup("not a regular file");
 		return 404;
-	}
-	if ((unsigned long long)st.st_size > (unsigned long long)cap) {
-		close(fd);
-		*why = ps_xasprintf("the file is %lld bytes, over the %zu-byte cap",
-				    (long long)st.st_size, cap);
+	case PS_READ_TOO_BIG:
+		*why = ps_xasprintf("the file is over the %zu-byte cap", cap);
 		return 413;
+	case PS_READ_FAILED:
+		break;
 	}
-	size_t n = (size_t)st.st_size, got = 0;
-	unsigned char *buf = ps_xmalloc(n + 1);
-	while (got < n) {
-		ssize_t r = read(fd, buf + got, n - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	if (got != n) {
-		free(buf);
-		*why = ps_xstrdup("the file could not be read whole");
-		return 500;
-	}
-	buf[n] = '\0';
-	*data = buf;
-	*len = n;
-	return 200;
+	*why = ps_xstrdup("the file could not be read whole");
+	return 500;
 }

@@ -177,7 +177,13 @@ struct ps_finding {
 	enum ps_finding_id id;
 	enum ps_severity severity; /* the table's, or lower when it does not concern the phone */
 	long hop;                  /* index, -1 when not tied to a hop */
-	char *detail;              /* what was observed, may be NULL */
+	/* Index in the hop's steps of the step it belongs to, recorded when it
+	 * was raised: the step running in the hop then, else the hop's last
+	 * step (findings the engine raises after their step ended go to that
+	 * step: report.c late_steps); -1 with no hop or no step yet. Every
+	 * view reads this. */
+	long step;
+	char *detail; /* what was observed, may be NULL */
 };
 
 /* One --expect KEY=VALUE as evaluated against the finished report
@@ -245,11 +251,17 @@ void ps_report_add_finding(struct ps_report *r, long hop, enum ps_finding_id id,
 			   const char *detail);
 /* The same with the severity given (a finding that concerns only the
  * modern client is reported as a warning). A finding equal to one already
- * there (id, severity and detail) is not added again. */
+ * there (id, severity and detail) is not added again. The finding's step is
+ * recorded here (see struct ps_finding). */
 void ps_report_add_finding_sev(struct ps_report *r, long hop, enum ps_finding_id id,
 			       enum ps_severity sev, const char *detail);
 /* Compute exit_code and verdict: the first error finding's category wins. */
 void ps_report_finish(struct ps_report *r);
+/* The hop and step (indices) a finding belongs to, as recorded when it
+ * was raised; false when it has none (tied to no hop, or raised before its
+ * hop had a step). */
+bool ps_report_finding_step(const struct ps_report *r, const struct ps_finding *f, size_t *hop,
+			    size_t *step);
 /* True when the finding is present (any hop). */
 bool ps_report_has_finding(const struct ps_report *r, enum ps_finding_id id);
 

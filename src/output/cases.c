@@ -8,71 +8,10 @@
 
 #include "core/util.h"
 
-/* Which steps a finding family explains, by the prefix of the finding id. */
-static const struct {
-	const char *prefix;
-	enum ps_step_id steps[5];
-	size_t n;
-} families[] = {
-	{ "net.",
-	  { PS_STEP_RESOLVE, PS_STEP_CONNECT, PS_STEP_TLS_HANDSHAKE, PS_STEP_HTTP,
-	    PS_STEP_UPGRADE_CHECK },
-	  5 },
-	{ "tls.", { PS_STEP_TLS_HANDSHAKE, PS_STEP_TLS_PROBE }, 2 },
-	{ "chain.", { PS_STEP_TLS_CHAIN }, 1 },
-	{ "client_auth.", { PS_STEP_TLS_CLIENT_AUTH, PS_STEP_HTTP }, 2 },
-	{ "http.", { PS_STEP_HTTP, PS_STEP_UPGRADE_CHECK, PS_STEP_UPGRADE_DOWNLOAD }, 3 },
-	{ "profile.", { PS_STEP_PROFILE_DECODE, PS_STEP_PROFILE_PARSE }, 2 },
-	{ "rule.", { PS_STEP_RULE_EXPAND, PS_STEP_UPGRADE_RULE }, 2 },
-	{ "upgrade.",
-	  { PS_STEP_UPGRADE_RULE, PS_STEP_UPGRADE_DECISION, PS_STEP_UPGRADE_CHECK,
-	    PS_STEP_UPGRADE_DOWNLOAD },
-	  4 },
-	{ "audit.", { PS_STEP_AUDIT }, 1 },
-};
-
-static bool in_family(enum ps_finding_id f, enum ps_step_id s)
-{
-	const char *name = ps_finding_name(f);
-	for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
-		if (strncmp(name, families[i].prefix, strlen(families[i].prefix)) != 0)
-			continue;
-		for (size_t j = 0; j < families[i].n; j++)
-			if (families[i].steps[j] == s)
-				return true;
-	}
-	return false;
-}
-
 static bool step_failed(const struct ps_step *s)
 {
 	return s->status == PS_STATUS_FAIL || s->status == PS_STATUS_PENDING ||
 	       s->status == PS_STATUS_RUNNING;
-}
-
-/* The index, among the hop's steps, of the step the finding explains, or
- * -1 when none. */
-static long pick_step(const struct ps_hop *h, const struct ps_finding *f)
-{
-	bool error = f->severity == PS_SEV_ERROR;
-	/* 1: a step of its family that failed (an error) or did not pass
-	 * cleanly (a warning). */
-	for (size_t i = 0; i < h->n_steps; i++) {
-		const struct ps_step *s = &h->steps[i];
-		if (in_family(f->id, s->id) &&
-		    (step_failed(s) || (!error && s->status == PS_STATUS_WARN)))
-			return (long)i;
-	}
-	/* 2: an error goes to the hop's first failed step. */
-	if (error)
-		for (size_t i = 0; i < h->n_steps; i++)
-			if (step_failed(&h->steps[i]))
-				return (long)i;
-	/* 3: a step of its family, whatever its status. */
-	for (size_t i = 0; i < h->n_steps; i++)
-		if (in_family(f->id, h->steps[i].id))
-			return (long)i;
-	return -1;
 }
 
 static void attach(struct ps_case *c, const struct ps_finding *f)
@@ -116,11 +55,9 @@ void ps_cases_build(const struct ps_report *r, struct ps_cases *out)
 	verdict->result = r->exit_code == 0 ? PS_CASE_PASS : PS_CASE_FAIL;
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct ps_finding *f = &r->findings[i];
-		long at = -1;
-		if (f->hop >= 0 && (size_t)f->hop < r->n_hops)
-			at = pick_step(&r->hops[f->hop], f);
-		if (at >= 0)
-			attach(&out->v[first[f->hop] + (size_t)at], f);
+		size_t hop, step;
+		if (ps_report_finding_step(r, f, &hop, &step))
+			attach(&out->v[first[hop] + step], f);
 		else
 			attach(verdict, f);
 	}

@@ -1,7 +1,7 @@
 /* The report as a flat list of test cases, shared by the TAP and JUnit
  * outputs: one per step of each hop, one per expectation, and a last one
  * for the run's verdict; each finding is attached to the one case that it
- * explains. Borrows from the report, which must outlive the list. */
+ * was raised in. Borrows from the report, which must outlive the list. */
 #ifndef PS_OUTPUT_CASES_H
 #define PS_OUTPUT_CASES_H
 
@@ -41,12 +41,11 @@ struct ps_cases {
 	double total_ms; /* the end of the last step, from the start of the run */
 };
 
-/* Build the list. A finding goes to a step of its hop whose id matches its
- * family (chain.* to tls.chain, http.* to http...), preferring a failed
- * step for an error; an error with no such step goes to the hop's first
- * failed step; what is left goes to the verdict case. A step fails when
- * its status is fail (or it never ended) or an error finding is attached;
- * the verdict case fails when the exit code is not 0. */
+/* Build the list. A finding goes to the step it was raised in (its
+ * `step`, recorded by the report sink), one without a step to the verdict
+ * case. A step fails when its status is fail (or it never ended) or an
+ * error finding is attached; the verdict case fails when the exit code is
+ * not 0. */
 void ps_cases_build(const struct ps_report *r, struct ps_cases *out);
 void ps_cases_free(struct ps_cases *c);
 

@@ -21,10 +21,6 @@ void ps_xml_escape(struct ps_buf *b, const char *s, bool attr);
  * characters turned into spaces. */
 void ps_tap_escape(struct ps_buf *b, const char *s);
 
-/* `s` as valid UTF-8: each byte that does not start a valid character
- * becomes U+FFFD (for JSON, whose strings must be UTF-8). */
-void ps_utf8_sanitize(struct ps_buf *b, const char *s);
-
 /* A YAML double-quoted scalar, quotes included: \ " as \\ \", line breaks
  * and tabs as \n \r \t, other control characters (C0, DEL, C1), U+FEFF,
  * U+2028 and U+2029 as \xNN or \uNNNN. NULL gives ~ (YAML's null). */

@@ -7,9 +7,10 @@
 
 #include <jansson.h>
 
+#include "core/utf8.h"
 #include "core/util.h"
 #include "model/report.h"
-#include "output/escape.h"
+#include "output/devices.h"
 #include "output/output.h"
 
 /* A JSON string of `s`; bytes that are not UTF-8 (a server's Latin-1
@@ -554,10 +555,12 @@ static json_t *report_json(const struct ps_report *r)
 	return o;
 }
 
+#define DUMP_FLAGS (JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
+
 static int dump(FILE *out, const struct ps_report *r, size_t flags)
 {
 	json_t *o = report_json(r);
-	int rc = json_dumpf(o, out, flags | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	int rc = json_dumpf(o, out, flags | DUMP_FLAGS);
 	json_decref(o);
 	if (rc == 0 && fputc('\n', out) == EOF)
 		rc = -1;
@@ -577,3 +580,42 @@ int ps_output_jsonl(FILE *out, const struct ps_report *r, const struct ps_output
 	 * so the object is one line. */
 	return dump(out, r, JSON_COMPACT);
 }
+
+/* --- device lists (--devices): a jsonl line per device ---------------------- */
+
+/* A row that did not run: its line and why. */
+static json_t *device_error_json(const struct ps_device_outcome *o)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "schema", json_string("provscope/1-device-error"));
+	json_object_set_new(j, "line", json_integer(o->line));
+	json_object_set_new(j, "error", jstr(o->error ? o->error : "did not run"));
+	json_object_set_new(j, "exit_code", json_integer(o->exit_code));
+	json_object_set_new(j, "verdict", json_string("fail"));
+	return j;
+}
+
+/* The device's report as --format jsonl writes it, or its error record. */
+static char *device_record(const struct ps_device_outcome *o)
+{
+	json_t *j = o->report ? report_json(o->report) : device_error_json(o);
+	char *text = json_dumps(j, JSON_COMPACT | DUMP_FLAGS);
+	json_decref(j);
+	if (!text)
+		abort(); /* jansson fails only for want of memory */
+	char *line = ps_xasprintf("%s\n", text);
+	free(text);
+	return line;
+}
+
+/* The summary is a diagnostic: stdout stays one JSON object a line. */
+static char *device_footer(const struct ps_device_summary *s)
+{
+	return ps_device_summary_line("provscope: ", s);
+}
+
+const struct ps_device_format ps_devices_jsonl = {
+	.record = device_record,
+	.footer = device_footer,
+	.footer_diagnostic = true,
+};

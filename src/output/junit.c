@@ -11,6 +11,7 @@
 #include "model/expect.h"
 #include "model/report.h"
 #include "output/cases.h"
+#include "output/devices.h"
 #include "output/escape.h"
 #include "output/output.h"
 
@@ -203,3 +204,66 @@ int ps_output_junit(FILE *out, const struct ps_report *r, const struct ps_output
 	ps_cases_free(&cases);
 	return ferror(out) ? -1 : 0;
 }
+
+/* --- device lists (--devices): a testcase per device ------------------------ */
+
+static char *device_header(size_t n)
+{
+	(void)n;
+	return ps_xstrdup("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+}
+
+static char *device_record(const struct ps_device_outcome *o)
+{
+	struct ps_buf b = { 0 }, n = { 0 };
+	const struct ps_finding *f = ps_device_first_error(o->report);
+	ps_buf_puts(&b, "    <testcase classname=\"provscope.devices\"");
+	ps_device_label(&n, o);
+	attr(&b, "name", n.s);
+	ps_buf_free(&n);
+	if (o->exit_code == 0) {
+		ps_buf_puts(&b, "/>\n");
+		return ps_buf_take(&b);
+	}
+	ps_buf_puts(&b, ">\n      <failure");
+	attr(&b, "message", ps_device_verdict(o));
+	attr(&b, "type", f ? ps_finding_name(f->id) : ps_exit_name(o->exit_code));
+	ps_buf_puts(&b, ">");
+	if (f) {
+		ps_xml_escape(&b, f->detail ? f->detail : ps_finding_text(f->id), false);
+		ps_buf_puts(&b, "\nfix: ");
+		ps_xml_escape(&b, ps_finding_fix(f->id), false);
+	} else {
+		ps_xml_escape(&b, ps_device_verdict(o), false);
+	}
+	ps_buf_puts(&b, "</failure>\n    </testcase>\n");
+	return ps_buf_take(&b);
+}
+
+static char *device_open(const struct ps_device_summary *s)
+{
+	return ps_xasprintf("<testsuites name=\"provscope devices\" tests=\"%zu\" failures=\"%zu\" "
+			    "time=\"%.3f\">\n  <testsuite name=\"provscope devices\" tests=\"%zu\" "
+			    "failures=\"%zu\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n",
+			    s->n, s->n - s->by_exit[0], s->seconds, s->n, s->n - s->by_exit[0],
+			    s->seconds);
+}
+
+static char *device_footer(const struct ps_device_summary *s)
+{
+	struct ps_buf b = { 0 }, c = { 0 };
+	ps_buf_puts(&b, "    <system-out>");
+	ps_device_counts(&c, s);
+	ps_xml_escape(&b, c.s, false);
+	ps_buf_free(&c);
+	ps_buf_puts(&b, "</system-out>\n  </testsuite>\n</testsuites>\n");
+	return ps_buf_take(&b);
+}
+
+const struct ps_device_format ps_devices_junit = {
+	.header = device_header,
+	.record = device_record,
+	.open = device_open,
+	.footer = device_footer,
+	.hold_records = true,
+};

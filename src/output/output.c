@@ -8,15 +8,23 @@
 static const struct ps_output_format formats[] = {
 	{ .name = "text",
 	  .summary = "one line per step, then findings with fixes",
-	  .write = ps_output_text },
+	  .write = ps_output_text,
+	  .devices = &ps_devices_text },
 	{ .name = "json",
 	  .summary = "the whole report, schema provscope/1",
 	  .write = ps_output_json },
 	{ .name = "jsonl",
 	  .summary = "the same JSON object on one line",
-	  .write = ps_output_jsonl },
-	{ .name = "tap", .summary = "TAP version 13, a test per step", .write = ps_output_tap },
-	{ .name = "junit", .summary = "JUnit XML, a testcase per step", .write = ps_output_junit },
+	  .write = ps_output_jsonl,
+	  .devices = &ps_devices_jsonl },
+	{ .name = "tap",
+	  .summary = "TAP version 13, a test per step",
+	  .write = ps_output_tap,
+	  .devices = &ps_devices_tap },
+	{ .name = "junit",
+	  .summary = "JUnit XML, a testcase per step",
+	  .write = ps_output_junit,
+	  .devices = &ps_devices_junit },
 };
 
 const struct ps_output_format *ps_output_find(const char *name)

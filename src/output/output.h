@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "model/report.h"
+#include "output/devices.h"
 
 struct ps_output_opts {
 	bool color; /* text only: ANSI colours */
@@ -16,6 +17,8 @@ struct ps_output_format {
 	const char *summary; /* for --help */
 	/* Write the report; returns 0, or -1 on a write error (errno set). */
 	int (*write)(FILE *out, const struct ps_report *r, const struct ps_output_opts *o);
+	/* How it writes a device list (--devices); NULL when it does not (json). */
+	const struct ps_device_format *devices;
 };
 
 /* NULL when the name is unknown. */

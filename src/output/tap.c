@@ -10,6 +10,7 @@
 #include "model/expect.h"
 #include "model/report.h"
 #include "output/cases.h"
+#include "output/devices.h"
 #include "output/escape.h"
 #include "output/output.h"
 
@@ -123,3 +124,43 @@ int ps_output_tap(FILE *out, const struct ps_report *r, const struct ps_output_o
 	ps_cases_free(&cases);
 	return ferror(out) ? -1 : 0;
 }
+
+/* --- device lists (--devices): a test per device ---------------------------- */
+
+static char *device_header(size_t n)
+{
+	return ps_xasprintf("TAP version 13\n1..%zu\n", n);
+}
+
+static char *device_record(const struct ps_device_outcome *o)
+{
+	struct ps_buf b = { 0 }, d = { 0 };
+	const struct ps_finding *f = ps_device_first_error(o->report);
+	ps_buf_printf(&b, "%s %zu - ", o->exit_code == 0 ? "ok" : "not ok", o->index + 1);
+	ps_device_label(&d, o);
+	ps_buf_printf(&d, ": %s", ps_device_verdict(o));
+	ps_tap_escape(&b, d.s);
+	ps_buf_free(&d);
+	ps_buf_printf(&b, "\n  ---\n  exit_code: %d\n  category: %s\n", o->exit_code,
+		      ps_exit_name(o->exit_code));
+	if (f) {
+		ps_buf_printf(&b, "  finding: %s\n", ps_finding_name(f->id));
+		yaml_field(&b, "  ", "detail", f->detail ? f->detail : ps_finding_text(f->id));
+		yaml_field(&b, "  ", "fix", ps_finding_fix(f->id));
+	} else if (!o->report) {
+		yaml_field(&b, "  ", "error", o->error);
+	}
+	ps_buf_puts(&b, "  ...\n");
+	return ps_buf_take(&b);
+}
+
+static char *device_footer(const struct ps_device_summary *s)
+{
+	return ps_device_summary_line("# ", s);
+}
+
+const struct ps_device_format ps_devices_tap = {
+	.header = device_header,
+	.record = device_record,
+	.footer = device_footer,
+};

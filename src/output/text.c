@@ -9,6 +9,7 @@
 #include "core/util.h"
 #include "model/expect.h"
 #include "model/report.h"
+#include "output/devices.h"
 #include "output/output.h"
 
 struct tx {
@@ -409,3 +410,32 @@ int ps_output_text(FILE *out, const struct ps_report *r, const struct ps_output_
 		r->summary ? r->summary : "", r->exit_code);
 	return ferror(out) ? -1 : 0;
 }
+
+/* --- device lists (--devices) --------------------------------------------- */
+
+static char *device_record(const struct ps_device_outcome *o)
+{
+	struct ps_buf b = { 0 };
+	const struct ps_finding *f = ps_device_first_error(o->report);
+	ps_buf_printf(&b, "%-4s ", o->exit_code == 0 ? "ok" : "FAIL");
+	ps_device_label(&b, o);
+	ps_buf_printf(&b, "  exit %d  %s\n", o->exit_code, ps_device_verdict(o));
+	if (f)
+		ps_buf_printf(&b, "       %s: %s\n", ps_finding_name(f->id),
+			      f->detail ? f->detail : ps_finding_text(f->id));
+	return ps_buf_take(&b);
+}
+
+static char *device_footer(const struct ps_device_summary *s)
+{
+	struct ps_buf b = { 0 };
+	ps_buf_printf(&b, "\n%zu devices in %.1f s: ", s->n, s->seconds);
+	ps_device_counts(&b, s);
+	ps_buf_printf(&b, "\nworst exit status: %d (%s)\n", s->worst, ps_exit_text(s->worst));
+	return ps_buf_take(&b);
+}
+
+const struct ps_device_format ps_devices_text = {
+	.record = device_record,
+	.footer = device_footer,
+};

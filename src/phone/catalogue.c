@@ -6,7 +6,8 @@
 #include "phone/catalogue.h"
 
 #include <string.h>
-#include <strings.h>
+
+#include "core/util.h"
 
 /* SPA9x2, firmware 6.1.5(a): TLS 1.0 only, RSA key exchange, AES-256/128-CBC
  * with SHA-1 and RC4-128 with SHA-1 or MD5, in that order. An old embedded
@@ -88,7 +89,7 @@ const struct ps_model *ps_model_find(const char *name)
 	/* Drop a vendor prefix such as "Linksys/", "cisco-" or "Cisco ". */
 	for (size_t i = 0; i < ps_model_count(); i++) {
 		size_t vl = strlen(models[i].vendor);
-		if (strncasecmp(name, models[i].vendor, vl) == 0 &&
+		if (ps_strn_ieq(name, models[i].vendor, vl) &&
 		    (name[vl] == '/' || name[vl] == '-' || name[vl] == ' ' || name[vl] == '_')) {
 			name += vl + 1;
 			break;
@@ -100,7 +101,7 @@ const struct ps_model *ps_model_find(const char *name)
 			continue;
 		if (k + 1 >= sizeof key)
 			return NULL;
-		key[k++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+		key[k++] = ps_ascii_lower(c);
 	}
 	key[k] = '\0';
 	for (size_t i = 0; i < ps_model_count(); i++)

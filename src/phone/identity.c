@@ -51,8 +51,7 @@ bool ps_mac_normalize(const char *text, char out[13])
 		char c = *p;
 		if (c == ':' || c == '-' || c == '.')
 			continue;
-		if (c >= 'A' && c <= 'F')
-			c = (char)(c - 'A' + 'a');
+		c = ps_ascii_lower(c);
 		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) || n >= 12)
 			return false;
 		hex[n++] = c;

@@ -13,6 +13,7 @@
 #include <gnutls/gnutls.h>
 #include <zlib.h>
 
+#include "core/utf8.h"
 #include "core/util.h"
 #include "profile/spc.h"
 #include "profile/xml.h"
@@ -72,32 +73,8 @@ static char *quote_bytes(const unsigned char *p, size_t n, size_t max)
 	return ps_buf_take(&b);
 }
 
-/* Length of a valid UTF-8 sequence at p (1..4), 0 when invalid; a sequence
- * cut by the end of the buffer counts as valid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	size_t k;
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		k = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		k = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		k = 4;
-	else
-		return 0;
-	for (size_t i = 1; i < k; i++) {
-		if (i >= n)
-			return n;
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	}
-	return k;
-}
-
 /* Bytes in the first `n` that are not text: control characters other than
- * tab, CR, LF and form feed, DEL, and bytes outside valid UTF-8. */
+ * tab, CR, LF and form feed, DEL, and bytes outside valid UTF-8 (core/utf8.h). */
 static size_t count_non_text(const unsigned char *p, size_t n, bool *has_nul)
 {
 	size_t bad = 0;
@@ -107,7 +84,11 @@ static size_t count_non_text(const unsigned char *p, size_t n, bool *has_nul)
 		if (c == 0)
 			*has_nul = true;
 		if (c >= 0x80) {
-			size_t k = utf8_len(p + i, n - i);
+			uint32_t cp;
+			/* a character cut by the end of the window counts as text */
+			size_t k = ps_utf8_truncated(p + i, n - i)
+				       ? n - i
+				       : ps_utf8_decode(p + i, n - i, &cp);
 			if (!k) {
 				bad++;
 				i++;
@@ -276,6 +257,17 @@ static int decrypt(const unsigned char *data, size_t len, const char *key, size_
 	    "not openssl enc -aes-256-cbc -k");
 	return -1;
 }
+/* Give zlib the next piece of the input once it used up the last one
+ * (avail_in is an unsigned int; the input may be larger). */
+static void feed_input(z_stream *zs, const unsigned char *in, size_t inlen, size_t *fed)
+{
+	if (zs->avail_in || *fed >= inlen)
+		return;
+	size_t chunk = inlen - *fed < (size_t)UINT_MAX / 2 ? inlen - *fed : UINT_MAX / 2;
+	zs->next_in = (unsigned char *)(uintptr_t)(in + *fed);
+	zs->avail_in = (uInt)chunk;
+	*fed += chunk;
+}
 
 /* Inflates gzip data (one or more members) into at most `cap` bytes; the
  * buffer never grows past cap + 2 bytes, so a gzip bomb costs nothing. */
@@ -297,13 +289,7 @@ static int gunzip(const unsigned char *in, size_t inlen, size_t cap, struct ps_d
 	size_t total = 0, fed = 0;
 	int rc = -1;
 	for (;;) {
-		if (zs.avail_in == 0 && fed < inlen) {
-			size_t chunk =
-			    inlen - fed < (size_t)UINT_MAX / 2 ? inlen - fed : UINT_MAX / 2;
-			zs.next_in = (unsigned char *)(uintptr_t)(in + fed);
-			zs.avail_in = (uInt)chunk;
-			fed += chunk;
-		}
+		feed_input(&zs, in, inlen, &fed);
 		if (total == alloc) {
 			if (alloc >= limit) {
 				ps_profile_issue_set(
@@ -323,13 +309,7 @@ static int gunzip(const unsigned char *in, size_t inlen, size_t cap, struct ps_d
 		total += room - zs.avail_out;
 		if (z == Z_STREAM_END) {
 			/* Another member follows (gzip -c a b > ab.gz)? */
-			if (zs.avail_in == 0 && fed < inlen) {
-				size_t chunk =
-				    inlen - fed < (size_t)UINT_MAX / 2 ? inlen - fed : UINT_MAX / 2;
-				zs.next_in = (unsigned char *)(uintptr_t)(in + fed);
-				zs.avail_in = (uInt)chunk;
-				fed += chunk;
-			}
+			feed_input(&zs, in, inlen, &fed);
 			if (zs.avail_in >= 2 && is_gzip(zs.next_in, zs.avail_in)) {
 				inflateReset(&zs);
 				continue;
@@ -365,28 +345,17 @@ static int gunzip(const unsigned char *in, size_t inlen, size_t cap, struct ps_d
 	return 0;
 }
 
+/* The `n` bytes at `p` begin with `s` / where `s` first stands in them,
+ * ignoring ASCII case (core/util.h on the body's bytes). */
 static bool starts_ci(const unsigned char *p, size_t n, const char *s)
 {
 	size_t k = strlen(s);
-	if (n < k)
-		return false;
-	for (size_t i = 0; i < k; i++) {
-		unsigned char c = p[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if (c != (unsigned char)s[i])
-			return false;
-	}
-	return true;
+	return n >= k && ps_strn_ieq((const char *)p, s, k);
 }
 
 static const unsigned char *find_ci(const unsigned char *p, size_t n, const char *s)
 {
-	size_t k = strlen(s);
-	for (size_t i = 0; i + k <= n; i++)
-		if (starts_ci(p + i, n - i, s))
-			return p + i;
-	return NULL;
+	return (const unsigned char *)ps_mem_ifind((const char *)p, n, s);
 }
 
 /* Whether markup at p is an HTML page: the first thing after the XML

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "core/util.h"
+
 static bool hex_at(const char *t, size_t len, size_t i)
 {
 	return i < len && isxdigit((unsigned char)t[i]);
@@ -24,7 +26,7 @@ static bool take_hex(const char *t, size_t len, size_t i, size_t n, char *mac, s
 	for (size_t j = 0; j < n; j++) {
 		if (!hex_at(t, len, i + j))
 			return false;
-		mac[(*k)++] = (char)tolower((unsigned char)t[i + j]);
+		mac[(*k)++] = ps_ascii_lower(t[i + j]);
 	}
 	return true;
 }

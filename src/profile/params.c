@@ -129,26 +129,6 @@ const struct ps_param *ps_params_at(const struct ps_params *t, size_t i)
 	return t && i < t->n ? t->v[i] : NULL;
 }
 
-/* ASCII case-insensitive substring search. */
-static bool contains_ci(const char *s, size_t n, const char *needle)
-{
-	size_t k = strlen(needle);
-	for (size_t i = 0; i + k <= n; i++) {
-		size_t j = 0;
-		while (j < k) {
-			char a = s[i + j], b = needle[j];
-			if (a >= 'A' && a <= 'Z')
-				a = (char)(a - 'A' + 'a');
-			if (a != b)
-				break;
-			j++;
-		}
-		if (j == k)
-			return true;
-	}
-	return false;
-}
-
 static bool ends_with(const char *s, size_t n, const char *suffix)
 {
 	size_t k = strlen(suffix);
@@ -190,7 +170,7 @@ bool ps_param_is_secret(const char *name)
 	else
 		m = n;
 
-	if (contains_ci(name, m, "password") || contains_ci(name, m, "passwd"))
+	if (ps_mem_ifind(name, m, "password") || ps_mem_ifind(name, m, "passwd"))
 		return true;
 	if (ends_with(name, m, "_PW"))
 		return true;

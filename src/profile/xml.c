@@ -212,6 +212,104 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 		ps_buf_add(&c->text, s, (size_t)len);
 }
 
+/* Where expat stopped, for the messages. */
+struct xml_stop {
+	unsigned line, col;
+	const char *msg;
+};
+
+/* Feed the whole text to the parser. False when it is not well-formed or
+ * has a DTD; `*at` is where the parser stopped. */
+static bool feed(struct ctx *c, const char *text, size_t len, struct xml_stop *at)
+{
+	bool ok = true;
+	size_t off = 0;
+	do {
+		size_t chunk = len - off < XML_CHUNK ? len - off : XML_CHUNK;
+		bool final = off + chunk == len;
+		if (XML_Parse(c->p, text ? text + off : "", (int)chunk, final) != XML_STATUS_OK) {
+			ok = false;
+			break;
+		}
+		off += chunk;
+	} while (off < len);
+	at->line = (unsigned)XML_GetCurrentLineNumber(c->p);
+	at->col = (unsigned)XML_GetCurrentColumnNumber(c->p) + 1;
+	at->msg = XML_ErrorString(XML_GetErrorCode(c->p));
+	return ok && !c->dtd;
+}
+
+/* A file with an unrendered template marker at line `tline`: always a
+ * profile.template error, with what the file is when read literally (its
+ * parameters are applied when it is a well-formed flat profile). */
+static void template_issue(struct ctx *c, bool ok, const struct xml_stop *at, unsigned tline,
+			   const char *marker, struct ps_params *t, const char *source)
+{
+	struct ps_parse_result *res = c->res;
+	char *m = marker[0] == '{' ? ps_xasprintf("\"%s\"", marker) : ps_xstrdup(marker);
+	if (ok && c->seen_fp) {
+		res->n_set = ps_param_batch_apply(&c->batch, t, source);
+		res->applied = true;
+		ps_profile_issue_set(&res->error, PS_F_PROFILE_TEMPLATE, tline, 0,
+				     "unrendered template marker %s; read literally the file "
+				     "is well-formed and names %zu parameter%s",
+				     m, res->n_set, res->n_set == 1 ? "" : "s");
+	} else if (ok) {
+		ps_profile_issue_set(&res->error, PS_F_PROFILE_TEMPLATE, tline, 0,
+				     "unrendered template marker %s", m);
+	} else if (c->dtd) {
+		ps_profile_issue_set(&res->error, PS_F_PROFILE_TEMPLATE, tline, 0,
+				     "unrendered template marker %s (as XML it has a DOCTYPE "
+				     "at line %u, which is refused)",
+				     m, c->dtd_line);
+	} else {
+		ps_profile_issue_set(&res->error, PS_F_PROFILE_TEMPLATE, tline, 0,
+				     "unrendered template marker %s (as XML it fails at line "
+				     "%u, column %u: %s)",
+				     m, at->line, at->col, at->msg);
+	}
+	free(m);
+}
+
+/* A file without a template marker: apply its parameters, or say why not.
+ * Returns 0 when they were applied as a rendered profile, else -1. */
+static int profile_outcome(struct ctx *c, bool ok, const struct xml_stop *at, struct ps_params *t,
+			   const char *source)
+{
+	struct ps_parse_result *res = c->res;
+	if (c->dtd) {
+		ps_profile_issue_set(&res->error, PS_F_PROFILE_XML_MALFORMED, c->dtd_line, 0,
+				     "a DOCTYPE or entity declaration; DTDs are not allowed in a "
+				     "profile (provscope refuses entity expansion)");
+	} else if (!ok) {
+		ps_profile_issue_set(&res->error, PS_F_PROFILE_XML_MALFORMED, at->line, at->col,
+				     "%s", at->msg);
+	} else if (!c->seen_fp && c->root && ps_str_ieq(c->root, "html")) {
+		ps_profile_issue_set(&res->error, PS_F_PROFILE_NO_FLAT_PROFILE, 1, 0,
+				     "the file looks like an HTML page, not a profile: "
+				     "probably an error or login page from the server");
+	} else if (!c->seen_fp) {
+		ps_profile_issue_set(&res->error, PS_F_PROFILE_NO_FLAT_PROFILE, 1, 0,
+				     "no <flat-profile> element; the root element is <%s>",
+				     c->root ? c->root : "?");
+	} else if (!c->batch.n) {
+		ps_profile_issue_set(&res->error, PS_F_PROFILE_EMPTY, 0, 0,
+				     "the <flat-profile> element holds no parameter");
+	} else {
+		res->n_set = ps_param_batch_apply(&c->batch, t, source);
+		res->applied = true;
+		size_t ph = ps_param_batch_check_placeholders(&c->batch, &res->warning);
+		if (!ps_placeholders_mean_template(ph, res->n_set))
+			return 0;
+		/* Half-rendered is not rendered: report the file as a template. */
+		ps_profile_issue_set(&res->error, PS_F_PROFILE_TEMPLATE, res->warning.line, 0,
+				     "the file was not rendered: %s (%zu of %zu)",
+				     res->warning.detail, ph, res->n_set);
+		ps_profile_issue_clear(&res->warning);
+	}
+	return -1;
+}
+
 int ps_profile_parse_xml(const char *text, size_t len, const char *source, struct ps_params *t,
 			 struct ps_parse_result *res)
 {
@@ -241,85 +339,13 @@ int ps_profile_parse_xml(const char *text, size_t len, const char *source, struc
 	XML_SetEntityDeclHandler(c.p, on_entity);
 	XML_SetParamEntityParsing(c.p, XML_PARAM_ENTITY_PARSING_NEVER);
 
-	bool ok = true;
-	size_t off = 0;
-	do {
-		size_t chunk = len - off < XML_CHUNK ? len - off : XML_CHUNK;
-		bool final = off + chunk == len;
-		if (XML_Parse(c.p, text ? text + off : "", (int)chunk, final) != XML_STATUS_OK) {
-			ok = false;
-			break;
-		}
-		off += chunk;
-	} while (off < len);
-
-	unsigned eline = (unsigned)XML_GetCurrentLineNumber(c.p);
-	unsigned ecol = (unsigned)XML_GetCurrentColumnNumber(c.p) + 1;
-	const char *emsg = XML_ErrorString(XML_GetErrorCode(c.p));
-	if (c.dtd)
-		ok = false;
-
+	struct xml_stop at;
+	bool ok = feed(&c, text, len, &at);
 	int rc = -1;
-	if (is_template) {
-		char *m = marker[0] == '{' ? ps_xasprintf("\"%s\"", marker) : ps_xstrdup(marker);
-		if (ok && c.seen_fp) {
-			res->n_set = ps_param_batch_apply(&c.batch, t, source);
-			res->applied = true;
-			ps_profile_issue_set(
-			    &res->error, PS_F_PROFILE_TEMPLATE, tline, 0,
-			    "unrendered template marker %s; read literally the file "
-			    "is well-formed and names %zu parameter%s",
-			    m, res->n_set, res->n_set == 1 ? "" : "s");
-		} else if (ok) {
-			ps_profile_issue_set(&res->error, PS_F_PROFILE_TEMPLATE, tline, 0,
-					     "unrendered template marker %s", m);
-		} else if (c.dtd) {
-			ps_profile_issue_set(
-			    &res->error, PS_F_PROFILE_TEMPLATE, tline, 0,
-			    "unrendered template marker %s (as XML it has a DOCTYPE "
-			    "at line %u, which is refused)",
-			    m, c.dtd_line);
-		} else {
-			ps_profile_issue_set(
-			    &res->error, PS_F_PROFILE_TEMPLATE, tline, 0,
-			    "unrendered template marker %s (as XML it fails at line "
-			    "%u, column %u: %s)",
-			    m, eline, ecol, emsg);
-		}
-		free(m);
-	} else if (c.dtd) {
-		ps_profile_issue_set(&res->error, PS_F_PROFILE_XML_MALFORMED, c.dtd_line, 0,
-				     "a DOCTYPE or entity declaration; DTDs are not allowed in a "
-				     "profile (provscope refuses entity expansion)");
-	} else if (!ok) {
-		ps_profile_issue_set(&res->error, PS_F_PROFILE_XML_MALFORMED, eline, ecol, "%s",
-				     emsg);
-	} else if (!c.seen_fp) {
-		if (c.root && ps_str_ieq(c.root, "html"))
-			ps_profile_issue_set(&res->error, PS_F_PROFILE_NO_FLAT_PROFILE, 1, 0,
-					     "the file looks like an HTML page, not a profile: "
-					     "probably an error or login page from the server");
-		else
-			ps_profile_issue_set(&res->error, PS_F_PROFILE_NO_FLAT_PROFILE, 1, 0,
-					     "no <flat-profile> element; the root element is <%s>",
-					     c.root ? c.root : "?");
-	} else if (!c.batch.n) {
-		ps_profile_issue_set(&res->error, PS_F_PROFILE_EMPTY, 0, 0,
-				     "the <flat-profile> element holds no parameter");
-	} else {
-		res->n_set = ps_param_batch_apply(&c.batch, t, source);
-		res->applied = true;
-		size_t ph = ps_param_batch_check_placeholders(&c.batch, &res->warning);
-		if (ps_placeholders_mean_template(ph, res->n_set)) {
-			/* Half-rendered is not rendered: report the file as a template. */
-			ps_profile_issue_set(&res->error, PS_F_PROFILE_TEMPLATE, res->warning.line,
-					     0, "the file was not rendered: %s (%zu of %zu)",
-					     res->warning.detail, ph, res->n_set);
-			ps_profile_issue_clear(&res->warning);
-		} else {
-			rc = 0;
-		}
-	}
+	if (is_template)
+		template_issue(&c, ok, &at, tline, marker, t, source);
+	else
+		rc = profile_outcome(&c, ok, &at, t, source);
 	if (res->n_nested)
 		ps_parse_result_note(res,
 				     "%zu element%s nested below parameter level %s ignored (the "

@@ -72,11 +72,6 @@ static bool is_word_char(char c)
 	return is_alpha(c) || is_digit(c) || c == '_';
 }
 
-static char lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
 /* ---- record helpers ---- */
 
 static void cond_clear(struct ps_rule_cond *c)
@@ -191,9 +186,8 @@ static void warn(struct parser *p, size_t at, const char *fmt, ...)
 static size_t at_word(const struct parser *p, const char *w)
 {
 	size_t n = strlen(w);
-	for (size_t i = 0; i < n; i++)
-		if (lower(p->s[p->pos + i]) != w[i])
-			return 0;
+	if (!ps_strn_ieq(p->s + p->pos, w, n))
+		return 0;
 	return is_word_char(p->s[p->pos + n]) || p->s[p->pos + n] == '.' ? 0 : n;
 }
 
@@ -752,7 +746,7 @@ int ps_rule_url_resolve(const char *expanded, struct ps_url *out, char **err)
 		size_t n = (size_t)(sep - s);
 		out->scheme = ps_xstrndup(s, n);
 		for (size_t i = 0; i < n; i++)
-			out->scheme[i] = lower(out->scheme[i]);
+			out->scheme[i] = ps_ascii_lower(out->scheme[i]);
 		if (strcmp(out->scheme, "tftp") && strcmp(out->scheme, "http") &&
 		    strcmp(out->scheme, "https"))
 			return url_fail(out, err,
@@ -778,8 +772,9 @@ int ps_rule_url_resolve(const char *expanded, struct ps_url *out, char **err)
 		bool colon = false, ok = rb && rb > a + 1;
 		for (const char *q = a + 1; ok && q < rb; q++) {
 			colon |= *q == ':';
-			ok = is_digit(*q) || (lower(*q) >= 'a' && lower(*q) <= 'f') || *q == ':' ||
-			     *q == '.';
+			ok = is_digit(*q) ||
+			     (ps_ascii_lower(*q) >= 'a' && ps_ascii_lower(*q) <= 'f') ||
+			     *q == ':' || *q == '.';
 		}
 		if (!ok || !colon)
 			return url_fail(out, err, "bad IPv6 address literal in the URL");

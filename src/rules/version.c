@@ -24,11 +24,6 @@ static bool is_alnum(char c)
 	return is_digit(c) || is_alpha(c);
 }
 
-static char lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
 /* A version split into its numeric part and its suffix (both borrowed). */
 struct vparts {
 	const char *nums; /* "6.1.5" */
@@ -122,7 +117,7 @@ static int suffix_cmp(const char *a, size_t an, const char *b, size_t bn)
 			j = j2;
 			continue;
 		}
-		char x = lower(a[i]), y = lower(b[j]);
+		char x = ps_ascii_lower(a[i]), y = ps_ascii_lower(b[j]);
 		if (x != y)
 			return (unsigned char)x < (unsigned char)y ? -1 : 1;
 		i++;

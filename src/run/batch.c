@@ -14,6 +14,7 @@
 #include "model/finding.h"
 #include "output/devices.h"
 #include "output/output.h"
+#include "phone/catalogue.h"
 
 int ps_run_write(const struct ps_config *c, const struct ps_report *r)
 {
@@ -65,27 +66,15 @@ int ps_run_batch(const struct ps_session *s)
 struct devices_run {
 	const struct ps_session *s;
 	const struct ps_config *c;
+	const struct ps_device_format *fmt; /* the --format's device records */
 	FILE *out;
 	struct ps_buf held; /* JUnit: the records until the counts are known */
 	struct ps_device_summary sum;
 };
 
-static char *render_report(const char *format, const struct ps_report *r)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-	if (!m)
-		return ps_xstrdup("");
-	struct ps_output_opts oo = { .color = false };
-	ps_output_find(format)->write(m, r, &oo);
-	fclose(m);
-	return text;
-}
-
 /* A row that cannot run: its record says why. */
-static char *refused_record(const char *format, size_t index, const struct ps_device *d,
-			    const char *model, int code, const char *why)
+static char *refused_record(const struct ps_device_format *fmt, size_t index,
+			    const struct ps_device *d, const char *model, int code, const char *why)
 {
 	struct ps_device_outcome oc = { .index = index,
 					.line = d->line,
@@ -93,7 +82,7 @@ static char *refused_record(const char *format, size_t index, const struct ps_de
 					.model = model,
 					.error = why,
 					.exit_code = code };
-	return ps_device_record(format, &oc);
+	return fmt->record(&oc);
 }
 
 /* One device, on a worker thread. */
@@ -103,14 +92,14 @@ static int device_run(void *ctx, size_t index, const struct ps_device *d, char *
 	const struct ps_config *c = dr->c;
 	struct ps_run_setup setup = ps_run_setup_of(dr->s);
 	setup.progress = false;
-	const char *model = d->model ? d->model : setup.model->id;
+	const char *model = d->model ? ps_model_find(d->model)->id : setup.model->id;
 	char *err = NULL;
 	struct ps_report *report = ps_report_new();
 	struct ps_run *run = NULL;
 	if (!ps_engine_check_target(d->url ? d->url : c->target, &err) ||
 	    !(run = ps_run_new(dr->s, &setup, d, report, &err))) {
 		char *why = ps_xasprintf("line %u: %s", d->line, err);
-		*record = refused_record(c->format, index, d, model, PS_EXIT_USAGE, why);
+		*record = refused_record(dr->fmt, index, d, model, PS_EXIT_USAGE, why);
 		free(why);
 		free(err);
 		ps_report_free(report);
@@ -126,8 +115,7 @@ static int device_run(void *ctx, size_t index, const struct ps_device *d, char *
 					.model = report->phone.model,
 					.report = report,
 					.exit_code = report->exit_code };
-	*record = strcmp(c->format, "jsonl") == 0 ? render_report("jsonl", report)
-						  : ps_device_record(c->format, &oc);
+	*record = dr->fmt->record(&oc);
 	int code = report->exit_code;
 	ps_run_free(run);
 	ps_report_free(report);
@@ -141,12 +129,12 @@ static void device_done(void *ctx, size_t index, const struct ps_device *d, int 
 	struct devices_run *dr = ctx;
 	char *own = NULL;
 	if (!record) /* a row that could not run */
-		record = own = refused_record(dr->c->format, index, d, d->model, code, d->error);
+		record = own = refused_record(dr->fmt, index, d, d->model, code, d->error);
 	dr->sum.n++;
 	dr->sum.by_exit[code & 0xff]++;
 	if (code > dr->sum.worst)
 		dr->sum.worst = code;
-	if (strcmp(dr->c->format, "junit") == 0)
+	if (dr->fmt->hold_records)
 		ps_buf_puts(&dr->held, record);
 	else {
 		fputs(record, dr->out);
@@ -181,6 +169,11 @@ static bool load_list(const struct ps_config *c, struct ps_device_list *list)
 int ps_run_devices(const struct ps_session *s)
 {
 	const struct ps_config *c = ps_session_config(s);
+	const struct ps_device_format *fmt = ps_device_format_find(c->format);
+	if (!fmt) { /* the options refuse such a format */
+		fprintf(stderr, "provscope: --format %s writes no device list\n", c->format);
+		return PS_EXIT_USAGE;
+	}
 	struct ps_device_list list;
 	if (!load_list(c, &list))
 		return PS_EXIT_USAGE;
@@ -190,18 +183,18 @@ int ps_run_devices(const struct ps_session *s)
 		ps_devices_free(&list);
 		return PS_EXIT_USAGE;
 	}
-	struct devices_run dr = { .s = s, .c = c, .out = out };
+	struct devices_run dr = { .s = s, .c = c, .fmt = fmt, .out = out };
 	double t0 = ps_now_ms();
-	put_owned(ps_device_header(c->format, list.n), out);
+	if (fmt->header)
+		put_owned(fmt->header(list.n), out);
 	fflush(out);
 	ps_devices_run(&list, c->jobs ? c->jobs : 4, device_run, device_done, &dr);
 	dr.sum.seconds = (ps_now_ms() - t0) / 1000.0;
-	if (strcmp(c->format, "junit") == 0) {
-		put_owned(ps_device_junit_open(&dr.sum), out);
+	if (fmt->open)
+		put_owned(fmt->open(&dr.sum), out);
+	if (fmt->hold_records)
 		fputs(dr.held.s ? dr.held.s : "", out);
-	}
-	put_owned(ps_device_footer(c->format, &dr.sum),
-		  strcmp(c->format, "jsonl") == 0 ? stderr : out);
+	put_owned(fmt->footer(&dr.sum), fmt->footer_diagnostic ? stderr : out);
 	ps_buf_free(&dr.held);
 	int rc = dr.sum.worst;
 	if (fflush(out) != 0 || ferror(out) || (c->output && fclose(out) != 0)) {

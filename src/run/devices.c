@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/csv.h"
 #include "core/util.h"
@@ -78,7 +77,7 @@ bool ps_devices_load(const char *file, struct ps_device_list *out, char **err)
 	for (size_t i = 0; i < h->n_fields; i++) {
 		map[i] = -1;
 		for (int c = 0; c < COL_COUNT; c++)
-			if (strcasecmp(h->fields[i], col_names[c]) == 0)
+			if (ps_str_ieq(h->fields[i], col_names[c]))
 				map[i] = c;
 		if (map[i] < 0) {
 			*err = ps_xasprintf("--devices %s: line %u: unknown column '%s' (use mac, "

@@ -856,7 +856,7 @@ static void step_detail(struct out *o, const struct ps_report *r, size_t hi, siz
 		text(o, 0, PS_TS_NORMAL, "%s", s->summary);
 	for (size_t i = 0; i < r->n_findings; i++) {
 		size_t fh, fs;
-		if (!ps_tui_finding_step(r, &r->findings[i], &fh, &fs) || fh != hi || fs != si)
+		if (!ps_report_finding_step(r, &r->findings[i], &fh, &fs) || fh != hi || fs != si)
 			continue;
 		blank(o);
 		finding_block(o, r, &r->findings[i], false);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "core/utf8.h"
 #include "core/util.h"
 
 static const char *const spin_utf8[] = { "⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏" };
@@ -67,36 +68,7 @@ const struct ps_tui_glyphs *ps_tui_glyphs_for(bool utf8)
 
 /* --- text ---------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at `s` with its code point, or 0. */
-static size_t utf8_next(const unsigned char *s, unsigned *cp)
-{
-	unsigned c = s[0];
-	size_t len;
-	unsigned min;
-	if (c < 0x80) {
-		*cp = c;
-		return c ? 1 : 0;
-	} else if ((c & 0xe0) == 0xc0) {
-		len = 2, min = 0x80, c &= 0x1f;
-	} else if ((c & 0xf0) == 0xe0) {
-		len = 3, min = 0x800, c &= 0x0f;
-	} else if ((c & 0xf8) == 0xf0) {
-		len = 4, min = 0x10000, c &= 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-static size_t cp_width(unsigned cp)
+static size_t cp_width(uint32_t cp)
 {
 	if (cp < 0x80)
 		return 1;
@@ -109,8 +81,8 @@ size_t ps_tui_width(const char *s)
 	size_t w = 0;
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
-		unsigned cp;
-		size_t n = utf8_next(p, &cp);
+		uint32_t cp;
+		size_t n = ps_utf8_decode(p, 4, &cp);
 		if (!n) {
 			w++;
 			p++;
@@ -127,8 +99,8 @@ size_t ps_tui_fit(const char *s, size_t cols)
 	size_t w = 0;
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
-		unsigned cp;
-		size_t n = utf8_next(p, &cp);
+		uint32_t cp;
+		size_t n = ps_utf8_decode(p, 4, &cp);
 		size_t cw = n ? cp_width(cp) : 1;
 		if (!n)
 			n = 1;
@@ -157,8 +129,8 @@ char *ps_tui_sanitize(const char *s, bool utf8)
 			ps_buf_add(&b, (const char *)p, 1);
 			p++;
 		} else {
-			unsigned cp;
-			size_t n = utf8_next(p, &cp);
+			uint32_t cp;
+			size_t n = ps_utf8_decode(p, 4, &cp);
 			if (n && utf8 && cp >= 0xa0)
 				ps_buf_add(&b, (const char *)p, n);
 			else
@@ -218,8 +190,8 @@ static void wrap_para(struct ps_tui_lines *l, int width, int indent, int hang, c
 				take = brk;
 				skip = brk;
 			} else if (fit == 0) { /* one wide character in one column */
-				unsigned cp;
-				size_t n = utf8_next((const unsigned char *)p, &cp);
+				uint32_t cp;
+				size_t n = ps_utf8_decode((const unsigned char *)p, 4, &cp);
 				take = skip = n ? n : 1;
 			}
 		}
@@ -538,81 +510,12 @@ char *ps_tui_item_title(const struct ps_report *r, const struct ps_tui_item *it)
 
 /* --- findings and failures ----------------------------------------------- */
 
-static bool has_prefix(const char *s, const char *p)
-{
-	return strncmp(s, p, strlen(p)) == 0;
-}
-
-static long step_index(const struct ps_hop *h, enum ps_step_id id)
-{
-	for (size_t i = 0; i < h->n_steps; i++)
-		if (h->steps[i].id == id)
-			return (long)i;
-	return -1;
-}
-
 static long first_failed(const struct ps_hop *h)
 {
 	for (size_t i = 0; i < h->n_steps; i++)
 		if (h->steps[i].status == PS_STATUS_FAIL)
 			return (long)i;
 	return -1;
-}
-
-bool ps_tui_finding_step(const struct ps_report *r, const struct ps_finding *f, size_t *hop,
-			 size_t *step)
-{
-	if (f->hop < 0 || (size_t)f->hop >= r->n_hops)
-		return false;
-	const struct ps_hop *h = &r->hops[f->hop];
-	if (!h->n_steps)
-		return false;
-	const char *name = ps_finding_name(f->id);
-	long s = -1;
-	if (has_prefix(name, "net.dns")) {
-		s = step_index(h, PS_STEP_RESOLVE);
-	} else if (has_prefix(name, "net.")) { /* where the network gave up */
-		s = first_failed(h);
-		if (s < 0)
-			s = step_index(h, PS_STEP_CONNECT);
-	} else if (has_prefix(name, "tls.")) {
-		s = step_index(h, PS_STEP_TLS_HANDSHAKE);
-	} else if (has_prefix(name, "chain.")) {
-		s = step_index(h, PS_STEP_TLS_CHAIN);
-	} else if (has_prefix(name, "client_auth.")) {
-		s = step_index(h, PS_STEP_TLS_CLIENT_AUTH);
-	} else if (has_prefix(name, "http.")) {
-		s = step_index(h, PS_STEP_HTTP);
-	} else if (has_prefix(name, "rule.")) {
-		s = step_index(h, PS_STEP_RULE_EXPAND);
-		if (s < 0)
-			s = step_index(h, PS_STEP_UPGRADE_RULE);
-	} else if (has_prefix(name, "profile.")) {
-		long d = step_index(h, PS_STEP_PROFILE_DECODE),
-		     p = step_index(h, PS_STEP_PROFILE_PARSE);
-		if (d >= 0 && h->steps[d].status == PS_STATUS_FAIL)
-			s = d;
-		else if (p >= 0)
-			s = p;
-		else
-			s = d;
-	} else if (has_prefix(name, "upgrade.")) {
-		if (f->id == PS_F_UPGRADE_UNREACHABLE)
-			s = step_index(h, PS_STEP_UPGRADE_CHECK);
-		else if (f->id == PS_F_UPGRADE_DOWNLOAD_FAILED)
-			s = step_index(h, PS_STEP_UPGRADE_DOWNLOAD);
-		if (s < 0)
-			s = step_index(h, PS_STEP_UPGRADE_DECISION);
-		if (s < 0)
-			s = step_index(h, PS_STEP_UPGRADE_RULE);
-	}
-	if (s < 0)
-		s = first_failed(h);
-	if (s < 0)
-		s = (long)h->n_steps - 1;
-	*hop = (size_t)f->hop;
-	*step = (size_t)s;
-	return true;
 }
 
 bool ps_tui_failure_item(const struct ps_report *r, struct ps_tui_item *it)
@@ -622,7 +525,7 @@ bool ps_tui_failure_item(const struct ps_report *r, struct ps_tui_item *it)
 		if (f->severity != PS_SEV_ERROR)
 			continue;
 		size_t hop, step;
-		if (ps_tui_finding_step(r, f, &hop, &step))
+		if (ps_report_finding_step(r, f, &hop, &step))
 			*it = (struct ps_tui_item){ .kind = PS_TUI_STEP, .hop = hop, .step = step };
 		else
 			*it = (struct ps_tui_item){ .kind = PS_TUI_FINDINGS };
@@ -836,37 +739,15 @@ char *ps_tui_hints(const struct ps_tui_ctx *c, bool filterable)
 
 /* --- filter, clock ------------------------------------------------------- */
 
-/* `hay` contains `needle`, ignoring ASCII case. */
-static bool contains_icase(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (const char *p = hay; *p; p++) {
-		size_t i = 0;
-		while (i < n && p[i]) {
-			char a = p[i], b = needle[i];
-			if (a >= 'A' && a <= 'Z')
-				a = (char)(a - 'A' + 'a');
-			if (b >= 'A' && b <= 'Z')
-				b = (char)(b - 'A' + 'a');
-			if (a != b)
-				break;
-			i++;
-		}
-		if (i == n)
-			return true;
-	}
-	return n == 0;
-}
-
 bool ps_tui_param_matches(const struct ps_param_row *p, const char *filter, bool reveal)
 {
 	if (!filter || !*filter)
 		return true;
-	if (p->name && contains_icase(p->name, filter))
+	if (p->name && ps_mem_ifind(p->name, strlen(p->name), filter))
 		return true;
 	if (p->secret && !reveal)
 		return false;
-	return p->value && contains_icase(p->value, filter);
+	return p->value && ps_mem_ifind(p->value, strlen(p->value), filter);
 }
 
 bool ps_tui_parse_clock(const char *s, time_t *at)

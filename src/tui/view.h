@@ -141,13 +141,9 @@ bool ps_tui_item_filterable(const struct ps_report *r, const struct ps_tui_item 
  * ignoring ASCII case. An empty or NULL filter passes every row. */
 bool ps_tui_param_matches(const struct ps_param_row *p, const char *filter, bool reveal);
 
-/* The step a finding is shown on: by its id's family within its hop, or
- * the hop's failed step. False for a finding tied to no hop. */
-bool ps_tui_finding_step(const struct ps_report *r, const struct ps_finding *f, size_t *hop,
-			 size_t *step);
-/* Where to look when a run failed: the step of the first error finding
- * (the one that sets the exit status), else the first failed step, else
- * the findings entry. False when the run has no error and no failed step. */
+/* Where to look when a run failed: the step the first error finding (the
+ * one that sets the exit status) was raised in, else the first failed
+ * step, else the findings entry. False when the run has no error and no failed step. */
 bool ps_tui_failure_item(const struct ps_report *r, struct ps_tui_item *it);
 /* The step a live run is at: the running step, else the last one. False
  * while there is no step. */

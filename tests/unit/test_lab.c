@@ -1110,6 +1110,9 @@ static void test_dir(void **state)
 	p = ps_xasprintf("%s/sub", served);
 	assert_int_equal(mkdir(p, 0700), 0);
 	free(p);
+	p = ps_xasprintf("%s/pipe", served); /* a FIFO: refused without waiting for a writer */
+	assert_int_equal(mkfifo(p, 0600), 0);
+	free(p);
 	p = ps_xasprintf("%s/sub/big.bin", served);
 	FILE *f = fopen(p, "w");
 	assert_non_null(f);
@@ -1142,6 +1145,7 @@ static void test_dir(void **state)
 		{ "/sub/../leak.txt", 403 },
 		{ "//etc/passwd", 403 },
 		{ "/sub", 404 },
+		{ "/pipe", 404 },
 		{ "/sub/big.bin", 413 },
 		{ "/missing.xml", 404 },
 		{ "/", 404 },

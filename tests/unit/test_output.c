@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,7 @@
 #include "model/expect.h"
 #include "model/report.h"
 #include "output/cases.h"
+#include "output/devices.h"
 #include "output/escape.h"
 #include "output/output.h"
 
@@ -148,13 +151,14 @@ static struct ps_report *hostile(void)
 	s->status = PS_STATUS_FAIL;
 	s->duration_ms = 12.5;
 	s->summary = ps_xstrdup("alert\n\"fatal\" & \x01\xFF done");
+	ps_report_add_finding(r, 0, PS_F_TLS_PROTOCOL_VERSION, "got <alert> \"70\" ]]> \\ #");
 	s = ps_hop_step(h, PS_STEP_TLS_CHAIN);
+	s->status = PS_STATUS_RUNNING; /* the chain warning is raised in its step */
+	ps_report_add_finding_sev(r, 0, PS_F_CHAIN_UNTRUSTED_ROOT, PS_SEV_WARN, NULL);
 	s->status = PS_STATUS_WARN;
 	s = ps_hop_step(h, PS_STEP_TLS_CLIENT_AUTH);
 	s->status = PS_STATUS_SKIPPED;
 	s->summary = ps_xstrdup("skipped # because");
-	ps_report_add_finding(r, 0, PS_F_TLS_PROTOCOL_VERSION, "got <alert> \"70\" ]]> \\ #");
-	ps_report_add_finding_sev(r, 0, PS_F_CHAIN_UNTRUSTED_ROOT, PS_SEV_WARN, NULL);
 	ps_report_add_finding(r, -1, PS_F_CLIENT_AUTH_CA_MISMATCH, "no hop");
 	ps_report_finish(r);
 	struct ps_expect e[2];
@@ -219,6 +223,87 @@ static void test_json_not_utf8(void **state)
 	assert_non_null(strstr(text, "\\u0001\xef\xbf\xbd done"));
 	free(text);
 	ps_report_free(r);
+}
+
+/* Device-list records come from the format table: a row that did not run,
+ * its error quoting a CSV field with a control byte and a byte that is not
+ * UTF-8, is one valid JSON line in jsonl (\u0001, not YAML's \x01), a
+ * one-line TAP test and well-formed XML. */
+static void test_device_records(void **state)
+{
+	(void)state;
+	const char *why = "line 2: MAC '00\x01"
+			  "e08\xff': give 12 hex digits";
+	struct ps_device_outcome o = { .index = 0,
+				       .line = 2,
+				       .mac = "00\x01"
+					      "e08\xff",
+				       .error = why,
+				       .exit_code = 2 };
+	for (const char *const *name =
+		 (const char *const[]){ "text", "jsonl", "tap", "junit", NULL };
+	     *name; name++) {
+		const struct ps_output_format *f = ps_output_find(*name);
+		assert_non_null(f->devices);
+		assert_ptr_equal(ps_device_format_find(*name), f->devices);
+		char *a = f->devices->record(&o), *b = ps_device_record(*name, &o);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+	}
+	assert_null(ps_device_format_find("json")); /* one document, no device list */
+
+	char *line = ps_device_record("jsonl", &o);
+	assert_non_null(strstr(line, "00\\u0001e08"));
+	assert_null(strstr(line, "\\x01"));
+	assert_int_equal(strchr(line, '\n') - line, (long)strlen(line) - 1); /* one line */
+	json_error_t jerr;
+	json_t *j = json_loads(line, 0, &jerr);
+	if (!j)
+		fail_msg("not JSON: %s in %s", jerr.text, line);
+	assert_string_equal(json_string_value(json_object_get(j, "schema")),
+			    "provscope/1-device-error");
+	assert_int_equal(json_integer_value(json_object_get(j, "line")), 2);
+	assert_int_equal(json_integer_value(json_object_get(j, "exit_code")), 2);
+	assert_string_equal(json_string_value(json_object_get(j, "verdict")), "fail");
+	assert_string_equal(json_string_value(json_object_get(j, "error")),
+			    "line 2: MAC '00\x01"
+			    "e08\xef\xbf\xbd': give 12 hex digits");
+	json_decref(j);
+	free(line);
+
+	char *tap = ps_device_record("tap", &o);
+	assert_non_null(strstr(tap, "not ok 1 - line 2 00 e08\xef\xbf\xbd"));
+	assert_non_null(strstr(tap, "  error: \"line 2: MAC '00\\x01e08\xef\xbf\xbd'"));
+	free(tap);
+	char *x = ps_device_record("junit", &o);
+	assert_null(strchr(x, '\x01'));
+	assert_non_null(strstr(x, "type=\"usage\""));
+	free(x);
+
+	/* A device that ran: its jsonl record is the jsonl format's own. */
+	struct ps_report *r = hostile();
+	struct ps_device_outcome ran = { .line = 3, .report = r, .exit_code = r->exit_code };
+	char *rec = ps_device_record("jsonl", &ran), *whole = render(ps_output_jsonl, r);
+	assert_string_equal(rec, whole);
+	free(rec);
+	free(whole);
+	ps_report_free(r);
+
+	struct ps_device_summary sum = { .n = 3, .worst = 7, .seconds = 1.25 };
+	sum.by_exit[0] = 1;
+	sum.by_exit[2] = 1;
+	sum.by_exit[7] = 1;
+	char *foot = ps_device_format_find("jsonl")->footer(&sum);
+	assert_string_equal(foot,
+			    "provscope: 3 devices in 1.2 s: 1 ok (0), 1 usage (2), 1 http (7); "
+			    "worst exit 7\n");
+	free(foot);
+	assert_true(ps_device_format_find("jsonl")->footer_diagnostic);
+	assert_true(ps_device_format_find("junit")->hold_records);
+	char *open = ps_device_format_find("junit")->open(&sum);
+	assert_non_null(strstr(open, "tests=\"3\" failures=\"2\""));
+	free(open);
 }
 
 static void test_tap_document(void **state)
@@ -291,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_yaml_quote),     cmocka_unit_test(test_decimal),
 		cmocka_unit_test(test_cases),          cmocka_unit_test(test_tap_document),
 		cmocka_unit_test(test_junit_document), cmocka_unit_test(test_json_not_utf8),
+		cmocka_unit_test(test_device_records),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -201,6 +201,47 @@ static void test_sink_hops_and_steps(void **state)
 	assert_string_equal(ps_status_name(PS_STATUS_SKIPPED), "skipped");
 }
 
+/* Each finding records its step when it is raised: the step running in its
+ * hop, else the hop's last step; none without a hop or a step. */
+static void test_sink_finding_steps(void **state)
+{
+	struct ps_report *r = *state;
+	struct ps_sink s = ps_report_sink(r);
+	size_t hop = ps_sink_hop_begin(&s, "https://h/x");
+	ps_sink_finding(&s, (long)hop, PS_F_NET_DNS, NULL); /* no step yet */
+	ps_sink_step_begin(&s, hop, PS_STEP_RESOLVE);
+	ps_sink_step_end(&s, hop, PS_STEP_RESOLVE, PS_STATUS_OK, NULL);
+	ps_sink_step_begin(&s, hop, PS_STEP_TLS_HANDSHAKE);
+	ps_sink_finding(&s, (long)hop, PS_F_TLS_PROTOCOL_VERSION, NULL); /* while it runs */
+	ps_sink_step_end(&s, hop, PS_STEP_TLS_HANDSHAKE, PS_STATUS_FAIL, NULL);
+	ps_sink_step_end(&s, hop, PS_STEP_TLS_CHAIN, PS_STATUS_SKIPPED, NULL);
+	ps_sink_finding(&s, (long)hop, PS_F_CHAIN_EXPIRED, NULL); /* after: the last step */
+	ps_sink_finding(&s, -1, PS_F_CLIENT_AUTH_REQUIRED, NULL); /* no hop */
+	ps_sink_finding(&s, 7, PS_F_HTTP_NOT_FOUND, NULL);        /* a hop not there */
+	/* Raised late (after their step ended): the step they belong to. */
+	ps_sink_finding(&s, (long)hop, PS_F_TLS_RC4, NULL);     /* the handshake */
+	ps_sink_finding(&s, (long)hop, PS_F_NET_TIMEOUT, NULL); /* the last failed step */
+	ps_sink_step_begin(&s, hop, PS_STEP_HTTP);
+	ps_sink_finding(&s, (long)hop, PS_F_CLIENT_AUTH_REJECTED, NULL); /* no such step: http */
+	assert_int_equal(r->n_findings, 8);
+	static const long want[] = { -1, 1, 2, -1, -1, 1, 1, 3 };
+	for (size_t i = 0; i < 8; i++) {
+		if (r->findings[i].step != want[i])
+			fail_msg("finding %zu: step %ld, not %ld", i, r->findings[i].step, want[i]);
+		size_t fh = 99, fs = 99;
+		bool has = ps_report_finding_step(r, &r->findings[i], &fh, &fs);
+		assert_int_equal(has, want[i] >= 0);
+		if (has) {
+			assert_int_equal(fh, hop);
+			assert_int_equal(fs, (size_t)want[i]);
+		}
+	}
+	/* The step a view is given is always one of the hop's. */
+	struct ps_finding bad = { .id = PS_F_NET_DNS, .hop = 0, .step = 9 };
+	size_t fh, fs;
+	assert_false(ps_report_finding_step(r, &bad, &fh, &fs));
+}
+
 static void test_sink_details_deep_copied(void **state)
 {
 	struct ps_report *r = *state;
@@ -468,6 +509,7 @@ int main(void)
 		REPORT_TEST(test_finish_client_auth),
 		cmocka_unit_test(test_finding_table),
 		cmocka_unit_test(test_exit_names),
+		REPORT_TEST(test_sink_finding_steps),
 		REPORT_TEST(test_sink_hops_and_steps),
 		REPORT_TEST(test_sink_details_deep_copied),
 		REPORT_TEST(test_sink_tls_and_client_auth_deep_copied),

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/tlsnames.h"
-#include "engine/tlswire.h"
+#include "tlswire/tlsnames.h"
+#include "tlswire/tlswire.h"
 
 /* A byte buffer that tests build messages in. */
 struct bytes {
@@ -459,6 +459,66 @@ static void test_parse_client_hello_truncated(void **state)
 	ps_client_hello_free(&ch);
 }
 
+/* A ClientHello of `legacy` with one supported_versions extension whose
+ * list is `vers` (n of them), its length byte `list_len`. */
+static void hello_with_versions(struct bytes *o, unsigned legacy, const unsigned *vers, size_t n,
+				size_t list_len)
+{
+	put_u16(o, legacy);
+	put_fill(o, 0x5A, 32);
+	put_u8(o, 0);
+	put_u16(o, 2);
+	put_u16(o, 0x1301);
+	put_u8(o, 1);
+	put_u8(o, 0);
+	put_u16(o, (unsigned)(4 + 1 + 2 * n)); /* the extensions block */
+	put_u16(o, 43);
+	put_u16(o, (unsigned)(1 + 2 * n));
+	put_u8(o, (unsigned)list_len);
+	for (size_t i = 0; i < n; i++)
+		put_u16(o, vers[i]);
+}
+
+/* What the lab reads of a ClientHello: the highest version offered. */
+static void test_parse_client_hello_versions(void **state)
+{
+	(void)state;
+	static const struct {
+		unsigned legacy;
+		unsigned vers[4];
+		size_t n, list_len;
+		unsigned want;
+	} cases[] = {
+		/* TLS 1.3 client: 1.2 in the field, 1.3 in the extension; GREASE ignored */
+		{ 0x0303, { 0x0A0A, 0x0304, 0x0303 }, 3, 6, 0x0304 },
+		{ 0x0301, { 0x0302, 0x0301 }, 2, 4, 0x0302 },
+		{ 0x0303, { 0x0302 }, 1, 2, 0x0303 },         /* never lower than the field */
+		{ 0x0303, { 0x0305, 0x7F1C }, 2, 4, 0x0303 }, /* unknown versions */
+		{ 0x0303, { 0x0303, 0x0304 }, 2, 2, 0x0303 }, /* the list length counts */
+		{ 0x0303, { 0x0304 }, 1, 9, 0x0304 },         /* a length past the body */
+		{ 0x0301, { 0 }, 0, 0, 0x0301 },              /* an empty list */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct bytes b = { .n = 0 };
+		hello_with_versions(&b, cases[i].legacy, cases[i].vers, cases[i].n,
+				    cases[i].list_len);
+		struct ps_client_hello ch;
+		assert_true(ps_parse_client_hello(b.b, b.n, &ch));
+		assert_int_equal(ch.version, cases[i].legacy);
+		if (ch.max_version != cases[i].want)
+			fail_msg("case %zu: 0x%04x, not 0x%04x", i, ch.max_version, cases[i].want);
+		assert_int_equal(ch.n_extensions, 1);
+		ps_client_hello_free(&ch);
+	}
+	/* Without the extension the field is the answer. */
+	struct bytes plain = { .n = 0 };
+	client_hello_body(&plain, NULL, 0);
+	struct ps_client_hello ch;
+	assert_true(ps_parse_client_hello(plain.b, plain.n, &ch));
+	assert_int_equal(ch.max_version, 0x0301);
+	ps_client_hello_free(&ch);
+}
+
 static void server_hello_body(struct bytes *o, unsigned version, unsigned suite, bool tls13)
 {
 	put_u16(o, version);
@@ -635,6 +695,7 @@ int main(void)
 		cmocka_unit_test(test_bad_record_headers),
 		cmocka_unit_test(test_empty_records),
 		cmocka_unit_test(test_parse_client_hello),
+		cmocka_unit_test(test_parse_client_hello_versions),
 		cmocka_unit_test(test_parse_client_hello_truncated),
 		cmocka_unit_test(test_parse_server_hello),
 		cmocka_unit_test(test_parse_cert_request),

@@ -247,6 +247,9 @@ static struct ps_report *sample_report(bool show_secrets)
 	ps_sink_step_begin(&s, h1, PS_STEP_UPGRADE_DECISION);
 	ps_sink_step_end(&s, h1, PS_STEP_UPGRADE_DECISION, PS_STATUS_OK, S("upgrade"));
 	ps_sink_step_begin(&s, h1, PS_STEP_HTTP);
+	/* findings are raised in the step they belong to, as the engine does;
+	 * this one as a warning, as the engine raises it for a HEAD */
+	ps_sink_finding_sev(&s, (long)h1, PS_F_HTTP_NOT_FOUND, PS_SEV_WARN, S("HEAD /fw/x.bin"));
 	ps_sink_step_end(&s, h1, PS_STEP_HTTP, PS_STATUS_FAIL, S("HEAD HTTP/1.1 404 Not Found"));
 	ps_sink_step_begin(&s, h1, PS_STEP_UPGRADE_CHECK);
 	ps_sink_step_end(&s, h1, PS_STEP_UPGRADE_CHECK, PS_STATUS_FAIL,
@@ -286,7 +289,6 @@ static struct ps_report *sample_report(bool show_secrets)
 	ps_sink_finding(&s, (long)h, PS_F_CLIENT_AUTH_CA_MISMATCH, NULL);
 	ps_sink_finding(&s, (long)h1, PS_F_UPGRADE_UNREACHABLE, S("HTTP 404 for %s"),
 			S("/fw/x.bin"));
-	ps_sink_finding(&s, (long)h1, PS_F_HTTP_NOT_FOUND, S("HEAD /fw/x.bin"));
 	ps_report_finish(r);
 	return r;
 }
@@ -611,49 +613,45 @@ static void test_item_rows(void **state)
 	ps_report_free(r);
 }
 
+/* A finding is shown on the step it was raised in (recorded by the report
+ * sink), whatever the family of its id; one raised before its hop had a
+ * step, or tied to no hop, is on no step. */
 static void test_finding_steps(void **state)
 {
 	(void)state;
-	struct ps_report *r = sample_report(false);
-	size_t hop, step;
-	struct ps_finding f = { .id = PS_F_CHAIN_EXPIRED, .hop = 0 };
-	assert_true(ps_tui_finding_step(r, &f, &hop, &step));
-	assert_int_equal(hop, 0);
-	assert_int_equal(r->hops[0].steps[step].id, PS_STEP_TLS_CHAIN);
-	f.id = PS_F_NET_DNS;
-	assert_true(ps_tui_finding_step(r, &f, &hop, &step));
-	assert_int_equal(r->hops[0].steps[step].id, PS_STEP_RESOLVE);
-	f.id = PS_F_CLIENT_AUTH_REQUIRED;
-	assert_true(ps_tui_finding_step(r, &f, &hop, &step));
-	assert_int_equal(r->hops[0].steps[step].id, PS_STEP_TLS_CLIENT_AUTH);
-	f.id = PS_F_PROFILE_XML_MALFORMED;
-	assert_true(ps_tui_finding_step(r, &f, &hop, &step));
-	assert_int_equal(r->hops[0].steps[step].id, PS_STEP_PROFILE_PARSE);
-	/* a decode failure shows on the failed decode step */
-	r->hops[0].steps[7].status = PS_STATUS_FAIL;
-	f.id = PS_F_PROFILE_DECRYPT_FAILED;
-	assert_true(ps_tui_finding_step(r, &f, &hop, &step));
-	assert_int_equal(r->hops[0].steps[step].id, PS_STEP_PROFILE_DECODE);
-	/* a timeout shows where the network gave up: the failed step */
-	f = (struct ps_finding){ .id = PS_F_NET_TIMEOUT, .hop = 1 };
-	assert_true(ps_tui_finding_step(r, &f, &hop, &step));
-	assert_int_equal(hop, 1);
-	assert_int_equal(r->hops[1].steps[step].id, PS_STEP_HTTP);
-	f.id = PS_F_UPGRADE_UNREACHABLE;
-	assert_true(ps_tui_finding_step(r, &f, &hop, &step));
-	assert_int_equal(r->hops[1].steps[step].id, PS_STEP_UPGRADE_CHECK);
-	f.id = PS_F_UPGRADE_DOWNGRADE_BLOCKED;
-	assert_true(ps_tui_finding_step(r, &f, &hop, &step));
-	assert_int_equal(r->hops[1].steps[step].id, PS_STEP_UPGRADE_DECISION);
-	/* a step family the hop lacks: its failed step */
-	f.id = PS_F_CHAIN_EXPIRED;
-	assert_true(ps_tui_finding_step(r, &f, &hop, &step));
-	assert_int_equal(r->hops[1].steps[step].id, PS_STEP_HTTP);
-	/* tied to no hop */
-	f.hop = -1;
-	assert_false(ps_tui_finding_step(r, &f, &hop, &step));
-	f.hop = 9;
-	assert_false(ps_tui_finding_step(r, &f, &hop, &step));
+	struct ps_report *r = ps_report_new();
+	struct ps_sink s = ps_report_sink(r);
+	size_t h = ps_sink_hop_begin(&s, "https://x/");
+	ps_sink_finding(&s, (long)h, PS_F_NET_DNS, "before any step");
+	ps_sink_step_begin(&s, h, PS_STEP_CONNECT);
+	ps_sink_step_end(&s, h, PS_STEP_CONNECT, PS_STATUS_OK, NULL);
+	ps_sink_step_begin(&s, h, PS_STEP_TLS_HANDSHAKE);
+	ps_sink_finding(&s, (long)h, PS_F_NET_TIMEOUT, "no ServerHello"); /* a net.* in TLS */
+	ps_sink_step_end(&s, h, PS_STEP_TLS_HANDSHAKE, PS_STATUS_FAIL, NULL);
+	ps_sink_finding(&s, -1, PS_F_PROFILE_EMPTY, NULL);
+	ps_report_finish(r);
+	struct ps_tui_ctx c = ctx(true, 72);
+	struct ps_tui_lines l = { 0 };
+	char *t = detail_text(r, step_item(r, 0, PS_STEP_TLS_HANDSHAKE), &c, &l);
+	assert_non_null(strstr(t, "net.timeout"));
+	assert_null(strstr(t, "net.dns"));
+	assert_null(strstr(t, "profile.empty"));
+	free(t);
+	ps_tui_lines_clear(&l);
+	t = detail_text(r, step_item(r, 0, PS_STEP_CONNECT), &c, &l);
+	assert_null(strstr(t, "net."));
+	free(t);
+	ps_tui_lines_clear(&l);
+	/* the run failed: the TUI goes to the step of the first error, the
+	 * first finding (net.dns) having none goes to the findings entry */
+	struct ps_tui_item it;
+	assert_true(ps_tui_failure_item(r, &it));
+	assert_int_equal(it.kind, PS_TUI_FINDINGS);
+	r->findings[0].severity = PS_SEV_WARN;
+	assert_true(ps_tui_failure_item(r, &it));
+	assert_int_equal(it.kind, PS_TUI_STEP);
+	assert_int_equal(it.hop, 0);
+	assert_int_equal(r->hops[0].steps[it.step].id, PS_STEP_TLS_HANDSHAKE);
 	ps_report_free(r);
 }
 
@@ -943,7 +941,7 @@ static void test_detail_findings_phone(void **state)
 	char *t = detail_text(r, (struct ps_tui_item){ .kind = PS_TUI_FINDINGS }, &c, &l);
 	assert_non_null(strstr(t, "▲ warning client_auth.ca_mismatch (hop 1)"));
 	assert_non_null(strstr(t, "✘ error upgrade.unreachable (hop 2)"));
-	assert_non_null(strstr(t, "✘ error http.not_found (hop 2)"));
+	assert_non_null(strstr(t, "▲ warning http.not_found (hop 2)"));
 	free(t);
 	ps_tui_lines_clear(&l);
 	t = detail_text(r, (struct ps_tui_item){ .kind = PS_TUI_PHONE }, &c, &l);

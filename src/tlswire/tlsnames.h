@@ -1,7 +1,7 @@
 /* Names for TLS wire values: cipher suites (IANA), protocol versions,
  * handshake types, alerts and certificate types. Pure tables. */
-#ifndef PS_ENGINE_TLSNAMES_H
-#define PS_ENGINE_TLSNAMES_H
+#ifndef PS_TLSWIRE_TLSNAMES_H
+#define PS_TLSWIRE_TLSNAMES_H
 
 #include <stddef.h>
 

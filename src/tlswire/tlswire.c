@@ -1,7 +1,7 @@
 /* TLS record reader and message decoders (see tlswire.h). */
 #include "config.h"
 
-#include "engine/tlswire.h"
+#include "tlswire/tlswire.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -91,18 +91,24 @@ static void record(struct ps_wire *w, enum ps_dir dir, unsigned type, unsigned v
 	}
 }
 
+/* Move what is still missing of a `want`-byte field (`*have` there) from
+ * the input into `dst`, as much as there is. */
+static void take(unsigned char *dst, size_t *have, size_t want, const unsigned char **data,
+		 size_t *n)
+{
+	size_t k = want - *have < *n ? want - *have : *n;
+	memcpy(dst + *have, *data, k);
+	*have += k;
+	*data += k;
+	*n -= k;
+}
+
 void ps_wire_feed(struct ps_wire *w, enum ps_dir dir, const unsigned char *data, size_t n)
 {
 	struct ps_wire_dir *d = &w->dir[dir];
 	while (n && !d->dead) {
 		if (d->hdr_have < 5) {
-			size_t take = 5 - d->hdr_have;
-			if (take > n)
-				take = n;
-			memcpy(d->hdr + d->hdr_have, data, take);
-			d->hdr_have += take;
-			data += take;
-			n -= take;
+			take(d->hdr, &d->hdr_have, 5, &data, &n);
 			if (d->hdr_have < 5)
 				return;
 			unsigned type = d->hdr[0];
@@ -120,13 +126,7 @@ void ps_wire_feed(struct ps_wire *w, enum ps_dir dir, const unsigned char *data,
 			d->rec_have = 0;
 			d->rec = ps_xrealloc(d->rec, len ? len : 1);
 		}
-		size_t take = d->rec_need - d->rec_have;
-		if (take > n)
-			take = n;
-		memcpy(d->rec + d->rec_have, data, take);
-		d->rec_have += take;
-		data += take;
-		n -= take;
+		take(d->rec, &d->rec_have, d->rec_need, &data, &n);
 		if (d->rec_have == d->rec_need) {
 			unsigned ver = ((unsigned)d->hdr[1] << 8) | d->hdr[2];
 			d->hdr_have = 0;
@@ -142,20 +142,6 @@ struct rd {
 	bool bad;
 };
 
-static unsigned rd_u(struct rd *r, size_t bytes)
-{
-	unsigned v = 0;
-	if (r->bad || r->n < bytes) {
-		r->bad = true;
-		return 0;
-	}
-	for (size_t i = 0; i < bytes; i++)
-		v = (v << 8) | r->p[i];
-	r->p += bytes;
-	r->n -= bytes;
-	return v;
-}
-
 static const unsigned char *rd_skip(struct rd *r, size_t bytes)
 {
 	if (r->bad || r->n < bytes) {
@@ -168,11 +154,39 @@ static const unsigned char *rd_skip(struct rd *r, size_t bytes)
 	return at;
 }
 
+/* A big-endian integer of `bytes` bytes; 0 (and bad) past the end. */
+static unsigned rd_u(struct rd *r, size_t bytes)
+{
+	const unsigned char *p = rd_skip(r, bytes);
+	unsigned v = 0;
+	for (size_t i = 0; p && i < bytes; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+/* The highest of `cur` and the versions in a supported_versions extension
+ * body (RFC 8446 4.2.1: a length byte, then two bytes a version) that are
+ * SSL 3.0 to TLS 1.3. */
+static unsigned highest_supported(const unsigned char *v, size_t n, unsigned cur)
+{
+	struct rd r = { v, n, false };
+	size_t len = rd_u(&r, 1);
+	if (len > r.n)
+		len = r.n; /* a list longer than the extension: what is there */
+	struct rd l = { r.p, len, false };
+	while (l.n >= 2) {
+		unsigned ver = rd_u(&l, 2);
+		if (ver >> 8 == 3 && (ver & 0xff) <= 4 && ver > cur)
+			cur = ver;
+	}
+	return cur;
+}
+
 bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_hello *out)
 {
 	struct rd r = { b, n, false };
 	memset(out, 0, sizeof *out);
-	out->version = rd_u(&r, 2);
+	out->version = out->max_version = rd_u(&r, 2);
 	rd_skip(&r, 32);
 	rd_skip(&r, rd_u(&r, 1));
 	size_t sl = rd_u(&r, 2);
@@ -197,9 +211,12 @@ bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_he
 		}
 		while (e.n >= 4) {
 			unsigned type = rd_u(&e, 2);
-			rd_skip(&e, rd_u(&e, 2));
+			size_t len = rd_u(&e, 2);
+			const unsigned char *v = rd_skip(&e, len);
 			if (e.bad)
 				break;
+			if (type == 43)
+				out->max_version = highest_supported(v, len, out->max_version);
 			out->extensions = ps_xrealloc(out->extensions, (out->n_extensions + 1) *
 									   sizeof *out->extensions);
 			out->extensions[out->n_extensions++] = type;

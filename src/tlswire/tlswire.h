@@ -1,9 +1,11 @@
-/* A passive TLS record-layer reader: fed the raw bytes of each direction as
- * they cross the socket, it cuts them into records and, until a direction
- * switches to encryption (ChangeCipherSpec), into handshake messages.
- * Pure code: no I/O, no GnuTLS. */
-#ifndef PS_ENGINE_TLSWIRE_H
-#define PS_ENGINE_TLSWIRE_H
+/* The TLS wire format, below both the engine (the phone's side) and the
+ * lab (the server's side). A passive record-layer reader: fed the raw
+ * bytes of each direction as they cross the socket, it cuts them into
+ * records and, until a direction switches to encryption (ChangeCipherSpec),
+ * into handshake messages. And the decoders of the handshake messages both
+ * sides read. Pure code: no I/O, no GnuTLS. */
+#ifndef PS_TLSWIRE_TLSWIRE_H
+#define PS_TLSWIRE_TLSWIRE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -54,7 +56,9 @@ void ps_wire_feed(struct ps_wire *w, enum ps_dir dir, const unsigned char *data,
 
 /* Decoded hello messages. Arrays are owned by the struct. */
 struct ps_client_hello {
-	unsigned version;
+	unsigned version;     /* legacy_version field */
+	unsigned max_version; /* the highest offered: `version`, or a higher one (SSL 3.0 to
+				 TLS 1.3) from supported_versions; GREASE values count not */
 	unsigned *suites;
 	size_t n_suites;
 	unsigned *extensions;
@@ -74,6 +78,9 @@ struct ps_cert_request {
 	size_t n_cas; /* distinguished names in the request */
 };
 
+/* Decode a ClientHello body (after the 4-byte handshake header). False when
+ * it is cut short (the extensions block by its own length included); an
+ * extension cut short inside the block ends the list there. */
 bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_hello *out);
 void ps_client_hello_free(struct ps_client_hello *ch);
 bool ps_parse_server_hello(const unsigned char *b, size_t n, struct ps_server_hello *out);

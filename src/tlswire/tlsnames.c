@@ -3,7 +3,7 @@
  * entries a phone or a provisioning server may use are listed here. */
 #include "config.h"
 
-#include "engine/tlsnames.h"
+#include "tlswire/tlsnames.h"
 
 struct suite_row {
 	unsigned id;

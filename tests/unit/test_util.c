@@ -1,0 +1,147 @@
+/* Core helpers: the one file reader with its cap, the ASCII case helpers. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/util.h"
+
+static char *tmp_dir(void)
+{
+	char tmpl[] = "/tmp/provscope-util-XXXXXX";
+	char *d = mkdtemp(tmpl);
+	assert_non_null(d);
+	return ps_xstrdup(d);
+}
+
+static char *put_file(const char *dir, const char *name, const char *text, size_t n)
+{
+	char *p = ps_xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(p, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, n, f), n);
+	fclose(f);
+	return p;
+}
+
+/* Read `file` with `cap` and `flags`: the status; `*err` freed. */
+static enum ps_read_status try_read(const char *file, size_t cap, unsigned flags, char **text)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	char *err = NULL;
+	enum ps_read_status rs = ps_read_file_ex(file, cap, flags, &data, &len, &err);
+	if (rs == PS_READ_OK) {
+		assert_null(err);
+		assert_int_equal(strlen((char *)data), len); /* NUL-terminated */
+		*text = (char *)data;
+	} else {
+		assert_null(data);
+		assert_non_null(err);
+		assert_non_null(strstr(err, file)); /* "FILE: why" */
+		free(err);
+		*text = NULL;
+	}
+	return rs;
+}
+
+static void test_read_file(void **state)
+{
+	(void)state;
+	char *dir = tmp_dir(), *text;
+	char *ok = put_file(dir, "ok", "hello\n", 6);
+	assert_int_equal(try_read(ok, 6, 0, &text), PS_READ_OK);
+	assert_string_equal(text, "hello\n");
+	free(text);
+	assert_int_equal(try_read(ok, 5, 0, &text), PS_READ_TOO_BIG); /* one over the cap */
+	char *empty = put_file(dir, "empty", "", 0);
+	assert_int_equal(try_read(empty, 0, 0, &text), PS_READ_OK);
+	assert_string_equal(text, "");
+	free(text);
+	char *missing = ps_xasprintf("%s/missing", dir);
+	assert_int_equal(try_read(missing, 100, 0, &text), PS_READ_MISSING);
+	assert_int_equal(try_read(dir, 100, 0, &text), PS_READ_NOT_FILE);
+	/* A FIFO: refused at once with PS_READ_REGULAR (no writer, no hang). */
+	char *fifo = ps_xasprintf("%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(try_read(fifo, 100, PS_READ_REGULAR, &text), PS_READ_NOT_FILE);
+	/* Without the flag a stream is read to its end, still with the cap. */
+	assert_int_equal(try_read("/dev/null", 100, 0, &text), PS_READ_OK);
+	free(text);
+	assert_int_equal(try_read("/dev/zero", 100000, 0, &text), PS_READ_TOO_BIG);
+	if (geteuid() != 0) { /* root reads anything */
+		char *secret = put_file(dir, "secret", "x", 1);
+		chmod(secret, 0);
+		assert_int_equal(try_read(secret, 100, 0, &text), PS_READ_DENIED);
+		unlink(secret);
+		free(secret);
+	}
+	/* The boolean form. */
+	unsigned char *d = NULL;
+	size_t len = 0;
+	char *err = NULL;
+	assert_true(ps_read_file(ok, 100, &d, &len, &err));
+	assert_int_equal(len, 6);
+	free(d);
+	assert_false(ps_read_file(missing, 100, &d, &len, &err));
+	free(err);
+	unlink(ok);
+	unlink(empty);
+	unlink(fifo);
+	rmdir(dir);
+	free(ok);
+	free(empty);
+	free(missing);
+	free(fifo);
+	free(dir);
+}
+
+static void test_ascii_case(void **state)
+{
+	(void)state;
+	/* Turkish rules would map 'I' to a dotless i: the helpers do not care. */
+	setlocale(LC_ALL, "tr_TR.UTF-8");
+	assert_int_equal(ps_ascii_lower('I'), 'i');
+	assert_int_equal(ps_ascii_lower('Z'), 'z');
+	assert_int_equal(ps_ascii_lower('z'), 'z');
+	assert_int_equal(ps_ascii_lower('@'), '@');
+	assert_int_equal(ps_ascii_lower('['), '[');
+	assert_int_equal(ps_ascii_lower((char)0xC9), (char)0xC9); /* Latin-1 E acute stays */
+	assert_true(ps_str_ieq("HTTPS", "https"));
+	assert_true(ps_str_ieq("", ""));
+	assert_false(ps_str_ieq("http", "https"));
+	assert_false(ps_str_ieq("https", "http"));
+	assert_false(ps_str_ieq("\xc9", "\xe9"));
+	assert_true(ps_strn_ieq("SPA942", "spa", 3));
+	assert_false(ps_strn_ieq("SP", "spa", 3)); /* shorter: stops at its NUL */
+	assert_true(ps_strn_ieq("ab", "AB", 5));   /* both end before n */
+	assert_true(ps_strn_ieq("x", "y", 0));
+	const char hay[] = "Admin_PassWord\0password";
+	assert_ptr_equal(ps_mem_ifind(hay, 14, "password"), hay + 6);
+	assert_null(ps_mem_ifind(hay, 13, "password")); /* the window ends first */
+	assert_ptr_equal(ps_mem_ifind(hay + 14, sizeof hay - 15, "PASSWORD"), hay + 15);
+	assert_ptr_equal(ps_mem_ifind(hay, 3, ""), hay);
+	assert_null(ps_mem_ifind("", 0, "a"));
+	setlocale(LC_ALL, "C");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_ascii_case),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
