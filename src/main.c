@@ -14,6 +14,7 @@
 
 #include "cli/labcmd.h"
 #include "cli/options.h"
+#include "core/atomic.h"
 #include "model/finding.h"
 #include "phone/catalogue.h"
 #include "phone/identity.h"
@@ -97,9 +98,12 @@ static int runs(const struct ps_config *c)
 	int rc = ps_session_open(c, lab_log, &s, &err);
 	if (rc != PS_EXIT_OK)
 		return fail(rc, err);
+	bool tui = use_tui(c);
+	if (!tui) /* an interrupted run leaves --output as it was */
+		ps_atomic_clean_on_signals();
 	if (c->cmd == PS_CMD_DEVICES)
 		rc = ps_run_devices(s);
-	else if (!use_tui(c) || (rc = interactive(s)) == PS_TUI_UNAVAILABLE)
+	else if (!tui || (rc = interactive(s)) == PS_TUI_UNAVAILABLE)
 		rc = ps_run_batch(s);
 	ps_session_close(s);
 	return rc;

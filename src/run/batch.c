@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/atomic.h"
 #include "core/util.h"
 #include "engine/engine.h"
 #include "model/finding.h"
@@ -16,25 +17,61 @@
 #include "output/output.h"
 #include "phone/catalogue.h"
 
+/* Where the output goes: standard output, or --output replaced whole
+ * when the output is complete. NULL with the message on stderr. */
+static FILE *output_open(const struct ps_config *c, struct ps_atomic **a)
+{
+	*a = NULL;
+	if (!c->output)
+		return stdout;
+	char *err = NULL;
+	FILE *f = ps_atomic_open(c->output, a, &err);
+	if (!f) {
+		fprintf(stderr, "provscope: --output %s\n", err);
+		free(err);
+	}
+	return f;
+}
+
+/* Finish the output: `ok` false (a write error seen) leaves --output as it
+ * was. Returns 0, or -1 with the message on stderr. */
+static int output_close(const struct ps_config *c, FILE *f, struct ps_atomic *a, bool ok)
+{
+	int e = errno;
+	if (!a) {
+		ok = fflush(f) == 0 && !ferror(f) && ok;
+		e = ok ? 0 : errno ? errno : e;
+		if (!ok)
+			fprintf(stderr, "provscope: writing to standard output: %s\n",
+				strerror(e ? e : EIO));
+		return ok ? 0 : -1;
+	}
+	char *err = NULL;
+	if (!ok) {
+		ps_atomic_abort(a);
+		fprintf(stderr, "provscope: writing --output %s: %s; the file is left as it was\n",
+			c->output, strerror(e ? e : EIO));
+		return -1;
+	}
+	if (ps_atomic_commit(a, &err) < 0) {
+		fprintf(stderr, "provscope: writing --output %s; the file is left as it was\n",
+			err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
 int ps_run_write(const struct ps_config *c, const struct ps_report *r)
 {
 	const struct ps_output_format *fmt = ps_output_find(c->format);
-	FILE *out = stdout;
-	if (c->output && !(out = fopen(c->output, "w"))) {
-		fprintf(stderr, "provscope: --output %s: %s\n", c->output, strerror(errno));
+	struct ps_atomic *a;
+	FILE *out = output_open(c, &a);
+	if (!out)
 		return -1;
-	}
 	const char *nc = getenv("NO_COLOR");
 	struct ps_output_opts oo = { .color = !c->output && isatty(STDOUT_FILENO) && !(nc && *nc) };
-	int rc = fmt->write(out, r, &oo);
-	if (fflush(out) != 0)
-		rc = -1;
-	if (c->output && fclose(out) != 0)
-		rc = -1;
-	if (rc < 0)
-		fprintf(stderr, "provscope: writing the report to %s: %s\n",
-			c->output ? c->output : "standard output", strerror(errno));
-	return rc;
+	return output_close(c, out, a, fmt->write(out, r, &oo) == 0);
 }
 
 int ps_run_batch(const struct ps_session *s)
@@ -177,9 +214,9 @@ int ps_run_devices(const struct ps_session *s)
 	struct ps_device_list list;
 	if (!load_list(c, &list))
 		return PS_EXIT_USAGE;
-	FILE *out = stdout;
-	if (c->output && !(out = fopen(c->output, "w"))) {
-		fprintf(stderr, "provscope: --output %s: %s\n", c->output, strerror(errno));
+	struct ps_atomic *a;
+	FILE *out = output_open(c, &a);
+	if (!out) {
 		ps_devices_free(&list);
 		return PS_EXIT_USAGE;
 	}
@@ -197,10 +234,8 @@ int ps_run_devices(const struct ps_session *s)
 	put_owned(fmt->footer(&dr.sum), fmt->footer_diagnostic ? stderr : out);
 	ps_buf_free(&dr.held);
 	int rc = dr.sum.worst;
-	if (fflush(out) != 0 || ferror(out) || (c->output && fclose(out) != 0)) {
-		fprintf(stderr, "provscope: writing the records: %s\n", strerror(errno));
+	if (output_close(c, out, a, true) < 0)
 		rc = PS_EXIT_USAGE;
-	}
 	ps_devices_free(&list);
 	return rc;
 }

@@ -153,4 +153,37 @@ t_eq "--devices with --demo: usage error" 2 "$?"
 "$PROVSCOPE" lab --devices "$L" >/dev/null 2>&1
 t_eq "--devices with provscope lab: usage error (the lab does not start)" 2 "$?"
 
+# --output is replaced whole or not at all: a run interrupted while the
+# devices wait on a server that stalls in the handshake leaves the previous
+# report and no temporary file; a run that ends replaces it.
+"$PROVSCOPE" lab --pki "$PKI" --fault slow-handshake >"$T_DIR/slow.out" 2>"$T_DIR/slow.err" &
+T_PIDS="$T_PIDS $!"
+for i in $(seq 1 100); do
+	grep -q 'Stop with Ctrl-C' "$T_DIR/slow.out" 2>/dev/null && break
+	sleep 0.05
+done
+SLOW=$(sed -n 's|^  https://prov.lab.test:\([0-9]*\)/.*|\1|p' "$T_DIR/slow.out")
+[ -n "$SLOW" ] || t_bail "the slow lab did not start: $(cat "$T_DIR/slow.err")"
+OUT=$T_DIR/report.xml
+echo "the previous report" >"$OUT"
+"$PROVSCOPE" --batch --timeout 20 --ca "$PKI/vendor-ca.pem" --resolve "prov.lab.test:$SLOW:127.0.0.1" \
+	--format junit --output "$OUT" --devices "$L" "https://prov.lab.test:$SLOW/spa\$PSN.cfg" \
+	>/dev/null 2>&1 &
+pid=$!
+for i in $(seq 1 100); do
+	ls "$OUT".tmp-* >/dev/null 2>&1 && break
+	sleep 0.05
+done
+t_check "an --output run writes to a temporary file beside the report" ls "$OUT".tmp-*
+sleep 0.3
+# SIGTERM: a background job of a script ignores SIGINT
+kill -TERM "$pid"
+wait "$pid"
+t_eq "interrupted (SIGTERM): the previous report is left, no temporary file" \
+	"143|the previous report|" "$?|$(cat "$OUT")|$(ls "$OUT".tmp-* 2>/dev/null)"
+"$PROVSCOPE" "${RUN[@]}" --format junit --output "$OUT" --devices "$L" "$TARGET" >/dev/null 2>&1
+t_eq "a run that ends replaces it (exit 7, a JUnit document)" "7 <testsuites" \
+	"$? $(sed -n 2p "$OUT" | cut -c1-11)"
+t_eq "... with the permissions of the file it replaced" "$(stat -c %a "$L")" "$(stat -c %a "$OUT")"
+
 t_done

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/atomic.h"
 #include "core/util.h"
 
 static char *tmp_dir(void)
@@ -137,11 +138,105 @@ static void test_ascii_case(void **state)
 	setlocale(LC_ALL, "C");
 }
 
+/* The text of `file`, or NULL when it is missing. */
+static char *slurp(const char *file)
+{
+	unsigned char *d = NULL;
+	size_t n = 0;
+	char *err = NULL;
+	if (!ps_read_file(file, 1 << 20, &d, &n, &err)) {
+		free(err);
+		return NULL;
+	}
+	return (char *)d;
+}
+
+/* How many temporary files of `path` are beside it. */
+static int temporaries(const char *dir)
+{
+	char *cmd = ps_xasprintf("ls %s | grep -c '\\.tmp-'", dir);
+	FILE *p = popen(cmd, "r");
+	int n = -1;
+	if (p) {
+		if (fscanf(p, "%d", &n) != 1)
+			n = -1;
+		pclose(p);
+	}
+	free(cmd);
+	return n;
+}
+
+/* Replaced whole on commit; left as it was on abort or a failed commit;
+ * no temporary file either way; a new file gets 0666 less the umask. */
+static void test_atomic(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/test_atomic.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *path = ps_xasprintf("%s/report.json", dir);
+	FILE *f = fopen(path, "w");
+	fputs("old", f);
+	fclose(f);
+	chmod(path, 0640);
+	struct ps_atomic *a;
+	char *err = NULL;
+	FILE *out = ps_atomic_open(path, &a, &err);
+	assert_non_null(out);
+	fputs("new, half", out);
+	char *text = slurp(path);
+	assert_string_equal(text, "old"); /* not yet */
+	free(text);
+	assert_int_equal(temporaries(dir), 1);
+	ps_atomic_abort(a);
+	text = slurp(path);
+	assert_string_equal(text, "old");
+	free(text);
+	assert_int_equal(temporaries(dir), 0);
+	out = ps_atomic_open(path, &a, &err);
+	fputs("new", out);
+	assert_int_equal(ps_atomic_commit(a, &err), 0);
+	text = slurp(path);
+	assert_string_equal(text, "new");
+	free(text);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(temporaries(dir), 0);
+	/* a commit that cannot rename (the target became a directory) fails,
+	 * says why and leaves no temporary file */
+	char *sub = ps_xasprintf("%s/sub", dir);
+	out = ps_atomic_open(sub, &a, &err);
+	assert_non_null(out);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	fputs("x", out);
+	assert_int_equal(ps_atomic_commit(a, &err), -1);
+	assert_non_null(strstr(err, "sub: "));
+	free(err);
+	err = NULL;
+	assert_int_equal(temporaries(dir), 0);
+	/* a directory or a missing directory is refused at once */
+	assert_null(ps_atomic_open(sub, &a, &err));
+	assert_non_null(strstr(err, "not a regular file"));
+	free(err);
+	err = NULL;
+	char *missing = ps_xasprintf("%s/no/such", dir);
+	assert_null(ps_atomic_open(missing, &a, &err));
+	assert_non_null(strstr(err, "No such file or directory"));
+	free(err);
+	rmdir(sub);
+	unlink(path);
+	rmdir(dir);
+	free(missing);
+	free(sub);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_ascii_case),
+		cmocka_unit_test(test_atomic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
