@@ -1,5 +1,9 @@
-/* The engine: plays the phone's run against a target and reports every
- * step through a sink. Knows nothing of curses or output formats. */
+/* The engine's entry points: a live run (the phone's resync pass against a
+ * target) and the offline runs (cert, profile, rule), each reporting every
+ * step through a sink. Knows nothing of curses or output formats. The
+ * live run is engine.c over the kinds of request (resync.c, firmware.c,
+ * audit.c) and their shared hop core (hop.c); the offline runs are
+ * offline.c; both share steps.c. */
 #ifndef PS_ENGINE_ENGINE_H
 #define PS_ENGINE_ENGINE_H
 
@@ -65,34 +69,6 @@ void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink);
  * Returns false with `*err` when a file cannot be read. */
 bool ps_engine_run_profile(const struct ps_run_config *cfg, const char *const *files, size_t n,
 			   const struct ps_sink *sink, char **err);
-
-/* Shared by the live and offline runs (engine-internal): decode and parse
- * one profile body in hop `hop` into `t` (key: the rule's --key, else
- * --profile-key); false when the phone would stop there. */
-struct ps_params;
-bool ps_engine_profile_steps(const struct ps_run_config *cfg, const struct ps_sink *sink,
-			     size_t hop, const char *name, const unsigned char *data, size_t len,
-			     struct ps_params *t, struct ps_profile_source *src, const char *key);
-/* The table as the report's profile record. */
-void ps_engine_snapshot_params(const struct ps_params *t, struct ps_profile_report *rep);
-/* The phone's own macros (identity, then the state of a power-up resync)
- * and its parameters, as callbacks of a struct ps_macro_env whose ctx is a
- * struct ps_phone_env. */
-struct ps_phone_env {
-	const struct ps_run_config *cfg;
-	const struct ps_params *params;
-};
-const char *ps_engine_phone_macro(void *ctx, const char *name);
-const char *ps_engine_phone_param(void *ctx, const char *name);
-
-/* Checks the firmware URL over the network in hop `hop` and fills the
- * check fields of `up`; returns false when the image is not there. */
-typedef bool (*ps_upgrade_check_fn)(const struct ps_run_config *cfg, const struct ps_sink *sink,
-				    size_t hop, const char *url, struct ps_upgrade_report *up);
-/* The firmware-upgrade analysis as a last hop; with `check` (a live run)
- * the firmware URL is checked when the phone would upgrade. */
-void ps_engine_upgrade_hop(const struct ps_run_config *cfg, const struct ps_sink *sink,
-			   const struct ps_params *t, ps_upgrade_check_fn check);
 
 /* Offline: parse and evaluate one rule for the identity; `kind` is
  * "profile", "upgrade" or "trigger". */

@@ -218,28 +218,12 @@ static double info_ms(CURL *c, CURLINFO what)
 	return (double)us / 1000.0;
 }
 
-int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
+/* The request as curl options on `c`: our socket hooks, no proxy, no
+ * redirect, no connection reuse, and what the request asks. */
+static void set_options(CURL *c, struct fetch *f, const char *url, struct curl_slist *hdrs,
+			struct curl_slist *resolve, char *errbuf)
 {
-	memset(rs, 0, sizeof *rs);
-	struct fetch f = { .rq = rq, .rs = rs, .fd = CURL_SOCKET_BAD };
-	f.https = strncasecmp(rq->url, "https://", 8) == 0;
-	CURL *c = curl_easy_init();
-	if (!c)
-		abort();
-	char errbuf[CURL_ERROR_SIZE] = "";
-	char *host_header = NULL;
-	char *url = f.https ? plain_url(rq->url, &host_header) : ps_xstrdup(rq->url);
-	struct curl_slist *hdrs = NULL, *resolve = NULL;
-	if (!url) {
-		rs->curl_code = CURLE_URL_MALFORMAT;
-		rs->curl_error = ps_xasprintf("'%s' is not a usable URL", rq->url);
-		curl_easy_cleanup(c);
-		return rs->curl_code;
-	}
-	if (host_header)
-		hdrs = curl_slist_append(hdrs, host_header);
-	if (rq->resolve)
-		resolve = curl_slist_append(resolve, rq->resolve);
+	const struct ps_http_request *rq = f->rq;
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(c, CURLOPT_RESOLVE, resolve);
@@ -258,13 +242,13 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)((rq->timeout_ms + 999) / 1000));
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open);
-	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &f);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, f);
 	curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_prereq);
-	curl_easy_setopt(c, CURLOPT_PREREQDATA, &f);
+	curl_easy_setopt(c, CURLOPT_PREREQDATA, f);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, &f);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, f);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &f);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
 	if (rq->post) {
 		curl_easy_setopt(c, CURLOPT_POST, 1L);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->post);
@@ -275,19 +259,26 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 		curl_easy_setopt(c, CURLOPT_PASSWORD, rq->pwd ? rq->pwd : "");
 		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_ANY);
 	}
-	if (rq->head)
+	if (rq->method == PS_HTTP_HEAD)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-	if (rq->range)
+	if (rq->method == PS_HTTP_FIRST_BYTE)
 		curl_easy_setopt(c, CURLOPT_RANGE, "0-0");
 	if (rq->progress) {
 		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-		curl_easy_setopt(c, CURLOPT_XFERINFODATA, &f);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, f);
 		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	}
 	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
 	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
-	curl_easy_setopt(c, CURLOPT_DEBUGDATA, &f);
-	CURLcode cc = curl_easy_perform(c);
+	curl_easy_setopt(c, CURLOPT_DEBUGDATA, f);
+}
+
+/* What curl says of the finished transfer `cc`, into `rs`. Returns whether
+ * the framing says the answer is whole (the Content-Length reached, the
+ * last chunk read, no body for a HEAD). */
+static bool collect(CURL *c, const struct ps_http_request *rq, CURLcode cc, const char *errbuf,
+		    struct ps_http_response *rs)
+{
 	rs->curl_code = (int)cc;
 	if (cc != CURLE_OK)
 		rs->curl_error = ps_xstrdup(errbuf[0] ? errbuf : curl_easy_strerror(cc));
@@ -316,15 +307,16 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 	char *ct = NULL;
 	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
 		rs->content_type = ps_xstrdup(ct);
-	/* A missing close_notify cuts the answer only where the connection's end
-	 * delimits the body: when the framing says the answer is whole (the
-	 * Content-Length reached, the last chunk read, no body for a HEAD), it
-	 * is whole, whichever side closed first (RFC 2818 §2.2.2). */
-	bool framed =
-	    cc == CURLE_OK && (rq->head || chunked || (cl >= 0 && (curl_off_t)rs->body_len == cl));
-	curl_easy_cleanup(c); /* closes curl's end: the pump sees EOF */
-	for (size_t i = 0; i < f.n_slots; i++) {
-		struct slot *sl = &f.slots[i];
+	return cc == CURLE_OK && (rq->method == PS_HTTP_HEAD || chunked ||
+				  (cl >= 0 && (curl_off_t)rs->body_len == cl));
+}
+
+/* Once curl has let go of its end: every pump joined, every TLS session
+ * closed; how the last one ended goes into `rs`. */
+static void end_pumps(struct fetch *f, struct ps_http_response *rs)
+{
+	for (size_t i = 0; i < f->n_slots; i++) {
+		struct slot *sl = &f->slots[i];
 		if (sl->running)
 			pthread_join(sl->pump, NULL);
 		if (sl->plain >= 0)
@@ -338,6 +330,37 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 		rs->pump = sl->res;
 		rs->pump.truncated = truncated;
 	}
+}
+
+int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
+{
+	memset(rs, 0, sizeof *rs);
+	struct fetch f = { .rq = rq, .rs = rs, .fd = CURL_SOCKET_BAD };
+	f.https = strncasecmp(rq->url, "https://", 8) == 0;
+	char *host_header = NULL;
+	char *url = f.https ? plain_url(rq->url, &host_header) : ps_xstrdup(rq->url);
+	if (!url) {
+		rs->curl_code = CURLE_URL_MALFORMAT;
+		rs->curl_error = ps_xasprintf("'%s' is not a usable URL", rq->url);
+		return rs->curl_code;
+	}
+	CURL *c = curl_easy_init();
+	if (!c)
+		abort();
+	char errbuf[CURL_ERROR_SIZE] = "";
+	struct curl_slist *hdrs = NULL, *resolve = NULL;
+	if (host_header)
+		hdrs = curl_slist_append(hdrs, host_header);
+	if (rq->resolve)
+		resolve = curl_slist_append(resolve, rq->resolve);
+	set_options(c, &f, url, hdrs, resolve, errbuf);
+	CURLcode cc = curl_easy_perform(c);
+	/* A missing close_notify cuts the answer only where the connection's end
+	 * delimits the body: when the framing says the answer is whole, it is
+	 * whole, whichever side closed first (RFC 2818 §2.2.2). */
+	bool framed = collect(c, rq, cc, errbuf, rs);
+	curl_easy_cleanup(c); /* closes curl's end: the pump sees EOF */
+	end_pumps(&f, rs);
 	rs->truncated = rs->pump.truncated && !framed;
 	curl_slist_free_all(hdrs);
 	curl_slist_free_all(resolve);

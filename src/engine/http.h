@@ -19,7 +19,15 @@
 typedef struct ps_tls_conn *(*ps_http_connected_fn)(void *ctx, int tcp_fd, const char *ip,
 						    long port);
 
+/* What a request asks for (a POST is a GET with a body, below). */
+enum ps_http_method {
+	PS_HTTP_GET,
+	PS_HTTP_HEAD,       /* a firmware check */
+	PS_HTTP_FIRST_BYTE, /* a GET of the first byte only (where HEAD is refused) */
+};
+
 struct ps_http_request {
+	enum ps_http_method method;
 	const char *url; /* the phone's URL, https:// or http:// */
 	const char *user_agent;
 	const char *resolve;               /* "HOST:PORT:ADDR[,ADDR]" for curl, NULL for DNS */
@@ -28,8 +36,6 @@ struct ps_http_request {
 	ps_http_connected_fn on_connected; /* https: runs the TLS handshake */
 	const char *post;                  /* body of a POST ([--post x]), NULL for GET */
 	const char *user, *pwd;            /* HTTP credentials ([--uid --pwd]), NULL for none */
-	bool head;                         /* HEAD instead of GET (a firmware check) */
-	bool range;                        /* GET of the first byte only (where HEAD is refused) */
 	FILE *out; /* write the body here instead of keeping it (a download) */
 	/* Called as the body arrives (bytes so far, announced total or -1). */
 	void (*progress)(void *ctx, long long done, long long total);

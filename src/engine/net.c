@@ -185,7 +185,7 @@ bool ps_is_ip_literal(const char *host)
 	return inet_pton(AF_INET, h, buf) == 1 || inet_pton(AF_INET6, h, buf) == 1;
 }
 
-static enum ps_finding_id classify(int e)
+enum ps_finding_id ps_net_finding(int e)
 {
 	switch (e) {
 	case ECONNREFUSED:
@@ -230,7 +230,7 @@ int ps_connect(const struct ps_sockaddr *a, unsigned timeout_ms, char **err,
 		*err = e == ETIMEDOUT
 			   ? ps_xasprintf("no answer from %s within %u ms", a->text, timeout_ms)
 			   : ps_xasprintf("%s: %s", a->text, strerror(e));
-		*finding = classify(e);
+		*finding = ps_net_finding(e);
 		close(fd);
 		return -1;
 	}

@@ -37,6 +37,10 @@ bool ps_resolve(const char *host, unsigned port, const struct ps_pin *pins, size
 /* True when `host` is a numeric IPv4 or IPv6 address (brackets allowed). */
 bool ps_is_ip_literal(const char *host);
 
+/* The finding for a connect that failed with errno `e` (refused, timed
+ * out, reset, else unreachable). */
+enum ps_finding_id ps_net_finding(int e);
+
 /* Connect a blocking TCP socket within `timeout_ms`. Returns the fd, or -1
  * with `*err` (caller frees) and `*finding` set. */
 int ps_connect(const struct ps_sockaddr *a, unsigned timeout_ms, char **err,

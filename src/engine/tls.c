@@ -769,6 +769,76 @@ static const char *last_in_message(const struct ps_tls_info *t)
 	return NULL;
 }
 
+/* A fatal alert in answer to the ClientHello: what the server refused. */
+static void hello_alert(const struct ps_tls_info *t, int d, const char *alert,
+			struct ps_tls_outcome *o)
+{
+	if (d == 70) {
+		o->finding = PS_F_TLS_PROTOCOL_VERSION;
+		o->detail = ps_xasprintf("the server answered the ClientHello (%s "
+					 "only) with the fatal alert %s",
+					 t->offered ? "TLS1.0" : "?", alert);
+	} else if (d == 80) {
+		o->finding = PS_F_TLS_PROTOCOL_VERSION;
+		o->detail =
+		    ps_xasprintf("the server answered the ClientHello with the fatal alert %s; "
+				 "OpenSSL 3 servers (nginx, Apache) send this when their "
+				 "security level forbids TLS 1.0",
+				 alert);
+	} else if (d == 40 || d == 71) {
+		o->finding = PS_F_TLS_NO_SHARED_CIPHER;
+		o->detail = ps_xasprintf("the server answered the ClientHello with the "
+					 "fatal alert %s: none of the %zu offered "
+					 "suites is acceptable to it",
+					 alert, t->n_offered);
+	} else {
+		o->finding = PS_F_TLS_HANDSHAKE_FAILED;
+		o->detail = ps_xasprintf("the server answered the ClientHello with the "
+					 "fatal alert %s",
+					 alert);
+	}
+}
+
+/* The handshake ended with a fatal alert, received (`rc`) or seen in an
+ * encrypted record. */
+static void alert_failure(struct run *r, int rc, const char *where, bool client_stage,
+			  struct ps_tls_outcome *o)
+{
+	struct ps_tls_info *t = r->info;
+	struct ps_client_auth *ca = r->ca;
+	int d =
+	    rc == GNUTLS_E_FATAL_ALERT_RECEIVED ? (int)gnutls_alert_get(r->s) : r->in_fatal_alert;
+	t->alert_received = d;
+	if (r->enc_alert_in >= 0 && (size_t)r->enc_alert_in < t->n_msgs) {
+		struct ps_tls_msg *m = &t->msgs[r->enc_alert_in];
+		m->alert_level = 2;
+		m->alert_desc = d;
+		free(m->info);
+		m->info = alert_text(2, d);
+	}
+	const char *an = ps_alert_name((unsigned)d);
+	char alert[64];
+	snprintf(alert, sizeof alert, "%s (%d)", an ? an : "alert", d);
+	if (client_stage && client_auth_alert(d)) {
+		o->client_auth_failure = true;
+		o->finding = ca->sent ? PS_F_CLIENT_AUTH_REJECTED : PS_F_CLIENT_AUTH_REQUIRED;
+		o->detail = ca->sent
+				? ps_xasprintf("the server sent the fatal alert %s after "
+					       "the phone's certificate (%s)",
+					       alert, ca->sent_subject ? ca->sent_subject : "?")
+				: ps_xasprintf("the server sent the fatal alert %s after "
+					       "an empty Certificate message",
+					       alert);
+		return;
+	}
+	if (!r->seen_server_hello) {
+		hello_alert(t, d, alert, o);
+		return;
+	}
+	o->finding = PS_F_TLS_HANDSHAKE_FAILED;
+	o->detail = ps_xasprintf("the server sent the fatal alert %s %s", alert, where);
+}
+
 static void diagnose(struct run *r, int rc, struct ps_tls_outcome *o)
 {
 	struct ps_tls_info *t = r->info;
@@ -807,64 +877,7 @@ static void diagnose(struct run *r, int rc, struct ps_tls_outcome *o)
 		return;
 	}
 	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED || r->in_fatal_alert >= 0) {
-		int d = rc == GNUTLS_E_FATAL_ALERT_RECEIVED ? (int)gnutls_alert_get(r->s)
-							    : r->in_fatal_alert;
-		t->alert_received = d;
-		if (r->enc_alert_in >= 0 && (size_t)r->enc_alert_in < t->n_msgs) {
-			struct ps_tls_msg *m = &t->msgs[r->enc_alert_in];
-			m->alert_level = 2;
-			m->alert_desc = d;
-			free(m->info);
-			m->info = alert_text(2, d);
-		}
-		const char *an = ps_alert_name((unsigned)d);
-		char alert[64];
-		snprintf(alert, sizeof alert, "%s (%d)", an ? an : "alert", d);
-		if (client_stage && client_auth_alert(d)) {
-			o->client_auth_failure = true;
-			o->finding =
-			    ca->sent ? PS_F_CLIENT_AUTH_REJECTED : PS_F_CLIENT_AUTH_REQUIRED;
-			o->detail =
-			    ca->sent
-				? ps_xasprintf("the server sent the fatal alert %s after "
-					       "the phone's certificate (%s)",
-					       alert, ca->sent_subject ? ca->sent_subject : "?")
-				: ps_xasprintf("the server sent the fatal alert %s after "
-					       "an empty Certificate message",
-					       alert);
-			return;
-		}
-		if (!r->seen_server_hello) {
-			if (d == 70) {
-				o->finding = PS_F_TLS_PROTOCOL_VERSION;
-				o->detail = ps_xasprintf("the server answered the ClientHello (%s "
-							 "only) with the fatal alert %s",
-							 t->offered ? "TLS1.0" : "?", alert);
-			} else if (d == 80) {
-				o->finding = PS_F_TLS_PROTOCOL_VERSION;
-				o->detail = ps_xasprintf(
-				    "the server answered the ClientHello with the fatal alert %s; "
-				    "OpenSSL 3 servers (nginx, Apache) send this when their "
-				    "security level forbids TLS 1.0",
-				    alert);
-			} else if (d == 40 || d == 71) {
-				o->finding = PS_F_TLS_NO_SHARED_CIPHER;
-				o->detail =
-				    ps_xasprintf("the server answered the ClientHello with the "
-						 "fatal alert %s: none of the %zu offered "
-						 "suites is acceptable to it",
-						 alert, t->n_offered);
-			} else {
-				o->finding = PS_F_TLS_HANDSHAKE_FAILED;
-				o->detail =
-				    ps_xasprintf("the server answered the ClientHello with the "
-						 "fatal alert %s",
-						 alert);
-			}
-			return;
-		}
-		o->finding = PS_F_TLS_HANDSHAKE_FAILED;
-		o->detail = ps_xasprintf("the server sent the fatal alert %s %s", alert, where);
+		alert_failure(r, rc, where, client_stage, o);
 		return;
 	}
 	bool closed = r->peer_closed || rc == GNUTLS_E_PREMATURE_TERMINATION ||

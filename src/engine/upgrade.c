@@ -241,12 +241,10 @@ static char *log_line(const struct ps_upgrade_input *in, const char *tmpl, const
 	return ps_buf_take(&b);
 }
 
-void ps_upgrade_analyse(const struct ps_upgrade_input *in, struct ps_upgrade_report *out,
-			struct ps_found_list *found)
+/* The upgrade settings of the table, as the report shows them. */
+static void settings(const struct ps_upgrade_input *in, struct ps_upgrade_report *out)
 {
 	const struct ps_params *t = in->params;
-	ps_upgrade_report_clear(out);
-	out->evaluated = true;
 	static const char *const names[] = { "Upgrade_Enable",          "Upgrade_Error_Retry_Delay",
 					     "Downgrade_Rev_Limit",     "Upgrade_Rule",
 					     "Log_Upgrade_Request_Msg", "Log_Upgrade_Success_Msg",
@@ -272,7 +270,133 @@ void ps_upgrade_analyse(const struct ps_upgrade_input *in, struct ps_upgrade_rep
 		out->retry_schedule = ps_xstrdup("not a delay list the phone can read");
 	const char *lk = param(t, "License_Keys");
 	out->license_keys = *lk ? ps_xstrdup(lk) : NULL;
+}
 
+/* What the same rule does once the phone runs the new image `tv`: a staged
+ * upgrade goes on to the next image; the same image again is the loop the
+ * Sipura firmware guards against by declaring the upgrade failed. */
+static void next_image_note(const struct ps_upgrade_input *in, const struct ps_rule *rule,
+			    const char *tv, struct ps_upgrade_report *out)
+{
+	struct swver_ctx sc = { in->env, tv };
+	struct ps_macro_env env2 = *in->env;
+	env2.macro = swver_macro;
+	env2.param = swver_param;
+	env2.ctx = &sc;
+	struct ps_rule_eval ev2;
+	memset(&ev2, 0, sizeof ev2);
+	ps_rule_evaluate(rule, &env2, &ev2);
+	const char *next = ev2.fired >= 0 ? (ev2.url_text ? ev2.url_text : ev2.url_expanded) : NULL;
+	if (!next)
+		add_note(&out->rule, ps_xasprintf("once the phone runs %s, no alternative "
+						  "applies: the upgrade path ends there",
+						  tv));
+	else if (strcmp(next, out->rule.url) == 0)
+		add_note(&out->rule,
+			 ps_xasprintf("once the phone runs %s, the rule selects the same "
+				      "image again: the phone does not retry an unchanged "
+				      "rule, and Sipura-era firmware declares such an "
+				      "upgrade failed; make the condition exclude %s",
+				      tv, tv));
+	else
+		add_note(&out->rule, ps_xasprintf("once the phone runs %s, alternative %ld "
+						  "selects %s next (a staged upgrade)",
+						  tv, ev2.fired + 1, next));
+	ps_rule_eval_clear(&ev2);
+}
+
+/* The decision on a rule that parsed: whether the phone fetches the image
+ * the fired alternative names, and why, with the findings. `u` is the
+ * fired URL, NULL when none. */
+static void decide(const struct ps_upgrade_input *in, const struct ps_rule *rule,
+		   const struct ps_rule_eval *ev, const struct ps_url *u,
+		   struct ps_upgrade_report *out, struct ps_found_list *found)
+{
+	if (rule->options_ignored)
+		ps_found_add(
+		    found, PS_F_RULE_OPTION_IGNORED,
+		    "Upgrade_Rule carries [...] options; the SPA documentation says "
+		    "upgrade rules take none, so older firmware may ignore or reject them");
+	if (ev->fired < 0 || !ev->url_expanded) {
+		ps_found_add(found, PS_F_UPGRADE_NO_RULE, "%s",
+			     rule->n_alts ? "no alternative of Upgrade_Rule applies to this phone"
+					  : "Upgrade_Rule is empty");
+		out->reason =
+		    ps_xstrdup(rule->n_alts ? "No alternative of Upgrade_Rule applies to "
+					      "this phone, so it fetches no firmware."
+					    : "Upgrade_Rule is empty, so the phone fetches no "
+					      "firmware.");
+		return;
+	}
+	if (!ev->url.scheme) {
+		out->reason = ps_xasprintf("The firmware URL '%s' does not resolve: %s.",
+					   ev->url_expanded, ev->url_error ? ev->url_error : "?");
+		ps_found_add(found, PS_F_RULE_SYNTAX, "Upgrade_Rule URL: %s",
+			     ev->url_error ? ev->url_error : "unreadable");
+		return;
+	}
+	out->target_version = in->target_version ? ps_xstrdup(in->target_version)
+						 : ps_version_from_filename(ev->url.path);
+	out->log_success = log_line(in, param(in->params, "Log_Upgrade_Success_Msg"), u,
+				    out->target_version ? out->target_version : "<new version>");
+	bool https_ok = strcmp(ev->url.scheme, "https") != 0 || in->id->model->https_upgrade;
+	if (!https_ok) {
+		ps_found_add(found, PS_F_UPGRADE_SCHEME_UNSUPPORTED,
+			     "%s cannot upgrade over https: %s", in->id->model->product,
+			     out->rule.url);
+		out->reason = ps_xasprintf("The %s cannot fetch firmware over https.",
+					   in->id->model->product);
+		return;
+	}
+	const char *cur = in->id->firmware, *tv = out->target_version;
+	if (tv && ps_version_cmp(tv, cur) == 0) {
+		ps_found_add(found, PS_F_UPGRADE_SAME_VERSION,
+			     "the image is %s, which the phone runs", tv);
+		out->reason =
+		    ps_xasprintf("The image is %s, the version the phone already runs.", tv);
+		return;
+	}
+	if (tv && out->downgrade_limit && ps_version_cmp(tv, out->downgrade_limit) < 0) {
+		ps_found_add(found, PS_F_UPGRADE_DOWNGRADE_BLOCKED,
+			     "the image %s is older than Downgrade_Rev_Limit %s", tv,
+			     out->downgrade_limit);
+		out->reason = ps_xasprintf("The image %s is older than Downgrade_Rev_Limit %s, so "
+					   "the phone refuses it.",
+					   tv, out->downgrade_limit);
+		return;
+	}
+	if (!out->enabled) {
+		ps_found_add(found, PS_F_UPGRADE_DISABLED, "Upgrade_Enable is %s",
+			     param(in->params, "Upgrade_Enable"));
+		out->reason = ps_xasprintf("Upgrade_Enable is No, so the phone ignores the rule "
+					   "that points to %s.",
+					   out->rule.url);
+		return;
+	}
+	out->would_upgrade = true;
+	if (tv)
+		out->reason =
+		    ps_xasprintf("Alternative %ld fires and points to %s (%s %s %s), "
+				 "so the phone upgrades when its lines are idle.",
+				 ev->fired + 1, out->rule.url, tv,
+				 ps_version_cmp(tv, cur) > 0 ? "newer than" : "older than", cur);
+	else
+		out->reason = ps_xasprintf("Alternative %ld fires and points to %s; the image's "
+					   "version cannot be read from its name (give "
+					   "--target-version), so the phone fetches it and "
+					   "decides by its contents.",
+					   ev->fired + 1, out->rule.url);
+	if (tv)
+		next_image_note(in, rule, tv, out);
+}
+
+void ps_upgrade_analyse(const struct ps_upgrade_input *in, struct ps_upgrade_report *out,
+			struct ps_found_list *found)
+{
+	const struct ps_params *t = in->params;
+	ps_upgrade_report_clear(out);
+	out->evaluated = true;
+	settings(in, out);
 	const char *text = param(t, "Upgrade_Rule");
 	struct ps_rule rule;
 	struct ps_rule_error err;
@@ -294,116 +418,10 @@ void ps_upgrade_analyse(const struct ps_upgrade_input *in, struct ps_upgrade_rep
 		out->reason = ps_xasprintf("Upgrade_Rule does not parse (column %ld: %s), so the "
 					   "phone cannot use it.",
 					   err.column, err.message);
-		goto done;
-	}
-	if (rule.options_ignored)
-		ps_found_add(
-		    found, PS_F_RULE_OPTION_IGNORED,
-		    "Upgrade_Rule carries [...] options; the SPA documentation says "
-		    "upgrade rules take none, so older firmware may ignore or reject them");
-	if (ev.fired < 0 || !ev.url_expanded) {
-		ps_found_add(found, PS_F_UPGRADE_NO_RULE, "%s",
-			     rule.n_alts ? "no alternative of Upgrade_Rule applies to this phone"
-					 : "Upgrade_Rule is empty");
-		out->reason =
-		    ps_xstrdup(rule.n_alts ? "No alternative of Upgrade_Rule applies to "
-					     "this phone, so it fetches no firmware."
-					   : "Upgrade_Rule is empty, so the phone fetches no "
-					     "firmware.");
-		goto done;
-	}
-	if (!ev.url.scheme) {
-		out->reason = ps_xasprintf("The firmware URL '%s' does not resolve: %s.",
-					   ev.url_expanded, ev.url_error ? ev.url_error : "?");
-		ps_found_add(found, PS_F_RULE_SYNTAX, "Upgrade_Rule URL: %s",
-			     ev.url_error ? ev.url_error : "unreadable");
-		goto done;
-	}
-	out->target_version = in->target_version ? ps_xstrdup(in->target_version)
-						 : ps_version_from_filename(ev.url.path);
-	out->log_success = log_line(in, param(t, "Log_Upgrade_Success_Msg"), u,
-				    out->target_version ? out->target_version : "<new version>");
-	bool https_ok = strcmp(ev.url.scheme, "https") != 0 || in->id->model->https_upgrade;
-	if (!https_ok) {
-		ps_found_add(found, PS_F_UPGRADE_SCHEME_UNSUPPORTED,
-			     "%s cannot upgrade over https: %s", in->id->model->product,
-			     out->rule.url);
-		out->reason = ps_xasprintf("The %s cannot fetch firmware over https.",
-					   in->id->model->product);
-		goto done;
-	}
-	const char *cur = in->id->firmware, *tv = out->target_version;
-	if (tv && ps_version_cmp(tv, cur) == 0) {
-		ps_found_add(found, PS_F_UPGRADE_SAME_VERSION,
-			     "the image is %s, which the phone runs", tv);
-		out->reason =
-		    ps_xasprintf("The image is %s, the version the phone already runs.", tv);
-		goto done;
-	}
-	if (tv && out->downgrade_limit && ps_version_cmp(tv, out->downgrade_limit) < 0) {
-		ps_found_add(found, PS_F_UPGRADE_DOWNGRADE_BLOCKED,
-			     "the image %s is older than Downgrade_Rev_Limit %s", tv,
-			     out->downgrade_limit);
-		out->reason = ps_xasprintf("The image %s is older than Downgrade_Rev_Limit %s, so "
-					   "the phone refuses it.",
-					   tv, out->downgrade_limit);
-		goto done;
-	}
-	if (!out->enabled) {
-		ps_found_add(found, PS_F_UPGRADE_DISABLED, "Upgrade_Enable is %s",
-			     param(t, "Upgrade_Enable"));
-		out->reason = ps_xasprintf("Upgrade_Enable is No, so the phone ignores the rule "
-					   "that points to %s.",
-					   out->rule.url);
-		goto done;
-	}
-	out->would_upgrade = true;
-	if (tv)
-		out->reason =
-		    ps_xasprintf("Alternative %ld fires and points to %s (%s %s %s), "
-				 "so the phone upgrades when its lines are idle.",
-				 ev.fired + 1, out->rule.url, tv,
-				 ps_version_cmp(tv, cur) > 0 ? "newer than" : "older than", cur);
-	else
-		out->reason = ps_xasprintf("Alternative %ld fires and points to %s; the image's "
-					   "version cannot be read from its name (give "
-					   "--target-version), so the phone fetches it and "
-					   "decides by its contents.",
-					   ev.fired + 1, out->rule.url);
-	/* What the same rule does once the phone runs the new image: a staged
-	 * upgrade goes on to the next image; the same image again is the loop
-	 * the Sipura firmware guards against by declaring the upgrade failed. */
-	if (tv) {
-		struct swver_ctx sc = { in->env, tv };
-		struct ps_macro_env env2 = *in->env;
-		env2.macro = swver_macro;
-		env2.param = swver_param;
-		env2.ctx = &sc;
-		struct ps_rule_eval ev2;
-		memset(&ev2, 0, sizeof ev2);
-		ps_rule_evaluate(&rule, &env2, &ev2);
-		const char *next =
-		    ev2.fired >= 0 ? (ev2.url_text ? ev2.url_text : ev2.url_expanded) : NULL;
-		if (!next)
-			add_note(&out->rule, ps_xasprintf("once the phone runs %s, no alternative "
-							  "applies: the upgrade path ends there",
-							  tv));
-		else if (strcmp(next, out->rule.url) == 0)
-			add_note(&out->rule,
-				 ps_xasprintf("once the phone runs %s, the rule selects the same "
-					      "image again: the phone does not retry an unchanged "
-					      "rule, and Sipura-era firmware declares such an "
-					      "upgrade failed; make the condition exclude %s",
-					      tv, tv));
-		else
-			add_note(&out->rule, ps_xasprintf("once the phone runs %s, alternative %ld "
-							  "selects %s next (a staged upgrade)",
-							  tv, ev2.fired + 1, next));
-		ps_rule_eval_clear(&ev2);
-	}
-done:
-	if (parsed)
+	} else {
+		decide(in, &rule, &ev, u, out, found);
 		ps_rule_clear(&rule);
+	}
 	if (evaluated)
 		ps_rule_eval_clear(&ev);
 }

@@ -1,0 +1,397 @@
+/* One request of a live run as a hop: the core every kind of request
+ * shares (see hop.h). */
+#include "config.h"
+
+#include "engine/hop.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "engine/chain.h"
+#include "engine/steps.h"
+
+void ps_target_clear(struct ps_target *t)
+{
+	free(t->scheme);
+	free(t->host);
+	free(t->path);
+	memset(t, 0, sizeof *t);
+}
+
+bool ps_target_parse(const char *url, struct ps_target *t, char **err)
+{
+	memset(t, 0, sizeof *t);
+	CURLU *u = curl_url();
+	if (!u)
+		abort();
+	CURLUcode uc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	if (uc == CURLUE_OK)
+		uc = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+	if (uc == CURLUE_OK)
+		uc = curl_url_get(u, CURLUPART_HOST, &host, 0);
+	if (uc == CURLUE_OK)
+		uc = curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+	if (uc != CURLUE_OK) {
+		*err = ps_xasprintf("'%s' is not a usable URL: %s", url, curl_url_strerror(uc));
+	} else {
+		t->scheme = ps_xstrdup(scheme);
+		t->host = ps_xstrdup(host);
+		char *path = NULL;
+		if (curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK)
+			t->path = ps_xstrdup(path);
+		else
+			t->path = ps_xstrdup("/");
+		curl_free(path);
+		t->port = (unsigned)strtoul(port, NULL, 10);
+		if (t->port == 0 || t->port > 65535) {
+			*err = ps_xasprintf("'%s': bad port", url);
+			uc = CURLUE_BAD_PORT_NUMBER;
+		}
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	if (uc != CURLUE_OK)
+		ps_target_clear(t);
+	return uc == CURLUE_OK;
+}
+
+void ps_target_detail(const struct ps_sink *sink, size_t hop, const struct ps_target *t,
+		      const char *shown)
+{
+	struct ps_detail d = { .kind = PS_DETAIL_TARGET,
+			       .scheme = t->scheme,
+			       .host = t->host,
+			       .port = t->port,
+			       .text = shown };
+	ps_sink_detail(sink, hop, &d);
+}
+
+static char *host_for_tls(const char *host)
+{
+	size_t n = strlen(host);
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']')
+		return ps_xstrndup(host + 1, n - 2);
+	return ps_xstrdup(host);
+}
+
+static void run_probe(const struct ps_run_config *cfg, const struct ps_sink *sink, size_t hop,
+		      const struct ps_sockaddr *addr, const struct ps_tls_params *tp,
+		      struct ps_tls_info *info)
+{
+	ps_sink_step_begin(sink, hop, PS_STEP_TLS_PROBE);
+	char *err = NULL;
+	enum ps_finding_id f;
+	int fd = ps_connect(addr, cfg->timeout_ms, &err, &f);
+	if (fd < 0) {
+		info->probe.done = true;
+		info->probe.error = err;
+		ps_sink_step_end(sink, hop, PS_STEP_TLS_PROBE, PS_STATUS_SKIPPED,
+				 "could not reconnect: %s", err);
+		return;
+	}
+	struct ps_tls_params pp = *tp;
+	pp.sink = NULL;
+	ps_tls_probe(fd, &pp, &info->probe);
+	close(fd);
+	const struct ps_tls_probe *p = &info->probe;
+	const char *model = cfg->identity->model->product;
+	if (p->version && p->cipher_suite)
+		ps_sink_step_end(sink, hop, PS_STEP_TLS_PROBE, PS_STATUS_OK,
+				 "the server would accept %s %s (%s); an %s cannot offer it",
+				 p->version, p->cipher_suite, p->kx ? p->kx : "?", model);
+	else
+		ps_sink_step_end(sink, hop, PS_STEP_TLS_PROBE, PS_STATUS_WARN,
+				 "a modern client fails too: %s", p->error ? p->error : "?");
+}
+
+static void client_auth_step(const struct ps_sink *sink, size_t hop, struct ps_client_auth *ca,
+			     const struct ps_tls_outcome *o, bool established)
+{
+	ps_sink_step_begin(sink, hop, PS_STEP_TLS_CLIENT_AUTH);
+	if (o->client_auth_failure) {
+		ca->outcome = ps_xstrdup(o->detail);
+		ps_sink_step_end(sink, hop, PS_STEP_TLS_CLIENT_AUTH, PS_STATUS_FAIL, "%s: %s",
+				 ca->sent ? "certificate refused" : "certificate required",
+				 o->detail);
+		return;
+	}
+	if (!ca->requested) {
+		if (established) {
+			ca->outcome = ps_xstrdup("not requested");
+			ps_sink_finding(sink, (long)hop, PS_F_CLIENT_AUTH_NOT_REQUESTED, NULL);
+			ps_sink_step_end(sink, hop, PS_STEP_TLS_CLIENT_AUTH, PS_STATUS_WARN,
+					 "the server did not ask for a client certificate");
+		} else {
+			ps_sink_step_end(sink, hop, PS_STEP_TLS_CLIENT_AUTH, PS_STATUS_SKIPPED,
+					 "the handshake ended before the server asked");
+		}
+		return;
+	}
+	if (ca->issuer_accepted == 0)
+		ps_sink_finding(sink, (long)hop, PS_F_CLIENT_AUTH_CA_MISMATCH,
+				"the device certificate's issuer (%s) is not among the %zu CA "
+				"name(s) the server accepts",
+				ca->cert_issuer ? ca->cert_issuer : "?", ca->n_acceptable_cas);
+	if (established) {
+		ca->outcome = ps_xstrdup(ca->sent ? "accepted" : "handshake completed without one");
+		ps_sink_step_end(sink, hop, PS_STEP_TLS_CLIENT_AUTH,
+				 ca->issuer_accepted == 0 ? PS_STATUS_WARN : PS_STATUS_OK,
+				 "requested (%zu CA name%s); %s", ca->n_acceptable_cas,
+				 ca->n_acceptable_cas == 1 ? "" : "s",
+				 ca->sent ? "the device certificate was sent"
+					  : "none sent (no --cert); the server went on");
+	} else {
+		ps_sink_step_end(sink, hop, PS_STEP_TLS_CLIENT_AUTH, PS_STATUS_SKIPPED,
+				 "requested (%zu CA name%s); %s before the server's decision",
+				 ca->n_acceptable_cas, ca->n_acceptable_cas == 1 ? "" : "s",
+				 "the handshake failed");
+	}
+}
+
+static bool live_chain_fn(void *ctx, const gnutls_datum_t *certs, unsigned n)
+{
+	struct ps_hop_chain *lc = ctx;
+	ps_sink_step_begin(lc->sink, lc->hop, PS_STEP_TLS_CHAIN);
+	struct ps_chain_params p;
+	ps_steps_chain_params(lc->cfg, &p, lc->host);
+	p.connected_addr = lc->connected;
+	p.host_addrs = lc->host_addrs;
+	p.n_host_addrs = lc->n_host_addrs;
+	struct ps_chain_report rep;
+	memset(&rep, 0, sizeof rep);
+	ps_chain_analyse(certs, n, &p, &rep);
+	bool phone_accepts = ps_steps_chain(lc->cfg, lc->sink, lc->hop, &rep);
+	ps_chain_report_clear(&rep);
+	return phone_accepts || lc->cfg->inspect_anyway;
+}
+
+static void connected_step(struct ps_hop_run *L, const char *ip, long port)
+{
+	for (size_t i = 0; i < L->n_addrs; i++)
+		if (strcmp(L->addrs[i].text, ip) == 0)
+			L->used = i;
+	char *where = ps_xasprintf("%s port %ld", ip, port);
+	struct ps_detail cd = { .kind = PS_DETAIL_CONNECTED, .text = where };
+	ps_sink_detail(L->sink, L->hop, &cd);
+	ps_sink_step_end(L->sink, L->hop, PS_STEP_CONNECT, PS_STATUS_OK, "connected to %s", where);
+	free(where);
+}
+
+/* curl has connected: run the phone's handshake on the socket. */
+static struct ps_tls_conn *live_connected(void *ctx, int tcp, const char *ip, long port)
+{
+	struct ps_hop_run *L = ctx;
+	connected_step(L, ip, port);
+	L->chain.connected = L->addrs[L->used].text;
+	ps_sink_step_begin(L->sink, L->hop, PS_STEP_TLS_HANDSHAKE);
+	double start = ps_now_ms();
+	struct ps_tls_conn *conn = ps_tls_open(tcp, &L->tp, &L->info, &L->ca, &L->o);
+	L->t_tls = ps_now_ms() - start;
+	L->tls_ran = true;
+	if (L->o.ok)
+		ps_sink_step_end(L->sink, L->hop, PS_STEP_TLS_HANDSHAKE, PS_STATUS_OK,
+				 "%s %s, %zu messages in %.0f ms", L->info.version,
+				 L->info.cipher_suite ? L->info.cipher_suite : "?", L->info.n_msgs,
+				 L->info.duration_ms);
+	else
+		ps_sink_step_end(L->sink, L->hop, PS_STEP_TLS_HANDSHAKE, PS_STATUS_FAIL, "%s",
+				 L->o.detail ? L->o.detail : "failed");
+	client_auth_step(L->sink, L->hop, &L->ca, &L->o, L->o.ok);
+	if (L->o.ok && L->info.cipher && strstr(L->info.cipher, "ARCFOUR"))
+		ps_sink_finding(L->sink, (long)L->hop, PS_F_TLS_RC4, "%s with %s",
+				L->info.cipher_suite ? L->info.cipher_suite : L->info.cipher,
+				L->tp.server_name ? L->tp.server_name : "the server");
+	if (conn && L->cfg->handshake_only) {
+		ps_tls_close(conn);
+		conn = NULL;
+		L->stopped = true;
+	}
+	if (!conn) {
+		close(tcp);
+		return NULL;
+	}
+	ps_sink_step_begin(L->sink, L->hop, PS_STEP_HTTP);
+	return conn;
+}
+
+static enum ps_finding_id connect_finding(const struct ps_http_response *rs)
+{
+	if (rs->curl_code == CURLE_OPERATION_TIMEDOUT)
+		return PS_F_NET_TIMEOUT;
+	return ps_net_finding(rs->os_errno);
+}
+
+void ps_hop_http_detail(const struct ps_hop_run *L, const struct ps_http_response *rs)
+{
+	struct ps_http_info hi = { .attempted = true,
+				   .status = rs->status,
+				   .request_headers = rs->request_headers,
+				   .n_request_headers = rs->n_request_headers,
+				   .response_headers = rs->response_headers,
+				   .n_response_headers = rs->n_response_headers,
+				   .body_size = rs->body_len,
+				   .truncated = rs->truncated,
+				   .error = rs->curl_error ? rs->curl_error : rs->pump.error,
+				   .t_dns = rs->t_dns,
+				   .t_connect = rs->t_connect,
+				   .t_tls = L->t_tls,
+				   .t_first_byte = rs->t_first_byte,
+				   .t_total = rs->t_total };
+	struct ps_detail d = { .kind = PS_DETAIL_HTTP, .http = &hi };
+	ps_sink_detail(L->sink, L->hop, &d);
+}
+
+/* The resolve step: the addresses of the target, each a detail; the
+ * connection facts for curl and the TLS hook in `h`. False when the name
+ * does not resolve (the step failed, with its finding). */
+static bool resolve_step(struct ps_hop_run *h)
+{
+	const struct ps_target *t = h->t;
+	ps_sink_step_begin(h->sink, h->hop, PS_STEP_RESOLVE);
+	char *err = NULL;
+	enum ps_finding_id f = PS_F_COUNT;
+	if (!ps_resolve(t->host, t->port, h->cfg->pins, h->cfg->n_pins, &h->addrs, &h->n_addrs,
+			&err, &f)) {
+		ps_sink_step_end(h->sink, h->hop, PS_STEP_RESOLVE, PS_STATUS_FAIL, "%s", err);
+		ps_sink_finding(h->sink, (long)h->hop, f, "%s", err);
+		free(err);
+		return false;
+	}
+	h->tls_host = host_for_tls(t->host);
+	h->host_addrs = ps_xcalloc(h->n_addrs, sizeof *h->host_addrs);
+	ps_buf_printf(&h->pin, "%s:%u:", h->tls_host, t->port);
+	for (size_t i = 0; i < h->n_addrs; i++) {
+		struct ps_sockaddr *sa = &h->addrs[i];
+		struct ps_addr a = { .text = sa->text,
+				     .family = sa->ss.ss_family,
+				     .pinned = sa->pinned };
+		struct ps_detail d = { .kind = PS_DETAIL_ADDR, .addr = &a };
+		ps_sink_detail(h->sink, h->hop, &d);
+		h->host_addrs[i] = sa->text;
+		ps_buf_printf(&h->addr_list, "%s%s", i ? ", " : "", sa->text);
+		bool v6 = sa->ss.ss_family == AF_INET6;
+		ps_buf_printf(&h->pin, "%s%s%s%s", i ? "," : "", v6 ? "[" : "", sa->text,
+			      v6 ? "]" : "");
+	}
+	ps_sink_step_end(h->sink, h->hop, PS_STEP_RESOLVE, PS_STATUS_OK, "%s -> %s%s", t->host,
+			 h->addr_list.s, h->addrs[0].pinned ? " (--resolve)" : "");
+	return true;
+}
+
+/* The phone's TLS parameters for the hop, with the chain check hooked in. */
+static void tls_setup(struct ps_hop_run *h, double t0)
+{
+	h->chain = (struct ps_hop_chain){ .cfg = h->cfg,
+					  .sink = h->sink,
+					  .hop = h->hop,
+					  .host = h->tls_host,
+					  .connected = h->addrs[0].text,
+					  .host_addrs = h->host_addrs,
+					  .n_host_addrs = h->n_addrs };
+	h->tp = (struct ps_tls_params){ .on_certs = live_chain_fn,
+					.on_certs_ctx = &h->chain,
+					.priority = h->cfg->priority,
+					.server_name = h->tls_host,
+					.timeout_ms = h->cfg->timeout_ms,
+					.creds = h->cfg->creds,
+					.sink = h->sink,
+					.hop = h->hop,
+					.t0_ms = t0 };
+}
+
+/* The phone's handshake failed: the finding, after the modern-client probe
+ * that says whether a modern client would have got through. */
+static void tls_failed(struct ps_hop_run *h)
+{
+	const struct ps_run_config *cfg = h->cfg;
+	if (h->o.chain_rejected)
+		return; /* the chain step said it all */
+	if (cfg->probe && h->o.probe_useful && h->o.finding != PS_F_NET_TIMEOUT)
+		run_probe(cfg, h->sink, h->hop, &h->addrs[h->used], &h->tp, &h->info);
+	const struct ps_tls_probe *p = &h->info.probe;
+	const char *detail = h->o.detail ? h->o.detail : "";
+	if (p->version && p->cipher_suite)
+		ps_sink_finding(h->sink, (long)h->hop, h->o.finding,
+				"%s; the server would accept %s %s (%s) from a modern client; "
+				"an %s cannot offer it",
+				detail, p->version, p->cipher_suite, p->kx ? p->kx : "?",
+				cfg->identity->model->product);
+	else
+		ps_sink_finding(h->sink, (long)h->hop, h->o.finding, "%s", detail);
+}
+
+bool ps_hop_exchange(struct ps_hop_run *h, const struct ps_run_config *cfg,
+		     const struct ps_sink *sink, size_t hop, const struct ps_target *t,
+		     const char *url, double t0, struct ps_http_request *rq,
+		     struct ps_http_response *rs)
+{
+	memset(h, 0, sizeof *h);
+	memset(rs, 0, sizeof *rs);
+	h->cfg = cfg;
+	h->sink = sink;
+	h->hop = hop;
+	h->t = t;
+	h->url = url;
+	h->tftp = strcasecmp(t->scheme, "tftp") == 0;
+	if (!resolve_step(h))
+		return false;
+	tls_setup(h, t0);
+	rq->url = url;
+	rq->user_agent = cfg->user_agent;
+	rq->resolve = h->pin.s;
+	rq->timeout_ms = cfg->timeout_ms;
+	rq->on_connected = live_connected;
+	rq->ctx = h;
+	ps_sink_step_begin(sink, hop, PS_STEP_CONNECT);
+	ps_http_fetch(rq, rs);
+	bool https = strcasecmp(t->scheme, "https") == 0;
+	if (!rs->connected) {
+		const char *why = rs->curl_error ? rs->curl_error : "no connection";
+		ps_sink_step_end(sink, hop, PS_STEP_CONNECT, PS_STATUS_FAIL, "%s", why);
+		ps_sink_finding(sink, (long)hop, connect_finding(rs), "%s: %s",
+				h->addr_list.s ? h->addr_list.s : t->host, why);
+		return false;
+	}
+	if (h->stopped)
+		return false;
+	if (https && h->tls_ran && !h->o.ok) {
+		tls_failed(h);
+		return false;
+	}
+	if (!https) {
+		connected_step(h, h->addrs[0].text, (long)t->port);
+		ps_sink_step_begin(sink, hop, PS_STEP_HTTP);
+	}
+	return true;
+}
+
+bool ps_hop_stopped(const struct ps_hop_run *h)
+{
+	return h->stopped;
+}
+
+void ps_hop_end(struct ps_hop_run *h)
+{
+	if (h->tls_ran) {
+		struct ps_detail td = { .kind = PS_DETAIL_TLS, .tls = &h->info };
+		ps_sink_detail(h->sink, h->hop, &td);
+		struct ps_detail ad = { .kind = PS_DETAIL_CLIENT_AUTH, .client_auth = &h->ca };
+		ps_sink_detail(h->sink, h->hop, &ad);
+	}
+	ps_tls_info_clear(&h->info);
+	ps_client_auth_clear(&h->ca);
+	free(h->o.detail);
+	free(h->host_addrs);
+	free(h->tls_host);
+	ps_buf_free(&h->pin);
+	ps_buf_free(&h->addr_list);
+	free(h->addrs);
+}
