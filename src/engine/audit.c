@@ -37,10 +37,10 @@ static void quiet_detail(void *ctx, size_t hop, const struct ps_detail *d)
 	ps_sink_detail(ctx, hop, d);
 }
 
-static void quiet_finding(void *ctx, long hop, enum ps_finding_id id, enum ps_severity sev,
-			  const char *detail)
+static void quiet_finding(void *ctx, long hop, enum ps_step_id step, enum ps_finding_id id,
+			  enum ps_severity sev, const char *detail)
 {
-	(void)ctx, (void)hop, (void)id, (void)sev, (void)detail;
+	(void)ctx, (void)hop, (void)step, (void)id, (void)sev, (void)detail;
 }
 
 static const struct ps_sink_ops quiet_ops = { quiet_hop_begin, quiet_step_begin, quiet_step_end,

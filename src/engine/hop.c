@@ -206,9 +206,10 @@ static struct ps_tls_conn *live_connected(void *ctx, int tcp, const char *ip, lo
 				 L->o.detail ? L->o.detail : "failed");
 	client_auth_step(L->sink, L->hop, &L->ca, &L->o, L->o.ok);
 	if (L->o.ok && L->info.cipher && strstr(L->info.cipher, "ARCFOUR"))
-		ps_sink_finding(L->sink, (long)L->hop, PS_F_TLS_RC4, "%s with %s",
-				L->info.cipher_suite ? L->info.cipher_suite : L->info.cipher,
-				L->tp.server_name ? L->tp.server_name : "the server");
+		ps_sink_finding_in(L->sink, (long)L->hop, PS_STEP_TLS_HANDSHAKE, PS_F_TLS_RC4,
+				   "%s with %s",
+				   L->info.cipher_suite ? L->info.cipher_suite : L->info.cipher,
+				   L->tp.server_name ? L->tp.server_name : "the server");
 	if (conn && L->cfg->handshake_only) {
 		ps_tls_close(conn);
 		conn = NULL;
@@ -318,14 +319,16 @@ static void tls_failed(struct ps_hop_run *h)
 		run_probe(cfg, h->sink, h->hop, &h->addrs[h->used], &h->tp, &h->info);
 	const struct ps_tls_probe *p = &h->info.probe;
 	const char *detail = h->o.detail ? h->o.detail : "";
+	/* the handshake's finding, told now that the probe's evidence is in */
 	if (p->version && p->cipher_suite)
-		ps_sink_finding(h->sink, (long)h->hop, h->o.finding,
-				"%s; the server would accept %s %s (%s) from a modern client; "
-				"an %s cannot offer it",
-				detail, p->version, p->cipher_suite, p->kx ? p->kx : "?",
-				cfg->identity->model->product);
+		ps_sink_finding_in(h->sink, (long)h->hop, PS_STEP_TLS_HANDSHAKE, h->o.finding,
+				   "%s; the server would accept %s %s (%s) from a modern client; "
+				   "an %s cannot offer it",
+				   detail, p->version, p->cipher_suite, p->kx ? p->kx : "?",
+				   cfg->identity->model->product);
 	else
-		ps_sink_finding(h->sink, (long)h->hop, h->o.finding, "%s", detail);
+		ps_sink_finding_in(h->sink, (long)h->hop, PS_STEP_TLS_HANDSHAKE, h->o.finding, "%s",
+				   detail);
 }
 
 bool ps_hop_exchange(struct ps_hop_run *h, const struct ps_run_config *cfg,

@@ -75,10 +75,11 @@ static bool client_cert_page(struct ps_hop_run *L, const struct ps_http_response
 		ps_sink_step_end(L->sink, L->hop, PS_STEP_TLS_CLIENT_AUTH, PS_STATUS_FAIL,
 				 "certificate required: none was sent and the server answered %s",
 				 line);
-		ps_sink_finding(L->sink, (long)L->hop, PS_F_CLIENT_AUTH_REQUIRED,
-				"the server asked for a client certificate in the handshake, none "
-				"was sent, and it answered %s for %s",
-				line, L->t->path);
+		ps_sink_finding_in(
+		    L->sink, (long)L->hop, PS_STEP_TLS_CLIENT_AUTH, PS_F_CLIENT_AUTH_REQUIRED,
+		    "the server asked for a client certificate in the handshake, none "
+		    "was sent, and it answered %s for %s",
+		    line, L->t->path);
 		return true;
 	} else if (rs->status == 403 && L->ca.sent && L->ca.issuer_accepted == 0) {
 		free(L->ca.outcome);
@@ -89,10 +90,11 @@ static bool client_cert_page(struct ps_hop_run *L, const struct ps_http_response
 				 "certificate refused: its issuer is not among the CAs the server "
 				 "named, and the server answered %s",
 				 line);
-		ps_sink_finding(L->sink, (long)L->hop, PS_F_CLIENT_AUTH_REJECTED,
-				"the device certificate's issuer (%s) is not among the CAs the "
-				"server named, and it answered %s for %s",
-				L->ca.cert_issuer ? L->ca.cert_issuer : "?", line, L->t->path);
+		ps_sink_finding_in(L->sink, (long)L->hop, PS_STEP_TLS_CLIENT_AUTH,
+				   PS_F_CLIENT_AUTH_REJECTED,
+				   "the device certificate's issuer (%s) is not among the CAs the "
+				   "server named, and it answered %s for %s",
+				   L->ca.cert_issuer ? L->ca.cert_issuer : "?", line, L->t->path);
 		return true;
 	} else {
 		return false;
@@ -102,9 +104,9 @@ static bool client_cert_page(struct ps_hop_run *L, const struct ps_http_response
 	ps_sink_step_end(L->sink, L->hop, PS_STEP_TLS_CLIENT_AUTH, PS_STATUS_FAIL,
 			 "%s: the server answered HTTP 400 \"%s\" after the handshake",
 			 L->ca.sent ? "certificate refused" : "certificate required", what);
-	ps_sink_finding(L->sink, (long)L->hop, f,
-			"the handshake completed, then the server answered HTTP 400 \"%s\" (%s)",
-			what, L->ca.sent ? "the device certificate was sent" : "none was sent");
+	ps_sink_finding_in(L->sink, (long)L->hop, PS_STEP_TLS_CLIENT_AUTH, f,
+			   "the handshake completed, then the server answered HTTP 400 \"%s\" (%s)",
+			   what, L->ca.sent ? "the device certificate was sent" : "none was sent");
 	return true;
 }
 

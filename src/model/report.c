@@ -270,47 +270,20 @@ void ps_report_add_finding(struct ps_report *r, long hop, enum ps_finding_id id,
 	ps_report_add_finding_sev(r, hop, id, ps_finding_severity(id), detail);
 }
 
-/* Findings the engine raises after their step has ended (the outcome of a
- * failed handshake is told once the probe ran; a refused client
- * certificate shows in the HTTP answer; a network error once the step that
- * met it failed) belong to that step, not to the one running or ended
- * last. When the engine raises each within its step, this table goes. */
-static const struct {
-	const char *prefix;
-	enum ps_step_id step; /* PS_STEP_COUNT: the hop's last failed step */
-} late_steps[] = {
-	{ "tls.", PS_STEP_TLS_HANDSHAKE },
-	{ "client_auth.", PS_STEP_TLS_CLIENT_AUTH },
-	{ "net.", PS_STEP_COUNT },
-};
-
-/* The hop's step for a late finding `id`, or -1 when it has none. */
-static long late_step(const struct ps_hop *h, enum ps_finding_id id)
-{
-	const char *name = ps_finding_name(id);
-	for (size_t k = 0; k < sizeof late_steps / sizeof late_steps[0]; k++) {
-		if (strncmp(name, late_steps[k].prefix, strlen(late_steps[k].prefix)) != 0)
-			continue;
-		for (size_t i = h->n_steps; i-- > 0;)
-			if (late_steps[k].step == PS_STEP_COUNT
-				? h->steps[i].status == PS_STATUS_FAIL
-				: h->steps[i].id == late_steps[k].step)
-				return (long)i;
-	}
-	return -1;
-}
-
-/* The step a finding `id` raised now in `hop` belongs to: the running one
- * (the latest when more run), else the hop's last; a late finding's own
- * step first (late_steps); -1 when the hop has no step. */
-static long current_step(const struct ps_report *r, long hop, enum ps_finding_id id)
+/* The index of the step a finding raised now in `hop` belongs to: the
+ * hop's (last) step `step` when one is named, else the running one (the
+ * latest when more run), else the hop's last; -1 when there is none. */
+static long step_of(const struct ps_report *r, long hop, enum ps_step_id step)
 {
 	if (hop < 0 || (size_t)hop >= r->n_hops)
 		return -1;
 	const struct ps_hop *h = &r->hops[hop];
-	long late = late_step(h, id);
-	if (late >= 0)
-		return late;
+	if (step != PS_STEP_COUNT) {
+		for (size_t i = h->n_steps; i-- > 0;)
+			if (h->steps[i].id == step)
+				return (long)i;
+		return -1;
+	}
 	for (size_t i = h->n_steps; i-- > 0;)
 		if (h->steps[i].status == PS_STATUS_RUNNING)
 			return (long)i;
@@ -319,6 +292,12 @@ static long current_step(const struct ps_report *r, long hop, enum ps_finding_id
 
 void ps_report_add_finding_sev(struct ps_report *r, long hop, enum ps_finding_id id,
 			       enum ps_severity sev, const char *detail)
+{
+	ps_report_add_finding_at(r, hop, PS_STEP_COUNT, id, sev, detail);
+}
+
+void ps_report_add_finding_at(struct ps_report *r, long hop, enum ps_step_id step,
+			      enum ps_finding_id id, enum ps_severity sev, const char *detail)
 {
 	/* The same observation on a later hop (every hop meets the same
 	 * server certificate) is kept once, on the first hop. */
@@ -335,7 +314,7 @@ void ps_report_add_finding_sev(struct ps_report *r, long hop, enum ps_finding_id
 	f->id = id;
 	f->severity = sev;
 	f->hop = hop;
-	f->step = current_step(r, hop, id);
+	f->step = step_of(r, hop, step);
 	f->detail = ps_xstrdup(detail);
 }
 

@@ -255,6 +255,12 @@ void ps_report_add_finding(struct ps_report *r, long hop, enum ps_finding_id id,
  * recorded here (see struct ps_finding). */
 void ps_report_add_finding_sev(struct ps_report *r, long hop, enum ps_finding_id id,
 			       enum ps_severity sev, const char *detail);
+/* The same for the (last) step `step` of the hop, which may have ended: a
+ * finding told once later evidence came in (a failed handshake once the
+ * modern-client probe ran, a refused certificate seen in the HTTP answer).
+ * PS_STEP_COUNT: the step running now, else the hop's last. */
+void ps_report_add_finding_at(struct ps_report *r, long hop, enum ps_step_id step,
+			      enum ps_finding_id id, enum ps_severity sev, const char *detail);
 /* Compute exit_code and verdict: the first error finding's category wins. */
 void ps_report_finish(struct ps_report *r);
 /* The hop and step (indices) a finding belongs to, as recorded when it

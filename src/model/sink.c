@@ -112,10 +112,10 @@ static void rs_detail(void *ctx, size_t hop, const struct ps_detail *d)
 	}
 }
 
-static void rs_finding(void *ctx, long hop, enum ps_finding_id id, enum ps_severity sev,
-		       const char *detail)
+static void rs_finding(void *ctx, long hop, enum ps_step_id step, enum ps_finding_id id,
+		       enum ps_severity sev, const char *detail)
 {
-	ps_report_add_finding_sev(ctx, hop, id, sev, detail);
+	ps_report_add_finding_at(ctx, hop, step, id, sev, detail);
 }
 
 static const struct ps_sink_ops report_sink_ops = {
@@ -160,11 +160,11 @@ void ps_sink_detail(const struct ps_sink *s, size_t hop, const struct ps_detail 
 	s->ops->detail(s->ctx, hop, d);
 }
 
-static void vfinding(const struct ps_sink *s, long hop, enum ps_finding_id id, enum ps_severity sev,
-		     const char *fmt, va_list ap)
+static void vfinding(const struct ps_sink *s, long hop, enum ps_step_id step, enum ps_finding_id id,
+		     enum ps_severity sev, const char *fmt, va_list ap)
 {
 	char *text = fmt ? ps_xvasprintf(fmt, ap) : NULL;
-	s->ops->finding(s->ctx, hop, id, sev, text);
+	s->ops->finding(s->ctx, hop, step, id, sev, text);
 	free(text);
 }
 
@@ -172,7 +172,16 @@ void ps_sink_finding(const struct ps_sink *s, long hop, enum ps_finding_id id, c
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vfinding(s, hop, id, ps_finding_severity(id), fmt, ap);
+	vfinding(s, hop, PS_STEP_COUNT, id, ps_finding_severity(id), fmt, ap);
+	va_end(ap);
+}
+
+void ps_sink_finding_in(const struct ps_sink *s, long hop, enum ps_step_id step,
+			enum ps_finding_id id, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfinding(s, hop, step, id, ps_finding_severity(id), fmt, ap);
 	va_end(ap);
 }
 
@@ -181,6 +190,6 @@ void ps_sink_finding_sev(const struct ps_sink *s, long hop, enum ps_finding_id i
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vfinding(s, hop, id, sev, fmt, ap);
+	vfinding(s, hop, PS_STEP_COUNT, id, sev, fmt, ap);
 	va_end(ap);
 }

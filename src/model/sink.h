@@ -49,9 +49,11 @@ struct ps_sink_ops {
 	void (*step_end)(void *ctx, size_t hop, enum ps_step_id id, enum ps_step_status st,
 			 const char *summary);
 	void (*detail)(void *ctx, size_t hop, const struct ps_detail *d);
-	/* `hop` is -1 for findings not tied to a hop; `detail` may be NULL. */
-	void (*finding)(void *ctx, long hop, enum ps_finding_id id, enum ps_severity sev,
-			const char *detail);
+	/* `hop` is -1 for findings not tied to a hop; `step` is the step of
+	 * the hop it belongs to, PS_STEP_COUNT for the one running now (else
+	 * the hop's last); `detail` may be NULL. */
+	void (*finding)(void *ctx, long hop, enum ps_step_id step, enum ps_finding_id id,
+			enum ps_severity sev, const char *detail);
 };
 
 struct ps_sink {
@@ -71,6 +73,11 @@ void ps_sink_step_end(const struct ps_sink *s, size_t hop, enum ps_step_id id,
 void ps_sink_detail(const struct ps_sink *s, size_t hop, const struct ps_detail *d);
 void ps_sink_finding(const struct ps_sink *s, long hop, enum ps_finding_id id, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A finding of the hop's step `step`, which may have ended already (see
+ * ps_report_add_finding_at). */
+void ps_sink_finding_in(const struct ps_sink *s, long hop, enum ps_step_id step,
+			enum ps_finding_id id, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* A finding with its severity given (see ps_report_add_finding_sev). */
 void ps_sink_finding_sev(const struct ps_sink *s, long hop, enum ps_finding_id id,
 			 enum ps_severity sev, const char *fmt, ...)

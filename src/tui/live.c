@@ -64,12 +64,12 @@ static void ls_detail(void *ctx, size_t hop, const struct ps_detail *d)
 	wake(ls);
 }
 
-static void ls_finding(void *ctx, long hop, enum ps_finding_id id, enum ps_severity sev,
-		       const char *detail)
+static void ls_finding(void *ctx, long hop, enum ps_step_id step, enum ps_finding_id id,
+		       enum ps_severity sev, const char *detail)
 {
 	struct ps_locked_sink *ls = ctx;
 	pthread_mutex_lock(ls->lock);
-	ls->inner.ops->finding(ls->inner.ctx, hop, id, sev, detail);
+	ls->inner.ops->finding(ls->inner.ctx, hop, step, id, sev, detail);
 	pthread_mutex_unlock(ls->lock);
 	wake(ls);
 }

@@ -218,14 +218,16 @@ static void test_sink_finding_steps(void **state)
 	ps_sink_finding(&s, (long)hop, PS_F_CHAIN_EXPIRED, NULL); /* after: the last step */
 	ps_sink_finding(&s, -1, PS_F_CLIENT_AUTH_REQUIRED, NULL); /* no hop */
 	ps_sink_finding(&s, 7, PS_F_HTTP_NOT_FOUND, NULL);        /* a hop not there */
-	/* Raised late (after their step ended): the step they belong to. */
-	ps_sink_finding(&s, (long)hop, PS_F_TLS_RC4, NULL);     /* the handshake */
-	ps_sink_finding(&s, (long)hop, PS_F_NET_TIMEOUT, NULL); /* the last failed step */
+	/* Told late (after their step ended): the step named when raised. */
+	ps_sink_finding_in(&s, (long)hop, PS_STEP_TLS_HANDSHAKE, PS_F_TLS_RC4, NULL);
 	ps_sink_step_begin(&s, hop, PS_STEP_HTTP);
-	ps_sink_finding(&s, (long)hop, PS_F_CLIENT_AUTH_REJECTED, NULL); /* no such step: http */
-	assert_int_equal(r->n_findings, 8);
-	static const long want[] = { -1, 1, 2, -1, -1, 1, 1, 3 };
-	for (size_t i = 0; i < 8; i++) {
+	ps_sink_finding_in(&s, (long)hop, PS_STEP_TLS_HANDSHAKE, PS_F_NET_TIMEOUT, NULL);
+	ps_sink_finding(&s, (long)hop, PS_F_HTTP_FORBIDDEN, NULL); /* the running step: http */
+	/* a step the hop does not have: none */
+	ps_sink_finding_in(&s, (long)hop, PS_STEP_TLS_CLIENT_AUTH, PS_F_CLIENT_AUTH_REJECTED, NULL);
+	assert_int_equal(r->n_findings, 9);
+	static const long want[] = { -1, 1, 2, -1, -1, 1, 1, 3, -1 };
+	for (size_t i = 0; i < 9; i++) {
 		if (r->findings[i].step != want[i])
 			fail_msg("finding %zu: step %ld, not %ld", i, r->findings[i].step, want[i]);
 		size_t fh = 99, fs = 99;

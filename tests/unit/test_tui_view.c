@@ -286,7 +286,8 @@ static struct ps_report *sample_report(bool show_secrets)
 	d = (struct ps_detail){ .kind = PS_DETAIL_UPGRADE, .upgrade = &up };
 	ps_sink_detail(&s, h1, &d);
 
-	ps_sink_finding(&s, (long)h, PS_F_CLIENT_AUTH_CA_MISMATCH, NULL);
+	ps_sink_finding_in(&s, (long)h, PS_STEP_TLS_CLIENT_AUTH, PS_F_CLIENT_AUTH_CA_MISMATCH,
+			   NULL);
 	ps_sink_finding(&s, (long)h1, PS_F_UPGRADE_UNREACHABLE, S("HTTP 404 for %s"),
 			S("/fw/x.bin"));
 	ps_report_finish(r);
