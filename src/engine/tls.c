@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -610,18 +611,20 @@ static int wait_fd(struct run *r, short events, int ms_cap)
 	}
 }
 
-static ssize_t push_fn(gnutls_transport_ptr_t ptr, const void *data, size_t len)
+/* One send (PS_DIR_OUT) or receive on the socket, waiting within the run's
+ * timeout; what crossed the socket goes to the record tap. */
+static ssize_t transfer(struct run *r, enum ps_dir dir, void *data, size_t len)
 {
-	struct run *r = ptr;
+	bool out = dir == PS_DIR_OUT;
 	for (;;) {
-		int w = wait_fd(r, POLLOUT, -1);
-		if (w == 0) {
+		if (wait_fd(r, out ? POLLOUT : POLLIN, -1) == 0) {
 			r->timed_out = true;
 			gnutls_transport_set_errno(r->s, ETIMEDOUT);
 			errno = ETIMEDOUT;
 			return -1;
 		}
-		ssize_t n = send(r->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t n = out ? send(r->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT)
+				: recv(r->fd, data, len, MSG_DONTWAIT);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {
@@ -629,37 +632,23 @@ static ssize_t push_fn(gnutls_transport_ptr_t ptr, const void *data, size_t len)
 			gnutls_transport_set_errno(r->s, errno);
 			return -1;
 		}
-		if (r->tap)
-			ps_wire_feed(&r->wire, PS_DIR_OUT, data, (size_t)n);
+		if (n == 0 && !out)
+			r->peer_closed = true;
+		else if (r->tap)
+			ps_wire_feed(&r->wire, dir, data, (size_t)n);
 		return n;
 	}
 }
 
+static ssize_t push_fn(gnutls_transport_ptr_t ptr, const void *data, size_t len)
+{
+	/* send() only reads the buffer */
+	return transfer(ptr, PS_DIR_OUT, (void *)(uintptr_t)data, len);
+}
+
 static ssize_t pull_fn(gnutls_transport_ptr_t ptr, void *data, size_t len)
 {
-	struct run *r = ptr;
-	for (;;) {
-		int w = wait_fd(r, POLLIN, -1);
-		if (w == 0) {
-			r->timed_out = true;
-			gnutls_transport_set_errno(r->s, ETIMEDOUT);
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		ssize_t n = recv(r->fd, data, len, MSG_DONTWAIT);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n < 0) {
-			r->sock_err = errno;
-			gnutls_transport_set_errno(r->s, errno);
-			return -1;
-		}
-		if (n == 0)
-			r->peer_closed = true;
-		else if (r->tap)
-			ps_wire_feed(&r->wire, PS_DIR_IN, data, (size_t)n);
-		return n;
-	}
+	return transfer(ptr, PS_DIR_IN, data, len);
 }
 
 static int pull_timeout_fn(gnutls_transport_ptr_t ptr, unsigned ms)
