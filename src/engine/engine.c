@@ -20,6 +20,21 @@
 #include "profile/params.h"
 #include "rules/rule.h"
 
+/* A URL without macros, as the phone reads it: a typo is a usage error. */
+static bool url_resolves(const char *u, char **err)
+{
+	struct ps_url pu;
+	char *why = NULL;
+	memset(&pu, 0, sizeof pu);
+	if (ps_rule_url_resolve(u, &pu, &why) < 0) {
+		*err = ps_xasprintf("'%s' is not a usable URL: %s", u, why ? why : "?");
+		free(why);
+		return false;
+	}
+	ps_url_clear(&pu);
+	return true;
+}
+
 bool ps_engine_check_target(const char *target, char **err)
 {
 	/* A URL the phone can fetch, or a rule (macros, conditions, options). */
@@ -33,7 +48,7 @@ bool ps_engine_check_target(const char *target, char **err)
 			*err = ps_xasprintf(
 			    "'%s': the phone fetches over https, http and tftp only", target);
 		ps_target_clear(&t);
-		return ok;
+		return ok && url_resolves(target, err);
 	}
 	struct ps_rule r;
 	struct ps_rule_error e;
@@ -45,23 +60,14 @@ bool ps_engine_check_target(const char *target, char **err)
 		return false;
 	}
 	/* A URL without macros must resolve now: a typo is a usage error. */
-	for (size_t i = 0; i < r.n_alts; i++) {
+	bool ok = true;
+	for (size_t i = 0; i < r.n_alts && ok; i++) {
 		const char *u = r.alts[i].url;
-		struct ps_url pu;
-		char *why = NULL;
-		if (!u || strchr(u, '$'))
-			continue;
-		memset(&pu, 0, sizeof pu);
-		if (ps_rule_url_resolve(u, &pu, &why) < 0) {
-			*err = ps_xasprintf("'%s' is not a usable URL: %s", u, why ? why : "?");
-			free(why);
-			ps_rule_clear(&r);
-			return false;
-		}
-		ps_url_clear(&pu);
+		if (u && !strchr(u, '$'))
+			ok = url_resolves(u, err);
 	}
 	ps_rule_clear(&r);
-	return true;
+	return ok;
 }
 
 /* The upgrade hop of a live run: the analysis, and the image checked (and

@@ -310,7 +310,7 @@ static char *param_display(const char *value, const char *name, bool secret, boo
 	if (secret)
 		return ps_xstrdup(ps_secret_display(value, true, show));
 	if (!show && strstr(name, "_Rule"))
-		return ps_redact_rule_options(value);
+		return ps_redact_secrets(value);
 	return ps_xstrdup(value);
 }
 
@@ -340,8 +340,8 @@ char *ps_expect_result_text(const struct ps_expect_result *res)
 			    shown_value(res->expected), shown_value(res->got));
 }
 
-void ps_expect_eval(const struct ps_expect *e, const struct ps_report *r,
-		    struct ps_expect_result *res)
+static void evaluate(const struct ps_expect *e, const struct ps_report *r,
+		     struct ps_expect_result *res)
 {
 	memset(res, 0, sizeof *res);
 	res->hop = -1;
@@ -405,6 +405,28 @@ void ps_expect_eval(const struct ps_expect *e, const struct ps_report *r,
 		break;
 	}
 	res->ok = matches(e, res->got);
+}
+
+/* What the outputs show of a value typed or read: free text, redacted as
+ * every output redacts it. */
+static void redact(char **text)
+{
+	if (!*text)
+		return;
+	char *r = ps_redact_secrets(*text);
+	free(*text);
+	*text = r;
+}
+
+void ps_expect_eval(const struct ps_expect *e, const struct ps_report *r,
+		    struct ps_expect_result *res)
+{
+	evaluate(e, r, res);
+	if (!r->show_secrets) {
+		redact(&res->key);
+		redact(&res->expected);
+		redact(&res->got);
+	}
 }
 
 size_t ps_report_expect(struct ps_report *r, const struct ps_expect *v, size_t n)

@@ -8,39 +8,111 @@
 
 #include "core/util.h"
 
-char *ps_redact_rule_options(const char *text)
+/* The rule options whose argument is a secret. */
+static const char *const secret_options[] = { "--key", "--pwd" };
+
+static bool name_char(char c)
 {
-	struct ps_buf b = { 0 };
-	const char *p = text;
-	while (*p) {
-		const char *k = strstr(p, "--key");
-		const char *w = strstr(p, "--pwd");
-		const char *hit = k && (!w || k < w) ? k : w;
-		if (!hit) {
-			ps_buf_puts(&b, p);
-			break;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-';
+}
+
+/* The next secret option at or after p (any case, the name whole), or
+ * NULL; its length in *n. */
+static const char *next_option(const char *p, size_t *n)
+{
+	const char *best = NULL;
+	for (size_t i = 0; i < sizeof secret_options / sizeof secret_options[0]; i++) {
+		size_t k = strlen(secret_options[i]);
+		for (const char *q = ps_mem_ifind(p, strlen(p), secret_options[i]); q;
+		     q = ps_mem_ifind(q + 1, strlen(q + 1), secret_options[i])) {
+			if (!name_char(q[k]) && (q == p || !name_char(q[-1]))) {
+				if (!best || q < best) {
+					best = q;
+					*n = k;
+				}
+				break;
+			}
 		}
-		hit += 5;
-		ps_buf_add(&b, p, (size_t)(hit - p));
-		p = hit;
-		while (*p == ' ' || *p == '\t')
-			ps_buf_add(&b, p++, 1);
-		/* The argument: a quoted string, or up to a space or ']'. A bare
-		 * macro ($SA) is no secret itself: its register is redacted. */
-		const char *arg = p;
-		if (*p == '"') {
-			const char *e = strchr(p + 1, '"');
-			p = e ? e + 1 : p + strlen(p);
-		} else {
-			while (*p && *p != ' ' && *p != '\t' && *p != ']')
-				p++;
-		}
-		if (*arg == '$')
-			ps_buf_add(&b, arg, (size_t)(p - arg));
-		else if (p > arg)
-			ps_buf_puts(&b, "********");
 	}
-	return ps_buf_take(&b);
+	return best;
+}
+
+/* Copy a rule option's argument at p into b, masked unless it is a bare
+ * macro ($SA: no secret itself; its register is redacted); returns the
+ * end of the argument. */
+static const char *mask_argument(struct ps_buf *b, const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		ps_buf_add(b, p++, 1);
+	const char *arg = p;
+	if (*p == '"') {
+		const char *e = strchr(p + 1, '"');
+		p = e ? e + 1 : p + strlen(p);
+	} else {
+		while (*p && *p != ' ' && *p != '\t' && *p != ']')
+			p++;
+	}
+	if (*arg == '$')
+		ps_buf_add(b, arg, (size_t)(p - arg));
+	else if (p > arg)
+		ps_buf_puts(b, "********");
+	return p;
+}
+
+/* The end of a URL's authority that starts at p (after "://"). */
+static const char *authority_end(const char *p)
+{
+	while (*p && !strchr("/?#[] \t\r\n\"'<>", *p))
+		p++;
+	return p;
+}
+
+/* Copy text into b with the password of every scheme://user:password@
+ * masked. */
+static void mask_userinfo(struct ps_buf *b, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	for (;;) {
+		const char *s = ps_mem_ifind(p, (size_t)(end - p), "://");
+		if (!s) {
+			ps_buf_add(b, p, (size_t)(end - p));
+			return;
+		}
+		const char *host = s + 3, *stop = authority_end(host);
+		if (stop > end)
+			stop = end;
+		const char *at = NULL, *colon = NULL;
+		for (const char *q = host; q < stop; q++)
+			if (*q == '@')
+				at = q;
+		for (const char *q = host; at && q < at && !colon; q++)
+			if (*q == ':')
+				colon = q;
+		if (colon && at > colon + 1) {
+			ps_buf_add(b, p, (size_t)(colon + 1 - p));
+			ps_buf_puts(b, "********");
+			p = at;
+		} else {
+			ps_buf_add(b, p, (size_t)(stop - p));
+			p = stop;
+		}
+	}
+}
+
+char *ps_redact_secrets(const char *text)
+{
+	struct ps_buf b = { 0 }, out = { 0 };
+	const char *p = text;
+	size_t n = 0;
+	for (const char *hit; (hit = next_option(p, &n));) {
+		ps_buf_add(&b, p, (size_t)(hit + n - p));
+		p = mask_argument(&b, hit + n);
+	}
+	ps_buf_puts(&b, p);
+	mask_userinfo(&out, b.s ? b.s : "", b.len);
+	ps_buf_free(&b);
+	return ps_buf_take(&out);
 }
 
 const char *ps_secret_display(const char *value, bool secret, bool show)

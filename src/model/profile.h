@@ -88,9 +88,13 @@ struct ps_upgrade_report {
 	size_t n_params;
 };
 
-/* `text` with the arguments of --key and --pwd options replaced by
- * "********" (for rule strings shown without --show-secrets). Caller frees. */
-char *ps_redact_rule_options(const char *text);
+/* The one redaction of free text (rules, URLs, targets, expectation values,
+ * device-list fields) shown without --show-secrets: the arguments of a
+ * rule's --key and --pwd options, in any case ("--KEY", "--Pwd"), and the
+ * password of every scheme://user:password@ in it, replaced by "********".
+ * A bare macro argument ($SA) stays: its register is redacted where it is
+ * shown. Caller frees. */
+char *ps_redact_secrets(const char *text);
 
 /* What an output prints for a value: itself, or "********" when it is
  * secret and not shown ("" stays ""). Borrowed or static. */

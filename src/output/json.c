@@ -240,7 +240,7 @@ static json_t *rule_text_json(const char *text, bool show)
 		return json_null();
 	if (show)
 		return jstr(text);
-	char *r = ps_redact_rule_options(text);
+	char *r = ps_redact_secrets(text);
 	json_t *j = jstr(r);
 	free(r);
 	return j;

@@ -199,7 +199,7 @@ static void http_block(struct tx *t, const struct ps_http_info *h)
 
 static void hop_block(struct tx *t, size_t idx, const struct ps_hop *h, const char *model)
 {
-	char *url = t->show ? ps_xstrdup(h->url) : ps_redact_rule_options(h->url);
+	char *url = t->show ? ps_xstrdup(h->url) : ps_redact_secrets(h->url);
 	if (t->mode == PS_MODE_LIVE)
 		fprintf(t->out, "\nhop %zu  %s\n", idx + 1, url);
 	else
@@ -230,7 +230,7 @@ static char *shown(const char *value, const char *name, bool secret, bool show)
 	if (secret)
 		return ps_xstrdup(ps_secret_display(value, true, show));
 	if (!show && name && strstr(name, "_Rule"))
-		return ps_redact_rule_options(value);
+		return ps_redact_secrets(value);
 	return ps_xstrdup(value);
 }
 

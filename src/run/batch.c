@@ -13,6 +13,7 @@
 #include "core/util.h"
 #include "engine/engine.h"
 #include "model/finding.h"
+#include "model/profile.h"
 #include "output/devices.h"
 #include "output/output.h"
 #include "phone/catalogue.h"
@@ -136,6 +137,11 @@ static int device_run(void *ctx, size_t index, const struct ps_device *d, char *
 	if (!ps_engine_check_target(d->url ? d->url : c->target, &err) ||
 	    !(run = ps_run_new(dr->s, &setup, d, report, &err))) {
 		char *why = ps_xasprintf("line %u: %s", d->line, err);
+		if (!c->show_secrets) { /* a URL's password, a rule's --key */
+			char *r = ps_redact_secrets(why);
+			free(why);
+			why = r;
+		}
 		*record = refused_record(dr->fmt, index, d, model, PS_EXIT_USAGE, why);
 		free(why);
 		free(err);

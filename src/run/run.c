@@ -56,7 +56,7 @@ static void fill_header(struct ps_report *r, const struct ps_run *run, const cha
 	r->show_secrets = c->show_secrets;
 	/* A rule given on the command line may hold a key or a password. */
 	r->target = (r->mode == PS_MODE_RULE || r->mode == PS_MODE_LIVE) && !c->show_secrets
-			? ps_redact_rule_options(target)
+			? ps_redact_secrets(target)
 			: ps_xstrdup(target);
 	p->model = ps_xstrdup(id->model->id);
 	p->vendor = ps_xstrdup(id->model->vendor);

@@ -11,6 +11,7 @@
 #include "core/util.h"
 #include "engine/engine.h"
 #include "model/finding.h"
+#include "model/profile.h"
 #include "phone/identity.h"
 #include "run/demo.h"
 
@@ -136,6 +137,11 @@ int ps_session_open(const struct ps_config *cfg, FILE *lab_log, struct ps_sessio
 	s->model = model;
 	if (!load(s, lab_log, err)) {
 		ps_session_close(s);
+		if (!cfg->show_secrets) { /* a URL's password, a rule's --key */
+			char *r = ps_redact_secrets(*err);
+			free(*err);
+			*err = r;
+		}
 		return PS_EXIT_USAGE;
 	}
 	*out = s;

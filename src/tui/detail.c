@@ -122,7 +122,7 @@ static char *shown(const struct out *o, const char *value, const char *name, boo
 	if (secret)
 		return ps_xstrdup(ps_secret_display(value, true, o->reveal));
 	if (!o->reveal && name && strstr(name, "_Rule"))
-		return ps_redact_rule_options(value);
+		return ps_redact_secrets(value);
 	return ps_xstrdup(value);
 }
 
@@ -323,11 +323,11 @@ static void view_rule(struct out *o, const struct ps_report *r, const struct ps_
 	}
 	heading(o, "Where the phone goes");
 	if (h->rule) {
-		char *rule = o->reveal ? ps_xstrdup(h->rule) : ps_redact_rule_options(h->rule);
+		char *rule = o->reveal ? ps_xstrdup(h->rule) : ps_redact_secrets(h->rule);
 		kv(o, 2, 8, "rule", "%s", rule);
 		free(rule);
 	}
-	char *url = o->reveal ? ps_xstrdup(h->url) : ps_redact_rule_options(h->url);
+	char *url = o->reveal ? ps_xstrdup(h->url) : ps_redact_secrets(h->url);
 	kv(o, 2, 8, "URL", "%s", str(url, "(none)"));
 	free(url);
 	if (h->host)

@@ -413,7 +413,7 @@ void ps_tui_item_row(struct ps_tui_lines *out, const struct ps_report *r,
 	switch (it->kind) {
 	case PS_TUI_HOP: {
 		const struct ps_hop *h = &r->hops[it->hop];
-		char *label = r->show_secrets ? ps_xstrdup(h->url) : ps_redact_rule_options(h->url);
+		char *label = r->show_secrets ? ps_xstrdup(h->url) : ps_redact_secrets(h->url);
 		char *raw = ps_xasprintf("hop %zu %s", it->hop + 1,
 					 r->mode == PS_MODE_LIVE ? url_tail(label) : label);
 		text = fit_text(c, raw, width);

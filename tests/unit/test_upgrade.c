@@ -49,7 +49,7 @@ static void test_retry_schedule(void **state)
 
 static void check_redact(const char *in, const char *want)
 {
-	char *got = ps_redact_rule_options(in);
+	char *got = ps_redact_secrets(in);
 	assert_string_equal(got, want);
 	free(got);
 }
@@ -67,6 +67,24 @@ static void test_redact(void **state)
 	check_redact("[--key]", "[--key]");
 	check_redact("--key", "--key");
 	check_redact("", "");
+	/* the rule grammar takes options in any case: so does the redaction */
+	check_redact("[--KEY s3cret] http://p/x", "[--KEY ********] http://p/x");
+	check_redact("[--Pwd s3cret --uid u] http://p/x", "[--Pwd ******** --uid u] http://p/x");
+	check_redact("[--kEy \"a b\"]http://p/x", "[--kEy ********]http://p/x");
+	/* an option whose name only begins so is not one */
+	check_redact("[--keyboard x] http://p/x", "[--keyboard x] http://p/x");
+	check_redact("http://p/x--key", "http://p/x--key");
+	/* a URL's password, in any scheme, anywhere in the text */
+	check_redact("https://alice:s3cret@prov.example.net/spa.xml",
+		     "https://alice:********@prov.example.net/spa.xml");
+	check_redact("( $A == 1 )? [--key k] HTTP://u:p@h:8443/a | tftp://h/b",
+		     "( $A == 1 )? [--key ********] HTTP://u:********@h:8443/a | tftp://h/b");
+	check_redact("line 3: 'ftp://bob:pw@h/x': not a scheme",
+		     "line 3: 'ftp://bob:********@h/x': not a scheme");
+	/* no password: nothing to hide; an @ after the authority is the path's */
+	check_redact("https://alice@h/x", "https://alice@h/x");
+	check_redact("https://h/x?to=a:b@c", "https://h/x?to=a:b@c");
+	check_redact("https://u:@h/x", "https://u:@h/x");
 }
 
 static void test_secret_display(void **state)
