@@ -49,6 +49,17 @@ static void end_row(struct ps_csv *c, struct ps_csv_row *r)
 int ps_csv_parse(const char *t, size_t len, struct ps_csv *c, char **err)
 {
 	memset(c, 0, sizeof *c);
+	/* A NUL would cut a field short without a word: no text has one. */
+	const char *nul = memchr(t, '\0', len);
+	if (nul) {
+		unsigned at = 1;
+		for (const char *p = t; p < nul; p++)
+			at += *p == '\n';
+		*err = ps_xasprintf("line %u: a NUL byte; the list is not plain text (UTF-16? save "
+				    "it as UTF-8)",
+				    at);
+		return -1;
+	}
 	size_t i = 0;
 	if (len >= 3 && memcmp(t, "\xef\xbb\xbf", 3) == 0)
 		i = 3;

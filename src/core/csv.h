@@ -20,8 +20,9 @@ struct ps_csv {
 };
 
 /* Parse `len` bytes. Returns 0, or -1 with `*err` ("line N: ...", caller
- * frees) for an unterminated quote or text after a closing quote; rows up
- * to the error are kept in `out` either way. */
+ * frees) for an unterminated quote, text after a closing quote or a NUL
+ * byte anywhere (no row is kept then); rows up to the other errors are
+ * kept in `out` either way. */
 int ps_csv_parse(const char *text, size_t len, struct ps_csv *out, char **err);
 void ps_csv_clear(struct ps_csv *c);
 

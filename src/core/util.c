@@ -155,6 +155,14 @@ void ps_buf_free(struct ps_buf *b)
 	b->len = b->cap = 0;
 }
 
+const char *ps_first_control(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return s;
+	return NULL;
+}
+
 double ps_now_ms(void)
 {
 	struct timespec ts;

@@ -37,6 +37,11 @@ void ps_buf_printf(struct ps_buf *b, const char *fmt, ...) __attribute__((format
 char *ps_buf_take(struct ps_buf *b);
 void ps_buf_free(struct ps_buf *b);
 
+/* The first control character of `s` (a byte below 0x20, or DEL), or
+ * NULL: text that ends in an HTTP header must have none (CR LF would start
+ * a header of its own). */
+const char *ps_first_control(const char *s);
+
 /* Milliseconds on the monotonic clock. */
 double ps_now_ms(void);
 

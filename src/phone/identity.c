@@ -109,5 +109,9 @@ static const char *identity_lookup(void *ctx, const char *name)
 
 char *ps_identity_user_agent(const struct ps_identity *id)
 {
-	return ps_macro_expand(id->model->ua_format, identity_lookup, (void *)id);
+	char *ua = ps_macro_expand(id->model->ua_format, identity_lookup, (void *)id);
+	/* The callers refuse such values; a header never carries one anyway. */
+	for (char *p = ua; (p = (char *)ps_first_control(p));)
+		*p = '?';
+	return ua;
 }

@@ -25,6 +25,16 @@ static const char *const col_names[COL_COUNT] = { "mac",  "serial", "model", "fi
 static void check_row(struct ps_device *d)
 {
 	char mac[13];
+	const char *const cols[] = { d->mac,  d->serial, d->model, d->firmware,
+				     d->cert, d->key,    d->url };
+	for (size_t i = 0; i < COL_COUNT; i++) {
+		const char *bad = ps_first_control(cols[i]);
+		if (bad) { /* serial and firmware go into a header: none anywhere */
+			d->error = ps_xasprintf("line %u: column %s: a control character (0x%02x)",
+						d->line, col_names[i], (unsigned char)*bad);
+			return;
+		}
+	}
 	if (!d->mac)
 		d->error = ps_xasprintf("line %u: no MAC", d->line);
 	else if (d->model && !ps_model_find(d->model))

@@ -56,6 +56,19 @@ static bool check_download(const char *file, char **err)
 	return ok;
 }
 
+/* --serial and --firmware end up in the User-Agent header: no control
+ * characters (CR LF would add a header of their own). */
+static bool check_text(const char *opt, const char *value, char **err)
+{
+	const char *bad = ps_first_control(value);
+	if (!bad)
+		return true;
+	*err = ps_xasprintf("%s: a control character (0x%02x) at position %zu; the phone "
+			    "sends this value in its User-Agent header",
+			    opt, (unsigned char)*bad, (size_t)(bad - value) + 1);
+	return false;
+}
+
 static bool check_mac(const char *mac, char **err)
 {
 	char norm[13];
@@ -110,7 +123,8 @@ static bool load(struct ps_session *s, FILE *lab_log, char **err)
 	const struct ps_config *c = s->cfg;
 	const char *priority = c->priority ? c->priority : s->model->priority;
 	bool live = c->cmd == PS_CMD_LIVE;
-	if (!check_mac(c->mac, err) || !ps_tls_priority_check(priority, err) ||
+	if (!check_mac(c->mac, err) || !check_text("--serial", c->serial, err) ||
+	    !check_text("--firmware", c->firmware, err) || !ps_tls_priority_check(priority, err) ||
 	    (live && !ps_engine_check_target(c->target, err)) ||
 	    (c->download && !check_download(c->download, err)))
 		return false;

@@ -284,6 +284,20 @@ static void test_macros(void **state)
 	ps_identity_clear(&id);
 }
 
+/* A control character in a value never reaches the header: CR LF would
+ * start a header of its own. */
+static void test_user_agent_no_control(void **state)
+{
+	(void)state;
+	struct ps_identity id;
+	ps_identity_init(&id, ps_model_find("spa942"));
+	ps_identity_set_serial(&id, "A\r\nX-Injected: 1");
+	char *ua = ps_identity_user_agent(&id);
+	assert_string_equal(ua, "Linksys/SPA-942-6.1.5(a) (A??X-Injected: 1)");
+	free(ua);
+	ps_identity_clear(&id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_vendor_firmware),
 		cmocka_unit_test(test_priority_suites),
 		cmocka_unit_test(test_user_agent_spa942),
+		cmocka_unit_test(test_user_agent_no_control),
 		cmocka_unit_test(test_user_agent_spa504g),
 		cmocka_unit_test(test_user_agent_spa525g),
 		cmocka_unit_test(test_set_mac_forms),

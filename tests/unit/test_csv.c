@@ -80,6 +80,14 @@ static void test_csv_errors(void **state)
 	assert_string_equal(err, "line 2: text after a closing quote");
 	free(err);
 	ps_csv_clear(&c);
+	/* a NUL byte would cut a field short: the list is refused, with its line */
+	static const char nul[] = "mac,serial\n000e08aabbcc,AB\0CD\n";
+	assert_int_equal(ps_csv_parse(nul, sizeof nul - 1, &c, &err), -1);
+	assert_string_equal(err, "line 2: a NUL byte; the list is not plain text (UTF-16? save it "
+				 "as UTF-8)");
+	assert_int_equal(c.n_rows, 0);
+	free(err);
+	ps_csv_clear(&c);
 }
 
 int main(void)

@@ -83,6 +83,16 @@ static void test_session_refuses(void **state)
 	c.priority = NULL;
 	c.target = "https://[::1";
 	open_refused(&c, "not a usable URL");
+	c.target = "https://alice:s3cret@prov.example.net/x.xml";
+	open_refused(&c, "'https://alice:********@prov.example.net/x.xml' is not a usable URL");
+	c.target = "https://prov.example.net/x.xml";
+	/* header injection: the serial and firmware go into the User-Agent */
+	c.serial = "A\r\nX-Injected: 1";
+	open_refused(&c, "--serial: a control character (0x0d) at position 2");
+	c.serial = NULL;
+	c.firmware = "6.1.5\n";
+	open_refused(&c, "--firmware: a control character (0x0a) at position 6");
+	c.firmware = NULL;
 	ps_config_clear(&c);
 }
 
@@ -168,7 +178,9 @@ static void test_devices_refused_rows(void **state)
 	char *out = ps_xasprintf("%s/out.tap", dir);
 	FILE *f = fopen(list, "w");
 	assert_non_null(f);
-	fputs("mac,model,url\n001122,,\n0002fdff2103,spa504g,ftp://prov/x\n", f);
+	fputs("mac,model,url\n001122,,\n0002fdff2103,spa504g,ftp://prov/x\n"
+	      "0002fdff2104,\"spa504g\r\nX: 1\",https://h/\n",
+	      f);
 	fclose(f);
 	struct ps_config c;
 	ps_config_init(&c);
@@ -189,7 +201,8 @@ static void test_devices_refused_rows(void **state)
 	assert_non_null(first);
 	assert_non_null(second);
 	assert_true(first < second);
-	assert_non_null(strstr(t, "1..2"));
+	assert_non_null(strstr(t, "1..3"));
+	assert_non_null(strstr(t, "line 4: column model: a control character (0x0d)"));
 	free(text);
 	unlink(out);
 	unlink(list);
