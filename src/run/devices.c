@@ -30,8 +30,10 @@ static void check_row(struct ps_device *d)
 	for (size_t i = 0; i < COL_COUNT; i++) {
 		const char *bad = ps_first_control(cols[i]);
 		if (bad) { /* serial and firmware go into a header: none anywhere */
-			d->error = ps_xasprintf("line %u: column %s: a control character (0x%02x)",
-						d->line, col_names[i], (unsigned char)*bad);
+			d->error =
+			    ps_xasprintf("line %u: column %s '%s': a control character "
+					 "(0x%02x)",
+					 d->line, col_names[i], cols[i], (unsigned char)*bad);
 			return;
 		}
 	}

@@ -202,7 +202,8 @@ static void test_devices_refused_rows(void **state)
 	assert_non_null(second);
 	assert_true(first < second);
 	assert_non_null(strstr(t, "1..3"));
-	assert_non_null(strstr(t, "line 4: column model: a control character (0x0d)"));
+	assert_non_null(
+	    strstr(t, "line 4: column model 'spa504g\\r\\nX: 1': a control character (0x0d)"));
 	free(text);
 	unlink(out);
 	unlink(list);
