@@ -542,13 +542,108 @@ static void test_xml_values(void **state)
 	assert_string_equal(val(t, "Ent"), "x & y <z> \"q\" 's' AB");
 	assert_string_equal(val(t, "Tab"), "a\tb");
 	assert_string_equal(val(t, "CData"), "<raw> &");
-	/* Deeper elements are not parameters; they are counted. */
-	assert_string_equal(val(t, "Mixed"), "onetwo");
-	assert_null(ps_params_get(t, "Deep"));
-	assert_int_equal(r.n_nested, 3);
-	assert_int_equal(r.n_set, 6);
-	assert_true(r.n_notes >= 1);
-	assert_non_null(strstr(r.notes[r.n_notes - 1], "3 elements nested"));
+	/* Text beside child elements: the element is a container, its own
+	 * text is no value; the leaves inside are parameters. */
+	assert_null(ps_params_get(t, "Mixed"));
+	assert_null(ps_params_get(t, "Deeper"));
+	assert_string_equal(val(t, "Deep"), "x");
+	assert_string_equal(val(t, "Deepest"), "");
+	assert_int_equal(r.n_containers, 2);
+	assert_int_equal(r.n_set, 7);
+	assert_int_equal(r.n_notes, 2);
+	assert_non_null(strstr(r.notes[0], "2 container elements (the first <Mixed>, line 11)"));
+	assert_non_null(strstr(r.notes[1], "line 11: text beside child elements is ignored"));
+	ps_params_free(t);
+	ps_parse_result_clear(&r);
+}
+
+/* The SPA112/SPA122 shape: parameters nested in <router-configuration>
+ * and its groups, at any depth. A leaf element is a parameter, named by
+ * itself; an element holding elements is a container, never a parameter
+ * (the old reader took <router-configuration> for a parameter set to ""
+ * and dropped everything inside it). */
+static void test_xml_nested(void **state)
+{
+	(void)state;
+	struct ps_params *t;
+	struct ps_parse_result r;
+	const char *x = "<?xml version=\"1.0\"?>\n"
+			"<flat-profile>\n"
+			"<Provision_Enable>Yes</Provision_Enable>\n"
+			"<router-configuration>\n"
+			" <WAN_Interface>\n"
+			"  <WAN_Connection_Type>dh</WAN_Connection_Type> <!-- dh/st/pp -->\n"
+			"  <WAN_PPPoE_User_Name></WAN_PPPoE_User_Name>\n"
+			" </WAN_Interface>\n"
+			" <Log_Configuration><KERNEL><Enable>1</Enable></KERNEL>\n"
+			"  <System><Enable>0</Enable></System></Log_Configuration>\n"
+			" <Web_Remote_Management ua=\"ro\">1</Web_Remote_Management>\n"
+			" <Keep_Me/>\n"
+			" <Grp ua=\"rw\"><Inner ua=\"na\">v</Inner></Grp>\n"
+			"</router-configuration>\n"
+			"<Empty_Group>\n"
+			"</Empty_Group>\n"
+			"<Upgrade_Enable>No</Upgrade_Enable>\n"
+			"</flat-profile>\n";
+	t = ps_params_new();
+	ps_params_set(t, "Keep_Me", "factory", NULL, NULL, 0);
+	assert_int_equal(ps_profile_parse_xml(x, strlen(x), "test.xml", t, &r), 0);
+	assert_true(r.applied);
+	assert_int_equal(r.error.id, PS_F_COUNT);
+	/* Containers are no parameters, not even with the value "". */
+	assert_null(ps_params_get(t, "router-configuration"));
+	assert_null(ps_params_get(t, "WAN_Interface"));
+	assert_null(ps_params_get(t, "Log_Configuration"));
+	assert_null(ps_params_get(t, "KERNEL"));
+	assert_null(ps_params_get(t, "System"));
+	assert_null(ps_params_get(t, "Grp"));
+	assert_int_equal(r.n_containers, 6);
+	/* Leaves at any depth are, with their line. */
+	assert_string_equal(val(t, "Provision_Enable"), "Yes");
+	assert_string_equal(val(t, "WAN_Connection_Type"), "dh");
+	assert_int_equal(ps_params_get(t, "WAN_Connection_Type")->line, 6);
+	assert_string_equal(val(t, "WAN_PPPoE_User_Name"), "");
+	/* One name under two parents is one parameter: the last wins. */
+	assert_string_equal(val(t, "Enable"), "0");
+	assert_int_equal(ps_params_get(t, "Enable")->line, 10);
+	/* Attributes and the empty-element form work at any depth. */
+	assert_string_equal(val(t, "Web_Remote_Management"), "1");
+	assert_string_equal(acc(t, "Web_Remote_Management"), "ro");
+	assert_string_equal(val(t, "Keep_Me"), "factory");
+	assert_string_equal(ps_params_get(t, "Keep_Me")->source, "test.xml");
+	assert_string_equal(val(t, "Inner"), "v");
+	assert_string_equal(acc(t, "Inner"), "na");
+	/* An element with nothing but white space in it is a leaf: "". */
+	assert_string_equal(val(t, "Empty_Group"), "");
+	assert_string_equal(val(t, "Upgrade_Enable"), "No");
+	assert_int_equal(r.n_set, 9);
+	/* Noted: the containers, and the ua on one of them (ignored). */
+	assert_int_equal(r.n_notes, 2);
+	assert_non_null(strstr(r.notes[0], "ua=\"rw\" on <Grp> is ignored"));
+	assert_non_null(
+	    strstr(r.notes[1], "6 container elements (the first <router-configuration>, line 4)"));
+	ps_params_free(t);
+	ps_parse_result_clear(&r);
+
+	/* A flat-profile whose only content is containers of nothing: the
+	 * innermost empty element is a leaf all the same. */
+	const char *y = "<flat-profile><A><B></B></A></flat-profile>";
+	assert_int_equal(parse_xml(y, &t, &r), 0);
+	assert_null(ps_params_get(t, "A"));
+	assert_string_equal(val(t, "B"), "");
+	assert_int_equal(r.n_set, 1);
+	ps_params_free(t);
+	ps_parse_result_clear(&r);
+
+	/* Elements outside <flat-profile> are still nothing. */
+	const char *z = "<device><info><Serial>1</Serial></info>"
+			"<flat-profile><P>1</P></flat-profile><Q>2</Q></device>";
+	assert_int_equal(parse_xml(z, &t, &r), 0);
+	assert_null(ps_params_get(t, "Serial"));
+	assert_null(ps_params_get(t, "Q"));
+	assert_string_equal(val(t, "P"), "1");
+	assert_int_equal(r.n_containers, 0);
+	assert_int_equal(r.n_set, 1);
 	ps_params_free(t);
 	ps_parse_result_clear(&r);
 }
@@ -910,6 +1005,7 @@ int main(void)
 		cmocka_unit_test(test_xml_basic_and_nesting),
 		cmocka_unit_test(test_xml_ua_and_empty_forms),
 		cmocka_unit_test(test_xml_values),
+		cmocka_unit_test(test_xml_nested),
 		cmocka_unit_test(test_xml_doctype_refused),
 		cmocka_unit_test(test_xml_malformed),
 		cmocka_unit_test(test_xml_no_flat_profile_and_empty),
