@@ -41,9 +41,10 @@ struct bytes {
 	size_t n;
 };
 
-/* openssl enc -aes-256-cbc -k PASS [-md md5|sha256], with a fixed salt. */
+/* openssl enc -aes-256-cbc -k PASS [-md md5|sha256], with a fixed salt;
+ * salt NULL is -nosalt: no header, the key and IV from PASS alone. */
 static struct bytes encrypt_openssl(const void *plain, size_t n, const char *pass,
-				    gnutls_digest_algorithm_t md, const unsigned char salt[8])
+				    gnutls_digest_algorithm_t md, const unsigned char *salt)
 {
 	unsigned char kiv[48], d[64];
 	size_t dlen = gnutls_hash_get_len(md), have = 0;
@@ -53,23 +54,26 @@ static struct bytes encrypt_openssl(const void *plain, size_t n, const char *pas
 		if (have)
 			gnutls_hash(h, d, dlen);
 		gnutls_hash(h, pass, strlen(pass));
-		gnutls_hash(h, salt, 8);
+		if (salt)
+			gnutls_hash(h, salt, 8);
 		gnutls_hash_deinit(h, d);
 		size_t take = 48 - have < dlen ? 48 - have : dlen;
 		memcpy(kiv + have, d, take);
 		have += take;
 	}
-	size_t pad = 16 - n % 16, ctlen = n + pad;
-	struct bytes out = { .n = 16 + ctlen };
+	size_t pad = 16 - n % 16, ctlen = n + pad, hdr = salt ? 16 : 0;
+	struct bytes out = { .n = hdr + ctlen };
 	out.p = malloc(out.n);
-	memcpy(out.p, "Salted__", 8);
-	memcpy(out.p + 8, salt, 8);
-	memcpy(out.p + 16, plain, n);
-	memset(out.p + 16 + n, (int)pad, pad);
+	if (salt) {
+		memcpy(out.p, "Salted__", 8);
+		memcpy(out.p + 8, salt, 8);
+	}
+	memcpy(out.p + hdr, plain, n);
+	memset(out.p + hdr + n, (int)pad, pad);
 	gnutls_datum_t key = { kiv, 32 }, iv = { kiv + 32, 16 };
 	gnutls_cipher_hd_t c;
 	assert_int_equal(gnutls_cipher_init(&c, GNUTLS_CIPHER_AES_256_CBC, &key, &iv), 0);
-	assert_int_equal(gnutls_cipher_encrypt(c, out.p + 16, ctlen), 0);
+	assert_int_equal(gnutls_cipher_encrypt(c, out.p + hdr, ctlen), 0);
 	gnutls_cipher_deinit(c);
 	return out;
 }
@@ -316,6 +320,86 @@ static void test_decode_key_missing(void **state)
 	free(decode_fails(e.p, e.n - 5, "k", 0, PS_F_PROFILE_DECRYPT_FAILED));
 	free(decode_fails(e.p, 16, "k", 0, PS_F_PROFILE_DECRYPT_FAILED));
 	free(decode_fails(e.p, 10, "k", 0, PS_F_PROFILE_DECRYPT_FAILED));
+	free(e.p);
+}
+
+/* openssl enc -nosalt writes no header: the ciphertext alone, the key and
+ * IV from the passphrase alone. The old pipeline called it a compiled SPC
+ * binary whatever the key. */
+static void test_decode_nosalt(void **state)
+{
+	(void)state;
+	struct ps_decoded d;
+	/* MD5 (SPA-era openssl), then SHA-256 (openssl >= 1.1.0). */
+	struct bytes e =
+	    encrypt_openssl(profile_xml, strlen(profile_xml), "k 1", GNUTLS_DIG_MD5, NULL);
+	assert_true(e.n % 16 == 0);
+	decode_ok(e.p, e.n, "k 1", profile_xml, &d);
+	assert_true(d.encrypted);
+	assert_true(d.nosalt);
+	assert_string_equal(d.kdf, "md5");
+	assert_int_equal(d.format, PS_PROFILE_XML);
+	assert_int_equal(d.warning.id, PS_F_PROFILE_NOSALT);
+	assert_null(strstr(d.warning.detail, "SHA-256"));
+	ps_decoded_clear(&d);
+
+	/* No key: named for what it most likely is, not a compiled SPC file. */
+	char *detail = decode_fails(e.p, e.n, NULL, 0, PS_F_PROFILE_KEY_MISSING);
+	assert_non_null(strstr(detail, "no Salted__ header"));
+	assert_non_null(strstr(detail, "openssl enc -nosalt"));
+	assert_non_null(strstr(detail, "compiled SPC profile"));
+	assert_non_null(strstr(detail, "--profile-key"));
+	free(detail);
+	free(decode_fails(e.p, e.n, "", 0, PS_F_PROFILE_KEY_MISSING));
+	/* A wrong key: decrypt_failed, naming both. */
+	detail = decode_fails(e.p, e.n, "wrong", 0, PS_F_PROFILE_DECRYPT_FAILED);
+	assert_non_null(strstr(detail, "-nosalt"));
+	assert_non_null(strstr(detail, "compiled SPC profile"));
+	free(detail);
+	/* Over the size cap. */
+	free(decode_fails(e.p, e.n, "k 1", 32, PS_F_PROFILE_TOO_LARGE));
+	free(e.p);
+
+	e = encrypt_openssl(profile_xml, strlen(profile_xml), "k 1", GNUTLS_DIG_SHA256, NULL);
+	decode_ok(e.p, e.n, "k 1", profile_xml, &d);
+	assert_true(d.nosalt);
+	assert_string_equal(d.kdf, "sha256");
+	assert_int_equal(d.warning.id, PS_F_PROFILE_NOSALT);
+	assert_non_null(strstr(d.warning.detail, "SHA-256"));
+	ps_decoded_clear(&d);
+	free(e.p);
+
+	/* gzip inside -nosalt encryption. */
+	struct bytes z = gzip_bytes(profile_xml, strlen(profile_xml));
+	e = encrypt_openssl(z.p, z.n, "k 1", GNUTLS_DIG_MD5, NULL);
+	decode_ok(e.p, e.n, "k 1", profile_xml, &d);
+	assert_true(d.nosalt);
+	assert_true(d.compressed);
+	ps_decoded_clear(&d);
+	free(e.p);
+	free(z.p);
+
+	/* Wrong keys never pass for -nosalt either (some give a valid pad). */
+	for (unsigned i = 0; i < 300; i++) {
+		char pass[16];
+		snprintf(pass, sizeof pass, "right%u", i);
+		e = encrypt_openssl(profile_xml, strlen(profile_xml), pass,
+				    i % 2 ? GNUTLS_DIG_MD5 : GNUTLS_DIG_SHA256, NULL);
+		free(decode_fails(e.p, e.n, "wrong", 0, PS_F_PROFILE_DECRYPT_FAILED));
+		free(e.p);
+	}
+
+	/* Binary data with structure (it compresses) in whole 16-byte blocks
+	 * is still taken for a compiled SPC file, key or not; so is random
+	 * data that is not whole blocks. */
+	unsigned char bin[640];
+	for (size_t i = 0; i < sizeof bin; i++)
+		bin[i] = (unsigned char)(i * 37 + 11);
+	free(decode_fails(bin, sizeof bin, NULL, 0, PS_F_PROFILE_SPC_BINARY));
+	free(decode_fails(bin, sizeof bin, "k 1", 0, PS_F_PROFILE_SPC_BINARY));
+	e = encrypt_openssl(profile_xml, strlen(profile_xml), "k 1", GNUTLS_DIG_MD5, NULL);
+	free(decode_fails(e.p, e.n - 3, NULL, 0, PS_F_PROFILE_SPC_BINARY));
+	free(decode_fails(e.p, e.n - 3, "k 1", 0, PS_F_PROFILE_SPC_BINARY));
 	free(e.p);
 }
 
@@ -999,6 +1083,7 @@ int main(void)
 		cmocka_unit_test(test_decode_gzip),
 		cmocka_unit_test(test_decode_wrong_key),
 		cmocka_unit_test(test_decode_key_missing),
+		cmocka_unit_test(test_decode_nosalt),
 		cmocka_unit_test(test_decode_gzip_corrupt),
 		cmocka_unit_test(test_decode_size_cap),
 		cmocka_unit_test(test_decode_formats),
