@@ -228,7 +228,8 @@ enum ps_severity {
 	  "Use the key from the rule's [--key ...] or --profile-key; encrypt with openssl enc "    \
 	  "-aes-256-cbc -md md5 -k KEY for SPA-era firmware.")                                     \
 	X(PS_F_PROFILE_KEY_MISSING, "profile.key_missing", PS_SEV_ERROR, PS_EXIT_PROFILE,          \
-	  "The profile is encrypted (openssl Salted__ format) but no key was given.",              \
+	  "The profile is encrypted (openssl enc, with the Salted__ header or without it) but "    \
+	  "no key was given.",                                                                     \
 	  "Give the key with --profile-key, or put [--key KEY] in the rule that fetches it, as "   \
 	  "the phone needs.")                                                                      \
 	X(PS_F_PROFILE_KDF_SHA256, "profile.kdf_sha256", PS_SEV_WARN, PS_EXIT_OK,                  \
@@ -236,6 +237,11 @@ enum ps_severity {
 	  "OpenSSL 1.1.0); SPA-era firmware derives the key with MD5 and will fail to decrypt "    \
 	  "it.",                                                                                   \
 	  "Encrypt with openssl enc -aes-256-cbc -md md5 -k KEY.")                                 \
+	X(PS_F_PROFILE_NOSALT, "profile.nosalt", PS_SEV_WARN, PS_EXIT_OK,                          \
+	  "The profile was encrypted without a salt (openssl enc -nosalt), so it has no "          \
+	  "Salted__ header; the SPA guides describe only openssl enc's salted format, and "        \
+	  "whether the phone reads this one is not documented.",                                   \
+	  "Encrypt without -nosalt: openssl enc -aes-256-cbc -md md5 -k KEY.")                     \
 	X(PS_F_PROFILE_GZIP_CORRUPT, "profile.gzip_corrupt", PS_SEV_ERROR, PS_EXIT_PROFILE,        \
 	  "The profile is gzip-compressed but the compressed data is damaged or cut short.",       \
 	  "Compress the profile again (gzip -9) and check that the server sends it whole (no "     \

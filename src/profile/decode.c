@@ -142,7 +142,8 @@ static bool plausible_plaintext(const unsigned char *p, size_t n)
 
 /* EVP_BytesToKey(digest, salt, pass, count 1) for AES-256-CBC:
  * D1 = H(pass || salt), Di = H(D(i-1) || pass || salt); key || iv = the
- * first 48 bytes. */
+ * first 48 bytes; without a salt (openssl enc -nosalt) the salt is left
+ * out of each hash. */
 int ps_bytes_to_key(gnutls_digest_algorithm_t alg, const char *pass, const unsigned char *salt,
 		    unsigned char kiv[48])
 {
@@ -159,7 +160,8 @@ int ps_bytes_to_key(gnutls_digest_algorithm_t alg, const char *pass, const unsig
 		if (!first)
 			gnutls_hash(h, d, dlen);
 		gnutls_hash(h, pass, strlen(pass));
-		gnutls_hash(h, salt, 8);
+		if (salt)
+			gnutls_hash(h, salt, 8);
 		gnutls_hash_deinit(h, d);
 		first = false;
 		size_t take = 48 - have < dlen ? 48 - have : dlen;
@@ -201,6 +203,34 @@ static int decrypt_with(gnutls_digest_algorithm_t alg, const char *pass, const u
 	return 0;
 }
 
+/* Tries the MD5, then the SHA-256 key derivation on `ct` with `salt` (8
+ * bytes, or NULL for -nosalt). Returns 0 with the plaintext and out->kdf
+ * set when one gives a valid padding and a plausible plaintext, else -1
+ * (no issue set). */
+static int try_kdfs(const char *key, const unsigned char *salt, const unsigned char *ct,
+		    size_t ctlen, struct ps_decoded *out, unsigned char **pt, size_t *ptlen)
+{
+	static const struct {
+		gnutls_digest_algorithm_t alg;
+		const char *name;
+	} kdfs[] = { { GNUTLS_DIG_MD5, "md5" }, { GNUTLS_DIG_SHA256, "sha256" } };
+	for (size_t i = 0; i < sizeof kdfs / sizeof kdfs[0]; i++) {
+		unsigned char *p;
+		size_t n;
+		if (decrypt_with(kdfs[i].alg, key, salt, ct, ctlen, &p, &n) < 0)
+			continue;
+		if (!plausible_plaintext(p, n)) {
+			free(p);
+			continue;
+		}
+		out->kdf = kdfs[i].name;
+		*pt = p;
+		*ptlen = n;
+		return 0;
+	}
+	return -1;
+}
+
 static int decrypt(const unsigned char *data, size_t len, const char *key, size_t cap,
 		   struct ps_decoded *out, unsigned char **pt, size_t *ptlen)
 {
@@ -225,29 +255,12 @@ static int decrypt(const unsigned char *data, size_t len, const char *key, size_
 				     len - HEADER_LEN, cap);
 		return -1;
 	}
-	const unsigned char *salt = data + 8, *ct = data + HEADER_LEN;
-	size_t ctlen = len - HEADER_LEN;
-	static const struct {
-		gnutls_digest_algorithm_t alg;
-		const char *name;
-	} kdfs[] = { { GNUTLS_DIG_MD5, "md5" }, { GNUTLS_DIG_SHA256, "sha256" } };
-	for (size_t i = 0; i < sizeof kdfs / sizeof kdfs[0]; i++) {
-		unsigned char *p;
-		size_t n;
-		if (decrypt_with(kdfs[i].alg, key, salt, ct, ctlen, &p, &n) < 0)
-			continue;
-		if (!plausible_plaintext(p, n)) {
-			free(p);
-			continue;
-		}
-		out->kdf = kdfs[i].name;
-		if (kdfs[i].alg == GNUTLS_DIG_SHA256)
+	if (try_kdfs(key, data + 8, data + HEADER_LEN, len - HEADER_LEN, out, pt, ptlen) == 0) {
+		if (strcmp(out->kdf, "sha256") == 0)
 			ps_profile_issue_set(
 			    &out->warning, PS_F_PROFILE_KDF_SHA256, 0, 0,
 			    "decrypted only with the SHA-256 key derivation (openssl "
 			    "enc without -md md5); SPA-era firmware uses MD5");
-		*pt = p;
-		*ptlen = n;
 		return 0;
 	}
 	ps_profile_issue_set(
@@ -255,6 +268,74 @@ static int decrypt(const unsigned char *data, size_t len, const char *key, size_
 	    "AES-256-CBC with the key given fails with both the MD5 and the SHA-256 "
 	    "key derivation (bad padding or no readable plaintext): wrong key, or "
 	    "not openssl enc -aes-256-cbc -k");
+	return -1;
+}
+
+/* Whether bytes without a header look like AES-CBC ciphertext, as
+ * openssl enc -nosalt writes it: at least one whole 16-byte block and
+ * only whole blocks, not text, and random-looking: deflate gains nothing
+ * on the first 4 KiB (ciphertext never compresses; a compiled SPC file
+ * that is not encrypted or scrambled has structure). */
+static bool looks_like_ciphertext(const unsigned char *p, size_t n)
+{
+	if (n < AES_BLOCK || n % AES_BLOCK)
+		return false;
+	size_t look = n < 4096 ? n : 4096;
+	bool nul;
+	size_t bad = count_non_text(p, look, &nul);
+	if (!nul && bad * 20 <= look)
+		return false;
+	uLongf zlen = compressBound((uLong)look);
+	unsigned char *z = ps_xmalloc(zlen);
+	int rc = compress2(z, &zlen, p, (uLong)look, 9);
+	free(z);
+	/* zlib adds 6 bytes of its own (header and checksum) */
+	return rc == Z_OK && zlen >= look + 6 - look / 20;
+}
+
+/* Headerless bytes that look like ciphertext: openssl enc -nosalt (the key
+ * and IV from the passphrase alone), or a compiled SPC profile, which
+ * cannot be told apart without the key. Returns 0 with the plaintext when
+ * the key decrypts it, -1 with out->error otherwise. */
+static int decrypt_nosalt(const unsigned char *data, size_t len, const char *key, size_t cap,
+			  struct ps_decoded *out, unsigned char **pt, size_t *ptlen)
+{
+	char *q = quote_bytes(data, len, 16);
+	if (!key || !*key) {
+		ps_profile_issue_set(
+		    &out->error, PS_F_PROFILE_KEY_MISSING, 0, 0,
+		    "no Salted__ header, but %zu bytes of binary data in whole 16-byte blocks "
+		    "that do not compress, starting with %s: most likely encrypted without a "
+		    "salt header (openssl enc -nosalt), or a compiled SPC profile; give the key "
+		    "with --profile-key to try it",
+		    len, q);
+	} else if (len > cap + AES_BLOCK) {
+		ps_profile_issue_set(&out->error, PS_F_PROFILE_TOO_LARGE, 0, 0,
+				     "the data, encrypted without a salt header or a compiled SPC "
+				     "profile, is %zu bytes, over the limit of %zu bytes",
+				     len, cap);
+	} else if (try_kdfs(key, NULL, data, len, out, pt, ptlen) == 0) {
+		out->encrypted = true;
+		out->nosalt = true;
+		ps_profile_issue_set(
+		    &out->warning, PS_F_PROFILE_NOSALT, 0, 0,
+		    "decrypted as openssl enc -nosalt (no Salted__ header, key and IV from the "
+		    "key alone)%s; the SPA guides describe only the salted format",
+		    strcmp(out->kdf, "sha256") == 0
+			? ", and only with the SHA-256 key derivation (SPA-era firmware uses MD5)"
+			: "");
+		free(q);
+		return 0;
+	} else {
+		ps_profile_issue_set(
+		    &out->error, PS_F_PROFILE_DECRYPT_FAILED, 0, 0,
+		    "no Salted__ header, but %zu bytes of binary data in whole 16-byte blocks "
+		    "that do not compress, starting with %s; as openssl enc -nosalt the key "
+		    "given fails with both the MD5 and the SHA-256 key derivation: wrong key, "
+		    "or a compiled SPC profile, which provscope cannot read",
+		    len, q);
+	}
+	free(q);
 	return -1;
 }
 /* Give zlib the next piece of the input once it used up the last one
@@ -521,6 +602,9 @@ int ps_profile_decode(const unsigned char *data, size_t len, const struct ps_dec
 	if (len >= 8 && memcmp(data, SALT_MAGIC, 8) == 0) {
 		out->encrypted = true;
 		if (decrypt(data, len, key, cap, out, &plain, &plen) < 0)
+			return -1;
+	} else if (!is_gzip(data, len) && looks_like_ciphertext(data, len)) {
+		if (decrypt_nosalt(data, len, key, cap, out, &plain, &plen) < 0)
 			return -1;
 	}
 	const unsigned char *cur = plain ? plain : data;

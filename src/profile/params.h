@@ -75,7 +75,7 @@ struct ps_parse_result {
 	struct ps_profile_issue warning; /* PS_F_PROFILE_PLACEHOLDER, or id PS_F_COUNT */
 	bool applied;                    /* the table was changed (see each parser) */
 	size_t n_set;                    /* distinct parameters the file named */
-	size_t n_nested;                 /* XML elements below parameter level, ignored */
+	size_t n_containers;             /* XML elements holding elements: not parameters */
 	char **notes;                    /* plain sentences worth showing (owned) */
 	size_t n_notes;
 };

@@ -86,13 +86,21 @@ struct ctx {
 	unsigned fp_depth; /* depth of the open <flat-profile>, 0 when none */
 	bool seen_fp;
 	char *root;
-	/* the parameter being read */
+	/* The innermost open element under <flat-profile> while it has no
+	 * child element yet: a parameter unless a child turns it into a
+	 * container. */
 	bool in_param;
 	char *pname;
 	const char *paccess;
+	char *pua; /* its ua attribute as written (owned), NULL when none */
 	unsigned pline;
 	struct ps_buf text;
 	unsigned n_ua_notes;
+	/* the first container, for the note */
+	char *first_container;
+	unsigned first_container_line;
+	/* the first text beside child elements (ignored), 0 when none */
+	unsigned mixed_line;
 	/* a refused DOCTYPE or entity declaration */
 	bool dtd;
 	unsigned dtd_line;
@@ -132,6 +140,37 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param, cons
 	refuse_dtd(ud);
 }
 
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return false;
+	return true;
+}
+
+/* The open candidate gets a child element: it is a container, not a
+ * parameter, and what was read of it is dropped. */
+static void make_container(struct ctx *c)
+{
+	c->res->n_containers++;
+	if (!c->first_container) {
+		c->first_container = ps_xstrdup(c->pname);
+		c->first_container_line = c->pline;
+	}
+	if (!c->mixed_line && !blank(c->text.s ? c->text.s : "", c->text.len))
+		c->mixed_line = c->pline;
+	if (c->pua && c->n_ua_notes++ < MAX_UA_NOTES)
+		ps_parse_result_note(c->res,
+				     "line %u: ua=\"%s\" on <%s> is ignored (it holds other "
+				     "elements, so it is no parameter)",
+				     c->pline, c->pua, c->pname);
+	free(c->pname);
+	c->pname = NULL;
+	free(c->pua);
+	c->pua = NULL;
+	c->in_param = false;
+}
+
 static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct ctx *c = ud;
@@ -145,11 +184,10 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 		}
 		return;
 	}
-	if (c->depth > c->fp_depth + 1) {
-		c->res->n_nested++;
-		return;
-	}
-	/* A parameter: a direct child of <flat-profile>. */
+	if (c->in_param)
+		make_container(c);
+	/* A parameter candidate: any element under <flat-profile>, until a
+	 * child element shows it to be a container. */
 	c->in_param = true;
 	c->pname = ps_xstrdup(name);
 	c->pline = (unsigned)XML_GetCurrentLineNumber(c->p);
@@ -160,12 +198,9 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 	for (size_t i = 0; atts && atts[i]; i += 2) {
 		if (strcmp(atts[i], "ua") != 0)
 			continue; /* group="..." and the like mean nothing to the phone */
+		free(c->pua);
+		c->pua = ps_xstrdup(atts[i + 1]);
 		c->paccess = ps_param_access_norm(atts[i + 1]);
-		if (!c->paccess && c->n_ua_notes++ < MAX_UA_NOTES)
-			ps_parse_result_note(c->res,
-					     "line %u: ua=\"%s\" on %s is ignored (only na, ro and "
-					     "rw mean something)",
-					     c->pline, atts[i + 1], name);
 	}
 }
 
@@ -185,19 +220,34 @@ static char *normalize(const char *s, size_t n)
 	return v;
 }
 
+/* The note for a ua attribute on a parameter with a value that means
+ * nothing to the phone. */
+static void note_odd_ua(struct ctx *c)
+{
+	if (c->pua && !c->paccess && c->n_ua_notes++ < MAX_UA_NOTES)
+		ps_parse_result_note(c->res,
+				     "line %u: ua=\"%s\" on %s is ignored (only na, ro and "
+				     "rw mean something)",
+				     c->pline, c->pua, c->pname);
+}
+
 static void XMLCALL on_end(void *ud, const XML_Char *name)
 {
 	struct ctx *c = ud;
 	(void)name;
-	if (c->fp_depth && c->depth == c->fp_depth + 1 && c->in_param) {
-		/* expat reports the end of an empty-element tag <X/> with a byte
-		 * count of 0: that form leaves the value alone. */
+	if (c->in_param) {
+		/* A leaf: a parameter. expat reports the end of an empty-element
+		 * tag <X/> with a byte count of 0: that form leaves the value
+		 * alone. */
 		bool empty_tag = XML_GetCurrentByteCount(c->p) == 0;
 		char *v = empty_tag ? NULL : normalize(c->text.s ? c->text.s : "", c->text.len);
+		note_odd_ua(c);
 		ps_param_batch_add(&c->batch, c->pname, v, c->paccess, c->pline);
 		free(v);
 		free(c->pname);
 		c->pname = NULL;
+		free(c->pua);
+		c->pua = NULL;
 		c->in_param = false;
 	}
 	if (c->fp_depth && c->depth == c->fp_depth)
@@ -208,8 +258,12 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 {
 	struct ctx *c = ud;
-	if (c->in_param && c->depth == c->fp_depth + 1 && len > 0)
+	if (len <= 0)
+		return;
+	if (c->in_param)
 		ps_buf_add(&c->text, s, (size_t)len);
+	else if (c->fp_depth && c->depth > c->fp_depth && !c->mixed_line && !blank(s, (size_t)len))
+		c->mixed_line = (unsigned)XML_GetCurrentLineNumber(c->p); /* after a child */
 }
 
 /* Where expat stopped, for the messages. */
@@ -346,12 +400,21 @@ int ps_profile_parse_xml(const char *text, size_t len, const char *source, struc
 		template_issue(&c, ok, &at, tline, marker, t, source);
 	else
 		rc = profile_outcome(&c, ok, &at, t, source);
-	if (res->n_nested)
+	if (res->n_containers)
 		ps_parse_result_note(res,
-				     "%zu element%s nested below parameter level %s ignored (the "
-				     "phone reads only the direct children of <flat-profile>)",
-				     res->n_nested, res->n_nested == 1 ? "" : "s",
-				     res->n_nested == 1 ? "was" : "were");
+				     "%zu container element%s (the first <%s>, line %u) %s no "
+				     "parameter%s: the leaf elements inside %s",
+				     res->n_containers, res->n_containers == 1 ? "" : "s",
+				     c.first_container, c.first_container_line,
+				     res->n_containers == 1 ? "is" : "are",
+				     res->n_containers == 1 ? "" : "s",
+				     res->n_containers == 1 ? "it are" : "them are");
+	if (c.mixed_line)
+		ps_parse_result_note(
+		    res,
+		    "line %u: text beside child elements is ignored (a container's "
+		    "own text is no value)",
+		    c.mixed_line);
 	if (c.n_ua_notes > MAX_UA_NOTES)
 		ps_parse_result_note(res, "%u more ua attributes with other values were ignored",
 				     c.n_ua_notes - MAX_UA_NOTES);
@@ -359,6 +422,8 @@ int ps_profile_parse_xml(const char *text, size_t len, const char *source, struc
 	XML_ParserFree(c.p);
 	free(c.root);
 	free(c.pname);
+	free(c.pua);
+	free(c.first_container);
 	ps_buf_free(&c.text);
 	ps_param_batch_clear(&c.batch);
 	return rc;

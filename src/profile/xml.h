@@ -1,4 +1,4 @@
-/* The XML flat-profile parser (expat): the direct children of
+/* The XML flat-profile parser (expat): the leaf elements under
  * <flat-profile> are parameters, applied to a table with the phone's rules.
  * Pure: the caller passes the text. */
 #ifndef PS_PROFILE_XML_H
@@ -11,8 +11,14 @@
 
 /* Parses `len` bytes of XML and applies the parameters to `t` with source
  * name `source` (NULL: "(unnamed)"). Rules (spa-provisioning.md §4.1):
- * <flat-profile> may sit inside any outer elements; its direct children
- * are parameters and anything deeper is ignored (counted in n_nested); the
+ * <flat-profile> may sit inside any outer elements; a parameter is a leaf
+ * element (one without child elements) at any depth under it, named by
+ * its own name whatever its parents (the SPA112/SPA122 nest most of their
+ * parameters in <router-configuration> and its groups; leaves of one name
+ * under different parents are one parameter); an element that
+ * holds elements is a container, never a parameter (counted in
+ * n_containers, noted), and its own text beside the child elements is
+ * ignored (noted), as is a ua attribute on it; on a parameter the
  * ua attribute sets the access (na, ro, rw; other values are ignored with
  * a note), other attributes are ignored; <X/> leaves the value unchanged,
  * <X></X> sets ""; values lose leading and trailing white space and

@@ -41,9 +41,10 @@ struct bytes {
 	size_t n;
 };
 
-/* openssl enc -aes-256-cbc -k PASS [-md md5|sha256], with a fixed salt. */
+/* openssl enc -aes-256-cbc -k PASS [-md md5|sha256], with a fixed salt;
+ * salt NULL is -nosalt: no header, the key and IV from PASS alone. */
 static struct bytes encrypt_openssl(const void *plain, size_t n, const char *pass,
-				    gnutls_digest_algorithm_t md, const unsigned char salt[8])
+				    gnutls_digest_algorithm_t md, const unsigned char *salt)
 {
 	unsigned char kiv[48], d[64];
 	size_t dlen = gnutls_hash_get_len(md), have = 0;
@@ -53,23 +54,26 @@ static struct bytes encrypt_openssl(const void *plain, size_t n, const char *pas
 		if (have)
 			gnutls_hash(h, d, dlen);
 		gnutls_hash(h, pass, strlen(pass));
-		gnutls_hash(h, salt, 8);
+		if (salt)
+			gnutls_hash(h, salt, 8);
 		gnutls_hash_deinit(h, d);
 		size_t take = 48 - have < dlen ? 48 - have : dlen;
 		memcpy(kiv + have, d, take);
 		have += take;
 	}
-	size_t pad = 16 - n % 16, ctlen = n + pad;
-	struct bytes out = { .n = 16 + ctlen };
+	size_t pad = 16 - n % 16, ctlen = n + pad, hdr = salt ? 16 : 0;
+	struct bytes out = { .n = hdr + ctlen };
 	out.p = malloc(out.n);
-	memcpy(out.p, "Salted__", 8);
-	memcpy(out.p + 8, salt, 8);
-	memcpy(out.p + 16, plain, n);
-	memset(out.p + 16 + n, (int)pad, pad);
+	if (salt) {
+		memcpy(out.p, "Salted__", 8);
+		memcpy(out.p + 8, salt, 8);
+	}
+	memcpy(out.p + hdr, plain, n);
+	memset(out.p + hdr + n, (int)pad, pad);
 	gnutls_datum_t key = { kiv, 32 }, iv = { kiv + 32, 16 };
 	gnutls_cipher_hd_t c;
 	assert_int_equal(gnutls_cipher_init(&c, GNUTLS_CIPHER_AES_256_CBC, &key, &iv), 0);
-	assert_int_equal(gnutls_cipher_encrypt(c, out.p + 16, ctlen), 0);
+	assert_int_equal(gnutls_cipher_encrypt(c, out.p + hdr, ctlen), 0);
 	gnutls_cipher_deinit(c);
 	return out;
 }
@@ -319,6 +323,86 @@ static void test_decode_key_missing(void **state)
 	free(e.p);
 }
 
+/* openssl enc -nosalt writes no header: the ciphertext alone, the key and
+ * IV from the passphrase alone. The old pipeline called it a compiled SPC
+ * binary whatever the key. */
+static void test_decode_nosalt(void **state)
+{
+	(void)state;
+	struct ps_decoded d;
+	/* MD5 (SPA-era openssl), then SHA-256 (openssl >= 1.1.0). */
+	struct bytes e =
+	    encrypt_openssl(profile_xml, strlen(profile_xml), "k 1", GNUTLS_DIG_MD5, NULL);
+	assert_true(e.n % 16 == 0);
+	decode_ok(e.p, e.n, "k 1", profile_xml, &d);
+	assert_true(d.encrypted);
+	assert_true(d.nosalt);
+	assert_string_equal(d.kdf, "md5");
+	assert_int_equal(d.format, PS_PROFILE_XML);
+	assert_int_equal(d.warning.id, PS_F_PROFILE_NOSALT);
+	assert_null(strstr(d.warning.detail, "SHA-256"));
+	ps_decoded_clear(&d);
+
+	/* No key: named for what it most likely is, not a compiled SPC file. */
+	char *detail = decode_fails(e.p, e.n, NULL, 0, PS_F_PROFILE_KEY_MISSING);
+	assert_non_null(strstr(detail, "no Salted__ header"));
+	assert_non_null(strstr(detail, "openssl enc -nosalt"));
+	assert_non_null(strstr(detail, "compiled SPC profile"));
+	assert_non_null(strstr(detail, "--profile-key"));
+	free(detail);
+	free(decode_fails(e.p, e.n, "", 0, PS_F_PROFILE_KEY_MISSING));
+	/* A wrong key: decrypt_failed, naming both. */
+	detail = decode_fails(e.p, e.n, "wrong", 0, PS_F_PROFILE_DECRYPT_FAILED);
+	assert_non_null(strstr(detail, "-nosalt"));
+	assert_non_null(strstr(detail, "compiled SPC profile"));
+	free(detail);
+	/* Over the size cap. */
+	free(decode_fails(e.p, e.n, "k 1", 32, PS_F_PROFILE_TOO_LARGE));
+	free(e.p);
+
+	e = encrypt_openssl(profile_xml, strlen(profile_xml), "k 1", GNUTLS_DIG_SHA256, NULL);
+	decode_ok(e.p, e.n, "k 1", profile_xml, &d);
+	assert_true(d.nosalt);
+	assert_string_equal(d.kdf, "sha256");
+	assert_int_equal(d.warning.id, PS_F_PROFILE_NOSALT);
+	assert_non_null(strstr(d.warning.detail, "SHA-256"));
+	ps_decoded_clear(&d);
+	free(e.p);
+
+	/* gzip inside -nosalt encryption. */
+	struct bytes z = gzip_bytes(profile_xml, strlen(profile_xml));
+	e = encrypt_openssl(z.p, z.n, "k 1", GNUTLS_DIG_MD5, NULL);
+	decode_ok(e.p, e.n, "k 1", profile_xml, &d);
+	assert_true(d.nosalt);
+	assert_true(d.compressed);
+	ps_decoded_clear(&d);
+	free(e.p);
+	free(z.p);
+
+	/* Wrong keys never pass for -nosalt either (some give a valid pad). */
+	for (unsigned i = 0; i < 300; i++) {
+		char pass[16];
+		snprintf(pass, sizeof pass, "right%u", i);
+		e = encrypt_openssl(profile_xml, strlen(profile_xml), pass,
+				    i % 2 ? GNUTLS_DIG_MD5 : GNUTLS_DIG_SHA256, NULL);
+		free(decode_fails(e.p, e.n, "wrong", 0, PS_F_PROFILE_DECRYPT_FAILED));
+		free(e.p);
+	}
+
+	/* Binary data with structure (it compresses) in whole 16-byte blocks
+	 * is still taken for a compiled SPC file, key or not; so is random
+	 * data that is not whole blocks. */
+	unsigned char bin[640];
+	for (size_t i = 0; i < sizeof bin; i++)
+		bin[i] = (unsigned char)(i * 37 + 11);
+	free(decode_fails(bin, sizeof bin, NULL, 0, PS_F_PROFILE_SPC_BINARY));
+	free(decode_fails(bin, sizeof bin, "k 1", 0, PS_F_PROFILE_SPC_BINARY));
+	e = encrypt_openssl(profile_xml, strlen(profile_xml), "k 1", GNUTLS_DIG_MD5, NULL);
+	free(decode_fails(e.p, e.n - 3, NULL, 0, PS_F_PROFILE_SPC_BINARY));
+	free(decode_fails(e.p, e.n - 3, "k 1", 0, PS_F_PROFILE_SPC_BINARY));
+	free(e.p);
+}
+
 static void test_decode_gzip_corrupt(void **state)
 {
 	(void)state;
@@ -542,13 +626,108 @@ static void test_xml_values(void **state)
 	assert_string_equal(val(t, "Ent"), "x & y <z> \"q\" 's' AB");
 	assert_string_equal(val(t, "Tab"), "a\tb");
 	assert_string_equal(val(t, "CData"), "<raw> &");
-	/* Deeper elements are not parameters; they are counted. */
-	assert_string_equal(val(t, "Mixed"), "onetwo");
-	assert_null(ps_params_get(t, "Deep"));
-	assert_int_equal(r.n_nested, 3);
-	assert_int_equal(r.n_set, 6);
-	assert_true(r.n_notes >= 1);
-	assert_non_null(strstr(r.notes[r.n_notes - 1], "3 elements nested"));
+	/* Text beside child elements: the element is a container, its own
+	 * text is no value; the leaves inside are parameters. */
+	assert_null(ps_params_get(t, "Mixed"));
+	assert_null(ps_params_get(t, "Deeper"));
+	assert_string_equal(val(t, "Deep"), "x");
+	assert_string_equal(val(t, "Deepest"), "");
+	assert_int_equal(r.n_containers, 2);
+	assert_int_equal(r.n_set, 7);
+	assert_int_equal(r.n_notes, 2);
+	assert_non_null(strstr(r.notes[0], "2 container elements (the first <Mixed>, line 11)"));
+	assert_non_null(strstr(r.notes[1], "line 11: text beside child elements is ignored"));
+	ps_params_free(t);
+	ps_parse_result_clear(&r);
+}
+
+/* The SPA112/SPA122 shape: parameters nested in <router-configuration>
+ * and its groups, at any depth. A leaf element is a parameter, named by
+ * itself; an element holding elements is a container, never a parameter
+ * (the old reader took <router-configuration> for a parameter set to ""
+ * and dropped everything inside it). */
+static void test_xml_nested(void **state)
+{
+	(void)state;
+	struct ps_params *t;
+	struct ps_parse_result r;
+	const char *x = "<?xml version=\"1.0\"?>\n"
+			"<flat-profile>\n"
+			"<Provision_Enable>Yes</Provision_Enable>\n"
+			"<router-configuration>\n"
+			" <WAN_Interface>\n"
+			"  <WAN_Connection_Type>dh</WAN_Connection_Type> <!-- dh/st/pp -->\n"
+			"  <WAN_PPPoE_User_Name></WAN_PPPoE_User_Name>\n"
+			" </WAN_Interface>\n"
+			" <Log_Configuration><KERNEL><Enable>1</Enable></KERNEL>\n"
+			"  <System><Enable>0</Enable></System></Log_Configuration>\n"
+			" <Web_Remote_Management ua=\"ro\">1</Web_Remote_Management>\n"
+			" <Keep_Me/>\n"
+			" <Grp ua=\"rw\"><Inner ua=\"na\">v</Inner></Grp>\n"
+			"</router-configuration>\n"
+			"<Empty_Group>\n"
+			"</Empty_Group>\n"
+			"<Upgrade_Enable>No</Upgrade_Enable>\n"
+			"</flat-profile>\n";
+	t = ps_params_new();
+	ps_params_set(t, "Keep_Me", "factory", NULL, NULL, 0);
+	assert_int_equal(ps_profile_parse_xml(x, strlen(x), "test.xml", t, &r), 0);
+	assert_true(r.applied);
+	assert_int_equal(r.error.id, PS_F_COUNT);
+	/* Containers are no parameters, not even with the value "". */
+	assert_null(ps_params_get(t, "router-configuration"));
+	assert_null(ps_params_get(t, "WAN_Interface"));
+	assert_null(ps_params_get(t, "Log_Configuration"));
+	assert_null(ps_params_get(t, "KERNEL"));
+	assert_null(ps_params_get(t, "System"));
+	assert_null(ps_params_get(t, "Grp"));
+	assert_int_equal(r.n_containers, 6);
+	/* Leaves at any depth are, with their line. */
+	assert_string_equal(val(t, "Provision_Enable"), "Yes");
+	assert_string_equal(val(t, "WAN_Connection_Type"), "dh");
+	assert_int_equal(ps_params_get(t, "WAN_Connection_Type")->line, 6);
+	assert_string_equal(val(t, "WAN_PPPoE_User_Name"), "");
+	/* One name under two parents is one parameter: the last wins. */
+	assert_string_equal(val(t, "Enable"), "0");
+	assert_int_equal(ps_params_get(t, "Enable")->line, 10);
+	/* Attributes and the empty-element form work at any depth. */
+	assert_string_equal(val(t, "Web_Remote_Management"), "1");
+	assert_string_equal(acc(t, "Web_Remote_Management"), "ro");
+	assert_string_equal(val(t, "Keep_Me"), "factory");
+	assert_string_equal(ps_params_get(t, "Keep_Me")->source, "test.xml");
+	assert_string_equal(val(t, "Inner"), "v");
+	assert_string_equal(acc(t, "Inner"), "na");
+	/* An element with nothing but white space in it is a leaf: "". */
+	assert_string_equal(val(t, "Empty_Group"), "");
+	assert_string_equal(val(t, "Upgrade_Enable"), "No");
+	assert_int_equal(r.n_set, 9);
+	/* Noted: the containers, and the ua on one of them (ignored). */
+	assert_int_equal(r.n_notes, 2);
+	assert_non_null(strstr(r.notes[0], "ua=\"rw\" on <Grp> is ignored"));
+	assert_non_null(
+	    strstr(r.notes[1], "6 container elements (the first <router-configuration>, line 4)"));
+	ps_params_free(t);
+	ps_parse_result_clear(&r);
+
+	/* A flat-profile whose only content is containers of nothing: the
+	 * innermost empty element is a leaf all the same. */
+	const char *y = "<flat-profile><A><B></B></A></flat-profile>";
+	assert_int_equal(parse_xml(y, &t, &r), 0);
+	assert_null(ps_params_get(t, "A"));
+	assert_string_equal(val(t, "B"), "");
+	assert_int_equal(r.n_set, 1);
+	ps_params_free(t);
+	ps_parse_result_clear(&r);
+
+	/* Elements outside <flat-profile> are still nothing. */
+	const char *z = "<device><info><Serial>1</Serial></info>"
+			"<flat-profile><P>1</P></flat-profile><Q>2</Q></device>";
+	assert_int_equal(parse_xml(z, &t, &r), 0);
+	assert_null(ps_params_get(t, "Serial"));
+	assert_null(ps_params_get(t, "Q"));
+	assert_string_equal(val(t, "P"), "1");
+	assert_int_equal(r.n_containers, 0);
+	assert_int_equal(r.n_set, 1);
 	ps_params_free(t);
 	ps_parse_result_clear(&r);
 }
@@ -904,12 +1083,14 @@ int main(void)
 		cmocka_unit_test(test_decode_gzip),
 		cmocka_unit_test(test_decode_wrong_key),
 		cmocka_unit_test(test_decode_key_missing),
+		cmocka_unit_test(test_decode_nosalt),
 		cmocka_unit_test(test_decode_gzip_corrupt),
 		cmocka_unit_test(test_decode_size_cap),
 		cmocka_unit_test(test_decode_formats),
 		cmocka_unit_test(test_xml_basic_and_nesting),
 		cmocka_unit_test(test_xml_ua_and_empty_forms),
 		cmocka_unit_test(test_xml_values),
+		cmocka_unit_test(test_xml_nested),
 		cmocka_unit_test(test_xml_doctype_refused),
 		cmocka_unit_test(test_xml_malformed),
 		cmocka_unit_test(test_xml_no_flat_profile_and_empty),
