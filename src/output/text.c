@@ -11,9 +11,11 @@
 #include "model/report.h"
 #include "output/devices.h"
 #include "output/output.h"
+#include "output/safe.h"
 
 struct tx {
-	FILE *out;
+	FILE *out; /* made terminal-safe (safe.h) */
+	FILE *raw; /* the real output: our own colour sequences only */
 	bool color;
 	enum ps_mode mode;
 	bool show; /* --show-secrets */
@@ -33,12 +35,21 @@ static const char *status_color(enum ps_step_status st)
 	}
 }
 
+/* `label` padded to 7 columns, in `color` when colours are on: written
+ * past the safe stream (which would show the escape as text). */
+static void paint(struct tx *t, const char *color, const char *label)
+{
+	if (t->color) {
+		fflush(t->out);
+		fprintf(t->raw, "%s%-7s\033[0m", color, label);
+	} else {
+		fprintf(t->out, "%-7s", label);
+	}
+}
+
 static void put_status(struct tx *t, enum ps_step_status st)
 {
-	if (t->color)
-		fprintf(t->out, "%s%-7s\033[0m", status_color(st), ps_status_name(st));
-	else
-		fprintf(t->out, "%-7s", ps_status_name(st));
+	paint(t, status_color(st), ps_status_name(st));
 }
 
 static void tls_block(struct tx *t, const struct ps_hop *h)
@@ -345,11 +356,30 @@ static void upgrade_block(struct tx *t, const struct ps_upgrade_report *u, bool 
 		u->reason ? u->reason : "");
 }
 
-int ps_output_text(FILE *out, const struct ps_report *r, const struct ps_output_opts *o)
+static int write_text(struct tx *t, const struct ps_report *r);
+
+int ps_output_text(FILE *raw, const struct ps_report *r, const struct ps_output_opts *o)
 {
-	struct tx t = {
-		.out = out, .color = o && o->color, .mode = r->mode, .show = r->show_secrets
-	};
+	/* A server's status line, headers and values go through the safe
+	 * stream: no escape sequence of theirs reaches the terminal. */
+	FILE *out = ps_safe_stream(raw);
+	if (!out)
+		return -1;
+	struct tx t = { .out = out,
+			.raw = raw,
+			.color = o && o->color,
+			.mode = r->mode,
+			.show = r->show_secrets };
+	int rc = write_text(&t, r);
+	if (fclose(out) != 0)
+		rc = -1;
+	return ferror(raw) ? -1 : rc;
+}
+
+static int write_text(struct tx *tp, const struct ps_report *r)
+{
+	struct tx t = *tp;
+	FILE *out = t.out;
 	const struct ps_phone_info *p = &r->phone;
 	fprintf(out, "provscope %s: %s %s, firmware %s, MAC %s, serial %s\n",
 		r->tool_version ? r->tool_version : "", p->vendor ? p->vendor : "",
@@ -374,14 +404,12 @@ int ps_output_text(FILE *out, const struct ps_report *r, const struct ps_output_
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct ps_finding *f = &r->findings[i];
 		enum ps_severity sev = f->severity;
-		if (t.color)
-			fprintf(out, "  %s%-7s\033[0m",
-				sev == PS_SEV_ERROR  ? "\033[1;31m"
-				: sev == PS_SEV_WARN ? "\033[33m"
-						     : "\033[36m",
-				ps_severity_name(sev));
-		else
-			fprintf(out, "  %-7s", ps_severity_name(sev));
+		fputs("  ", out);
+		paint(&t,
+		      sev == PS_SEV_ERROR  ? "\033[1;31m"
+		      : sev == PS_SEV_WARN ? "\033[33m"
+					   : "\033[36m",
+		      ps_severity_name(sev));
 		fprintf(out, " %s: %s\n", ps_finding_name(f->id), ps_finding_text(f->id));
 		if (f->detail)
 			fprintf(out, "          seen: %s\n", f->detail);
@@ -391,11 +419,8 @@ int ps_output_text(FILE *out, const struct ps_report *r, const struct ps_output_
 		fputs("\nExpectations\n", out);
 	for (size_t i = 0; i < r->n_expectations; i++) {
 		const struct ps_expect_result *e = &r->expectations[i];
-		if (t.color)
-			fprintf(out, "  %s%-7s\033[0m", e->ok ? "\033[32m" : "\033[1;31m",
-				e->ok ? "ok" : "FAIL");
-		else
-			fprintf(out, "  %-7s", e->ok ? "ok" : "FAIL");
+		fputs("  ", out);
+		paint(&t, e->ok ? "\033[32m" : "\033[1;31m", e->ok ? "ok" : "FAIL");
 		fprintf(out, " %s=%s", e->key, e->expected);
 		if (!e->ok) {
 			char *why = ps_expect_result_text(e);
@@ -423,7 +448,11 @@ static char *device_record(const struct ps_device_outcome *o)
 	if (f)
 		ps_buf_printf(&b, "       %s: %s\n", ps_finding_name(f->id),
 			      f->detail ? f->detail : ps_finding_text(f->id));
-	return ps_buf_take(&b);
+	/* a row's fields and a server's words, safe for the terminal */
+	struct ps_buf safe = { 0 };
+	ps_safe_add(&safe, b.s ? b.s : "", b.len, 0);
+	ps_buf_free(&b);
+	return ps_buf_take(&safe);
 }
 
 static char *device_footer(const struct ps_device_summary *s)

@@ -101,6 +101,12 @@ def answer(path, profile):
         head = (b"HTTP/1.1 200 OK\r\n" + xml + b"Content-Encoding: gzip\r\n"
                 b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
         return head + chunked(z, cut), not cut
+    if path == "/escape.cfg":
+        evil = b'Station_Name "\x1b]0;pwned\x07x\x1b[2J\xc2\x9b31m";\nResync_Periodic "300";\n'
+        head = (b"HTTP/1.1 200 OK\x1b]0;pwned\x07\r\nContent-Type: text/plain\r\n"
+                b"X-Evil: \x1b[2J\x9b1m\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
+                % len(evil))
+        return head + evil, True
     body = b"not here\n"
     head = b"HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
     return head + body, True

@@ -215,4 +215,22 @@ t_eq "... HTTP 200, truncated true, nothing decoded (no profile.gzip_corrupt)" \
 	"200 true http:fail none null" \
 	"${F[status]} ${F[truncated]} ${F[last_step]} ${F[decode]} ${F[hop_compressed]}"
 
+# --- 4. escape sequences from the server --------------------------------------
+# The text report shows them as \xNN (no byte of a title change, a screen
+# clear or a C1 CSI reaches the terminal); JSON keeps the exact bytes.
+"$PROVSCOPE" --batch "${CA[@]}" --show-secrets "$EB/escape.cfg" >"$T_DIR/escape.txt" 2>&1
+t_eq "escapes: exit 0" 0 "$?"
+t_eq "escapes: the text report has no ESC, BEL or C1 byte" 0 \
+	"$(LC_ALL=C grep -c $'[\x1b\x07\x9b]' "$T_DIR/escape.txt")"
+t_check "escapes: the reason phrase shows them as \\x escapes" \
+	grep -qF '< HTTP/1.1 200 OK\x1b]0;pwned\x07' "$T_DIR/escape.txt"
+t_check "escapes: a header's screen clear and raw CSI byte too" \
+	grep -qF '< X-Evil: \x1b[2J\x9b1m' "$T_DIR/escape.txt"
+t_check "escapes: a profile value's C1 control (U+009B) too" \
+	grep -qF '\x1b]0;pwned\x07x\x1b[2J\xc2\x9b31m' "$T_DIR/escape.txt"
+run_ps "$T_DIR/escape.json" "${CA[@]}" --show-secrets "$EB/escape.cfg"
+t_eq "escapes: JSON keeps the exact bytes (the header as sent)" \
+	"$(printf 'X-Evil: \033[2J\xef\xbf\xbd1m')" \
+	"$(json_get "$T_DIR/escape.json" '[x for x in d["hops"][0]["http"]["response_headers"] if x.startswith("X-Evil")][0]')"
+
 t_done
