@@ -1470,6 +1470,15 @@ static void accept_reason(struct ctx *x, struct judge *j, const struct path *pa)
 	free(an);
 }
 
+/* A finding so far that makes the phone reject the chain. */
+static bool phone_rejects(const struct ps_chain_report *r)
+{
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (r->findings[i].phone && ps_finding_severity(r->findings[i].id) == PS_SEV_ERROR)
+			return true;
+	return false;
+}
+
 static void judge_phone(struct ctx *x)
 {
 	struct judge j = { .who = WHO_PHONE, .v = &x->out->phone, .tl = x->tl_phone };
@@ -1517,6 +1526,9 @@ static void judge_phone(struct ctx *x)
 	j.v->accept = !j.reject;
 	if (j.v->accept)
 		accept_reason(x, &j, &pa);
+	/* Without anchors the trust is not judged: unless something else
+	 * rejects the chain for the phone, its verdict is unknown. */
+	j.v->unknown = x->n_phone_anchors <= 0 && !phone_rejects(x->out);
 	status_text(j.v);
 	if (pa.anchor)
 		gnutls_x509_crt_deinit(pa.anchor);

@@ -318,8 +318,7 @@ bool ps_steps_chain(const struct ps_run_config *cfg, const struct ps_sink *sink,
 		ps_sink_finding_sev(sink, (long)hop, f->id, sev, "%s", detail);
 		free(detail);
 	}
-	bool phone_unknown =
-	    !rep->phone.accept && !phone_fails && !(cfg->trust && ps_trust_has_phone(cfg->trust));
+	bool phone_unknown = rep->phone.unknown && !phone_fails;
 	if (phone_unknown)
 		ps_sink_finding(sink, (long)hop, PS_F_CHAIN_TRUST_UNKNOWN,
 				"the chain ends at '%s'; give the vendor CA with --ca to check it",

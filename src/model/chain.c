@@ -191,3 +191,8 @@ const struct ps_chain_finding *ps_chain_report_find(const struct ps_chain_report
 			return &r->findings[i];
 	return NULL;
 }
+
+const char *ps_chain_verdict_name(const struct ps_chain_verdict *v)
+{
+	return v->unknown ? "unknown" : v->accept ? "accept" : "reject";
+}

@@ -73,7 +73,9 @@ struct ps_chain_link {
 
 /* One client's verdict on the chain. */
 struct ps_chain_verdict {
-	bool accept; /* this client would accept the server certificate */
+	bool accept;  /* this client would accept the server certificate */
+	bool unknown; /* the phone's only: no anchors were given (--ca) and nothing
+			 else rejects the chain, so its trust is not judged */
 	/* Plain sentences: why it rejects; when it accepts, one sentence
 	 * saying why. */
 	char **reasons;
@@ -126,5 +128,8 @@ void ps_chain_report_add_finding(struct ps_chain_report *r, enum ps_finding_id i
 /* The first finding with `id`, or NULL (borrowed). */
 const struct ps_chain_finding *ps_chain_report_find(const struct ps_chain_report *r,
 						    enum ps_finding_id id);
+
+/* "accept", "reject", or "unknown" (the phone's trust, not judged). */
+const char *ps_chain_verdict_name(const struct ps_chain_verdict *v);
 
 #endif

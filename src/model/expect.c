@@ -133,9 +133,12 @@ static bool parse_value(struct ps_expect *e, char **err)
 		*err = ps_xasprintf("--expect %s=%s: give true or false", e->key, v);
 		return false;
 	case PS_EXPECT_VERDICT:
-		if (strcmp(v, "accept") == 0 || strcmp(v, "reject") == 0)
+		if (strcmp(v, "accept") == 0 || strcmp(v, "reject") == 0 ||
+		    (strcmp(v, "unknown") == 0 && e->id == PS_EK_CHAIN_PHONE))
 			return true;
-		*err = ps_xasprintf("--expect %s=%s: give accept or reject", e->key, v);
+		*err = ps_xasprintf(
+		    "--expect %s=%s: give accept or reject%s", e->key, v,
+		    e->id == PS_EK_CHAIN_PHONE ? " (or unknown: not judged, no --ca)" : "");
 		return false;
 	case PS_EXPECT_RUN:
 		if (strcmp(v, "ok") == 0 || strcmp(v, "fail") == 0)
@@ -262,7 +265,7 @@ static char *hop_value(const struct ps_hop *h, const struct ps_expect *e)
 	case PS_EK_CLIENT_AUTH_SENT:
 		return bool_text(h->client_auth.sent);
 	case PS_EK_CHAIN_PHONE:
-		return ps_xstrdup(h->chain.phone.accept ? "accept" : "reject");
+		return ps_xstrdup(ps_chain_verdict_name(&h->chain.phone));
 	case PS_EK_CHAIN_MODERN:
 		return ps_xstrdup(h->chain.modern.accept ? "accept" : "reject");
 	case PS_EK_HTTP_STATUS:

@@ -220,7 +220,7 @@ static json_t *chain_json(const struct ps_chain_report *c)
 	}
 	json_object_set_new(o, "links", links);
 	json_object_set_new(o, "anchor", str_or_null(c->phone.anchor));
-	json_object_set_new(o, "phone_verdict", jstr(c->phone.accept ? "accept" : "reject"));
+	json_object_set_new(o, "phone_verdict", jstr(ps_chain_verdict_name(&c->phone)));
 	json_object_set_new(o, "modern_verdict", jstr(c->modern.accept ? "accept" : "reject"));
 	json_t *reasons = json_array();
 	for (size_t i = 0; i < c->n_findings; i++)

@@ -130,7 +130,10 @@ static void check_line(struct tx *t, const char *name, const struct ps_chain_che
 
 static void verdict_line(struct tx *t, const char *who, const struct ps_chain_verdict *v)
 {
-	fprintf(t->out, "        %s: %s", who, v->accept ? "accepts" : "REJECTS");
+	fprintf(t->out, "        %s: %s", who,
+		v->unknown  ? "trust not judged (no --ca)"
+		: v->accept ? "accepts"
+			    : "REJECTS");
 	if (v->anchor)
 		fprintf(t->out, " (anchor %s)", v->anchor);
 	fputc('\n', t->out);

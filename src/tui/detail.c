@@ -451,9 +451,18 @@ static void view_handshake(struct out *o, const struct ps_report *r, const struc
 static void verdict_block(struct out *o, const char *who, const struct ps_chain_verdict *v)
 {
 	const struct ps_tui_glyphs *g = o->c->g;
-	marked(o, 2, v->accept ? g->ok : g->fail, v->accept ? PS_TS_OK : PS_TS_FAIL, PS_TS_HEAD,
-	       "%s %s%s%s%s", who, v->accept ? "accepts" : "REJECTS", v->anchor ? " (anchor " : "",
-	       v->anchor ? v->anchor : "", v->anchor ? ")" : "");
+	marked(o, 2,
+	       v->unknown  ? g->warn
+	       : v->accept ? g->ok
+			   : g->fail,
+	       v->unknown  ? PS_TS_WARN
+	       : v->accept ? PS_TS_OK
+			   : PS_TS_FAIL,
+	       PS_TS_HEAD, "%s %s%s%s%s", who,
+	       v->unknown  ? "trust not judged (no --ca)"
+	       : v->accept ? "accepts"
+			   : "REJECTS",
+	       v->anchor ? " (anchor " : "", v->anchor ? v->anchor : "", v->anchor ? ")" : "");
 	for (size_t i = 0; i < v->n_reasons; i++)
 		marked(o, 4, "-", PS_TS_DIM, PS_TS_NORMAL, "%s", v->reasons[i]);
 }

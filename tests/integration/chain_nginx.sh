@@ -156,5 +156,13 @@ t_eq "no --ca: exit 0 with the warning chain.trust_unknown" "0 warning" \
 	"$PS_RC $(json_get "$J" '[f["severity"] for f in d["findings"] if f["id"]=="chain.trust_unknown"][0]')"
 t_eq "no --ca: no chain finding is an error" "" \
 	"$(json_get "$J" '" ".join(f["id"] for f in d["findings"] if f["severity"]=="error")')"
+t_eq "no --ca: the phone's verdict is unknown (not judged), a modern client's its own" \
+	"unknown reject" \
+	"$(json_get "$J" 'd["hops"][0]["chain"]["phone_verdict"] + " " + d["hops"][0]["chain"]["modern_verdict"]')"
+run_ps "$T_DIR/noca-expect.json" --expect chain.phone_verdict=unknown "$URL"
+t_eq "no --ca: --expect chain.phone_verdict=unknown holds" 0 "$PS_RC"
+"$PROVSCOPE" --batch "$URL" >"$T_DIR/noca.txt" 2>&1
+t_check "no --ca: the text says the phone's trust is not judged" \
+	grep -q 'the SPA942: trust not judged (no --ca)' "$T_DIR/noca.txt"
 
 t_done
