@@ -250,8 +250,10 @@ static const struct ps_option table[] = {
 	  "no second, modern-client handshake after a failure", CLEAR(probe) },
 	{ "handshake-only", 0, NULL, PS_OG_NETWORK, LIVE_RUNS,
 	  "stop after the TLS handshake: no HTTP request", SET(handshake_only) },
-	{ "max-size", 0, "BYTES", PS_OG_NETWORK, LIVE_RUNS,
-	  "cap on a fetched body (default 4M; k and M suffixes)", PARSE(parse_max_size) },
+	{ "max-size", 0, "BYTES", PS_OG_NETWORK, LIVE_RUNS | P,
+	  "cap on a fetched body (default 4M) or a profile file\n(profile: default 64M); k and M "
+	  "suffixes",
+	  PARSE(parse_max_size) },
 	{ "download-firmware", 0, "FILE", PS_OG_NETWORK, L | D,
 	  "when the phone would upgrade, download the image to FILE\nover the phone's TLS "
 	  "(progress on stderr; at most 64M)",

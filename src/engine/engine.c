@@ -60,7 +60,14 @@ bool ps_engine_check_target(const char *target, char **err)
 		return false;
 	}
 	/* A URL without macros must resolve now: a typo is a usage error. */
-	bool ok = true;
+	bool ok = false;
+	for (size_t i = 0; i < r.n_alts; i++)
+		ok |= r.alts[i].url != NULL;
+	if (!ok) { /* '', ' ', a comment: nothing to fetch */
+		*err = ps_xasprintf("'%s' names no URL: give the URL or the Profile_Rule to fetch",
+				    target);
+		ok = false;
+	}
 	for (size_t i = 0; i < r.n_alts && ok; i++) {
 		const char *u = r.alts[i].url;
 		if (u && !strchr(u, '$'))

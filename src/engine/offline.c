@@ -56,7 +56,7 @@ bool ps_engine_run_profile(const struct ps_run_config *cfg, const char *const *f
 	size_t *len = ps_xcalloc(n, sizeof *len);
 	bool ok = true;
 	for (size_t i = 0; i < n && ok; i++)
-		ok = ps_read_file(files[i], 64u << 20, &data[i], &len[i], err);
+		ok = ps_read_file(files[i], cfg->max_body, &data[i], &len[i], err);
 	if (ok) {
 		struct ps_params *t = ps_params_new();
 		ps_params_load_defaults(t, cfg->identity->model);

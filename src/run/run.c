@@ -13,8 +13,9 @@
 #include "phone/identity.h"
 #include "rules/rule.h"
 
-/* The default cap on a fetched body. */
+/* The default cap on a fetched body, and on a profile file read offline. */
 #define DEFAULT_MAX_BODY ((size_t)4 << 20)
+#define DEFAULT_MAX_FILE ((size_t)64 << 20)
 
 struct ps_run {
 	const struct ps_session *s;
@@ -118,7 +119,9 @@ struct ps_run *ps_run_new(const struct ps_session *s, const struct ps_run_setup 
 		.inspect_anyway = c->inspect_anyway,
 		.profile_key = c->profile_key,
 		.user_agent = run->user_agent,
-		.max_body = c->max_size ? c->max_size : DEFAULT_MAX_BODY,
+		.max_body = c->max_size                ? c->max_size
+			    : c->cmd == PS_CMD_PROFILE ? DEFAULT_MAX_FILE
+						       : DEFAULT_MAX_BODY,
 		.handshake_only = c->handshake_only,
 		/* offline, only a MAC given says which device it is */
 		.check_device = c->cmd == PS_CMD_LIVE || c->cmd == PS_CMD_DEMO ||

@@ -30,6 +30,10 @@ t_usage "unreadable --cert" "device certificate" --cert /nonexistent.pem https:/
 t_usage "unreadable --ca" "--ca" --ca /nonexistent.pem https://x/
 t_usage "malformed URL" "not a usable URL" 'https://[::1'
 t_usage "two URLs" "one URL at a time" https://a/ https://b/
+t_usage "an empty target (not an ok run with no step)" "names no URL" ''
+t_usage "a blank target" "names no URL" ' '
+t_usage "a target that is only a comment" "names no URL" '#'
+t_usage "a profile over --max-size" "larger than" profile --max-size 1k "$TOP_SRCDIR/tests/data/profiles/fusionpbx__cisco-spa122__mac.xml"
 
 "$PROVSCOPE" --help >"$T_DIR/help" 2>&1
 t_eq "--help exits 0" 0 $?
