@@ -78,6 +78,9 @@ enum ps_read_status {
  * not block (servers reading a path a client named). */
 #define PS_READ_REGULAR 1u
 
+/* The cap on a PEM file read whole (a certificate, a key, a CA bundle). */
+#define PS_PEM_FILE_MAX ((size_t)16 << 20)
+
 /* The one file reader. Read the whole of `file`, at most `cap` bytes,
  * NUL-terminated (`*data` is the caller's). Other than PS_READ_OK, `*err`
  * says "FILE: why" (caller frees) and `*data` is untouched. `flags` is 0

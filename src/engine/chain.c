@@ -1698,30 +1698,15 @@ int ps_chain_analyse(const gnutls_datum_t *certs_der, size_t n, const struct ps_
 	return 0;
 }
 
+/* A chain file, capped like every PEM file. */
 static int read_file(const char *file, gnutls_datum_t *d, char **err)
 {
-	FILE *f = fopen(file, "rb");
-	if (!f) {
-		*err = ps_xasprintf("%s: cannot open: %s", file, strerror(errno));
+	unsigned char *data = NULL;
+	size_t len = 0;
+	if (!ps_read_file(file, PS_PEM_FILE_MAX, &data, &len, err))
 		return GNUTLS_E_FILE_ERROR;
-	}
-	struct ps_buf b = { 0 };
-	char chunk[8192];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		ps_buf_add(&b, chunk, got);
-		if (b.len > 64u << 20)
-			break;
-	}
-	bool bad = ferror(f) || b.len > 64u << 20;
-	fclose(f);
-	if (bad) {
-		*err = ps_xasprintf("%s: read error or file too large", file);
-		ps_buf_free(&b);
-		return GNUTLS_E_FILE_ERROR;
-	}
-	d->size = (unsigned)b.len;
-	d->data = (unsigned char *)ps_buf_take(&b);
+	d->data = data;
+	d->size = (unsigned)len;
 	return 0;
 }
 

@@ -127,21 +127,21 @@ struct ps_tls_creds *ps_tls_creds_new(const char *cert, const char *key, char **
 		return creds_from(NULL, NULL, NULL, NULL, err);
 	if (!key)
 		key = cert;
-	gnutls_datum_t cd = { NULL, 0 }, kd = { NULL, 0 };
-	int rc = gnutls_load_file(cert, &cd);
-	if (rc < 0) {
-		*err = ps_xasprintf("device certificate %s: %s", cert, gnutls_strerror(rc));
+	unsigned char *cdata = NULL, *kdata = NULL;
+	size_t clen = 0, klen = 0;
+	char *why = NULL;
+	/* Capped: a certificate and a key, not /dev/zero. */
+	if (!ps_read_file(cert, PS_PEM_FILE_MAX, &cdata, &clen, &why) ||
+	    !ps_read_file(key, PS_PEM_FILE_MAX, &kdata, &klen, &why)) {
+		*err = ps_xasprintf("device %s %s", cdata ? "key" : "certificate", why);
+		free(why);
+		free(cdata);
 		return NULL;
 	}
-	rc = gnutls_load_file(key, &kd);
-	if (rc < 0) {
-		*err = ps_xasprintf("device key %s: %s", key, gnutls_strerror(rc));
-		gnutls_free(cd.data);
-		return NULL;
-	}
+	gnutls_datum_t cd = { cdata, (unsigned)clen }, kd = { kdata, (unsigned)klen };
 	struct ps_tls_creds *c = creds_from(&cd, &kd, cert, key, err);
-	gnutls_free(cd.data);
-	gnutls_free(kd.data);
+	free(cdata);
+	free(kdata);
 	return c;
 }
 

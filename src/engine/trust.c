@@ -112,18 +112,17 @@ struct ps_trust *ps_trust_new_mem(const char *phone_pem, const char *modern_pem,
  * read. */
 static bool load(const char *opt, const char *file, gnutls_datum_t *out, char **err)
 {
-	gnutls_datum_t d = { NULL, 0 };
-	int rc = gnutls_load_file(file, &d);
-	if (rc < 0) {
-		*err = ps_xasprintf("%s %s: %s", opt, file, gnutls_strerror(rc));
+	unsigned char *data = NULL;
+	size_t len = 0;
+	char *why = NULL;
+	/* Capped: a CA bundle, not /dev/zero. */
+	if (!ps_read_file(file, PS_PEM_FILE_MAX, &data, &len, &why)) {
+		*err = ps_xasprintf("%s %s", opt, why);
+		free(why);
 		return false;
 	}
-	/* A copy of our own, so that every datum of the trust is freed alike. */
-	out->data = ps_xmalloc(d.size + 1);
-	memcpy(out->data, d.data, d.size);
-	out->data[d.size] = '\0';
-	out->size = d.size;
-	gnutls_free(d.data);
+	out->data = data;
+	out->size = (unsigned)len;
 	return true;
 }
 

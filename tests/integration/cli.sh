@@ -30,6 +30,10 @@ t_usage "unreadable --cert" "device certificate" --cert /nonexistent.pem https:/
 t_usage "unreadable --ca" "--ca" --ca /nonexistent.pem https://x/
 t_usage "malformed URL" "not a usable URL" 'https://[::1'
 t_usage "two URLs" "one URL at a time" https://a/ https://b/
+t_usage "--ca /dev/zero: read up to a cap, not to the end of memory" "--ca /dev/zero: larger than" --ca /dev/zero https://x/
+t_usage "--cert /dev/zero" "device certificate /dev/zero: larger than" --cert /dev/zero https://x/
+t_usage "--key /dev/zero" "device key /dev/zero: larger than" --cert "$TOP_SRCDIR/README.md" --key /dev/zero https://x/
+t_usage "cert /dev/zero" "/dev/zero: larger than" cert /dev/zero
 t_usage "an empty target (not an ok run with no step)" "names no URL" ''
 t_usage "a blank target" "names no URL" ' '
 t_usage "a target that is only a comment" "names no URL" '#'
