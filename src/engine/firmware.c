@@ -25,6 +25,7 @@ struct fw_answer {
 	long long size;
 	char *type;  /* Content-Type, owned, NULL when none */
 	char *error; /* why the image is not there, owned, NULL when it is */
+	bool local;  /* the error is ours: the image could not be written */
 };
 
 /* The answer to a check: is the image there, how big, what type. */
@@ -60,6 +61,7 @@ static void download_answer(const struct ps_hop_run *L, const struct ps_http_res
 	const char *line = rs->n_response_headers ? rs->response_headers[0] : "";
 	free(fw->error);
 	fw->error = NULL;
+	fw->local = rs->write_failed;
 	if (rs->write_failed)
 		fw->error = ps_xasprintf("cannot write the image: %s", strerror(rs->write_errno));
 	else if (rs->body_capped)
@@ -164,16 +166,23 @@ static void download_firmware(const struct ps_run_config *cfg, const struct ps_s
 	struct fw_answer fw = { .size = -1 };
 	if (!out) {
 		fw.error = ps_xasprintf("cannot create %s: %s", tmp, strerror(errno));
+		fw.local = true;
 		if (fd >= 0)
 			close(fd);
 	} else {
 		download_hop(cfg, sink, hop, t, url, out, &fw);
-		if (fclose(out) != 0 && fw.ok) {
+		/* on the disk before it replaces the earlier file */
+		bool written = fflush(out) == 0 && fsync(fileno(out)) == 0;
+		int e = errno;
+		if ((fclose(out) != 0 || !written) && fw.ok) {
 			fw.ok = false;
-			fw.error = ps_xasprintf("cannot write the image: %s", strerror(errno));
+			fw.local = true;
+			fw.error = ps_xasprintf("cannot write the image: %s",
+						strerror(written ? errno : e));
 		}
 		if (fw.ok && rename(tmp, cfg->download_file) != 0) {
 			fw.ok = false;
+			fw.local = true;
 			fw.error = ps_xasprintf("cannot rename %s to %s: %s", tmp,
 						cfg->download_file, strerror(errno));
 		}
@@ -197,8 +206,10 @@ static void download_firmware(const struct ps_run_config *cfg, const struct ps_s
 		up->download_error = ps_xstrdup(fw.error);
 		ps_sink_step_end(sink, hop, PS_STEP_UPGRADE_DOWNLOAD, PS_STATUS_FAIL,
 				 "%s; %s left as it was", fw.error, cfg->download_file);
-		ps_sink_finding(sink, (long)hop, PS_F_UPGRADE_DOWNLOAD_FAILED, "%s: %s", url,
-				fw.error);
+		ps_sink_finding(sink, (long)hop,
+				fw.local ? PS_F_UPGRADE_DOWNLOAD_NOT_WRITTEN
+					 : PS_F_UPGRADE_DOWNLOAD_FAILED,
+				"%s: %s", url, fw.error);
 	}
 	free(fw.type);
 	free(fw.error);

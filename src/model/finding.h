@@ -310,6 +310,12 @@ enum ps_severity {
 	  "would fail the same way.",                                                              \
 	  "Check the server's error log for the request, its timeouts for large files and the "    \
 	  "Content-Length it sends; a local write error names the file.")                          \
+	X(PS_F_UPGRADE_DOWNLOAD_NOT_WRITTEN, "upgrade.download_not_written", PS_SEV_ERROR,         \
+	  PS_EXIT_USAGE,                                                                           \
+	  "The firmware image came, but provscope could not write it to --download-firmware's "    \
+	  "file: a local error (a full disk, a file-size limit), not the server's.",               \
+	  "Free space where the file goes, or give --download-firmware a file on another "         \
+	  "filesystem; the earlier file is left as it was.")                                       \
 	X(PS_F_UPGRADE_DOWNGRADE_BLOCKED, "upgrade.downgrade_blocked", PS_SEV_WARN, PS_EXIT_OK,    \
 	  "The firmware the rule points to is older than Downgrade_Rev_Limit: the phone refuses "  \
 	  "it.",                                                                                   \

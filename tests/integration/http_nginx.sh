@@ -152,6 +152,23 @@ t_check "--download-firmware: no temporary file left" \
 	--download-firmware "$T_DIR/fw.bin" "$BASE/spa000e08aabbcc.xml" >"$T_DIR/dl.txt" 2>/dev/null
 t_check "--download-firmware: the text report names the file and the SHA-256" \
 	grep -q "firmware download: 123456 bytes written to $T_DIR/fw.bin" "$T_DIR/dl.txt"
+# A write that fails here (a file-size limit standing in for a full disk):
+# a local error (exit 2), not the server's (9); the earlier file stays.
+echo "earlier" >"$T_DIR/fw3.bin"
+J=$T_DIR/dl-full.json
+# (the report goes through a pipe: the limit is for provscope's files only)
+(
+	ulimit -f 16 # KiB: the image is 120 KiB
+	trap '' XFSZ  # a failed write, not death by the signal
+	exec "$PROVSCOPE" --batch --format json --timeout 5 "${DEV[@]}" --firmware 6.1.4 \
+		--download-firmware "$T_DIR/fw3.bin" "$BASE/spa000e08aabbcc.xml" 2>/dev/null
+) | cat >"$J"
+rc=${PIPESTATUS[0]}
+t_eq "--download-firmware that cannot be written: exit 2, upgrade.download_not_written, the file untouched" \
+	"2 upgrade.download_not_written earlier" \
+	"$rc $(json_get "$J" '" ".join(f["id"] for f in d["findings"] if f["severity"]=="error")') $(cat "$T_DIR/fw3.bin")"
+t_check "--download-firmware that cannot be written: no temporary file left" \
+	bash -c "! ls '$T_DIR'/fw3.bin.part-* 2>/dev/null"
 echo "earlier" >"$T_DIR/fw2.bin"
 J=$T_DIR/dl-none.json
 "$PROVSCOPE" --batch --format json --timeout 5 "${DEV[@]}" --firmware 6.1.5a \
