@@ -1,0 +1,102 @@
+#!/bin/bash
+# Hostile servers (tests/helpers/hostile_server.py, and the lab for a TLS
+# server that stalls mid-handshake): each run ends with the right finding
+# and exit status, within the timeout, with bounded memory, and the phone
+# never reads a profile it did not get whole.
+. "$TOP_SRCDIR/tests/integration/lib.sh"
+
+command -v python3 >/dev/null || t_bail "python3 not found"
+mk_ca server-ca "Test Vendor Server CA" &&
+	mk_cert server server-ca server 'cn = "localhost"' 'dns_name = "localhost"' \
+		'ip_address = "127.0.0.1"' || t_bail "certtool could not make the test PKI"
+P=$T_DIR/pki
+HOSTILE=$TOP_SRCDIR/tests/helpers/hostile_server.py
+
+# start_hostile VAR [not-tls]: the server on a free port, its port in VAR.
+start_hostile() {
+	local var=$1 mode=${2:-} port pid try i
+	for try in 1 2 3 4 5; do
+		port=$("$FREEPORT")
+		python3 "$HOSTILE" "$port" "$P/server.pem" "$P/server.key" $mode \
+			>"$T_DIR/h-$port.out" 2>>"$T_DIR/hostile.log" &
+		pid=$!
+		for i in $(seq 1 100); do
+			grep -q "^ready $port\$" "$T_DIR/h-$port.out" && break
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		if grep -q "^ready $port\$" "$T_DIR/h-$port.out"; then
+			T_PIDS="$T_PIDS $pid"
+			printf -v "$var" '%s' "$port"
+			return 0
+		fi
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	t_bail "the hostile server did not start: $(tail -3 "$T_DIR/hostile.log")"
+}
+start_hostile HP
+start_hostile NP not-tls
+
+# hostile DESC EXIT FINDINGS MAX-SECONDS ARGS...: one batch run with
+# --timeout 3, JSON report: its exit status, its error findings (in
+# order), that it ended within MAX-SECONDS, and its peak RSS under 64 MiB
+# (the child's ru_maxrss, read by the parent).
+hostile() {
+	local desc=$1 want_rc=$2 want_f=$3 max=$4
+	shift 4
+	local got
+	got=$(python3 - "$T_DIR/run.json" "$max" "$PROVSCOPE" --batch --format json --timeout 3 \
+		--ca "$P/server-ca.pem" "$@" <<'PY'
+import json, resource, subprocess, sys, time
+out, limit, cmd = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+t0 = time.monotonic()
+with open(out, "wb") as f:
+    p = subprocess.Popen(cmd, stdout=f, stderr=subprocess.DEVNULL)
+    try:
+        rc = p.wait(timeout=limit + 30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = "killed"
+secs = time.monotonic() - t0
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+try:
+    d = json.load(open(out))
+    errors = " ".join(f["id"] for f in d["findings"] if f["severity"] == "error") or "-"
+except ValueError:
+    errors = "(no JSON)"
+print(rc, errors, "in-time" if secs <= limit else "late(%.1fs)" % secs,
+      "bounded" if rss < 64 else "rss(%d MiB)" % rss)
+PY
+	)
+	t_eq "$desc: exit $want_rc, $want_f, within $max s, under 64 MiB" \
+		"$want_rc $want_f in-time bounded" "$got"
+}
+
+H=https://localhost:$HP
+hostile "plain HTTP, silent after the request" 3 net.timeout 8 "http://127.0.0.1:$HP/silent.xml"
+hostile "plain HTTP, reset after the request" 7 http.failed 8 "http://127.0.0.1:$HP/reset.xml"
+hostile "not TLS: a plain HTTP answer to the ClientHello" 4 tls.not_tls 8 "https://127.0.0.1:$NP/x.xml"
+hostile "a body that stalls after 5 of 100000 bytes: a timeout, the prefix never parsed" \
+	7 http.truncated 10 "$H/stall-body.xml"
+hostile "a chunk stream that stalls: the same" 7 http.truncated 10 "$H/stall-chunked.xml"
+hostile "endless chunked: cut at the cap" 8 profile.too_large 10 "$H/endless-chunked.xml"
+hostile "a huge Content-Length: cut at the cap" 8 profile.too_large 10 "$H/huge-length.xml"
+hostile "a gzip bomb: cut at the decoded cap" 8 profile.too_large 10 "$H/gzip-bomb.xml"
+hostile "a redirect loop: stopped after 5" 7 http.status 10 "$H/redirect-loop.xml"
+hostile "the billion laughs: refused, nothing expanded" 8 profile.xml_malformed 10 "$H/laughs.xml"
+hostile "100,000 header lines: refused with what they are" 7 http.headers_too_large 10 \
+	"$H/many-headers.xml"
+
+# A TLS server that stalls mid-handshake: the lab's slow-handshake fault.
+"$PROVSCOPE" lab --pki "$T_DIR/lab" --fault slow-handshake >"$T_DIR/slow.out" 2>"$T_DIR/slow.err" &
+T_PIDS="$T_PIDS $!"
+for i in $(seq 1 100); do
+	grep -q 'Stop with Ctrl-C' "$T_DIR/slow.out" 2>/dev/null && break
+	sleep 0.05
+done
+SLOW=$(sed -n 's|^  https://prov.lab.test:\([0-9]*\)/.*|\1|p' "$T_DIR/slow.out")
+[ -n "$SLOW" ] || t_bail "the slow lab did not start: $(cat "$T_DIR/slow.err")"
+hostile "a TLS server that stalls after the ClientHello" 3 net.timeout 8 --no-probe \
+	--resolve "prov.lab.test:$SLOW:127.0.0.1" "https://prov.lab.test:$SLOW/spa\$PSN.cfg"
+t_done
