@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1620,17 +1621,17 @@ static void nothing_parsed(struct ps_chain_report *r, const char *why)
 	ps_chain_check_set(&r->hostname_modern, -1, "no certificate to check");
 }
 
-int ps_chain_analyse(const gnutls_datum_t *certs_der, size_t n, const struct ps_chain_params *p,
-		     struct ps_chain_report *out)
+/* The analysis itself, with `p->at` already set (never 0). */
+static int analyse(const gnutls_datum_t *certs_der, size_t n, const struct ps_chain_params *p,
+		   struct ps_chain_report *out)
 {
-	static const struct ps_chain_params none = { 0 };
 	struct ctx *x = ps_xcalloc(1, sizeof *x);
 	char *parse_err = NULL;
 
 	ps_chain_report_clear(out);
-	x->p = p ? p : &none;
+	x->p = p;
 	x->out = out;
-	x->at = x->p->at ? x->p->at : time(NULL);
+	x->at = p->at;
 	out->at = x->at;
 	out->host = ps_xstrdup(x->p->host);
 
@@ -1696,6 +1697,138 @@ int ps_chain_analyse(const gnutls_datum_t *certs_der, size_t n, const struct ps_
 	free(parse_err);
 	free(x);
 	return 0;
+}
+
+/* ---- the memo ---- */
+
+/* Distinct analyses kept: a run meets one chain per server it fetches from. */
+#define MEMO_SLOTS 8
+
+struct memo_entry {
+	struct ps_buf key; /* everything the report depends on, see memo_key */
+	int rc;
+	struct ps_chain_report report;
+};
+
+struct ps_chain_memo {
+	pthread_mutex_t lock;
+	struct memo_entry e[MEMO_SLOTS];
+	size_t next; /* the slot to fill next (the oldest once all are used) */
+};
+
+struct ps_chain_memo *ps_chain_memo_new(void)
+{
+	struct ps_chain_memo *m = ps_xcalloc(1, sizeof *m);
+	pthread_mutex_init(&m->lock, NULL);
+	return m;
+}
+
+void ps_chain_memo_free(struct ps_chain_memo *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < MEMO_SLOTS; i++) {
+		ps_buf_free(&m->e[i].key);
+		ps_chain_report_clear(&m->e[i].report);
+	}
+	pthread_mutex_destroy(&m->lock);
+	free(m);
+}
+
+/* Appends `n` bytes to the key, after their length, so that no two
+ * different inputs give the same key. */
+static void key_bytes(struct ps_buf *k, const void *data, size_t n)
+{
+	ps_buf_add(k, (const char *)&n, sizeof n);
+	ps_buf_add(k, data, n);
+}
+
+static void key_str(struct ps_buf *k, const char *s)
+{
+	static const size_t absent = SIZE_MAX;
+	if (s)
+		key_bytes(k, s, strlen(s));
+	else
+		ps_buf_add(k, (const char *)&absent, sizeof absent);
+}
+
+/* The inputs of an analysis as one byte string: the trust (the same
+ * object, never changed once made), the time, the names and addresses, and
+ * the certificates' DER in order. */
+static void memo_key(struct ps_buf *k, const gnutls_datum_t *certs_der, size_t n,
+		     const struct ps_chain_params *p)
+{
+	key_bytes(k, &p->trust, sizeof p->trust);
+	key_bytes(k, &p->at, sizeof p->at);
+	key_str(k, p->host);
+	key_str(k, p->connected_addr);
+	key_bytes(k, &p->n_host_addrs, sizeof p->n_host_addrs);
+	for (size_t i = 0; i < p->n_host_addrs; i++)
+		key_str(k, p->host_addrs ? p->host_addrs[i] : NULL);
+	size_t nk = certs_der ? n : 0; /* none sent either way */
+	key_bytes(k, &nk, sizeof nk);
+	for (size_t i = 0; i < nk; i++)
+		key_bytes(k, certs_der[i].data, certs_der[i].size);
+}
+
+/* Copies the report made for `key` into `out`; false when there is none. */
+static bool memo_get(struct ps_chain_memo *m, const struct ps_buf *key, struct ps_chain_report *out,
+		     int *rc)
+{
+	bool found = false;
+	pthread_mutex_lock(&m->lock);
+	for (size_t i = 0; i < MEMO_SLOTS && !found; i++) {
+		const struct memo_entry *e = &m->e[i];
+		if (e->key.len == key->len && memcmp(e->key.s, key->s, key->len) == 0) {
+			ps_chain_report_clear(out);
+			ps_chain_report_copy(out, &e->report);
+			*rc = e->rc;
+			found = true;
+		}
+	}
+	pthread_mutex_unlock(&m->lock);
+	return found;
+}
+
+/* Keeps a copy of `r` for `key` (taken), in place of the oldest. */
+static void memo_put(struct ps_chain_memo *m, struct ps_buf *key, const struct ps_chain_report *r,
+		     int rc)
+{
+	struct ps_chain_report copy;
+	ps_chain_report_copy(&copy, r);
+	pthread_mutex_lock(&m->lock);
+	struct memo_entry *e = &m->e[m->next];
+	m->next = (m->next + 1) % MEMO_SLOTS;
+	struct ps_buf old_key = e->key;
+	struct ps_chain_report old = e->report;
+	e->key = *key;
+	e->report = copy;
+	e->rc = rc;
+	pthread_mutex_unlock(&m->lock);
+	*key = (struct ps_buf){ 0 };
+	ps_buf_free(&old_key);
+	ps_chain_report_clear(&old);
+}
+
+int ps_chain_analyse(const gnutls_datum_t *certs_der, size_t n, const struct ps_chain_params *p,
+		     struct ps_chain_report *out)
+{
+	struct ps_chain_params q = { 0 };
+	if (p)
+		q = *p;
+	if (!q.at)
+		q.at = time(NULL);
+	if (!q.memo)
+		return analyse(certs_der, n, &q, out);
+	struct ps_buf key = { 0 };
+	memo_key(&key, certs_der, n, &q);
+	int rc;
+	if (!memo_get(q.memo, &key, out, &rc)) {
+		rc = analyse(certs_der, n, &q, out);
+		memo_put(q.memo, &key, out, rc);
+	}
+	ps_buf_free(&key);
+	return rc;
 }
 
 /* A chain file, capped like every PEM file. */

@@ -14,6 +14,7 @@
 #include "model/chain.h"
 
 struct ps_trust;
+struct ps_chain_memo;
 
 struct ps_chain_params {
 	/* What the phone and the modern client trust (shared, read only). May
@@ -27,6 +28,9 @@ struct ps_chain_params {
 	const char *const *host_addrs;
 	size_t n_host_addrs;
 	time_t at; /* check validity at this time; 0 = now */
+	/* Reports already made, to copy instead of analysing the same chain
+	 * again (shared; may be NULL: analyse every time). */
+	struct ps_chain_memo *memo;
 };
 
 /* Analyse `n` DER certificates in the order the server sent them (leaf
@@ -39,6 +43,17 @@ struct ps_chain_params {
  * are analysed, both verdicts reject, and chain.invalid is raised. */
 int ps_chain_analyse(const gnutls_datum_t *certs_der, size_t n, const struct ps_chain_params *p,
 		     struct ps_chain_report *out);
+
+/* A memo of analyses. The report is a function of the certificates
+ * (their DER), the trust, the host name, the addresses and the time it is
+ * checked at (`at`, or the second that "now" was), and of nothing else; so
+ * when every hop of a run meets the same server's chain, the memo copies the
+ * first hop's report instead of analysing the chain again (about 6 million
+ * instructions a hop). It keeps the last few distinct analyses. Opaque; any
+ * number of threads may use one at once (it has a lock of its own). */
+struct ps_chain_memo *ps_chain_memo_new(void);
+/* Accepts NULL. */
+void ps_chain_memo_free(struct ps_chain_memo *m);
 
 /* Read a PEM bundle (or one DER certificate) from `file` into a DER list.
  * Returns 0 with `*der` (free with ps_chain_der_free) and `*n`, or a

@@ -25,6 +25,8 @@ typedef void (*ps_progress_fn)(void *ctx, long long bytes, long long total, int 
 /* The largest firmware image --download-firmware writes. */
 #define PS_FIRMWARE_MAX ((size_t)64 << 20)
 
+struct ps_chain_memo;
+
 struct ps_run_config {
 	const struct ps_identity *identity;
 	const char *target;               /* the URL */
@@ -49,6 +51,9 @@ struct ps_run_config {
 	bool audit;                   /* --audit: check who else the server serves */
 	ps_progress_fn progress;      /* download progress, may be NULL */
 	void *progress_ctx;
+	/* Chain reports made so far, shared like the trust (may be NULL:
+	 * every chain analysed anew). */
+	struct ps_chain_memo *chain_memo;
 };
 
 /* Offline: analyse the chain in `file` (PEM bundle or DER, leaf first) for

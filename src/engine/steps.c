@@ -361,4 +361,5 @@ void ps_steps_chain_params(const struct ps_run_config *cfg, struct ps_chain_para
 	p->trust = cfg->trust;
 	p->host = host;
 	p->at = cfg->at;
+	p->memo = cfg->chain_memo;
 }

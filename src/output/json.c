@@ -557,14 +557,20 @@ static json_t *report_json(const struct ps_report *r)
 
 #define DUMP_FLAGS (JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
 
+/* Into memory first, then one write: json_dumpf writes each token with
+ * its own fwrite, which costs more than making the whole text. */
 static int dump(FILE *out, const struct ps_report *r, size_t flags)
 {
 	json_t *o = report_json(r);
-	int rc = json_dumpf(o, out, flags | DUMP_FLAGS);
+	char *text = json_dumps(o, flags | DUMP_FLAGS);
 	json_decref(o);
-	if (rc == 0 && fputc('\n', out) == EOF)
-		rc = -1;
-	return rc == 0 ? 0 : -1;
+	if (!text)
+		return -1;
+	size_t n = strlen(text);
+	text[n] = '\n'; /* in place of the NUL: the line's end, written with it */
+	int rc = fwrite(text, 1, n + 1, out) == n + 1 ? 0 : -1;
+	free(text);
+	return rc;
 }
 
 int ps_output_json(FILE *out, const struct ps_report *r, const struct ps_output_opts *opts)

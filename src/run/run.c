@@ -115,6 +115,7 @@ struct ps_run *ps_run_new(const struct ps_session *s, const struct ps_run_setup 
 		.n_pins = n_pins,
 		.probe = c->probe,
 		.trust = ps_session_trust(s),
+		.chain_memo = ps_session_chain_memo(s),
 		.at = setup->at,
 		.inspect_anyway = c->inspect_anyway,
 		.profile_key = c->profile_key,

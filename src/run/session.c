@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "engine/chain.h"
 #include "engine/engine.h"
 #include "model/finding.h"
 #include "model/profile.h"
@@ -20,6 +21,7 @@ struct ps_session {
 	const struct ps_model *model;
 	struct ps_tls_creds *creds;
 	struct ps_trust *trust; /* both clients' anchors, read once, shared by every run */
+	struct ps_chain_memo *chain_memo; /* chains analysed under `trust`, shared likewise */
 	struct ps_demo demo;
 	bool demo_started;
 	char mac[13];        /* --demo: the MAC the minted certificate names */
@@ -149,6 +151,7 @@ int ps_session_open(const struct ps_config *cfg, FILE *lab_log, struct ps_sessio
 	struct ps_session *s = ps_xcalloc(1, sizeof *s);
 	s->cfg = cfg;
 	s->model = model;
+	s->chain_memo = ps_chain_memo_new();
 	if (!load(s, lab_log, err)) {
 		ps_session_close(s);
 		if (!cfg->show_secrets) { /* a URL's password, a rule's --key */
@@ -173,6 +176,7 @@ void ps_session_close(struct ps_session *s)
 		ps_demo_stop(&s->demo);
 	ps_tls_creds_free(s->creds);
 	ps_trust_free(s->trust);
+	ps_chain_memo_free(s->chain_memo);
 	free(s);
 }
 
@@ -212,4 +216,9 @@ const struct ps_tls_creds *ps_session_creds(const struct ps_session *s)
 const struct ps_trust *ps_session_trust(const struct ps_session *s)
 {
 	return s->trust;
+}
+
+struct ps_chain_memo *ps_session_chain_memo(const struct ps_session *s)
+{
+	return s->chain_memo;
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "engine/chain.h"
 #include "engine/net.h"
 #include "engine/tls.h"
 #include "engine/trust.h"
@@ -40,5 +41,9 @@ const struct ps_pin *ps_session_pins(const struct ps_session *s, size_t *n);
 const struct ps_tls_creds *ps_session_creds(const struct ps_session *s);
 /* What the phone and the modern client trust, loaded once. */
 const struct ps_trust *ps_session_trust(const struct ps_session *s);
+/* The chain reports made so far under that trust, for every run to reuse
+ * (see ps_chain_memo_new; it has a lock of its own, so runs on several
+ * threads may share it). */
+struct ps_chain_memo *ps_session_chain_memo(const struct ps_session *s);
 
 #endif

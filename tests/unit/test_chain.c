@@ -757,6 +757,82 @@ static void test_connected_address(void **state)
 	gnutls_x509_crt_deinit(leaf);
 }
 
+/* The same report with or without the memo: verdicts, reasons, findings,
+ * name checks and the certificates' fingerprints. */
+static void same_report(const struct ps_chain_report *a, const struct ps_chain_report *b)
+{
+	assert_int_equal(a->at, b->at);
+	assert_int_equal(a->n_certs, b->n_certs);
+	for (size_t i = 0; i < a->n_certs; i++)
+		assert_string_equal(a->certs[i].sha256, b->certs[i].sha256);
+	for (int k = 0; k < 2; k++) {
+		const struct ps_chain_verdict *va = k ? &a->modern : &a->phone;
+		const struct ps_chain_verdict *vb = k ? &b->modern : &b->phone;
+		assert_int_equal(va->accept, vb->accept);
+		assert_int_equal(va->gnutls_status, vb->gnutls_status);
+		assert_int_equal(va->n_reasons, vb->n_reasons);
+		for (size_t i = 0; i < va->n_reasons; i++)
+			assert_string_equal(va->reasons[i], vb->reasons[i]);
+	}
+	assert_int_equal(a->hostname_phone.result, b->hostname_phone.result);
+	assert_string_equal(a->hostname_phone.text, b->hostname_phone.text);
+	assert_int_equal(a->n_findings, b->n_findings);
+	for (size_t i = 0; i < a->n_findings; i++) {
+		assert_int_equal(a->findings[i].id, b->findings[i].id);
+		assert_string_equal(a->findings[i].detail, b->findings[i].detail);
+	}
+}
+
+/* The memo gives what a fresh analysis gives, and tells apart everything
+ * the report depends on: the chain, the time, the name, the addresses. */
+static void test_memo(void **state)
+{
+	struct pki *k = *state;
+	struct spec s = leaf_spec();
+	s.nb = T2020;
+	s.na = T2021;
+	gnutls_x509_crt_t leaf = make(k, &s, k->leaf_key, k->ca, k->ca_key);
+	gnutls_x509_crt_t path[2] = { leaf, k->inter };
+	static const char *const addrs[] = { "192.0.2.10" };
+	struct ps_chain_memo *m = ps_chain_memo_new();
+	struct ps_chain_report fresh = { 0 }, memo = { 0 };
+	struct {
+		time_t at;
+		const char *host, *connected;
+		size_t n;
+	} cases[] = {
+		{ T2020 + 86400, HOST, "192.0.2.10", 1 },
+		{ T2020 + 86400, HOST, "192.0.2.10", 1 }, /* again: from the memo */
+		{ T2020 + 86400, HOST, "198.51.100.7", 1 },
+		{ T2020 + 86400, "other.example.net", "192.0.2.10", 1 },
+		{ T2021 + 86400, HOST, "192.0.2.10", 1 },
+		{ T2020 + 86400, HOST, "192.0.2.10", 2 },
+		{ T2020 + 86400, NULL, NULL, 1 },
+		{ T2020 + 86400, HOST, "192.0.2.10", 1 }, /* the first, still kept */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ps_chain_params p = params(k, cases[i].host, cases[i].at);
+		p.connected_addr = cases[i].connected;
+		p.host_addrs = cases[i].connected ? addrs : NULL;
+		p.n_host_addrs = cases[i].connected ? 1 : 0;
+		int rc = analyse(path, cases[i].n, &p, &fresh);
+		p.memo = m;
+		assert_int_equal(analyse(path, cases[i].n, &p, &memo), rc);
+		same_report(&fresh, &memo);
+	}
+	/* Now (at 0) is the second it was read at, memo or not. */
+	struct ps_chain_params p = params(k, HOST, 0);
+	p.memo = m;
+	assert_int_equal(analyse(&leaf, 1, &p, &memo), 0);
+	assert_true(memo.at > T2021);
+	assert_true(has_finding(&memo, PS_F_CHAIN_EXPIRED, true));
+	ps_chain_report_clear(&fresh);
+	ps_chain_report_clear(&memo);
+	ps_chain_memo_free(m);
+	ps_chain_memo_free(NULL);
+	gnutls_x509_crt_deinit(leaf);
+}
+
 static void test_ec_key_phone(void **state)
 {
 	struct pki *k = *state;
@@ -1207,6 +1283,7 @@ int main(void)
 		cmocka_unit_test(test_intermediate_present),
 		cmocka_unit_test(test_path_len),
 		cmocka_unit_test(test_connected_address),
+		cmocka_unit_test(test_memo),
 		cmocka_unit_test(test_ec_key_phone),
 		cmocka_unit_test(test_key_purpose),
 		cmocka_unit_test(test_no_phone_anchors),
