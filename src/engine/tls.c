@@ -277,6 +277,27 @@ static char *version_text(unsigned v)
 	return n ? ps_xstrdup(n) : ps_xasprintf("0x%04X", v);
 }
 
+static char *extension_text(unsigned id)
+{
+	const char *n = ps_extension_name(id);
+	return n ? ps_xstrdup(n) : ps_xasprintf("0x%04X", id);
+}
+
+/* "no extensions", or "2 extensions: server_name, renegotiation_info". */
+static char *extensions_text(const unsigned *ids, size_t n)
+{
+	if (!n)
+		return ps_xstrdup("no extensions");
+	struct ps_buf b = { 0 };
+	ps_buf_printf(&b, "%zu extension%s:", n, n == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++) {
+		char *e = extension_text(ids[i]);
+		ps_buf_printf(&b, "%s %s", i ? "," : "", e);
+		free(e);
+	}
+	return ps_buf_take(&b);
+}
+
 static void pending_remove(struct run *r, unsigned type, bool *found)
 {
 	*found = false;
@@ -316,15 +337,10 @@ static char *describe_handshake(struct run *r, enum ps_dir dir, const struct ps_
 		if (!ps_parse_client_hello(ev->body, ev->len, &ch))
 			return ps_xstrdup("malformed");
 		char *v = version_text(ch.version);
-		char *s;
-		if (ch.n_extensions)
-			s = ps_xasprintf("%s, %zu cipher suite%s, %zu extension%s", v, ch.n_suites,
-					 ch.n_suites == 1 ? "" : "s", ch.n_extensions,
-					 ch.n_extensions == 1 ? "" : "s");
-		else
-			s = ps_xasprintf("%s, %zu cipher suite%s, no extensions", v, ch.n_suites,
-					 ch.n_suites == 1 ? "" : "s");
-
+		char *e = extensions_text(ch.extensions, ch.n_extensions);
+		char *s = ps_xasprintf("%s, %zu cipher suite%s, %s", v, ch.n_suites,
+				       ch.n_suites == 1 ? "" : "s", e);
+		free(e);
 		free(v);
 		if (r->info && dir == PS_DIR_OUT && !r->info->n_offered) {
 			r->info->offered = ps_xcalloc(ch.n_suites, sizeof *r->info->offered);
@@ -350,17 +366,30 @@ static char *describe_handshake(struct run *r, enum ps_dir dir, const struct ps_
 		r->version = sh.real_version;
 		char *v = version_text(sh.real_version);
 		char *su = suite_text(sh.suite);
-		char *s = ps_xasprintf("%s, %s", v, su);
+		char *e = extensions_text(sh.extensions, sh.n_extensions);
+		char *s = ps_xasprintf("%s, %s, %s", v, su, e);
+		free(e);
 		if (r->info) {
-			free(r->info->version);
-			free(r->info->cipher_suite);
-			r->info->version = v;
-			r->info->cipher_suite = su;
-			r->info->suite_id = sh.suite;
+			struct ps_tls_info *t = r->info;
+			free(t->version);
+			free(t->cipher_suite);
+			t->version = v;
+			t->cipher_suite = su;
+			t->suite_id = sh.suite;
+			for (size_t i = 0; i < t->n_extensions; i++)
+				free(t->extensions[i].name);
+			free(t->extensions);
+			t->extensions = ps_xcalloc(sh.n_extensions, sizeof *t->extensions);
+			for (size_t i = 0; i < sh.n_extensions; i++) {
+				t->extensions[i].id = sh.extensions[i];
+				t->extensions[i].name = extension_text(sh.extensions[i]);
+			}
+			t->n_extensions = sh.n_extensions;
 		} else {
 			free(v);
 			free(su);
 		}
+		ps_server_hello_free(&sh);
 		return s;
 	}
 	case 11: {
@@ -540,6 +569,7 @@ static int probe_hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsi
 	r->probe->cipher_suite = suite_text(sh.suite);
 	const char *kx = gnutls_kx_get_name(gnutls_kx_get(s));
 	r->probe->kx = ps_xstrdup(sh.real_version >= 0x0304 ? "ECDHE/DHE (TLS 1.3)" : kx);
+	ps_server_hello_free(&sh);
 	return 0;
 }
 
