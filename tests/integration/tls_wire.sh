@@ -32,23 +32,13 @@ TLS10='AES256-SHA:@SECLEVEL=0'
 
 # start_s_server NAME ARGS...: openssl s_server, TLS 1.0, on a free port
 # of 127.0.0.1; sets SRV_PORT.
+s_server_on_port() {
+	openssl s_server -accept "127.0.0.1:$SRV_PORT" -tls1 -cipher "$TLS10" -quiet "$@"
+}
 start_s_server() {
-	local name=$1 try
+	local name=$1
 	shift
-	for try in 1 2 3 4 5; do
-		SRV_PORT=$("$FREEPORT")
-		openssl s_server -accept "127.0.0.1:$SRV_PORT" -tls1 -cipher "$TLS10" -quiet "$@" \
-			</dev/null >"$T_DIR/$name.srv.log" 2>&1 &
-		local pid=$!
-		if wait_port "$SRV_PORT" && kill -0 "$pid" 2>/dev/null; then
-			T_PIDS="$T_PIDS $pid"
-			return 0
-		fi
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	sed 's/^/# /' "$T_DIR/$name.srv.log"
-	return 1
+	start_on_port "$name" s_server_on_port "$@"
 }
 
 # start_py_server NAME: Python's ssl module (OpenSSL) requiring a client
