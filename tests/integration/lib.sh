@@ -199,7 +199,8 @@ start_phone_nginx() {
 # start_on_port NAME COMMAND ARGS...: COMMAND in the background with
 # SRV_PORT set to a free port, until it listens there on 127.0.0.1 (five
 # ports tried); its output goes to $T_DIR/NAME.srv.log, shown on failure.
-# COMMAND may be a shell function that reads SRV_PORT.
+# COMMAND may be a shell function that reads SRV_PORT; it must exec the
+# server, so that the process stopped at the end is the server itself.
 start_on_port() {
 	local name=$1 try
 	shift
@@ -222,7 +223,7 @@ start_on_port() {
 # gnutls-serv binds the wildcard address, so tests call it only inside a
 # network namespace of their own (see in_netns).
 gnutls_serv_on_port() {
-	"$GNUTLS_SERV" --port "$SRV_PORT" --x509certfile "$T_DIR/pki/server.pem" \
+	exec "$GNUTLS_SERV" --port "$SRV_PORT" --x509certfile "$T_DIR/pki/server.pem" \
 		--x509keyfile "$T_DIR/pki/server.key" "$@"
 }
 start_gnutls_serv() {

@@ -33,7 +33,7 @@ TLS10='AES256-SHA:@SECLEVEL=0'
 # start_s_server NAME ARGS...: openssl s_server, TLS 1.0, on a free port
 # of 127.0.0.1; sets SRV_PORT.
 s_server_on_port() {
-	openssl s_server -accept "127.0.0.1:$SRV_PORT" -tls1 -cipher "$TLS10" -quiet "$@"
+	exec openssl s_server -accept "127.0.0.1:$SRV_PORT" -tls1 -cipher "$TLS10" -quiet "$@"
 }
 start_s_server() {
 	local name=$1
