@@ -1,12 +1,18 @@
 /* The phone's TLS session (see tls.h).
  *
- * Wire order comes from a tap on the transport: every byte GnuTLS pushes or
- * pulls also goes through a passive record reader (tlswire.c), which names
- * plaintext handshake messages, ChangeCipherSpec and alerts as they cross
- * the socket. Handshake hooks name what the reader cannot see: messages
- * sent or received under encryption (Finished, TLS 1.3 flights). Each
- * message is reported once: a hook that matches a message the reader
- * already saw in plaintext adds nothing. */
+ * Wire order comes from a tap on the transport: every byte that crosses the
+ * socket goes through a passive record reader (tlswire.c), which names
+ * plaintext handshake messages, ChangeCipherSpec and alerts. During the
+ * handshake the tap reads ahead of GnuTLS: a receive takes all the socket
+ * holds (GnuTLS asks for one record header or body at a time), and before
+ * each send whatever arrived meanwhile is read, so a server's alert that
+ * came between two of the phone's records is listed between them, and
+ * records GnuTLS never gets to (a ServerHelloDone after a refused
+ * Certificate) are listed too. GnuTLS is then served from that queue.
+ * Handshake hooks name what the reader cannot see: messages sent or
+ * received under encryption (Finished, TLS 1.3 flights). Each message is
+ * reported once: a hook that matches a message the reader already saw in
+ * plaintext adds nothing. */
 #include "config.h"
 
 #include "engine/tls.h"
@@ -199,6 +205,12 @@ struct run {
 	struct ps_tls_probe *probe; /* probe mode only */
 	struct ps_wire wire;
 	bool tap; /* reading the wire (during the handshake) */
+	/* Bytes read from the socket (and tapped) that GnuTLS has not pulled
+	 * yet; then what ended the stream, kept until GnuTLS gets there. */
+	unsigned char *inq;
+	size_t inq_off, inq_len, inq_cap;
+	bool in_eof;
+	int in_err;
 	double deadline;
 	bool timed_out, peer_closed, not_tls;
 	int sock_err;
@@ -265,6 +277,27 @@ static char *version_text(unsigned v)
 	return n ? ps_xstrdup(n) : ps_xasprintf("0x%04X", v);
 }
 
+static char *extension_text(unsigned id)
+{
+	const char *n = ps_extension_name(id);
+	return n ? ps_xstrdup(n) : ps_xasprintf("0x%04X", id);
+}
+
+/* "no extensions", or "2 extensions: server_name, renegotiation_info". */
+static char *extensions_text(const unsigned *ids, size_t n)
+{
+	if (!n)
+		return ps_xstrdup("no extensions");
+	struct ps_buf b = { 0 };
+	ps_buf_printf(&b, "%zu extension%s:", n, n == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++) {
+		char *e = extension_text(ids[i]);
+		ps_buf_printf(&b, "%s %s", i ? "," : "", e);
+		free(e);
+	}
+	return ps_buf_take(&b);
+}
+
 static void pending_remove(struct run *r, unsigned type, bool *found)
 {
 	*found = false;
@@ -304,15 +337,10 @@ static char *describe_handshake(struct run *r, enum ps_dir dir, const struct ps_
 		if (!ps_parse_client_hello(ev->body, ev->len, &ch))
 			return ps_xstrdup("malformed");
 		char *v = version_text(ch.version);
-		char *s;
-		if (ch.n_extensions)
-			s = ps_xasprintf("%s, %zu cipher suite%s, %zu extension%s", v, ch.n_suites,
-					 ch.n_suites == 1 ? "" : "s", ch.n_extensions,
-					 ch.n_extensions == 1 ? "" : "s");
-		else
-			s = ps_xasprintf("%s, %zu cipher suite%s, no extensions", v, ch.n_suites,
-					 ch.n_suites == 1 ? "" : "s");
-
+		char *e = extensions_text(ch.extensions, ch.n_extensions);
+		char *s = ps_xasprintf("%s, %zu cipher suite%s, %s", v, ch.n_suites,
+				       ch.n_suites == 1 ? "" : "s", e);
+		free(e);
 		free(v);
 		if (r->info && dir == PS_DIR_OUT && !r->info->n_offered) {
 			r->info->offered = ps_xcalloc(ch.n_suites, sizeof *r->info->offered);
@@ -338,17 +366,30 @@ static char *describe_handshake(struct run *r, enum ps_dir dir, const struct ps_
 		r->version = sh.real_version;
 		char *v = version_text(sh.real_version);
 		char *su = suite_text(sh.suite);
-		char *s = ps_xasprintf("%s, %s", v, su);
+		char *e = extensions_text(sh.extensions, sh.n_extensions);
+		char *s = ps_xasprintf("%s, %s, %s", v, su, e);
+		free(e);
 		if (r->info) {
-			free(r->info->version);
-			free(r->info->cipher_suite);
-			r->info->version = v;
-			r->info->cipher_suite = su;
-			r->info->suite_id = sh.suite;
+			struct ps_tls_info *t = r->info;
+			free(t->version);
+			free(t->cipher_suite);
+			t->version = v;
+			t->cipher_suite = su;
+			t->suite_id = sh.suite;
+			for (size_t i = 0; i < t->n_extensions; i++)
+				free(t->extensions[i].name);
+			free(t->extensions);
+			t->extensions = ps_xcalloc(sh.n_extensions, sizeof *t->extensions);
+			for (size_t i = 0; i < sh.n_extensions; i++) {
+				t->extensions[i].id = sh.extensions[i];
+				t->extensions[i].name = extension_text(sh.extensions[i]);
+			}
+			t->n_extensions = sh.n_extensions;
 		} else {
 			free(v);
 			free(su);
 		}
+		ps_server_hello_free(&sh);
 		return s;
 	}
 	case 11: {
@@ -528,6 +569,7 @@ static int probe_hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsi
 	r->probe->cipher_suite = suite_text(sh.suite);
 	const char *kx = gnutls_kx_get_name(gnutls_kx_get(s));
 	r->probe->kx = ps_xstrdup(sh.real_version >= 0x0304 ? "ECDHE/DHE (TLS 1.3)" : kx);
+	ps_server_hello_free(&sh);
 	return 0;
 }
 
@@ -611,20 +653,77 @@ static int wait_fd(struct run *r, short events, int ms_cap)
 	}
 }
 
-/* One send (PS_DIR_OUT) or receive on the socket, waiting within the run's
- * timeout; what crossed the socket goes to the record tap. */
-static ssize_t transfer(struct run *r, enum ps_dir dir, void *data, size_t len)
+enum { INQ_MAX = 1 << 20 }; /* read-ahead stops here (a server flooding the handshake) */
+
+/* Read what the socket holds now, without waiting, into the queue, through
+ * the tap. Stops at EOF or an error, which wait in the queue for GnuTLS. */
+static void read_ready(struct run *r)
 {
-	bool out = dir == PS_DIR_OUT;
-	for (;;) {
-		if (wait_fd(r, out ? POLLOUT : POLLIN, -1) == 0) {
-			r->timed_out = true;
-			gnutls_transport_set_errno(r->s, ETIMEDOUT);
-			errno = ETIMEDOUT;
-			return -1;
+	while (!r->in_eof && !r->in_err && r->inq_len - r->inq_off < INQ_MAX) {
+		if (r->inq_off == r->inq_len)
+			r->inq_off = r->inq_len = 0;
+		if (r->inq_cap - r->inq_len < 16384)
+			r->inq = ps_xgrow(r->inq, &r->inq_cap, r->inq_len + 16384, 1);
+		ssize_t n = recv(r->fd, r->inq + r->inq_len, r->inq_cap - r->inq_len, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n < 0) {
+			r->in_err = errno;
+			return;
 		}
-		ssize_t n = out ? send(r->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT)
-				: recv(r->fd, data, len, MSG_DONTWAIT);
+		if (n == 0) {
+			r->in_eof = true;
+			return;
+		}
+		ps_wire_feed(&r->wire, PS_DIR_IN, r->inq + r->inq_len, (size_t)n);
+		r->inq_len += (size_t)n;
+	}
+}
+
+static bool inq_ready(const struct run *r)
+{
+	return r->inq_off < r->inq_len || r->in_eof || r->in_err;
+}
+
+static ssize_t timed_out(struct run *r)
+{
+	r->timed_out = true;
+	gnutls_transport_set_errno(r->s, ETIMEDOUT);
+	errno = ETIMEDOUT;
+	return -1;
+}
+
+/* A receive for GnuTLS: from the queue, which the tap fills during the
+ * handshake, else straight from the socket. */
+static ssize_t receive(struct run *r, unsigned char *data, size_t len)
+{
+	while (r->tap && !inq_ready(r)) {
+		if (wait_fd(r, POLLIN, -1) == 0)
+			return timed_out(r);
+		read_ready(r);
+	}
+	if (r->inq_off < r->inq_len) {
+		size_t k = r->inq_len - r->inq_off < len ? r->inq_len - r->inq_off : len;
+		memcpy(data, r->inq + r->inq_off, k);
+		r->inq_off += k;
+		return (ssize_t)k;
+	}
+	if (r->in_eof) {
+		r->peer_closed = true;
+		return 0;
+	}
+	if (r->in_err) {
+		r->sock_err = r->in_err;
+		gnutls_transport_set_errno(r->s, r->in_err);
+		errno = r->in_err;
+		return -1;
+	}
+	for (;;) {
+		if (wait_fd(r, POLLIN, -1) == 0)
+			return timed_out(r);
+		ssize_t n = recv(r->fd, data, len, MSG_DONTWAIT);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {
@@ -632,28 +731,51 @@ static ssize_t transfer(struct run *r, enum ps_dir dir, void *data, size_t len)
 			gnutls_transport_set_errno(r->s, errno);
 			return -1;
 		}
-		if (n == 0 && !out)
+		if (n == 0)
 			r->peer_closed = true;
-		else if (r->tap)
-			ps_wire_feed(&r->wire, dir, data, (size_t)n);
+		return n;
+	}
+}
+
+/* A send for GnuTLS, waiting within the run's timeout. During the
+ * handshake, what arrived before it is read (and tapped) first, so the
+ * trace has each record at its place in the conversation. */
+static ssize_t send_out(struct run *r, const unsigned char *data, size_t len)
+{
+	if (r->tap)
+		read_ready(r);
+	for (;;) {
+		if (wait_fd(r, POLLOUT, -1) == 0)
+			return timed_out(r);
+		ssize_t n = send(r->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			r->sock_err = errno;
+			gnutls_transport_set_errno(r->s, errno);
+			return -1;
+		}
+		if (r->tap)
+			ps_wire_feed(&r->wire, PS_DIR_OUT, data, (size_t)n);
 		return n;
 	}
 }
 
 static ssize_t push_fn(gnutls_transport_ptr_t ptr, const void *data, size_t len)
 {
-	/* send() only reads the buffer */
-	return transfer(ptr, PS_DIR_OUT, (void *)(uintptr_t)data, len);
+	return send_out(ptr, data, len);
 }
 
 static ssize_t pull_fn(gnutls_transport_ptr_t ptr, void *data, size_t len)
 {
-	return transfer(ptr, PS_DIR_IN, data, len);
+	return receive(ptr, data, len);
 }
 
 static int pull_timeout_fn(gnutls_transport_ptr_t ptr, unsigned ms)
 {
 	struct run *r = ptr;
+	if (inq_ready(r))
+		return 1;
 	int cap = ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)ms;
 	return wait_fd(r, POLLIN, cap);
 }
@@ -691,6 +813,17 @@ static int session_open(struct run *r, const char *priority, char **err)
 	return 0;
 }
 
+/* Release what a run holds: the session, the tap and the read-ahead. */
+static void run_end(struct run *r)
+{
+	if (r->s)
+		gnutls_deinit(r->s);
+	r->s = NULL;
+	ps_wire_free(&r->wire);
+	free(r->inq);
+	r->inq = NULL;
+}
+
 static int run_handshake(struct run *r)
 {
 	int rc;
@@ -702,22 +835,6 @@ static int run_handshake(struct run *r)
 	if (rc < 0 && !gnutls_error_is_fatal(rc))
 		r->timed_out = true;
 	return rc;
-}
-
-/* A write failed or the server closed while we were still sending: the
- * server may have said why just before (an alert, then close). Read what
- * is already in the socket so the alert is not lost. */
-static void drain(struct run *r)
-{
-	unsigned char buf[4096];
-	r->tap = true;
-	for (int i = 0; i < 16; i++) {
-		ssize_t n = recv(r->fd, buf, sizeof buf, MSG_DONTWAIT);
-		if (n <= 0)
-			break;
-		ps_wire_feed(&r->wire, PS_DIR_IN, buf, (size_t)n);
-	}
-	r->tap = false;
 }
 
 static bool client_auth_alert(int d)
@@ -944,9 +1061,7 @@ struct ps_tls_conn *ps_tls_open(int fd, const struct ps_tls_params *p, struct ps
 		out->detail = err;
 		info->error_code = rc;
 		info->error = ps_xstrdup(gnutls_strerror(rc));
-		if (rp->s)
-			gnutls_deinit(rp->s);
-		ps_wire_free(&rp->wire);
+		run_end(rp);
 		free(conn);
 		return NULL;
 	}
@@ -982,8 +1097,11 @@ struct ps_tls_conn *ps_tls_open(int fd, const struct ps_tls_params *p, struct ps
 	{
 		info->error_code = rc;
 		info->error = ps_xstrdup(gnutls_strerror(rc));
-		if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED && (rp->sock_err || rp->peer_closed))
-			drain(rp);
+		/* What the server sent before it gave up is part of the trace,
+		 * whether GnuTLS got to it or not (an alert, then close). */
+		rp->tap = true;
+		read_ready(rp);
+		rp->tap = false;
 		diagnose(rp, rc, out);
 		if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED && !rp->timed_out && !rp->peer_closed &&
 		    !rp->sock_err && !rp->not_tls) {
@@ -993,8 +1111,7 @@ struct ps_tls_conn *ps_tls_open(int fd, const struct ps_tls_params *p, struct ps
 			rp->tap = false;
 		}
 	}
-	gnutls_deinit(rp->s);
-	ps_wire_free(&rp->wire);
+	run_end(rp);
 	free(conn);
 	return NULL;
 }
@@ -1005,8 +1122,7 @@ void ps_tls_close(struct ps_tls_conn *c)
 		return;
 	c->r.deadline = ps_now_ms() + 1000;
 	gnutls_bye(c->r.s, GNUTLS_SHUT_WR);
-	gnutls_deinit(c->r.s);
-	ps_wire_free(&c->r.wire);
+	run_end(&c->r);
 	free(c);
 }
 
@@ -1038,7 +1154,8 @@ void ps_tls_pump(struct ps_tls_conn *c, int plain_fd, unsigned idle_ms, struct p
 	unsigned char buf[16384];
 	bool up_open = true; /* the plaintext side still sends */
 	for (;;) {
-		bool pending = gnutls_record_check_pending(r->s) > 0;
+		/* Records GnuTLS holds, or bytes the handshake read ahead. */
+		bool pending = gnutls_record_check_pending(r->s) > 0 || inq_ready(r);
 		struct pollfd pfd[2] = { { .fd = r->fd, .events = POLLIN },
 					 { .fd = plain_fd, .events = up_open ? POLLIN : 0 } };
 		int pr = pending ? 1 : poll(pfd, 2, (int)idle_ms);
@@ -1149,7 +1266,5 @@ void ps_tls_probe(int fd, const struct ps_tls_params *p, struct ps_tls_probe *pr
 		err = NULL;
 	}
 	free(err);
-	if (r.s)
-		gnutls_deinit(r.s);
-	ps_wire_free(&r.wire);
+	run_end(&r);
 }

@@ -110,6 +110,14 @@ void ps_tls_info_copy(struct ps_tls_info *d, const struct ps_tls_info *s)
 			d->offered[i].name = ps_xstrdup(s->offered[i].name);
 		}
 	}
+	d->extensions = NULL;
+	if (s->n_extensions) {
+		d->extensions = ps_xcalloc(s->n_extensions, sizeof *d->extensions);
+		for (size_t i = 0; i < s->n_extensions; i++) {
+			d->extensions[i].id = s->extensions[i].id;
+			d->extensions[i].name = ps_xstrdup(s->extensions[i].name);
+		}
+	}
 	d->msgs = NULL;
 	d->cap_msgs = 0;
 	if (s->n_msgs) {
@@ -135,6 +143,9 @@ void ps_tls_info_clear(struct ps_tls_info *t)
 	for (size_t i = 0; i < t->n_offered; i++)
 		free(t->offered[i].name);
 	free(t->offered);
+	for (size_t i = 0; i < t->n_extensions; i++)
+		free(t->extensions[i].name);
+	free(t->extensions);
 	for (size_t i = 0; i < t->n_msgs; i++)
 		ps_tls_msg_clear(&t->msgs[i]);
 	free(t->msgs);

@@ -72,6 +72,11 @@ struct ps_suite {
 	char *name;  /* IANA name, e.g. "TLS_RSA_WITH_AES_256_CBC_SHA" */
 };
 
+struct ps_tls_ext {
+	unsigned id; /* IANA value, e.g. 0xFF01 */
+	char *name;  /* IANA name, e.g. "renegotiation_info"; "0x1234" when unknown */
+};
+
 /* What a second handshake with a broad modern priority got. */
 struct ps_tls_probe {
 	bool done;
@@ -95,6 +100,11 @@ struct ps_tls_info {
 	char *description; /* GnuTLS's one-line summary, as gnutls-cli prints it */
 	struct ps_suite *offered;
 	size_t n_offered;
+	/* The extensions of the ServerHello, in its order: what the server
+	 * took up of the phone's offer (TLS 1.3 sends most of them encrypted,
+	 * in EncryptedExtensions, which this list does not show). */
+	struct ps_tls_ext *extensions;
+	size_t n_extensions;
 	struct ps_tls_msg *msgs;
 	size_t n_msgs, cap_msgs;
 	size_t server_certs; /* certificates in the server's Certificate message */

@@ -73,6 +73,15 @@ static json_t *tls_json(const struct ps_tls_info *t)
 		    off, json_pack("{s:s, s:s}", "id", id, "name", t->offered[i].name));
 	}
 	json_object_set_new(o, "offered", off);
+	/* The ServerHello's extensions; null when no ServerHello arrived. */
+	json_t *ext = t->version ? json_array() : json_null();
+	for (size_t i = 0; t->version && i < t->n_extensions; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "0x%04X", t->extensions[i].id);
+		json_array_append_new(
+		    ext, json_pack("{s:s, s:s}", "id", id, "name", t->extensions[i].name));
+	}
+	json_object_set_new(o, "extensions", ext);
 	json_t *hs = json_array();
 	for (size_t i = 0; i < t->n_msgs; i++) {
 		const struct ps_tls_msg *m = &t->msgs[i];

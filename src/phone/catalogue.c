@@ -24,17 +24,31 @@
 
 /* Cisco SPA3xx/5xx, firmware 7.5.x: the Sipura engine's suite table (LPG
  * table 1-2) without the export suites, which GnuTLS cannot offer. GnuTLS
- * orders suites by key exchange first, so DHE-RSA comes before RSA. */
+ * orders suites by key exchange first, so DHE-RSA comes before RSA.
+ * Extensions: no source documents these phones' ClientHello. Of what
+ * GnuTLS sends by default, only server_name (RFC 4366, 2006) and
+ * renegotiation_info (RFC 5746, 2010) are plausible for firmware of
+ * 2010-2014; status_request asks for OCSP stapling, which the phones
+ * document nowhere, and encrypt_then_mac (RFC 7366, 2014),
+ * extended_master_secret (RFC 7627, 2015) and record_size_limit (RFC
+ * 8449, 2018) did not exist. GnuTLS 3.7 has keywords or flags for all of
+ * these but record_size_limit, which only %NO_EXTENSIONS leaves out
+ * (gnutls_session_ext_register cannot suppress it: the built-in one is
+ * still sent). An offer with no extensions has nothing the phone could not
+ * have sent, so the Cisco rows send none, like the Linksys rows. */
 #define CISCO_PRIORITY                                                                       \
 	"NONE:+VERS-TLS1.0:+DHE-RSA:+RSA:+AES-256-CBC:+AES-128-CBC:+ARCFOUR-128:+SHA1:+MD5:" \
-	"+COMP-NULL:+SIGN-ALL:%NO_TICKETS"
+	"+COMP-NULL:+SIGN-ALL:%NO_EXTENSIONS"
 #define CISCO_SUITES                                                                             \
 	"TLS 1.0; TLS_DHE_RSA_WITH_AES_256_CBC_SHA, TLS_DHE_RSA_WITH_AES_128_CBC_SHA, "          \
 	"TLS_RSA_WITH_AES_256_CBC_SHA, TLS_RSA_WITH_AES_128_CBC_SHA, TLS_RSA_WITH_RC4_128_SHA, " \
 	"TLS_RSA_WITH_RC4_128_MD5"
 #define CISCO_NOTES                                                                             \
 	"Suites from the Sipura engine's table (fw 2.0.6+); the exact list and order of 7.5.x " \
-	"are not documented. HTTPS firmware upgrade on 7.x is assumed, not confirmed."
+	"are not documented. No TLS extensions: server_name and renegotiation_info would be "   \
+	"plausible for firmware of 2010-2014 (not documented), but GnuTLS 3.7 cannot send "     \
+	"them without record_size_limit (2018). HTTPS firmware upgrade on 7.x is assumed, not " \
+	"confirmed."
 
 #define LINKSYS(id_, pn, psn_, ua)                                                              \
 	{                                                                                       \

@@ -238,3 +238,62 @@ const char *ps_cert_type_name(unsigned t)
 	}
 	return NULL;
 }
+
+const char *ps_extension_name(unsigned id)
+{
+	switch (id) {
+	case 0:
+		return "server_name";
+	case 1:
+		return "max_fragment_length";
+	case 5:
+		return "status_request";
+	case 10:
+		return "supported_groups";
+	case 11:
+		return "ec_point_formats";
+	case 13:
+		return "signature_algorithms";
+	case 15:
+		return "heartbeat";
+	case 16:
+		return "application_layer_protocol_negotiation";
+	case 18:
+		return "signed_certificate_timestamp";
+	case 19:
+		return "client_certificate_type";
+	case 20:
+		return "server_certificate_type";
+	case 21:
+		return "padding";
+	case 22:
+		return "encrypt_then_mac";
+	case 23:
+		return "extended_master_secret";
+	case 27:
+		return "compress_certificate";
+	case 28:
+		return "record_size_limit";
+	case 35:
+		return "session_ticket";
+	case 41:
+		return "pre_shared_key";
+	case 42:
+		return "early_data";
+	case 43:
+		return "supported_versions";
+	case 44:
+		return "cookie";
+	case 45:
+		return "psk_key_exchange_modes";
+	case 47:
+		return "certificate_authorities";
+	case 49:
+		return "post_handshake_auth";
+	case 51:
+		return "key_share";
+	case 65281:
+		return "renegotiation_info";
+	}
+	return NULL;
+}

@@ -1,5 +1,5 @@
 /* Names for TLS wire values: cipher suites (IANA), protocol versions,
- * handshake types, alerts and certificate types. Pure tables. */
+ * handshake types, alerts, extensions and certificate types. Pure tables. */
 #ifndef PS_TLSWIRE_TLSNAMES_H
 #define PS_TLSWIRE_TLSNAMES_H
 
@@ -15,6 +15,9 @@ const char *ps_version_name(unsigned wire_version);
 const char *ps_handshake_name(unsigned type);
 /* "protocol_version" for 70 and so on; NULL when unknown. */
 const char *ps_alert_name(unsigned desc);
+/* IANA name of a TLS extension ("renegotiation_info" for 65281); NULL when
+ * unknown. */
+const char *ps_extension_name(unsigned id);
 /* "rsa_sign" for 1 and so on; NULL when unknown. */
 const char *ps_cert_type_name(unsigned type);
 

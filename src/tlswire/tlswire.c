@@ -182,6 +182,13 @@ static unsigned highest_supported(const unsigned char *v, size_t n, unsigned cur
 	return cur;
 }
 
+static unsigned *ext_append(unsigned *list, size_t *n, unsigned type)
+{
+	list = ps_xrealloc(list, (*n + 1) * sizeof *list);
+	list[(*n)++] = type;
+	return list;
+}
+
 bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_hello *out)
 {
 	struct rd r = { b, n, false };
@@ -217,9 +224,7 @@ bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_he
 				break;
 			if (type == 43)
 				out->max_version = highest_supported(v, len, out->max_version);
-			out->extensions = ps_xrealloc(out->extensions, (out->n_extensions + 1) *
-									   sizeof *out->extensions);
-			out->extensions[out->n_extensions++] = type;
+			out->extensions = ext_append(out->extensions, &out->n_extensions, type);
 		}
 	}
 	return true;
@@ -255,9 +260,16 @@ bool ps_parse_server_hello(const unsigned char *b, size_t n, struct ps_server_he
 				break;
 			if (type == 43 && len == 2)
 				out->real_version = ((unsigned)v[0] << 8) | v[1];
+			out->extensions = ext_append(out->extensions, &out->n_extensions, type);
 		}
 	}
 	return true;
+}
+
+void ps_server_hello_free(struct ps_server_hello *sh)
+{
+	free(sh->extensions);
+	memset(sh, 0, sizeof *sh);
 }
 
 bool ps_parse_cert_request(const unsigned char *b, size_t n, bool tls12,

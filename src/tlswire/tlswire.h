@@ -70,6 +70,8 @@ struct ps_server_hello {
 	unsigned real_version; /* supported_versions extension when present, else version */
 	unsigned suite;
 	unsigned compression;
+	unsigned *extensions; /* types, in the order sent; owned */
+	size_t n_extensions;
 };
 
 struct ps_cert_request {
@@ -83,7 +85,10 @@ struct ps_cert_request {
  * extension cut short inside the block ends the list there. */
 bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_hello *out);
 void ps_client_hello_free(struct ps_client_hello *ch);
+/* Decode a ServerHello body; its extension list as ps_parse_client_hello's.
+ * Free with ps_server_hello_free. */
 bool ps_parse_server_hello(const unsigned char *b, size_t n, struct ps_server_hello *out);
+void ps_server_hello_free(struct ps_server_hello *sh);
 /* `tls12` says whether the signature_algorithms field is present. */
 bool ps_parse_cert_request(const unsigned char *b, size_t n, bool tls12,
 			   struct ps_cert_request *out);

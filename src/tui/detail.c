@@ -384,6 +384,15 @@ static void view_handshake(struct out *o, const struct ps_report *r, const struc
 	if (t->kx || t->cipher || t->mac)
 		kv(o, 2, 9, "parts", "key exchange %s, cipher %s, MAC %s", str(t->kx, "?"),
 		   str(t->cipher, "?"), str(t->mac, "?"));
+	if (t->version) {
+		/* What the server took up, from its ServerHello. */
+		struct ps_buf b = { 0 };
+		for (size_t i = 0; i < t->n_extensions; i++)
+			ps_buf_printf(&b, "%s%s", i ? ", " : "", t->extensions[i].name);
+		char *e = ps_buf_take(&b);
+		kv(o, 2, 9, "extension", "%s", *e ? e : "none");
+		free(e);
+	}
 	kv(o, 2, 9, "SNI", "%s", str(t->sni, "none sent"));
 	kv(o, 2, 9, "priority", "%s", str(t->priority, "?"));
 	if (t->error)

@@ -196,27 +196,41 @@ start_phone_nginx() {
 	BASE=https://localhost:$NGINX_PORT
 }
 
-# start_gnutls_serv NAME ARGS...: gnutls-serv on a free port; sets GS_PORT.
-# gnutls-serv binds the wildcard address, so tests call it only inside a
-# network namespace of their own (see in_netns).
-start_gnutls_serv() {
-	local name=$1 d=$T_DIR/gs-$1 try
+# start_on_port NAME COMMAND ARGS...: COMMAND in the background with
+# SRV_PORT set to a free port, until it listens there on 127.0.0.1 (five
+# ports tried); its output goes to $T_DIR/NAME.srv.log, shown on failure.
+# COMMAND may be a shell function that reads SRV_PORT; it must exec the
+# server, so that the process stopped at the end is the server itself.
+start_on_port() {
+	local name=$1 try
 	shift
-	mkdir -p "$d"
 	for try in 1 2 3 4 5; do
-		GS_PORT=$("$FREEPORT")
-		"$GNUTLS_SERV" --port "$GS_PORT" --x509certfile "$T_DIR/pki/server.pem" \
-			--x509keyfile "$T_DIR/pki/server.key" "$@" >"$d/out.log" 2>&1 &
+		SRV_PORT=$("$FREEPORT")
+		"$@" </dev/null >"$T_DIR/$name.srv.log" 2>&1 &
 		local pid=$!
-		if wait_port "$GS_PORT" && kill -0 "$pid" 2>/dev/null; then
+		if wait_port "$SRV_PORT" && kill -0 "$pid" 2>/dev/null; then
 			T_PIDS="$T_PIDS $pid"
 			return 0
 		fi
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
-	sed 's/^/# /' "$d/out.log"
+	sed 's/^/# /' "$T_DIR/$name.srv.log"
 	return 1
+}
+
+# start_gnutls_serv NAME ARGS...: gnutls-serv on a free port; sets GS_PORT.
+# gnutls-serv binds the wildcard address, so tests call it only inside a
+# network namespace of their own (see in_netns).
+gnutls_serv_on_port() {
+	exec "$GNUTLS_SERV" --port "$SRV_PORT" --x509certfile "$T_DIR/pki/server.pem" \
+		--x509keyfile "$T_DIR/pki/server.key" "$@"
+}
+start_gnutls_serv() {
+	local name=$1
+	shift
+	start_on_port "gs-$name" gnutls_serv_on_port "$@" || return 1
+	GS_PORT=$SRV_PORT
 }
 
 # in_netns "$0" "$@": re-run the calling script inside a new network

@@ -566,7 +566,9 @@ static void test_event_order(void **state)
 	};
 	assert_msgs(t, want, sizeof want / sizeof want[0]);
 	assert_string_equal(t->info.msgs[0].info, "TLS1.0, 4 cipher suites, no extensions");
-	assert_string_equal(t->info.msgs[1].info, "TLS1.0, TLS_RSA_WITH_AES_256_CBC_SHA");
+	assert_string_equal(t->info.msgs[1].info,
+			    "TLS1.0, TLS_RSA_WITH_AES_256_CBC_SHA, no extensions");
+	assert_int_equal(t->info.n_extensions, 0);
 	assert_string_equal(t->info.msgs[2].info, "1 certificate");
 	/* GnuTLS names no CAs when its credentials hold no trust anchors. */
 	const char *cr = t->info.msgs[3].info;
@@ -643,7 +645,8 @@ static void test_rc4_md5_chosen(void **state)
 	assert_int_equal(t->info.suite_id, 0x0004);
 	assert_string_equal(t->info.cipher, "ARCFOUR-128");
 	assert_string_equal(t->info.mac, "MD5");
-	assert_string_equal(t->info.msgs[1].info, "TLS1.0, TLS_RSA_WITH_RC4_128_MD5");
+	assert_string_equal(t->info.msgs[1].info,
+			    "TLS1.0, TLS_RSA_WITH_RC4_128_MD5, no extensions");
 }
 
 static void test_first_fatal_alert_wins(void **state)

@@ -551,12 +551,26 @@ static void test_parse_server_hello(void **state)
 	assert_int_equal(sh.real_version, 0x0301);
 	assert_int_equal(sh.suite, 0x0035);
 	assert_int_equal(sh.compression, 0);
+	assert_int_equal(sh.n_extensions, 0);
+	ps_server_hello_free(&sh);
 
 	server_hello_body(&b13, 0x0303, 0x1302, true);
 	assert_true(ps_parse_server_hello(b13.b, b13.n, &sh));
 	assert_int_equal(sh.version, 0x0303);
 	assert_int_equal(sh.real_version, 0x0304);
 	assert_int_equal(sh.suite, 0x1302);
+	/* The extensions, in the order sent. */
+	assert_int_equal(sh.n_extensions, 2);
+	assert_int_equal(sh.extensions[0], 43);
+	assert_int_equal(sh.extensions[1], 51);
+	ps_server_hello_free(&sh);
+	assert_null(sh.extensions);
+
+	/* An extensions block cut short (shorter than its own length): the
+	 * fixed part stands, no extension is listed. */
+	assert_true(ps_parse_server_hello(b13.b, b13.n - 1, &sh));
+	assert_int_equal(sh.n_extensions, 0);
+	ps_server_hello_free(&sh);
 
 	/* Cut inside the fixed part: refused. */
 	for (size_t n = 0; n < b10.n; n++)

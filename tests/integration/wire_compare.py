@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Compare provscope's TLS handshake trace with the wire.
+
+Usage: wire_compare.py TSHARK-JSON PROVSCOPE-JSON SERVER-PORT [HOP]
+
+TSHARK-JSON is `tshark -r CAPTURE -Y tls -T json -J "tcp tls"
+--no-duplicate-keys` of a capture of the same run; PROVSCOPE-JSON is
+provscope's --format json report. Both become one list of tokens, one per
+record or handshake message, in the order they crossed the socket, with
+the direction: "out ClientHello", "in Alert(48)", "out encrypted-handshake".
+Exit 0 when the lists are equal, 1 (printing both) when not.
+"""
+import json
+import sys
+
+# TLS handshake types by number, named as provscope names them.
+HS = {0: "HelloRequest", 1: "ClientHello", 2: "ServerHello", 4: "NewSessionTicket",
+      8: "EncryptedExtensions", 11: "Certificate", 12: "ServerKeyExchange",
+      13: "CertificateRequest", 14: "ServerHelloDone", 15: "CertificateVerify",
+      16: "ClientKeyExchange", 20: "Finished", 22: "CertificateStatus"}
+
+
+def as_list(v):
+    if v is None or v == "":
+        return []
+    return v if isinstance(v, list) else [v]
+
+
+def wire_tokens(path, port):
+    out = []
+    for pkt in json.load(open(path)):
+        layers = pkt["_source"]["layers"]
+        d = "in" if layers["tcp"]["tcp.srcport"] == str(port) else "out"
+        for tls in as_list(layers.get("tls")):
+            if not isinstance(tls, dict):
+                continue
+            for rec in as_list(tls.get("tls.record")):
+                ct = rec.get("tls.record.content_type")
+                if ct == "20":
+                    out.append(f"{d} ChangeCipherSpec")
+                elif ct == "21":
+                    al = rec.get("tls.alert_message")
+                    desc = al.get("tls.alert_message.desc") if isinstance(al, dict) else None
+                    out.append(f"{d} Alert({desc})" if desc else f"{d} Alert(encrypted)")
+                elif ct == "22":
+                    msgs = [m for m in as_list(rec.get("tls.handshake")) if isinstance(m, dict)]
+                    if not msgs:
+                        out.append(f"{d} encrypted-handshake")
+                    for m in msgs:
+                        t = int(m["tls.handshake.type"])
+                        out.append(f"{d} {HS.get(t, f'Handshake({t})')}")
+    return out
+
+
+def provscope_tokens(path, hop):
+    out = []
+    for m in json.load(open(path))["hops"][hop]["tls"]["handshake"]:
+        d, t = m["dir"], m["type"]
+        if t == "Alert":
+            out.append(f"{d} Alert({m['alert'] if 'alert' in m and not m['encrypted'] else 'encrypted'})")
+        elif m["encrypted"] and t != "ChangeCipherSpec":
+            out.append(f"{d} encrypted-handshake")
+        else:
+            out.append(f"{d} {t}")
+    return out
+
+
+def main():
+    wire = wire_tokens(sys.argv[1], int(sys.argv[3]))
+    ps = provscope_tokens(sys.argv[2], int(sys.argv[4]) if len(sys.argv) > 4 else 0)
+    if wire == ps:
+        print(", ".join(wire))
+        return 0
+    print("wire:      " + ", ".join(wire))
+    print("provscope: " + ", ".join(ps))
+    return 1
+
+
+sys.exit(main())
