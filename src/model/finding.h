@@ -72,6 +72,14 @@ enum ps_severity {
 	  "The server closed the connection during the handshake without a TLS alert.",            \
 	  "Some servers drop clients they refuse without saying why; check the server's log "      \
 	  "for the phone's connection (protocol version, cipher, or client certificate).")         \
+	X(PS_F_TLS_SERVER_ERROR, "tls.server_error", PS_SEV_ERROR, PS_EXIT_TLS,                    \
+	  "The server fails every client, whatever it offers: a modern client's handshake "        \
+	  "fails too, before the server chooses a version or suite, so the fault is in the "       \
+	  "server's own setup, not in the phone's TLS.",                                           \
+	  "Look at the server's error log for this handshake and fix what it says, then check "    \
+	  "again for the phone; lighttpd, for one, fails every client when it cannot build its "   \
+	  "certificate chain (an ssl.ca-file without the issuer of the ssl.pemfile "               \
+	  "certificate).")                                                                         \
 	X(PS_F_TLS_RC4, "tls.rc4", PS_SEV_WARN, PS_EXIT_OK,                                        \
 	  "The phone and the server agreed on RC4, a cipher broken since 2013 and prohibited in "  \
 	  "TLS by RFC 7465; the phone would also take AES.",                                       \
