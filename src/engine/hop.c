@@ -189,6 +189,27 @@ static void connected_step(struct ps_hop_run *L, const char *ip, long port)
 	free(where);
 }
 
+/* TFTP makes no connection: the connect step says where the read request
+ * went over UDP and whether the server answered it (`t_answer` ms, 0 for
+ * never). */
+static void udp_step(struct ps_hop_run *L, const char *ip, long port, double t_answer)
+{
+	char *where = ps_xasprintf("%s port %ld", ip, port);
+	struct ps_detail cd = { .kind = PS_DETAIL_CONNECTED, .text = where };
+	ps_sink_detail(L->sink, L->hop, &cd);
+	if (t_answer > 0)
+		ps_sink_step_end(L->sink, L->hop, PS_STEP_CONNECT, PS_STATUS_OK,
+				 "%s over UDP (TFTP makes no connection): the server answered the "
+				 "read request after %.1f ms",
+				 where, t_answer);
+	else
+		ps_sink_step_end(L->sink, L->hop, PS_STEP_CONNECT, PS_STATUS_FAIL,
+				 "%s over UDP (TFTP makes no connection): no answer to the read "
+				 "request",
+				 where);
+	free(where);
+}
+
 /* curl has connected: run the phone's handshake on the socket. */
 static struct ps_tls_conn *live_connected(void *ctx, int tcp, const char *ip, long port)
 {
@@ -368,10 +389,12 @@ bool ps_hop_exchange(struct ps_hop_run *h, const struct ps_run_config *cfg,
 		tls_failed(h);
 		return false;
 	}
-	if (!https) {
+	if (h->tftp)
+		udp_step(h, h->addrs[0].text, (long)t->port, rs->t_connect);
+	else if (!https)
 		connected_step(h, h->addrs[0].text, (long)t->port);
+	if (!https)
 		ps_sink_step_begin(sink, hop, PS_STEP_HTTP);
-	}
 	return true;
 }
 

@@ -189,11 +189,11 @@ enum ps_severity {
 	  "that does not verify usually means a certificate was paired with the wrong "            \
 	  "issuer.")                                                                               \
 	X(PS_F_HTTP_NOT_FOUND, "http.not_found", PS_SEV_ERROR, PS_EXIT_HTTP,                       \
-	  "The server has no file at this URL (HTTP 404).",                                        \
+	  "The server has no file at this URL (HTTP 404, or TFTP's file not found).",              \
 	  "Check the file name the phone asks for: $MA is the MAC in lower case without "          \
 	  "separators (000e08aabbcc), $MAU in upper case; look at the server's access log.")       \
 	X(PS_F_HTTP_FORBIDDEN, "http.forbidden", PS_SEV_ERROR, PS_EXIT_HTTP,                       \
-	  "The server refuses this device the file (HTTP 403).",                                   \
+	  "The server refuses this device the file (HTTP 403, or TFTP's access violation).",       \
 	  "Check the server's per-device access rules (client certificate or MAC against the "     \
 	  "file name) and the file's permissions.")                                                \
 	X(PS_F_HTTP_UNAUTHORIZED, "http.unauthorized", PS_SEV_ERROR, PS_EXIT_HTTP,                 \

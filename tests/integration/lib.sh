@@ -230,6 +230,21 @@ EOT
 	return 1
 }
 
+# start_tftp ROOT ARGS...: tests/helpers/tftp_server.py serving ROOT on a
+# free UDP port of 127.0.0.1 (ARGS: --delay MS, --deny NAME, --no-options);
+# sets TFTP_PORT.
+start_tftp() {
+	local out=$T_DIR/tftp-server.$$.$RANDOM i
+	python3 "$TOP_SRCDIR/tests/helpers/tftp_server.py" "$@" >"$out" 2>"$out.log" &
+	T_PIDS="$T_PIDS $!"
+	for i in $(seq 1 100); do
+		TFTP_PORT=$(sed -n 's/^ready //p' "$out")
+		[ -n "$TFTP_PORT" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # start_gnutls_serv NAME ARGS...: gnutls-serv on a free port; sets GS_PORT.
 # gnutls-serv binds the wildcard address, so tests call it only inside a
 # network namespace of their own (see in_netns).
