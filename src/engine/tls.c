@@ -928,6 +928,12 @@ char *ps_tls_explain(const struct ps_tls_outcome *o, const struct ps_tls_probe *
 				    probe->error ? probe->error : "no answer");
 	}
 	const char *reading = offer_reading(o);
+	if (probe && o->hello_alert == 80 && strcmp(probe->version, "TLS1.0") == 0) {
+		/* The server speaks the phone's version: its suites are refused. */
+		*finding = PS_F_TLS_NO_SHARED_CIPHER;
+		reading = "the server takes TLS 1.0 from a modern client, so it is the phone's "
+			  "suites it refuses, not its version";
+	}
 	if (probe)
 		return ps_xasprintf("%s%s%s; the server would accept %s %s (%s) from a modern "
 				    "client; an %s cannot offer it",

@@ -806,6 +806,12 @@ static void test_explain_follows_probe(void **state)
 		     "the server would accept TLS1.3 TLS_AES_256_GCM_SHA384 (ECDHE-RSA) from a "
 		     "modern client; an SPA942 cannot offer it",
 		     "fails too");
+	/* a modern client gets TLS 1.0: the version is not what is refused */
+	struct ps_tls_probe tls10 = through;
+	tls10.version = (char *)"TLS1.0";
+	tls10.cipher_suite = (char *)"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA";
+	explain_case(80, PS_F_TLS_PROTOCOL_VERSION, &tls10, PS_F_TLS_NO_SHARED_CIPHER,
+		     "the phone's suites it refuses, not its version", "security level");
 	/* no probe (--no-probe): neither reading is claimed */
 	explain_case(80, PS_F_TLS_PROTOCOL_VERSION, NULL, PS_F_TLS_HANDSHAKE_FAILED,
 		     "no modern client was tried", "would accept");
