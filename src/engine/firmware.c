@@ -66,7 +66,9 @@ static void download_answer(const struct ps_hop_run *L, const struct ps_http_res
 		fw->error = ps_xasprintf("cannot write the image: %s", strerror(rs->write_errno));
 	else if (rs->body_capped)
 		fw->error = ps_xasprintf("the image is larger than %zu MiB", PS_FIRMWARE_MAX >> 20);
-	else if (L->tftp ? rs->curl_code != 0 : rs->status != 200)
+	else if (L->tftp && rs->curl_code != 0)
+		fw->error = ps_xstrdup(rs->curl_error ? rs->curl_error : "?");
+	else if (!L->tftp && rs->status != 200)
 		fw->error = rs->status ? ps_xasprintf("the server answered %s", line)
 				       : ps_xasprintf("no answer: %s",
 						      rs->curl_error ? rs->curl_error : "?");

@@ -82,7 +82,10 @@ static char *host_for_tls(const char *host)
 	return ps_xstrdup(host);
 }
 
-static void run_probe(const struct ps_run_config *cfg, const struct ps_sink *sink, size_t hop,
+/* The modern-client probe: a second connection and a handshake with a
+ * modern offer. Returns whether that handshake was made (not when the
+ * reconnect failed). */
+static bool run_probe(const struct ps_run_config *cfg, const struct ps_sink *sink, size_t hop,
 		      const struct ps_sockaddr *addr, const struct ps_tls_params *tp,
 		      struct ps_tls_info *info)
 {
@@ -95,7 +98,7 @@ static void run_probe(const struct ps_run_config *cfg, const struct ps_sink *sin
 		info->probe.error = err;
 		ps_sink_step_end(sink, hop, PS_STEP_TLS_PROBE, PS_STATUS_SKIPPED,
 				 "could not reconnect: %s", err);
-		return;
+		return false;
 	}
 	struct ps_tls_params pp = *tp;
 	pp.sink = NULL;
@@ -110,6 +113,7 @@ static void run_probe(const struct ps_run_config *cfg, const struct ps_sink *sin
 	else
 		ps_sink_step_end(sink, hop, PS_STEP_TLS_PROBE, PS_STATUS_WARN,
 				 "a modern client fails too: %s", p->error ? p->error : "?");
+	return true;
 }
 
 static void client_auth_step(const struct ps_sink *sink, size_t hop, struct ps_client_auth *ca,
@@ -182,6 +186,27 @@ static void connected_step(struct ps_hop_run *L, const char *ip, long port)
 	struct ps_detail cd = { .kind = PS_DETAIL_CONNECTED, .text = where };
 	ps_sink_detail(L->sink, L->hop, &cd);
 	ps_sink_step_end(L->sink, L->hop, PS_STEP_CONNECT, PS_STATUS_OK, "connected to %s", where);
+	free(where);
+}
+
+/* TFTP makes no connection: the connect step says where the read request
+ * went over UDP and whether the server answered it (`t_answer` ms, 0 for
+ * never). */
+static void udp_step(struct ps_hop_run *L, const char *ip, long port, double t_answer)
+{
+	char *where = ps_xasprintf("%s port %ld", ip, port);
+	struct ps_detail cd = { .kind = PS_DETAIL_CONNECTED, .text = where };
+	ps_sink_detail(L->sink, L->hop, &cd);
+	if (t_answer > 0)
+		ps_sink_step_end(L->sink, L->hop, PS_STEP_CONNECT, PS_STATUS_OK,
+				 "%s over UDP (TFTP makes no connection): the server answered the "
+				 "read request after %.1f ms",
+				 where, t_answer);
+	else
+		ps_sink_step_end(L->sink, L->hop, PS_STEP_CONNECT, PS_STATUS_FAIL,
+				 "%s over UDP (TFTP makes no connection): no answer to the read "
+				 "request",
+				 where);
 	free(where);
 }
 
@@ -309,26 +334,21 @@ static void tls_setup(struct ps_hop_run *h, double t0)
 }
 
 /* The phone's handshake failed: the finding, after the modern-client probe
- * that says whether a modern client would have got through. */
+ * that says whether a modern client would have got through; the
+ * explanation follows that evidence (ps_tls_explain). */
 static void tls_failed(struct ps_hop_run *h)
 {
 	const struct ps_run_config *cfg = h->cfg;
 	if (h->o.chain_rejected)
 		return; /* the chain step said it all */
+	bool probed = false;
 	if (cfg->probe && h->o.probe_useful && h->o.finding != PS_F_NET_TIMEOUT)
-		run_probe(cfg, h->sink, h->hop, &h->addrs[h->used], &h->tp, &h->info);
-	const struct ps_tls_probe *p = &h->info.probe;
-	const char *detail = h->o.detail ? h->o.detail : "";
-	/* the handshake's finding, told now that the probe's evidence is in */
-	if (p->version && p->cipher_suite)
-		ps_sink_finding_in(h->sink, (long)h->hop, PS_STEP_TLS_HANDSHAKE, h->o.finding,
-				   "%s; the server would accept %s %s (%s) from a modern client; "
-				   "an %s cannot offer it",
-				   detail, p->version, p->cipher_suite, p->kx ? p->kx : "?",
-				   cfg->identity->model->product);
-	else
-		ps_sink_finding_in(h->sink, (long)h->hop, PS_STEP_TLS_HANDSHAKE, h->o.finding, "%s",
-				   detail);
+		probed = run_probe(cfg, h->sink, h->hop, &h->addrs[h->used], &h->tp, &h->info);
+	enum ps_finding_id f;
+	char *detail = ps_tls_explain(&h->o, probed ? &h->info.probe : NULL,
+				      cfg->identity->model->product, &f);
+	ps_sink_finding_in(h->sink, (long)h->hop, PS_STEP_TLS_HANDSHAKE, f, "%s", detail);
+	free(detail);
 }
 
 bool ps_hop_exchange(struct ps_hop_run *h, const struct ps_run_config *cfg,
@@ -369,10 +389,12 @@ bool ps_hop_exchange(struct ps_hop_run *h, const struct ps_run_config *cfg,
 		tls_failed(h);
 		return false;
 	}
-	if (!https) {
+	if (h->tftp)
+		udp_step(h, h->addrs[0].text, (long)t->port, rs->t_connect);
+	else if (!https)
 		connected_step(h, h->addrs[0].text, (long)t->port);
+	if (!https)
 		ps_sink_step_begin(sink, hop, PS_STEP_HTTP);
-	}
 	return true;
 }
 

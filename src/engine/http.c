@@ -34,8 +34,15 @@ struct fetch {
 	const struct ps_http_request *rq;
 	struct ps_http_response *rs;
 	bool https;
-	curl_socket_t fd; /* the socket curl opened last */
-	bool fresh;       /* fd is a new connection, not yet taken over */
+	bool tftp;
+	/* TFTP, where curl's own times and error buffer say little: */
+	double t0;          /* ps_now_ms() when the request started */
+	double t_answer;    /* the server's first answer, 0 before it */
+	double t_data;      /* the first data byte, 0 before it */
+	double t_end;       /* the end of the transfer */
+	char *tftp_message; /* the text of the server's ERROR packet */
+	curl_socket_t fd;   /* the socket curl opened last */
+	bool fresh;         /* fd is a new connection, not yet taken over */
 	struct slot slots[MAX_SLOTS];
 	size_t n_slots;
 };
@@ -68,6 +75,8 @@ static size_t on_body(char *b, size_t size, size_t n, void *ctx)
 {
 	struct fetch *f = ctx;
 	size_t len = size * n;
+	if (f->tftp && len && !f->t_data)
+		f->t_data = ps_now_ms() - f->t0;
 	if (f->rs->body_len + len > f->rq->max_body) {
 		f->rs->body_capped = true;
 		return 0;
@@ -99,10 +108,30 @@ static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off
 	return 0;
 }
 
+/* curl's TFTP client says when the server first answered and what its
+ * ERROR packet said only in its informational text. */
+static void tftp_text(struct fetch *f, const char *data, size_t size)
+{
+	static const char err[] = "TFTP error: ", rx[] = "Connected for receive";
+	bool is_err = size > sizeof err - 1 && memcmp(data, err, sizeof err - 1) == 0;
+	bool is_rx = size >= sizeof rx - 1 && memcmp(data, rx, sizeof rx - 1) == 0;
+	if ((is_err || is_rx) && !f->t_answer)
+		f->t_answer = ps_now_ms() - f->t0;
+	if (is_err && !f->tftp_message) {
+		size_t len = size - (sizeof err - 1);
+		while (len && (data[sizeof err - 1 + len - 1] == '\n' ||
+			       data[sizeof err - 1 + len - 1] == '\r'))
+			len--;
+		f->tftp_message = ps_xstrndup(data + sizeof err - 1, len);
+	}
+}
+
 static int on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *ctx)
 {
 	(void)c;
 	struct fetch *f = ctx;
+	if (f->tftp && type == CURLINFO_TEXT)
+		tftp_text(f, data, size);
 	if (type != CURLINFO_HEADER_OUT)
 		return 0;
 	const char *p = data, *end = data + size;
@@ -311,6 +340,71 @@ static bool collect(CURL *c, const struct ps_http_request *rq, CURLcode cc, cons
 				  (cl >= 0 && (curl_off_t)rs->body_len == cl));
 }
 
+/* The TFTP error code behind curl's code, and its RFC 1350 name; 0 and
+ * NULL where curl merges codes (undefined and illegal operation). */
+static int tftp_code(CURLcode cc, const char **name)
+{
+	switch (cc) {
+	case CURLE_TFTP_NOTFOUND:
+		*name = "file not found";
+		return 1;
+	case CURLE_TFTP_PERM:
+		*name = "access violation";
+		return 2;
+	case CURLE_REMOTE_DISK_FULL:
+		*name = "disk full";
+		return 3;
+	case CURLE_TFTP_UNKNOWNID:
+		*name = "unknown transfer ID";
+		return 5;
+	case CURLE_REMOTE_FILE_EXISTS:
+		*name = "file already exists";
+		return 6;
+	case CURLE_TFTP_NOSUCHUSER:
+		*name = "no such user";
+		return 7;
+	default:
+		*name = NULL;
+		return 0;
+	}
+}
+
+/* A TFTP transfer's error text and times, from what was seen instead of
+ * curl's: curl 7.88 fills its error buffer with a getpeername() failure of
+ * the unconnected UDP socket before anything else (the first error stays),
+ * and its connect and start-transfer times are those of the socket. The
+ * connect time is the server's first answer to the read request, the
+ * first byte that of the first data block; all on one clock. */
+static void tftp_collect(struct fetch *f, CURLcode cc, struct ps_http_response *rs)
+{
+	rs->t_connect = f->t_answer;
+	rs->t_first_byte = f->t_data;
+	rs->t_total = f->t_end;
+	if (cc == CURLE_OK)
+		return;
+	free(rs->curl_error);
+	const char *name;
+	int code = tftp_code(cc, &name);
+	bool said = f->tftp_message != NULL;
+	if (cc == CURLE_TFTP_ILLEGAL || name)
+		rs->curl_error =
+		    name ? ps_xasprintf("the TFTP server answered with error %d (%s)%s%s%s", code,
+					name, said ? ": \"" : "", said ? f->tftp_message : "",
+					said ? "\"" : "")
+			 : ps_xasprintf("the TFTP server answered with an error%s%s%s",
+					said ? ": \"" : " (undefined or illegal operation)",
+					said ? f->tftp_message : "", said ? "\"" : "");
+	else if ((cc == CURLE_OPERATION_TIMEDOUT || cc == CURLE_COULDNT_CONNECT) && !f->t_answer)
+		rs->curl_error = ps_xasprintf("the TFTP server did not answer the read request "
+					      "(%.1f s)",
+					      rs->t_total / 1000.0);
+	else if (cc == CURLE_OPERATION_TIMEDOUT)
+		rs->curl_error =
+		    ps_xasprintf("the TFTP transfer stalled after %zu bytes", rs->body_len);
+	else
+		rs->curl_error = ps_xstrdup(curl_easy_strerror(cc));
+}
+
 /* Once curl has let go of its end: every pump joined, every TLS session
  * closed; how the last one ended goes into `rs`. */
 static void end_pumps(struct fetch *f, struct ps_http_response *rs)
@@ -337,6 +431,7 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 	memset(rs, 0, sizeof *rs);
 	struct fetch f = { .rq = rq, .rs = rs, .fd = CURL_SOCKET_BAD };
 	f.https = strncasecmp(rq->url, "https://", 8) == 0;
+	f.tftp = strncasecmp(rq->url, "tftp://", 7) == 0;
 	char *host_header = NULL;
 	char *url = f.https ? plain_url(rq->url, &host_header) : ps_xstrdup(rq->url);
 	if (!url) {
@@ -354,11 +449,16 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 	if (rq->resolve)
 		resolve = curl_slist_append(resolve, rq->resolve);
 	set_options(c, &f, url, hdrs, resolve, errbuf);
+	f.t0 = ps_now_ms();
 	CURLcode cc = curl_easy_perform(c);
+	f.t_end = ps_now_ms() - f.t0;
 	/* A missing close_notify cuts the answer only where the connection's end
 	 * delimits the body: when the framing says the answer is whole, it is
 	 * whole, whichever side closed first (RFC 2818 §2.2.2). */
 	bool framed = collect(c, rq, cc, errbuf, rs);
+	if (f.tftp)
+		tftp_collect(&f, cc, rs);
+	free(f.tftp_message);
 	curl_easy_cleanup(c); /* closes curl's end: the pump sees EOF */
 	end_pumps(&f, rs);
 	rs->truncated = rs->pump.truncated && !framed;

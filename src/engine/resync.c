@@ -110,6 +110,39 @@ static bool client_cert_page(struct ps_hop_run *L, const struct ps_http_response
 	return true;
 }
 
+/* A TFTP answer: the file, or the server's error, or none. */
+static bool tftp_answer(struct profile_hop *p, const struct ps_http_response *rs, bool *body)
+{
+	const struct ps_sink *sink = p->h.sink;
+	size_t hop = p->h.hop;
+	const char *error = rs->curl_error ? rs->curl_error : "?";
+	if (rs->curl_code == CURLE_TFTP_NOTFOUND) {
+		p->fnf = !p->fnf_fails;
+		ps_sink_step_end(sink, hop, PS_STEP_HTTP, p->fnf ? PS_STATUS_WARN : PS_STATUS_FAIL,
+				 "%s", error);
+		ps_sink_finding_sev(sink, (long)hop, PS_F_HTTP_NOT_FOUND,
+				    p->fnf ? PS_SEV_WARN : PS_SEV_ERROR, "%s", error);
+		return true;
+	}
+	if (rs->curl_code != CURLE_OK) {
+		enum ps_finding_id f = PS_F_HTTP_FAILED;
+		if (rs->curl_code == CURLE_TFTP_PERM)
+			f = PS_F_HTTP_FORBIDDEN;
+		else if (rs->curl_code == CURLE_OPERATION_TIMEDOUT ||
+			 rs->curl_code == CURLE_COULDNT_CONNECT)
+			f = PS_F_NET_TIMEOUT;
+		ps_sink_step_end(sink, hop, PS_STEP_HTTP, PS_STATUS_FAIL, "%s", error);
+		ps_sink_finding(sink, (long)hop, f, "%s", error);
+		return true;
+	}
+	ps_sink_step_end(sink, hop, PS_STEP_HTTP, rs->body_len ? PS_STATUS_OK : PS_STATUS_FAIL,
+			 "TFTP: %zu bytes in %.0f ms", rs->body_len, rs->t_total);
+	if (!rs->body_len)
+		ps_sink_finding(sink, (long)hop, PS_F_HTTP_EMPTY, "an empty file over TFTP");
+	*body = rs->body_len > 0;
+	return true;
+}
+
 /* The answers that end the http step before the status line matters: a
  * body over the cap, a TFTP answer, no answer, a cut answer. Returns true
  * when it was one of them, with *body whether a body goes on. */
@@ -126,24 +159,8 @@ static bool transfer_answer(struct profile_hop *p, const struct ps_http_response
 				"the body is larger than the %zu-byte cap (--max-size)", cap);
 		return true;
 	}
-	if (p->h.tftp && rs->curl_code == CURLE_TFTP_NOTFOUND) {
-		p->fnf = !p->fnf_fails;
-		ps_sink_step_end(sink, hop, PS_STEP_HTTP, p->fnf ? PS_STATUS_WARN : PS_STATUS_FAIL,
-				 "TFTP: file not found");
-		ps_sink_finding_sev(sink, (long)hop, PS_F_HTTP_NOT_FOUND,
-				    p->fnf ? PS_SEV_WARN : PS_SEV_ERROR, "TFTP: file not found");
-		return true;
-	}
-	if (p->h.tftp && rs->curl_code == CURLE_OK) {
-		ps_sink_step_end(sink, hop, PS_STEP_HTTP,
-				 rs->body_len ? PS_STATUS_OK : PS_STATUS_FAIL,
-				 "TFTP: %zu bytes in %.0f ms", rs->body_len, rs->t_total);
-		if (!rs->body_len)
-			ps_sink_finding(sink, (long)hop, PS_F_HTTP_EMPTY,
-					"an empty file over TFTP");
-		*body = rs->body_len > 0;
-		return true;
-	}
+	if (p->h.tftp)
+		return tftp_answer(p, rs, body);
 	const char *error = rs->curl_error ? rs->curl_error : rs->pump.error;
 	if (rs->status == 0) {
 		ps_sink_step_end(sink, hop, PS_STEP_HTTP, PS_STATUS_FAIL, "no answer: %s",

@@ -875,34 +875,22 @@ static const char *last_in_message(const struct ps_tls_info *t)
 	return NULL;
 }
 
-/* A fatal alert in answer to the ClientHello: what the server refused. */
+/* A fatal alert in answer to the ClientHello. What it says of the phone's
+ * offer is only a reading until the modern-client probe has run (see
+ * ps_tls_explain): the detail holds what was seen. */
 static void hello_alert(const struct ps_tls_info *t, int d, const char *alert,
 			struct ps_tls_outcome *o)
 {
-	if (d == 70) {
+	o->hello_alert = d;
+	if (d == 70 || d == 80)
 		o->finding = PS_F_TLS_PROTOCOL_VERSION;
-		o->detail = ps_xasprintf("the server answered the ClientHello (%s "
-					 "only) with the fatal alert %s",
-					 t->offered ? "TLS1.0" : "?", alert);
-	} else if (d == 80) {
-		o->finding = PS_F_TLS_PROTOCOL_VERSION;
-		o->detail =
-		    ps_xasprintf("the server answered the ClientHello with the fatal alert %s; "
-				 "OpenSSL 3 servers (nginx, Apache) send this when their "
-				 "security level forbids TLS 1.0",
-				 alert);
-	} else if (d == 40 || d == 71) {
+	else if (d == 40 || d == 71)
 		o->finding = PS_F_TLS_NO_SHARED_CIPHER;
-		o->detail = ps_xasprintf("the server answered the ClientHello with the "
-					 "fatal alert %s: none of the %zu offered "
-					 "suites is acceptable to it",
-					 alert, t->n_offered);
-	} else {
+	else
 		o->finding = PS_F_TLS_HANDSHAKE_FAILED;
-		o->detail = ps_xasprintf("the server answered the ClientHello with the "
-					 "fatal alert %s",
-					 alert);
-	}
+	o->detail = ps_xasprintf("the server answered the ClientHello (%s only) with the "
+				 "fatal alert %s",
+				 t->offered ? "TLS1.0" : "?", alert);
 }
 
 /* The handshake ended with a fatal alert, received (`rc`) or seen in an
@@ -1025,6 +1013,62 @@ static void diagnose(struct run *r, int rc, struct ps_tls_outcome *o)
 	o->detail = ps_xasprintf("%s %s", gnutls_strerror(rc), where);
 }
 
+/* What a fatal alert to the ClientHello says of the phone's offer once a
+ * modern client got through (NULL: the alert says it itself). */
+static const char *offer_reading(const struct ps_tls_outcome *o)
+{
+	switch (o->hello_alert) {
+	case 80:
+		return "OpenSSL 3 servers (nginx, Apache, lighttpd) send internal_error when "
+		       "their security level forbids TLS 1.0 or the phone's suites";
+	case 40:
+	case 71:
+		return "none of the suites the phone offers is acceptable to the server";
+	}
+	return NULL;
+}
+
+char *ps_tls_explain(const struct ps_tls_outcome *o, const struct ps_tls_probe *probe,
+		     const char *model, enum ps_finding_id *finding)
+{
+	const char *seen = o->detail ? o->detail : "the handshake failed";
+	*finding = o->finding;
+	if (!o->probe_useful || o->finding == PS_F_NET_TIMEOUT)
+		return ps_xstrdup(seen);
+	if (probe && !(probe->version && probe->cipher_suite)) {
+		/* The modern offer fails before the server chose anything too:
+		 * nothing in the phone's offer is to blame. */
+		*finding = PS_F_TLS_SERVER_ERROR;
+		return ps_xasprintf("%s; a modern client's handshake (GnuTLS priority %s) "
+				    "fails too, before the server chose a version or suite: %s",
+				    seen, probe->priority ? probe->priority : "?",
+				    probe->error ? probe->error : "no answer");
+	}
+	const char *reading = offer_reading(o);
+	if (probe && o->hello_alert == 80 && strcmp(probe->version, "TLS1.0") == 0) {
+		/* The server speaks the phone's version: its suites are refused. */
+		*finding = PS_F_TLS_NO_SHARED_CIPHER;
+		reading = "the server takes TLS 1.0 from a modern client, so it is the phone's "
+			  "suites it refuses, not its version";
+	}
+	if (probe)
+		return ps_xasprintf("%s%s%s; the server would accept %s %s (%s) from a modern "
+				    "client; an %s cannot offer it",
+				    seen, reading ? ": " : "", reading ? reading : "",
+				    probe->version, probe->cipher_suite,
+				    probe->kx ? probe->kx : "?", model);
+	if (o->hello_alert == 80) {
+		/* Two readings, and no modern client's handshake to choose. */
+		*finding = PS_F_TLS_HANDSHAKE_FAILED;
+		return ps_xasprintf("%s: OpenSSL 3 servers send this when their security level "
+				    "forbids TLS 1.0, and to every client when they fail on their "
+				    "own (a certificate chain they cannot build); no modern client "
+				    "was tried, which would tell the two apart",
+				    seen);
+	}
+	return reading ? ps_xasprintf("%s: %s", seen, reading) : ps_xstrdup(seen);
+}
+
 struct ps_tls_conn {
 	struct run r;
 };
@@ -1036,6 +1080,7 @@ struct ps_tls_conn *ps_tls_open(int fd, const struct ps_tls_params *p, struct ps
 	struct run *rp = &conn->r;
 	memset(out, 0, sizeof *out);
 	out->finding = PS_F_COUNT;
+	out->hello_alert = -1;
 	ps_tls_info_clear(info);
 	ps_client_auth_clear(ca);
 	rp->fd = fd;

@@ -53,7 +53,17 @@ struct ps_tls_outcome {
 	bool client_auth_failure;   /* the failure is the client certificate's */
 	bool probe_useful;          /* a modern probe would explain more */
 	bool chain_rejected;        /* on_certs ended the handshake */
+	int hello_alert;            /* the fatal alert that answered the ClientHello, or -1 */
 };
+
+/* The finding of a failed handshake and its detail (caller frees) in the
+ * light of the modern-client probe: `probe` is NULL when none was made.
+ * A failure a modern client shares is the server's own
+ * (PS_F_TLS_SERVER_ERROR); one it gets past is the phone's offer, and the
+ * detail says what the server would accept (`model` names the phone); with
+ * no probe, a reading that needs one is not claimed. */
+char *ps_tls_explain(const struct ps_tls_outcome *o, const struct ps_tls_probe *probe,
+		     const char *model, enum ps_finding_id *finding);
 
 /* Run the handshake on `fd` (blocking, connected). Fills `info` and
  * `client_auth` (cleared first; caller clears them later) and `out`.

@@ -72,6 +72,14 @@ enum ps_severity {
 	  "The server closed the connection during the handshake without a TLS alert.",            \
 	  "Some servers drop clients they refuse without saying why; check the server's log "      \
 	  "for the phone's connection (protocol version, cipher, or client certificate).")         \
+	X(PS_F_TLS_SERVER_ERROR, "tls.server_error", PS_SEV_ERROR, PS_EXIT_TLS,                    \
+	  "The server fails every client, whatever it offers: a modern client's handshake "        \
+	  "fails too, before the server chooses a version or suite, so the fault is in the "       \
+	  "server's own setup, not in the phone's TLS.",                                           \
+	  "Look at the server's error log for this handshake and fix what it says, then check "    \
+	  "again for the phone; lighttpd, for one, fails every client when it cannot build its "   \
+	  "certificate chain (an ssl.ca-file without the issuer of the ssl.pemfile "               \
+	  "certificate).")                                                                         \
 	X(PS_F_TLS_RC4, "tls.rc4", PS_SEV_WARN, PS_EXIT_OK,                                        \
 	  "The phone and the server agreed on RC4, a cipher broken since 2013 and prohibited in "  \
 	  "TLS by RFC 7465; the phone would also take AES.",                                       \
@@ -181,11 +189,11 @@ enum ps_severity {
 	  "that does not verify usually means a certificate was paired with the wrong "            \
 	  "issuer.")                                                                               \
 	X(PS_F_HTTP_NOT_FOUND, "http.not_found", PS_SEV_ERROR, PS_EXIT_HTTP,                       \
-	  "The server has no file at this URL (HTTP 404).",                                        \
+	  "The server has no file at this URL (HTTP 404, or TFTP's file not found).",              \
 	  "Check the file name the phone asks for: $MA is the MAC in lower case without "          \
 	  "separators (000e08aabbcc), $MAU in upper case; look at the server's access log.")       \
 	X(PS_F_HTTP_FORBIDDEN, "http.forbidden", PS_SEV_ERROR, PS_EXIT_HTTP,                       \
-	  "The server refuses this device the file (HTTP 403).",                                   \
+	  "The server refuses this device the file (HTTP 403, or TFTP's access violation).",       \
 	  "Check the server's per-device access rules (client certificate or MAC against the "     \
 	  "file name) and the file's permissions.")                                                \
 	X(PS_F_HTTP_UNAUTHORIZED, "http.unauthorized", PS_SEV_ERROR, PS_EXIT_HTTP,                 \

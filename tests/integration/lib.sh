@@ -6,6 +6,7 @@ set -u
 : "${PROVSCOPE:?run through make check}"
 : "${FREEPORT:?run through make check}"
 NGINX=${NGINX:-nginx}
+LIGHTTPD=${LIGHTTPD:-lighttpd}
 GNUTLS_SERV=${GNUTLS_SERV:-gnutls-serv}
 CERTTOOL=${CERTTOOL:-certtool}
 
@@ -194,6 +195,54 @@ start_phone_nginx() {
 	${2:-}" || return 1
 	WWW=$T_DIR/nginx-$1/www
 	BASE=https://localhost:$NGINX_PORT
+}
+
+# start_lighttpd NAME CONF-LINES: lighttpd (OpenSSL, an independent TLS
+# stack and configuration) in the foreground on a free port with TLS; sets
+# LIGHTTPD_PORT and WWW (its document root). CONF-LINES add to the config:
+# the certificate (ssl.pemfile, ssl.privkey), ssl.ca-file, ssl-conf-cmd.
+start_lighttpd() {
+	local name=$1 body=$2 d=$T_DIR/lighttpd-$1 try
+	mkdir -p "$d/www"
+	echo "<flat-profile><Upgrade_Enable>Yes</Upgrade_Enable></flat-profile>" >"$d/www/spa000e08aabbcc.xml"
+	for try in 1 2 3 4 5; do
+		LIGHTTPD_PORT=$("$FREEPORT")
+		cat >"$d/lighttpd.conf" <<EOT
+server.document-root = "$d/www"
+server.bind = "127.0.0.1"
+server.port = $LIGHTTPD_PORT
+server.errorlog = "$d/error.log"
+server.modules += ("mod_openssl")
+ssl.engine = "enable"
+$body
+EOT
+		"$LIGHTTPD" -D -f "$d/lighttpd.conf" >"$d/start.log" 2>&1 &
+		local pid=$!
+		if wait_port "$LIGHTTPD_PORT" && kill -0 "$pid" 2>/dev/null; then
+			T_PIDS="$T_PIDS $pid"
+			WWW=$d/www
+			return 0
+		fi
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	cat "$d/start.log" "$d/error.log" 2>/dev/null | sed 's/^/# /'
+	return 1
+}
+
+# start_tftp ROOT ARGS...: tests/helpers/tftp_server.py serving ROOT on a
+# free UDP port of 127.0.0.1 (ARGS: --delay MS, --deny NAME, --no-options);
+# sets TFTP_PORT.
+start_tftp() {
+	local out=$T_DIR/tftp-server.$$.$RANDOM i
+	python3 "$TOP_SRCDIR/tests/helpers/tftp_server.py" "$@" >"$out" 2>"$out.log" &
+	T_PIDS="$T_PIDS $!"
+	for i in $(seq 1 100); do
+		TFTP_PORT=$(sed -n 's/^ready //p' "$out")
+		[ -n "$TFTP_PORT" ] && return 0
+		sleep 0.05
+	done
+	return 1
 }
 
 # start_on_port NAME COMMAND ARGS...: COMMAND in the background with

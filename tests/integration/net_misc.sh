@@ -1,5 +1,5 @@
 #!/bin/bash
-# Fetches over TFTP (a small TFTP server written here, on loopback), and a
+# Fetches over TFTP (tests/helpers/tftp_server.py on loopback), and a
 # TLS server that stops answering after the handshake (no hang: a timeout
 # finding within --timeout).
 . "$TOP_SRCDIR/tests/integration/lib.sh"
@@ -9,50 +9,15 @@ mkdir -p "$T_DIR/tftp"
 cat >"$T_DIR/tftp/spa000e08aabbcc.xml" <<'EOT'
 <flat-profile><Resync_Periodic>7200</Resync_Periodic></flat-profile>
 EOT
-cat >"$T_DIR/tftpd.py" <<'PY'
-# A minimal read-only TFTP server (RFC 1350, no options) for one directory.
-import os, socket, struct, sys
-root, port = sys.argv[1], int(sys.argv[2])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", port))
-while True:
-    pkt, peer = s.recvfrom(2048)
-    if struct.unpack("!H", pkt[:2])[0] != 1:
-        continue
-    name = pkt[2:].split(b"\0")[0].decode().lstrip("/")
-    t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    t.bind(("127.0.0.1", 0))
-    t.settimeout(2)
-    path = os.path.join(root, os.path.basename(name))
-    if not os.path.isfile(path):
-        t.sendto(struct.pack("!HH", 5, 1) + b"File not found\0", peer)
-        t.close()
-        continue
-    data = open(path, "rb").read()
-    block = 1
-    while True:
-        chunk = data[(block - 1) * 512:block * 512]
-        for _ in range(5):
-            t.sendto(struct.pack("!HH", 3, block) + chunk, peer)
-            try:
-                ack, _ = t.recvfrom(16)
-                if struct.unpack("!HH", ack[:4]) == (4, block):
-                    break
-            except socket.timeout:
-                pass
-        if len(chunk) < 512:
-            break
-        block += 1
-    t.close()
-PY
-TFTP_PORT=$("$FREEPORT")
-python3 "$T_DIR/tftpd.py" "$T_DIR/tftp" "$TFTP_PORT" 2>/dev/null &
-T_PIDS="$T_PIDS $!"
-sleep 0.3
+# An RFC 1350 server that ignores curl's options: its first DATA block is
+# the answer to the read request.
+start_tftp "$T_DIR/tftp" --no-options || t_bail "the TFTP server did not start"
 J=$T_DIR/tftp.json
 run_ps "$J" "tftp://127.0.0.1:$TFTP_PORT/spa\$MA.xml"
 t_eq "TFTP: the profile is fetched and parsed" "0 7200" \
 	"$PS_RC $(json_get "$J" '[p["value"] for p in d["profile"]["parameters"] if p["name"]=="Resync_Periodic"][0]')"
+t_eq "TFTP without options: the first data block is the server's answer" true \
+	"$(json_get "$J" '(lambda t: 0 < t["connect_ms"] <= t["first_byte_ms"] <= min(t["connect_ms"] + 50, t["total_ms"]))(d["hops"][0]["http"]["timing"])')"
 J=$T_DIR/tftp404.json
 run_ps "$J" "tftp://127.0.0.1:$TFTP_PORT/nothere.xml"
 t_eq "TFTP: a missing file gives http.not_found, exit 7" "7 http.not_found" \

@@ -87,6 +87,8 @@ run_ps "$J" --ca "$P/server-ca.pem" "https://localhost:$NGINX_PORT/"
 t_eq "default nginx: exit 4" 4 "$PS_RC"
 t_eq "default nginx: internal_error read as tls.protocol_version" "tls.protocol_version 80" \
 	"$(json_get "$J" 'd["findings"][0]["id"]+" "+str(d["hops"][0]["tls"]["alert_received"])')"
+t_eq "default nginx: that reading rests on a modern client getting through" true \
+	"$(json_get "$J" '"security level" in d["findings"][0]["detail"] and "would accept" in d["findings"][0]["detail"]')"
 
 # 4. Text output says the same in words.
 "$PROVSCOPE" --batch --timeout 5 "https://localhost:$NGINX_PORT/" >"$T_DIR/out.txt" 2>&1

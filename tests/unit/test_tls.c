@@ -771,6 +771,78 @@ static void test_creds_key_match(void **state)
 		gnutls_x509_privkey_deinit(k[i]);
 }
 
+/* ps_tls_explain: the finding follows the modern-client probe's evidence. */
+static void explain_case(int alert, enum ps_finding_id phone_finding, const struct ps_tls_probe *p,
+			 enum ps_finding_id want, const char *has, const char *lacks)
+{
+	struct ps_tls_outcome o = { .finding = phone_finding,
+				    .detail = (char *)"SEEN",
+				    .probe_useful = true,
+				    .hello_alert = alert };
+	enum ps_finding_id f = PS_F_COUNT;
+	char *d = ps_tls_explain(&o, p, "SPA942", &f);
+	if (f != want || !strstr(d, has) || (lacks && strstr(d, lacks)))
+		fail_msg("alert %d: got %s \"%s\"; want %s with \"%s\"%s%s", alert,
+			 ps_finding_name(f), d, ps_finding_name(want), has,
+			 lacks ? " without " : "", lacks ? lacks : "");
+	assert_true(strncmp(d, "SEEN", 4) == 0);
+	free(d);
+}
+
+static void test_explain_follows_probe(void **state)
+{
+	(void)state;
+	struct ps_tls_probe failed = { .done = true,
+				       .priority = (char *)"NORMAL",
+				       .error = (char *)"fatal alert internal_error (80)" };
+	struct ps_tls_probe through = { .done = true,
+					.priority = (char *)"NORMAL",
+					.version = (char *)"TLS1.3",
+					.cipher_suite = (char *)"TLS_AES_256_GCM_SHA384",
+					.kx = (char *)"ECDHE-RSA" };
+	/* internal_error to both: the server's own fault, not the protocol */
+	explain_case(80, PS_F_TLS_PROTOCOL_VERSION, &failed, PS_F_TLS_SERVER_ERROR,
+		     "a modern client's handshake (GnuTLS priority NORMAL) fails too",
+		     "security level");
+	/* internal_error to the phone only: its TLS 1.0 is refused */
+	explain_case(80, PS_F_TLS_PROTOCOL_VERSION, &through, PS_F_TLS_PROTOCOL_VERSION,
+		     "the server would accept TLS1.3 TLS_AES_256_GCM_SHA384 (ECDHE-RSA) from a "
+		     "modern client; an SPA942 cannot offer it",
+		     "fails too");
+	/* a modern client gets TLS 1.0: the version is not what is refused */
+	struct ps_tls_probe tls10 = through;
+	tls10.version = (char *)"TLS1.0";
+	tls10.cipher_suite = (char *)"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA";
+	explain_case(80, PS_F_TLS_PROTOCOL_VERSION, &tls10, PS_F_TLS_NO_SHARED_CIPHER,
+		     "the phone's suites it refuses, not its version", "security level");
+	/* no probe (--no-probe): neither reading is claimed */
+	explain_case(80, PS_F_TLS_PROTOCOL_VERSION, NULL, PS_F_TLS_HANDSHAKE_FAILED,
+		     "no modern client was tried", "would accept");
+	/* protocol_version says it itself */
+	explain_case(70, PS_F_TLS_PROTOCOL_VERSION, NULL, PS_F_TLS_PROTOCOL_VERSION, "SEEN",
+		     "modern");
+	explain_case(70, PS_F_TLS_PROTOCOL_VERSION, &failed, PS_F_TLS_SERVER_ERROR, "fails too",
+		     NULL);
+	explain_case(40, PS_F_TLS_NO_SHARED_CIPHER, &through, PS_F_TLS_NO_SHARED_CIPHER,
+		     "none of the suites the phone offers", NULL);
+	explain_case(40, PS_F_TLS_NO_SHARED_CIPHER, &failed, PS_F_TLS_SERVER_ERROR, "fails too",
+		     "none of the suites");
+	/* a close or a reset without an alert */
+	explain_case(-1, PS_F_TLS_CLOSED, &failed, PS_F_TLS_SERVER_ERROR, "fails too", NULL);
+	explain_case(-1, PS_F_NET_RESET, &through, PS_F_NET_RESET, "would accept TLS1.3", NULL);
+	explain_case(-1, PS_F_TLS_CLOSED, NULL, PS_F_TLS_CLOSED, "SEEN", "modern");
+
+	/* After the ServerHello the probe has nothing to say. */
+	struct ps_tls_outcome o = { .finding = PS_F_TLS_HANDSHAKE_FAILED,
+				    .detail = (char *)"SEEN",
+				    .hello_alert = -1 };
+	enum ps_finding_id f;
+	char *d = ps_tls_explain(&o, NULL, "SPA942", &f);
+	assert_int_equal(f, PS_F_TLS_HANDSHAKE_FAILED);
+	assert_string_equal(d, "SEEN");
+	free(d);
+}
+
 #define TLS_TEST(f) cmocka_unit_test_setup_teardown(f, case_setup, case_teardown)
 
 int main(void)
@@ -784,6 +856,7 @@ int main(void)
 		TLS_TEST(test_pump_exchange),
 		TLS_TEST(test_pump_truncated),
 		cmocka_unit_test(test_creds_key_match),
+		cmocka_unit_test(test_explain_follows_probe),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
