@@ -42,18 +42,28 @@ struct fetch {
 	double t_end;       /* the end of the transfer */
 	char *tftp_message; /* the text of the server's ERROR packet */
 	curl_socket_t fd;   /* the socket curl opened last */
-	bool fresh;         /* fd is a new connection, not yet taken over */
+	/* The stall watchdog: no byte either way for the timeout ends it. */
+	curl_off_t moved; /* bytes up and down at the last progress call */
+	double t_moved;   /* ps_now_ms() when they last changed, 0 before */
+	bool stalled;     /* the watchdog stopped the transfer */
+	bool fresh;       /* fd is a new connection, not yet taken over */
 	struct slot slots[MAX_SLOTS];
 	size_t n_slots;
 };
+
+/* Header lines kept per answer: a server may send any number (curl stops
+ * at 300 KiB of them); the report keeps the first ones. */
+#define MAX_HEADER_LINES 1000
 
 static void add_line(char ***v, size_t *n, const char *s, size_t len)
 {
 	while (len && (s[len - 1] == '\r' || s[len - 1] == '\n'))
 		len--;
-	if (!len)
+	if (!len || *n >= MAX_HEADER_LINES)
 		return;
-	*v = ps_xrealloc(*v, (*n + 1) * sizeof **v);
+	/* room for powers of two: the array grows in O(log n) steps */
+	if ((*n & (*n - 1)) == 0)
+		*v = ps_xrealloc(*v, (*n ? 2 * *n : 1) * sizeof **v);
 	(*v)[(*n)++] = ps_xstrndup(s, len);
 }
 
@@ -97,14 +107,25 @@ static size_t on_body(char *b, size_t size, size_t n, void *ctx)
 	return len;
 }
 
+/* curl's own low-speed check averages over seconds, so a few bytes then
+ * silence would last longer than the timeout: nothing moved for the
+ * timeout, in either direction, stops the transfer. */
 static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 		       curl_off_t ulnow)
 {
 	(void)ultotal;
-	(void)ulnow;
-	const struct fetch *f = ctx;
-	f->rq->progress(f->rq->progress_ctx, (long long)dlnow,
-			dltotal > 0 ? (long long)dltotal : -1);
+	struct fetch *f = ctx;
+	double now = ps_now_ms();
+	if (!f->t_moved || dlnow + ulnow != f->moved) {
+		f->moved = dlnow + ulnow;
+		f->t_moved = now;
+	} else if (now - f->t_moved > f->rq->timeout_ms) {
+		f->stalled = true;
+		return 1;
+	}
+	if (f->rq->progress)
+		f->rq->progress(f->rq->progress_ctx, (long long)dlnow,
+				dltotal > 0 ? (long long)dltotal : -1);
 	return 0;
 }
 
@@ -292,11 +313,9 @@ static void set_options(CURL *c, struct fetch *f, const char *url, struct curl_s
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	if (rq->method == PS_HTTP_FIRST_BYTE)
 		curl_easy_setopt(c, CURLOPT_RANGE, "0-0");
-	if (rq->progress) {
-		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-		curl_easy_setopt(c, CURLOPT_XFERINFODATA, f);
-		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	}
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, f);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
 	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
 	curl_easy_setopt(c, CURLOPT_DEBUGDATA, f);
@@ -452,6 +471,11 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 	f.t0 = ps_now_ms();
 	CURLcode cc = curl_easy_perform(c);
 	f.t_end = ps_now_ms() - f.t0;
+	if (cc == CURLE_ABORTED_BY_CALLBACK && f.stalled) {
+		cc = CURLE_OPERATION_TIMEDOUT;
+		snprintf(errbuf, sizeof errbuf, "nothing arrived for %.1f s (--timeout)",
+			 rq->timeout_ms / 1000.0);
+	}
 	/* A missing close_notify cuts the answer only where the connection's end
 	 * delimits the body: when the framing says the answer is whole, it is
 	 * whole, whichever side closed first (RFC 2818 §2.2.2). */

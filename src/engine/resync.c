@@ -143,6 +143,39 @@ static bool tftp_answer(struct profile_hop *p, const struct ps_http_response *rs
 	return true;
 }
 
+/* The answer ended early: the connection closed before its end. */
+static void transfer_cut(struct profile_hop *p, const struct ps_http_response *rs)
+{
+	ps_sink_step_end(p->h.sink, p->h.hop, PS_STEP_HTTP, PS_STATUS_FAIL,
+			 "HTTP %ld, %zu bytes, then the connection ended early", rs->status,
+			 rs->body_len);
+	ps_sink_finding(p->h.sink, (long)p->h.hop, PS_F_HTTP_TRUNCATED,
+			"%zu bytes arrived, then the server closed %s", rs->body_len,
+			rs->truncated ? "TCP without a TLS close_notify"
+				      : "before the announced length");
+}
+
+/* A status came, then nothing for the timeout: what arrived is a prefix,
+ * never a profile. */
+static void transfer_stalled(struct profile_hop *p, const struct ps_http_response *rs)
+{
+	double secs = p->h.cfg->timeout_ms / 1000.0;
+	ps_sink_step_end(p->h.sink, p->h.hop, PS_STEP_HTTP, PS_STATUS_FAIL,
+			 "HTTP %ld, %zu bytes, then nothing for %.1f s", rs->status, rs->body_len,
+			 secs);
+	if (rs->content_length >= 0)
+		ps_sink_finding(
+		    p->h.sink, (long)p->h.hop, PS_F_HTTP_TRUNCATED,
+		    "%zu of %lld bytes arrived, then the server sent nothing for %.1f s "
+		    "(--timeout)",
+		    rs->body_len, (long long)rs->content_length, secs);
+	else
+		ps_sink_finding(p->h.sink, (long)p->h.hop, PS_F_HTTP_TRUNCATED,
+				"%zu bytes arrived, then the server sent nothing for %.1f s "
+				"(--timeout) before the end of the answer",
+				rs->body_len, secs);
+}
+
 /* The answers that end the http step before the status line matters: a
  * body over the cap, a TFTP answer, no answer, a cut answer. Returns true
  * when it was one of them, with *body whether a body goes on. */
@@ -172,14 +205,22 @@ static bool transfer_answer(struct profile_hop *p, const struct ps_http_response
 				"%s", error ? error : "no HTTP answer");
 		return true;
 	}
+	if (rs->curl_code == CURLE_OPERATION_TIMEDOUT || rs->pump.timed_out) {
+		transfer_stalled(p, rs);
+		return true;
+	}
 	if (rs->truncated || rs->curl_code == CURLE_PARTIAL_FILE) {
-		ps_sink_step_end(sink, hop, PS_STEP_HTTP, PS_STATUS_FAIL,
-				 "HTTP %ld, %zu bytes, then the connection ended early", rs->status,
-				 rs->body_len);
-		ps_sink_finding(sink, (long)hop, PS_F_HTTP_TRUNCATED,
-				"%zu bytes arrived, then the server closed %s", rs->body_len,
-				rs->truncated ? "TCP without a TLS close_notify"
-					      : "before the announced length");
+		transfer_cut(p, rs);
+		return true;
+	}
+	if (rs->curl_code != CURLE_OK) { /* a status came, then the answer failed */
+		ps_sink_step_end(sink, hop, PS_STEP_HTTP, PS_STATUS_FAIL, "HTTP %ld, then %s",
+				 rs->status, error ? error : "an error");
+		ps_sink_finding(sink, (long)hop,
+				error && strstr(error, "response headers")
+				    ? PS_F_HTTP_HEADERS_TOO_LARGE
+				    : PS_F_HTTP_FAILED,
+				"HTTP %ld, then: %s", rs->status, error ? error : "?");
 		return true;
 	}
 	return false;

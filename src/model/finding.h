@@ -210,6 +210,11 @@ enum ps_severity {
 	X(PS_F_HTTP_EMPTY, "http.empty", PS_SEV_ERROR, PS_EXIT_HTTP,                               \
 	  "The server answered 200 with an empty body.",                                           \
 	  "Check the file on the server; a script that generates profiles may have failed.")       \
+	X(PS_F_HTTP_HEADERS_TOO_LARGE, "http.headers_too_large", PS_SEV_ERROR, PS_EXIT_HTTP,       \
+	  "The server's answer has more header lines than a client reads (over 300 KiB of "        \
+	  "them): the phone, with far less memory, gives up sooner still.",                        \
+	  "Look at what the server or a proxy in front of it adds to every answer (a header "      \
+	  "repeated in a loop, a huge cookie).")                                                   \
 	X(PS_F_HTTP_TRUNCATED, "http.truncated", PS_SEV_ERROR, PS_EXIT_HTTP,                       \
 	  "The server closed the connection before the whole answer arrived (no TLS "              \
 	  "close_notify, or fewer bytes than announced).",                                         \
