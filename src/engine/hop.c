@@ -5,9 +5,11 @@
 #include "engine/hop.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -336,11 +338,67 @@ static void tls_setup(struct ps_hop_run *h, double t0)
 /* The phone's handshake failed: the finding, after the modern-client probe
  * that says whether a modern client would have got through; the
  * explanation follows that evidence (ps_tls_explain). */
+/* Nothing came back to the ClientHello: did the server send anything? */
+static bool server_silent(const struct ps_tls_info *info)
+{
+	for (size_t i = 0; i < info->n_msgs; i++)
+		if (info->msgs[i].dir == PS_DIR_IN)
+			return false;
+	return true;
+}
+
+/* A plain HTTP port waits for a request line and says nothing to a
+ * ClientHello: ask it in clear text (a short wait). The status line it
+ * answered with (caller frees), or NULL. */
+static char *plain_http_probe(const struct ps_hop_run *h)
+{
+	unsigned wait = h->cfg->timeout_ms < 3000 ? h->cfg->timeout_ms : 3000;
+	char *err = NULL;
+	enum ps_finding_id f;
+	int fd = ps_connect(&h->addrs[h->used], wait, &err, &f);
+	free(err);
+	if (fd < 0)
+		return NULL;
+	char *req = ps_xasprintf("GET / HTTP/1.0\r\nHost: %s\r\n\r\n", h->t->host);
+	char buf[128] = "";
+	size_t got = 0;
+	if (send(fd, req, strlen(req), MSG_NOSIGNAL) > 0) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		while (got < sizeof buf - 1 && poll(&p, 1, (int)wait) > 0) {
+			ssize_t n = recv(fd, buf + got, sizeof buf - 1 - got, 0);
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+			if (memchr(buf, '\n', got))
+				break;
+		}
+	}
+	free(req);
+	close(fd);
+	buf[got] = '\0';
+	if (strncmp(buf, "HTTP/", 5) != 0)
+		return NULL;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return ps_xstrdup(buf);
+}
+
 static void tls_failed(struct ps_hop_run *h)
 {
 	const struct ps_run_config *cfg = h->cfg;
 	if (h->o.chain_rejected)
 		return; /* the chain step said it all */
+	char *line = h->o.finding == PS_F_NET_TIMEOUT && server_silent(&h->info)
+			 ? plain_http_probe(h)
+			 : NULL;
+	if (line) {
+		ps_sink_finding_in(h->sink, (long)h->hop, PS_STEP_TLS_HANDSHAKE, PS_F_TLS_NOT_TLS,
+				   "the server said nothing to the ClientHello for %.1f s; a plain "
+				   "HTTP request to the same port got \"%s\": it speaks plain HTTP "
+				   "and was waiting for a request line",
+				   cfg->timeout_ms / 1000.0, line);
+		free(line);
+		return;
+	}
 	bool probed = false;
 	if (cfg->probe && h->o.probe_useful && h->o.finding != PS_F_NET_TIMEOUT)
 		probed = run_probe(cfg, h->sink, h->hop, &h->addrs[h->used], &h->tp, &h->info);

@@ -89,7 +89,8 @@ hostile "100,000 header lines: refused with what they are" 7 http.headers_too_la
 	"$H/many-headers.xml"
 
 # A TLS server that stalls mid-handshake: the lab's slow-handshake fault.
-"$PROVSCOPE" lab --pki "$T_DIR/lab" --fault slow-handshake >"$T_DIR/slow.out" 2>"$T_DIR/slow.err" &
+"$PROVSCOPE" lab --pki "$T_DIR/lab" --fault slow-handshake --http-port 0 >"$T_DIR/slow.out" \
+	2>"$T_DIR/slow.err" &
 T_PIDS="$T_PIDS $!"
 for i in $(seq 1 100); do
 	grep -q 'Stop with Ctrl-C' "$T_DIR/slow.out" 2>/dev/null && break
@@ -99,4 +100,12 @@ SLOW=$(sed -n 's|^  https://prov.lab.test:\([0-9]*\)/.*|\1|p' "$T_DIR/slow.out")
 [ -n "$SLOW" ] || t_bail "the slow lab did not start: $(cat "$T_DIR/slow.err")"
 hostile "a TLS server that stalls after the ClientHello" 3 net.timeout 8 --no-probe \
 	--resolve "prov.lab.test:$SLOW:127.0.0.1" "https://prov.lab.test:$SLOW/spa\$PSN.cfg"
+# The lab's plain HTTP port waits for a request line and says nothing to a
+# ClientHello: a plain request on the same port tells (not "a firewall
+# dropping packets").
+PLAIN=$(sed -n 's|^  http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T_DIR/slow.out")
+hostile "https:// to a plain HTTP port that waits for a request line" 4 tls.not_tls 12 \
+	"https://127.0.0.1:$PLAIN/spa.cfg"
+t_check "... the detail quotes its plain answer" \
+	grep -q 'a plain HTTP request to the same port got \\"HTTP/1' "$T_DIR/run.json"
 t_done
