@@ -1832,34 +1832,40 @@ int ps_chain_analyse(const gnutls_datum_t *certs_der, size_t n, const struct ps_
 }
 
 /* A chain file, capped like every PEM file. */
-static int read_file(const char *file, gnutls_datum_t *d, char **err)
+int ps_chain_load_pem_file(const char *file, gnutls_datum_t **der, size_t *n, char **err)
 {
 	unsigned char *data = NULL;
 	size_t len = 0;
+	*der = NULL;
+	*n = 0;
+	*err = NULL;
 	if (!ps_read_file(file, PS_PEM_FILE_MAX, &data, &len, err))
 		return GNUTLS_E_FILE_ERROR;
-	d->data = data;
-	d->size = (unsigned)len;
-	return 0;
+	int rc = ps_chain_load_pem(data, len, file, der, n, err);
+	free(data);
+	return rc;
 }
 
-int ps_chain_load_pem_file(const char *file, gnutls_datum_t **der, size_t *n, char **err)
+int ps_chain_load_pem(const unsigned char *data, size_t len, const char *name, gnutls_datum_t **der,
+		      size_t *n, char **err)
 {
-	gnutls_datum_t data;
 	gnutls_x509_crt_t *list = NULL;
 	unsigned size = 0;
 	*der = NULL;
 	*n = 0;
 	*err = NULL;
-	int rc = read_file(file, &data, err);
-	if (rc < 0)
-		return rc;
-	rc = gnutls_x509_crt_list_import2(&list, &size, &data, GNUTLS_X509_FMT_PEM, 0);
+	if (len > PS_PEM_FILE_MAX) {
+		*err = ps_xasprintf("%s: larger than %zu bytes", name, PS_PEM_FILE_MAX);
+		return GNUTLS_E_FILE_ERROR;
+	}
+	/* GnuTLS only reads the datum; its field is not const. */
+	const gnutls_datum_t in = { (unsigned char *)(uintptr_t)data, (unsigned)len };
+	int rc = gnutls_x509_crt_list_import2(&list, &size, &in, GNUTLS_X509_FMT_PEM, 0);
 	if (rc < 0) {
 		/* Not PEM: perhaps one DER certificate. */
 		gnutls_x509_crt_t one;
 		if (gnutls_x509_crt_init(&one) >= 0) {
-			if (gnutls_x509_crt_import(one, &data, GNUTLS_X509_FMT_DER) >= 0) {
+			if (gnutls_x509_crt_import(one, &in, GNUTLS_X509_FMT_DER) >= 0) {
 				list = gnutls_malloc(sizeof *list);
 				if (list) {
 					list[0] = one;
@@ -1873,9 +1879,8 @@ int ps_chain_load_pem_file(const char *file, gnutls_datum_t **der, size_t *n, ch
 			}
 		}
 	}
-	free(data.data);
 	if (rc < 0) {
-		*err = ps_xasprintf("%s: no certificate could be read (%s)", file,
+		*err = ps_xasprintf("%s: no certificate could be read (%s)", name,
 				    gnutls_strerror(rc));
 		return rc;
 	}
@@ -1895,7 +1900,7 @@ int ps_chain_load_pem_file(const char *file, gnutls_datum_t **der, size_t *n, ch
 	}
 	gnutls_free(list);
 	if (rc < 0) {
-		*err = ps_xasprintf("%s: %s", file, gnutls_strerror(rc));
+		*err = ps_xasprintf("%s: %s", name, gnutls_strerror(rc));
 		ps_chain_der_free(out, k);
 		return rc;
 	}

@@ -60,7 +60,13 @@ void ps_chain_memo_free(struct ps_chain_memo *m);
  * negative GnuTLS code (GNUTLS_E_FILE_ERROR when the file cannot be read)
  * with `*err` set (caller frees). */
 int ps_chain_load_pem_file(const char *file, gnutls_datum_t **der, size_t *n, char **err);
-/* Free a list from ps_chain_load_pem_file; accepts NULL. */
+/* The same from `len` bytes in memory (borrowed); `name` (a file name, or
+ * what the bytes are) starts the error messages. The file loader reads the
+ * file and calls this. */
+int ps_chain_load_pem(const unsigned char *data, size_t len, const char *name, gnutls_datum_t **der,
+		      size_t *n, char **err);
+/* Free a list from ps_chain_load_pem_file or ps_chain_load_pem; accepts
+ * NULL. */
 void ps_chain_der_free(gnutls_datum_t *der, size_t n);
 
 #endif

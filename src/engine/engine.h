@@ -61,6 +61,12 @@ struct ps_run_config {
  * Returns false with `*err` (caller frees) when the file cannot be read. */
 bool ps_engine_run_cert(const struct ps_run_config *cfg, const char *file, const char *host,
 			const struct ps_sink *sink, char **err);
+/* The same for `len` bytes of the file's contents (borrowed; `file` names
+ * the hop and the messages). ps_engine_run_cert reads the file (capped) and
+ * calls this. */
+bool ps_engine_run_cert_data(const struct ps_run_config *cfg, const char *file,
+			     const unsigned char *data, size_t len, const char *host,
+			     const struct ps_sink *sink, char **err);
 
 /* Check that the engine can run `url`. Returns false with `*err` (caller
  * frees) for a malformed URL or a scheme this version cannot fetch. */

@@ -23,9 +23,22 @@
 bool ps_engine_run_cert(const struct ps_run_config *cfg, const char *file, const char *host,
 			const struct ps_sink *sink, char **err)
 {
+	unsigned char *data = NULL;
+	size_t len = 0;
+	if (!ps_read_file(file, PS_PEM_FILE_MAX, &data, &len, err))
+		return false;
+	bool ok = ps_engine_run_cert_data(cfg, file, data, len, host, sink, err);
+	free(data);
+	return ok;
+}
+
+bool ps_engine_run_cert_data(const struct ps_run_config *cfg, const char *file,
+			     const unsigned char *data, size_t len, const char *host,
+			     const struct ps_sink *sink, char **err)
+{
 	gnutls_datum_t *der = NULL;
 	size_t n = 0;
-	if (ps_chain_load_pem_file(file, &der, &n, err) < 0)
+	if (ps_chain_load_pem(data, len, file, &der, &n, err) < 0)
 		return false;
 	size_t hop = ps_sink_hop_begin(sink, file);
 	ps_sink_step_begin(sink, hop, PS_STEP_TLS_CHAIN);

@@ -59,10 +59,18 @@ bool ps_devices_load(const char *file, struct ps_device_list *out, char **err)
 		free(rerr);
 		return false;
 	}
+	bool ok = ps_devices_parse((const char *)text, len, file, out, err);
+	free(text);
+	return ok;
+}
+
+bool ps_devices_parse(const char *text, size_t len, const char *file, struct ps_device_list *out,
+		      char **err)
+{
+	memset(out, 0, sizeof *out);
 	struct ps_csv csv;
 	char *perr = NULL;
-	int rc = ps_csv_parse((const char *)text, len, &csv, &perr);
-	free(text);
+	int rc = ps_csv_parse(text, len, &csv, &perr);
 	if (rc < 0) {
 		*err = ps_xasprintf("--devices %s: %s", file, perr);
 		free(perr);

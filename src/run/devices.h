@@ -27,6 +27,10 @@ struct ps_device_list {
  * Returns false with `*err` when the file cannot be used at all (missing,
  * no header, unknown column, a broken quote). */
 bool ps_devices_load(const char *file, struct ps_device_list *out, char **err);
+/* The same checks on `len` bytes of list text (borrowed); `file` names it
+ * in the messages. ps_devices_load reads the file (capped) and calls this. */
+bool ps_devices_parse(const char *text, size_t len, const char *file, struct ps_device_list *out,
+		      char **err);
 void ps_devices_free(struct ps_device_list *l);
 
 /* The run of one device, on a worker thread: returns its exit status and

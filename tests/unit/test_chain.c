@@ -1006,6 +1006,41 @@ static void test_load_pem_file(void **state)
 	unlink(tmpl);
 }
 
+/* The loader from memory, which the file loader uses: PEM and DER, and
+ * the name given in the message for bytes that hold no certificate. */
+static void test_load_pem_mem(void **state)
+{
+	struct pki *k = *state;
+	gnutls_datum_t *der = NULL;
+	size_t n = 0;
+	char *err = NULL;
+	char *file = data_path("badssl/wildcard-expired.pem");
+	unsigned char *text = NULL;
+	size_t len = 0;
+	assert_true(ps_read_file(file, 1 << 20, &text, &len, &err));
+	assert_int_equal(ps_chain_load_pem(text, len, "mem", &der, &n, &err), 0);
+	assert_null(err);
+	assert_int_equal(n, 3);
+	ps_chain_der_free(der, n);
+	free(text);
+	free(file);
+
+	gnutls_datum_t d;
+	assert_int_equal(gnutls_x509_crt_export2(k->ca, GNUTLS_X509_FMT_DER, &d), 0);
+	assert_int_equal(ps_chain_load_pem(d.data, d.size, "mem", &der, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_memory_equal(der[0].data, d.data, d.size);
+	ps_chain_der_free(der, n);
+	/* A truncated DER certificate is no certificate. */
+	assert_true(ps_chain_load_pem(d.data, d.size / 2, "half.der", &der, &n, &err) < 0);
+	assert_null(der);
+	assert_int_equal(n, 0);
+	assert_non_null(err);
+	assert_true(strncmp(err, "half.der: no certificate could be read", 38) == 0);
+	free(err);
+	gnutls_free(d.data);
+}
+
 /* Real chains from badssl.com, copied into tests/data/x509 (cases.tsv). */
 static void test_badssl_data(void **state)
 {
@@ -1289,6 +1324,7 @@ int main(void)
 		cmocka_unit_test(test_no_phone_anchors),
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_load_pem_file),
+		cmocka_unit_test(test_load_pem_mem),
 		cmocka_unit_test(test_badssl_data),
 		cmocka_unit_test(test_corpus),
 	};

@@ -19,6 +19,8 @@
 #include "model/finding.h"
 #include "model/report.h"
 
+#include "../helpers/sample_report.h"
+
 /* Parse `arg`, which must be accepted. */
 static void parse_ok(const char *arg, struct ps_expect *e)
 {
@@ -141,52 +143,6 @@ static void test_parse_errors(void **state)
 		assert_non_null(strstr(list, names[i]));
 }
 
-/* A report: hop 0 with TLS, the chain and HTTP 200; hop 1 with HTTP 404
- * and no TLS (http://); the upgrade; a parameter table with a secret. */
-static struct ps_report *sample(void)
-{
-	struct ps_report *r = ps_report_new();
-	ps_report_add_hop(r, "https://p/spa942.cfg");
-	ps_report_add_hop(r, "http://p/spa000e08aabbcc.xml");
-	struct ps_hop *h = &r->hops[0];
-	h->tls.attempted = true;
-	h->tls.established = true;
-	h->tls.version = ps_xstrdup("TLS1.0");
-	h->tls.cipher_suite = ps_xstrdup("TLS_RSA_WITH_AES_256_CBC_SHA");
-	h->client_auth.requested = true;
-	h->chain_checked = true;
-	h->chain.phone.accept = true;
-	h->chain.modern.accept = false;
-	h->http.attempted = true;
-	h->http.status = 200;
-	ps_hop_step(h, PS_STEP_TLS_CHAIN)->status = PS_STATUS_WARN;
-	h = &r->hops[1];
-	h->http.attempted = true;
-	h->http.status = 404;
-	ps_hop_step(h, PS_STEP_HTTP)->status = PS_STATUS_FAIL;
-	r->upgrade.evaluated = true;
-	r->upgrade.would_upgrade = true;
-	r->upgrade.target_version = ps_xstrdup("6.1.5b");
-	r->upgrade.check_done = true;
-	r->upgrade.check_status = 200;
-	struct ps_param_row *p = ps_xcalloc(3, sizeof *p);
-	p[0].name = ps_xstrdup("Upgrade_Enable");
-	p[0].value = ps_xstrdup("Yes");
-	p[1].name = ps_xstrdup("Password_1_");
-	p[1].value = ps_xstrdup("s3cret");
-	p[1].secret = true;
-	p[2].name = ps_xstrdup("Profile_Rule_B");
-	p[2].value = ps_xstrdup("[--key k3y] https://p/$MA.xml");
-	r->profile.params = p;
-	r->profile.n_params = 3;
-	ps_report_add_finding(r, 0, PS_F_CHAIN_UNTRUSTED_ROOT, NULL);
-	r->findings[0].severity = PS_SEV_WARN;
-	ps_report_add_finding(r, 1, PS_F_HTTP_NOT_FOUND, "404");
-	r->findings[1].severity = PS_SEV_WARN; /* Resync_Fails_On_FNF is no */
-	ps_report_finish(r);
-	return r;
-}
-
 /* Evaluate `arg` against `r`; checks ok, got (NULL for none) and hop. */
 static void check(const struct ps_report *r, const char *arg, bool ok, const char *got, long hop)
 {
@@ -209,7 +165,7 @@ static void check(const struct ps_report *r, const char *arg, bool ok, const cha
 static void test_eval_hops(void **state)
 {
 	(void)state;
-	struct ps_report *r = sample();
+	struct ps_report *r = ps_sample_report();
 	check(r, "tls.version=TLS1.0", true, "TLS1.0", 0);
 	check(r, "tls.version=TLS1.2", false, "TLS1.0", 0);
 	check(r, "tls.cipher_suite=TLS_RSA_WITH_AES_256_CBC_SHA", true,
@@ -235,7 +191,7 @@ static void test_eval_hops(void **state)
 static void test_eval_findings_and_run(void **state)
 {
 	(void)state;
-	struct ps_report *r = sample();
+	struct ps_report *r = ps_sample_report();
 	check(r, "finding=http.not_found", true, "http.not_found", 1);
 	check(r, "hop2.finding=http.not_found", true, "http.not_found", 1);
 	check(r, "hop1.finding=http.not_found", false, NULL, -1);
@@ -271,7 +227,7 @@ static void test_eval_findings_and_run(void **state)
 static void test_eval_params_and_secrets(void **state)
 {
 	(void)state;
-	struct ps_report *r = sample();
+	struct ps_report *r = ps_sample_report();
 	check(r, "param:Upgrade_Enable=Yes", true, "Yes", -1);
 	check(r, "param:Upgrade_Enable=No", false, "Yes", -1);
 	check(r, "param:upgrade_enable=Yes", false, NULL, -1);
@@ -339,7 +295,7 @@ static void test_exit_rule(void **state)
 	parse_all(v, args, 3);
 
 	/* All met: the run's own result stands. */
-	struct ps_report *r = sample();
+	struct ps_report *r = ps_sample_report();
 	char *before = ps_xstrdup(r->summary);
 	assert_int_equal(ps_report_expect(r, v, 2), 0);
 	assert_int_equal(r->n_expectations, 2);
@@ -362,7 +318,7 @@ static void test_exit_rule(void **state)
 	ps_report_free(r);
 
 	/* A run that failed keeps its own category; the summary says more. */
-	r = sample();
+	r = ps_sample_report();
 	ps_report_add_finding(r, 0, PS_F_TLS_PROTOCOL_VERSION, NULL);
 	ps_report_finish(r);
 	assert_int_equal(r->exit_code, PS_EXIT_TLS);
@@ -381,7 +337,7 @@ static void test_exit_rule(void **state)
 	/* verdict and exit_code read the run's own result. */
 	static const char *const own[] = { "verdict=ok", "exit_code=0", "finding=chain.expired" };
 	parse_all(v, own, 3);
-	r = sample();
+	r = ps_sample_report();
 	assert_int_equal(ps_report_expect(r, v, 3), 1);
 	assert_true(r->expectations[0].ok);
 	assert_true(r->expectations[1].ok);

@@ -23,6 +23,7 @@
 #include "model/expect.h"
 #include "model/finding.h"
 #include "model/report.h"
+#include "run/devices.h"
 #include "run/run.h"
 #include "run/session.h"
 
@@ -168,6 +169,49 @@ static void test_device_row(void **state)
 	ps_config_clear(&c);
 }
 
+/* A device list from memory, checked as a file is: good and bad rows are
+ * kept, a list that cannot be used is refused with its name. */
+static void test_devices_parse(void **state)
+{
+	(void)state;
+	static const char list[] = "MAC,Model,Cert,Key\n"
+				   "# a comment\n"
+				   "00:02:FD:FF:21:03,spa504g,,\n"
+				   "0002fdff2104,spa000,,\n"
+				   "0002fdff2105,,,k.pem\n"
+				   "0002fdff2106\n";
+	struct ps_device_list l;
+	char *err = NULL;
+	assert_true(ps_devices_parse(list, sizeof list - 1, "mem.csv", &l, &err));
+	assert_null(err);
+	assert_int_equal(l.n, 4);
+	assert_int_equal(l.v[0].line, 3);
+	assert_string_equal(l.v[0].mac, "00:02:FD:FF:21:03");
+	assert_null(l.v[0].cert);
+	assert_null(l.v[0].error);
+	assert_string_equal(l.v[1].error, "line 4: model 'spa000' is not in the catalogue");
+	assert_string_equal(l.v[2].error, "line 5: a key without a certificate");
+	assert_string_equal(l.v[3].error, "line 6: 1 field where the header has 4");
+	ps_devices_free(&l);
+
+	static const char *const bad[][2] = {
+		{ "", "--devices mem.csv: empty" },
+		{ "serial\n1\n", "--devices mem.csv: line 1: the header names no 'mac' column" },
+		{ "mac,mac\n", "--devices mem.csv: line 1: column 'mac' twice" },
+		{ "mac,ip\n", "--devices mem.csv: line 1: unknown column 'ip'" },
+		{ "mac\n\"0002fdff2103\n", "--devices mem.csv: line 2: " },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_false(ps_devices_parse(bad[i][0], strlen(bad[i][0]), "mem.csv", &l, &err));
+		assert_int_equal(l.n, 0);
+		assert_null(l.v);
+		if (strncmp(err, bad[i][1], strlen(bad[i][1])) != 0)
+			fail_msg("expected '%s' in '%s'", bad[i][1], err);
+		free(err);
+		err = NULL;
+	}
+}
+
 /* A list whose rows cannot run: a record each, in order, exit 2. */
 static void test_devices_refused_rows(void **state)
 {
@@ -216,9 +260,8 @@ static void test_devices_refused_rows(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_session_refuses),
-		cmocka_unit_test(test_run_finish),
-		cmocka_unit_test(test_device_row),
+		cmocka_unit_test(test_session_refuses),      cmocka_unit_test(test_run_finish),
+		cmocka_unit_test(test_device_row),           cmocka_unit_test(test_devices_parse),
 		cmocka_unit_test(test_devices_refused_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
