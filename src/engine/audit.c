@@ -50,10 +50,10 @@ static const struct ps_sink_ops quiet_ops = { quiet_hop_begin, quiet_step_begin,
  * case, bare or with colons; the length of the form found in *n. */
 static const char *find_mac(const char *url, const char *mac, const char *colons, size_t *n)
 {
-	const char *p = strcasestr(url, mac);
+	const char *p = ps_mem_ifind(url, strlen(url), mac);
 	*n = 12;
 	if (!p) {
-		p = strcasestr(url, colons);
+		p = ps_mem_ifind(url, strlen(url), colons);
 		*n = 17;
 	}
 	return p;
@@ -65,8 +65,7 @@ static char *neighbour_url(const char *url, const char *at, size_t n)
 {
 	char *u = ps_xstrdup(url);
 	char *last = u + (at - url) + n - 1;
-	int v =
-	    isdigit((unsigned char)*last) ? *last - '0' : tolower((unsigned char)*last) - 'a' + 10;
+	int v = isdigit((unsigned char)*last) ? *last - '0' : ps_ascii_lower(*last) - 'a' + 10;
 	v ^= 1;
 	bool upper = isupper((unsigned char)*last);
 	*last = (char)(v < 10 ? '0' + v : (upper ? 'A' : 'a') + v - 10);

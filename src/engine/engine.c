@@ -42,8 +42,8 @@ bool ps_engine_check_target(const char *target, char **err)
 		struct ps_target t;
 		if (!ps_target_parse(target, &t, err))
 			return false;
-		bool ok = strcasecmp(t.scheme, "https") == 0 || strcasecmp(t.scheme, "http") == 0 ||
-			  strcasecmp(t.scheme, "tftp") == 0;
+		bool ok = ps_str_ieq(t.scheme, "https") || ps_str_ieq(t.scheme, "http") ||
+			  ps_str_ieq(t.scheme, "tftp");
 		if (!ok)
 			*err = ps_xasprintf(
 			    "'%s': the phone fetches over https, http and tftp only", target);

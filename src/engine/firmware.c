@@ -253,7 +253,7 @@ bool ps_firmware_check(const struct ps_run_config *cfg, const struct ps_sink *si
 		return false;
 	}
 	ps_target_detail(sink, hop, &t, NULL);
-	if (strcasecmp(t.scheme, "tftp") == 0) {
+	if (ps_str_ieq(t.scheme, "tftp")) {
 		up->check_size = -1;
 		up->check_error =
 		    ps_xstrdup("TFTP firmware URLs are not checked (TFTP has no HEAD)");

@@ -14,6 +14,7 @@
 
 #include <curl/curl.h>
 
+#include "core/util.h"
 #include "engine/chain.h"
 #include "engine/steps.h"
 
@@ -421,7 +422,7 @@ bool ps_hop_exchange(struct ps_hop_run *h, const struct ps_run_config *cfg,
 	h->hop = hop;
 	h->t = t;
 	h->url = url;
-	h->tftp = strcasecmp(t->scheme, "tftp") == 0;
+	h->tftp = ps_str_ieq(t->scheme, "tftp");
 	if (!resolve_step(h))
 		return false;
 	tls_setup(h, t0);
@@ -433,7 +434,7 @@ bool ps_hop_exchange(struct ps_hop_run *h, const struct ps_run_config *cfg,
 	rq->ctx = h;
 	ps_sink_step_begin(sink, hop, PS_STEP_CONNECT);
 	ps_http_fetch(rq, rs);
-	bool https = strcasecmp(t->scheme, "https") == 0;
+	bool https = ps_str_ieq(t->scheme, "https");
 	if (!rs->connected) {
 		const char *why = rs->curl_error ? rs->curl_error : "no connection";
 		ps_sink_step_end(sink, hop, PS_STEP_CONNECT, PS_STATUS_FAIL, "%s", why);

@@ -346,9 +346,10 @@ static bool collect(CURL *c, const struct ps_http_request *rq, CURLcode cc, cons
 	for (size_t i = 0; i < rs->n_response_headers; i++) {
 		const char *h = rs->response_headers[i];
 		const char *slash;
-		if (strncasecmp(h, "Transfer-Encoding:", 18) == 0 && strcasestr(h + 18, "chunked"))
+		if (ps_strn_ieq(h, "Transfer-Encoding:", 18) &&
+		    ps_mem_ifind(h + 18, strlen(h + 18), "chunked"))
 			chunked = true;
-		if (strncasecmp(h, "Content-Range:", 14) == 0 && (slash = strrchr(h, '/')) &&
+		if (ps_strn_ieq(h, "Content-Range:", 14) && (slash = strrchr(h, '/')) &&
 		    slash[1] >= '0' && slash[1] <= '9')
 			rs->content_length = strtoll(slash + 1, NULL, 10);
 	}
@@ -449,8 +450,8 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 {
 	memset(rs, 0, sizeof *rs);
 	struct fetch f = { .rq = rq, .rs = rs, .fd = CURL_SOCKET_BAD };
-	f.https = strncasecmp(rq->url, "https://", 8) == 0;
-	f.tftp = strncasecmp(rq->url, "tftp://", 7) == 0;
+	f.https = ps_strn_ieq(rq->url, "https://", 8);
+	f.tftp = ps_strn_ieq(rq->url, "tftp://", 7);
 	char *host_header = NULL;
 	char *url = f.https ? plain_url(rq->url, &host_header) : ps_xstrdup(rq->url);
 	if (!url) {

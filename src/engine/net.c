@@ -111,7 +111,7 @@ bool ps_resolve(const char *host, unsigned port, const struct ps_pin *pins, size
 	*out = NULL;
 	*n_out = 0;
 	for (size_t i = 0; i < n_pins; i++) {
-		if (pins[i].port != port || strcasecmp(pins[i].host, host) != 0)
+		if (pins[i].port != port || !ps_str_ieq(pins[i].host, host))
 			continue;
 		*out = ps_xcalloc(pins[i].n_addrs, sizeof **out);
 		for (size_t k = 0; k < pins[i].n_addrs; k++) {

@@ -235,7 +235,7 @@ static bool redirect_answer(struct profile_hop *p, const struct ps_http_response
 		return false;
 	const char *loc = NULL;
 	for (size_t i = 0; i < rs->n_response_headers; i++)
-		if (strncasecmp(rs->response_headers[i], "Location:", 9) == 0)
+		if (ps_strn_ieq(rs->response_headers[i], "Location:", 9))
 			loc = rs->response_headers[i] + 9;
 	while (loc && *loc == ' ')
 		loc++;
@@ -253,7 +253,7 @@ static bool redirect_answer(struct profile_hop *p, const struct ps_http_response
 		return false;
 	ps_sink_step_end(p->h.sink, p->h.hop, PS_STEP_HTTP, PS_STATUS_WARN, "%s -> %s", status_line,
 			 p->location);
-	if (strncasecmp(p->location, url, strcspn(url, ":") + 1) != 0)
+	if (!ps_strn_ieq(p->location, url, strcspn(url, ":") + 1))
 		ps_sink_finding(p->h.sink, (long)p->h.hop, PS_F_HTTP_REDIRECT_SCHEME,
 				"%s redirects to %s", url, p->location);
 	return true;

@@ -93,8 +93,9 @@ static int read_small(const char *path, char **data, size_t *len, char **err)
 	return -1;
 }
 
-/* Write a file whole: a temporary file in the same directory, renamed
- * over the name, so a reader never sees half a key. */
+/* Write a file whole: a temporary file in the same directory, flushed to
+ * the disk and renamed over the name, so a reader never sees half a key
+ * and an interrupted write leaves the old file. */
 static int write_file(const char *path, const char *data, mode_t mode, char **err)
 {
 	char *tmp = ps_xasprintf("%s.tmp%ld", path, (long)getpid());
@@ -116,8 +117,9 @@ static int write_file(const char *path, const char *data, mode_t mode, char **er
 		}
 		put += (size_t)w;
 	}
-	/* open() applies the umask; the key's mode must be exactly 0600. */
-	if (rc == 0 && fchmod(fd, mode) < 0)
+	/* open() applies the umask; the key's mode must be exactly 0600. On
+	 * the disk before it replaces the name. */
+	if (rc == 0 && (fchmod(fd, mode) < 0 || fsync(fd) < 0))
 		rc = -1;
 	if (close(fd) < 0)
 		rc = -1;
