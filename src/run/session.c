@@ -105,7 +105,8 @@ static bool start_demo(struct ps_session *s, FILE *lab_log, char **err)
 	}
 	s->demo_started = true;
 	s->pins = ps_xcalloc(c->n_pins + 1, sizeof *s->pins);
-	memcpy(s->pins, c->pins, c->n_pins * sizeof *s->pins);
+	if (c->n_pins) /* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(s->pins, c->pins, c->n_pins * sizeof *s->pins);
 	if (!ps_pin_parse(s->demo.pin, &s->pins[c->n_pins], &why)) {
 		*err = ps_xasprintf("--demo: %s", why);
 		free(why);
