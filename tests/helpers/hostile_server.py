@@ -2,7 +2,7 @@
 """Hostile provisioning servers for the hostile-server suite (standard
 library only).
 
-    hostile_server.py PORT CERT KEY [not-tls]
+    hostile_server.py PORT CERT KEY [not-tls|plain]
 
 Listens on 127.0.0.1:PORT only and answers by the first bytes it reads:
 a connection whose first byte is not a TLS handshake record (the phone's
@@ -26,7 +26,9 @@ path names the behaviour:
     hostile_server.py PORT CERT KEY not-tls
 
 answers every TLS ClientHello with "HTTP/1.1 400 Bad Request" in clear
-text, as a plain HTTP server on the https port does.
+text, as a plain HTTP server on the https port does; with `plain` it is a
+plain HTTP server only, which waits for a request line whatever comes
+(a ClientHello gets no answer) and answers a plain GET with 404.
 
 It prints "ready PORT" once it listens. One line per connection on stderr.
 """
@@ -134,17 +136,17 @@ def plain_answer(c, path):
         c.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 
 
-def serve(ctx, conn, not_tls):
+def serve(ctx, conn, mode):
     conn.settimeout(10)
     try:
         first = conn.recv(1, socket.MSG_PEEK)
-        if first == b"\x16" and not_tls:
+        if first == b"\x16" and mode == "not-tls":
             conn.recv(4096)
             log("not-tls: a ClientHello answered in clear text")
             conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\n"
                          b"Content-Length: 0\r\nConnection: close\r\n\r\n")
             conn.close()
-        elif first == b"\x16":
+        elif first == b"\x16" and mode != "plain":
             s = ctx.wrap_socket(conn, server_side=True)
             path = read_request(s)
             log("tls", path)
@@ -164,7 +166,7 @@ def serve(ctx, conn, not_tls):
 
 def main():
     port, cert, key = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-    not_tls = len(sys.argv) > 4 and sys.argv[4] == "not-tls"
+    mode = sys.argv[4] if len(sys.argv) > 4 else ""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.minimum_version = ssl.TLSVersion.TLSv1
     ctx.set_ciphers("AES256-SHA:AES128-SHA:@SECLEVEL=0")
@@ -176,7 +178,7 @@ def main():
     print("ready", port, flush=True)
     while True:
         conn, _ = ls.accept()
-        threading.Thread(target=serve, args=(ctx, conn, not_tls), daemon=True).start()
+        threading.Thread(target=serve, args=(ctx, conn, mode), daemon=True).start()
 
 
 if __name__ == "__main__":
