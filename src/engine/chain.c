@@ -1142,6 +1142,34 @@ static void judge_steps(struct ctx *x, struct judge *j, const struct path *pa)
 	}
 }
 
+/* A trust anchor that is neither self-signed nor a CA (a server
+ * certificate given as trusted, `--ca server.pem`) ends no path, for
+ * either client. openssl verify -CAfile and certtool --verify reject it
+ * ("unable to get local issuer certificate", "issuer is unknown"), and the
+ * phone's verifier of OpenSSL's era ends a chain only at a self-signed
+ * certificate of its store. GnuTLS's own check takes any certificate in the
+ * trust list as trusted, so this is checked here. A CA given as trusted
+ * (an intermediate, CA:TRUE) still ends the path, as GnuTLS lets it. */
+static void judge_anchor(struct ctx *x, struct judge *j, const struct path *pa)
+{
+	int pl;
+	if (pa->end != END_ANCHOR || crt_is_ca(pa->anchor, &pl) > 0 || is_self_signed(pa->anchor))
+		return;
+	char *an = short_name(pa->anchor), *in = issuer_short_name(pa->anchor);
+	char *d = ps_xasprintf("the trusted certificate '%s' is not a CA (no basicConstraints "
+			       "CA:TRUE) and not self-signed (its issuer is '%s')",
+			       an, in);
+	char *reason = ps_xasprintf("The path ends at '%s', given as trusted, but it is an "
+				    "end-entity certificate issued by '%s' (not a CA, not "
+				    "self-signed), which %s does not take as a trust anchor.",
+				    an, in, client_name(j->who));
+	problem(x, j, PS_F_CHAIN_UNTRUSTED_ROOT, d, reason, true);
+	free(reason);
+	free(d);
+	free(in);
+	free(an);
+}
+
 /* Validity at `at` of each sent certificate on the path, and (modern only,
  * as GnuTLS and OpenSSL do) of the trusted CA. The phone is not held to
  * its burned-in CA's dates: RFC 5280 treats a trust anchor as a name and a
@@ -1709,6 +1737,7 @@ static void judge_phone(struct ctx *x)
 	}
 	if (pa.end == END_ANCHOR)
 		x->out->phone.anchor = crt_dn(pa.anchor, false);
+	judge_anchor(x, &j, &pa);
 	judge_steps(x, &j, &pa);
 	judge_phone_algorithms(x, &j, &pa);
 	if (pa.end == END_ANCHOR && pa.n > 1) {
@@ -1755,6 +1784,7 @@ static void judge_modern(struct ctx *x)
 		explain_no_path(x, &j, &pa, x->tl_phone);
 	else
 		x->out->modern.anchor = crt_dn(pa.anchor, false);
+	judge_anchor(x, &j, &pa);
 	judge_steps(x, &j, &pa);
 	judge_modern_strength(x, &j, &pa);
 	judge_modern_purpose(x, &j, &pa);
