@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509-ext.h>
 #include <gnutls/x509.h>
@@ -22,16 +23,6 @@
 #include "core/util.h"
 #include "engine/trust.h"
 #include "model/finding.h"
-
-/* Signature check of one link: every algorithm allowed (strength is judged
- * on its own), no time and no CA check (judged on their own), and a
- * self-signed certificate is really checked against its own key instead
- * of being taken as trusted because it equals the "CA". */
-#define LINK_FLAGS                                                                       \
-	(GNUTLS_VERIFY_ALLOW_SIGN_RSA_MD2 | GNUTLS_VERIFY_ALLOW_SIGN_RSA_MD5 |           \
-	 GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 | GNUTLS_VERIFY_ALLOW_BROKEN |               \
-	 GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS | \
-	 GNUTLS_VERIFY_DISABLE_CA_SIGN | GNUTLS_VERIFY_DO_NOT_ALLOW_SAME)
 
 /* The phone (firmware of 2006-2012) verifies MD5 and SHA-1 signatures, so
  * nothing is rejected for the hash. GnuTLS 3.7.9 cannot verify at a given
@@ -104,7 +95,10 @@ struct ctx {
 	time_t at;
 	struct cert c[MAX_CERTS];
 	size_t n;
-	long issuer_of[MAX_CERTS]; /* chain index of the issuer (self for self-signed), -1 */
+	/* Chain index of the sent certificate that fits best as the issuer
+	 * (self for self-signed), or -1; and its fit (see issuer_fit). */
+	long issuer_of[MAX_CERTS];
+	unsigned fit_of[MAX_CERTS];
 	const struct ps_trust *trust;
 	gnutls_x509_trust_list_t tl_phone, tl_modern; /* borrowed from `trust` */
 	int n_phone_anchors;                          /* the phone's anchors (--ca) */
@@ -215,18 +209,109 @@ static bool names_chain(gnutls_x509_crt_t subj, gnutls_x509_crt_t iss)
 	return eq;
 }
 
-/* Status of the signature of `subj` checked with the key of `iss` alone. */
-static unsigned sig_status(gnutls_x509_crt_t subj, gnutls_x509_crt_t iss)
+/* The first DER element in `len` bytes at `p`: its whole length (header
+ * included), or 0 when it is not well formed. */
+static size_t der_element(const unsigned char *p, size_t len, size_t *header)
 {
-	unsigned st = 0;
-	if (gnutls_x509_crt_verify(subj, &iss, 1, LINK_FLAGS, &st) < 0)
-		return GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNATURE_FAILURE;
-	return st;
+	if (len < 2)
+		return 0;
+	size_t n = p[1], h = 2;
+	if (n & 0x80) {
+		unsigned k = n & 0x7f;
+		if (k < 1 || k > 4 || len < 2 + (size_t)k)
+			return 0;
+		n = 0;
+		for (unsigned b = 0; b < k; b++)
+			n = n << 8 | p[2 + b];
+		h = 2 + k;
+	}
+	if (n > len - h)
+		return 0;
+	*header = h;
+	return h + n;
 }
 
+/* The key of `iss` verifies the signature on `subj`, and nothing else is
+ * checked: not the names, the key identifiers, the name constraints (which
+ * gnutls_x509_crt_verify applies to a one-certificate list as to a server
+ * certificate, and reports in the same status), nor the strength of the
+ * algorithm (judged on its own). */
+static bool signed_with(gnutls_x509_crt_t subj, gnutls_x509_crt_t iss)
+{
+	gnutls_datum_t der = { NULL, 0 }, sig = { NULL, 0 };
+	gnutls_pubkey_t key = NULL;
+	bool ok = false;
+	size_t h1, h2, tbs_len;
+	int sa = gnutls_x509_crt_get_signature_algorithm(subj);
+	if (sa <= 0 || gnutls_x509_crt_export2(subj, GNUTLS_X509_FMT_DER, &der) < 0)
+		goto out;
+	/* Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature } */
+	if (!der_element(der.data, der.size, &h1) ||
+	    !(tbs_len = der_element(der.data + h1, der.size - h1, &h2)))
+		goto out;
+	size_t sig_len = 0;
+	if (gnutls_x509_crt_get_signature(subj, NULL, &sig_len) != GNUTLS_E_SHORT_MEMORY_BUFFER)
+		goto out;
+	sig.data = gnutls_malloc(sig_len ? sig_len : 1);
+	if (!sig.data || gnutls_x509_crt_get_signature(subj, (char *)sig.data, &sig_len) < 0)
+		goto out;
+	sig.size = (unsigned)sig_len;
+	if (gnutls_pubkey_init(&key) < 0 || gnutls_pubkey_import_x509(key, iss, 0) < 0)
+		goto out;
+	gnutls_datum_t tbs = { der.data + h1, (unsigned)tbs_len };
+	ok = gnutls_pubkey_verify_data2(
+		 key, (gnutls_sign_algorithm_t)sa,
+		 GNUTLS_VERIFY_ALLOW_BROKEN | GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1, &tbs, &sig) >= 0;
+out:
+	gnutls_pubkey_deinit(key);
+	gnutls_free(sig.data);
+	gnutls_free(der.data);
+	return ok;
+}
+
+/* A certificate is self-signed when it names itself as its issuer and its
+ * own key verifies its signature; self-issued (the names alone) is not
+ * enough: a CA re-keying signs its new key with the old one. */
 static bool is_self_signed(gnutls_x509_crt_t crt)
 {
-	return names_chain(crt, crt) && sig_status(crt, crt) == 0;
+	return names_chain(crt, crt) && signed_with(crt, crt);
+}
+
+/* How the key identifiers of a subject and a candidate issuer compare. */
+enum kid { KID_DIFFER, KID_ABSENT, KID_MATCH };
+
+static enum kid kid_compare(gnutls_x509_crt_t subj, gnutls_x509_crt_t iss)
+{
+	unsigned char a[128], b[128];
+	size_t na = sizeof a, nb = sizeof b;
+	if (gnutls_x509_crt_get_authority_key_id(subj, a, &na, NULL) < 0 ||
+	    gnutls_x509_crt_get_subject_key_id(iss, b, &nb, NULL) < 0)
+		return KID_ABSENT;
+	return na == nb && memcmp(a, b, na) == 0 ? KID_MATCH : KID_DIFFER;
+}
+
+/* How well `iss` fits as the issuer of `subj`: 0 when its subject is not
+ * the issuer name of `subj`; else, higher is better, the key identifiers
+ * first (equal, then absent, then different), then whether its key
+ * verifies the signature. */
+enum { FIT_NAME = 1, FIT_SIGNED = 2, FIT_KID_SHIFT = 2 };
+
+static unsigned issuer_fit(gnutls_x509_crt_t subj, gnutls_x509_crt_t iss)
+{
+	if (!names_chain(subj, iss))
+		return 0;
+	return FIT_NAME | (signed_with(subj, iss) ? FIT_SIGNED : 0) |
+	       (unsigned)kid_compare(subj, iss) << FIT_KID_SHIFT;
+}
+
+/* How a fit was made, for the link's reason. */
+static const char *fit_text(unsigned fit)
+{
+	if (fit >> FIT_KID_SHIFT == KID_MATCH)
+		return "matched by key identifier";
+	if (fit & FIT_SIGNED)
+		return "matched by name and signature";
+	return "matched by name only";
 }
 
 static bool same_key(gnutls_x509_crt_t a, gnutls_x509_crt_t b)
@@ -255,15 +340,59 @@ static gnutls_x509_crt_t anchor_itself(gnutls_x509_trust_list_t tl, const struct
 	return a;
 }
 
+/* Keep `cand` (owned) in `*best` when it fits `crt` better. */
+static void keep_better(gnutls_x509_crt_t crt, gnutls_x509_crt_t cand, gnutls_x509_crt_t *best,
+			unsigned *fit)
+{
+	unsigned f = cand ? issuer_fit(crt, cand) : 0;
+	if (f > *fit) {
+		if (*best)
+			gnutls_x509_crt_deinit(*best);
+		*best = cand;
+		*fit = f;
+	} else if (cand) {
+		gnutls_x509_crt_deinit(cand);
+	}
+}
+
+/* A copy of the trusted CA in `tl` that fits best as the issuer of `crt`
+ * (see issuer_fit; its fit in `*fit` when not NULL), or NULL. The
+ * candidates: the anchor with the issuer name and the key identifier that
+ * `crt` names, the one GnuTLS picks (name, and key identifier when both
+ * have one), and the first with the issuer name. */
+static gnutls_x509_crt_t anchor_issuer_fit(gnutls_x509_trust_list_t tl, gnutls_x509_crt_t crt,
+					   unsigned *fit)
+{
+	gnutls_x509_crt_t best = NULL, a;
+	gnutls_datum_t dn = { NULL, 0 };
+	unsigned f = 0;
+	unsigned char id[128];
+	size_t idn = sizeof id;
+	if (tl && gnutls_x509_crt_get_raw_issuer_dn(crt, &dn) >= 0) {
+		if (gnutls_x509_crt_get_authority_key_id(crt, id, &idn, NULL) >= 0) {
+			gnutls_datum_t kid = { id, (unsigned)idn };
+			a = NULL;
+			if (gnutls_x509_trust_list_get_issuer_by_subject_key_id(tl, &dn, &kid, &a,
+										0) >= 0)
+				keep_better(crt, a, &best, &f);
+		}
+		a = NULL;
+		if (gnutls_x509_trust_list_get_issuer(tl, crt, &a, GNUTLS_TL_GET_COPY) >= 0)
+			keep_better(crt, a, &best, &f);
+		a = NULL;
+		if (gnutls_x509_trust_list_get_issuer_by_dn(tl, &dn, &a, 0) >= 0)
+			keep_better(crt, a, &best, &f);
+	}
+	gnutls_free(dn.data);
+	if (fit)
+		*fit = f;
+	return best;
+}
+
 /* A copy of the trusted CA that issued `crt`, or NULL. */
 static gnutls_x509_crt_t anchor_issuer(gnutls_x509_trust_list_t tl, gnutls_x509_crt_t crt)
 {
-	gnutls_x509_crt_t a = NULL;
-	if (!tl)
-		return NULL;
-	if (gnutls_x509_trust_list_get_issuer(tl, crt, &a, GNUTLS_TL_GET_COPY) < 0)
-		return NULL;
-	return a;
+	return anchor_issuer_fit(tl, crt, NULL);
 }
 
 static bool is_self_issued(const struct cert *c)
@@ -507,10 +636,10 @@ static int check_signature(gnutls_x509_crt_t subj, gnutls_x509_crt_t iss, const 
 		    ps_xasprintf("not checked: '%s' names another issuer than '%s'", sname, iname);
 		return -1;
 	}
-	unsigned st = sig_status(subj, iss);
+	bool ok = signed_with(subj, iss);
 	int sa = gnutls_x509_crt_get_signature_algorithm(subj);
 	const char *alg = sa > 0 ? gnutls_sign_get_name((gnutls_sign_algorithm_t)sa) : NULL;
-	if (st == 0) {
+	if (ok) {
 		*text = ps_xasprintf("the signature (%s) on '%s' verifies with the key of '%s'",
 				     alg ? alg : "unknown algorithm", sname, iname);
 		return 1;
@@ -619,21 +748,28 @@ static int parse_chain(struct ctx *x, const gnutls_datum_t *der, size_t n, char 
 	return rc;
 }
 
-/* The issuer of certificate i among the others sent: the first whose
- * subject is i's issuer name; when several have that name (re-keyed CAs),
- * the first whose key verifies i. */
-static long find_chain_issuer(const struct ctx *x, size_t i)
+/* The issuer of certificate i among the others sent, or -1: of those
+ * whose subject is i's issuer name, the one that fits best (issuer_fit:
+ * key identifier, then signature; the first of equals), its fit in
+ * `*fit`. A certificate is not a candidate for its own issuer: one that is
+ * self-signed is its own issuer without asking, and one that is only
+ * self-issued (a CA's new key signed with its old one) was issued by
+ * another. */
+static long find_chain_issuer(const struct ctx *x, size_t i, unsigned *fit)
 {
-	long first = -1;
+	long best = -1;
+	unsigned bf = 0;
 	for (size_t j = 0; j < x->n; j++) {
 		if (j == i || !datum_eq(&x->c[i].issuer_raw, &x->c[j].subject_raw))
 			continue;
-		if (sig_status(x->c[i].crt, x->c[j].crt) == 0)
-			return (long)j;
-		if (first < 0)
-			first = (long)j;
+		unsigned f = issuer_fit(x->c[i].crt, x->c[j].crt);
+		if (f > bf) {
+			best = (long)j;
+			bf = f;
+		}
 	}
-	return first;
+	*fit = bf;
+	return best;
 }
 
 /* Intermediate CAs below the issuer of certificate i (i itself included
@@ -658,33 +794,34 @@ static size_t below_count(const struct ctx *x, size_t i)
 	return i != 0 && crt_is_ca(x->c[i].crt, &pl) > 0 && !is_self_issued(&x->c[i]) ? 1 : 0;
 }
 
-/* A trusted CA (phone's or modern) that issued `crt` and whose key verifies it. */
-static bool anchor_verifies(const struct ctx *x, gnutls_x509_crt_t crt)
+/* The trusted CA (phone's or modern) that fits best as the issuer of
+ * `crt` (a copy, or NULL), its fit in `*fit`. */
+static gnutls_x509_crt_t best_anchor(const struct ctx *x, gnutls_x509_crt_t crt, unsigned *fit)
 {
-	gnutls_x509_trust_list_t lists[2] = { x->tl_phone, x->tl_modern };
-	for (int k = 0; k < 2; k++) {
-		gnutls_x509_crt_t a = anchor_issuer(lists[k], crt);
-		if (!a)
-			continue;
-		bool ok = sig_status(crt, a) == 0;
-		gnutls_x509_crt_deinit(a);
-		if (ok)
-			return true;
+	unsigned fm = 0;
+	gnutls_x509_crt_t a = anchor_issuer_fit(x->tl_phone, crt, fit);
+	gnutls_x509_crt_t m = anchor_issuer_fit(x->tl_modern, crt, &fm);
+	if (fm > *fit) {
+		if (a)
+			gnutls_x509_crt_deinit(a);
+		*fit = fm;
+		return m;
 	}
-	return false;
+	if (m)
+		gnutls_x509_crt_deinit(m);
+	return a;
 }
 
 static void build_links(struct ctx *x)
 {
 	struct ps_chain_report *r = x->out;
 	for (size_t i = 0; i < x->n; i++) {
-		long j = r->certs[i].self_signed ? (long)i : find_chain_issuer(x, i);
-		/* A name match whose key does not verify (a self-issued CA beside
-		 * its namesake) loses to a trusted CA that does. */
-		if (j >= 0 && j != (long)i && sig_status(x->c[i].crt, x->c[j].crt) != 0 &&
-		    anchor_verifies(x, x->c[i].crt))
-			j = -1;
-		x->issuer_of[i] = j;
+		if (r->certs[i].self_signed) {
+			x->issuer_of[i] = (long)i;
+			x->fit_of[i] = 0;
+		} else {
+			x->issuer_of[i] = find_chain_issuer(x, i, &x->fit_of[i]);
+		}
 	}
 
 	r->links = ps_xcalloc(x->n, sizeof *r->links);
@@ -698,14 +835,22 @@ static void build_links(struct ctx *x)
 
 		l->subject_index = i;
 		l->signature.result = l->issuer_is_ca.result = l->path_len.result = -1;
+		unsigned fit = x->fit_of[i];
 		if (r->certs[i].self_signed) {
 			anchor = anchor_itself(x->tl_phone, c);
 			if (!anchor)
 				anchor = anchor_itself(x->tl_modern, c);
-		} else if (x->issuer_of[i] < 0) {
-			anchor = anchor_issuer(x->tl_phone, c->crt);
-			if (!anchor)
-				anchor = anchor_issuer(x->tl_modern, c->crt);
+		} else {
+			/* A trusted CA that fits better than any sent certificate
+			 * (a self-issued CA beside its namesake) is the issuer. */
+			unsigned fa = 0;
+			anchor = best_anchor(x, c->crt, &fa);
+			if (anchor && fa <= fit && x->issuer_of[i] >= 0) {
+				gnutls_x509_crt_deinit(anchor);
+				anchor = NULL;
+			} else if (anchor) {
+				fit = fa;
+			}
 		}
 		if (anchor) {
 			l->issuer_source = PS_ISSUER_ANCHOR;
@@ -749,7 +894,8 @@ static void build_links(struct ctx *x)
 			    self ? ps_xasprintf("'%s' names itself as its issuer (self-signed%s)",
 						sname, anchor ? "; it is also a trusted CA" : "")
 			    : l->issuer_name.result
-				? ps_xasprintf("the issuer named in '%s' is '%s'", sname, iname)
+				? ps_xasprintf("the issuer named in '%s' is '%s' (%s)", sname,
+					       iname, fit_text(fit))
 				: ps_xasprintf("'%s' names a different issuer than '%s'", sname,
 					       iname);
 			l->signature.result =
@@ -815,13 +961,17 @@ static void path_walk(const struct ctx *x, gnutls_x509_trust_list_t tl, struct p
 			return;
 		}
 		pa->idx[pa->n++] = cur;
-		a = anchor_issuer(tl, x->c[cur].crt);
-		if (a) {
+		long next = x->issuer_of[cur];
+		unsigned fa = 0;
+		a = anchor_issuer_fit(tl, x->c[cur].crt, &fa);
+		/* A trusted issuer ends the path unless a sent one fits better. */
+		if (a && (next < 0 || (size_t)next == cur || fa >= x->fit_of[cur])) {
 			pa->end = END_ANCHOR;
 			pa->anchor = a;
 			return;
 		}
-		long next = x->issuer_of[cur];
+		if (a)
+			gnutls_x509_crt_deinit(a);
 		if (next < 0 || (size_t)next == cur) {
 			pa->end = END_NO_ISSUER;
 			return;
@@ -990,6 +1140,34 @@ static void judge_steps(struct ctx *x, struct judge *j, const struct path *pa)
 		free(sname);
 		free(iname);
 	}
+}
+
+/* A trust anchor that is neither self-signed nor a CA (a server
+ * certificate given as trusted, `--ca server.pem`) ends no path, for
+ * either client. openssl verify -CAfile and certtool --verify reject it
+ * ("unable to get local issuer certificate", "issuer is unknown"), and the
+ * phone's verifier of OpenSSL's era ends a chain only at a self-signed
+ * certificate of its store. GnuTLS's own check takes any certificate in the
+ * trust list as trusted, so this is checked here. A CA given as trusted
+ * (an intermediate, CA:TRUE) still ends the path, as GnuTLS lets it. */
+static void judge_anchor(struct ctx *x, struct judge *j, const struct path *pa)
+{
+	int pl;
+	if (pa->end != END_ANCHOR || crt_is_ca(pa->anchor, &pl) > 0 || is_self_signed(pa->anchor))
+		return;
+	char *an = short_name(pa->anchor), *in = issuer_short_name(pa->anchor);
+	char *d = ps_xasprintf("the trusted certificate '%s' is not a CA (no basicConstraints "
+			       "CA:TRUE) and not self-signed (its issuer is '%s')",
+			       an, in);
+	char *reason = ps_xasprintf("The path ends at '%s', given as trusted, but it is an "
+				    "end-entity certificate issued by '%s' (not a CA, not "
+				    "self-signed), which %s does not take as a trust anchor.",
+				    an, in, client_name(j->who));
+	problem(x, j, PS_F_CHAIN_UNTRUSTED_ROOT, d, reason, true);
+	free(reason);
+	free(d);
+	free(in);
+	free(an);
 }
 
 /* Validity at `at` of each sent certificate on the path, and (modern only,
@@ -1232,6 +1410,61 @@ static char *names_list(const struct ps_cert_info *ci, size_t max)
 	if (ci->n_sans > shown && shown == max)
 		ps_buf_printf(&b, ", ... (%zu names)", ci->n_sans);
 	return shown ? ps_buf_take(&b) : NULL;
+}
+
+/* Whether the name constraints of `ca` (none: all) permit the names of
+ * `crt`: its DNS, email and IP subjectAltNames (its CN when it has none). */
+static bool nc_permits(gnutls_x509_crt_t ca, gnutls_x509_crt_t crt)
+{
+	static const gnutls_x509_subject_alt_name_t types[] = {
+		GNUTLS_SAN_DNSNAME,
+		GNUTLS_SAN_RFC822NAME,
+		GNUTLS_SAN_IPADDRESS,
+	};
+	gnutls_x509_name_constraints_t nc;
+	bool ok = true;
+	if (gnutls_x509_name_constraints_init(&nc) < 0)
+		return true;
+	if (gnutls_x509_crt_get_name_constraints(ca, nc, 0, NULL) >= 0)
+		for (size_t t = 0; ok && t < sizeof types / sizeof types[0]; t++)
+			ok = gnutls_x509_name_constraints_check_crt(nc, types[t], crt) != 0;
+	gnutls_x509_name_constraints_deinit(nc);
+	return ok;
+}
+
+/* Name constraints along the path (RFC 5280 4.2.1.10, 6.1.3 (b)): those
+ * of every CA above a certificate, sent or trusted, hold for its names,
+ * except for a self-issued intermediate (a CA's new key signed with its
+ * old one). GnuTLS 3.7.9 applies them to the server certificate only, so
+ * an intermediate named outside them is checked here, as OpenSSL and the
+ * browsers check it. */
+static void judge_name_constraints(struct ctx *x, struct judge *j, const struct path *pa)
+{
+	for (size_t k = 0; k < pa->n; k++) {
+		const struct cert *c = &x->c[pa->idx[k]];
+		if (k > 0 && is_self_issued(c))
+			continue;
+		for (size_t m = k + 1; m <= pa->n; m++) {
+			gnutls_x509_crt_t ca = m < pa->n ? x->c[pa->idx[m]].crt : pa->anchor;
+			if (!ca || nc_permits(ca, c->crt))
+				continue;
+			char *cname = short_name(ca);
+			char *names = names_list(&x->out->certs[pa->idx[k]], 4);
+			char *d = ps_xasprintf("the names of %s (%s) are outside the name "
+					       "constraints of '%s'",
+					       c->label, names ? names : "its CN", cname);
+			char *reason = ps_xasprintf("The names of %s (%s) are outside the name "
+						    "constraints of '%s', a CA above it on the "
+						    "path.",
+						    c->label, names ? names : "its CN", cname);
+			problem(x, j, PS_F_CHAIN_ISSUER_NOT_CA, d, reason, true);
+			free(reason);
+			free(d);
+			free(names);
+			free(cname);
+			break;
+		}
+	}
 }
 
 static void judge_phone_name(struct ctx *x, struct judge *j)
@@ -1504,6 +1737,7 @@ static void judge_phone(struct ctx *x)
 	}
 	if (pa.end == END_ANCHOR)
 		x->out->phone.anchor = crt_dn(pa.anchor, false);
+	judge_anchor(x, &j, &pa);
 	judge_steps(x, &j, &pa);
 	judge_phone_algorithms(x, &j, &pa);
 	if (pa.end == END_ANCHOR && pa.n > 1) {
@@ -1550,10 +1784,12 @@ static void judge_modern(struct ctx *x)
 		explain_no_path(x, &j, &pa, x->tl_phone);
 	else
 		x->out->modern.anchor = crt_dn(pa.anchor, false);
+	judge_anchor(x, &j, &pa);
 	judge_steps(x, &j, &pa);
 	judge_modern_strength(x, &j, &pa);
 	judge_modern_purpose(x, &j, &pa);
 	judge_modern_name(x, &j);
+	judge_name_constraints(x, &j, &pa);
 	judge_gnutls(x, &j, MODERN_FLAGS, true);
 	judge_validity(x, &j, &pa);
 	j.v->accept = !j.reject;
@@ -1583,7 +1819,8 @@ static bool given_ends_path(const struct ctx *x, gnutls_x509_trust_list_t tl)
 			gnutls_x509_crt_deinit(a);
 			return true;
 		}
-		long next = x->out->certs[cur].self_signed ? -1 : find_chain_issuer(x, cur);
+		unsigned fit;
+		long next = x->out->certs[cur].self_signed ? -1 : find_chain_issuer(x, cur, &fit);
 		if (next < 0 || seen[next])
 			return false;
 		cur = (size_t)next;

@@ -54,10 +54,6 @@ EXCEPTIONS = {
     "rfc5280::nc::nc-permits-invalid-ip-san": NC,
     "webpki::nc::intermediate-permitted-excluded-subtrees-both-null": NC,
     "webpki::nc::intermediate-permitted-excluded-subtrees-both-empty-sequences": NC,
-    "rfc5280::nc::permitted-self-issued": (
-        "the per-link signature check (gnutls_x509_crt_verify with "
-        "GNUTLS_VERIFY_DO_NOT_ALLOW_SAME) refuses a self-issued CA certificate checked "
-        "against a trusted CA of the same name (key rollover)"),
     "rfc5280::root-missing-basic-constraints": ANCHOR,
     "rfc5280::root-non-critical-basic-constraints": ANCHOR,
     "webpki::forbidden-signature-algorithm-in-root": ANCHOR,

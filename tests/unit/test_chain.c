@@ -728,6 +728,62 @@ static void test_path_len(void **state)
 	gnutls_x509_crt_deinit(root);
 }
 
+/* Key rollover: "Vendor Rollover CA" re-keyed signs its new key with its old
+ * one, so the new CA certificate is self-issued (subject = issuer) but not
+ * self-signed. The old-key CA, issued by the vendor root, permits only names
+ * under example.net; the new-key CA is named outside them, which RFC 5280
+ * allows for a self-issued CA (4.2.1.10). The server sends the old-key CA
+ * before the new one, so the server certificate's issuer name has two
+ * candidates and the key identifier picks the right one; the self-issued CA
+ * is not its own issuer, and its signature verifies with the old key. */
+static void test_self_issued_rollover(void **state)
+{
+	struct pki *k = *state;
+	gnutls_x509_privkey_t old_key = gen_key(GNUTLS_PK_RSA, 2048);
+	struct spec s = ca_spec("CN=Vendor Rollover CA,O=Vendor", -1);
+	gnutls_x509_crt_t old_ca = make(k, &s, old_key, k->ca, k->ca_key);
+	gnutls_x509_name_constraints_t nc;
+	gnutls_datum_t permitted = { (unsigned char *)"example.net", 11 };
+	assert_int_equal(gnutls_x509_name_constraints_init(&nc), 0);
+	assert_int_equal(
+	    gnutls_x509_name_constraints_add_permitted(nc, GNUTLS_SAN_DNSNAME, &permitted), 0);
+	assert_int_equal(gnutls_x509_crt_set_name_constraints(old_ca, nc, 1), 0);
+	assert_int_equal(gnutls_x509_crt_sign2(old_ca, k->ca, k->ca_key, GNUTLS_DIG_SHA256, 0), 0);
+	gnutls_x509_name_constraints_deinit(nc);
+	s.san = "rollover.example.org";
+	gnutls_x509_crt_t new_ca = make(k, &s, k->inter_key, old_ca, old_key);
+	s = leaf_spec();
+	gnutls_x509_crt_t leaf = make(k, &s, k->leaf_key, new_ca, k->inter_key);
+	struct ps_chain_params p = params(k, HOST, 0);
+	gnutls_x509_crt_t chain[3] = { leaf, old_ca, new_ca };
+	struct ps_chain_report r = { 0 };
+
+	assert_int_equal(analyse(chain, 3, &p, &r), 0);
+	expect(&r, true, true);
+	consistent(&r);
+	assert_false(has_finding(&r, PS_F_CHAIN_INVALID, false));
+	assert_false(r.certs[2].self_signed);
+	/* The server certificate: issued by the new-key CA, not its namesake. */
+	assert_int_equal(r.links[0].issuer_source, PS_ISSUER_CHAIN);
+	assert_int_equal(r.links[0].issuer_index, 2);
+	assert_non_null(strstr(r.links[0].issuer_name.text, "matched by key identifier"));
+	assert_int_equal(r.links[0].signature.result, 1);
+	/* The self-issued CA: issued by the old-key CA, whose key verifies it. */
+	assert_int_equal(r.links[2].issuer_source, PS_ISSUER_CHAIN);
+	assert_int_equal(r.links[2].issuer_index, 1);
+	assert_non_null(strstr(r.links[2].issuer_name.text, "matched by key identifier"));
+	if (r.links[2].signature.result != 1)
+		printf("# %s\n", r.links[2].signature.text);
+	assert_int_equal(r.links[2].signature.result, 1);
+	assert_int_equal(r.links[1].issuer_source, PS_ISSUER_ANCHOR);
+	assert_string_equal(r.modern.anchor, "CN=Vendor Server CA,O=Vendor");
+	ps_chain_report_clear(&r);
+	gnutls_x509_crt_deinit(leaf);
+	gnutls_x509_crt_deinit(new_ca);
+	gnutls_x509_crt_deinit(old_ca);
+	gnutls_x509_privkey_deinit(old_key);
+}
+
 /* The phone requires the name to resolve to the address it connected to. */
 static void test_connected_address(void **state)
 {
@@ -1317,6 +1373,7 @@ int main(void)
 		cmocka_unit_test(test_self_signed),
 		cmocka_unit_test(test_intermediate_present),
 		cmocka_unit_test(test_path_len),
+		cmocka_unit_test(test_self_issued_rollover),
 		cmocka_unit_test(test_connected_address),
 		cmocka_unit_test(test_memo),
 		cmocka_unit_test(test_ec_key_phone),
