@@ -687,6 +687,14 @@ static bool inq_ready(const struct run *r)
 	return r->inq_off < r->inq_len || r->in_eof || r->in_err;
 }
 
+/* A send or receive failed: GnuTLS hears why. */
+static ssize_t io_failed(struct run *r)
+{
+	r->sock_err = errno;
+	gnutls_transport_set_errno(r->s, errno);
+	return -1;
+}
+
 static ssize_t timed_out(struct run *r)
 {
 	r->timed_out = true;
@@ -726,11 +734,8 @@ static ssize_t receive(struct run *r, unsigned char *data, size_t len)
 		ssize_t n = recv(r->fd, data, len, MSG_DONTWAIT);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (n < 0) {
-			r->sock_err = errno;
-			gnutls_transport_set_errno(r->s, errno);
-			return -1;
-		}
+		if (n < 0)
+			return io_failed(r);
 		if (n == 0)
 			r->peer_closed = true;
 		return n;
@@ -750,11 +755,8 @@ static ssize_t send_out(struct run *r, const unsigned char *data, size_t len)
 		ssize_t n = send(r->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (n < 0) {
-			r->sock_err = errno;
-			gnutls_transport_set_errno(r->s, errno);
-			return -1;
-		}
+		if (n < 0)
+			return io_failed(r);
 		if (r->tap)
 			ps_wire_feed(&r->wire, PS_DIR_OUT, data, (size_t)n);
 		return n;

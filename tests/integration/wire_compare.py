@@ -8,7 +8,9 @@ TSHARK-JSON is `tshark -r CAPTURE -Y tls -T json -J "tcp tls"
 provscope's --format json report. Both become one list of tokens, one per
 record or handshake message, in the order they crossed the socket, with
 the direction: "out ClientHello", "in Alert(48)", "out encrypted-handshake".
-Exit 0 when the lists are equal, 1 (printing both) when not.
+Exit 0 when the lists are equal (or differ only by one incoming record
+listed one place late, the window the trace cannot close), 1 (printing
+both) when not.
 """
 import json
 import sys
@@ -65,11 +67,29 @@ def provscope_tokens(path, hop):
     return out
 
 
+def one_place_off(wire, ps):
+    """The same lists but for one incoming record listed right after the
+    phone's record that followed it on the wire: the one window the trace
+    cannot close (the server's record arrives between the tap's read-ahead
+    and the phone's send). A record further off (the bug this test is for:
+    an alert listed after all the phone's later messages) is not this."""
+    for i in range(len(wire) - 1):
+        if (wire[i].startswith("in ") and wire[i + 1].startswith("out ")
+                and wire[:i] + [wire[i + 1], wire[i]] + wire[i + 2:] == ps):
+            return True
+    return False
+
+
 def main():
     wire = wire_tokens(sys.argv[1], int(sys.argv[3]))
     ps = provscope_tokens(sys.argv[2], int(sys.argv[4]) if len(sys.argv) > 4 else 0)
     if wire == ps:
         print(", ".join(wire))
+        return 0
+    if one_place_off(wire, ps):
+        print(", ".join(wire))
+        print("(one incoming record listed one place late: it crossed the socket "
+              "while the phone's next record was being sent)")
         return 0
     print("wire:      " + ", ".join(wire))
     print("provscope: " + ", ".join(ps))
