@@ -49,6 +49,20 @@ t_screen "nothing listening: the connect step is selected" '│ connect: TCP con
 t_screen "nothing listening: its finding and fix" '│   fix: Check that the provisioning server runs'
 t_quits "refused" q 3
 
+# Secrets stay hidden on the screen too: a target rule with a --KEY, an
+# expectation with a --Pwd and one with a URL password.
+tui_start 120 40
+tui_run --timeout 10 --expect 'param:Profile_Rule=[--Pwd s3cret2] http://h/x' \
+	--expect 'tls.version=https://u:s3cret3@h/' \
+	"( \$SWVER lt 9 )? [--KEY s3cret1] https://127.0.0.1:$REFUSED/x.xml"
+t_screen "secrets: the run ends" '^✘ FAIL exit 3 '
+t_screen "secrets: the target with its key hidden" 'target .*\[--KEY \*\*\*\*\*\*\*\*\]'
+t_no_screen "secrets: no secret anywhere on the first screen" 's3cret'
+tui_keys End
+t_screen "secrets: the findings at the end of the list" '│ Findings'
+t_no_screen "secrets: no secret on the findings' screen" 's3cret'
+t_quits "secrets" q 3
+
 # A TLS server that completes the handshake and then never answers.
 mkfifo "$T_DIR/silent.in"
 for try in 1 2 3 4 5; do
