@@ -76,6 +76,20 @@ PY
 # SRV_PORT, its traffic captured; leaves $T_DIR/NAME.json (provscope) and
 # $T_DIR/NAME.wire.json (tshark).
 capture() {
+	local name=$1 try
+	shift
+	# A loaded machine may lose a capture (tcpdump stopped before it wrote
+	# the last packets): the run is made again, at most three times, until
+	# the capture holds the connection's TLS records.
+	for try in 1 2 3; do
+		capture_once "$name" "$@"
+		python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1])) else 1)' \
+			"$T_DIR/$name.wire.json" 2>/dev/null && return 0
+		echo "# capture $name: no TLS record captured, again ($try)"
+	done
+}
+
+capture_once() {
 	local name=$1 i
 	shift
 	tcpdump -i lo -Z root --immediate-mode -U -w "$T_DIR/$name.pcap" \
@@ -88,11 +102,12 @@ capture() {
 	grep -qs "listening on" "$T_DIR/$name.tcpdump.log" ||
 		t_bail "tcpdump cannot capture on lo: $(cat "$T_DIR/$name.tcpdump.log")"
 	run_ps "$T_DIR/$name.json" --handshake-only --no-probe "$@" "https://localhost:$SRV_PORT/"
-	sleep 0.3
-	kill "$cap"
+	sleep 0.5
+	kill -INT "$cap"
 	wait "$cap" 2>/dev/null
-	tshark -r "$T_DIR/$name.pcap" -Y tls -T json -J "tcp tls" --no-duplicate-keys \
-		>"$T_DIR/$name.wire.json" 2>/dev/null
+	# decoded as TLS whatever the port (no heuristics)
+	tshark -r "$T_DIR/$name.pcap" -d "tcp.port==$SRV_PORT,tls" -Y tls -T json -J "tcp tls" \
+		--no-duplicate-keys >"$T_DIR/$name.wire.json" 2>/dev/null
 }
 
 # same_as_wire DESC NAME: the trace equals the wire, message by message.
