@@ -50,27 +50,12 @@ import sys
 import threading
 import warnings
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from server_common import log, read_request  # noqa: E402
+
 warnings.simplefilter("ignore", DeprecationWarning)  # ssl.TLSVersion.TLSv1
 
 CHUNK = 48  # bytes of body per chunk in the chunked answers
-
-
-def log(*a):
-    print(*a, file=sys.stderr, flush=True)
-
-
-def read_request(s):
-    buf = b""
-    while b"\r\n\r\n" not in buf:
-        d = s.recv(4096)
-        if not d:
-            return None
-        buf += d
-        if len(buf) > 65536:
-            return None
-    line = buf.split(b"\r\n", 1)[0].decode("latin-1")
-    parts = line.split()
-    return parts[1] if len(parts) >= 2 else None
 
 
 def chunked(data, cut=False):

@@ -33,6 +33,7 @@ plain HTTP server only, which waits for a request line whatever comes
 It prints "ready PORT" once it listens. One line per connection on stderr.
 """
 import gzip
+import os
 import socket
 import ssl
 import struct
@@ -41,26 +42,12 @@ import threading
 import time
 import warnings
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from server_common import log, read_request  # noqa: E402
+
 warnings.simplefilter("ignore", DeprecationWarning)  # ssl.TLSVersion.TLSv1
 
 HOLD = 60  # seconds a stalling answer keeps the connection open
-
-
-def log(*a):
-    print(*a, file=sys.stderr, flush=True)
-
-
-def read_request(s):
-    buf = b""
-    while b"\r\n\r\n" not in buf:
-        d = s.recv(4096)
-        if not d:
-            return None
-        buf += d
-        if len(buf) > 65536:
-            return None
-    parts = buf.split(b"\r\n", 1)[0].decode("latin-1").split()
-    return parts[1] if len(parts) >= 2 else None
 
 
 def hold(s):

@@ -83,14 +83,7 @@ PKI=$T_DIR/labpki
 t_eq "lab --mint-device writes a device certificate and key into --pki" "0 yes yes" \
 	"$? $([ -s "$PKI/device-000e08aabbcc.pem" ] && echo yes) $([ -s "$PKI/device-000e08aabbcc.key" ] && echo yes)"
 "$PROVSCOPE" lab --pki "$PKI" --mint-device 000e08ddeeff >/dev/null 2>&1
-"$PROVSCOPE" lab --pki "$PKI" --listen 127.0.0.1:0 --http-port 0 >"$T_DIR/lab.out" 2>"$T_DIR/lab.err" &
-LAB_PID=$!
-T_PIDS="$T_PIDS $LAB_PID"
-for i in $(seq 1 100); do
-	grep -q 'Stop with Ctrl-C' "$T_DIR/lab.out" 2>/dev/null && break
-	sleep 0.05
-done
-LAB_PORT=$(sed -n 's|^  https://prov.lab.test:\([0-9]*\)/.*|\1|p' "$T_DIR/lab.out")
+start_lab lab --pki "$PKI" --listen 127.0.0.1:0 --http-port 0
 t_check "provscope lab prints where it listens (port 0 picked a free one)" test -n "$LAB_PORT"
 LAB=(--ca "$PKI/vendor-ca.pem" --resolve "prov.lab.test:$LAB_PORT:127.0.0.1")
 A=(--cert "$PKI/device-000e08aabbcc.pem" --key "$PKI/device-000e08aabbcc.key")

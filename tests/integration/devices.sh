@@ -12,14 +12,8 @@ for mac in 000e08aabbcc 000e08000001; do
 	"$PROVSCOPE" lab --pki "$PKI" --mint-device "$mac" >/dev/null 2>&1 ||
 		t_bail "lab --mint-device failed"
 done
-"$PROVSCOPE" lab --pki "$PKI" --http-port 0 >"$T_DIR/lab.out" 2>"$T_DIR/lab.err" &
-T_PIDS="$T_PIDS $!"
-for i in $(seq 1 100); do
-	grep -q 'Stop with Ctrl-C' "$T_DIR/lab.out" 2>/dev/null && break
-	sleep 0.05
-done
-PORT=$(sed -n 's|^  https://prov.lab.test:\([0-9]*\)/.*|\1|p' "$T_DIR/lab.out")
-[ -n "$PORT" ] || t_bail "the lab did not start: $(cat "$T_DIR/lab.err")"
+start_lab lab --pki "$PKI" --http-port 0 || t_bail "the lab did not start: $(cat "$T_DIR/lab.err")"
+PORT=$LAB_PORT
 RUN=(--batch --timeout 5 --ca "$PKI/vendor-ca.pem" --resolve "prov.lab.test:$PORT:127.0.0.1")
 TARGET="https://prov.lab.test:$PORT/spa\$PSN.cfg"
 
@@ -157,14 +151,9 @@ t_eq "--devices with provscope lab: usage error (the lab does not start)" 2 "$?"
 # --output is replaced whole or not at all: a run interrupted while the
 # devices wait on a server that stalls in the handshake leaves the previous
 # report and no temporary file; a run that ends replaces it.
-"$PROVSCOPE" lab --pki "$PKI" --fault slow-handshake >"$T_DIR/slow.out" 2>"$T_DIR/slow.err" &
-T_PIDS="$T_PIDS $!"
-for i in $(seq 1 100); do
-	grep -q 'Stop with Ctrl-C' "$T_DIR/slow.out" 2>/dev/null && break
-	sleep 0.05
-done
-SLOW=$(sed -n 's|^  https://prov.lab.test:\([0-9]*\)/.*|\1|p' "$T_DIR/slow.out")
-[ -n "$SLOW" ] || t_bail "the slow lab did not start: $(cat "$T_DIR/slow.err")"
+start_lab slow --pki "$PKI" --fault slow-handshake ||
+	t_bail "the slow lab did not start: $(cat "$T_DIR/slow.err")"
+SLOW=$LAB_PORT
 OUT=$T_DIR/report.xml
 echo "the previous report" >"$OUT"
 "$PROVSCOPE" --batch --timeout 20 --ca "$PKI/vendor-ca.pem" --resolve "prov.lab.test:$SLOW:127.0.0.1" \

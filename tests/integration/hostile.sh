@@ -12,28 +12,13 @@ mk_ca server-ca "Test Vendor Server CA" &&
 P=$T_DIR/pki
 HOSTILE=$TOP_SRCDIR/tests/helpers/hostile_server.py
 
-# start_hostile VAR [not-tls]: the server on a free port, its port in VAR.
+# The hostile server on a free port (start_on_port); MODE: "", not-tls or plain.
+hostile_on_port() {
+	exec python3 "$HOSTILE" "$SRV_PORT" "$P/server.pem" "$P/server.key" "$@"
+}
 start_hostile() {
-	local var=$1 mode=${2:-} port pid try i
-	for try in 1 2 3 4 5; do
-		port=$("$FREEPORT")
-		python3 "$HOSTILE" "$port" "$P/server.pem" "$P/server.key" $mode \
-			>"$T_DIR/h-$port.out" 2>>"$T_DIR/hostile.log" &
-		pid=$!
-		for i in $(seq 1 100); do
-			grep -q "^ready $port\$" "$T_DIR/h-$port.out" && break
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.05
-		done
-		if grep -q "^ready $port\$" "$T_DIR/h-$port.out"; then
-			T_PIDS="$T_PIDS $pid"
-			printf -v "$var" '%s' "$port"
-			return 0
-		fi
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	t_bail "the hostile server did not start: $(tail -3 "$T_DIR/hostile.log")"
+	start_on_port "hostile${2:-}" hostile_on_port "${2:-}" || t_bail "the hostile server did not start"
+	printf -v "$1" '%s' "$SRV_PORT"
 }
 start_hostile HP
 start_hostile NP not-tls
@@ -95,14 +80,9 @@ hostile "100,000 header lines: refused with what they are" 7 http.headers_too_la
 	"$H/many-headers.xml"
 
 # A TLS server that stalls mid-handshake: the lab's slow-handshake fault.
-"$PROVSCOPE" lab --pki "$T_DIR/lab" --fault slow-handshake >"$T_DIR/slow.out" 2>"$T_DIR/slow.err" &
-T_PIDS="$T_PIDS $!"
-for i in $(seq 1 100); do
-	grep -q 'Stop with Ctrl-C' "$T_DIR/slow.out" 2>/dev/null && break
-	sleep 0.05
-done
-SLOW=$(sed -n 's|^  https://prov.lab.test:\([0-9]*\)/.*|\1|p' "$T_DIR/slow.out")
-[ -n "$SLOW" ] || t_bail "the slow lab did not start: $(cat "$T_DIR/slow.err")"
+start_lab slow --pki "$T_DIR/lab" --fault slow-handshake ||
+	t_bail "the slow lab did not start: $(cat "$T_DIR/slow.err")"
+SLOW=$LAB_PORT
 hostile "a TLS server that stalls after the ClientHello" 3 net.timeout 8 --no-probe \
 	--resolve "prov.lab.test:$SLOW:127.0.0.1" "https://prov.lab.test:$SLOW/spa\$PSN.cfg"
 # A plain HTTP port that waits for a request line says nothing to a

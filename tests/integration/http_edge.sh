@@ -78,27 +78,11 @@ PY
 }
 
 # --- the Python TLS server ------------------------------------------------
-EDGE_PORT=
-for try in 1 2 3 4 5; do
-	port=$("$FREEPORT")
-	python3 "$EDGE" "$port" "$P/server.pem" "$P/server.key" "$PROFILE" \
-		>"$T_DIR/edge.out" 2>>"$T_DIR/edge.log" &
-	pid=$!
-	# "ready PORT" once it listens; it exits when the port is taken.
-	for i in $(seq 1 100); do
-		grep -q "^ready $port\$" "$T_DIR/edge.out" && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	if grep -q "^ready $port\$" "$T_DIR/edge.out"; then
-		T_PIDS="$T_PIDS $pid"
-		EDGE_PORT=$port
-		break
-	fi
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-done
-[ -n "$EDGE_PORT" ] || { sed 's/^/# /' "$T_DIR/edge.log"; t_bail "the Python TLS server did not start"; }
+edge_on_port() {
+	exec python3 "$EDGE" "$SRV_PORT" "$P/server.pem" "$P/server.key" "$PROFILE"
+}
+start_on_port edge edge_on_port || t_bail "the Python TLS server did not start"
+EDGE_PORT=$SRV_PORT
 EB=https://localhost:$EDGE_PORT
 
 # The server's two ways of ending a connection, seen by another TLS stack

@@ -201,33 +201,29 @@ start_phone_nginx() {
 # stack and configuration) in the foreground on a free port with TLS; sets
 # LIGHTTPD_PORT and WWW (its document root). CONF-LINES add to the config:
 # the certificate (ssl.pemfile, ssl.privkey), ssl.ca-file, ssl-conf-cmd.
-start_lighttpd() {
-	local name=$1 body=$2 d=$T_DIR/lighttpd-$1 try
-	mkdir -p "$d/www"
-	echo "<flat-profile><Upgrade_Enable>Yes</Upgrade_Enable></flat-profile>" >"$d/www/spa000e08aabbcc.xml"
-	for try in 1 2 3 4 5; do
-		LIGHTTPD_PORT=$("$FREEPORT")
-		cat >"$d/lighttpd.conf" <<EOT
+lighttpd_on_port() {
+	local d=$1
+	cat >"$d/lighttpd.conf" <<EOT
 server.document-root = "$d/www"
 server.bind = "127.0.0.1"
-server.port = $LIGHTTPD_PORT
+server.port = $SRV_PORT
 server.errorlog = "$d/error.log"
 server.modules += ("mod_openssl")
 ssl.engine = "enable"
-$body
+$2
 EOT
-		"$LIGHTTPD" -D -f "$d/lighttpd.conf" >"$d/start.log" 2>&1 &
-		local pid=$!
-		if wait_port "$LIGHTTPD_PORT" && kill -0 "$pid" 2>/dev/null; then
-			T_PIDS="$T_PIDS $pid"
-			WWW=$d/www
-			return 0
-		fi
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	cat "$d/start.log" "$d/error.log" 2>/dev/null | sed 's/^/# /'
-	return 1
+	exec "$LIGHTTPD" -D -f "$d/lighttpd.conf"
+}
+start_lighttpd() {
+	local name=$1 d=$T_DIR/lighttpd-$1
+	mkdir -p "$d/www"
+	echo "<flat-profile><Upgrade_Enable>Yes</Upgrade_Enable></flat-profile>" >"$d/www/spa000e08aabbcc.xml"
+	if ! start_on_port "lighttpd-$name" lighttpd_on_port "$d" "$2"; then
+		sed 's/^/# /' "$d/error.log" 2>/dev/null
+		return 1
+	fi
+	LIGHTTPD_PORT=$SRV_PORT
+	WWW=$d/www
 }
 
 # start_tftp ROOT ARGS...: tests/helpers/tftp_server.py serving ROOT on a
@@ -243,6 +239,23 @@ start_tftp() {
 		sleep 0.05
 	done
 	return 1
+}
+
+# start_lab NAME ARGS...: `provscope lab ARGS` in the background until it
+# says where it listens (its output in $T_DIR/NAME.out and NAME.err); sets
+# LAB_PORT (HTTPS) and LAB_PID. Returns 1 when it did not start.
+start_lab() {
+	local name=$1 i
+	shift
+	"$PROVSCOPE" lab "$@" >"$T_DIR/$name.out" 2>"$T_DIR/$name.err" &
+	LAB_PID=$!
+	T_PIDS="$T_PIDS $LAB_PID"
+	for i in $(seq 1 100); do
+		grep -q 'Stop with Ctrl-C' "$T_DIR/$name.out" 2>/dev/null && break
+		sleep 0.05
+	done
+	LAB_PORT=$(sed -n 's|^  https://prov.lab.test:\([0-9]*\)/.*|\1|p' "$T_DIR/$name.out")
+	[ -n "$LAB_PORT" ]
 }
 
 # start_on_port NAME COMMAND ARGS...: COMMAND in the background with
