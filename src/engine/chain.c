@@ -76,7 +76,7 @@ struct path {
 	size_t idx[MAX_CERTS];
 	size_t n;
 	enum path_end end;
-	gnutls_x509_crt_t anchor; /* owned copy, NULL unless END_ANCHOR */
+	gnutls_x509_crt_t anchor; /* borrowed (anchor_lookup), NULL unless END_ANCHOR */
 	long anchor_sent;         /* chain index when the anchor is a sent certificate, else -1 */
 };
 
@@ -88,6 +88,8 @@ struct judge {
 	bool reject;
 	bool raised[PS_F_COUNT]; /* findings raised for this client */
 };
+
+struct anchor_memo;
 
 struct ctx {
 	const struct ps_chain_params *p;
@@ -104,6 +106,7 @@ struct ctx {
 	int n_phone_anchors;                          /* the phone's anchors (--ca) */
 	const char *phone_ca_error;                   /* why they could not be read, or NULL */
 	char *modern_ca_error;
+	struct anchor_memo *anchors; /* the trust-list lookups made, see anchor_lookup */
 };
 
 /* ---- small helpers ---- */
@@ -236,18 +239,19 @@ static size_t der_element(const unsigned char *p, size_t len, size_t *header)
  * gnutls_x509_crt_verify applies to a one-certificate list as to a server
  * certificate, and reports in the same status), nor the strength of the
  * algorithm (judged on its own). */
-static bool signed_with(gnutls_x509_crt_t subj, gnutls_x509_crt_t iss)
+/* Whether the key of `iss` verifies the signature on `subj` (DER of `subj`
+ * given). */
+static bool verify_signature(gnutls_x509_crt_t subj, const gnutls_datum_t *der,
+			     gnutls_x509_crt_t iss)
 {
-	gnutls_datum_t der = { NULL, 0 }, sig = { NULL, 0 };
+	gnutls_datum_t sig = { NULL, 0 };
 	gnutls_pubkey_t key = NULL;
 	bool ok = false;
 	size_t h1, h2, tbs_len;
 	int sa = gnutls_x509_crt_get_signature_algorithm(subj);
-	if (sa <= 0 || gnutls_x509_crt_export2(subj, GNUTLS_X509_FMT_DER, &der) < 0)
-		goto out;
 	/* Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature } */
-	if (!der_element(der.data, der.size, &h1) ||
-	    !(tbs_len = der_element(der.data + h1, der.size - h1, &h2)))
+	if (sa <= 0 || !der_element(der->data, der->size, &h1) ||
+	    !(tbs_len = der_element(der->data + h1, der->size - h1, &h2)))
 		goto out;
 	size_t sig_len = 0;
 	if (gnutls_x509_crt_get_signature(subj, NULL, &sig_len) != GNUTLS_E_SHORT_MEMORY_BUFFER)
@@ -258,14 +262,68 @@ static bool signed_with(gnutls_x509_crt_t subj, gnutls_x509_crt_t iss)
 	sig.size = (unsigned)sig_len;
 	if (gnutls_pubkey_init(&key) < 0 || gnutls_pubkey_import_x509(key, iss, 0) < 0)
 		goto out;
-	gnutls_datum_t tbs = { der.data + h1, (unsigned)tbs_len };
+	gnutls_datum_t tbs = { der->data + h1, (unsigned)tbs_len };
 	ok = gnutls_pubkey_verify_data2(
 		 key, (gnutls_sign_algorithm_t)sa,
 		 GNUTLS_VERIFY_ALLOW_BROKEN | GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1, &tbs, &sig) >= 0;
 out:
 	gnutls_pubkey_deinit(key);
 	gnutls_free(sig.data);
-	gnutls_free(der.data);
+	return ok;
+}
+
+/* The answers of verify_signature, kept for the process: one analysis asks
+ * it of the same pair several times (each candidate issuer, each client's
+ * path, the links), and hops and devices meet the same chains; an RSA
+ * verification is most of the cost of an analysis. The answer depends
+ * only on the two certificates, kept here byte for byte. */
+enum { SIG_MEMO_SLOTS = 32 };
+struct sig_answer {
+	gnutls_datum_t subj, iss; /* DER, owned (gnutls_malloc) */
+	bool ok;
+};
+static struct {
+	pthread_mutex_t lock;
+	struct sig_answer e[SIG_MEMO_SLOTS];
+	unsigned next;
+} sig_memo = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static bool sig_answer_is(const struct sig_answer *a, const gnutls_datum_t *subj,
+			  const gnutls_datum_t *iss)
+{
+	return a->subj.data && datum_eq(&a->subj, subj) && datum_eq(&a->iss, iss);
+}
+
+static bool signed_with(gnutls_x509_crt_t subj, gnutls_x509_crt_t iss)
+{
+	gnutls_datum_t sd = { NULL, 0 }, id = { NULL, 0 };
+	if (gnutls_x509_crt_export2(subj, GNUTLS_X509_FMT_DER, &sd) < 0 ||
+	    gnutls_x509_crt_export2(iss, GNUTLS_X509_FMT_DER, &id) < 0) {
+		gnutls_free(sd.data);
+		gnutls_free(id.data);
+		return false;
+	}
+	bool known = false, ok = false;
+	pthread_mutex_lock(&sig_memo.lock);
+	for (unsigned i = 0; i < SIG_MEMO_SLOTS && !known; i++)
+		if (sig_answer_is(&sig_memo.e[i], &sd, &id)) {
+			known = true;
+			ok = sig_memo.e[i].ok;
+		}
+	pthread_mutex_unlock(&sig_memo.lock);
+	if (known) {
+		gnutls_free(sd.data);
+		gnutls_free(id.data);
+		return ok;
+	}
+	ok = verify_signature(subj, &sd, iss);
+	pthread_mutex_lock(&sig_memo.lock);
+	struct sig_answer *a = &sig_memo.e[sig_memo.next];
+	sig_memo.next = (sig_memo.next + 1) % SIG_MEMO_SLOTS;
+	gnutls_free(a->subj.data);
+	gnutls_free(a->iss.data);
+	*a = (struct sig_answer){ .subj = sd, .iss = id, .ok = ok };
+	pthread_mutex_unlock(&sig_memo.lock);
 	return ok;
 }
 
@@ -295,6 +353,7 @@ static enum kid kid_compare(gnutls_x509_crt_t subj, gnutls_x509_crt_t iss)
  * first (equal, then absent, then different), then whether its key
  * verifies the signature. */
 enum { FIT_NAME = 1, FIT_SIGNED = 2, FIT_KID_SHIFT = 2 };
+#define FIT_BEST (FIT_NAME | FIT_SIGNED | (unsigned)KID_MATCH << FIT_KID_SHIFT)
 
 static unsigned issuer_fit(gnutls_x509_crt_t subj, gnutls_x509_crt_t iss)
 {
@@ -326,7 +385,7 @@ static bool same_key(gnutls_x509_crt_t a, gnutls_x509_crt_t b)
 
 /* A copy of the trusted CA that `crt` itself is (same subject, same key),
  * or NULL. */
-static gnutls_x509_crt_t anchor_itself(gnutls_x509_trust_list_t tl, const struct cert *c)
+static gnutls_x509_crt_t find_anchor_itself(gnutls_x509_trust_list_t tl, const struct cert *c)
 {
 	gnutls_x509_crt_t a = NULL;
 	if (!tl || !c->subject_raw.size)
@@ -360,8 +419,8 @@ static void keep_better(gnutls_x509_crt_t crt, gnutls_x509_crt_t cand, gnutls_x5
  * candidates: the anchor with the issuer name and the key identifier that
  * `crt` names, the one GnuTLS picks (name, and key identifier when both
  * have one), and the first with the issuer name. */
-static gnutls_x509_crt_t anchor_issuer_fit(gnutls_x509_trust_list_t tl, gnutls_x509_crt_t crt,
-					   unsigned *fit)
+static gnutls_x509_crt_t find_anchor_issuer(gnutls_x509_trust_list_t tl, gnutls_x509_crt_t crt,
+					    unsigned *fit)
 {
 	gnutls_x509_crt_t best = NULL, a;
 	gnutls_datum_t dn = { NULL, 0 };
@@ -376,11 +435,14 @@ static gnutls_x509_crt_t anchor_issuer_fit(gnutls_x509_trust_list_t tl, gnutls_x
 										0) >= 0)
 				keep_better(crt, a, &best, &f);
 		}
+		/* Nothing fits better than the name, the key identifier and the
+		 * signature: the other lookups could only find its equal. */
 		a = NULL;
-		if (gnutls_x509_trust_list_get_issuer(tl, crt, &a, GNUTLS_TL_GET_COPY) >= 0)
+		if (f != FIT_BEST &&
+		    gnutls_x509_trust_list_get_issuer(tl, crt, &a, GNUTLS_TL_GET_COPY) >= 0)
 			keep_better(crt, a, &best, &f);
 		a = NULL;
-		if (gnutls_x509_trust_list_get_issuer_by_dn(tl, &dn, &a, 0) >= 0)
+		if (f != FIT_BEST && gnutls_x509_trust_list_get_issuer_by_dn(tl, &dn, &a, 0) >= 0)
 			keep_better(crt, a, &best, &f);
 	}
 	gnutls_free(dn.data);
@@ -389,10 +451,80 @@ static gnutls_x509_crt_t anchor_issuer_fit(gnutls_x509_trust_list_t tl, gnutls_x
 	return best;
 }
 
-/* A copy of the trusted CA that issued `crt`, or NULL. */
-static gnutls_x509_crt_t anchor_issuer(gnutls_x509_trust_list_t tl, gnutls_x509_crt_t crt)
+/* The trust-list lookups of one analysis, remembered: the same ones come
+ * back (the links, each client's path, the explanations), and each copies
+ * certificates out of the list and weighs them. What was found belongs to
+ * the memo; callers borrow it until the analysis ends. */
+enum anchor_kind { ANCHOR_ITSELF, ANCHOR_ISSUER };
+
+struct anchor_found {
+	enum anchor_kind kind;
+	gnutls_x509_trust_list_t tl;
+	gnutls_x509_crt_t crt;   /* what was looked up (a certificate of the chain) */
+	gnutls_x509_crt_t found; /* owned, or NULL */
+	unsigned fit;
+};
+
+struct anchor_memo {
+	struct anchor_found *e;
+	size_t n, cap;
+};
+
+static void anchor_memo_free(struct anchor_memo *m)
 {
-	return anchor_issuer_fit(tl, crt, NULL);
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->e[i].found)
+			gnutls_x509_crt_deinit(m->e[i].found);
+	free(m->e);
+	free(m);
+}
+
+static gnutls_x509_crt_t anchor_lookup(const struct ctx *x, enum anchor_kind kind,
+				       gnutls_x509_trust_list_t tl, const struct cert *c,
+				       gnutls_x509_crt_t crt, unsigned *fit)
+{
+	struct anchor_memo *m = x->anchors;
+	unsigned f = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct anchor_found *e = &m->e[i];
+		if (e->kind == kind && e->tl == tl && e->crt == crt) {
+			if (fit)
+				*fit = e->fit;
+			return e->found;
+		}
+	}
+	gnutls_x509_crt_t a =
+	    kind == ANCHOR_ITSELF ? find_anchor_itself(tl, c) : find_anchor_issuer(tl, crt, &f);
+	m->e = ps_xgrow(m->e, &m->cap, m->n + 1, sizeof *m->e);
+	m->e[m->n++] = (struct anchor_found){ kind, tl, crt, a, f };
+	if (fit)
+		*fit = f;
+	return a;
+}
+
+/* The trusted CA in `tl` that `c` itself is (same subject, same key), or
+ * NULL; borrowed. */
+static gnutls_x509_crt_t anchor_itself(const struct ctx *x, gnutls_x509_trust_list_t tl,
+				       const struct cert *c)
+{
+	return anchor_lookup(x, ANCHOR_ITSELF, tl, c, c->crt, NULL);
+}
+
+/* The trusted CA in `tl` that fits best as the issuer of `crt` (see
+ * find_anchor_issuer; its fit in `*fit` when not NULL), or NULL;
+ * borrowed. */
+static gnutls_x509_crt_t anchor_issuer_fit(const struct ctx *x, gnutls_x509_trust_list_t tl,
+					   gnutls_x509_crt_t crt, unsigned *fit)
+{
+	return anchor_lookup(x, ANCHOR_ISSUER, tl, NULL, crt, fit);
+}
+
+static gnutls_x509_crt_t anchor_issuer(const struct ctx *x, gnutls_x509_trust_list_t tl,
+				       gnutls_x509_crt_t crt)
+{
+	return anchor_issuer_fit(x, tl, crt, NULL);
 }
 
 static bool is_self_issued(const struct cert *c)
@@ -795,20 +927,16 @@ static size_t below_count(const struct ctx *x, size_t i)
 }
 
 /* The trusted CA (phone's or modern) that fits best as the issuer of
- * `crt` (a copy, or NULL), its fit in `*fit`. */
+ * `crt` (borrowed, or NULL), its fit in `*fit`. */
 static gnutls_x509_crt_t best_anchor(const struct ctx *x, gnutls_x509_crt_t crt, unsigned *fit)
 {
 	unsigned fm = 0;
-	gnutls_x509_crt_t a = anchor_issuer_fit(x->tl_phone, crt, fit);
-	gnutls_x509_crt_t m = anchor_issuer_fit(x->tl_modern, crt, &fm);
+	gnutls_x509_crt_t a = anchor_issuer_fit(x, x->tl_phone, crt, fit);
+	gnutls_x509_crt_t m = anchor_issuer_fit(x, x->tl_modern, crt, &fm);
 	if (fm > *fit) {
-		if (a)
-			gnutls_x509_crt_deinit(a);
 		*fit = fm;
 		return m;
 	}
-	if (m)
-		gnutls_x509_crt_deinit(m);
 	return a;
 }
 
@@ -837,16 +965,15 @@ static void build_links(struct ctx *x)
 		l->signature.result = l->issuer_is_ca.result = l->path_len.result = -1;
 		unsigned fit = x->fit_of[i];
 		if (r->certs[i].self_signed) {
-			anchor = anchor_itself(x->tl_phone, c);
+			anchor = anchor_itself(x, x->tl_phone, c);
 			if (!anchor)
-				anchor = anchor_itself(x->tl_modern, c);
+				anchor = anchor_itself(x, x->tl_modern, c);
 		} else {
 			/* A trusted CA that fits better than any sent certificate
 			 * (a self-issued CA beside its namesake) is the issuer. */
 			unsigned fa = 0;
 			anchor = best_anchor(x, c->crt, &fa);
 			if (anchor && fa <= fit && x->issuer_of[i] >= 0) {
-				gnutls_x509_crt_deinit(anchor);
 				anchor = NULL;
 			} else if (anchor) {
 				fit = fa;
@@ -870,9 +997,9 @@ static void build_links(struct ctx *x)
 
 		if (!iss) {
 			char *in = issuer_short_name(c->crt);
-			gnutls_x509_crt_t same = anchor_itself(x->tl_phone, c);
+			gnutls_x509_crt_t same = anchor_itself(x, x->tl_phone, c);
 			if (!same)
-				same = anchor_itself(x->tl_modern, c);
+				same = anchor_itself(x, x->tl_modern, c);
 			l->issuer_name.result = -1;
 			l->issuer_name.text =
 			    same
@@ -882,8 +1009,6 @@ static void build_links(struct ctx *x)
 					       in, sname)
 				: ps_xasprintf(
 				      "the issuer '%s' was not sent and is not a trusted CA", in);
-			if (same)
-				gnutls_x509_crt_deinit(same);
 			free(in);
 		} else {
 			char *iname = short_name(iss);
@@ -914,8 +1039,6 @@ static void build_links(struct ctx *x)
 			free(iname);
 		}
 		free(sname);
-		if (anchor)
-			gnutls_x509_crt_deinit(anchor);
 	}
 }
 
@@ -953,7 +1076,7 @@ static void path_walk(const struct ctx *x, gnutls_x509_trust_list_t tl, struct p
 	pa->anchor_sent = -1;
 	for (;;) {
 		seen[cur] = true;
-		gnutls_x509_crt_t a = anchor_itself(tl, &x->c[cur]);
+		gnutls_x509_crt_t a = anchor_itself(x, tl, &x->c[cur]);
 		if (a) {
 			pa->end = END_ANCHOR;
 			pa->anchor = a;
@@ -963,15 +1086,13 @@ static void path_walk(const struct ctx *x, gnutls_x509_trust_list_t tl, struct p
 		pa->idx[pa->n++] = cur;
 		long next = x->issuer_of[cur];
 		unsigned fa = 0;
-		a = anchor_issuer_fit(tl, x->c[cur].crt, &fa);
+		a = anchor_issuer_fit(x, tl, x->c[cur].crt, &fa);
 		/* A trusted issuer ends the path unless a sent one fits better. */
 		if (a && (next < 0 || (size_t)next == cur || fa >= x->fit_of[cur])) {
 			pa->end = END_ANCHOR;
 			pa->anchor = a;
 			return;
 		}
-		if (a)
-			gnutls_x509_crt_deinit(a);
 		if (next < 0 || (size_t)next == cur) {
 			pa->end = END_NO_ISSUER;
 			return;
@@ -1055,7 +1176,7 @@ static void explain_no_path(struct ctx *x, struct judge *j, const struct path *p
 		problem(x, j, PS_F_CHAIN_UNTRUSTED_ROOT, d, reason, true);
 	} else {
 		char *in = issuer_short_name(c->crt);
-		gnutls_x509_crt_t a = anchor_issuer(other, c->crt);
+		gnutls_x509_crt_t a = anchor_issuer(x, other, c->crt);
 		if (a && is_self_signed(a)) {
 			d = ps_xasprintf("%s is issued by the root CA '%s', which %s does not "
 					 "trust",
@@ -1077,8 +1198,6 @@ static void explain_no_path(struct ctx *x, struct judge *j, const struct path *p
 			    client_name(j->who));
 			problem(x, j, PS_F_CHAIN_MISSING_INTERMEDIATE, d, reason, true);
 		}
-		if (a)
-			gnutls_x509_crt_deinit(a);
 		free(in);
 	}
 	free(d);
@@ -1765,8 +1884,6 @@ static void judge_phone(struct ctx *x)
 	 * rejects the chain for the phone, its verdict is unknown. */
 	j.v->unknown = x->n_phone_anchors <= 0 && !phone_rejects(x->out);
 	status_text(j.v);
-	if (pa.anchor)
-		gnutls_x509_crt_deinit(pa.anchor);
 }
 
 static void judge_modern(struct ctx *x)
@@ -1796,8 +1913,6 @@ static void judge_modern(struct ctx *x)
 	if (j.v->accept)
 		accept_reason(x, &j, &pa);
 	status_text(j.v);
-	if (pa.anchor)
-		gnutls_x509_crt_deinit(pa.anchor);
 }
 
 /* ---- trust lists ---- */
@@ -1812,13 +1927,8 @@ static bool given_ends_path(const struct ctx *x, gnutls_x509_trust_list_t tl)
 	size_t cur = 0;
 	for (;;) {
 		seen[cur] = true;
-		gnutls_x509_crt_t a = anchor_itself(tl, &x->c[cur]);
-		if (!a)
-			a = anchor_issuer(tl, x->c[cur].crt);
-		if (a) {
-			gnutls_x509_crt_deinit(a);
+		if (anchor_itself(x, tl, &x->c[cur]) || anchor_issuer(x, tl, x->c[cur].crt))
 			return true;
-		}
 		unsigned fit;
 		long next = x->out->certs[cur].self_signed ? -1 : find_chain_issuer(x, cur, &fit);
 		if (next < 0 || seen[next])
@@ -1885,6 +1995,7 @@ static int analyse(const gnutls_datum_t *certs_der, size_t n, const struct ps_ch
 		return prc < 0 ? prc : GNUTLS_E_NO_CERTIFICATE_FOUND;
 	}
 
+	x->anchors = ps_xcalloc(1, sizeof *x->anchors);
 	out->certs = ps_xcalloc(x->n, sizeof *out->certs);
 	out->n_certs = x->n;
 	for (size_t i = 0; i < x->n; i++)
@@ -1929,6 +2040,7 @@ static int analyse(const gnutls_datum_t *certs_der, size_t n, const struct ps_ch
 		gnutls_free(x->c[i].issuer_raw.data);
 		free(x->c[i].label);
 	}
+	anchor_memo_free(x->anchors); /* before the trust lists it points into */
 	ps_trust_free(nothing);
 	free(x->modern_ca_error);
 	free(parse_err);

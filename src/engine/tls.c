@@ -742,30 +742,38 @@ static ssize_t receive(struct run *r, unsigned char *data, size_t len)
 	}
 }
 
-/* A send for GnuTLS, waiting within the run's timeout. During the
+/* A send for GnuTLS, waiting within the run's timeout: what GnuTLS has
+ * queued (a whole flight of the handshake: Certificate, ClientKeyExchange,
+ * CertificateVerify, ChangeCipherSpec, Finished) leaves in one write, not
+ * a write (and a TCP segment, and a wake-up of the server) per record; the
+ * records are the same either way. During the
  * handshake, what arrived before it is read (and tapped) first, so the
  * trace has each record at its place in the conversation. */
-static ssize_t send_out(struct run *r, const unsigned char *data, size_t len)
+static ssize_t vec_push_fn(gnutls_transport_ptr_t ptr, const giovec_t *iov, int iovcnt)
 {
+	struct run *r = ptr;
 	if (r->tap)
 		read_ready(r);
+	struct msghdr m = { .msg_iov = (struct iovec *)(uintptr_t)iov,
+			    .msg_iovlen = (size_t)(iovcnt > 0 ? iovcnt : 0) };
 	for (;;) {
-		if (wait_fd(r, POLLOUT, -1) == 0)
-			return timed_out(r);
-		ssize_t n = send(r->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		ssize_t n = sendmsg(r->fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (wait_fd(r, POLLOUT, -1) == 0)
+				return timed_out(r);
+			continue;
+		}
 		if (n < 0)
 			return io_failed(r);
-		if (r->tap)
-			ps_wire_feed(&r->wire, PS_DIR_OUT, data, (size_t)n);
+		for (size_t i = 0, left = (size_t)n; r->tap && left > 0 && i < m.msg_iovlen; i++) {
+			size_t k = iov[i].iov_len < left ? iov[i].iov_len : left;
+			ps_wire_feed(&r->wire, PS_DIR_OUT, iov[i].iov_base, k);
+			left -= k;
+		}
 		return n;
 	}
-}
-
-static ssize_t push_fn(gnutls_transport_ptr_t ptr, const void *data, size_t len)
-{
-	return send_out(ptr, data, len);
 }
 
 static ssize_t pull_fn(gnutls_transport_ptr_t ptr, void *data, size_t len)
@@ -809,7 +817,7 @@ static int session_open(struct run *r, const char *priority, char **err)
 	gnutls_session_set_ptr(r->s, r);
 	gnutls_session_set_verify_function(r->s, verify_fn);
 	gnutls_transport_set_ptr(r->s, r);
-	gnutls_transport_set_push_function(r->s, push_fn);
+	gnutls_transport_set_vec_push_function(r->s, vec_push_fn);
 	gnutls_transport_set_pull_function(r->s, pull_fn);
 	gnutls_transport_set_pull_timeout_function(r->s, pull_timeout_fn);
 	return 0;
