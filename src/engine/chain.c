@@ -134,18 +134,31 @@ static char *crt_dn(gnutls_x509_crt_t crt, bool issuer)
 	return s;
 }
 
-static char *crt_cn(gnutls_x509_crt_t crt)
+/* The first CN of the subject (`issuer` false) or the issuer named in
+ * `crt`, or NULL. One look into the certificate when the name fits the
+ * buffer on the stack (each look walks the whole name). */
+static char *dn_cn(gnutls_x509_crt_t crt, bool issuer)
 {
-	size_t size = 0;
-	int rc = gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, NULL, &size);
+	char buf[256];
+	size_t size = sizeof buf;
+	int (*get)(gnutls_x509_crt_t, const char *, unsigned, unsigned, void *, size_t *) =
+	    issuer ? gnutls_x509_crt_get_issuer_dn_by_oid : gnutls_x509_crt_get_dn_by_oid;
+	int rc = get(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, buf, &size);
+	if (rc >= 0)
+		return ps_xstrndup(buf, size);
 	if (rc != GNUTLS_E_SHORT_MEMORY_BUFFER)
 		return NULL;
 	char *s = ps_xcalloc(1, size + 1);
-	if (gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, s, &size) < 0) {
+	if (get(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, s, &size) < 0) {
 		free(s);
 		return NULL;
 	}
 	return s;
+}
+
+static char *crt_cn(gnutls_x509_crt_t crt)
+{
+	return dn_cn(crt, false);
 }
 
 /* A short name for a certificate: its CN, else its subject DN. */
@@ -165,17 +178,10 @@ static char *short_name(gnutls_x509_crt_t crt)
 /* The CN of the issuer named in `crt`, else the issuer DN. */
 static char *issuer_short_name(gnutls_x509_crt_t crt)
 {
-	size_t size = 0;
-	int rc = gnutls_x509_crt_get_issuer_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, NULL,
-						      &size);
-	if (rc == GNUTLS_E_SHORT_MEMORY_BUFFER) {
-		char *s = ps_xcalloc(1, size + 1);
-		if (gnutls_x509_crt_get_issuer_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, s,
-							 &size) >= 0 &&
-		    *s)
-			return s;
-		free(s);
-	}
+	char *cn = dn_cn(crt, true);
+	if (cn && *cn)
+		return cn;
+	free(cn);
 	return crt_dn(crt, true);
 }
 

@@ -5,7 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -22,8 +22,8 @@ struct slot {
 	struct ps_tls_conn *conn;
 	int tcp;   /* our dup of the TCP socket */
 	int plain; /* our end of the socketpair */
-	pthread_t pump;
-	bool running;
+	struct ps_tls_pump pump;
+	bool pumping; /* the pump is started and not yet ended */
 	unsigned timeout_ms;
 	struct ps_pump_result res;
 };
@@ -175,13 +175,6 @@ static curl_socket_t on_open(void *ctx, curlsocktype purpose, struct curl_sockad
 	return s;
 }
 
-static void *pump_main(void *arg)
-{
-	struct slot *sl = arg;
-	ps_tls_pump(sl->conn, sl->plain, sl->timeout_ms, &sl->res);
-	return NULL;
-}
-
 /* After curl's connect, before its request: take the socket over. */
 static int on_prereq(void *ctx, char *ip, char *local_ip, int port, int local_port)
 {
@@ -222,16 +215,9 @@ static int on_prereq(void *ctx, char *ip, char *local_ip, int port, int local_po
 		return CURL_PREREQFUNC_ABORT;
 	}
 	close(sv[0]);
-	fl = fcntl(sv[1], F_GETFL);
-	if (fl >= 0)
-		fcntl(sv[1], F_SETFL, fl & ~O_NONBLOCK);
 	sl->plain = sv[1];
-	if (pthread_create(&sl->pump, NULL, pump_main, sl) != 0) {
-		close(sv[1]);
-		sl->plain = -1;
-		return CURL_PREREQFUNC_ABORT;
-	}
-	sl->running = true;
+	ps_tls_pump_start(&sl->pump, sl->conn, sl->plain, sl->timeout_ms);
+	sl->pumping = true;
 	f->rs->pumped = true;
 	return CURL_PREREQFUNC_OK;
 }
@@ -425,14 +411,73 @@ static void tftp_collect(struct fetch *f, CURLcode cc, struct ps_http_response *
 		rs->curl_error = ps_xstrdup(curl_easy_strerror(cc));
 }
 
-/* Once curl has let go of its end: every pump joined, every TLS session
- * closed; how the last one ended goes into `rs`. */
+/* Step every running pump; for each, the descriptors it waits on go into
+ * `w` (room for two per slot), their number into `*nw`, and how long it
+ * can wait at most lowers `*wait_ms`. */
+static void pump_all(struct fetch *f, struct curl_waitfd *w, unsigned *nw, int *wait_ms)
+{
+	for (size_t i = 0; i < f->n_slots; i++) {
+		struct slot *sl = &f->slots[i];
+		short te, pe;
+		if (!sl->pumping || !ps_tls_pump_step(&sl->pump, &te, &pe) || !w)
+			continue;
+		if (te)
+			w[(*nw)++] =
+			    (struct curl_waitfd){ .fd = ps_tls_pump_fd(&sl->pump), .events = te };
+		if (pe)
+			w[(*nw)++] = (struct curl_waitfd){ .fd = sl->plain, .events = pe };
+		int left = ps_tls_pump_wait_ms(&sl->pump);
+		if (left < *wait_ms)
+			*wait_ms = left;
+	}
+}
+
+/* curl's transfer, with the pumps stepped on the same thread: curl waits
+ * on its sockets and the pumps' descriptors at once. */
+static CURLcode perform(struct fetch *f, CURL *c)
+{
+	CURLM *m = curl_multi_init();
+	if (!m || curl_multi_add_handle(m, c) != CURLM_OK)
+		abort(); /* libcurl fails here only for want of memory */
+	int running = 1;
+	CURLcode cc = CURLE_OK;
+	for (;;) {
+		CURLMcode mc = curl_multi_perform(m, &running);
+		struct curl_waitfd w[2 * MAX_SLOTS];
+		unsigned nw = 0;
+		int wait_ms = 1000;
+		pump_all(f, w, &nw, &wait_ms);
+		if (mc != CURLM_OK) {
+			cc = CURLE_OUT_OF_MEMORY;
+			break;
+		}
+		if (!running)
+			break;
+		if (curl_multi_poll(m, w, nw, wait_ms, NULL) != CURLM_OK) {
+			cc = CURLE_OUT_OF_MEMORY;
+			break;
+		}
+	}
+	int left;
+	CURLMsg *msg;
+	while ((msg = curl_multi_info_read(m, &left)))
+		if (msg->msg == CURLMSG_DONE && msg->easy_handle == c)
+			cc = msg->data.result;
+	curl_multi_remove_handle(m, c);
+	curl_multi_cleanup(m);
+	return cc;
+}
+
+/* Once curl has let go of its end: every pump run to its end, every TLS
+ * session closed; how the last one ended goes into `rs`. */
 static void end_pumps(struct fetch *f, struct ps_http_response *rs)
 {
 	for (size_t i = 0; i < f->n_slots; i++) {
 		struct slot *sl = &f->slots[i];
-		if (sl->running)
-			pthread_join(sl->pump, NULL);
+		if (sl->pumping) {
+			ps_tls_pump_finish(&sl->pump, &sl->res);
+			sl->pumping = false;
+		}
 		if (sl->plain >= 0)
 			close(sl->plain);
 		ps_tls_close(sl->conn);
@@ -470,7 +515,7 @@ int ps_http_fetch(const struct ps_http_request *rq, struct ps_http_response *rs)
 		resolve = curl_slist_append(resolve, rq->resolve);
 	set_options(c, &f, url, hdrs, resolve, errbuf);
 	f.t0 = ps_now_ms();
-	CURLcode cc = curl_easy_perform(c);
+	CURLcode cc = perform(&f, c);
 	f.t_end = ps_now_ms() - f.t0;
 	if (cc == CURLE_ABORTED_BY_CALLBACK && f.stalled) {
 		cc = CURLE_OPERATION_TIMEDOUT;

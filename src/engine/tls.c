@@ -225,6 +225,7 @@ struct run {
 	int last_alert_level, last_alert_desc;
 	int in_fatal_alert;  /* description of a plaintext fatal alert received, -1 if none */
 	bool chain_rejected; /* the phone rejected the server's chain */
+	bool nonblock;       /* receives say EAGAIN rather than wait (the pump) */
 };
 
 static double elapsed(const struct run *r)
@@ -729,11 +730,18 @@ static ssize_t receive(struct run *r, unsigned char *data, size_t len)
 		return -1;
 	}
 	for (;;) {
-		if (wait_fd(r, POLLIN, -1) == 0)
+		if (!r->nonblock && wait_fd(r, POLLIN, -1) == 0)
 			return timed_out(r);
 		ssize_t n = recv(r->fd, data, len, MSG_DONTWAIT);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (!r->nonblock)
+				continue;
+			gnutls_transport_set_errno(r->s, EAGAIN);
+			errno = EAGAIN;
+			return -1;
+		}
 		if (n < 0)
 			return io_failed(r);
 		if (n == 0)
@@ -1187,91 +1195,171 @@ void ps_tls_handshake(int fd, const struct ps_tls_params *p, struct ps_tls_info 
 	ps_tls_close(ps_tls_open(fd, p, info, ca, out));
 }
 
-/* Send all of `n` bytes on a plain socket (blocking). */
-static bool send_all(int fd, const unsigned char *b, size_t n)
+enum { PUMP_BUF = 16384 };
+
+void ps_tls_pump_start(struct ps_tls_pump *p, struct ps_tls_conn *c, int plain_fd, unsigned idle_ms)
 {
-	while (n) {
-		ssize_t k = send(fd, b, n, MSG_NOSIGNAL);
+	memset(p, 0, sizeof *p);
+	p->conn = c;
+	p->plain = plain_fd;
+	p->idle_ms = idle_ms;
+	p->idle_until = ps_now_ms() + idle_ms;
+	p->down = ps_xmalloc(PUMP_BUF);
+}
+
+/* The server's side has ended (`n` from gnutls_record_recv, 0 or an
+ * error): the client sees EOF. */
+static void pump_server_end(struct ps_tls_pump *p, ssize_t n)
+{
+	struct run *r = &p->conn->r;
+	if (n == 0) {
+		p->res.server_closed = true;
+	} else if (n == GNUTLS_E_PREMATURE_TERMINATION || n == GNUTLS_E_UNEXPECTED_PACKET_LENGTH) {
+		p->res.truncated = true;
+	} else {
+		p->res.error = ps_xstrdup(gnutls_strerror((int)n));
+		p->res.gnutls_code = (int)n;
+		if (r->timed_out)
+			p->res.timed_out = true;
+	}
+	shutdown(p->plain, SHUT_WR);
+	p->done = true;
+}
+
+/* What the server sent, to the client, as far as its socket takes it
+ * now; then more from the server once all of it went. Whether anything
+ * moved; `p->done` when the server's side ended. */
+static bool pump_down(struct ps_tls_pump *p)
+{
+	struct run *r = &p->conn->r;
+	bool moved = false;
+	while (p->down_off < p->down_len) {
+		ssize_t k = send(p->plain, p->down + p->down_off, p->down_len - p->down_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (k < 0 && errno == EINTR)
 			continue;
-		if (k <= 0)
-			return false;
-		b += k;
-		n -= (size_t)k;
+		if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return moved;
+		if (k <= 0) {
+			p->res.error = ps_xstrdup("the HTTP side closed early");
+			p->done = true;
+			return moved;
+		}
+		p->down_off += (size_t)k;
+		moved = true;
 	}
+	p->down_off = p->down_len = 0;
+	/* Records GnuTLS holds, or bytes the handshake read ahead, come first;
+	 * the socket is not waited on. */
+	r->nonblock = true;
+	ssize_t n = gnutls_record_recv(r->s, p->down, PUMP_BUF);
+	r->nonblock = false;
+	if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
+		return moved;
+	if (n <= 0) {
+		pump_server_end(p, n);
+		return true;
+	}
+	p->res.bytes_in += (size_t)n;
+	p->down_len = (size_t)n;
 	return true;
+}
+
+/* What the client wrote, to the server (a request is small: the send
+ * waits, within the idle time). Whether anything moved; `p->done` when
+ * the client has finished with the connection. */
+static bool pump_up(struct ps_tls_pump *p)
+{
+	struct run *r = &p->conn->r;
+	unsigned char buf[PUMP_BUF];
+	ssize_t n;
+	do
+		n = recv(p->plain, buf, sizeof buf, MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return false;
+	if (n <= 0) {
+		p->done = true; /* the client is done with the connection */
+		return true;
+	}
+	r->deadline = ps_now_ms() + p->idle_ms;
+	size_t off = 0;
+	while (off < (size_t)n) {
+		ssize_t w = gnutls_record_send(r->s, buf + off, (size_t)n - off);
+		if (w == GNUTLS_E_AGAIN || w == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (w < 0) {
+			p->res.error = ps_xstrdup(gnutls_strerror((int)w));
+			p->res.gnutls_code = (int)w;
+			shutdown(p->plain, SHUT_WR);
+			p->done = true;
+			return true;
+		}
+		off += (size_t)w;
+	}
+	p->res.bytes_out += (size_t)n;
+	return true;
+}
+
+bool ps_tls_pump_step(struct ps_tls_pump *p, short *tls_events, short *plain_events)
+{
+	bool moved = false;
+	while (!p->done) {
+		bool m = pump_down(p);
+		if (!p->done)
+			m = pump_up(p) || m;
+		if (!m)
+			break;
+		moved = true;
+	}
+	double now = ps_now_ms();
+	if (moved)
+		p->idle_until = now + p->idle_ms;
+	else if (!p->done && now >= p->idle_until) {
+		p->res.timed_out = true;
+		p->done = true;
+	}
+	bool holding = p->down_off < p->down_len;
+	*tls_events = p->done || holding ? 0 : POLLIN;
+	*plain_events = p->done ? 0 : (short)(POLLIN | (holding ? POLLOUT : 0));
+	return !p->done;
+}
+
+int ps_tls_pump_fd(const struct ps_tls_pump *p)
+{
+	return p->conn->r.fd;
+}
+
+int ps_tls_pump_wait_ms(const struct ps_tls_pump *p)
+{
+	double left = p->idle_until - ps_now_ms();
+	return left <= 0 ? 0 : (int)left + 1;
+}
+
+void ps_tls_pump_end(struct ps_tls_pump *p, struct ps_pump_result *res)
+{
+	*res = p->res;
+	free(p->down);
+	memset(p, 0, sizeof *p);
+}
+
+void ps_tls_pump_finish(struct ps_tls_pump *p, struct ps_pump_result *res)
+{
+	short te, pe;
+	while (ps_tls_pump_step(p, &te, &pe)) {
+		struct pollfd pfd[2] = { { .fd = ps_tls_pump_fd(p), .events = te },
+					 { .fd = p->plain, .events = pe } };
+		if (poll(pfd, 2, ps_tls_pump_wait_ms(p)) < 0 && errno != EINTR)
+			break;
+	}
+	ps_tls_pump_end(p, res);
 }
 
 void ps_tls_pump(struct ps_tls_conn *c, int plain_fd, unsigned idle_ms, struct ps_pump_result *res)
 {
-	struct run *r = &c->r;
-	memset(res, 0, sizeof *res);
-	unsigned char buf[16384];
-	bool up_open = true; /* the plaintext side still sends */
-	for (;;) {
-		/* Records GnuTLS holds, or bytes the handshake read ahead. */
-		bool pending = gnutls_record_check_pending(r->s) > 0 || inq_ready(r);
-		struct pollfd pfd[2] = { { .fd = r->fd, .events = POLLIN },
-					 { .fd = plain_fd, .events = up_open ? POLLIN : 0 } };
-		int pr = pending ? 1 : poll(pfd, 2, (int)idle_ms);
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr == 0) {
-			res->timed_out = true;
-			break;
-		}
-		if (pending || (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-			r->deadline = ps_now_ms() + idle_ms;
-			ssize_t n = gnutls_record_recv(r->s, buf, sizeof buf);
-			if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
-				continue;
-			if (n > 0) {
-				res->bytes_in += (size_t)n;
-				if (!send_all(plain_fd, buf, (size_t)n)) {
-					res->error = ps_xstrdup("the HTTP side closed early");
-					break;
-				}
-				continue;
-			}
-			if (n == 0) {
-				res->server_closed = true;
-			} else if (n == GNUTLS_E_PREMATURE_TERMINATION ||
-				   n == GNUTLS_E_UNEXPECTED_PACKET_LENGTH) {
-				res->truncated = true;
-			} else {
-				res->error = ps_xstrdup(gnutls_strerror((int)n));
-				res->gnutls_code = (int)n;
-				if (r->timed_out)
-					res->timed_out = true;
-			}
-			shutdown(plain_fd, SHUT_WR);
-			break;
-		}
-		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t n = recv(plain_fd, buf, sizeof buf, 0);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				up_open = false;
-				break; /* the client is done with the connection */
-			}
-			r->deadline = ps_now_ms() + idle_ms;
-			size_t off = 0;
-			while (off < (size_t)n) {
-				ssize_t w = gnutls_record_send(r->s, buf + off, (size_t)n - off);
-				if (w == GNUTLS_E_AGAIN || w == GNUTLS_E_INTERRUPTED)
-					continue;
-				if (w < 0) {
-					res->error = ps_xstrdup(gnutls_strerror((int)w));
-					res->gnutls_code = (int)w;
-					shutdown(plain_fd, SHUT_WR);
-					return;
-				}
-				off += (size_t)w;
-			}
-			res->bytes_out += (size_t)n;
-		}
-	}
+	struct ps_tls_pump p;
+	ps_tls_pump_start(&p, c, plain_fd, idle_ms);
+	ps_tls_pump_finish(&p, res);
 }
 
 void ps_tls_probe(int fd, const struct ps_tls_params *p, struct ps_tls_probe *probe)

@@ -92,10 +92,41 @@ struct ps_pump_result {
 	char *error;                /* its text, NULL when none; caller frees */
 };
 
-/* Move bytes between the plaintext socket `plain_fd` (the HTTP client's
- * end) and the TLS session until either side is done or nothing moves for
- * `idle_ms`. When the server side ends, `plain_fd` is shut down for
- * writing so the client sees EOF. Blocking; run it on its own thread. */
+/* A pump moves bytes between the plaintext socket `plain` (the HTTP
+ * client's end) and the TLS session, without waiting: step it whenever
+ * the TLS socket (ps_tls_pump_fd) or `plain` is ready for what the step
+ * asked for, or when ps_tls_pump_wait_ms has passed. It ends when either
+ * side is done or nothing moved for `idle_ms`; when the server's side ends,
+ * `plain` is shut down for writing so the client sees EOF. The fields are
+ * the pump's own. */
+struct ps_tls_pump {
+	struct ps_tls_conn *conn;
+	int plain;
+	unsigned idle_ms;
+	double idle_until;   /* ps_now_ms() at which nothing moved is a time-out */
+	unsigned char *down; /* from the server, not yet taken by the client */
+	size_t down_off, down_len;
+	bool done;
+	struct ps_pump_result res;
+};
+
+void ps_tls_pump_start(struct ps_tls_pump *p, struct ps_tls_conn *c, int plain_fd,
+		       unsigned idle_ms);
+/* Move what can move now. True while the pump goes on; then `*tls_events`
+ * and `*plain_events` are the poll events to wait for. */
+bool ps_tls_pump_step(struct ps_tls_pump *p, short *tls_events, short *plain_events);
+int ps_tls_pump_fd(const struct ps_tls_pump *p);
+/* How long to wait at most before the next step (ms). */
+int ps_tls_pump_wait_ms(const struct ps_tls_pump *p);
+/* How it ended, into `res` (its `error` is the caller's); the pump is
+ * spent. */
+void ps_tls_pump_end(struct ps_tls_pump *p, struct ps_pump_result *res);
+
+/* Step the pump, waiting as it asks, until it ends; then as
+ * ps_tls_pump_end. */
+void ps_tls_pump_finish(struct ps_tls_pump *p, struct ps_pump_result *res);
+
+/* A pump run to its end (blocking). */
 void ps_tls_pump(struct ps_tls_conn *c, int plain_fd, unsigned idle_ms, struct ps_pump_result *res);
 
 /* The broad priority used for the modern-client probe. */

@@ -889,6 +889,46 @@ static void test_memo(void **state)
 	gnutls_x509_crt_deinit(leaf);
 }
 
+/* Signature checks are remembered for the process (engine/chain.c): an
+ * impostor CA with the vendor CA's name and another key must not inherit
+ * the vendor CA's answers, nor the other way round, whichever comes first. */
+static void test_signature_answers(void **state)
+{
+	struct pki *k = *state;
+	struct spec cs = ca_spec("CN=Vendor Server CA,O=Vendor", -1);
+	gnutls_x509_crt_t impostor = make(k, &cs, k->inter_key, NULL, NULL);
+	char *pem = to_pem(impostor);
+	struct ps_trust *other = ps_trust_new_mem(pem, pem, false);
+	struct spec s = leaf_spec();
+	gnutls_x509_crt_t leaf = make(k, &s, k->leaf_key, k->ca, k->ca_key);
+	gnutls_x509_crt_t fake = make(k, &s, k->leaf_key, impostor, k->inter_key);
+	struct {
+		gnutls_x509_crt_t crt;
+		const struct ps_trust *trust;
+		bool accept;
+	} cases[] = {
+		{ leaf, k->trust, true }, { leaf, other, false },    { leaf, k->trust, true },
+		{ fake, other, true },    { fake, k->trust, false }, { fake, other, true },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ps_chain_params p = params(k, HOST, 0);
+		p.trust = cases[i].trust;
+		struct ps_chain_report r = { 0 };
+		assert_int_equal(analyse(&cases[i].crt, 1, &p, &r), 0);
+		expect(&r, cases[i].accept, cases[i].accept);
+		if (r.links[0].issuer_source == PS_ISSUER_ANCHOR)
+			assert_int_equal(r.links[0].signature.result, cases[i].accept ? 1 : 0);
+		else
+			assert_false(cases[i].accept);
+		ps_chain_report_clear(&r);
+	}
+	ps_trust_free(other);
+	free(pem);
+	gnutls_x509_crt_deinit(fake);
+	gnutls_x509_crt_deinit(leaf);
+	gnutls_x509_crt_deinit(impostor);
+}
+
 static void test_ec_key_phone(void **state)
 {
 	struct pki *k = *state;
@@ -1376,6 +1416,7 @@ int main(void)
 		cmocka_unit_test(test_self_issued_rollover),
 		cmocka_unit_test(test_connected_address),
 		cmocka_unit_test(test_memo),
+		cmocka_unit_test(test_signature_answers),
 		cmocka_unit_test(test_ec_key_phone),
 		cmocka_unit_test(test_key_purpose),
 		cmocka_unit_test(test_no_phone_anchors),
