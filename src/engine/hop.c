@@ -163,9 +163,72 @@ static void client_auth_step(const struct ps_sink *sink, size_t hop, struct ps_c
 	}
 }
 
+/* The phone sent no server name (SNI) and the name check of the
+ * certificate it got failed: ask again naming the host, with a modern
+ * client's offer, and judge the names in what comes back as the phone
+ * would (`p`, the phone's chain parameters). In h->info.sni_check. */
+static void sni_check(struct ps_hop_run *h, const gnutls_datum_t *phone_leaf,
+		      const struct ps_chain_params *p)
+{
+	struct ps_sni_check *sc = &h->info.sni_check;
+	sc->done = true;
+	sc->server_name = ps_xstrdup(h->tls_host);
+	char *err = NULL;
+	enum ps_finding_id f;
+	int fd = ps_connect(&h->addrs[h->used], h->cfg->timeout_ms, &err, &f);
+	if (fd < 0) {
+		sc->error = err;
+		return;
+	}
+	struct ps_tls_params pp = h->tp;
+	pp.sink = NULL;
+	pp.on_certs = NULL;
+	gnutls_datum_t leaf;
+	int rc = ps_tls_sni_leaf(fd, &pp, &leaf, &err);
+	close(fd);
+	if (rc < 0) {
+		sc->error = err;
+		return;
+	}
+	sc->differs =
+	    leaf.size != phone_leaf->size || memcmp(leaf.data, phone_leaf->data, leaf.size) != 0;
+	struct ps_chain_params lp = *p;
+	lp.memo = NULL;
+	struct ps_chain_report rep;
+	memset(&rep, 0, sizeof rep);
+	ps_chain_analyse(&leaf, 1, &lp, &rep);
+	if (rep.n_certs) {
+		sc->subject = ps_xstrdup(rep.certs[0].subject);
+		sc->sha256 = ps_xstrdup(rep.certs[0].sha256);
+		sc->cn_matches = rep.hostname_phone.result == 1;
+		sc->names_host = sc->cn_matches || rep.hostname_modern.result == 1;
+	} else {
+		sc->error = ps_xstrdup("the certificate it sent could not be read");
+	}
+	ps_chain_report_clear(&rep);
+	gnutls_free(leaf.data);
+}
+
+/* The hostname findings of `rep` say which certificate it was. */
+static void mention_default_host(struct ps_chain_report *rep)
+{
+	for (size_t i = 0; i < rep->n_findings; i++) {
+		struct ps_chain_finding *f = &rep->findings[i];
+		if (f->id != PS_F_CHAIN_HOSTNAME_MISMATCH)
+			continue;
+		char *d = ps_xasprintf("%s; it is the certificate of the server's default host, "
+				       "sent to clients that name none (see "
+				       "tls.sni_default_certificate)",
+				       f->detail ? f->detail : "");
+		free(f->detail);
+		f->detail = d;
+	}
+}
+
 static bool live_chain_fn(void *ctx, const gnutls_datum_t *certs, unsigned n)
 {
-	struct ps_hop_chain *lc = ctx;
+	struct ps_hop_run *h = ctx;
+	struct ps_hop_chain *lc = &h->chain;
 	ps_sink_step_begin(lc->sink, lc->hop, PS_STEP_TLS_CHAIN);
 	struct ps_chain_params p;
 	ps_steps_chain_params(lc->cfg, &p, lc->host);
@@ -175,6 +238,22 @@ static bool live_chain_fn(void *ctx, const gnutls_datum_t *certs, unsigned n)
 	struct ps_chain_report rep;
 	memset(&rep, 0, sizeof rep);
 	ps_chain_analyse(certs, n, &p, &rep);
+	if (n > 0 && rep.n_certs && rep.hostname_phone.result == 0 && !h->info.sni && h->tls_host &&
+	    !ps_is_ip_literal(h->tls_host)) {
+		sni_check(h, &certs[0], &p);
+		const struct ps_sni_check *sc = &h->info.sni_check;
+		if (sc->subject && sc->differs && sc->names_host) {
+			ps_sink_finding(
+			    lc->sink, (long)lc->hop, PS_F_TLS_SNI_DEFAULT_CERTIFICATE,
+			    "the phone, which names no host, got '%s'; a client that "
+			    "names '%s' gets '%s' (SHA-256 %s)%s",
+			    rep.certs[0].subject, sc->server_name, sc->subject, sc->sha256,
+			    sc->cn_matches ? ", whose CN the phone would accept"
+					   : ", but its CN is not that name either, and the "
+					     "phone checks the CN only");
+			mention_default_host(&rep);
+		}
+	}
 	bool phone_accepts = ps_steps_chain(lc->cfg, lc->sink, lc->hop, &rep);
 	ps_chain_report_clear(&rep);
 	return phone_accepts || lc->cfg->inspect_anyway;
@@ -326,7 +405,7 @@ static void tls_setup(struct ps_hop_run *h, double t0)
 					  .host_addrs = h->host_addrs,
 					  .n_host_addrs = h->n_addrs };
 	h->tp = (struct ps_tls_params){ .on_certs = live_chain_fn,
-					.on_certs_ctx = &h->chain,
+					.on_certs_ctx = h,
 					.priority = h->cfg->priority,
 					.server_name = h->tls_host,
 					.timeout_ms = h->cfg->timeout_ms,

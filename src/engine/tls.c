@@ -223,9 +223,10 @@ struct run {
 	bool seen_server_hello, seen_shd, sent_cke;
 	long enc_alert_in; /* index of the last encrypted alert received */
 	int last_alert_level, last_alert_desc;
-	int in_fatal_alert;  /* description of a plaintext fatal alert received, -1 if none */
-	bool chain_rejected; /* the phone rejected the server's chain */
-	bool nonblock;       /* receives say EAGAIN rather than wait (the pump) */
+	int in_fatal_alert;   /* description of a plaintext fatal alert received, -1 if none */
+	bool chain_rejected;  /* the phone rejected the server's chain */
+	bool nonblock;        /* receives say EAGAIN rather than wait (the pump) */
+	gnutls_datum_t *leaf; /* ps_tls_sni_leaf: where the server's leaf goes */
 };
 
 static double elapsed(const struct run *r)
@@ -579,8 +580,15 @@ static int verify_fn(gnutls_session_t s)
 	struct run *r = gnutls_session_get_ptr(s);
 	unsigned n = 0;
 	const gnutls_datum_t *certs = gnutls_certificate_get_peers(s, &n);
+	if (r->leaf && n > 0 && !r->leaf->data) {
+		r->leaf->data = gnutls_malloc(certs[0].size ? certs[0].size : 1);
+		if (!r->leaf->data)
+			abort(); /* out of memory, as in ps_xmalloc */
+		memcpy(r->leaf->data, certs[0].data, certs[0].size);
+		r->leaf->size = certs[0].size;
+	}
 	if (!r->info)
-		return 0; /* the probe does not judge the chain */
+		return 0; /* the probes do not judge the chain */
 	r->info->server_certs = n;
 	if (r->p->on_certs && !r->p->on_certs(r->p->on_certs_ctx, certs, n)) {
 		r->chain_rejected = true;
@@ -1360,6 +1368,45 @@ void ps_tls_pump(struct ps_tls_conn *c, int plain_fd, unsigned idle_ms, struct p
 	struct ps_tls_pump p;
 	ps_tls_pump_start(&p, c, plain_fd, idle_ms);
 	ps_tls_pump_finish(&p, res);
+}
+
+int ps_tls_sni_leaf(int fd, const struct ps_tls_params *p, gnutls_datum_t *leaf, char **err)
+{
+	struct run r;
+	struct ps_tls_probe unused = { 0 };
+	memset(&r, 0, sizeof r);
+	memset(leaf, 0, sizeof *leaf);
+	*err = NULL;
+	r.fd = fd;
+	r.p = p;
+	r.probe = &unused;
+	r.leaf = leaf;
+	r.enc_alert_in = -1;
+	r.in_fatal_alert = -1;
+	r.deadline = ps_now_ms() + p->timeout_ms;
+	ps_wire_init(&r.wire, on_wire, &r);
+	int rc = session_open(&r, PS_TLS_PROBE_PRIORITY, err);
+	if (rc >= 0) {
+		rc = run_handshake(&r);
+		if (rc >= 0)
+			gnutls_bye(r.s, GNUTLS_SHUT_WR);
+		else if (!leaf->data && r.timed_out)
+			*err = ps_xasprintf("no answer within %u ms", p->timeout_ms);
+		else if (!leaf->data && rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+			int d = (int)gnutls_alert_get(r.s);
+			const char *an = ps_alert_name((unsigned)d);
+			*err = ps_xasprintf("fatal alert %s (%d)", an ? an : "?", d);
+		} else if (!leaf->data)
+			*err = ps_xstrdup(gnutls_strerror(rc));
+	}
+	run_end(&r);
+	free(unused.priority);
+	if (leaf->data) {
+		free(*err);
+		*err = NULL;
+		return 0;
+	}
+	return rc < 0 ? rc : GNUTLS_E_NO_CERTIFICATE_FOUND;
 }
 
 void ps_tls_probe(int fd, const struct ps_tls_params *p, struct ps_tls_probe *probe)

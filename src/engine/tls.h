@@ -129,6 +129,12 @@ void ps_tls_pump_finish(struct ps_tls_pump *p, struct ps_pump_result *res);
 /* A pump run to its end (blocking). */
 void ps_tls_pump(struct ps_tls_conn *c, int plain_fd, unsigned idle_ms, struct ps_pump_result *res);
 
+/* The leaf certificate the server sends on `fd` (connected) to a client
+ * that names `p->server_name` (SNI), with the modern-client probe's
+ * priority and `p->creds`: its DER into `*leaf` (free with gnutls_free).
+ * 0, or a GnuTLS error with `*err` saying why (caller frees). */
+int ps_tls_sni_leaf(int fd, const struct ps_tls_params *p, gnutls_datum_t *leaf, char **err);
+
 /* The broad priority used for the modern-client probe. */
 #define PS_TLS_PROBE_PRIORITY "NORMAL"
 

@@ -85,6 +85,17 @@ enum ps_severity {
 	  "TLS by RFC 7465; the phone would also take AES.",                                       \
 	  "Offer the AES-CBC suites for TLS 1.0 first (nginx: ssl_ciphers "                        \
 	  "'AES256-SHA:AES128-SHA:@SECLEVEL=0'); every SPA that speaks RC4 also speaks AES.")      \
+	X(PS_F_TLS_SNI_DEFAULT_CERTIFICATE, "tls.sni_default_certificate", PS_SEV_ERROR,           \
+	  PS_EXIT_CHAIN,                                                                           \
+	  "The server chooses its certificate by the name a client sends (SNI); the phone sends "  \
+	  "none, so it gets the certificate of the server's default host, not the provisioning "   \
+	  "host's, whose own certificate is right.",                                               \
+	  "Make the provisioning host the one that answers clients without SNI on this address "   \
+	  "and port (nginx: listen 443 ssl default_server; in its server block; Apache: its "      \
+	  "<VirtualHost> first for this address and port; lighttpd: its ssl.pemfile in the "       \
+	  "$SERVER[\"socket\"] block itself; HAProxy: its certificate first on the bind line), "   \
+	  "or "                                                                                    \
+	  "give the phones an address or port of their own.")                                      \
 	X(PS_F_CLIENT_AUTH_REQUIRED, "client_auth.required", PS_SEV_ERROR, PS_EXIT_CLIENT_AUTH,    \
 	  "The server requires a client certificate and none was sent.",                           \
 	  "Give the device certificate and key with --cert and --key (a real phone sends its "     \

@@ -90,6 +90,24 @@ static void probe_clear(struct ps_tls_probe *p)
 	memset(p, 0, sizeof *p);
 }
 
+static void sni_check_copy(struct ps_sni_check *d, const struct ps_sni_check *s)
+{
+	*d = *s;
+	d->server_name = ps_xstrdup(s->server_name);
+	d->subject = ps_xstrdup(s->subject);
+	d->sha256 = ps_xstrdup(s->sha256);
+	d->error = ps_xstrdup(s->error);
+}
+
+void ps_sni_check_clear(struct ps_sni_check *c)
+{
+	free(c->server_name);
+	free(c->subject);
+	free(c->sha256);
+	free(c->error);
+	memset(c, 0, sizeof *c);
+}
+
 void ps_tls_info_copy(struct ps_tls_info *d, const struct ps_tls_info *s)
 {
 	*d = *s;
@@ -127,6 +145,7 @@ void ps_tls_info_copy(struct ps_tls_info *d, const struct ps_tls_info *s)
 			ps_tls_msg_copy(&d->msgs[i], &s->msgs[i]);
 	}
 	probe_copy(&d->probe, &s->probe);
+	sni_check_copy(&d->sni_check, &s->sni_check);
 }
 
 void ps_tls_info_clear(struct ps_tls_info *t)
@@ -150,6 +169,7 @@ void ps_tls_info_clear(struct ps_tls_info *t)
 		ps_tls_msg_clear(&t->msgs[i]);
 	free(t->msgs);
 	probe_clear(&t->probe);
+	ps_sni_check_clear(&t->sni_check);
 	memset(t, 0, sizeof *t);
 	t->alert_received = t->alert_sent = -1;
 }

@@ -88,6 +88,20 @@ struct ps_tls_probe {
 	char *error;        /* why the probe stopped, NULL if it completed */
 };
 
+/* A handshake that names the host (SNI), made when the phone sent no
+ * name and the name check of the certificate it got failed: does the
+ * server choose its certificate by name? */
+struct ps_sni_check {
+	bool done;
+	char *server_name; /* the name sent */
+	char *subject;     /* of the certificate the server sent for it, NULL if none came */
+	char *sha256;      /* its fingerprint, hex */
+	bool differs;      /* it is not the certificate the phone got */
+	bool names_host;   /* it is valid for server_name (CN or subjectAltName) */
+	bool cn_matches;   /* its CN is server_name, which the phone would accept */
+	char *error;       /* why no certificate came, NULL when one did */
+};
+
 struct ps_tls_info {
 	bool attempted;
 	bool established;
@@ -114,6 +128,7 @@ struct ps_tls_info {
 	int alert_sent;      /* description, -1 when none */
 	double duration_ms;
 	struct ps_tls_probe probe;
+	struct ps_sni_check sni_check;
 };
 
 struct ps_client_auth {
@@ -286,6 +301,7 @@ void ps_tls_msg_copy(struct ps_tls_msg *dst, const struct ps_tls_msg *src);
 void ps_tls_msg_clear(struct ps_tls_msg *m);
 void ps_tls_info_copy(struct ps_tls_info *dst, const struct ps_tls_info *src);
 void ps_tls_info_clear(struct ps_tls_info *t);
+void ps_sni_check_clear(struct ps_sni_check *c);
 void ps_client_auth_copy(struct ps_client_auth *dst, const struct ps_client_auth *src);
 void ps_client_auth_clear(struct ps_client_auth *c);
 

@@ -120,6 +120,20 @@ static json_t *tls_json(const struct ps_tls_info *t)
 	} else {
 		json_object_set_new(o, "modern_probe", json_null());
 	}
+	const struct ps_sni_check *sc = &t->sni_check;
+	if (sc->done) {
+		json_t *so = json_object();
+		json_object_set_new(so, "server_name", str_or_null(sc->server_name));
+		json_object_set_new(so, "subject", str_or_null(sc->subject));
+		json_object_set_new(so, "sha256", str_or_null(sc->sha256));
+		json_object_set_new(so, "differs", json_boolean(sc->differs));
+		json_object_set_new(so, "names_host", json_boolean(sc->names_host));
+		json_object_set_new(so, "cn_matches", json_boolean(sc->cn_matches));
+		json_object_set_new(so, "error", str_or_null(sc->error));
+		json_object_set_new(o, "sni_check", so);
+	} else {
+		json_object_set_new(o, "sni_check", json_null());
+	}
 	return o;
 }
 

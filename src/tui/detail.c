@@ -455,6 +455,26 @@ static void view_handshake(struct out *o, const struct ps_report *r, const struc
 		if (p->error)
 			kv(o, 4, 6, "error", "%s", p->error);
 	}
+	const struct ps_sni_check *sc = &t->sni_check;
+	if (sc->done) {
+		heading(o, "What a client that names the host gets");
+		if (!sc->subject) {
+			marked(o, 2, g->warn, PS_TS_WARN, PS_TS_NORMAL, "no certificate: %s",
+			       str(sc->error, "?"));
+		} else {
+			bool by_name = sc->differs && sc->names_host;
+			marked(o, 2, by_name ? g->fail : g->ok, by_name ? PS_TS_FAIL : PS_TS_OK,
+			       PS_TS_NORMAL, "%s",
+			       !sc->differs ? "the same certificate: the server does not choose by "
+					      "name"
+			       : sc->names_host ? "another certificate, for this host: the server "
+						  "chooses by name, and the phone names none"
+						: "another certificate, not for this host either");
+			kv(o, 4, 8, "SNI", "%s", str(sc->server_name, "?"));
+			kv(o, 4, 8, "subject", "%s", sc->subject);
+			kv(o, 4, 8, "SHA-256", "%s", str(sc->sha256, "?"));
+		}
+	}
 }
 
 static void verdict_block(struct out *o, const char *who, const struct ps_chain_verdict *v)

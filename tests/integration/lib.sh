@@ -133,6 +133,8 @@ mk_pki() {
 # start_nginx NAME SERVER-BLOCK-LINES: nginx on a free port; sets NGINX_PORT.
 # The server block gets "listen 127.0.0.1:PORT ssl;" and the server
 # certificate: $NGINX_CERT / $NGINX_KEY when set (a chain file, leaf first).
+# @PORT@ in the lines becomes the port (for more server blocks: close the
+# first with "}" and open the next, "server { listen 127.0.0.1:@PORT@ ssl;").
 start_nginx() {
 	local name=$1 body=$2 d=$T_DIR/nginx-$1 try
 	mkdir -p "$d/www" "$d/tmp"
@@ -158,7 +160,7 @@ http {
 		ssl_certificate ${NGINX_CERT:-$T_DIR/pki/server.pem};
 		ssl_certificate_key ${NGINX_KEY:-$T_DIR/pki/server.key};
 		root $d/www;
-		$body
+		${body//@PORT@/$NGINX_PORT}
 	}
 }
 EOT
