@@ -34,6 +34,8 @@ static void list_models(void)
 		printf("%-8s %-8s %-8s %-5s %-9s %-13s %s\n", m->id, m->vendor, m->product, m->psn,
 		       m->firmware, m->https_upgrade ? "yes" : "no", ua);
 		printf("         TLS: %s\n         priority: %s\n", m->suites, m->priority);
+		printf("         renegotiation: %s\n",
+		       m->legacy_renegotiation ? "legacy (no RFC 5746; assumed)" : "refused");
 		free(ua);
 		ps_identity_clear(&id);
 	}

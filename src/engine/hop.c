@@ -132,10 +132,12 @@ static void client_auth_step(const struct ps_sink *sink, size_t hop, struct ps_c
 	}
 	if (!ca->requested) {
 		if (established) {
+			/* client_auth.not_requested waits for the exchange: the
+			 * server may still ask, by renegotiating (client_auth_after). */
 			ca->outcome = ps_xstrdup("not requested");
-			ps_sink_finding(sink, (long)hop, PS_F_CLIENT_AUTH_NOT_REQUESTED, NULL);
 			ps_sink_step_end(sink, hop, PS_STEP_TLS_CLIENT_AUTH, PS_STATUS_WARN,
-					 "the server did not ask for a client certificate");
+					 "the server did not ask for a client certificate in the "
+					 "handshake");
 		} else {
 			ps_sink_step_end(sink, hop, PS_STEP_TLS_CLIENT_AUTH, PS_STATUS_SKIPPED,
 					 "the handshake ended before the server asked");
@@ -257,6 +259,36 @@ static bool live_chain_fn(void *ctx, const gnutls_datum_t *certs, unsigned n)
 	bool phone_accepts = ps_steps_chain(lc->cfg, lc->sink, lc->hop, &rep);
 	ps_chain_report_clear(&rep);
 	return phone_accepts || lc->cfg->inspect_anyway;
+}
+
+/* After the exchange over an established session: whether the server
+ * asked for the client certificate after all (a renegotiation), and how
+ * that went. */
+static void client_auth_after(struct ps_hop_run *h)
+{
+	struct ps_client_auth *ca = &h->ca;
+	if (ca->renegotiation_error) {
+		free(ca->outcome);
+		ca->outcome = ps_xstrdup(ca->renegotiation_error);
+		ps_sink_finding(
+		    h->sink, (long)h->hop, PS_F_CLIENT_AUTH_RENEGOTIATION,
+		    "after the request the server asked for a new handshake (a %s "
+		    "renegotiation, the only kind the %s knows here)%s; %s",
+		    ca->renegotiation ? ca->renegotiation : "?", h->cfg->identity->model->product,
+		    ca->requested ? ", with a CertificateRequest" : "", ca->renegotiation_error);
+		return;
+	}
+	if (ca->renegotiated && ca->requested) {
+		free(ca->outcome);
+		ca->outcome = ps_xasprintf("requested in a %s renegotiation after the request; %s",
+					   ca->renegotiation ? ca->renegotiation : "?",
+					   ca->sent ? "the device certificate was sent"
+						    : "none sent (no --cert); the server went on");
+		return;
+	}
+	if (!ca->requested)
+		ps_sink_finding_in(h->sink, (long)h->hop, PS_STEP_TLS_CLIENT_AUTH,
+				   PS_F_CLIENT_AUTH_NOT_REQUESTED, NULL);
 }
 
 static void connected_step(struct ps_hop_run *L, const char *ip, long port)
@@ -410,6 +442,8 @@ static void tls_setup(struct ps_hop_run *h, double t0)
 					.server_name = h->tls_host,
 					.timeout_ms = h->cfg->timeout_ms,
 					.creds = h->cfg->creds,
+					.legacy_renegotiation =
+					    h->cfg->identity->model->legacy_renegotiation,
 					.sink = h->sink,
 					.hop = h->hop,
 					.t0_ms = t0 };
@@ -513,6 +547,8 @@ bool ps_hop_exchange(struct ps_hop_run *h, const struct ps_run_config *cfg,
 	rq->ctx = h;
 	ps_sink_step_begin(sink, hop, PS_STEP_CONNECT);
 	ps_http_fetch(rq, rs);
+	if (h->tls_ran && h->o.ok)
+		client_auth_after(h);
 	bool https = ps_str_ieq(t->scheme, "https");
 	if (!rs->connected) {
 		const char *why = rs->curl_error ? rs->curl_error : "no connection";

@@ -219,14 +219,17 @@ struct run {
 	unsigned plain_unmatched[2][256];
 	unsigned pending_out[MAX_PENDING];
 	size_t pending_len[MAX_PENDING];
+	char *pending_info[MAX_PENDING]; /* a renegotiation's, from the hook; owned */
 	size_t n_pending_out;
 	bool seen_server_hello, seen_shd, sent_cke;
 	long enc_alert_in; /* index of the last encrypted alert received */
 	int last_alert_level, last_alert_desc;
-	int in_fatal_alert;   /* description of a plaintext fatal alert received, -1 if none */
-	bool chain_rejected;  /* the phone rejected the server's chain */
-	bool nonblock;        /* receives say EAGAIN rather than wait (the pump) */
-	gnutls_datum_t *leaf; /* ps_tls_sni_leaf: where the server's leaf goes */
+	int in_fatal_alert;        /* description of a plaintext fatal alert received, -1 if none */
+	bool chain_rejected;       /* the phone rejected the server's chain */
+	bool nonblock;             /* receives say EAGAIN rather than wait (the pump) */
+	gnutls_datum_t *leaf;      /* ps_tls_sni_leaf: where the server's leaf goes */
+	unsigned round;            /* 0 the first handshake, n the n-th renegotiation */
+	gnutls_datum_t first_leaf; /* the server's certificate in the first handshake */
 };
 
 static double elapsed(const struct run *r)
@@ -250,6 +253,7 @@ static void add_msg(struct run *r, enum ps_dir dir, const char *type, size_t len
 	m->length = len;
 	m->encrypted = enc;
 	m->info = info_owned;
+	m->round = r->round;
 	m->alert_level = level;
 	m->alert_desc = desc;
 	if (r->p->sink) {
@@ -310,6 +314,9 @@ static void pending_remove(struct run *r, unsigned type, bool *found)
 			(r->n_pending_out - i - 1) * sizeof r->pending_out[0]);
 		memmove(&r->pending_len[i], &r->pending_len[i + 1],
 			(r->n_pending_out - i - 1) * sizeof r->pending_len[0]);
+		free(r->pending_info[i]);
+		memmove(&r->pending_info[i], &r->pending_info[i + 1],
+			(r->n_pending_out - i - 1) * sizeof r->pending_info[0]);
 		r->n_pending_out--;
 		*found = true;
 		return;
@@ -321,13 +328,15 @@ static void pending_emit(struct run *r, bool all)
 	size_t n = all ? r->n_pending_out : (r->n_pending_out ? 1 : 0);
 	for (size_t i = 0; i < n; i++) {
 		const char *name = ps_handshake_name(r->pending_out[i]);
-		add_msg(r, PS_DIR_OUT, name ? name : "Handshake", r->pending_len[i], true, NULL, 0,
-			-1);
+		add_msg(r, PS_DIR_OUT, name ? name : "Handshake", r->pending_len[i], true,
+			r->pending_info[i], 0, -1);
 	}
 	memmove(r->pending_out, r->pending_out + n,
 		(r->n_pending_out - n) * sizeof r->pending_out[0]);
 	memmove(r->pending_len, r->pending_len + n,
 		(r->n_pending_out - n) * sizeof r->pending_len[0]);
+	memmove(r->pending_info, r->pending_info + n,
+		(r->n_pending_out - n) * sizeof r->pending_info[0]);
 	r->n_pending_out -= n;
 }
 
@@ -535,15 +544,27 @@ static int hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsigned i
 		r->plain_unmatched[dir][htype]--;
 		return 0;
 	}
+	/* A renegotiation's messages are all encrypted: the hook describes
+	 * them, as the wire does a first handshake's. */
+	char *info = NULL;
+	if (r->round > 0 && msg) {
+		struct ps_wire_event ev = { .kind = PS_WIRE_HANDSHAKE,
+					    .hs_type = htype,
+					    .body = msg->data,
+					    .len = msg->size };
+		info = describe_handshake(r, dir, &ev);
+	}
 	if (dir == PS_DIR_OUT) {
 		if (r->n_pending_out < MAX_PENDING) {
 			r->pending_len[r->n_pending_out] = msg ? msg->size : 0;
+			r->pending_info[r->n_pending_out] = info;
 			r->pending_out[r->n_pending_out++] = htype;
+		} else {
+			free(info);
 		}
 		return 0;
 	}
 	const char *name = ps_handshake_name(htype);
-	char *info = NULL;
 	if (htype == 11 && r->info && r->version >= 0x0304) {
 		unsigned n = 0;
 		gnutls_certificate_get_peers(s, &n);
@@ -575,20 +596,34 @@ static int probe_hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsi
 	return 0;
 }
 
+static bool datum_same(const gnutls_datum_t *a, const gnutls_datum_t *b)
+{
+	return a->size == b->size && a->data && b->data && memcmp(a->data, b->data, a->size) == 0;
+}
+
+/* `*d` = a copy of `s` (gnutls_malloc, for gnutls_free). */
+static void copy_datum(gnutls_datum_t *d, const gnutls_datum_t *s)
+{
+	d->data = gnutls_malloc(s->size ? s->size : 1);
+	if (!d->data)
+		abort(); /* out of memory, as in ps_xmalloc */
+	memcpy(d->data, s->data, s->size);
+	d->size = s->size;
+}
+
 static int verify_fn(gnutls_session_t s)
 {
 	struct run *r = gnutls_session_get_ptr(s);
 	unsigned n = 0;
 	const gnutls_datum_t *certs = gnutls_certificate_get_peers(s, &n);
-	if (r->leaf && n > 0 && !r->leaf->data) {
-		r->leaf->data = gnutls_malloc(certs[0].size ? certs[0].size : 1);
-		if (!r->leaf->data)
-			abort(); /* out of memory, as in ps_xmalloc */
-		memcpy(r->leaf->data, certs[0].data, certs[0].size);
-		r->leaf->size = certs[0].size;
-	}
+	if (r->leaf && n > 0 && !r->leaf->data)
+		copy_datum(r->leaf, &certs[0]);
 	if (!r->info)
 		return 0; /* the probes do not judge the chain */
+	if (r->round > 0 && n > 0 && datum_same(&certs[0], &r->first_leaf))
+		return 0; /* a renegotiation: the chain the phone judged already */
+	if (r->round == 0 && n > 0 && !r->first_leaf.data)
+		copy_datum(&r->first_leaf, &certs[0]);
 	r->info->server_certs = n;
 	if (r->p->on_certs && !r->p->on_certs(r->p->on_certs_ctx, certs, n)) {
 		r->chain_rejected = true;
@@ -608,6 +643,10 @@ static int retrieve_fn(gnutls_session_t s, const gnutls_datum_t *req_ca_rdn, int
 	bool have = c && c->n_pcerts;
 	if (r->ca) {
 		r->ca->requested = true;
+		/* A renegotiation asks again: its request is the one that counts. */
+		ps_strv_free(r->ca->acceptable_cas, r->ca->n_acceptable_cas);
+		r->ca->acceptable_cas = NULL;
+		r->ca->n_acceptable_cas = 0;
 		for (int i = 0; i < nreqs; i++) {
 			gnutls_datum_t str = { NULL, 0 };
 			char *dn;
@@ -848,6 +887,11 @@ static void run_end(struct run *r)
 	ps_wire_free(&r->wire);
 	free(r->inq);
 	r->inq = NULL;
+	gnutls_free(r->first_leaf.data);
+	r->first_leaf.data = NULL;
+	for (size_t i = 0; i < r->n_pending_out; i++)
+		free(r->pending_info[i]);
+	r->n_pending_out = 0;
 }
 
 static int run_handshake(struct run *r)
@@ -919,6 +963,20 @@ static void hello_alert(const struct ps_tls_info *t, int d, const char *alert,
 				 t->offered ? "TLS1.0" : "?", alert);
 }
 
+/* The last encrypted alert received was the fatal alert `d`: the trace
+ * says which. */
+static void name_encrypted_alert(struct run *r, int d)
+{
+	struct ps_tls_info *t = r->info;
+	if (t && r->enc_alert_in >= 0 && (size_t)r->enc_alert_in < t->n_msgs) {
+		struct ps_tls_msg *m = &t->msgs[r->enc_alert_in];
+		m->alert_level = 2;
+		m->alert_desc = d;
+		free(m->info);
+		m->info = alert_text(2, d);
+	}
+}
+
 /* The handshake ended with a fatal alert, received (`rc`) or seen in an
  * encrypted record. */
 static void alert_failure(struct run *r, int rc, const char *where, bool client_stage,
@@ -929,13 +987,7 @@ static void alert_failure(struct run *r, int rc, const char *where, bool client_
 	int d =
 	    rc == GNUTLS_E_FATAL_ALERT_RECEIVED ? (int)gnutls_alert_get(r->s) : r->in_fatal_alert;
 	t->alert_received = d;
-	if (r->enc_alert_in >= 0 && (size_t)r->enc_alert_in < t->n_msgs) {
-		struct ps_tls_msg *m = &t->msgs[r->enc_alert_in];
-		m->alert_level = 2;
-		m->alert_desc = d;
-		free(m->info);
-		m->info = alert_text(2, d);
-	}
+	name_encrypted_alert(r, d);
 	const char *an = ps_alert_name((unsigned)d);
 	char alert[64];
 	snprintf(alert, sizeof alert, "%s (%d)", an ? an : "alert", d);
@@ -1157,11 +1209,9 @@ struct ps_tls_conn *ps_tls_open(int fd, const struct ps_tls_params *p, struct ps
 		gnutls_free(desc);
 		ca->requested = gnutls_certificate_client_get_request_status(rp->s) != 0;
 		out->ok = true;
-		/* From here on the session carries data: nothing of the caller's
-		 * handshake records may be touched any more. */
-		rp->info = NULL;
-		rp->ca = NULL;
-		rp->p = NULL;
+		/* From here on the session carries data. The caller's records stay
+		 * in use: the pump runs on the caller's thread before they end, and
+		 * a renegotiation adds to them. */
 		rp->tap = false;
 		return conn;
 	}
@@ -1234,6 +1284,77 @@ static void pump_server_end(struct ps_tls_pump *p, ssize_t n)
 	p->done = true;
 }
 
+/* The server asked for a new handshake (HelloRequest), as a server does
+ * that asks for the client certificate only for some paths: the phone
+ * answers as its TLS stack would (`p->legacy_renegotiation`), and the
+ * renegotiation goes into the trace and the client-certificate record.
+ * False when the connection cannot go on. */
+static bool renegotiate(struct ps_tls_pump *p)
+{
+	struct run *r = &p->conn->r;
+	struct ps_client_auth *ca = r->ca;
+	r->round++;
+	add_msg(r, PS_DIR_IN, "HelloRequest", 0, true,
+		ps_xstrdup("the server asks for a new handshake"), 0, -1);
+	bool secure = gnutls_safe_renegotiation_status(r->s) != 0;
+	if (ca) {
+		ca->renegotiations++;
+		free(ca->renegotiation);
+		ca->renegotiation = ps_xstrdup(secure ? "secure" : "legacy");
+	}
+	r->tap = true;
+	r->deadline = ps_now_ms() + p->idle_ms;
+	int rc;
+	if (!secure && !r->p->legacy_renegotiation) {
+		/* Like a stack that refuses to renegotiate without RFC 5746. */
+		rc = GNUTLS_E_SAFE_RENEGOTIATION_FAILED;
+		gnutls_alert_send(r->s, GNUTLS_AL_WARNING, GNUTLS_A_NO_RENEGOTIATION);
+	} else {
+		/* GnuTLS renegotiates without RFC 5746 only when told to. And it
+		 * waits for a NewSessionTicket after a renegotiation in which an
+		 * OpenSSL server sends none (it would end with "unexpected
+		 * packet"): no ticket is asked for in a renegotiation. */
+		char *prio = ps_xasprintf("%s:%%NO_TICKETS%s", r->p->priority,
+					  secure ? "" : ":%UNSAFE_RENEGOTIATION");
+		gnutls_priority_set_direct(r->s, prio, NULL);
+		free(prio);
+		rc = run_handshake(r);
+	}
+	if (rc >= 0) {
+		r->tap = false;
+		if (ca)
+			ca->renegotiated = true;
+		return true;
+	}
+	/* What the server said about it is part of the trace. */
+	read_ready(r);
+	r->tap = false;
+	if (ca) {
+		free(ca->renegotiation_error);
+		if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED || r->in_fatal_alert >= 0) {
+			int d = r->in_fatal_alert >= 0 ? r->in_fatal_alert
+						       : (int)gnutls_alert_get(r->s);
+			const char *an = ps_alert_name((unsigned)d);
+			name_encrypted_alert(r, d);
+			ca->renegotiation_error = ps_xasprintf(
+			    "the server ended the renegotiation with the fatal alert %s (%d)",
+			    an ? an : "?", d);
+		} else if (r->timed_out) {
+			ca->renegotiation_error = ps_xasprintf(
+			    "the renegotiation got no answer within %u ms", p->idle_ms);
+		} else if (rc == GNUTLS_E_SAFE_RENEGOTIATION_FAILED) {
+			ca->renegotiation_error =
+			    ps_xstrdup("the phone refuses to renegotiate without RFC 5746");
+		} else {
+			ca->renegotiation_error =
+			    ps_xasprintf("the renegotiation failed: %s", gnutls_strerror(rc));
+		}
+	}
+	p->res.renegotiation_failed = true;
+	pump_server_end(p, rc);
+	return false;
+}
+
 /* What the server sent, to the client, as far as its socket takes it
  * now; then more from the server once all of it went. Whether anything
  * moved; `p->done` when the server's side ended. */
@@ -1264,6 +1385,10 @@ static bool pump_down(struct ps_tls_pump *p)
 	r->nonblock = false;
 	if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
 		return moved;
+	if (n == GNUTLS_E_REHANDSHAKE) {
+		renegotiate(p);
+		return true;
+	}
 	if (n <= 0) {
 		pump_server_end(p, n);
 		return true;

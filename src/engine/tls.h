@@ -44,6 +44,9 @@ struct ps_tls_params {
 	double t0_ms;             /* message times are relative to this */
 	ps_tls_certs_fn on_certs; /* may be NULL */
 	void *on_certs_ctx;
+	/* On a HelloRequest after a handshake without RFC 5746, renegotiate
+	 * anyway (else refuse with no_renegotiation). */
+	bool legacy_renegotiation;
 };
 
 struct ps_tls_outcome {
@@ -88,6 +91,7 @@ struct ps_pump_result {
 	bool server_closed;         /* the server sent close_notify */
 	bool truncated;             /* the server closed TCP without close_notify */
 	bool timed_out;             /* nothing moved for the idle time */
+	bool renegotiation_failed;  /* the server asked for a new handshake, which failed */
 	int gnutls_code;            /* a TLS error, 0 when none */
 	char *error;                /* its text, NULL when none; caller frees */
 };

@@ -96,6 +96,16 @@ enum ps_severity {
 	  "$SERVER[\"socket\"] block itself; HAProxy: its certificate first on the bind line), "   \
 	  "or "                                                                                    \
 	  "give the phones an address or port of their own.")                                      \
+	X(PS_F_CLIENT_AUTH_RENEGOTIATION, "client_auth.renegotiation", PS_SEV_ERROR,               \
+	  PS_EXIT_CLIENT_AUTH,                                                                     \
+	  "The server asks for the client certificate only by renegotiating after the request "    \
+	  "(a certificate required for some paths only), and this phone cannot renegotiate "       \
+	  "with it.",                                                                              \
+	  "Ask for the client certificate in the handshake itself: Apache: SSLVerifyClient "       \
+	  "require at the <VirtualHost> level, not inside <Location> or <Directory>; nginx: "      \
+	  "ssl_verify_client on in the server block; lighttpd: ssl.verifyclient.activate = "       \
+	  "\"enable\" for the whole $SERVER[\"socket\"]. (Apache's SSLInsecureRenegotiation on "   \
+	  "lets the phones renegotiate the legacy way, but opens CVE-2009-3555 to every client.)") \
 	X(PS_F_CLIENT_AUTH_REQUIRED, "client_auth.required", PS_SEV_ERROR, PS_EXIT_CLIENT_AUTH,    \
 	  "The server requires a client certificate and none was sent.",                           \
 	  "Give the device certificate and key with --cert and --key (a real phone sends its "     \

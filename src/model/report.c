@@ -183,6 +183,8 @@ void ps_client_auth_copy(struct ps_client_auth *d, const struct ps_client_auth *
 	d->cert_issuer = ps_xstrdup(s->cert_issuer);
 	d->sent_subject = ps_xstrdup(s->sent_subject);
 	d->outcome = ps_xstrdup(s->outcome);
+	d->renegotiation = ps_xstrdup(s->renegotiation);
+	d->renegotiation_error = ps_xstrdup(s->renegotiation_error);
 }
 
 void ps_client_auth_clear(struct ps_client_auth *c)
@@ -193,6 +195,8 @@ void ps_client_auth_clear(struct ps_client_auth *c)
 	free(c->cert_issuer);
 	free(c->sent_subject);
 	free(c->outcome);
+	free(c->renegotiation);
+	free(c->renegotiation_error);
 	memset(c, 0, sizeof *c);
 	c->issuer_accepted = -1;
 }

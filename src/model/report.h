@@ -63,6 +63,7 @@ struct ps_tls_msg {
 	size_t length;   /* message body (handshake) or record payload bytes */
 	bool encrypted;  /* sent under the negotiated keys */
 	char *info;      /* one line of detail, may be NULL */
+	unsigned round;  /* 0 the first handshake, n the n-th renegotiation */
 	int alert_level; /* for alerts: 1 warning, 2 fatal; 0 when unknown */
 	int alert_desc;  /* for alerts: description code, -1 when unknown */
 };
@@ -144,6 +145,12 @@ struct ps_client_auth {
 	bool sent;           /* a certificate went out in the handshake */
 	char *sent_subject;
 	char *outcome; /* how the server reacted, NULL if not known */
+	/* A renegotiation the server asked for after the handshake (a server
+	 * that asks for the certificate only for some paths does this): */
+	unsigned renegotiations;   /* the server's HelloRequests */
+	char *renegotiation;       /* "secure" or "legacy" (RFC 5746 or not), NULL if none */
+	bool renegotiated;         /* a renegotiation completed */
+	char *renegotiation_error; /* why it did not, NULL when it did or none was made */
 };
 
 /* The HTTP exchange of a hop. */

@@ -90,6 +90,7 @@ static json_t *tls_json(const struct ps_tls_info *t)
 				      ms(m->t_ms), "length", (json_int_t)m->length, "encrypted",
 				      m->encrypted);
 		json_object_set_new(e, "info", str_or_null(m->info));
+		json_object_set_new(e, "renegotiation", json_integer(m->round));
 		if (m->alert_desc >= 0) {
 			json_object_set_new(e, "alert_level",
 					    jstr(m->alert_level == 2   ? "fatal"
@@ -153,6 +154,16 @@ static json_t *client_auth_json(const struct ps_client_auth *c)
 	json_object_set_new(o, "sent_subject",
 			    c->sent ? str_or_null(c->sent_subject) : json_null());
 	json_object_set_new(o, "outcome", str_or_null(c->outcome));
+	if (c->renegotiations) {
+		json_t *r = json_object();
+		json_object_set_new(r, "requests", json_integer((json_int_t)c->renegotiations));
+		json_object_set_new(r, "kind", str_or_null(c->renegotiation));
+		json_object_set_new(r, "completed", json_boolean(c->renegotiated));
+		json_object_set_new(r, "error", str_or_null(c->renegotiation_error));
+		json_object_set_new(o, "renegotiation", r);
+	} else {
+		json_object_set_new(o, "renegotiation", json_null());
+	}
 	return o;
 }
 

@@ -61,9 +61,15 @@ static void tls_block(struct tx *t, const struct ps_hop *h)
 			fprintf(t->out, "%s %s", i ? "," : "", tl->offered[i].name);
 		fputc('\n', t->out);
 	}
+	unsigned round = 0;
 	for (size_t i = 0; i < tl->n_msgs; i++) {
 		const struct ps_tls_msg *m = &tl->msgs[i];
-		fprintf(t->out, "        %8.1f ms  %s  %-20s%s%s%s\n", m->t_ms,
+		/* A renegotiation is a block of its own, indented, in wire order. */
+		if (m->round != round) {
+			round = m->round;
+			fprintf(t->out, "        renegotiation %u (asked by the server):\n", round);
+		}
+		fprintf(t->out, "        %s%8.1f ms  %s  %-20s%s%s%s\n", round ? "  " : "", m->t_ms,
 			m->dir == PS_DIR_OUT ? "->" : "<-", m->type, m->info ? m->info : "",
 			m->encrypted && !m->info ? "(encrypted)" : "",
 			m->encrypted && m->info ? " [encrypted]" : "");
@@ -95,6 +101,12 @@ static void client_auth_block(struct tx *t, const struct ps_client_auth *c)
 		fprintf(t->out, "        device certificate: none configured (--cert)\n");
 	fprintf(t->out, "        sent: %s\n",
 		c->sent ? "the device certificate" : "no certificate");
+	if (c->renegotiations)
+		fprintf(t->out, "        asked in: a %s renegotiation after the request, %s\n",
+			c->renegotiation ? c->renegotiation : "?",
+			c->renegotiated
+			    ? "completed"
+			    : (c->renegotiation_error ? c->renegotiation_error : "failed"));
 }
 
 static void put_date(struct tx *t, time_t when)

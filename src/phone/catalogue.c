@@ -18,9 +18,18 @@
 #define LINKSYS_SUITES                                                          \
 	"TLS 1.0; TLS_RSA_WITH_AES_256_CBC_SHA, TLS_RSA_WITH_AES_128_CBC_SHA, " \
 	"TLS_RSA_WITH_RC4_128_SHA, TLS_RSA_WITH_RC4_128_MD5"
+/* Renegotiation: no source says what the phones do on a HelloRequest. An
+ * offer with no extensions cannot agree on RFC 5746 secure renegotiation,
+ * and the TLS stacks of 2006-2012 embedded firmware renegotiated without it
+ * (the legacy renegotiation RFC 5746 was written to replace), so every
+ * row renegotiates the legacy way: assumed, not documented. */
+#define RENEGOTIATION_NOTE                                                                    \
+	" Renegotiation when the server asks (HelloRequest): the legacy kind (no RFC 5746), " \
+	"assumed from the stack's age, not documented."
 #define LINKSYS_NOTES                                                                      \
 	"Suites from the SPA9x2 administration guide (AES up to 256 bits, RC4-128, RSA). " \
-	"That the ClientHello carries no extensions is assumed from the firmware's age."
+	"That the ClientHello carries no extensions is assumed from the firmware's "       \
+	"age." RENEGOTIATION_NOTE
 
 /* Cisco SPA3xx/5xx, firmware 7.5.x: the Sipura engine's suite table (LPG
  * table 1-2) without the export suites, which GnuTLS cannot offer. GnuTLS
@@ -48,22 +57,22 @@
 	"are not documented. No TLS extensions: server_name and renegotiation_info would be "   \
 	"plausible for firmware of 2010-2014 (not documented), but GnuTLS 3.7 cannot send "     \
 	"them without record_size_limit (2018). HTTPS firmware upgrade on 7.x is assumed, not " \
-	"confirmed."
+	"confirmed." RENEGOTIATION_NOTE
 
 #define LINKSYS(id_, pn, psn_, ua)                                                              \
 	{                                                                                       \
 		.id = id_, .vendor = "Linksys", .product = pn, .psn = psn_, .family = "SPA9x2", \
 		.firmware = "6.1.5(a)", .ua_format = ua, .priority = LINKSYS_PRIORITY,          \
-		.suites = LINKSYS_SUITES, .https_upgrade = true, .mac_prefix = "000e08",        \
-		.serial = "88019FA42805", .notes = LINKSYS_NOTES                                \
+		.suites = LINKSYS_SUITES, .https_upgrade = true, .legacy_renegotiation = true,  \
+		.mac_prefix = "000e08", .serial = "88019FA42805", .notes = LINKSYS_NOTES        \
 	}
 
-#define CISCO(id_, pn, psn_, fam, ua)                                                    \
-	{                                                                                \
-		.id = id_, .vendor = "Cisco", .product = pn, .psn = psn_, .family = fam, \
-		.firmware = "7.5.5", .ua_format = ua, .priority = CISCO_PRIORITY,        \
-		.suites = CISCO_SUITES, .https_upgrade = true, .mac_prefix = "0002fd",   \
-		.serial = "CBT141400UK", .notes = CISCO_NOTES                            \
+#define CISCO(id_, pn, psn_, fam, ua)                                                        \
+	{                                                                                    \
+		.id = id_, .vendor = "Cisco", .product = pn, .psn = psn_, .family = fam,     \
+		.firmware = "7.5.5", .ua_format = ua, .priority = CISCO_PRIORITY,            \
+		.suites = CISCO_SUITES, .https_upgrade = true, .legacy_renegotiation = true, \
+		.mac_prefix = "0002fd", .serial = "CBT141400UK", .notes = CISCO_NOTES        \
 	}
 
 static const struct ps_model models[] = {

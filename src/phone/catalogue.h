@@ -7,16 +7,20 @@
 #include <stddef.h>
 
 struct ps_model {
-	const char *id;         /* catalogue key, lower case: "spa942" */
-	const char *vendor;     /* "Linksys" or "Cisco" */
-	const char *product;    /* $PN: "SPA942" */
-	const char *psn;        /* $PSN: "942", "504G" */
-	const char *family;     /* "SPA9x2", "SPA30x", "SPA50x", "SPA525" */
-	const char *firmware;   /* default $SWVER */
-	const char *ua_format;  /* HTTP User-Agent, macros expanded per identity */
-	const char *priority;   /* GnuTLS priority string of the phone's ClientHello */
-	const char *suites;     /* the same, in words, for people */
-	bool https_upgrade;     /* firmware upgrade over HTTPS supported */
+	const char *id;        /* catalogue key, lower case: "spa942" */
+	const char *vendor;    /* "Linksys" or "Cisco" */
+	const char *product;   /* $PN: "SPA942" */
+	const char *psn;       /* $PSN: "942", "504G" */
+	const char *family;    /* "SPA9x2", "SPA30x", "SPA50x", "SPA525" */
+	const char *firmware;  /* default $SWVER */
+	const char *ua_format; /* HTTP User-Agent, macros expanded per identity */
+	const char *priority;  /* GnuTLS priority string of the phone's ClientHello */
+	const char *suites;    /* the same, in words, for people */
+	bool https_upgrade;    /* firmware upgrade over HTTPS supported */
+	/* When the server asks for a new handshake (HelloRequest) and the first
+	 * one did not agree on RFC 5746 secure renegotiation, the phone still
+	 * renegotiates (legacy); false: it refuses (no_renegotiation). */
+	bool legacy_renegotiation;
 	const char *mac_prefix; /* OUI used for the default MAC */
 	const char *serial;     /* default serial number */
 	const char *notes;      /* what is uncertain about this row */

@@ -610,6 +610,12 @@ static void view_client_auth(struct out *o, const struct ps_report *r, const str
 	const struct ps_client_auth *a = &h->client_auth;
 	const struct ps_tui_glyphs *g = o->c->g;
 	heading(o, "CertificateRequest");
+	if (a->renegotiations)
+		marked(o, 2, a->renegotiated ? g->ok : g->fail,
+		       a->renegotiated ? PS_TS_OK : PS_TS_FAIL, PS_TS_NORMAL,
+		       "asked after the request, in a %s renegotiation: %s",
+		       str(a->renegotiation, "?"),
+		       a->renegotiated ? "completed" : str(a->renegotiation_error, "failed"));
 	if (!a->requested) {
 		text(o, 2, PS_TS_NORMAL, "The server did not ask for a client certificate.");
 	} else {

@@ -228,6 +228,62 @@ start_lighttpd() {
 	WWW=$d/www
 }
 
+# start_apache NAME VHOST-LINES: Apache httpd with mod_ssl (OpenSSL) in the
+# foreground on a free port, TLS 1.0 to 1.2 with AES256-SHA and the test
+# server certificate, one <VirtualHost> with VHOST-LINES added; sets
+# APACHE_PORT and WWW (its document root, with the SPA942 profile in prov/).
+# Its workers run as nobody, so the test directory is opened to them.
+APACHE=${APACHE:-/usr/sbin/apache2}
+APACHE_MODULES=${APACHE_MODULES:-/usr/lib/apache2/modules}
+apache_on_port() {
+	local d=$1
+	cat >"$d/httpd.conf" <<EOT
+ServerRoot $d
+PidFile $d/httpd.pid
+Mutex file:$d default
+DefaultRuntimeDir $d
+LoadModule mpm_event_module $APACHE_MODULES/mod_mpm_event.so
+LoadModule authz_core_module $APACHE_MODULES/mod_authz_core.so
+LoadModule socache_shmcb_module $APACHE_MODULES/mod_socache_shmcb.so
+LoadModule ssl_module $APACHE_MODULES/mod_ssl.so
+User nobody
+Group nogroup
+ServerName localhost
+Listen 127.0.0.1:$SRV_PORT
+ErrorLog $d/error.log
+LogLevel info ssl:debug
+SSLSessionCache shmcb:$d/scache(51200)
+<VirtualHost 127.0.0.1:$SRV_PORT>
+	DocumentRoot $d/www
+	SSLEngine on
+	SSLProtocol -all +TLSv1 +TLSv1.1 +TLSv1.2
+	SSLOpenSSLConfCmd MinProtocol TLSv1
+	SSLCipherSuite AES256-SHA:@SECLEVEL=0
+	SSLCertificateFile $T_DIR/pki/server.pem
+	SSLCertificateKeyFile $T_DIR/pki/server.key
+	<Directory $d/www>
+		Require all granted
+	</Directory>
+	$2
+</VirtualHost>
+EOT
+	exec "$APACHE" -f "$d/httpd.conf" -DFOREGROUND
+}
+start_apache() {
+	local name=$1 d=$T_DIR/apache-$1
+	mkdir -p "$d/www/prov"
+	echo "<flat-profile><Station_Name>apache</Station_Name></flat-profile>" \
+		>"$d/www/prov/spa000e08aabbcc.xml"
+	chmod 755 "$T_DIR" "$d" "$d/www" "$d/www/prov"
+	chmod 644 "$d/www/prov/spa000e08aabbcc.xml"
+	if ! start_on_port "apache-$name" apache_on_port "$d" "$2"; then
+		sed 's/^/# /' "$d/error.log" 2>/dev/null
+		return 1
+	fi
+	APACHE_PORT=$SRV_PORT
+	WWW=$d/www
+}
+
 # start_tftp ROOT ARGS...: tests/helpers/tftp_server.py serving ROOT on a
 # free UDP port of 127.0.0.1 (ARGS: --delay MS, --deny NAME, --no-options);
 # sets TFTP_PORT.
