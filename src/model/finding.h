@@ -53,13 +53,14 @@ enum ps_severity {
 	  "Check the phone's network, gateway and VLAN, and the address the name resolves to.")    \
 	X(PS_F_TLS_PROTOCOL_VERSION, "tls.protocol_version", PS_SEV_ERROR, PS_EXIT_TLS,            \
 	  "The server refuses the TLS protocol version the phone speaks.",                         \
-	  "Enable TLS 1.0 for the provisioning host (nginx: ssl_protocols TLSv1 TLSv1.2; and "     \
-	  "ssl_ciphers 'AES256-SHA:AES128-SHA:@SECLEVEL=0'), ideally on a dedicated "              \
-	  "virtual host or port used only by phones.")                                             \
+	  "Enable TLS 1.0 with the phone's AES-CBC suites for the provisioning host, "             \
+	  "ideally on a virtual host or port used only by phones (OpenSSL 3 allows TLS 1.0 "       \
+	  "only at security level 0).")                                                            \
 	X(PS_F_TLS_NO_SHARED_CIPHER, "tls.no_shared_cipher", PS_SEV_ERROR, PS_EXIT_TLS,            \
 	  "The server accepts the phone's TLS version but none of the cipher suites it offers.",   \
 	  "Enable at least one suite the phone offers, e.g. TLS_RSA_WITH_AES_256_CBC_SHA "         \
-	  "(OpenSSL name AES256-SHA; nginx needs @SECLEVEL=0) on an RSA certificate.")             \
+	  "(OpenSSL name AES256-SHA, which OpenSSL 3 allows only at security level 0), on "        \
+	  "an RSA certificate.")                                                                   \
 	X(PS_F_TLS_HANDSHAKE_FAILED, "tls.handshake_failed", PS_SEV_ERROR, PS_EXIT_TLS,            \
 	  "The TLS handshake failed.",                                                             \
 	  "Read the message sequence and the server's error log; compare with a handshake "        \
@@ -83,45 +84,39 @@ enum ps_severity {
 	X(PS_F_TLS_RC4, "tls.rc4", PS_SEV_WARN, PS_EXIT_OK,                                        \
 	  "The phone and the server agreed on RC4, a cipher broken since 2013 and prohibited in "  \
 	  "TLS by RFC 7465; the phone would also take AES.",                                       \
-	  "Offer the AES-CBC suites for TLS 1.0 first (nginx: ssl_ciphers "                        \
-	  "'AES256-SHA:AES128-SHA:@SECLEVEL=0'); every SPA that speaks RC4 also speaks AES.")      \
+	  "Offer the AES-CBC suites for TLS 1.0 and drop RC4: every SPA that speaks RC4 "          \
+	  "also speaks AES.")                                                                      \
 	X(PS_F_TLS_SNI_DEFAULT_CERTIFICATE, "tls.sni_default_certificate", PS_SEV_ERROR,           \
 	  PS_EXIT_CHAIN,                                                                           \
 	  "The server chooses its certificate by the name a client sends (SNI); the phone sends "  \
 	  "none, so it gets the certificate of the server's default host, not the provisioning "   \
 	  "host's, whose own certificate is right.",                                               \
-	  "Make the provisioning host the one that answers clients without SNI on this address "   \
-	  "and port (nginx: listen 443 ssl default_server; in its server block; Apache: its "      \
-	  "<VirtualHost> first for this address and port; lighttpd: its ssl.pemfile in the "       \
-	  "$SERVER[\"socket\"] block itself; HAProxy: its certificate first on the bind line), "   \
-	  "or "                                                                                    \
-	  "give the phones an address or port of their own.")                                      \
+	  "Make the provisioning host the one that answers clients without SNI on this "           \
+	  "address and port, or give the phones an address or port of their own.")                 \
 	X(PS_F_CLIENT_AUTH_RENEGOTIATION, "client_auth.renegotiation", PS_SEV_ERROR,               \
 	  PS_EXIT_CLIENT_AUTH,                                                                     \
 	  "The server asks for the client certificate only by renegotiating after the request "    \
 	  "(a certificate required for some paths only), and this phone cannot renegotiate "       \
 	  "with it.",                                                                              \
-	  "Ask for the client certificate in the handshake itself: Apache: SSLVerifyClient "       \
-	  "require at the <VirtualHost> level, not inside <Location> or <Directory>; nginx: "      \
-	  "ssl_verify_client on in the server block; lighttpd: ssl.verifyclient.activate = "       \
-	  "\"enable\" for the whole $SERVER[\"socket\"]. (Apache's SSLInsecureRenegotiation on "   \
-	  "lets the phones renegotiate the legacy way, but opens CVE-2009-3555 to every client.)") \
+	  "Ask for the client certificate in the handshake itself, for the whole host "            \
+	  "rather than for some paths. (Letting the phones renegotiate the legacy way "            \
+	  "instead, as Apache's SSLInsecureRenegotiation on does, opens CVE-2009-3555 to "         \
+	  "every client.)")                                                                        \
 	X(PS_F_CLIENT_AUTH_REQUIRED, "client_auth.required", PS_SEV_ERROR, PS_EXIT_CLIENT_AUTH,    \
 	  "The server requires a client certificate and none was sent.",                           \
 	  "Give the device certificate and key with --cert and --key (a real phone sends its "     \
 	  "factory certificate); or make the server request, not require, one.")                   \
 	X(PS_F_CLIENT_AUTH_REJECTED, "client_auth.rejected", PS_SEV_ERROR, PS_EXIT_CLIENT_AUTH,    \
 	  "The server rejected the client certificate the phone sent.",                            \
-	  "The server must trust the vendor's client CA that signed the phone's certificate "      \
-	  "(nginx: ssl_client_certificate with the vendor client root, ssl_verify_depth 2).")      \
+	  "The server must trust the vendor's client CA that signed the phone's "                  \
+	  "certificate, with a verify depth that reaches it.")                                     \
 	X(PS_F_CLIENT_AUTH_CA_MISMATCH, "client_auth.ca_mismatch", PS_SEV_WARN, PS_EXIT_OK,        \
 	  "The server asked for a certificate from CAs that did not issue the device "             \
 	  "certificate; the phone sends it anyway.",                                               \
 	  "Add the vendor client CA to the server's list of accepted client CAs.")                 \
 	X(PS_F_CLIENT_AUTH_NOT_REQUESTED, "client_auth.not_requested", PS_SEV_INFO, PS_EXIT_OK,    \
 	  "The server did not ask for a client certificate, so any client can fetch profiles.",    \
-	  "Require the vendor client certificate if profiles hold secrets "                        \
-	  "(nginx: ssl_verify_client on).")                                                        \
+	  "Require the vendor client certificate if profiles hold secrets.")                       \
 	X(PS_F_CHAIN_UNTRUSTED_ROOT, "chain.untrusted_root", PS_SEV_ERROR, PS_EXIT_CHAIN,          \
 	  "The server's certificate chain ends at a CA that the client does not trust.",           \
 	  "For the phone, install a server certificate issued by the vendor's server CA "          \
@@ -132,8 +127,7 @@ enum ps_severity {
 	  "The server did not send the intermediate CA certificate that links its certificate "    \
 	  "to a trusted CA.",                                                                      \
 	  "Configure the full chain on the server: the server certificate first, then each "       \
-	  "intermediate (nginx: ssl_certificate with the concatenated chain file; Apache: "        \
-	  "SSLCertificateChainFile).")                                                             \
+	  "intermediate.")                                                                         \
 	X(PS_F_CHAIN_EXPIRED, "chain.expired", PS_SEV_ERROR, PS_EXIT_CHAIN,                        \
 	  "A certificate in the chain has expired.",                                               \
 	  "Renew the server certificate (or the intermediate that expired) and reload the "        \
@@ -324,8 +318,7 @@ enum ps_severity {
 	X(PS_F_AUDIT_NO_CERT_SERVED, "audit.served_without_cert", PS_SEV_ERROR, PS_EXIT_EXPECT,    \
 	  "The server hands this phone's profile to a client that shows no certificate: anyone "   \
 	  "who knows or guesses the MAC can read its passwords.",                                  \
-	  "Require and verify the vendor client certificate for per-device files (nginx: "         \
-	  "ssl_verify_client on; ssl_client_certificate with the vendor client CA).")              \
+	  "Require and verify the vendor client certificate for per-device files.")                \
 	X(PS_F_AUDIT_OTHER_DEVICE_SERVED, "audit.served_other_device", PS_SEV_ERROR,               \
 	  PS_EXIT_EXPECT,                                                                          \
 	  "The server hands another device's profile to this phone's certificate: any genuine "    \

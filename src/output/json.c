@@ -9,6 +9,7 @@
 
 #include "core/utf8.h"
 #include "core/util.h"
+#include "model/fixes.h"
 #include "model/report.h"
 #include "output/devices.h"
 #include "output/output.h"
@@ -499,6 +500,21 @@ static json_t *hop_json(const struct ps_hop *h, bool r_show)
 	return o;
 }
 
+/* The fix in each server's words, the server that answered first; null
+ * when the finding's fix is not a server setting. */
+static json_t *fix_by_server(const struct ps_report *r, const struct ps_finding *f)
+{
+	if (!ps_finding_has_server_fixes(f->id))
+		return json_null();
+	enum ps_server order[PS_SERVER_COUNT];
+	ps_fix_order(r, f->hop, order);
+	json_t *o = json_object();
+	for (int k = 0; k < PS_SERVER_COUNT; k++)
+		json_object_set_new(o, ps_server_key(order[k]),
+				    jstr(ps_finding_fix_for(f->id, order[k])));
+	return o;
+}
+
 static json_t *report_json(const struct ps_report *r)
 {
 	json_t *o = json_object();
@@ -568,6 +584,7 @@ static json_t *report_json(const struct ps_report *r)
 		json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "id", ps_finding_name(f->id),
 				      "severity", ps_severity_name(f->severity), "message",
 				      ps_finding_text(f->id), "fix", ps_finding_fix(f->id));
+		json_object_set_new(e, "fix_by_server", fix_by_server(r, f));
 		json_object_set_new(e, "detail", str_or_null(f->detail));
 		json_object_set_new(e, "hop", f->hop >= 0 ? json_integer(f->hop) : json_null());
 		json_array_append_new(fs, e);

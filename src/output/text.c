@@ -8,6 +8,7 @@
 
 #include "core/util.h"
 #include "model/expect.h"
+#include "model/fixes.h"
 #include "model/report.h"
 #include "output/devices.h"
 #include "output/output.h"
@@ -429,6 +430,19 @@ static int write_text(struct tx *tp, const struct ps_report *r)
 		if (f->detail)
 			fprintf(out, "          seen: %s\n", f->detail);
 		fprintf(out, "          fix:  %s\n", ps_finding_fix(f->id));
+		if (ps_finding_has_server_fixes(f->id)) {
+			enum ps_server order[PS_SERVER_COUNT];
+			ps_fix_order(r, f->hop, order);
+			/* The server that answered, when it said which; else each. */
+			enum ps_server answered = ps_report_hop_server(r, f->hop);
+			for (int k = 0; k < PS_SERVER_COUNT; k++)
+				if (answered == PS_SERVER_UNKNOWN || order[k] == answered)
+					fprintf(out, "                %s%s: %s\n",
+						ps_server_label(order[k]),
+						order[k] == answered ? " (the server that answered)"
+								     : "",
+						ps_finding_fix_for(f->id, order[k]));
+		}
 	}
 	if (r->n_expectations)
 		fputs("\nExpectations\n", out);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "model/fixes.h"
 #include "tui/view.h"
 
 struct out {
@@ -157,6 +158,15 @@ static void finding_block(struct out *o, const struct ps_report *r, const struct
 	if (f->detail)
 		marked(o, 2, "seen:", PS_TS_DIM, PS_TS_NORMAL, "%s", f->detail);
 	marked(o, 2, "fix:", PS_TS_INFO, PS_TS_NORMAL, "%s", ps_finding_fix(f->id));
+	if (ps_finding_has_server_fixes(f->id)) {
+		enum ps_server order[PS_SERVER_COUNT];
+		ps_fix_order(r, f->hop, order);
+		enum ps_server answered = ps_report_hop_server(r, f->hop);
+		for (int k = 0; k < PS_SERVER_COUNT; k++)
+			kv(o, 4, 9, ps_server_label(order[k]), "%s%s",
+			   order[k] == answered ? "(the server that answered) " : "",
+			   ps_finding_fix_for(f->id, order[k]));
+	}
 }
 
 /* --- rules ------------------------------------------------------------------ */

@@ -58,7 +58,7 @@ t_eq "the trace: HelloRequest, the phone's ClientHello, the server's fatal alert
 t_eq "the alert is handshake_failure (40), decrypted" 40 \
 	"$(json_get "$J" '[m for m in d["hops"][0]["tls"]["handshake"] if m["renegotiation"] == 1][-1]["alert"]')"
 t_eq "the fix is in Apache's words" yes \
-	"$(json_get "$J" '"yes" if any(f["id"] == "client_auth.renegotiation" and "SSLVerifyClient require at the <VirtualHost> level" in f["fix"] for f in d["findings"]) else "no"')"
+	"$(json_get "$J" '"yes" if any(f["id"] == "client_auth.renegotiation" and "SSLVerifyClient require at the <VirtualHost> level" in f["fix_by_server"]["apache"] for f in d["findings"]) else "no"')"
 t_eq "Apache's log: it refused the legacy renegotiation" yes \
 	"$(grep -q 'unsafe legacy renegotiation disabled' "$LOG" && echo yes || echo no)"
 t_eq "client_auth.not_requested is not claimed" no "$(has_finding "$J" client_auth.not_requested)"
@@ -102,5 +102,15 @@ t_eq "SSLVerifyClient at the VirtualHost level: exit 0" 0 "$RC"
 t_eq "... no renegotiation" null "$(reneg "$T_DIR/vhost.json")"
 t_eq "... the certificate asked for in the handshake" true \
 	"$(json_get "$T_DIR/vhost.json" 'd["hops"][0]["client_auth"]["requested"]')"
+
+# --- fixes in the server's words: Apache said who it is ------------------------
+start_apache open "" || t_bail "apache did not start (open)"
+run open "https://localhost:$APACHE_PORT/prov/spa000e08aabbcc.xml"
+t_eq "no client certificate asked for: Apache's fix first" "apache nginx lighttpd haproxy" \
+	"$(json_get "$T_DIR/open.json" '" ".join(next(f for f in d["findings"] if f["id"] == "client_auth.not_requested")["fix_by_server"])')"
+"$PROVSCOPE" --batch --ca "$P/server-ca.pem" --cert "$P/device.pem" --key "$P/device.key" \
+	"https://localhost:$APACHE_PORT/prov/spa000e08aabbcc.xml" >"$T_DIR/open.txt" 2>&1
+t_eq "the text gives Apache's words alone, as the server that answered" "1 0" \
+	"$(grep -c '^                Apache (the server that answered): SSLVerifyClient require' "$T_DIR/open.txt") $(grep -c '^                nginx' "$T_DIR/open.txt")"
 
 t_done

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "model/finding.h"
+#include "model/fixes.h"
 #include "model/report.h"
 #include "model/sink.h"
 
@@ -109,6 +110,74 @@ static void test_finish_client_auth(void **state)
 	ps_report_add_finding(r, 0, PS_F_CLIENT_AUTH_REJECTED, NULL);
 	ps_report_finish(r);
 	assert_int_equal(r->exit_code, 6);
+}
+
+/* Fixes in the server's own words: every server has its text where a
+ * finding has any; the generic fix then names no server; a Server header
+ * tells which answered, and another hop to the same place stands in for a
+ * hop that got no answer. */
+static void test_server_fixes(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "nginx", "Apache", "lighttpd", "HAProxy" };
+	size_t with = 0;
+	for (int i = 0; i < PS_F_COUNT; i++) {
+		enum ps_finding_id id = (enum ps_finding_id)i;
+		if (!ps_finding_has_server_fixes(id)) {
+			assert_null(ps_finding_fix_for(id, PS_SERVER_NGINX));
+			continue;
+		}
+		with++;
+		for (int k = 0; k < PS_SERVER_COUNT; k++) {
+			const char *t = ps_finding_fix_for(id, (enum ps_server)k);
+			assert_non_null(t);
+			assert_true(strlen(t) > 10);
+			for (int o = 0; o < PS_SERVER_COUNT; o++)
+				assert_true(o == k || !strstr(t, names[o]) ||
+					    strstr(t, "SSLInsecure"));
+		}
+		for (size_t n = 0; n < sizeof names / sizeof names[0]; n++)
+			if (strstr(ps_finding_fix(id), names[n]) &&
+			    !strstr(ps_finding_fix(id), "SSLInsecureRenegotiation"))
+				fail_msg("%s: the generic fix names %s", ps_finding_name(id),
+					 names[n]);
+		assert_null(ps_finding_fix_for(id, PS_SERVER_UNKNOWN));
+	}
+	assert_true(with >= 8);
+	assert_int_equal(ps_server_from_header(" nginx/1.22.1"), PS_SERVER_NGINX);
+	assert_int_equal(ps_server_from_header(" Apache/2.4.57 (Debian) OpenSSL/3.0.11"),
+			 PS_SERVER_APACHE);
+	assert_int_equal(ps_server_from_header("lighttpd/1.4.69"), PS_SERVER_LIGHTTPD);
+	assert_int_equal(ps_server_from_header("Microsoft-IIS/10.0"), PS_SERVER_UNKNOWN);
+	assert_int_equal(ps_server_from_header(NULL), PS_SERVER_UNKNOWN);
+	assert_string_equal(ps_server_key(PS_SERVER_APACHE), "apache");
+	assert_null(ps_server_key(PS_SERVER_UNKNOWN));
+
+	struct ps_report *r = ps_report_new();
+	size_t h0 = ps_report_add_hop(r, "https://prov.example.net/a.xml");
+	size_t h1 = ps_report_add_hop(r, "https://prov.example.net/b.xml");
+	size_t h2 = ps_report_add_hop(r, "https://other.example.net/c.xml");
+	r->hops[h0].host = strdup("prov.example.net");
+	r->hops[h1].host = strdup("PROV.example.net");
+	r->hops[h2].host = strdup("other.example.net");
+	r->hops[h0].port = r->hops[h1].port = r->hops[h2].port = 443;
+	char *lines[] = { strdup("HTTP/1.1 200 OK"), strdup("server: Apache/2.4.57") };
+	r->hops[h1].http.response_headers = malloc(sizeof lines);
+	memcpy(r->hops[h1].http.response_headers, lines, sizeof lines);
+	r->hops[h1].http.n_response_headers = 2;
+	assert_int_equal(ps_report_hop_server(r, (long)h1), PS_SERVER_APACHE);
+	assert_int_equal(ps_report_hop_server(r, (long)h0), PS_SERVER_APACHE); /* the same place */
+	assert_int_equal(ps_report_hop_server(r, (long)h2), PS_SERVER_UNKNOWN);
+	assert_int_equal(ps_report_hop_server(r, -1), PS_SERVER_UNKNOWN);
+	enum ps_server order[PS_SERVER_COUNT];
+	ps_fix_order(r, (long)h0, order);
+	assert_int_equal(order[0], PS_SERVER_APACHE);
+	assert_int_equal(order[1], PS_SERVER_NGINX);
+	assert_int_equal(order[3], PS_SERVER_HAPROXY);
+	ps_fix_order(r, (long)h2, order);
+	for (int k = 0; k < PS_SERVER_COUNT; k++)
+		assert_int_equal(order[k], (enum ps_server)k);
+	ps_report_free(r);
 }
 
 static void test_finding_table(void **state)
@@ -510,6 +579,7 @@ int main(void)
 		REPORT_TEST(test_finish_tls_then_net),
 		REPORT_TEST(test_finish_client_auth),
 		cmocka_unit_test(test_finding_table),
+		cmocka_unit_test(test_server_fixes),
 		cmocka_unit_test(test_exit_names),
 		REPORT_TEST(test_sink_finding_steps),
 		REPORT_TEST(test_sink_hops_and_steps),
