@@ -425,13 +425,19 @@ static void view_handshake(struct out *o, const struct ps_report *r, const struc
 
 	heading(o, "Messages (%zu)   %s phone to server, %s server to phone", t->n_msgs, g->out,
 		g->in);
+	unsigned round = 0;
 	for (size_t i = 0; i < t->n_msgs; i++) {
 		const struct ps_tls_msg *m = &t->msgs[i];
+		/* A renegotiation: a block of its own, indented, in wire order. */
+		if (m->round != round) {
+			round = m->round;
+			text(o, 2, PS_TS_HEAD, "Renegotiation %u (asked by the server)", round);
+		}
 		char *mark =
 		    ps_xasprintf("%7.1f ms %s", m->t_ms, m->dir == PS_DIR_OUT ? g->out : g->in);
 		bool alert = m->type && strcmp(m->type, "Alert") == 0;
-		marked(o, 0, mark, PS_TS_DIM, alert ? PS_TS_FAIL : PS_TS_NORMAL, "%s%s%s%s",
-		       str(m->type, "?"), m->info ? "  " : "", m->info ? m->info : "",
+		marked(o, round ? 2 : 0, mark, PS_TS_DIM, alert ? PS_TS_FAIL : PS_TS_NORMAL,
+		       "%s%s%s%s", str(m->type, "?"), m->info ? "  " : "", m->info ? m->info : "",
 		       m->encrypted ? (m->info ? " [encrypted]" : "  (encrypted)") : "");
 		free(mark);
 	}

@@ -111,6 +111,12 @@ static struct ps_report *sample_report(bool show_secrets)
 		  .info = S("warning close_notify (0)"),
 		  .alert_level = 1,
 		  .alert_desc = 0 },
+		{ .dir = PS_DIR_IN,
+		  .type = S("HelloRequest"),
+		  .t_ms = 3.1,
+		  .encrypted = true,
+		  .info = S("the server asks for a new handshake"),
+		  .round = 1 },
 	};
 	struct ps_tls_info tls = { .attempted = true,
 				   .established = true,
@@ -124,7 +130,14 @@ static struct ps_report *sample_report(bool show_secrets)
 				   .offered = offered,
 				   .n_offered = 2,
 				   .msgs = msgs,
-				   .n_msgs = 3,
+				   .n_msgs = 4,
+				   .sni_check = { .done = true,
+						  .server_name = S("prov.example"),
+						  .subject = S("CN=prov.example"),
+						  .sha256 = S("00ff"),
+						  .differs = true,
+						  .names_host = true,
+						  .cn_matches = true },
 				   .alert_received = -1,
 				   .alert_sent = -1 };
 	struct ps_detail d = { .kind = PS_DETAIL_TLS, .tls = &tls };
@@ -753,6 +766,13 @@ static void test_detail_handshake(void **state)
 	long w = line_of(&l, "warning close_notify (0) by the server at 2.5 ms");
 	assert_true(a >= 0 && w > a);
 	assert_non_null(strstr(t, "key exchange RSA, cipher AES-256-CBC, MAC SHA1"));
+	/* a renegotiation is a block of its own, after the first handshake's */
+	long rn = line_of(&l, "Renegotiation 1 (asked by the server)");
+	long hr = line_of(&l, "HelloRequest  the server asks for a new");
+	assert_true(rn > line_of(&l, "ServerHello") && hr == rn + 1);
+	/* the SNI check */
+	assert_true(line_of(&l, "What a client that names the host gets") > 0);
+	assert_non_null(strstr(t, "another certificate, for this host: the server chooses"));
 	free(t);
 	ps_tui_lines_clear(&l);
 	ps_report_free(r);
