@@ -187,6 +187,53 @@ t_eq "tls.extensions lists the ServerHello's extensions as on the wire" "$WIRE_E
 t_eq "the ServerHello line names them" \
 	"$(json_get "$T_DIR/usual.json" '", ".join(e["name"] for e in d["hops"][0]["tls"]["extensions"])')" \
 	"$(json_get "$T_DIR/usual.json" '[m["info"] for m in d["hops"][0]["tls"]["handshake"] if m["type"]=="ServerHello"][0].split(": ",1)[1]')"
+# 5. Apache asks for the client certificate inside a <Location>, by
+# renegotiating after the request: the whole exchange captured and read by
+# tshark with the run's keys (GnuTLS writes them to SSLKEYLOGFILE), the
+# renegotiation's encrypted messages compared by type. Refused (OpenSSL 3
+# refuses legacy renegotiation), then allowed (SSLInsecureRenegotiation on).
+if [ -x "$APACHE" ] && [ -f "$APACHE_MODULES/mod_ssl.so" ]; then
+	PER_LOCATION="SSLCACertificateFile $P/client-ca.pem
+	<Location /prov>
+		SSLVerifyClient require
+	</Location>"
+	for setup in refused allowed; do
+		extra=""
+		[ "$setup" = allowed ] && extra="SSLInsecureRenegotiation on"
+		start_apache "$setup" "$extra
+	$PER_LOCATION" || t_bail "apache did not start ($setup)"
+		SRV_PORT=$APACHE_PORT
+		rm -f "$T_DIR/$setup.keys"
+		tcpdump -i lo -Z root --immediate-mode -U -w "$T_DIR/$setup.pcap" \
+			"tcp port $SRV_PORT" >"$T_DIR/$setup.tcpdump.log" 2>&1 &
+		cap=$!
+		for i in $(seq 1 100); do
+			grep -qs "listening on" "$T_DIR/$setup.tcpdump.log" && break
+			sleep 0.05
+		done
+		SSLKEYLOGFILE=$T_DIR/$setup.keys run_ps "$T_DIR/$setup.json" --ca "$P/server-ca.pem" \
+			--cert "$P/device.pem" --key "$P/device.key" --no-probe \
+			"https://localhost:$SRV_PORT/prov/spa000e08aabbcc.xml"
+		sleep 0.5
+		kill -INT "$cap"
+		wait "$cap" 2>/dev/null
+		tshark -r "$T_DIR/$setup.pcap" -o "tls.keylog_file:$T_DIR/$setup.keys" \
+			-d "tcp.port==$SRV_PORT,tls" -Y tls -T json -J "tcp tls" --no-duplicate-keys \
+			>"$T_DIR/$setup.wire.json" 2>/dev/null
+		want=6
+		[ "$setup" = allowed ] && want=0
+		t_eq "Apache, renegotiation $setup: exit $want" "$want" "$PS_RC"
+		if out=$(python3 "$COMPARE" --decrypted "$T_DIR/$setup.wire.json" "$T_DIR/$setup.json" \
+			"$SRV_PORT"); then
+			t_ok "Apache, renegotiation $setup: the trace is the decrypted wire, message by message"
+			printf '%s\n' "$out" | sed 's/^/# /'
+		else
+			t_fail "Apache, renegotiation $setup: the trace is the decrypted wire" "$out"
+		fi
+	done
+else
+	t_skip "Apache renegotiation on the wire" "apache2 with mod_ssl is not installed"
+fi
 t_check "JSON matches the schema" python3 "$TOP_SRCDIR/tests/integration/schema_check.py" \
 	"$TOP_SRCDIR/doc/provscope.schema.json" "$T_DIR/usual.json" "$T_DIR/leaf.json"
 t_done

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare provscope's TLS handshake trace with the wire.
 
-Usage: wire_compare.py TSHARK-JSON PROVSCOPE-JSON SERVER-PORT [HOP]
+Usage: wire_compare.py [--decrypted] TSHARK-JSON PROVSCOPE-JSON SERVER-PORT [HOP]
 
 TSHARK-JSON is `tshark -r CAPTURE -Y tls -T json -J "tcp tls"
 --no-duplicate-keys` of a capture of the same run; PROVSCOPE-JSON is
@@ -11,6 +11,12 @@ the direction: "out ClientHello", "in Alert(48)", "out encrypted-handshake".
 Exit 0 when the lists are equal (or differ only by one incoming record
 listed one place late, the window the trace cannot close), 1 (printing
 both) when not.
+
+With --decrypted, tshark read the capture with the run's TLS keys
+(SSLKEYLOGFILE): encrypted messages are compared by type on both sides
+(a renegotiation's are all encrypted), and alerts on the wire after the
+trace's end are left out (the close_notify pair after the exchange is
+not part of the handshake).
 """
 import json
 import sys
@@ -54,13 +60,14 @@ def wire_tokens(path, port):
     return out
 
 
-def provscope_tokens(path, hop):
+def provscope_tokens(path, hop, decrypted=False):
     out = []
     for m in json.load(open(path))["hops"][hop]["tls"]["handshake"]:
         d, t = m["dir"], m["type"]
         if t == "Alert":
-            out.append(f"{d} Alert({m['alert'] if 'alert' in m and not m['encrypted'] else 'encrypted'})")
-        elif m["encrypted"] and t != "ChangeCipherSpec":
+            known = "alert" in m and (decrypted or not m["encrypted"])
+            out.append(f"{d} Alert({m['alert'] if known else 'encrypted'})")
+        elif m["encrypted"] and t != "ChangeCipherSpec" and not decrypted:
             out.append(f"{d} encrypted-handshake")
         else:
             out.append(f"{d} {t}")
@@ -80,9 +87,24 @@ def one_place_off(wire, ps):
     return False
 
 
+def trim_closing_alerts(wire, ps):
+    """The wire without the alerts after the trace's end (the close_notify
+    pair after the exchange, which the handshake trace does not list)."""
+    rest = wire[len(ps):]
+    if all(t.split(" ", 1)[1].startswith("Alert") for t in rest):
+        return wire[:len(ps)]
+    return wire
+
+
 def main():
-    wire = wire_tokens(sys.argv[1], int(sys.argv[3]))
-    ps = provscope_tokens(sys.argv[2], int(sys.argv[4]) if len(sys.argv) > 4 else 0)
+    args = sys.argv[1:]
+    decrypted = bool(args) and args[0] == "--decrypted"
+    if decrypted:
+        args = args[1:]
+    wire = wire_tokens(args[0], int(args[2]))
+    ps = provscope_tokens(args[1], int(args[3]) if len(args) > 3 else 0, decrypted)
+    if decrypted:
+        wire = trim_closing_alerts(wire, ps)
     if wire == ps:
         print(", ".join(wire))
         return 0
