@@ -164,6 +164,40 @@ static bool parse_kind(struct ps_config *c, const char *s, char **err)
 	return true;
 }
 
+/* -v, -vv: more of the text report; -q: the verdict and the errors. */
+static bool parse_verbose(struct ps_config *c, const char *s, char **err)
+{
+	(void)s, (void)err;
+	if (c->verbosity < 2)
+		c->verbosity = c->verbosity < 0 ? 1 : c->verbosity + 1;
+	return true;
+}
+
+static bool parse_quiet(struct ps_config *c, const char *s, char **err)
+{
+	(void)s, (void)err;
+	c->verbosity = -1;
+	return true;
+}
+
+static bool parse_color(struct ps_config *c, const char *s, char **err)
+{
+	if (strcmp(s, "auto") != 0 && strcmp(s, "always") != 0 && strcmp(s, "never") != 0) {
+		*err = ps_xasprintf("--color '%s': use auto, always or never", s);
+		return false;
+	}
+	c->color = s;
+	return true;
+}
+
+/* -o - and --output -: standard output, as curl takes them. */
+static bool parse_output(struct ps_config *c, const char *s, char **err)
+{
+	(void)err;
+	c->output = strcmp(s, "-") == 0 ? NULL : s;
+	return true;
+}
+
 /* The options that turn a live command line into another command. */
 static bool parse_demo(struct ps_config *c, const char *s, char **err)
 {
@@ -265,8 +299,17 @@ static const struct ps_option table[] = {
 	  SET(batch) },
 	{ "format", 0, "FORMAT", PS_OG_OUTPUT, ALL_RUNS, "{formats} (default text)",
 	  PARSE(parse_format) },
-	{ "output", 0, "FILE", PS_OG_OUTPUT, ALL_RUNS,
-	  "write the report to FILE instead of standard output", STRING(output) },
+	{ "output", 'o', "FILE", PS_OG_OUTPUT, ALL_RUNS,
+	  "write the report to FILE instead of standard output\n(- for standard output)",
+	  PARSE(parse_output) },
+	{ "verbose", 'v', NULL, PS_OG_OUTPUT, ALL_RUNS,
+	  "text: every step's detail and each distinct chain once;\n-vv everything, each hop's "
+	  "chain",
+	  PARSE(parse_verbose) },
+	{ "quiet", 'q', NULL, PS_OG_OUTPUT, ALL_RUNS,
+	  "text: only the verdict and the error findings", PARSE(parse_quiet) },
+	{ "color", 0, "WHEN", PS_OG_OUTPUT, ALL_RUNS,
+	  "text: colours auto (a terminal, no NO_COLOR), always\nor never", PARSE(parse_color) },
 	{ "expect", 0, "KEY=VALUE", PS_OG_OUTPUT, ALL_RUNS,
 	  "check the finished run: tls.version, http.status,\nchain.phone_verdict, "
 	  "upgrade.would_upgrade, finding,\n!finding, param:NAME, hopN.KEY... (repeatable; exit "
@@ -536,6 +579,20 @@ static void long_options(struct option *lo)
 	lo[N_OPTIONS] = (struct option){ NULL, 0, NULL, 0 };
 }
 
+/* getopt's string of short options, from the table ("hVo:vq"). */
+static void short_options(char *buf, size_t size)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < N_OPTIONS && n + 3 < size; i++) {
+		if (!table[i].short_name)
+			continue;
+		buf[n++] = (char)table[i].short_name;
+		if (table[i].arg)
+			buf[n++] = ':';
+	}
+	buf[n] = '\0';
+}
+
 static const struct ps_option *by_short(int c)
 {
 	for (size_t i = 0; i < N_OPTIONS; i++)
@@ -557,7 +614,9 @@ enum ps_parse_outcome ps_options_parse(int argc, char **argv, struct ps_config *
 	int ch;
 	opterr = 0;
 	optind = 0; /* GNU getopt: start afresh (a second parse, in tests) */
-	while ((ch = getopt_long(argc, argv, "hV", lo, NULL)) != -1) {
+	char shorts[32];
+	short_options(shorts, sizeof shorts);
+	while ((ch = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
 		const struct ps_option *o = ch >= 256 ? &table[ch - 256] : by_short(ch);
 		if (!o) {
 			if (optopt && optopt < 256)

@@ -10,6 +10,12 @@
 
 struct ps_output_opts {
 	bool color; /* text only: ANSI colours */
+	/* text only: how much, -1 (-q: the verdict and the error findings),
+	 * 0 (a line per hop, the steps that are not ok, the findings), 1 (-v:
+	 * every step's detail, each distinct chain once), 2 (-vv: everything,
+	 * each hop's chain). */
+	int level;
+	int width; /* text only: columns for a line, 0 for 80 */
 };
 
 struct ps_output_format {

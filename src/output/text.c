@@ -20,7 +20,48 @@ struct tx {
 	bool color;
 	enum ps_mode mode;
 	bool show; /* --show-secrets */
+	int level; /* -1 -q, 0 default, 1 -v, 2 -vv (see output.h) */
+	int width; /* columns a line may take */
 };
+
+/* Columns `n` bytes of UTF-8 take: one per character. */
+static size_t cols(const char *p, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)p[i] & 0xC0) != 0x80;
+	return c;
+}
+
+/* `text` written from column `col` (what the line holds already), wrapped
+ * at the width with the lines after it indented by `indent` columns; a
+ * word (a URL, a priority string) is never broken: one longer than a line
+ * stands alone. Ends the line. */
+static void wrap(struct tx *t, size_t col, size_t indent, const char *text)
+{
+	size_t width = t->width > 20 ? (size_t)t->width : 20;
+	const char *p = text ? text : "";
+	bool first = true;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		size_t n = strcspn(p, " ");
+		if (!first && col + 1 + cols(p, n) > width) {
+			fprintf(t->out, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (!first) {
+			fputc(' ', t->out);
+			col++;
+		}
+		fwrite(p, 1, n, t->out);
+		col += cols(p, n);
+		p += n;
+		first = false;
+	}
+	fputc('\n', t->out);
+}
 
 static const char *status_color(enum ps_step_status st)
 {
@@ -374,76 +415,392 @@ static void upgrade_block(struct tx *t, const struct ps_upgrade_report *u, bool 
 
 static int write_text(struct tx *t, const struct ps_report *r);
 
+/* Columns a line takes: ANSI colour sequences (ours) take none. */
+static size_t line_cols(const char *p, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\033') {
+			while (i < n && p[i] != 'm')
+				i++;
+			continue;
+		}
+		c += ((unsigned char)p[i] & 0xC0) != 0x80;
+	}
+	return c;
+}
+
+/* One line to `out`, folded at spaces to fit `width` columns; the rest
+ * of a folded line is indented under its start, four columns in. A word
+ * longer than a line is never broken. */
+static void fold_line(FILE *out, const char *p, size_t n, size_t width)
+{
+	size_t lead = 0;
+	while (lead < n && p[lead] == ' ')
+		lead++;
+	size_t hang = lead + 4 < width / 2 ? lead + 4 : lead;
+	size_t col = 0;
+	bool first = true;
+	while (n) {
+		size_t room = width > col ? width - col : 0;
+		if (line_cols(p, n) <= room) {
+			if (!first)
+				fprintf(out, "%*s", (int)col, "");
+			fwrite(p, 1, n, out);
+			break;
+		}
+		/* the last space that leaves the part within the room */
+		size_t cut = 0;
+		for (size_t i = first ? lead : 0; i < n; i++)
+			if (p[i] == ' ' && line_cols(p, i) <= room)
+				cut = i;
+		if (!cut) {
+			cut = strcspn(p + (first ? lead : 0), " ") + (first ? lead : 0);
+			if (cut >= n) {
+				if (!first)
+					fprintf(out, "%*s", (int)col, "");
+				fwrite(p, 1, n, out);
+				break;
+			}
+		}
+		if (!first)
+			fprintf(out, "%*s", (int)col, "");
+		fwrite(p, 1, cut, out);
+		fputc('\n', out);
+		while (cut < n && p[cut] == ' ')
+			cut++;
+		p += cut;
+		n -= cut;
+		col = hang;
+		first = false;
+	}
+}
+
+/* The report, written first into memory, to `raw` with every line folded
+ * to the width. */
+static int fold(FILE *raw, const char *buf, size_t len, size_t width)
+{
+	while (len) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t n = nl ? (size_t)(nl - buf) : len;
+		if (n >= 9 && memcmp(buf, "Verdict: ", 9) == 0)
+			fwrite(buf, 1, n, raw); /* whole, for grep */
+		else
+			fold_line(raw, buf, n, width);
+		if (nl)
+			fputc('\n', raw);
+		buf += n + (nl ? 1 : 0);
+		len -= n + (nl ? 1 : 0);
+	}
+	return ferror(raw) ? -1 : 0;
+}
+
 int ps_output_text(FILE *raw, const struct ps_report *r, const struct ps_output_opts *o)
 {
 	/* A server's status line, headers and values go through the safe
-	 * stream: no escape sequence of theirs reaches the terminal. */
-	FILE *out = ps_safe_stream(raw);
-	if (!out)
+	 * stream: no escape sequence of theirs reaches the terminal. The
+	 * whole text is made in memory, then folded to the width. */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
 		return -1;
+	FILE *out = ps_safe_stream(mem);
+	if (!out) {
+		fclose(mem);
+		free(buf);
+		return -1;
+	}
 	struct tx t = { .out = out,
-			.raw = raw,
+			.raw = mem,
 			.color = o && o->color,
 			.mode = r->mode,
-			.show = r->show_secrets };
+			.show = r->show_secrets,
+			.level = o ? o->level : 0,
+			.width = o && o->width > 0 ? o->width : 80 };
 	int rc = write_text(&t, r);
 	if (fclose(out) != 0)
 		rc = -1;
+	if (fclose(mem) != 0)
+		rc = -1;
+	if (rc == 0)
+		rc = fold(raw, buf, len, (size_t)t.width);
+	free(buf);
 	return ferror(raw) ? -1 : rc;
+}
+
+/* --- the levels ------------------------------------------------------------ */
+
+/* The last part of a URL's path ("spa000e08aabbcc.xml"), or the URL. */
+static char *url_file(const struct tx *t, const char *url)
+{
+	char *u = t->show ? ps_xstrdup(url ? url : "") : ps_redact_secrets(url ? url : "");
+	const char *path = strstr(u, "://");
+	path = path ? strchr(path + 3, '/') : NULL;
+	const char *base = path ? strrchr(path, '/') + 1 : u;
+	char *f = ps_xstrdup(*base ? base : u);
+	free(u);
+	f[strcspn(f, "?")] = '\0';
+	return f;
+}
+
+static const char *verdict_word(const struct ps_chain_verdict *v)
+{
+	return v->unknown ? "?" : v->accept ? "ok" : "REJECT";
+}
+
+/* The index of the first hop before `i` with the same chain (the
+ * certificates' fingerprints), or -1. */
+static long same_chain_as(const struct ps_report *r, size_t i)
+{
+	const struct ps_chain_report *c = &r->hops[i].chain;
+	for (size_t k = 0; k < i; k++) {
+		const struct ps_chain_report *o = &r->hops[k].chain;
+		if (!r->hops[k].chain_checked || o->n_certs != c->n_certs)
+			continue;
+		bool same = true;
+		for (size_t j = 0; j < c->n_certs && same; j++)
+			same = c->certs[j].sha256 && o->certs[j].sha256 &&
+			       strcmp(c->certs[j].sha256, o->certs[j].sha256) == 0;
+		if (same)
+			return (long)k;
+	}
+	return -1;
+}
+
+/* One line per hop, as mtr --report does: what each step came to. */
+static void summary_table(struct tx *t, const struct ps_report *r)
+{
+	fprintf(t->out, "\n%-3s  %-24s %-16s %-13s %-7s %4s %6s\n", "hop", "file", "TLS",
+		"chain ph/mod", "cert", "HTTP", "params");
+	for (size_t i = 0; i < r->n_hops; i++) {
+		const struct ps_hop *h = &r->hops[i];
+		char *file = url_file(t, h->url);
+		char tls[40] = "-", chain[32] = "-", http[24] = "-", params[24] = "-";
+		const char *cert = "-";
+		if (h->tls.attempted) {
+			const char *v = h->tls.version ? h->tls.version : "";
+			if (!strncmp(v, "TLS", 3))
+				v += 3;
+			if (h->tls.established)
+				snprintf(tls, sizeof tls, "%s %s", v,
+					 h->tls.cipher ? h->tls.cipher : "?");
+			else
+				snprintf(tls, sizeof tls, "failed");
+			const struct ps_client_auth *ca = &h->client_auth;
+			cert = !ca->requested ? "-" : ca->sent ? "sent" : "asked";
+			if (ca->renegotiation_error)
+				cert = "refused";
+		}
+		if (h->chain_checked) {
+			long same = same_chain_as(r, i);
+			if (same >= 0)
+				snprintf(chain, sizeof chain, "as hop %ld", same + 1);
+			else
+				snprintf(chain, sizeof chain, "%s/%s",
+					 verdict_word(&h->chain.phone),
+					 verdict_word(&h->chain.modern));
+		}
+		if (h->http.attempted && h->http.status)
+			snprintf(http, sizeof http, "%ld", h->http.status);
+		if (h->profile.n_sources)
+			snprintf(params, sizeof params, "%zu", h->profile.sources[0].n_set);
+		fprintf(t->out, "%3zu  %-24s %-16s %-13s %-7s %4s %6s\n", i + 1, file, tls, chain,
+			cert, http, params);
+		free(file);
+	}
+}
+
+/* A step's line: status, name, time, summary wrapped under it. */
+static void step_line(struct tx *t, const struct ps_step *s)
+{
+	fputs("  ", t->out);
+	put_status(t, s->status);
+	fprintf(t->out, " %-16s %8.1f ms  ", ps_step_name(s->id), s->duration_ms);
+	wrap(t, 40, 6, s->summary ? s->summary : "");
+}
+
+/* The detail of one step of hop `i` (the -v level: each distinct chain
+ * once). */
+static void step_detail(struct tx *t, const struct ps_report *r, size_t i, const struct ps_step *s)
+{
+	const struct ps_hop *h = &r->hops[i];
+	if (s->id == PS_STEP_TLS_HANDSHAKE)
+		tls_block(t, h);
+	if (s->id == PS_STEP_TLS_CLIENT_AUTH)
+		client_auth_block(t, &h->client_auth);
+	if (s->id == PS_STEP_TLS_CHAIN && h->chain_checked) {
+		long same = same_chain_as(r, i);
+		if (same >= 0)
+			fprintf(t->out, "        the same chain as hop %ld\n", same + 1);
+		else
+			chain_block(t, &h->chain, r->phone.product);
+	}
+	if (s->id == PS_STEP_HTTP && h->http.attempted)
+		http_block(t, &h->http);
+}
+
+/* The phone ended the handshake over the chain: its step says why. */
+static bool chain_failed(const struct ps_hop *h)
+{
+	for (size_t k = 0; k < h->n_steps; k++)
+		if (h->steps[k].id == PS_STEP_TLS_CHAIN && h->steps[k].status == PS_STATUS_FAIL)
+			return true;
+	return false;
+}
+
+/* The hops: at the default level the steps that are not ok, with their
+ * detail; at -v every step. */
+static void hop_steps(struct tx *t, const struct ps_report *r)
+{
+	bool any = false;
+	for (size_t i = 0; i < r->n_hops; i++) {
+		const struct ps_hop *h = &r->hops[i];
+		bool header = false;
+		for (size_t k = 0; k < h->n_steps; k++) {
+			const struct ps_step *s = &h->steps[k];
+			bool problem = s->status == PS_STATUS_FAIL || s->status == PS_STATUS_WARN;
+			if (t->level < 1 && !problem)
+				continue;
+			if (!header) {
+				char *url =
+				    t->show ? ps_xstrdup(h->url) : ps_redact_secrets(h->url);
+				fprintf(t->out, "\nhop %zu  ", i + 1);
+				wrap(t, 7, 7, url);
+				free(url);
+				header = any = true;
+			}
+			long same = s->id == PS_STEP_TLS_CHAIN && h->chain_checked
+					? same_chain_as(r, i)
+					: -1;
+			if (t->level < 1 && same >= 0) {
+				/* Said once, at the first hop with this chain. */
+				fputs("  ", t->out);
+				put_status(t, s->status);
+				fprintf(t->out, " %-16s the same chain as hop %ld\n",
+					ps_step_name(s->id), same + 1);
+				continue;
+			}
+			step_line(t, s);
+			if (t->level >= 1)
+				step_detail(t, r, i, s);
+			else if (s->id == PS_STEP_TLS_HANDSHAKE && s->status == PS_STATUS_FAIL &&
+				 !chain_failed(h))
+				tls_block(t, h); /* what was said, message by message */
+		}
+	}
+	(void)any;
+}
+
+/* The upgrade decision in one line. */
+static void upgrade_line(struct tx *t, const struct ps_upgrade_report *u)
+{
+	char *line = ps_xasprintf("%s: %s", u->would_upgrade ? "UPGRADE" : "no upgrade",
+				  u->reason ? u->reason : "");
+	fputs("\nFirmware: ", t->out);
+	wrap(t, 10, 10, line);
+	free(line);
+}
+
+static void finding_lines(struct tx *t, const struct ps_report *r, const struct ps_finding *f)
+{
+	enum ps_severity sev = f->severity;
+	fputs("  ", t->out);
+	paint(t,
+	      sev == PS_SEV_ERROR  ? "\033[1;31m"
+	      : sev == PS_SEV_WARN ? "\033[33m"
+				   : "\033[36m",
+	      ps_severity_name(sev));
+	char *head = ps_xasprintf("%s: %s", ps_finding_name(f->id), ps_finding_text(f->id));
+	fputc(' ', t->out);
+	wrap(t, 10, 10, head);
+	free(head);
+	if (f->detail) {
+		fputs("          seen: ", t->out);
+		wrap(t, 16, 16, f->detail);
+	}
+	fputs("          fix:  ", t->out);
+	wrap(t, 16, 16, ps_finding_fix(f->id));
+	if (!ps_finding_has_server_fixes(f->id))
+		return;
+	enum ps_server order[PS_SERVER_COUNT];
+	ps_fix_order(r, f->hop, order);
+	/* The server that answered, when it said which; else each. */
+	enum ps_server answered = ps_report_hop_server(r, f->hop);
+	for (int k = 0; k < PS_SERVER_COUNT; k++) {
+		if (answered != PS_SERVER_UNKNOWN && order[k] != answered)
+			continue;
+		char *line = ps_xasprintf("%s%s: %s", ps_server_label(order[k]),
+					  order[k] == answered ? " (the server that answered)" : "",
+					  ps_finding_fix_for(f->id, order[k]));
+		fputs("                ", t->out);
+		wrap(t, 16, 18, line);
+		free(line);
+	}
+}
+
+/* The verdict: one line whatever its length (fold leaves it whole), the
+ * line scripts look for. */
+static void verdict(struct tx *t, const struct ps_report *r)
+{
+	fprintf(t->out, "Verdict: %s: %s (exit %d)\n", r->verdict ? r->verdict : "?",
+		r->summary ? r->summary : "", r->exit_code);
+}
+
+/* -q: the verdict and the error findings. */
+static int write_quiet(struct tx *t, const struct ps_report *r)
+{
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (r->findings[i].severity == PS_SEV_ERROR)
+			finding_lines(t, r, &r->findings[i]);
+	verdict(t, r);
+	return ferror(t->out) ? -1 : 0;
 }
 
 static int write_text(struct tx *tp, const struct ps_report *r)
 {
 	struct tx t = *tp;
 	FILE *out = t.out;
+	if (t.level < 0)
+		return write_quiet(&t, r);
 	const struct ps_phone_info *p = &r->phone;
-	fprintf(out, "provscope %s: %s %s, firmware %s, MAC %s, serial %s\n",
+	/* -vv, and the offline modes, as they always were: every step's detail. */
+	bool full = t.level >= 2 || r->mode != PS_MODE_LIVE;
+	fprintf(out,
+		full ? "provscope %s: %s %s, firmware %s, MAC %s, serial %s\n"
+		     : "provscope %s: %s %s %s, MAC %s, serial %s\n",
 		r->tool_version ? r->tool_version : "", p->vendor ? p->vendor : "",
 		p->product ? p->product : "", p->firmware ? p->firmware : "", p->mac ? p->mac : "",
 		p->serial ? p->serial : "");
-	fprintf(out, "User-Agent: %s\n", p->user_agent ? p->user_agent : "");
-	fprintf(out, "TLS priority: %s\n", p->priority ? p->priority : "");
-	fprintf(out, "%s: %s\n", r->mode == PS_MODE_LIVE ? "Target" : "Input",
-		r->target ? r->target : "");
-	for (size_t i = 0; i < r->n_hops; i++)
-		hop_block(&t, i, &r->hops[i], p->product);
+	if (full) {
+		fprintf(out, "User-Agent: %s\n", p->user_agent ? p->user_agent : "");
+		fprintf(out, "TLS priority: %s\n", p->priority ? p->priority : "");
+	}
+	fprintf(out, "%s: ", r->mode == PS_MODE_LIVE ? "Target" : "Input");
+	wrap(&t, 8, 8, r->target ? r->target : "");
+	if (full) {
+		for (size_t i = 0; i < r->n_hops; i++)
+			hop_block(&t, i, &r->hops[i], p->product);
+	} else {
+		summary_table(&t, r);
+		hop_steps(&t, r);
+	}
 	if (r->mode == PS_MODE_RULE) {
 		fputs("\nRule\n", out);
 		rule_block(&t, &r->rule, r->show_secrets);
 	}
-	if (r->mode == PS_MODE_PROFILE || r->profile.n_sources)
+	if ((full || t.level >= 1) && (r->mode == PS_MODE_PROFILE || r->profile.n_sources))
 		profile_block(&t, &r->profile, r->show_secrets);
-	if (r->upgrade.evaluated)
-		upgrade_block(&t, &r->upgrade, r->show_secrets);
+	if (r->upgrade.evaluated) {
+		if (full || t.level >= 1)
+			upgrade_block(&t, &r->upgrade, r->show_secrets);
+		else
+			upgrade_line(&t, &r->upgrade);
+	}
 	if (r->n_findings)
 		fputs("\nFindings\n", out);
-	for (size_t i = 0; i < r->n_findings; i++) {
-		const struct ps_finding *f = &r->findings[i];
-		enum ps_severity sev = f->severity;
-		fputs("  ", out);
-		paint(&t,
-		      sev == PS_SEV_ERROR  ? "\033[1;31m"
-		      : sev == PS_SEV_WARN ? "\033[33m"
-					   : "\033[36m",
-		      ps_severity_name(sev));
-		fprintf(out, " %s: %s\n", ps_finding_name(f->id), ps_finding_text(f->id));
-		if (f->detail)
-			fprintf(out, "          seen: %s\n", f->detail);
-		fprintf(out, "          fix:  %s\n", ps_finding_fix(f->id));
-		if (ps_finding_has_server_fixes(f->id)) {
-			enum ps_server order[PS_SERVER_COUNT];
-			ps_fix_order(r, f->hop, order);
-			/* The server that answered, when it said which; else each. */
-			enum ps_server answered = ps_report_hop_server(r, f->hop);
-			for (int k = 0; k < PS_SERVER_COUNT; k++)
-				if (answered == PS_SERVER_UNKNOWN || order[k] == answered)
-					fprintf(out, "                %s%s: %s\n",
-						ps_server_label(order[k]),
-						order[k] == answered ? " (the server that answered)"
-								     : "",
-						ps_finding_fix_for(f->id, order[k]));
-		}
-	}
+	for (size_t i = 0; i < r->n_findings; i++)
+		finding_lines(&t, r, &r->findings[i]);
 	if (r->n_expectations)
 		fputs("\nExpectations\n", out);
 	for (size_t i = 0; i < r->n_expectations; i++) {
@@ -460,8 +817,8 @@ static int write_text(struct tx *tp, const struct ps_report *r)
 			fprintf(out, " (hop %ld)", e->hop + 1);
 		fputc('\n', out);
 	}
-	fprintf(out, "\nVerdict: %s: %s (exit %d)\n", r->verdict ? r->verdict : "?",
-		r->summary ? r->summary : "", r->exit_code);
+	fputc('\n', out);
+	verdict(&t, r);
 	return ferror(out) ? -1 : 0;
 }
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "core/atomic.h"
@@ -63,6 +64,27 @@ static int output_close(const struct ps_config *c, FILE *f, struct ps_atomic *a,
 	return 0;
 }
 
+struct ps_output_opts ps_run_output_opts(const struct ps_config *c)
+{
+	const char *nc = getenv("NO_COLOR");
+	bool tty = !c->output && isatty(STDOUT_FILENO);
+	bool color = c->color && strcmp(c->color, "always") == 0  ? true
+		     : c->color && strcmp(c->color, "never") == 0 ? false
+								  : tty && !(nc && *nc);
+	/* COLUMNS when exported (COLUMNS=200 for a file with long lines), the
+	 * terminal's width, else 80. */
+	int width = 80;
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+	char *end = NULL;
+	long n = cols ? strtol(cols, &end, 10) : 0;
+	if (cols && end && !*end && n >= 40 && n <= 100000)
+		width = (int)n;
+	else if (tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		width = ws.ws_col;
+	return (struct ps_output_opts){ .color = color, .level = c->verbosity, .width = width };
+}
+
 int ps_run_write(const struct ps_config *c, const struct ps_report *r)
 {
 	const struct ps_output_format *fmt = ps_output_find(c->format);
@@ -70,8 +92,7 @@ int ps_run_write(const struct ps_config *c, const struct ps_report *r)
 	FILE *out = output_open(c, &a);
 	if (!out)
 		return -1;
-	const char *nc = getenv("NO_COLOR");
-	struct ps_output_opts oo = { .color = !c->output && isatty(STDOUT_FILENO) && !(nc && *nc) };
+	struct ps_output_opts oo = ps_run_output_opts(c);
 	return output_close(c, out, a, fmt->write(out, r, &oo) == 0);
 }
 

@@ -59,8 +59,10 @@ struct ps_config {
 	const char *download; /* --download-firmware FILE */
 	/* output */
 	bool batch;
-	const char *format, *output;
-	struct ps_expect *expects; /* --expect, in the order given, owned */
+	const char *format, *output; /* output NULL: standard output (also "-") */
+	int verbosity;               /* text: -1 (-q), 0, 1 (-v), 2 (-vv) */
+	const char *color;           /* --color: "auto" (NULL), "always", "never" */
+	struct ps_expect *expects;   /* --expect, in the order given, owned */
 	size_t n_expects;
 	/* --devices */
 	const char *devices;

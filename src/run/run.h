@@ -11,6 +11,7 @@
 
 #include "model/report.h"
 #include "model/sink.h"
+#include "output/output.h"
 #include "phone/catalogue.h"
 #include "run/devices.h"
 #include "run/session.h"
@@ -48,9 +49,11 @@ void ps_run_free(struct ps_run *run);
  * local error's message is on stderr. */
 int ps_run_batch(const struct ps_session *s);
 
-/* Write a finished report in --format to --output or standard output (ANSI
- * colours when that is a terminal and NO_COLOR is not set). Returns 0, or
- * -1 with the message on stderr. */
+/* How the text report is written for `c`: colours (--color, NO_COLOR, a
+ * terminal), the level (-q, -v, -vv) and the width (the terminal's, else 80). */
+struct ps_output_opts ps_run_output_opts(const struct ps_config *c);
+/* Write a finished report in --format to --output or standard output, as
+ * ps_run_output_opts says. Returns 0, or -1 with the message on stderr. */
 int ps_run_write(const struct ps_config *c, const struct ps_report *r);
 
 /* --devices: every device of the list through the same pass, --jobs at a

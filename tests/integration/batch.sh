@@ -94,6 +94,7 @@ no-client-auth 10 --fault no-client-auth
 wrong-profile-key 8 --fault wrong-profile-key
 truncated 7 --fault truncated
 rc4-only 0 --fault rc4-only
+weak-key 0 --fault weak-key
 cisco 0 --model spa504g
 handshake-only 0 --handshake-only
 EOT
@@ -146,7 +147,7 @@ done < <(cases)
 "$PROVSCOPE" --demo --batch --format json --download-firmware "$T_DIR/fw.bin" \
 	--expect tls.version=TLS1.0 >"$J/live-download.json" 2>/dev/null
 JSON_FILES+=("$J/live-download.json")
-validate "the JSON of live runs (clean, 8 faults, a Cisco, --handshake-only, --download-firmware), json and jsonl" \
+validate "the JSON of live runs (clean, 9 faults, a Cisco, --handshake-only, --download-firmware), json and jsonl" \
 	"${JSON_FILES[@]}"
 t_eq "a failing run's TAP carries the finding as YAML under its step" \
 	"1" "$(grep -A12 '^not ok [0-9]* - hop 1 tls.chain: ' "$J/live-expired.tap" | grep -c '^    - id: chain.expired$')"
@@ -157,7 +158,7 @@ t_check "a skipped step is a SKIP directive in TAP" \
 	grep -q '^ok [0-9]* - hop 1 tls.client_auth # SKIP ' "$J/live-expired.tap"
 t_check "a skipped step is <skipped/> in JUnit" grep -q '<skipped message=' "$J/live-expired.junit"
 t_eq "a warning step stays ok in TAP, with its status in the diagnostics" "  status: warn" \
-	"$(grep -A2 -E '^ok [0-9]+ - hop 1 tls.chain: ' "$J/live-clean.tap" | sed -n 3p)"
+	"$(grep -A2 -E '^ok [0-9]+ - hop 1 tls.chain: ' "$J/live-weak-key.tap" | sed -n 3p)"
 
 # --- offline runs: cert, profile, rule -------------------------------------------
 OFF=()
@@ -215,13 +216,13 @@ t_eq "provscope profile --format tap and cert --format junit: well-formed" \
 "$PROVSCOPE" --demo --batch --format json --output "$J/met.json" \
 	--expect tls.version=TLS1.0 --expect tls.cipher_suite=TLS_RSA_WITH_AES_256_CBC_SHA \
 	--expect tls.established=yes --expect chain.phone_verdict=accept \
-	--expect chain.modern_verdict=reject --expect client_auth.requested=true \
+	--expect chain.modern_verdict=accept --expect client_auth.requested=true \
 	--expect client_auth.sent=true --expect http.status=200 --expect hop2.http.status=200 \
-	--expect step.tls.chain=warn --expect hop4.step.audit=ok \
+	--expect step.tls.chain=ok --expect hop4.step.audit=ok \
 	--expect upgrade.would_upgrade=true --expect upgrade.enabled=yes \
 	--expect upgrade.target_version=6.1.5b --expect upgrade.check.status=200 \
-	--expect verdict=ok --expect exit_code=0 --expect finding=chain.untrusted_root \
-	--expect hop1.finding=chain.untrusted_root --expect '!finding=http.not_found' \
+	--expect verdict=ok --expect exit_code=0 --expect '!finding=chain.untrusted_root' \
+	--expect hop1.step.tls.chain=ok --expect '!finding=http.not_found' \
 	--expect no_finding=tls.rc4 --expect param:Upgrade_Enable=Yes \
 	--expect param:Station_Name=lab-spa942-aabbcc --expect param:Password_1_=lab-secret-aabbcc \
 	2>/dev/null

@@ -161,7 +161,7 @@ t_eq "no --ca: the phone's verdict is unknown (not judged), a modern client's it
 	"$(json_get "$J" 'd["hops"][0]["chain"]["phone_verdict"] + " " + d["hops"][0]["chain"]["modern_verdict"]')"
 run_ps "$T_DIR/noca-expect.json" --expect chain.phone_verdict=unknown "$URL"
 t_eq "no --ca: --expect chain.phone_verdict=unknown holds" 0 "$PS_RC"
-"$PROVSCOPE" --batch "$URL" >"$T_DIR/noca.txt" 2>&1
+COLUMNS=1000 "$PROVSCOPE" --batch -v "$URL" >"$T_DIR/noca.txt" 2>&1
 t_check "no --ca: the text says the phone's trust is not judged" \
 	grep -q 'the SPA942: trust not judged (no --ca)' "$T_DIR/noca.txt"
 

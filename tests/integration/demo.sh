@@ -28,15 +28,37 @@ t_check "the demo: the lab logs each request on stderr (certificate, TLS, path, 
 t_check "the demo: the lab logs why a request was refused" \
 	grep -q 'GET /spa000e08aabbcd.xml | 403 | refused: device 000e08aabbcc may not read' \
 	"$T_DIR/demo.err"
-"$PROVSCOPE" --demo --batch >"$T_DIR/demo.txt" 2>/dev/null
-t_eq "the demo in text: exit 0" 0 "$?"
+"$PROVSCOPE" --demo --batch -v >"$T_DIR/demo.txt" 2>/dev/null
+t_eq "the demo in text (-v): exit 0" 0 "$?"
 missing=
 for s in rule.expand resolve connect tls.handshake tls.chain tls.client_auth http profile.decode \
 	profile.parse upgrade.rule upgrade.decision upgrade.check audit; do
-	grep -Eq "^  (ok|warn) +$s " "$T_DIR/demo.txt" || missing="$missing $s"
+	grep -Eq "^  ok +$s " "$T_DIR/demo.txt" || missing="$missing $s"
 done
-t_eq "the demo in text: every step shows, ok (the chain a warning: a browser does not trust the vendor CA)" \
+t_eq "the demo in text (-v): every step shows, ok (a modern client trusts the demo CA, as with --ca)" \
 	"" "$missing"
+t_eq "the demo in text (-v): the chain once, then 'the same chain as hop 1'" "1 4" \
+	"$(grep -c '^        certificate 0: ' "$T_DIR/demo.txt") $(grep -c 'the same chain as hop 1' "$T_DIR/demo.txt")"
+# The default: one screen, a line per hop.
+"$PROVSCOPE" --demo --batch >"$T_DIR/short.txt" 2>/dev/null
+t_eq "the demo in text: one 80x24 screen (lines, widest, hop rows)" "yes yes 5" \
+	"$([ "$(wc -l <"$T_DIR/short.txt")" -le 24 ] && echo yes || echo no) $(awk 'length > w { w = length } END { print (w <= 80 ? "yes" : "no") }' "$T_DIR/short.txt") $(grep -Ec '^ +[0-9]+  spa' "$T_DIR/short.txt")"
+t_eq "the demo in text: the table's first row" "1 spa942.cfg 1.0 AES-256-CBC ok/ok sent 200 19" \
+	"$(grep -E '^ +1  ' "$T_DIR/short.txt" | tr -s ' ' | sed 's/^ //')"
+"$PROVSCOPE" --demo --batch -q >"$T_DIR/quiet.txt" 2>/dev/null
+t_eq "the demo with -q: the verdict alone" "1 Verdict: ok" \
+	"$(wc -l <"$T_DIR/quiet.txt") $(cut -c1-11 "$T_DIR/quiet.txt")"
+"$PROVSCOPE" --demo --batch -q --fault expired >"$T_DIR/quiet-fail.txt" 2>/dev/null
+t_eq "a fault with -q: the error finding, its fix and the verdict" "error chain.expired fix: Verdict: fail" \
+	"$(grep -o '^  error   chain.expired' "$T_DIR/quiet-fail.txt" | tr -s ' ' | sed 's/^ //') $(grep -o 'fix:' "$T_DIR/quiet-fail.txt") $(grep -o '^Verdict: fail' "$T_DIR/quiet-fail.txt")"
+"$PROVSCOPE" --demo --batch -o - >"$T_DIR/dash.txt" 2>/dev/null
+t_eq "-o - writes to standard output" "0 yes" \
+	"$? $(grep -q '^Verdict: ok' "$T_DIR/dash.txt" && echo yes)"
+"$PROVSCOPE" --demo --batch -o "$T_DIR/o.txt" >/dev/null 2>&1
+t_eq "-o FILE writes the file" yes "$(grep -q '^Verdict: ok' "$T_DIR/o.txt" && echo yes)"
+"$PROVSCOPE" --demo --batch --fault expired --color always >"$T_DIR/color.txt" 2>/dev/null
+t_eq "--color always colours a file; never and NO_COLOR do not" "yes 0 0" \
+	"$(grep -q $'\033' "$T_DIR/color.txt" && echo yes) $("$PROVSCOPE" --demo --batch --fault expired --color never 2>/dev/null | grep -c $'\033') $(NO_COLOR=1 script -qec "$PROVSCOPE --demo --batch --fault expired" /dev/null 2>/dev/null | grep -c $'\033\\[3')"
 # The README's first command ends in the demo, as a user types it.
 t_check "the README's set-up command ends in ./provscope --demo" \
 	grep -q '&& ./provscope --demo$' "$TOP_SRCDIR/README.md"

@@ -202,7 +202,7 @@ t_eq "... HTTP 200, truncated true, nothing decoded (no profile.gzip_corrupt)" \
 # --- 4. escape sequences from the server --------------------------------------
 # The text report shows them as \xNN (no byte of a title change, a screen
 # clear or a C1 CSI reaches the terminal); JSON keeps the exact bytes.
-"$PROVSCOPE" --batch "${CA[@]}" --show-secrets "$EB/escape.cfg" >"$T_DIR/escape.txt" 2>&1
+COLUMNS=1000 "$PROVSCOPE" --batch -vv "${CA[@]}" --show-secrets "$EB/escape.cfg" >"$T_DIR/escape.txt" 2>&1
 t_eq "escapes: exit 0" 0 "$?"
 t_eq "escapes: the text report has no ESC, BEL or C1 byte" 0 \
 	"$(LC_ALL=C grep -c $'[\x1b\x07\x9b]' "$T_DIR/escape.txt")"

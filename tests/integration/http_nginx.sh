@@ -94,7 +94,7 @@ t_eq "the firmware hop: the network steps, then the check" \
 t_check "the check request is a HEAD" grep -q '"HEAD /fw/spa942-6-1-5a.bin HTTP/1.1"' "$J"
 t_eq "the steps in order" "rule.expand resolve connect tls.handshake tls.chain tls.client_auth http profile.decode profile.parse" \
 	"$(json_get "$J" '" ".join(s["id"] for s in d["hops"][0]["steps"])')"
-"$PROVSCOPE" --batch --timeout 5 "${DEV[@]}" "$BASE/spa000e08aabbcc.xml" >"$T_DIR/ok.txt" 2>&1
+COLUMNS=1000 "$PROVSCOPE" --batch -vv --timeout 5 "${DEV[@]}" "$BASE/spa000e08aabbcc.xml" >"$T_DIR/ok.txt" 2>&1
 t_check "text output: the response status line" grep -q '< HTTP/1.1 200 OK' "$T_DIR/ok.txt"
 t_check "text output: the secret is redacted" bash -c "! grep -q very-secret-admin '$T_DIR/ok.txt'"
 
@@ -112,7 +112,7 @@ t_eq "resync pass: the second profile's value is in the table" 86400 \
 	"$(json_get "$J" '[p["value"] for p in d["profile"]["parameters"] if p["name"]=="Resync_Periodic"][0]')"
 t_eq "resync pass: a 404 with Resync_Fails_On_FNF No is a warning" "http.not_found warning" \
 	"$(json_get "$J" '[f["id"]+" "+f["severity"] for f in d["findings"] if f["id"]=="http.not_found"][0]')"
-"$PROVSCOPE" --batch --timeout 5 "${DEV[@]}" --firmware 6.1.4 "$BASE/spa\$PSN.cfg" >"$T_DIR/pass.txt" 2>&1
+COLUMNS=1000 "$PROVSCOPE" --batch -vv --timeout 5 "${DEV[@]}" --firmware 6.1.4 "$BASE/spa\$PSN.cfg" >"$T_DIR/pass.txt" 2>&1
 t_eq "resync pass in text: exit 0" 0 "$?"
 t_check "resync pass in text: TLS1.0 with AES-256 on each hop" \
 	test "$(grep -c 'tls.handshake .* TLS1.0 TLS_RSA_WITH_AES_256_CBC_SHA' "$T_DIR/pass.txt")" -ge 3
@@ -148,7 +148,7 @@ t_check "--download-firmware: the progress bar reaches 100% on stderr" \
 	grep -q '^firmware \[#*\] 100%  120 KiB of 120 KiB$' "$T_DIR/dl.err"
 t_check "--download-firmware: no temporary file left" \
 	bash -c "! ls '$T_DIR'/fw.bin.part-* 2>/dev/null"
-"$PROVSCOPE" --batch --timeout 5 "${DEV[@]}" --firmware 6.1.4 \
+COLUMNS=1000 "$PROVSCOPE" --batch -vv --timeout 5 "${DEV[@]}" --firmware 6.1.4 \
 	--download-firmware "$T_DIR/fw.bin" "$BASE/spa000e08aabbcc.xml" >"$T_DIR/dl.txt" 2>/dev/null
 t_check "--download-firmware: the text report names the file and the SHA-256" \
 	grep -q "firmware download: 123456 bytes written to $T_DIR/fw.bin" "$T_DIR/dl.txt"
@@ -222,7 +222,7 @@ run_ps "$J" "${DEV[@]}" "[--key profile-key] $BASE/enc.xml"
 t_eq "a rule target with [--key]: the encrypted profile decodes with the rule's key" "0 true" \
 	"$PS_RC $(json_get "$J" 'json.dumps(d["profile"]["encrypted"])')"
 t_check "the rule's key does not appear in the output" bash -c "! grep -q profile-key '$J'"
-"$PROVSCOPE" --batch --timeout 5 "${DEV[@]}" "[--key profile-key] $BASE/enc.xml" >"$T_DIR/rulekey.txt" 2>&1
+COLUMNS=1000 "$PROVSCOPE" --batch -vv --timeout 5 "${DEV[@]}" "[--key profile-key] $BASE/enc.xml" >"$T_DIR/rulekey.txt" 2>&1
 t_check "nor in the text output" bash -c "! grep -q profile-key '$T_DIR/rulekey.txt'"
 
 # A firmware image that is not there: exit 9, upgrade.unreachable.

@@ -10,6 +10,7 @@
 . "$TOP_SRCDIR/tests/integration/lib.sh"
 
 [ -x "$APACHE" ] || t_bail "apache2 not found (.ci/run installs it)"
+command -v curl >/dev/null || t_bail "curl not found (.ci/packages lists it)"
 [ -f "$APACHE_MODULES/mod_ssl.so" ] || t_bail "mod_ssl not found in $APACHE_MODULES"
 P=$T_DIR/pki
 mk_pki || t_bail "certtool could not make the test PKI"
@@ -67,7 +68,7 @@ if python3 -c 'import jsonschema' 2>/dev/null; then
 else
 	t_skip "the report matches the JSON Schema" "python3-jsonschema is not installed"
 fi
-"$PROVSCOPE" --batch --ca "$P/server-ca.pem" --cert "$P/device.pem" --key "$P/device.key" \
+COLUMNS=1000 "$PROVSCOPE" --batch -v --ca "$P/server-ca.pem" --cert "$P/device.pem" --key "$P/device.key" \
 	"$URL" >"$T_DIR/perloc.txt" 2>&1
 t_eq "the text trace shows the renegotiation as a block of its own" yes \
 	"$(grep -q '^        renegotiation 1 (asked by the server):' "$T_DIR/perloc.txt" &&
