@@ -63,6 +63,7 @@ struct tui {
 	enum ui_mode ui;
 	enum prompt_kind prompt;
 	char input[256];
+	bool suggested; /* input is a suggestion: the first key typed replaces it */
 	int help_top;
 	size_t model_sel;
 	char msg[256];
@@ -227,8 +228,28 @@ static void see_end(struct tui *t)
 	ps_live_unlock(t->cur);
 }
 
-static void write_json(struct tui *t, const char *file)
+/* The format a file name's extension asks for: "json", "text", or NULL. */
+static const char *format_of(const char *file)
 {
+	const char *dot = strrchr(file, '.');
+	if (dot && strchr(dot, '/'))
+		dot = NULL;
+	if (dot && (ps_str_ieq(dot, ".json") || ps_str_ieq(dot, ".jsonl")))
+		return "json";
+	if (dot && (ps_str_ieq(dot, ".txt") || ps_str_ieq(dot, ".text") || ps_str_ieq(dot, ".log")))
+		return "text";
+	return NULL;
+}
+
+/* w: the report to `file`, as JSON or text (the -v level, 80 columns) by
+ * its extension. */
+static void write_report(struct tui *t, const char *file)
+{
+	const char *fmt = format_of(file);
+	if (!fmt) {
+		set_msg(t, true, "%s: name it .json or .txt to say which format", file);
+		return;
+	}
 	ps_live_lock(t->cur);
 	const struct ps_report *r = ps_live_report(t->cur);
 	if (!r->finished) {
@@ -238,8 +259,9 @@ static void write_json(struct tui *t, const char *file)
 		if (!f) {
 			set_msg(t, true, "%s: %s", file, strerror(errno));
 		} else {
-			struct ps_output_opts oo = { .color = false };
-			int rc = ps_output_json(f, r, &oo);
+			bool json = strcmp(fmt, "json") == 0;
+			struct ps_output_opts oo = { .color = false, .level = 1, .width = 80 };
+			int rc = json ? ps_output_json(f, r, &oo) : ps_output_text(f, r, &oo);
 			int e = errno;
 			if (fclose(f) != 0 && rc == 0) {
 				rc = -1;
@@ -248,7 +270,8 @@ static void write_json(struct tui *t, const char *file)
 			if (rc < 0)
 				set_msg(t, true, "writing %s: %s", file, strerror(e));
 			else
-				set_msg(t, false, "wrote the report as JSON to %s", file);
+				set_msg(t, false, "wrote the report as %s to %s",
+					json ? "JSON" : "text", file);
 		}
 	}
 	ps_live_unlock(t->cur);
@@ -710,6 +733,8 @@ static void open_prompt(struct tui *t, enum prompt_kind k, const char *initial)
 	t->ui = UI_PROMPT;
 	t->prompt = k;
 	snprintf(t->input, sizeof t->input, "%s", initial ? initial : "");
+	/* A file name offered for w is a suggestion, as a selected text is. */
+	t->suggested = k == P_WRITE;
 	t->msg[0] = '\0';
 }
 
@@ -737,7 +762,7 @@ static void prompt_done(struct tui *t, bool accept)
 	}
 	case P_WRITE:
 		if (accept && t->input[0])
-			write_json(t, t->input);
+			write_report(t, t->input);
 		break;
 	}
 }
@@ -795,8 +820,12 @@ static void key_prompt(struct tui *t, bool fn, int k)
 		input_backspace(t);
 	else if (!fn && k == 21) /* ^U */
 		t->input[0] = '\0';
-	else if (!fn)
+	else if (!fn) {
+		if (t->suggested)
+			t->input[0] = '\0';
 		input_add(t, (wint_t)k);
+	}
+	t->suggested = false;
 	if (t->ui == UI_PROMPT && t->prompt == P_FILTER) {
 		snprintf(t->filter, sizeof t->filter, "%s", t->input);
 		t->detail_top = 0;
@@ -1033,6 +1062,19 @@ static int loop(struct tui *t)
 	}
 }
 
+/* What the run on screen came to stays on the normal screen once the view
+ * is gone, as -q prints it: the error findings with their fixes, and the
+ * verdict. */
+static void leave_answer(const struct tui *t)
+{
+	if (!t->cur)
+		return;
+	struct ps_output_opts oo = ps_run_output_opts(ps_session_config(t->session));
+	oo.level = -1;
+	ps_output_text(stdout, ps_live_report(t->cur), &oo);
+	fflush(stdout);
+}
+
 int ps_tui_main(const struct ps_session *session, bool *busy, char **err)
 {
 	*busy = false;
@@ -1089,10 +1131,12 @@ int ps_tui_main(const struct ps_session *session, bool *busy, char **err)
 	delscreen(scr);
 	signals_restore(old);
 	signal_wake_fd = -1;
-	if (t->cur && !ps_live_done(t->cur))
+	if (t->cur && !ps_live_done(t->cur)) {
 		*busy = true;
-	else
+	} else {
+		leave_answer(t);
 		ps_live_free(t->cur);
+	}
 	reap_old(t);
 	if (t->n_old)
 		*busy = true;

@@ -645,7 +645,7 @@ static const struct {
 	{ "r", "run again" },
 	{ "m", "run again as another phone model from the catalogue" },
 	{ "t", "run again with the phone's clock set (YYYY-MM-DD[ HH:MM], UTC)" },
-	{ "w", "write the report as JSON to a file" },
+	{ "w", "write the report to a file: .json as JSON, .txt as text" },
 	{ "?", "this help" },
 	{ "q Esc", "quit, cancelling a running step at once" },
 };

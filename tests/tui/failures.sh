@@ -27,6 +27,8 @@ t_screen "a chain the phone rejects: the chain step is selected" '│ tls.chain:
 t_screen "a chain the phone rejects: its finding" '│ ✘ error chain\.[a-z_]+'
 t_screen "a chain the phone rejects: the fix" '│   fix: '
 t_quits "chain" q 5
+t_eq "chain: after q, the error finding and its fix stay on the normal screen" "yes yes" \
+	"$("$TMUX_BIN" -S "$TUI_SOCK" capture-pane -p -J -t main | grep -qE '^  error   chain\.' && echo yes) $("$TMUX_BIN" -S "$TUI_SOCK" capture-pane -p -J -t main | grep -qE '^ +fix: ' && echo yes)"
 
 tui_start 120 40
 tui_run --ca "$P/server-ca.pem" --timeout 10 "$BASE/spa000e08aabbcc.xml"

@@ -27,6 +27,19 @@ t_screen "lab: a modern client accepts it too, as with --ca of the lab's CA" \
 	'│   ✔ a modern client accepts'
 tui_keys j j j j
 t_screen "lab: the profile view" '│ profile\.parse: Parse the profile'
+# w: the suggested name goes with the first key typed; the extension
+# says the format.
+tui_keys w
+tui_type "$T_DIR/w-report.txt"
+tui_keys Enter
+t_screen "lab: w writes the report as text" "wrote the report as text to"
+t_eq "lab: the file is the text report" "yes" \
+	"$(grep -q '^Verdict: ok' "$T_DIR/w-report.txt" 2>/dev/null && echo yes)"
+tui_keys w
+tui_type "$T_DIR/w-report.json"
+tui_keys Enter
+t_eq "lab: w to .json writes the JSON report" "ok" \
+	"$(json_get "$T_DIR/w-report.json" 'd["verdict"]' 2>/dev/null)"
 tui_resize 80 24
 t_screen "lab: resized to 80x24" '^✔ OK exit 0  (Linksys SPA942 │|SPA942 ) MAC 000e08aabbcc'
 t_quits "lab" q 0

@@ -139,6 +139,15 @@ t_quits() {
 	else
 		t_fail "$desc: exit $status, the terminal restored" "screen:" "$TUI_LAST"
 	fi
+	# A run that ended leaves its answer on the normal screen (as -q).
+	if [ "$status" != 130 ] && [ "$status" != 143 ]; then
+		if "$TMUX_BIN" -S "$TUI_SOCK" capture-pane -p -J -t main |
+			grep -qE "^Verdict: .*\(exit $status\)"; then
+			t_ok "$desc: the verdict stays on the screen"
+		else
+			t_fail "$desc: the verdict stays on the screen" "screen:" "$TUI_LAST"
+		fi
+	fi
 	local mark="prompt-$RANDOM"
 	tui_type "echo $mark-\$((40 + 2))"
 	tui_keys Enter
