@@ -210,22 +210,75 @@ static void rerun(struct tui *t, const struct ps_run_setup *setup)
 	free(err);
 }
 
-/* When the run on screen has just ended: a failure is selected, so its
- * finding and fix show without a key press. */
+static void select_near(struct tui *t, size_t idx, int dir);
+
+/* A step that is not ok: failed, or a warning. */
+static bool is_problem(const struct ps_report *r, const struct ps_tui_item *it)
+{
+	if (it->kind != PS_TUI_STEP || it->hop >= r->n_hops || it->step >= r->hops[it->hop].n_steps)
+		return false;
+	enum ps_step_status st = r->hops[it->hop].steps[it->step].status;
+	return st == PS_STATUS_FAIL || st == PS_STATUS_WARN;
+}
+
+/* When the run on screen has just ended: it opens on its failure (its
+ * finding and fix show without a key press), else on its first warning,
+ * else on its first step, hop 1 in view; the status line says it is over. */
 static void see_end(struct tui *t)
 {
 	if (t->cur_ended || !ps_live_done(t->cur))
 		return;
 	t->cur_ended = true;
 	ps_live_lock(t->cur);
+	const struct ps_report *r = ps_live_report(t->cur);
 	struct ps_tui_item it;
-	if (ps_tui_failure_item(ps_live_report(t->cur), &it)) {
+	bool found = ps_tui_failure_item(r, &it);
+	ps_tui_items_build(&t->items, r);
+	for (size_t i = 0; !found && i < t->items.n; i++)
+		if (is_problem(r, &t->items.v[i])) {
+			it = t->items.v[i];
+			found = true;
+		}
+	if (found) {
 		t->sel = it;
-		t->follow = false;
-		t->detail_top = 0;
-		t->focus_detail = false;
+	} else {
+		select_near(t, 0, 1);
+		t->list_top = 0;
 	}
+	t->follow = false;
+	t->detail_top = 0;
+	t->focus_detail = false;
+	/* The status line no longer says "running": the key hints again for a
+	 * run that went through, how it ended for one that did not. */
+	if (r->exit_code == 0 && !found)
+		t->msg[0] = '\0';
+	else
+		set_msg(t, r->exit_code != 0,
+			"the run is over: %s (exit %d); n and N go through "
+			"the steps that are not ok",
+			r->verdict ? r->verdict : "?", r->exit_code);
 	ps_live_unlock(t->cur);
+}
+
+/* n, N: the next (`dir` 1) or previous (-1) step that is not ok. */
+static void next_problem(struct tui *t, int dir)
+{
+	ps_live_lock(t->cur);
+	const struct ps_report *r = ps_live_report(t->cur);
+	const struct ps_tui_items *l = &t->items;
+	size_t idx = ps_tui_items_find(l, &t->sel);
+	bool moved = false;
+	for (long i = (long)(idx == l->n ? 0 : idx) + dir; i >= 0 && i < (long)l->n && !moved;
+	     i += dir)
+		if (is_problem(r, &l->v[i])) {
+			t->sel = l->v[i];
+			moved = true;
+		}
+	ps_live_unlock(t->cur);
+	if (!moved)
+		set_msg(t, false, "no %s step that is not ok", dir > 0 ? "later" : "earlier");
+	t->follow = false;
+	t->detail_top = 0;
 }
 
 /* The format a file name's extension asks for: "json", "text", or NULL. */
@@ -951,6 +1004,12 @@ static bool key_main(struct tui *t, int k)
 		break;
 	case 'r':
 		rerun(t, &t->setup);
+		break;
+	case 'n':
+		next_problem(t, 1);
+		break;
+	case 'N':
+		next_problem(t, -1);
 		break;
 	case 'm':
 		open_models(t);

@@ -643,6 +643,7 @@ static const struct {
 	{ "/", "filter a parameter table by name or value; Esc clears" },
 	{ "s", "show or hide secret values (only with --show-secrets)" },
 	{ "r", "run again" },
+	{ "n N", "the next, the previous step that is not ok" },
 	{ "m", "run again as another phone model from the catalogue" },
 	{ "t", "run again with the phone's clock set (YYYY-MM-DD[ HH:MM], UTC)" },
 	{ "w", "write the report to a file: .json as JSON, .txt as text" },

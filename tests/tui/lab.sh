@@ -71,4 +71,17 @@ done <<'EOT'
 not-found 7 http.not_found http
 expired 5 chain.expired tls.chain
 EOT
+
+# n and N go through the steps that are not ok: with no client
+# certificate asked for, each hop's tls.client_auth is a warning and the
+# audit fails.
+tui_start 100 30
+tui_run "${LAB_ARGS[@]}" --timeout 10 --fault no-client-auth
+t_screen "lab --fault no-client-auth: it opens on the failure" '│ audit: '
+t_screen "... the status line says the run is over" '^the run is over: fail '
+tui_keys N
+t_screen "N: the previous step that is not ok" '│ tls.client_auth: '
+tui_keys n
+t_screen "n: the next one, the failure again" '│ audit: '
+t_quits "lab --fault no-client-auth" q 10
 t_done

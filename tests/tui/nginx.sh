@@ -118,6 +118,9 @@ tui_run "${DEV[@]}" --timeout 10 --firmware 6.1.4 "$BASE/up.xml"
 t_screen "120x40: the verdict" '^✔ OK exit 0  Linksys SPA942'
 t_screen "120x40: the firmware hop" '^hop 2 spa942-6-1-5a.bin'
 t_screen "120x40: its check step" '^✔ upgrade.check +[0-9.]+ m?s │'
+t_screen "a run that went through opens on its first step" '│ rule.expand: Expand the rule'
+# the check step: the last step, above the report's three entries
+tui_keys End k k k
 t_screen "upgrade view: the decision" '│   ► the phone upgrades'
 t_screen "upgrade view: which alternative fired" '│   ► alternative 1 fired'
 t_screen "upgrade view: the versions" '│   firmware  6.1.4 → 6.1.5a'
