@@ -142,6 +142,24 @@ static char *joined(char *const *v, size_t n, const char *none)
 
 /* --- findings ------------------------------------------------------------- */
 
+/* The fixes speak of options, as the batch report does; here a key does
+ * the same without leaving the view. */
+static void key_hints(struct out *o, const char *fix)
+{
+	static const struct {
+		const char *option, *hint;
+	} keys[] = {
+		{ "--at", "press t to set the phone's clock and run again" },
+		{ "--model", "press m to play another model" },
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const char *at = strstr(fix, keys[i].option);
+		size_t n = strlen(keys[i].option);
+		if (at && (at[n] == '\0' || at[n] == ' ' || at[n] == '.' || at[n] == ','))
+			marked(o, 2, "here:", PS_TS_INFO, PS_TS_NORMAL, "%s", keys[i].hint);
+	}
+}
+
 static void finding_block(struct out *o, const struct ps_report *r, const struct ps_finding *f,
 			  bool with_hop)
 {
@@ -158,6 +176,7 @@ static void finding_block(struct out *o, const struct ps_report *r, const struct
 	if (f->detail)
 		marked(o, 2, "seen:", PS_TS_DIM, PS_TS_NORMAL, "%s", f->detail);
 	marked(o, 2, "fix:", PS_TS_INFO, PS_TS_NORMAL, "%s", ps_finding_fix(f->id));
+	key_hints(o, ps_finding_fix(f->id));
 	if (ps_finding_has_server_fixes(f->id)) {
 		enum ps_server order[PS_SERVER_COUNT];
 		ps_fix_order(r, f->hop, order);

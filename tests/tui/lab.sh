@@ -66,6 +66,10 @@ while read -r fault code finding step; do
 	t_screen "lab --fault $fault: the failed step selected" "│ $step: "
 	t_screen "lab --fault $fault: its finding" "│ ✘ error $finding"
 	t_screen "lab --fault $fault: its fix" '│   fix: '
+	if [ "$fault" = expired ]; then
+		# the batch fix says --at; here a key does it
+		t_screen "lab --fault expired: the fix in the view's keys" "│   here: press t to set"
+	fi
 	t_quits "lab --fault $fault" q "$code"
 done <<'EOT'
 not-found 7 http.not_found http
