@@ -274,3 +274,8 @@ void ps_upgrade_report_copy(struct ps_upgrade_report *d, const struct ps_upgrade
 	d->download_error = ps_xstrdup(s->download_error);
 	d->params = param_rows_dup(s->params, s->n_params);
 }
+
+bool ps_param_row_is_default(const struct ps_param_row *r)
+{
+	return !r->line && r->source && strcmp(r->source, "factory default") == 0;
+}

@@ -17,6 +17,9 @@ struct ps_param_row {
 	bool secret;   /* redacted unless --show-secrets */
 };
 
+/* Whether the row is the model's factory default (no file set it). */
+bool ps_param_row_is_default(const struct ps_param_row *r);
+
 /* One profile file (or fetched body) and how it was decoded. */
 struct ps_profile_source {
 	char *name;      /* file name or URL */

@@ -25,6 +25,9 @@ static const struct ps_output_format formats[] = {
 	  .summary = "JUnit XML, a testcase per step",
 	  .write = ps_output_junit,
 	  .devices = &ps_devices_junit },
+	{ .name = "html",
+	  .summary = "one self-contained page: the handshake drawn, the chain",
+	  .write = ps_output_html },
 };
 
 const struct ps_output_format *ps_output_find(const char *name)
@@ -37,5 +40,5 @@ const struct ps_output_format *ps_output_find(const char *name)
 
 const char *ps_output_names(void)
 {
-	return "text, json, jsonl, tap, junit";
+	return "text, json, jsonl, tap, junit, html";
 }

@@ -37,5 +37,6 @@ int ps_output_json(FILE *out, const struct ps_report *r, const struct ps_output_
 int ps_output_jsonl(FILE *out, const struct ps_report *r, const struct ps_output_opts *o);
 int ps_output_tap(FILE *out, const struct ps_report *r, const struct ps_output_opts *o);
 int ps_output_junit(FILE *out, const struct ps_report *r, const struct ps_output_opts *o);
+int ps_output_html(FILE *out, const struct ps_report *r, const struct ps_output_opts *o);
 
 #endif

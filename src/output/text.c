@@ -357,7 +357,7 @@ static void profile_block(struct tx *t, const struct ps_profile_report *p, bool 
 	size_t defaults = 0;
 	for (size_t i = 0; i < p->n_params; i++) {
 		const struct ps_param_row *r = &p->params[i];
-		if (!r->line && r->source && strcmp(r->source, "factory default") == 0) {
+		if (ps_param_row_is_default(r)) {
 			defaults++;
 			continue;
 		}

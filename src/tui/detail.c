@@ -237,7 +237,7 @@ static void rule_block(struct out *o, const struct ps_rule_report *rr)
 
 static bool is_default(const struct ps_param_row *p)
 {
-	return !p->line && p->source && strcmp(p->source, "factory default") == 0;
+	return ps_param_row_is_default(p);
 }
 
 /* The rows of `rows` that pass the filter, as a table: name, access,

@@ -291,6 +291,8 @@ static const char *format_of(const char *file)
 		return "json";
 	if (dot && (ps_str_ieq(dot, ".txt") || ps_str_ieq(dot, ".text") || ps_str_ieq(dot, ".log")))
 		return "text";
+	if (dot && (ps_str_ieq(dot, ".html") || ps_str_ieq(dot, ".htm")))
+		return "html";
 	return NULL;
 }
 
@@ -300,7 +302,7 @@ static void write_report(struct tui *t, const char *file)
 {
 	const char *fmt = format_of(file);
 	if (!fmt) {
-		set_msg(t, true, "%s: name it .json or .txt to say which format", file);
+		set_msg(t, true, "%s: name it .json, .txt or .html to say which format", file);
 		return;
 	}
 	ps_live_lock(t->cur);
@@ -312,9 +314,11 @@ static void write_report(struct tui *t, const char *file)
 		if (!f) {
 			set_msg(t, true, "%s: %s", file, strerror(errno));
 		} else {
-			bool json = strcmp(fmt, "json") == 0;
+			bool json = strcmp(fmt, "json") == 0, html = strcmp(fmt, "html") == 0;
 			struct ps_output_opts oo = { .color = false, .level = 1, .width = 80 };
-			int rc = json ? ps_output_json(f, r, &oo) : ps_output_text(f, r, &oo);
+			int rc = json   ? ps_output_json(f, r, &oo)
+				 : html ? ps_output_html(f, r, &oo)
+					: ps_output_text(f, r, &oo);
 			int e = errno;
 			if (fclose(f) != 0 && rc == 0) {
 				rc = -1;
@@ -324,7 +328,10 @@ static void write_report(struct tui *t, const char *file)
 				set_msg(t, true, "writing %s: %s", file, strerror(e));
 			else
 				set_msg(t, false, "wrote the report as %s to %s",
-					json ? "JSON" : "text", file);
+					json   ? "JSON"
+					: html ? "HTML"
+					       : "text",
+					file);
 		}
 	}
 	ps_live_unlock(t->cur);

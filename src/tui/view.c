@@ -646,7 +646,7 @@ static const struct {
 	{ "n N", "the next, the previous step that is not ok" },
 	{ "m", "run again as another phone model from the catalogue" },
 	{ "t", "run again with the phone's clock set (YYYY-MM-DD[ HH:MM], UTC)" },
-	{ "w", "write the report to a file: .json as JSON, .txt as text" },
+	{ "w", "write the report to a file: .json, .txt or .html" },
 	{ "?", "this help" },
 	{ "q Esc", "quit, cancelling a running step at once" },
 };

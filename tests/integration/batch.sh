@@ -311,7 +311,7 @@ usage_case "--expect finding=no.such: exit 2" "not a finding id" --demo --batch 
 usage_case "--expect hop2.verdict: exit 2" "not a field of a hop" --demo --batch --expect hop2.verdict=ok
 usage_case "--expect step.nosuch: exit 2" "not a step id" --demo --batch --expect step.nosuch=ok
 usage_case "--expect with provscope lab: exit 2" "does not apply to 'provscope lab'" lab --expect verdict=ok
-usage_case "--format with an unknown name lists the five" "text, json, jsonl, tap, junit" --demo --format xml
+usage_case "--format with an unknown name lists the six" "text, json, jsonl, tap, junit, html" --demo --format xml
 
 # --output FILE with the new formats.
 "$PROVSCOPE" --demo --batch --format junit --output "$T_DIR/out.xml" >"$T_DIR/out.stdout" 2>/dev/null

@@ -11,7 +11,8 @@ GOLDEN=$TOP_SRCDIR/tests/data/golden
 
 normalise() {
 	sed -E -e 's/:[0-9]{4,5}\//:PORT\//g' -e 's/port [0-9]{4,5}/port PORT/g' \
-		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}/YYYY-MM-DD/g' -e 's/[0-9]{2}:[0-9]{2} UTC/HH:MM UTC/g' \
+		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2})?/YYYY-MM-DD\1/g' \
+		-e 's/[0-9]{2}:[0-9]{2}( UTC| to|$)/HH:MM\1/g' \
 		-e 's/^[0-9]{2}:[0-9]{2}$/HH:MM/' -e 's/[0-9a-f]{16,}/HEX/g' \
 		-e 's/ +[0-9]+\.[0-9] ms/ N.N ms/g' -e 's/ +$//'
 }
