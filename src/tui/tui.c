@@ -433,8 +433,9 @@ static void draw_overlay(struct tui *t, const char *title, const struct ps_tui_l
 	if (!win)
 		return;
 	werase(win);
-	if (t->utf8)
-		box(win, 0, 0);
+	if (t->utf8) /* Unicode lines: a terminal's line-drawing set (vt100's
+		      * \E(0) is not honoured in a UTF-8 terminal */
+		box_set(win, WACS_VLINE, WACS_HLINE);
 	else /* plain ASCII, not the terminal's line-drawing set */
 		wborder(win, '|', '|', '-', '-', '+', '+', '+', '+');
 	char *ttl = ps_xasprintf(" %s ", title);

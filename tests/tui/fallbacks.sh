@@ -28,6 +28,24 @@ tui_keys Escape
 t_screen "LANG=C: Esc closes the picker" '^\+ tls\.chain '
 t_quits "LANG=C" q 0
 
+# --- TERM=vt100 and TERM=linux in a UTF-8 terminal ---------------------------------
+# Their line-drawing sets (\E(0, SO/SI) are not honoured in a UTF-8
+# terminal: the boxes are drawn with Unicode lines, never as "lqqqk".
+for term in vt100 linux; do
+	tui_start 80 24 TERM=$term
+	tui_run "${DEV[@]}" --timeout 10 "$URL"
+	tui_wait '^✔ OK exit 0 '
+	tui_keys m
+	t_screen "TERM=$term: the model picker's box in Unicode lines" '┌─ Phone model .*─┐'
+	if tui_screen | grep -qE 'lqqq|qqqk|mqqq'; then
+		t_fail "TERM=$term: no line-drawing letters on screen" "$(tui_screen)"
+	else
+		t_ok "TERM=$term: no line-drawing letters on screen"
+	fi
+	tui_keys Escape
+	t_quits "TERM=$term" q 0
+done
+
 # --- colours -------------------------------------------------------------------
 # SGR foreground colours 30-37 (39 is the default colour, not one).
 has_colour() { tui_screen_attrs | grep -qE $'\033\\[([0-9]+;)*3[0-7](;[0-9]+)*m'; }
