@@ -467,6 +467,14 @@ static void on_wire(void *ctx, enum ps_dir dir, const struct ps_wire_event *ev)
 			name = other;
 		}
 		add_msg(r, dir, name, ev->len, false, info, 0, -1);
+		/* The offer is known now: views that show the run as it goes
+		 * get it before the ServerHello (the whole record comes at the
+		 * hop's end). */
+		if (dir == PS_DIR_OUT && ev->hs_type == 1 && r->round == 0 && r->info &&
+		    r->p->sink) {
+			struct ps_detail d = { .kind = PS_DETAIL_TLS, .tls = r->info };
+			ps_sink_detail(r->p->sink, r->p->hop, &d);
+		}
 		break;
 	}
 	case PS_WIRE_ENC_HANDSHAKE:

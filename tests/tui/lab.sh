@@ -88,4 +88,13 @@ t_screen "N: the previous step that is not ok" '│ tls.client_auth: '
 tui_keys n
 t_screen "n: the next one, the failure again" '│ audit: '
 t_quits "lab --fault no-client-auth" q 10
+
+# During the run the views show what is known: while the server sits on
+# the ClientHello, the handshake view has the phone's offer already.
+tui_start 100 30
+tui_run "${LAB_ARGS[@]}" --timeout 60 --fault slow-handshake
+t_screen "slow handshake: the handshake step runs, live" '^running hop 1 tls\.handshake '
+t_screen "... its view shows the offer before the ServerHello" \
+	'│ Offered by the phone \(4\) and chosen by the server'
+t_quits "lab --fault slow-handshake, q while it waits" q 130
 t_done
