@@ -34,7 +34,7 @@
 #define MIN_LINES 10
 
 enum ui_mode { UI_MAIN, UI_HELP, UI_MODELS, UI_PROMPT };
-enum prompt_kind { P_FILTER, P_CLOCK, P_WRITE };
+enum prompt_kind { P_FILTER, P_CLOCK, P_WRITE, P_SEARCH };
 
 struct tui {
 	const struct ps_session *session;
@@ -63,7 +63,9 @@ struct tui {
 	enum ui_mode ui;
 	enum prompt_kind prompt;
 	char input[256];
-	bool suggested; /* input is a suggestion: the first key typed replaces it */
+	bool suggested;      /* input is a suggestion: the first key typed replaces it */
+	char search[256];    /* the last / search (outside parameter tables) */
+	bool search_pending; /* to be looked for in the detail pane as it is drawn */
 	int help_top;
 	size_t model_sel;
 	char msg[256];
@@ -498,7 +500,9 @@ static const char *prompt_label(enum prompt_kind k)
 	case P_CLOCK:
 		return "phone clock, UTC (YYYY-MM-DD[ HH:MM], empty: now): ";
 	case P_WRITE:
-		return "write JSON to: ";
+		return "write to (.json, .txt, .html): ";
+	case P_SEARCH:
+		return "search: ";
 	}
 	return "";
 }
@@ -548,6 +552,23 @@ struct frame {
 	size_t idx; /* the selected row of the list; items.n for none */
 };
 
+/* The detail pane searched for t->search, from the line after the top,
+ * round to the start: the line found goes to the top. */
+static void search_detail(struct tui *t, const struct ps_tui_lines *l)
+{
+	for (size_t k = 0; k < l->n; k++) {
+		size_t i = ((size_t)t->detail_top + 1 + k) % l->n;
+		const char *s = l->v[i].text ? l->v[i].text : "";
+		if (ps_mem_ifind(s, strlen(s), t->search)) {
+			t->detail_top = (int)i;
+			set_msg(t, false, "'%s' in line %zu; / and Enter for the next", t->search,
+				i + 1);
+			return;
+		}
+	}
+	set_msg(t, true, "'%s' is not in this pane", t->search);
+}
+
 static void frame_build(struct tui *t, struct frame *f, int W, int LW, int DW)
 {
 	char clock[64];
@@ -582,6 +603,10 @@ static void frame_build(struct tui *t, struct frame *f, int W, int LW, int DW)
 	if (idx < t->items.n)
 		ps_tui_detail(&f->detail, r, &t->sel, &c);
 	t->filterable = idx < t->items.n && ps_tui_item_filterable(r, &t->sel);
+	if (t->search_pending) {
+		t->search_pending = false;
+		search_detail(t, &f->detail);
+	}
 	c.width = W;
 	f->hints = ps_tui_hints(&c, t->filterable);
 	f->idx = idx;
@@ -794,9 +819,40 @@ static void open_prompt(struct tui *t, enum prompt_kind k, const char *initial)
 	t->ui = UI_PROMPT;
 	t->prompt = k;
 	snprintf(t->input, sizeof t->input, "%s", initial ? initial : "");
-	/* A file name offered for w is a suggestion, as a selected text is. */
-	t->suggested = k == P_WRITE;
+	/* A file name offered for w, the last search, are suggestions, as a
+	 * selected text is: Enter takes them, a key typed replaces them. */
+	t->suggested = k == P_WRITE || k == P_SEARCH;
 	t->msg[0] = '\0';
+}
+
+/* The step list searched for t->search (the entries' titles), from the
+ * one after the selection, round to the start. */
+static void search_list(struct tui *t)
+{
+	ps_live_lock(t->cur);
+	const struct ps_report *r = ps_live_report(t->cur);
+	const struct ps_tui_items *l = &t->items;
+	size_t from = ps_tui_items_find(l, &t->sel);
+	bool found = false;
+	for (size_t k = 1; k <= l->n && !found; k++) {
+		size_t i = (from + k) % (l->n ? l->n : 1);
+		if (i >= l->n || !ps_tui_item_selectable(&l->v[i]))
+			continue;
+		char *title = ps_tui_item_title(r, &l->v[i]);
+		if (ps_mem_ifind(title, strlen(title), t->search)) {
+			t->sel = l->v[i];
+			t->follow = false;
+			t->detail_top = 0;
+			found = true;
+		}
+		free(title);
+	}
+	ps_live_unlock(t->cur);
+	if (found)
+		set_msg(t, false, "'%s' found; / and Enter for the next", t->search);
+	else
+		set_msg(t, true, "no step is about '%s'; Tab, then / searches the detail",
+			t->search);
 }
 
 static void prompt_done(struct tui *t, bool accept)
@@ -824,6 +880,15 @@ static void prompt_done(struct tui *t, bool accept)
 	case P_WRITE:
 		if (accept && t->input[0])
 			write_report(t, t->input);
+		break;
+	case P_SEARCH:
+		if (accept && t->input[0]) {
+			snprintf(t->search, sizeof t->search, "%s", t->input);
+			if (t->focus_detail)
+				t->search_pending = true; /* done as the pane is drawn */
+			else
+				search_list(t);
+		}
 		break;
 	}
 }
@@ -1032,12 +1097,12 @@ static bool key_main(struct tui *t, int k)
 			open_prompt(t, P_WRITE, "provscope-report.json");
 		break;
 	case '/':
+		/* A parameter table is filtered; any other pane searched (the
+		 * step list, or the detail when it has the focus). */
 		if (t->filterable)
 			open_prompt(t, P_FILTER, t->filter);
 		else
-			set_msg(t, true,
-				"/ filters parameter tables: select profile.parse, an upgrade "
-				"step or 'parameters'");
+			open_prompt(t, P_SEARCH, t->search);
 		break;
 	case 's':
 		toggle_secrets(t);

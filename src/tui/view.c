@@ -640,7 +640,7 @@ static const struct {
 	{ "Home End g G", "the first or the last entry" },
 	{ "Enter Tab", "switch between the step list and the detail pane" },
 	{ "Left Right", "the step list, the detail pane" },
-	{ "/", "filter a parameter table by name or value; Esc clears" },
+	{ "/", "filter a parameter table; elsewhere search the list or the detail" },
 	{ "s", "show or hide secret values (only with --show-secrets)" },
 	{ "r", "run again" },
 	{ "n N", "the next, the previous step that is not ok" },

@@ -27,6 +27,20 @@ t_screen "lab: a modern client accepts it too, as with --ca of the lab's CA" \
 	'│   ✔ a modern client accepts'
 tui_keys j j j j
 t_screen "lab: the profile view" '│ profile\.parse: Parse the profile'
+# /: the step list searched, then the detail pane (with the focus).
+tui_keys Home
+tui_keys /
+tui_type "profile.parse"
+tui_keys Enter
+t_screen "lab: / finds a step in the list" '│ profile\.parse: Parse the profile'
+tui_keys Home j j j
+t_screen "lab: the handshake view" '│ tls\.handshake: '
+tui_keys Tab /
+tui_type "ServerHelloDone"
+tui_keys Enter
+t_screen "lab: / in the detail pane scrolls to the line" "^the run is over|'ServerHelloDone' in line [0-9]+"
+t_screen "lab: ... which is now the pane's first" '│ +[0-9.]+ ms ← ServerHelloDone'
+tui_keys Tab
 # w: the suggested name goes with the first key typed; the extension
 # says the format.
 tui_keys w
