@@ -76,7 +76,11 @@ static void set_identity(struct ps_run *run, const struct ps_model *model,
 {
 	const struct ps_config *c = ps_session_config(run->s);
 	ps_identity_init(&run->id, model);
-	const char *mac = d && d->mac ? d->mac : ps_session_mac(run->s);
+	/* The demo's MAC is the one its certificate names; a run as another
+	 * model gets that model's own (ps_session_demo_creds mints for it). */
+	const char *mac = d && d->mac                                   ? d->mac
+			  : model == ps_session_model(run->s) || c->mac ? ps_session_mac(run->s)
+									: NULL;
 	const char *serial = d && d->serial ? d->serial : c->serial;
 	const char *firmware = d && d->firmware ? d->firmware : c->firmware;
 	if (mac)
@@ -100,6 +104,13 @@ struct ps_run *ps_run_new(const struct ps_session *s, const struct ps_run_setup 
 	}
 	const struct ps_model *model = d && d->model ? ps_model_find(d->model) : setup->model;
 	set_identity(run, model, d);
+	if (!d && !run->own_creds &&
+	    (run->own_creds = ps_session_demo_creds(s, &run->id, err)) == NULL && *err) {
+		ps_identity_clear(&run->id);
+		free(run->user_agent);
+		free(run);
+		return NULL;
+	}
 	const char *target = d && d->url ? d->url : ps_session_target(s);
 	size_t n_pins;
 	const struct ps_pin *pins = ps_session_pins(s, &n_pins);

@@ -204,6 +204,22 @@ const char *ps_session_mac(const struct ps_session *s)
 	return s->demo_started ? s->mac : s->cfg->mac;
 }
 
+struct ps_tls_creds *ps_session_demo_creds(const struct ps_session *s, const struct ps_identity *id,
+					   char **err)
+{
+	*err = NULL;
+	if (!s->demo_started || s->cfg->mac || strcmp(id->mac, s->mac) == 0)
+		return NULL;
+	char *product = ps_lab_device_product(id->model->product);
+	char *cert = NULL, *key = NULL;
+	int rc = ps_lab_mint_device(s->demo.lab, id->mac, product, id->serial, &cert, &key, err);
+	free(product);
+	struct ps_tls_creds *c = rc < 0 ? NULL : ps_tls_creds_new_mem(cert, key, err);
+	free(cert);
+	free(key);
+	return c;
+}
+
 const struct ps_pin *ps_session_pins(const struct ps_session *s, size_t *n)
 {
 	*n = s->demo_started ? s->n_pins : s->cfg->n_pins;

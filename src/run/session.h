@@ -36,6 +36,14 @@ const char *ps_session_target(const struct ps_session *s);
 /* The phone's MAC when given or fixed (--demo: the minted certificate
  * names it), else NULL. */
 const char *ps_session_mac(const struct ps_session *s);
+/* --demo, for a run as another model than the session's (the view's m),
+ * without --mac: a device certificate for that phone (`id`: its own
+ * default MAC and serial), minted by the lab; creds for it, or NULL with
+ * `*err` (caller frees). NULL without an error when the session is no demo
+ * or the MAC is fixed. Call it from the thread that opened the session. */
+struct ps_identity;
+struct ps_tls_creds *ps_session_demo_creds(const struct ps_session *s, const struct ps_identity *id,
+					   char **err);
 /* --resolve pins, the demo's included. */
 const struct ps_pin *ps_session_pins(const struct ps_session *s, size_t *n);
 const struct ps_tls_creds *ps_session_creds(const struct ps_session *s);

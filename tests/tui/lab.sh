@@ -103,6 +103,18 @@ tui_keys n
 t_screen "n: the next one, the failure again" '│ audit: '
 t_quits "lab --fault no-client-auth" q 10
 
+# m: another model, with its own default MAC (the demo mints its device
+# certificate), as batch --model gives it.
+tui_start 110 30
+tui_run "${LAB_ARGS[@]}" --timeout 10
+t_screen "lab: the SPA942 first" '^✔ OK exit 0  Linksys SPA942 │ MAC 000e08aabbcc'
+tui_keys m
+t_screen "lab: m opens the model picker" 'Phone model'
+tui_keys j j j Enter
+t_screen "lab: m to the SPA504G: its own MAC, and the run goes through" \
+	'^✔ OK exit 0  Cisco SPA504G │ MAC 0002fdaabbcc'
+t_quits "lab, m to another model" q 0
+
 # During the run the views show what is known: while the server sits on
 # the ClientHello, the handshake view has the phone's offer already.
 tui_start 100 30
