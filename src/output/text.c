@@ -483,10 +483,7 @@ static int fold(FILE *raw, const char *buf, size_t len, size_t width)
 	while (len) {
 		const char *nl = memchr(buf, '\n', len);
 		size_t n = nl ? (size_t)(nl - buf) : len;
-		if (n >= 9 && memcmp(buf, "Verdict: ", 9) == 0)
-			fwrite(buf, 1, n, raw); /* whole, for grep */
-		else
-			fold_line(raw, buf, n, width);
+		fold_line(raw, buf, n, width);
 		if (nl)
 			fputc('\n', raw);
 		buf += n + (nl ? 1 : 0);
@@ -739,8 +736,8 @@ static void finding_lines(struct tx *t, const struct ps_report *r, const struct 
 	}
 }
 
-/* The verdict: one line whatever its length (fold leaves it whole), the
- * line scripts look for. */
+/* The verdict, the last line (folded like the others: COLUMNS=1000 keeps
+ * it whole for a script, which has the exit status anyway). */
 static void verdict(struct tx *t, const struct ps_report *r)
 {
 	fprintf(t->out, "Verdict: %s: %s (exit %d)\n", r->verdict ? r->verdict : "?",

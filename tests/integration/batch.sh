@@ -238,7 +238,7 @@ validate "the JSON with an expectations array" "$J/met.json"
 EXP=(--expect http.status=404 --expect tls.version=TLS1.0 --expect 'param:Password_1_=guess'
 	--expect finding=tls.rc4)
 for fmt in json text tap junit; do
-	"$PROVSCOPE" --demo --batch --format "$fmt" "${EXP[@]}" >"$J/unmet.$fmt" 2>/dev/null
+	COLUMNS=1000 "$PROVSCOPE" --demo --batch --format "$fmt" "${EXP[@]}" >"$J/unmet.$fmt" 2>/dev/null
 	echo $? >"$J/unmet.$fmt.rc"
 done
 t_eq "--expect not met in an ok run: exit 10 in every format" "10 10 10 10" \

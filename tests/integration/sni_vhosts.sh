@@ -93,7 +93,7 @@ if [ "$HAVE_JSONSCHEMA" = yes ]; then
 else
 	t_skip "the report matches the JSON Schema" "python3-jsonschema is not installed"
 fi
-"$PROVSCOPE" --batch --ca "$P/server-ca.pem" --resolve "$RESOLVE" "$URL" >"$T_DIR/vh.txt" 2>&1
+COLUMNS=1000 "$PROVSCOPE" --batch --ca "$P/server-ca.pem" --resolve "$RESOLVE" "$URL" >"$T_DIR/vh.txt" 2>&1
 t_eq "the text report's verdict gives that reason" yes \
 	"$(grep '^Verdict:' "$T_DIR/vh.txt" | grep -q 'chooses its certificate by the name' && echo yes || echo no)"
 

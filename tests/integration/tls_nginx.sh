@@ -91,7 +91,7 @@ t_eq "default nginx: that reading rests on a modern client getting through" true
 	"$(json_get "$J" '"security level" in d["findings"][0]["detail"] and "would accept" in d["findings"][0]["detail"]')"
 
 # 4. Text output says the same in words.
-"$PROVSCOPE" --batch --timeout 5 "https://localhost:$NGINX_PORT/" >"$T_DIR/out.txt" 2>&1
+COLUMNS=1000 "$PROVSCOPE" --batch --timeout 5 "https://localhost:$NGINX_PORT/" >"$T_DIR/out.txt" 2>&1
 t_check "text output names the finding and its fix" \
 	grep -q "tls.protocol_version" "$T_DIR/out.txt"
 t_check "text output ends with the verdict and exit code" \
