@@ -115,6 +115,15 @@ t_screen "lab: m to the SPA504G: its own MAC, and the run goes through" \
 	'^✔ OK exit 0  Cisco SPA504G │ MAC 0002fdaabbcc'
 t_quits "lab, m to another model" q 0
 
+# Ctrl-C after the run has ended leaves the answer too.
+tui_start 100 30
+tui_run "${LAB_ARGS[@]}" --timeout 10 --fault expired
+t_screen "lab, Ctrl-C after the run: the failure on screen" '^✘ FAIL exit 5 '
+tui_keys C-c
+tui_wait '^\[exit [0-9]+\]' 15
+t_eq "lab, Ctrl-C after the run: the verdict and the finding stay on the normal screen" "yes yes" \
+	"$("$TMUX_BIN" -S "$TUI_SOCK" capture-pane -p -J -t main | grep -q '^Verdict: fail' && echo yes) $("$TMUX_BIN" -S "$TUI_SOCK" capture-pane -p -J -t main | grep -q '^  error   chain.expired' && echo yes)"
+
 # During the run the views show what is known: while the server sits on
 # the ClientHello, the handshake view has the phone's offer already.
 tui_start 100 30
