@@ -637,6 +637,20 @@ static void step_detail(struct tx *t, const struct ps_report *r, size_t i, const
 		http_block(t, &h->http);
 }
 
+/* The first hop before `i` where the step `s` came to the same (status
+ * and summary), or -1. */
+static long same_step_as(const struct ps_report *r, size_t i, const struct ps_step *s)
+{
+	for (size_t k = 0; k < i; k++)
+		for (size_t j = 0; j < r->hops[k].n_steps; j++) {
+			const struct ps_step *o = &r->hops[k].steps[j];
+			if (o->id == s->id && o->status == s->status && o->summary && s->summary &&
+			    strcmp(o->summary, s->summary) == 0)
+				return (long)k;
+		}
+	return -1;
+}
+
 /* The phone ended the handshake over the chain: its step says why. */
 static bool chain_failed(const struct ps_hop *h)
 {
@@ -667,15 +681,14 @@ static void hop_steps(struct tx *t, const struct ps_report *r)
 				free(url);
 				header = any = true;
 			}
-			long same = s->id == PS_STEP_TLS_CHAIN && h->chain_checked
-					? same_chain_as(r, i)
-					: -1;
+			bool chain = s->id == PS_STEP_TLS_CHAIN && h->chain_checked;
+			long same = chain ? same_chain_as(r, i) : same_step_as(r, i, s);
 			if (t->level < 1 && same >= 0) {
-				/* Said once, at the first hop with this chain. */
+				/* Said once, at the first hop where it was so. */
 				fputs("  ", t->out);
 				put_status(t, s->status);
-				fprintf(t->out, " %-16s the same chain as hop %ld\n",
-					ps_step_name(s->id), same + 1);
+				fprintf(t->out, " %-16s the same %s as hop %ld\n",
+					ps_step_name(s->id), chain ? "chain" : "outcome", same + 1);
 				continue;
 			}
 			step_line(t, s);
