@@ -373,7 +373,8 @@ static void help_option(FILE *f, const struct ps_option *o)
 {
 	char head[64];
 	if (o->short_name)
-		snprintf(head, sizeof head, "  -%c, --%s", o->short_name, o->name);
+		snprintf(head, sizeof head, "  -%c, --%s%s%s", o->short_name, o->name,
+			 o->arg ? " " : "", o->arg ? o->arg : "");
 	else
 		snprintf(head, sizeof head, "  --%s%s%s", o->name, o->arg ? " " : "",
 			 o->arg ? o->arg : "");
