@@ -29,14 +29,20 @@ tui_keys j j j j
 t_screen "lab: the profile view" '│ profile\.parse: Parse the profile'
 # /: the step list searched, then the detail pane (with the focus).
 tui_keys Home
+tui_wait '│ rule\.expand: Expand the rule'
 tui_keys /
+tui_wait '^search: '
 tui_type "profile.parse"
+tui_wait '^search: profile\.parse'
 tui_keys Enter
 t_screen "lab: / finds a step in the list" '│ profile\.parse: Parse the profile'
 tui_keys Home j j j
 t_screen "lab: the handshake view" '│ tls\.handshake: '
-tui_keys Tab /
+tui_keys Tab
+tui_keys /
+tui_wait '^search: '
 tui_type "ServerHelloDone"
+tui_wait '^search: ServerHelloDone'
 tui_keys Enter
 t_screen "lab: / in the detail pane scrolls to the line" "^the run is over|'ServerHelloDone' in line [0-9]+"
 t_screen "lab: ... which is now the pane's first" '│ +[0-9.]+ ms ← ServerHelloDone'
@@ -44,13 +50,17 @@ tui_keys Tab
 # w: the suggested name goes with the first key typed; the extension
 # says the format.
 tui_keys w
+tui_wait '^write to '
 tui_type "$T_DIR/w-report.txt"
+tui_wait 'w-report\.txt$'
 tui_keys Enter
 t_screen "lab: w writes the report as text" "wrote the report as text to"
 t_eq "lab: the file is the text report" "yes" \
 	"$(grep -q '^Verdict: ok' "$T_DIR/w-report.txt" 2>/dev/null && echo yes)"
 tui_keys w
+tui_wait '^write to '
 tui_type "$T_DIR/w-report.json"
+tui_wait 'w-report\.json$'
 tui_keys Enter
 t_eq "lab: w to .json writes the JSON report" "ok" \
 	"$(json_get "$T_DIR/w-report.json" 'd["verdict"]' 2>/dev/null)"
