@@ -120,7 +120,9 @@ t_screen "120x40: the firmware hop" '^hop 2 spa942-6-1-5a.bin'
 t_screen "120x40: its check step" '^✔ upgrade.check +[0-9.]+ m?s │'
 t_screen "a run that went through opens on its first step" '│ rule.expand: Expand the rule'
 # the check step: the last step, above the report's three entries
-tui_keys End k k k
+tui_keys End
+tui_wait '│ Findings'
+tui_keys k k k
 t_screen "upgrade view: the decision" '│   ► the phone upgrades'
 t_screen "upgrade view: which alternative fired" '│   ► alternative 1 fired'
 t_screen "upgrade view: the versions" '│   firmware  6.1.4 → 6.1.5a'
