@@ -1503,37 +1503,51 @@ void ps_tls_pump(struct ps_tls_conn *c, int plain_fd, unsigned idle_ms, struct p
 	ps_tls_pump_finish(&p, res);
 }
 
+/* A second handshake of the phone's, with the modern priority, on `fd`:
+ * the run set up for it (a probe judges no chain, records nothing). */
+static void probe_run(struct run *r, int fd, const struct ps_tls_params *p,
+		      struct ps_tls_probe *probe)
+{
+	memset(r, 0, sizeof *r);
+	r->fd = fd;
+	r->p = p;
+	r->probe = probe;
+	r->enc_alert_in = -1;
+	r->in_fatal_alert = -1;
+	r->deadline = ps_now_ms() + p->timeout_ms;
+	ps_wire_init(&r->wire, on_wire, r);
+}
+
+/* Why a probe's handshake (`rc` < 0) failed, in a few words; caller frees. */
+static char *probe_failure(struct run *r, int rc)
+{
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		int d = (int)gnutls_alert_get(r->s);
+		const char *an = ps_alert_name((unsigned)d);
+		return ps_xasprintf("fatal alert %s (%d)", an ? an : "?", d);
+	}
+	if (r->timed_out)
+		return ps_xasprintf("no answer within %u ms", r->p->timeout_ms);
+	return ps_xstrdup(gnutls_strerror(rc));
+}
+
 int ps_tls_sni_leaf(int fd, const struct ps_tls_params *p, gnutls_datum_t *leaf, char **err)
 {
 	struct run r;
 	struct ps_tls_probe unused = { 0 };
-	memset(&r, 0, sizeof r);
+	probe_run(&r, fd, p, &unused);
 	memset(leaf, 0, sizeof *leaf);
 	*err = NULL;
-	r.fd = fd;
-	r.p = p;
-	r.probe = &unused;
 	r.leaf = leaf;
-	r.enc_alert_in = -1;
-	r.in_fatal_alert = -1;
-	r.deadline = ps_now_ms() + p->timeout_ms;
-	ps_wire_init(&r.wire, on_wire, &r);
 	int rc = session_open(&r, PS_TLS_PROBE_PRIORITY, err);
 	if (rc >= 0) {
 		rc = run_handshake(&r);
 		if (rc >= 0)
 			gnutls_bye(r.s, GNUTLS_SHUT_WR);
-		else if (!leaf->data && r.timed_out)
-			*err = ps_xasprintf("no answer within %u ms", p->timeout_ms);
-		else if (!leaf->data && rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
-			int d = (int)gnutls_alert_get(r.s);
-			const char *an = ps_alert_name((unsigned)d);
-			*err = ps_xasprintf("fatal alert %s (%d)", an ? an : "?", d);
-		} else if (!leaf->data)
-			*err = ps_xstrdup(gnutls_strerror(rc));
+		else if (!leaf->data)
+			*err = probe_failure(&r, rc);
 	}
 	run_end(&r);
-	free(unused.priority);
 	if (leaf->data) {
 		free(*err);
 		*err = NULL;
@@ -1545,7 +1559,6 @@ int ps_tls_sni_leaf(int fd, const struct ps_tls_params *p, gnutls_datum_t *leaf,
 void ps_tls_probe(int fd, const struct ps_tls_params *p, struct ps_tls_probe *probe)
 {
 	struct run r;
-	memset(&r, 0, sizeof r);
 	free(probe->priority);
 	free(probe->version);
 	free(probe->cipher_suite);
@@ -1554,13 +1567,7 @@ void ps_tls_probe(int fd, const struct ps_tls_params *p, struct ps_tls_probe *pr
 	memset(probe, 0, sizeof *probe);
 	probe->done = true;
 	probe->priority = ps_xstrdup(PS_TLS_PROBE_PRIORITY);
-	r.fd = fd;
-	r.p = p;
-	r.probe = probe;
-	r.enc_alert_in = -1;
-	r.in_fatal_alert = -1;
-	r.deadline = ps_now_ms() + p->timeout_ms;
-	ps_wire_init(&r.wire, on_wire, &r);
+	probe_run(&r, fd, p, probe);
 	char *err = NULL;
 	int rc = session_open(&r, PS_TLS_PROBE_PRIORITY, &err);
 	if (rc >= 0) {
@@ -1575,14 +1582,8 @@ void ps_tls_probe(int fd, const struct ps_tls_params *p, struct ps_tls_probe *pr
 				probe->cipher_suite = ps_xstrdup(iana);
 			}
 			gnutls_bye(r.s, GNUTLS_SHUT_WR);
-		} else if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
-			int d = (int)gnutls_alert_get(r.s);
-			const char *an = ps_alert_name((unsigned)d);
-			probe->error = ps_xasprintf("fatal alert %s (%d)", an ? an : "?", d);
-		} else if (r.timed_out) {
-			probe->error = ps_xasprintf("no answer within %u ms", p->timeout_ms);
 		} else {
-			probe->error = ps_xstrdup(gnutls_strerror(rc));
+			probe->error = probe_failure(&r, rc);
 		}
 	} else {
 		probe->error = err;

@@ -24,6 +24,16 @@
 		    "verify required ca-file <vendor client CA> on the bind line"                 \
 	}
 
+/* Offering the phone's suites (and no RC4) first. */
+#define PHONE_CIPHER_LIST                                                              \
+	{                                                                              \
+		"ssl_ciphers '" PHONE_CIPHERS "'; in the server block",                \
+		    "SSLCipherSuite " PHONE_CIPHERS " in the <VirtualHost>",           \
+		    "ssl.openssl.ssl-conf-cmd = (\"CipherString\" => \"" PHONE_CIPHERS \
+		    "\") in the $SERVER[\"socket\"] block",                            \
+		    "ciphers " PHONE_CIPHERS " on the bind line"                       \
+	}
+
 /* nginx, Apache, lighttpd, HAProxy */
 struct server_fix {
 	enum ps_finding_id id;
@@ -38,18 +48,8 @@ static const struct server_fix fixes[] = {
 	    "ssl.openssl.ssl-conf-cmd = (\"MinProtocol\" => \"TLSv1\", \"CipherString\" => "
 	    "\"" PHONE_CIPHERS "\") in the $SERVER[\"socket\"] block",
 	    "ssl-min-ver TLSv1.0 ciphers " PHONE_CIPHERS " on the bind line" } },
-	{ PS_F_TLS_NO_SHARED_CIPHER,
-	  { "ssl_ciphers '" PHONE_CIPHERS "'; in the server block",
-	    "SSLCipherSuite " PHONE_CIPHERS " in the <VirtualHost>",
-	    "ssl.openssl.ssl-conf-cmd = (\"CipherString\" => \"" PHONE_CIPHERS
-	    "\") in the $SERVER[\"socket\"] block",
-	    "ciphers " PHONE_CIPHERS " on the bind line" } },
-	{ PS_F_TLS_RC4,
-	  { "ssl_ciphers '" PHONE_CIPHERS "'; in the server block",
-	    "SSLCipherSuite " PHONE_CIPHERS " in the <VirtualHost>",
-	    "ssl.openssl.ssl-conf-cmd = (\"CipherString\" => \"" PHONE_CIPHERS
-	    "\") in the $SERVER[\"socket\"] block",
-	    "ciphers " PHONE_CIPHERS " on the bind line" } },
+	{ PS_F_TLS_NO_SHARED_CIPHER, PHONE_CIPHER_LIST },
+	{ PS_F_TLS_RC4, PHONE_CIPHER_LIST },
 	{ PS_F_TLS_SNI_DEFAULT_CERTIFICATE,
 	  { "listen 443 ssl default_server; in the provisioning host's server block",
 	    "the provisioning host's <VirtualHost> first of those for this address and port (the "

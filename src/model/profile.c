@@ -279,3 +279,11 @@ bool ps_param_row_is_default(const struct ps_param_row *r)
 {
 	return !r->line && r->source && strcmp(r->source, "factory default") == 0;
 }
+
+size_t ps_profile_defaults(const struct ps_profile_report *p)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->n_params; i++)
+		n += ps_param_row_is_default(&p->params[i]);
+	return n;
+}

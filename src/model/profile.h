@@ -19,6 +19,9 @@ struct ps_param_row {
 
 /* Whether the row is the model's factory default (no file set it). */
 bool ps_param_row_is_default(const struct ps_param_row *r);
+/* How many rows of `p` keep their factory default. */
+struct ps_profile_report;
+size_t ps_profile_defaults(const struct ps_profile_report *p);
 
 /* One profile file (or fetched body) and how it was decoded. */
 struct ps_profile_source {

@@ -428,13 +428,11 @@ static void profile(struct hw *w, const struct ps_profile_report *p)
 	ps_buf_puts(&w->b, "<section id=\"profile\"><h2>Profile</h2><table><thead><tr><th "
 			   "scope=\"col\">Parameter</th><th scope=\"col\">Value</th><th "
 			   "scope=\"col\">Source</th></tr></thead><tbody>");
-	size_t defaults = 0;
+	size_t defaults = ps_profile_defaults(p);
 	for (size_t i = 0; i < p->n_params; i++) {
 		const struct ps_param_row *r = &p->params[i];
-		if (ps_param_row_is_default(r)) {
-			defaults++;
+		if (ps_param_row_is_default(r))
 			continue;
-		}
 		ps_buf_puts(&w->b, "<tr><td><code>");
 		text(w, r->name, "");
 		ps_buf_puts(&w->b, "</code></td><td>");

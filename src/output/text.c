@@ -24,12 +24,18 @@ struct tx {
 	int width; /* columns a line may take */
 };
 
-/* Columns `n` bytes of UTF-8 take: one per character. */
-static size_t cols(const char *p, size_t n)
+/* Columns a line takes: ANSI colour sequences (ours) take none. */
+static size_t line_cols(const char *p, size_t n)
 {
 	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\033') {
+			while (i < n && p[i] != 'm')
+				i++;
+			continue;
+		}
 		c += ((unsigned char)p[i] & 0xC0) != 0x80;
+	}
 	return c;
 }
 
@@ -48,7 +54,7 @@ static void wrap(struct tx *t, size_t col, size_t indent, const char *text)
 		if (!*p)
 			break;
 		size_t n = strcspn(p, " ");
-		if (!first && col + 1 + cols(p, n) > width) {
+		if (!first && col + 1 + line_cols(p, n) > width) {
 			fprintf(t->out, "\n%*s", (int)indent, "");
 			col = indent;
 		} else if (!first) {
@@ -56,7 +62,7 @@ static void wrap(struct tx *t, size_t col, size_t indent, const char *text)
 			col++;
 		}
 		fwrite(p, 1, n, t->out);
-		col += cols(p, n);
+		col += line_cols(p, n);
 		p += n;
 		first = false;
 	}
@@ -354,13 +360,11 @@ static void profile_block(struct tx *t, const struct ps_profile_report *p, bool 
 			s->compressed ? ", gzip" : "", "", s->n_set, s->n_set == 1 ? "" : "s",
 			s->ok ? "" : " (FAILED)");
 	}
-	size_t defaults = 0;
+	size_t defaults = ps_profile_defaults(p);
 	for (size_t i = 0; i < p->n_params; i++) {
 		const struct ps_param_row *r = &p->params[i];
-		if (ps_param_row_is_default(r)) {
-			defaults++;
+		if (ps_param_row_is_default(r))
 			continue;
-		}
 		char *v = shown(r->value, r->name, r->secret, show);
 		fprintf(t->out, "  %-32s %-4s %s  (%s:%u)\n", r->name, r->access ? r->access : "",
 			v, r->source ? r->source : "?", r->line);
@@ -414,21 +418,6 @@ static void upgrade_block(struct tx *t, const struct ps_upgrade_report *u, bool 
 }
 
 static int write_text(struct tx *t, const struct ps_report *r);
-
-/* Columns a line takes: ANSI colour sequences (ours) take none. */
-static size_t line_cols(const char *p, size_t n)
-{
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '\033') {
-			while (i < n && p[i] != 'm')
-				i++;
-			continue;
-		}
-		c += ((unsigned char)p[i] & 0xC0) != 0x80;
-	}
-	return c;
-}
 
 /* One line to `out`, folded at spaces to fit `width` columns; the rest
  * of a folded line is indented under its start, four columns in. A word

@@ -235,11 +235,6 @@ static void rule_block(struct out *o, const struct ps_rule_report *rr)
 
 /* --- parameter tables ------------------------------------------------------ */
 
-static bool is_default(const struct ps_param_row *p)
-{
-	return ps_param_row_is_default(p);
-}
-
 /* The rows of `rows` that pass the filter, as a table: name, access,
  * value, and on a wide pane where each came from. */
 static void param_table(struct out *o, const struct ps_param_row *rows, size_t n)
@@ -293,7 +288,7 @@ static void param_table(struct out *o, const struct ps_param_row *rows, size_t n
 		ps_buf_printf(&b, " %-2s %s", p->access ? p->access : "--", v);
 		free(v);
 		char *row = ps_buf_take(&b);
-		enum ps_tui_style st = is_default(p) ? PS_TS_DIM : PS_TS_NORMAL;
+		enum ps_tui_style st = ps_param_row_is_default(p) ? PS_TS_DIM : PS_TS_NORMAL;
 		if (wide) {
 			/* value cut to leave the source column */
 			char *src = p->line ? ps_xasprintf("%s:%u", str(p->source, "?"), p->line)
