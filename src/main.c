@@ -105,6 +105,8 @@ static int runs(const struct ps_config *c)
 		ps_atomic_clean_on_signals();
 	if (c->cmd == PS_CMD_DEVICES)
 		rc = ps_run_devices(s);
+	else if (c->cmd == PS_CMD_SCAN)
+		rc = ps_run_scan(s);
 	else if (!tui || (rc = interactive(s)) == PS_TUI_UNAVAILABLE)
 		rc = ps_run_batch(s);
 	ps_session_close(s);

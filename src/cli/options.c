@@ -19,6 +19,7 @@
 	(PS_CMD_BIT(PS_CMD_LIVE) | PS_CMD_BIT(PS_CMD_DEMO) | PS_CMD_BIT(PS_CMD_DEVICES) | \
 	 PS_CMD_BIT(PS_CMD_CERT) | PS_CMD_BIT(PS_CMD_PROFILE) | PS_CMD_BIT(PS_CMD_RULE))
 #define LIVE_RUNS (PS_CMD_BIT(PS_CMD_LIVE) | PS_CMD_BIT(PS_CMD_DEMO) | PS_CMD_BIT(PS_CMD_DEVICES))
+#define S PS_CMD_BIT(PS_CMD_SCAN)
 #define L PS_CMD_BIT(PS_CMD_LIVE)
 #define D PS_CMD_BIT(PS_CMD_DEMO)
 #define V PS_CMD_BIT(PS_CMD_DEVICES)
@@ -62,6 +63,15 @@ static const struct command commands[PS_CMD_COUNT] = {
 	[PS_CMD_RULE] = { "'provscope rule'",
 			  "provscope rule 'RULE' [--kind profile|upgrade|trigger] [OPTIONS]",
 			  "rule", 1, 1, "Evaluates one rule for the phone." },
+	[PS_CMD_SCAN] = { "'provscope scan'",
+			  "provscope scan [--models LIST] [--cert FILE --key FILE] [--ca FILE] "
+			  "[OPTIONS] URL|RULE",
+			  "URL", 1, 1,
+			  "Plays every phone of the catalogue (or --models) against one server:\n"
+			  "which of them can provision from it and what each gets, the server's\n"
+			  "protocol versions and cipher suites, its client-certificate request, "
+			  "its\n"
+			  "chain, and who else gets a per-device file." },
 	[PS_CMD_LIST_MODELS] = { "--list-models", "provscope --list-models", "URL", 0, 0,
 				 "Prints the phone catalogue." },
 };
@@ -202,7 +212,10 @@ static bool parse_output(struct ps_config *c, const char *s, char **err)
 static bool parse_demo(struct ps_config *c, const char *s, char **err)
 {
 	(void)s, (void)err;
-	c->cmd = PS_CMD_DEMO;
+	if (c->cmd == PS_CMD_SCAN)
+		c->demo = true; /* a scan of the built-in lab */
+	else
+		c->cmd = PS_CMD_DEMO;
 	return true;
 }
 
@@ -234,19 +247,19 @@ static const struct ps_option table[] = {
 	/* the phone */
 	{ "model", 0, "MODEL", PS_OG_IDENTITY, ALL_RUNS | B,
 	  "phone model from --list-models (default spa942)", STRING(model) },
-	{ "mac", 0, "MAC", PS_OG_IDENTITY, ALL_RUNS & ~V,
+	{ "mac", 0, "MAC", PS_OG_IDENTITY, (ALL_RUNS & ~V) | S,
 	  "the phone's MAC address (default: vendor OUI + aabbcc)", STRING(mac) },
-	{ "serial", 0, "SERIAL", PS_OG_IDENTITY, ALL_RUNS | B, "the phone's serial number",
+	{ "serial", 0, "SERIAL", PS_OG_IDENTITY, ALL_RUNS | B | S, "the phone's serial number",
 	  STRING(serial) },
-	{ "firmware", 0, "VERSION", PS_OG_IDENTITY, ALL_RUNS,
+	{ "firmware", 0, "VERSION", PS_OG_IDENTITY, ALL_RUNS | S,
 	  "the firmware version ($SWVER), e.g. 6.1.5(a)", STRING(firmware) },
-	{ "cert", 0, "FILE", PS_OG_IDENTITY, L | V,
+	{ "cert", 0, "FILE", PS_OG_IDENTITY, L | V | S,
 	  "device certificate (PEM) sent when the server asks", STRING(cert) },
-	{ "key", 0, "FILE", PS_OG_IDENTITY, L | V,
+	{ "key", 0, "FILE", PS_OG_IDENTITY, L | V | S,
 	  "its private key (PEM; default: the --cert file)", STRING(key) },
-	{ "ca", 0, "FILE", PS_OG_IDENTITY, L | V | C, "the CA certificates the phone trusts (PEM)",
-	  STRING(ca) },
-	{ "at", 0, "TIME", PS_OG_IDENTITY, ALL_RUNS,
+	{ "ca", 0, "FILE", PS_OG_IDENTITY, L | V | C | S,
+	  "the CA certificates the phone trusts (PEM)", STRING(ca) },
+	{ "at", 0, "TIME", PS_OG_IDENTITY, ALL_RUNS | S,
 	  "the phone's clock: 2026-11-27 (UTC), an RFC 3339 time\nsuch as "
 	  "2026-11-27T08:00:00+01:00, "
 	  "or @EPOCH (default: now)",
@@ -258,33 +271,33 @@ static const struct ps_option table[] = {
 	  "after the pass, ask for each per-device file without a\ncertificate, and for a "
 	  "neighbour MAC's file with this one",
 	  SET(audit) },
-	{ "inspect-anyway", 0, NULL, PS_OG_CHECKS, LIVE_RUNS,
+	{ "inspect-anyway", 0, NULL, PS_OG_CHECKS, LIVE_RUNS | S,
 	  "go on past a chain the phone rejects (the phone would not)", SET(inspect_anyway) },
-	{ "no-system-trust", 0, NULL, PS_OG_CHECKS, LIVE_RUNS | C,
+	{ "no-system-trust", 0, NULL, PS_OG_CHECKS, LIVE_RUNS | C | S,
 	  "the modern client trusts only --ca, not the system store", CLEAR(system_trust) },
-	{ "modern-ca", 0, "FILE", PS_OG_CHECKS, L | V | C,
+	{ "modern-ca", 0, "FILE", PS_OG_CHECKS, L | V | C | S,
 	  "CA certificates only the modern client trusts (PEM)", STRING(modern_ca) },
 	{ "host", 0, "NAME", PS_OG_CHECKS, C, "cert: the host name or IP address to check",
 	  STRING(host) },
 	/* profiles and rules */
-	{ "profile-key", 0, "KEY", PS_OG_PROFILES, LIVE_RUNS | P | R,
+	{ "profile-key", 0, "KEY", PS_OG_PROFILES, LIVE_RUNS | P | R | S,
 	  "key for encrypted profiles (openssl enc -aes-256-cbc)", STRING(profile_key) },
-	{ "target-version", 0, "V", PS_OG_PROFILES, LIVE_RUNS | P | R,
+	{ "target-version", 0, "V", PS_OG_PROFILES, LIVE_RUNS | P | R | S,
 	  "the version of the firmware image the upgrade points to", STRING(target_version) },
 	{ "kind", 0, "KIND", PS_OG_PROFILES, R,
 	  "rule: evaluate as a profile, upgrade or trigger rule", PARSE(parse_kind) },
-	{ "show-secrets", 0, NULL, PS_OG_PROFILES, ALL_RUNS,
+	{ "show-secrets", 0, NULL, PS_OG_PROFILES, ALL_RUNS | S,
 	  "print passwords and keys instead of ********", SET(show_secrets) },
 	/* network */
-	{ "timeout", 0, "SECONDS", PS_OG_NETWORK, LIVE_RUNS,
+	{ "timeout", 0, "SECONDS", PS_OG_NETWORK, LIVE_RUNS | S,
 	  "limit for each network wait (default 10)", PARSE(parse_timeout) },
-	{ "resolve", 0, "HOST:PORT:ADDR[,ADDR]", PS_OG_NETWORK, L | V,
+	{ "resolve", 0, "HOST:PORT:ADDR[,ADDR]", PS_OG_NETWORK, L | V | S,
 	  "use ADDR for HOST:PORT instead of DNS (repeatable)", PARSE(parse_resolve) },
-	{ "no-probe", 0, NULL, PS_OG_NETWORK, LIVE_RUNS,
+	{ "no-probe", 0, NULL, PS_OG_NETWORK, LIVE_RUNS | S,
 	  "no second, modern-client handshake after a failure", CLEAR(probe) },
-	{ "handshake-only", 0, NULL, PS_OG_NETWORK, LIVE_RUNS,
+	{ "handshake-only", 0, NULL, PS_OG_NETWORK, LIVE_RUNS | S,
 	  "stop after the TLS handshake: no HTTP request", SET(handshake_only) },
-	{ "max-size", 0, "BYTES", PS_OG_NETWORK, LIVE_RUNS | P,
+	{ "max-size", 0, "BYTES", PS_OG_NETWORK, LIVE_RUNS | P | S,
 	  "cap on a fetched body (default 4M) or a profile file\n(profile: default 64M); k and M "
 	  "suffixes",
 	  PARSE(parse_max_size) },
@@ -293,24 +306,24 @@ static const struct ps_option table[] = {
 	  "(progress on stderr; at most 64M)",
 	  STRING(download) },
 	/* output */
-	{ "batch", 0, NULL, PS_OG_OUTPUT, ALL_RUNS,
+	{ "batch", 0, NULL, PS_OG_OUTPUT, ALL_RUNS | S,
 	  "never open the interactive view, which a live run opens\nwhen it runs on a terminal "
 	  "(? in it lists the keys)",
 	  SET(batch) },
-	{ "format", 0, "FORMAT", PS_OG_OUTPUT, ALL_RUNS, "{formats} (default text)",
+	{ "format", 0, "FORMAT", PS_OG_OUTPUT, ALL_RUNS | S, "{formats} (default text)",
 	  PARSE(parse_format) },
-	{ "output", 'o', "FILE", PS_OG_OUTPUT, ALL_RUNS,
+	{ "output", 'o', "FILE", PS_OG_OUTPUT, ALL_RUNS | S,
 	  "write the report to FILE instead of standard output\n(- for standard output)",
 	  PARSE(parse_output) },
-	{ "verbose", 'v', NULL, PS_OG_OUTPUT, ALL_RUNS,
+	{ "verbose", 'v', NULL, PS_OG_OUTPUT, ALL_RUNS | S,
 	  "text: every step's detail and each distinct chain once;\n-vv everything, each hop's "
 	  "chain",
 	  PARSE(parse_verbose) },
-	{ "quiet", 'q', NULL, PS_OG_OUTPUT, ALL_RUNS,
+	{ "quiet", 'q', NULL, PS_OG_OUTPUT, ALL_RUNS | S,
 	  "text: only the verdict and the error findings", PARSE(parse_quiet) },
-	{ "color", 0, "WHEN", PS_OG_OUTPUT, ALL_RUNS,
+	{ "color", 0, "WHEN", PS_OG_OUTPUT, ALL_RUNS | S,
 	  "text: colours auto (a terminal, no NO_COLOR), always\nor never", PARSE(parse_color) },
-	{ "expect", 0, "KEY=VALUE", PS_OG_OUTPUT, ALL_RUNS,
+	{ "expect", 0, "KEY=VALUE", PS_OG_OUTPUT, ALL_RUNS | S,
 	  "check the finished run: tls.version, http.status,\nchain.phone_verdict, "
 	  "upgrade.would_upgrade, finding,\n!finding, param:NAME, hopN.KEY... (repeatable; exit "
 	  "10\nwhen one fails and the run is otherwise ok)",
@@ -319,12 +332,17 @@ static const struct ps_option table[] = {
 	  "the same pass for every device of a CSV list (columns\nmac, serial, model, firmware, "
 	  "cert, key, url): a record\neach (text, jsonl, tap, junit), exit = the worst status",
 	  PARSE(parse_devices) },
-	{ "jobs", 0, "N", PS_OG_OUTPUT, V, "devices at a time with --devices (1-64, default 4)",
+	{ "models", 0, "LIST", PS_OG_OUTPUT, S,
+	  "scan: only these models, e.g. spa942,spa504g (default:\nthe whole catalogue)",
+	  STRING(models) },
+	{ "jobs", 0, "N", PS_OG_OUTPUT, V | S,
+	  "--devices: devices at a time (1-64, default 4); scan:\nconnections at a time (default "
+	  "8)",
 	  PARSE(parse_jobs) },
 	/* lab and demo */
-	{ "demo", 0, NULL, PS_OG_LAB, L, "a live run against the built-in lab (no server needed)",
-	  PARSE(parse_demo) },
-	{ "fault", 0, "NAME[,NAME]", PS_OG_LAB, D | B,
+	{ "demo", 0, NULL, PS_OG_LAB, L | S,
+	  "a live run against the built-in lab (no server needed)", PARSE(parse_demo) },
+	{ "fault", 0, "NAME[,NAME]", PS_OG_LAB, D | B | S,
 	  "the lab plays a server mistake ('--fault help' lists them)", STRING(lab.fault) },
 	{ "pki", 0, "DIR", PS_OG_LAB, D | B, "keep the lab's demo PKI in DIR and reuse it",
 	  STRING(lab.pki) },
@@ -499,7 +517,8 @@ static enum ps_command subcommand(int *argc, char ***argv)
 	} subs[] = { { "lab", PS_CMD_LAB },
 		     { "cert", PS_CMD_CERT },
 		     { "profile", PS_CMD_PROFILE },
-		     { "rule", PS_CMD_RULE } };
+		     { "rule", PS_CMD_RULE },
+		     { "scan", PS_CMD_SCAN } };
 	for (size_t i = 0; *argc > 1 && i < sizeof subs / sizeof subs[0]; i++)
 		if (strcmp((*argv)[1], subs[i].name) == 0) {
 			(*argv)[1] = (*argv)[0];
@@ -547,6 +566,8 @@ static char *combinations(struct ps_config *c)
 		return ps_xstrdup("--key needs --cert");
 	if (c->cmd == PS_CMD_DEMO)
 		c->audit = !c->handshake_only; /* the demo shows the audit too */
+	if (c->cmd == PS_CMD_SCAN && c->lab.fault && !c->demo)
+		return ps_xstrdup("--fault is for the built-in lab: give --demo too");
 	return NULL;
 }
 
@@ -554,6 +575,11 @@ static char *combinations(struct ps_config *c)
 static enum ps_parse_outcome operands(struct ps_config *c, int argc, char **argv, FILE *err)
 {
 	const struct command *k = &commands[c->cmd];
+	struct command scan_demo = commands[PS_CMD_DEMO];
+	if (c->cmd == PS_CMD_SCAN && c->demo) { /* the lab is the target */
+		scan_demo.name = "'provscope scan --demo'";
+		k = &scan_demo;
+	}
 	unsigned n = (unsigned)(argc - optind);
 	if (n > k->max_operands) {
 		if (k->max_operands == 0)

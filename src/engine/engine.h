@@ -86,4 +86,22 @@ bool ps_engine_run_profile(const struct ps_run_config *cfg, const char *const *f
 void ps_engine_run_rule(const struct ps_run_config *cfg, const char *rule, const char *kind,
 			const struct ps_sink *sink);
 
+/* For `provscope scan`: the URL the target's first hop fetches for the
+ * phone (the rule evaluated over its factory defaults, macros expanded);
+ * NULL with `*err` (caller frees) when it fetches nothing. */
+char *ps_engine_first_url(const struct ps_run_config *cfg, char **err);
+/* Whether `url` is a per-device file of the phone (it holds its MAC), which
+ * the audit asks for. */
+bool ps_engine_audit_concerns(const struct ps_run_config *cfg, const char *url);
+/* The audit alone (see --audit) of the per-device file `url`, as hops of
+ * their own. False, nothing done, when `url` holds not the phone's MAC. */
+bool ps_engine_run_audit(const struct ps_run_config *cfg, const char *url,
+			 const struct ps_sink *sink);
+/* A hello probe of the server of `url` (resolved as the run resolves, the
+ * --resolve pins first): a ClientHello with `priority`, the handshake cut
+ * after the server's first flight (see ps_tls_hello). */
+struct ps_scan_hello;
+void ps_engine_hello(const struct ps_run_config *cfg, const char *url, const char *priority,
+		     struct ps_scan_hello *out);
+
 #endif

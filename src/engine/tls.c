@@ -17,6 +17,8 @@
 
 #include "engine/tls.h"
 
+#include "model/scan.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
@@ -194,6 +196,42 @@ bool ps_tls_priority_check(const char *priority, char **err)
 	return true;
 }
 
+size_t ps_tls_priority_suites(const char *priority, struct ps_tls_suite_def **out)
+{
+	*out = NULL;
+	gnutls_priority_t p;
+	if (gnutls_priority_init(&p, priority, NULL) < 0)
+		return 0;
+	size_t n = 0, cap = 0;
+	unsigned sidx;
+	for (unsigned i = 0;; i++) {
+		int rc = gnutls_priority_get_cipher_suite_index(p, i, &sidx);
+		if (rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+			break;
+		if (rc < 0)
+			continue; /* not for this build or version */
+		unsigned char id[2];
+		gnutls_kx_algorithm_t kx;
+		gnutls_cipher_algorithm_t cipher;
+		gnutls_mac_algorithm_t mac;
+		gnutls_protocol_t min;
+		if (!gnutls_cipher_suite_info(sidx, id, &kx, &cipher, &mac, &min))
+			continue;
+		const char *kn = gnutls_kx_get_name(kx), *cn = gnutls_cipher_get_name(cipher),
+			   *mn = gnutls_mac_get_name(mac);
+		if (!kn || !cn || !mn)
+			continue; /* TLS 1.3 suites name no key exchange */
+		*out = ps_xgrow(*out, &cap, n + 1, sizeof **out);
+		struct ps_tls_suite_def *d = &(*out)[n++];
+		d->id = (unsigned)id[0] << 8 | id[1];
+		snprintf(d->kx, sizeof d->kx, "%s", kn);
+		snprintf(d->cipher, sizeof d->cipher, "%s", cn);
+		snprintf(d->mac, sizeof d->mac, "%s", mn);
+	}
+	gnutls_priority_deinit(p);
+	return n;
+}
+
 enum { MAX_PENDING = 32 };
 
 struct run {
@@ -230,6 +268,8 @@ struct run {
 	gnutls_datum_t *leaf;      /* ps_tls_sni_leaf: where the server's leaf goes */
 	unsigned round;            /* 0 the first handshake, n the n-th renegotiation */
 	gnutls_datum_t first_leaf; /* the server's certificate in the first handshake */
+	struct ps_scan_hello *hello; /* ps_tls_hello: what the server's first flight says */
+	bool hello_stop;             /* ...which is complete: the handshake ends here */
 };
 
 static double elapsed(const struct run *r)
@@ -449,9 +489,70 @@ static char *describe_handshake(struct run *r, enum ps_dir dir, const struct ps_
 	return NULL;
 }
 
+/* A hello probe reads the server's first flight off the wire and stops the
+ * handshake once it is complete (ServerHelloDone; the ServerHello of TLS
+ * 1.3, whose rest is encrypted). */
+static void hello_saw(struct run *r, const struct ps_wire_event *ev)
+{
+	struct ps_scan_hello *h = r->hello;
+	switch (ev->hs_type) {
+	case 2: {
+		struct ps_server_hello sh;
+		if (!ps_parse_server_hello(ev->body, ev->len, &sh))
+			return;
+		h->answered = true;
+		free(h->version);
+		free(h->cipher_suite);
+		h->version = version_text(sh.real_version);
+		h->suite_id = sh.suite;
+		h->cipher_suite = suite_text(sh.suite);
+		r->version = sh.real_version;
+		r->hello_stop |= sh.real_version >= 0x0304;
+		ps_server_hello_free(&sh);
+		return;
+	}
+	case 12:
+		if (h->cipher_suite && strstr(h->cipher_suite, "_DHE_"))
+			h->dh_bits = ps_parse_dhe_bits(ev->body, ev->len);
+		return;
+	case 13: {
+		struct ps_cert_request cr;
+		if (!ps_parse_cert_request(ev->body, ev->len, r->version >= 0x0303, &cr))
+			return;
+		h->cert_requested = true;
+		ps_strv_free(h->ca_names, h->n_ca_names);
+		h->ca_names = ps_xcalloc(cr.n_cas + 1, sizeof *h->ca_names);
+		h->n_ca_names = cr.n_cas;
+		for (size_t i = 0; i < cr.n_cas; i++) {
+			gnutls_datum_t raw = { (unsigned char *)(uintptr_t)cr.cas[i].der,
+					       (unsigned)cr.cas[i].len };
+			gnutls_datum_t str = { NULL, 0 };
+			if (gnutls_x509_rdn_get2(&raw, &str, 0) >= 0) {
+				h->ca_names[i] = ps_xstrndup((const char *)str.data, str.size);
+				gnutls_free(str.data);
+			} else {
+				h->ca_names[i] = ps_xstrdup("(unreadable name)");
+			}
+		}
+		ps_cert_request_free(&cr);
+		return;
+	}
+	case 14:
+		r->hello_stop = true;
+		return;
+	}
+}
+
 static void on_wire(void *ctx, enum ps_dir dir, const struct ps_wire_event *ev)
 {
 	struct run *r = ctx;
+	if (r->hello && dir == PS_DIR_IN) {
+		if (ev->kind == PS_WIRE_HANDSHAKE)
+			hello_saw(r, ev);
+		else if (ev->kind == PS_WIRE_ALERT && ev->len >= 2 && ev->body[0] == 2 &&
+			 r->hello->alert < 0)
+			r->hello->alert = ev->body[1];
+	}
 	switch (ev->kind) {
 	case PS_WIRE_HANDSHAKE: {
 		bool found = false;
@@ -763,6 +864,11 @@ static ssize_t timed_out(struct run *r)
  * handshake, else straight from the socket. */
 static ssize_t receive(struct run *r, unsigned char *data, size_t len)
 {
+	if (r->hello_stop) { /* a hello probe has what it came for */
+		gnutls_transport_set_errno(r->s, ECANCELED);
+		errno = ECANCELED;
+		return -1;
+	}
 	while (r->tap && !inq_ready(r)) {
 		if (wait_fd(r, POLLIN, -1) == 0)
 			return timed_out(r);
@@ -1554,6 +1660,28 @@ int ps_tls_sni_leaf(int fd, const struct ps_tls_params *p, gnutls_datum_t *leaf,
 		return 0;
 	}
 	return rc < 0 ? rc : GNUTLS_E_NO_CERTIFICATE_FOUND;
+}
+
+void ps_tls_hello(int fd, const struct ps_tls_params *p, struct ps_scan_hello *out)
+{
+	struct run r;
+	struct ps_tls_probe unused = { 0 };
+	ps_scan_hello_clear(out);
+	out->done = true;
+	out->priority = ps_xstrdup(p->priority);
+	probe_run(&r, fd, p, &unused);
+	r.hello = out;
+	char *err = NULL;
+	int rc = session_open(&r, p->priority, &err);
+	if (rc >= 0)
+		rc = run_handshake(&r);
+	if (!out->answered)
+		out->error = err      ? err
+			     : rc < 0 ? probe_failure(&r, rc)
+				      : ps_xstrdup("no ServerHello");
+	else
+		free(err);
+	run_end(&r);
 }
 
 void ps_tls_probe(int fd, const struct ps_tls_params *p, struct ps_tls_probe *probe)

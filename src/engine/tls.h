@@ -139,6 +139,23 @@ void ps_tls_pump(struct ps_tls_conn *c, int plain_fd, unsigned idle_ms, struct p
  * 0, or a GnuTLS error with `*err` saying why (caller frees). */
 int ps_tls_sni_leaf(int fd, const struct ps_tls_params *p, gnutls_datum_t *leaf, char **err);
 
+/* A suite a priority string offers, with the names of its parts as
+ * priority-string tokens ("DHE-RSA", "AES-256-CBC", "SHA1"). */
+struct ps_tls_suite_def {
+	unsigned id;
+	char kx[32], cipher[32], mac[32];
+};
+/* The suites `priority` offers up to TLS 1.2, in the order of its
+ * ClientHello; the count, 0 when it does not parse. `*out` caller frees. */
+size_t ps_tls_priority_suites(const char *priority, struct ps_tls_suite_def **out);
+
+/* A hello probe: a ClientHello with `p->priority` (and `p->creds`, which
+ * may hold none) on `fd`, the handshake ended once the server's first
+ * flight is in: what it chose, its DHE group, its certificate request;
+ * or why it answered nothing (`out` cleared first, owned by the caller). */
+struct ps_scan_hello;
+void ps_tls_hello(int fd, const struct ps_tls_params *p, struct ps_scan_hello *out);
+
 /* The broad priority used for the modern-client probe. */
 #define PS_TLS_PROBE_PRIORITY "NORMAL"
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "model/scan.h"
 
 struct step_row {
 	const char *name;
@@ -267,6 +268,7 @@ void ps_report_free(struct ps_report *r)
 	ps_profile_report_clear(&r->profile);
 	ps_upgrade_report_clear(&r->upgrade);
 	ps_rule_report_clear(&r->rule);
+	ps_scan_report_free(r->scan);
 	for (size_t i = 0; i < r->n_expectations; i++) {
 		free(r->expectations[i].key);
 		free(r->expectations[i].expected);

@@ -10,9 +10,11 @@
 #include "model/expect.h"
 #include "model/fixes.h"
 #include "model/report.h"
+#include "model/scan.h"
 #include "output/devices.h"
 #include "output/output.h"
 #include "output/safe.h"
+#include "tlswire/tlsnames.h"
 
 struct tx {
 	FILE *out; /* made terminal-safe (safe.h) */
@@ -701,7 +703,11 @@ static void upgrade_line(struct tx *t, const struct ps_upgrade_report *u)
 	free(line);
 }
 
-static void finding_lines(struct tx *t, const struct ps_report *r, const struct ps_finding *f)
+/* A finding: its id and explanation, what was seen, the fix, and the fix
+ * in the words of the server that answered (`answered`), else of each
+ * (in `order`). */
+static void finding_body(struct tx *t, const struct ps_finding *f, enum ps_server answered,
+			 const enum ps_server order[PS_SERVER_COUNT])
 {
 	enum ps_severity sev = f->severity;
 	fputs("  ", t->out);
@@ -722,10 +728,6 @@ static void finding_lines(struct tx *t, const struct ps_report *r, const struct 
 	wrap(t, 16, 16, ps_finding_fix(f->id));
 	if (!ps_finding_has_server_fixes(f->id))
 		return;
-	enum ps_server order[PS_SERVER_COUNT];
-	ps_fix_order(r, f->hop, order);
-	/* The server that answered, when it said which; else each. */
-	enum ps_server answered = ps_report_hop_server(r, f->hop);
 	for (int k = 0; k < PS_SERVER_COUNT; k++) {
 		if (answered != PS_SERVER_UNKNOWN && order[k] != answered)
 			continue;
@@ -736,6 +738,13 @@ static void finding_lines(struct tx *t, const struct ps_report *r, const struct 
 		wrap(t, 16, 18, line);
 		free(line);
 	}
+}
+
+static void finding_lines(struct tx *t, const struct ps_report *r, const struct ps_finding *f)
+{
+	enum ps_server order[PS_SERVER_COUNT];
+	ps_fix_order(r, f->hop, order);
+	finding_body(t, f, ps_report_hop_server(r, f->hop), order);
 }
 
 /* The verdict, the last line (folded like the others: COLUMNS=1000 keeps
@@ -756,10 +765,35 @@ static int write_quiet(struct tx *t, const struct ps_report *r)
 	return ferror(t->out) ? -1 : 0;
 }
 
+static void expectation_lines(struct tx *t, const struct ps_report *r)
+{
+	FILE *out = t->out;
+	if (r->n_expectations)
+		fputs("\nExpectations\n", out);
+	for (size_t i = 0; i < r->n_expectations; i++) {
+		const struct ps_expect_result *e = &r->expectations[i];
+		fputs("  ", out);
+		paint(t, e->ok ? "\033[32m" : "\033[1;31m", e->ok ? "ok" : "FAIL");
+		fprintf(out, " %s=%s", e->key, e->expected);
+		if (!e->ok) {
+			char *why = ps_expect_result_text(e);
+			fprintf(out, ": %s", why);
+			free(why);
+		}
+		if (e->hop >= 0 && (!e->ok || strncmp(e->key, "hop", 3) != 0))
+			fprintf(out, " (hop %ld)", e->hop + 1);
+		fputc('\n', out);
+	}
+}
+
+static int write_scan(struct tx *t, const struct ps_report *r);
+
 static int write_text(struct tx *tp, const struct ps_report *r)
 {
 	struct tx t = *tp;
 	FILE *out = t.out;
+	if (r->mode == PS_MODE_SCAN && r->scan)
+		return write_scan(&t, r);
 	if (t.level < 0)
 		return write_quiet(&t, r);
 	const struct ps_phone_info *p = &r->phone;
@@ -800,25 +834,198 @@ static int write_text(struct tx *tp, const struct ps_report *r)
 		fputs("\nFindings\n", out);
 	for (size_t i = 0; i < r->n_findings; i++)
 		finding_lines(&t, r, &r->findings[i]);
-	if (r->n_expectations)
-		fputs("\nExpectations\n", out);
-	for (size_t i = 0; i < r->n_expectations; i++) {
-		const struct ps_expect_result *e = &r->expectations[i];
-		fputs("  ", out);
-		paint(&t, e->ok ? "\033[32m" : "\033[1;31m", e->ok ? "ok" : "FAIL");
-		fprintf(out, " %s=%s", e->key, e->expected);
-		if (!e->ok) {
-			char *why = ps_expect_result_text(e);
-			fprintf(out, ": %s", why);
-			free(why);
-		}
-		if (e->hop >= 0 && (!e->ok || strncmp(e->key, "hop", 3) != 0))
-			fprintf(out, " (hop %ld)", e->hop + 1);
-		fputc('\n', out);
-	}
+	expectation_lines(&t, r);
 	fputc('\n', out);
 	verdict(&t, r);
 	return ferror(out) ? -1 : 0;
+}
+
+/* --- provscope scan ---------------------------------------------------------- */
+
+/* The suite in OpenSSL's words ("AES256-SHA"), else its IANA name. */
+static const char *short_suite(unsigned id, const char *iana)
+{
+	const char *o = id ? ps_suite_openssl_name(id) : NULL;
+	return o ? o : iana ? iana : "?";
+}
+
+/* The matrix: a row per model. */
+static void scan_matrix(struct tx *t, const struct ps_scan_report *s)
+{
+	fprintf(t->out, "\n%-8s %-9s %-26s %-9s %-11s %4s %4s\n", "MODEL", "FIRMWARE",
+		"TLS (or what stopped it)", "CHAIN", "CLIENT CERT", "HTTP", "EXIT");
+	for (size_t i = 0; i < s->n_models; i++) {
+		struct ps_scan_row w;
+		ps_scan_row(s, i, &w);
+		char tls[64], http[16] = "-";
+		if (w.error)
+			snprintf(tls, sizeof tls, "not played");
+		else if (w.tls_version)
+			snprintf(tls, sizeof tls, "%s %s", w.tls_version,
+				 short_suite(w.suite_id, w.cipher_suite));
+		else
+			snprintf(tls, sizeof tls, "%s", w.first_error ? w.first_error : "-");
+		if (w.http_status)
+			snprintf(http, sizeof http, "%ld", w.http_status);
+		fprintf(t->out, "%-8s %-9s %-26s %-9s %-11s %4s %4d", w.product, w.firmware, tls,
+			w.chain_verdict ? w.chain_verdict : "-",
+			w.client_cert ? w.client_cert : "-", http, w.exit_code);
+		if (w.shared_with)
+			fprintf(t->out, "  (pass of %s)", w.shared_with);
+		fputc('\n', t->out);
+		if (w.exit_code && t->level >= 0 && (w.first_error || w.error) && w.tls_version) {
+			fputs("         stopped by ", t->out);
+			wrap(t, 20, 20, w.error ? w.error : w.first_error);
+		}
+	}
+}
+
+static const char *hello_refusal(const struct ps_scan_hello *h, char *buf, size_t n)
+{
+	const char *an = h->alert >= 0 ? ps_alert_name((unsigned)h->alert) : NULL;
+	if (an)
+		snprintf(buf, n, "alert %s", an);
+	else if (h->answered)
+		snprintf(buf, n, "chose %s %s", h->version ? h->version : "?",
+			 short_suite(h->suite_id, h->cipher_suite));
+	else
+		snprintf(buf, n, "%s", h->error ? h->error : "no answer");
+	return buf;
+}
+
+/* The server on its own: versions, suites, preference, DHE, client
+ * certificates, the chain, the audit. */
+static void scan_server(struct tx *t, const struct ps_report *r)
+{
+	const struct ps_scan_report *s = r->scan;
+	char why[160];
+	fputs("\nServer\n", t->out);
+	if (!s->protocols[0].hello.done) {
+		fputs("  no https URL among the models': no TLS to probe\n", t->out);
+	} else {
+		fputs("  protocols:", t->out);
+		for (size_t i = 0; i < PS_SCAN_VERSIONS; i++) {
+			const struct ps_scan_hello *h = &s->protocols[i].hello;
+			bool yes = h->answered && h->version &&
+				   strcmp(h->version, s->protocols[i].version) == 0;
+			fprintf(t->out, "%s %s %s", i ? "," : "", s->protocols[i].version,
+				yes ? "yes" : "no");
+		}
+		fputc('\n', t->out);
+		fputs("  the phones' suites at TLS 1.0, each offered alone:\n", t->out);
+		for (size_t j = 0; j < s->n_suites; j++) {
+			const struct ps_scan_suite *su = &s->suites[j];
+			fprintf(t->out, "    %-3s %-20s %s", su->accepted ? "yes" : "no",
+				short_suite(su->id, su->name), su->name);
+			if (!su->accepted && t->level >= 1)
+				fprintf(t->out, " (%s)",
+					hello_refusal(&su->hello, why, sizeof why));
+			fputc('\n', t->out);
+		}
+		for (size_t j = 0; j < s->n_suites; j++)
+			if (s->suites[j].hello.dh_bits) {
+				fprintf(t->out, "  DHE group: %u bits\n",
+					s->suites[j].hello.dh_bits);
+				break;
+			}
+		const struct ps_scan_hello *p = &s->preferred;
+		if (p->answered && p->cipher_suite) {
+			int order = ps_scan_server_order(s);
+			fprintf(t->out, "  preferred: %s%s\n",
+				short_suite(p->suite_id, p->cipher_suite),
+				order > 0    ? " (the server's own order)"
+				: order == 0 ? " (it follows the client's order)"
+					     : "");
+		} else if (p->done) {
+			fprintf(t->out, "  preferred: none of the suites (%s)\n",
+				hello_refusal(p, why, sizeof why));
+		}
+	}
+	if (s->cert_requested < 0)
+		fputs("  client certificate: unknown (no handshake got that far)\n", t->out);
+	else if (!s->cert_requested)
+		fputs("  client certificate: not asked for\n", t->out);
+	else {
+		fprintf(t->out, "  client certificate: asked for; %zu CA name%s%s\n", s->n_ca_names,
+			s->n_ca_names == 1 ? "" : "s", s->n_ca_names ? ":" : "");
+		for (size_t i = 0; i < s->n_ca_names; i++)
+			fprintf(t->out, "    %s\n", s->ca_names[i]);
+	}
+	if (s->chain_pass >= 0) {
+		const struct ps_report *pr = s->passes[s->chain_pass].report;
+		const struct ps_chain_report *c = &pr->hops[s->chain_hop].chain;
+		fprintf(t->out, "  chain as sent (%zu certificate%s), as %s sees it:\n", c->n_certs,
+			c->n_certs == 1 ? "" : "s", pr->phone.product ? pr->phone.product : "?");
+		if (t->level >= 1) {
+			chain_block(t, c, pr->phone.product);
+		} else {
+			for (size_t i = 0; i < c->n_certs; i++)
+				fprintf(t->out, "    %zu %s\n", i,
+					c->certs[i].subject ? c->certs[i].subject : "");
+			fprintf(t->out, "    the phone: %s; a modern client: %s\n",
+				verdict_word(&c->phone), verdict_word(&c->modern));
+		}
+	}
+	fputs("  audit: ", t->out);
+	if (!s->audit) {
+		wrap(t, 9, 4, s->audit_note ? s->audit_note : "none");
+	} else {
+		wrap(t, 9, 4, s->audit_note);
+		for (size_t h = 0; h < s->audit->n_hops; h++) {
+			const struct ps_hop *hp = &s->audit->hops[h];
+			const struct ps_step *st = ps_hop_step((struct ps_hop *)hp, PS_STEP_AUDIT);
+			if (!st)
+				continue;
+			fputs("    ", t->out);
+			put_status(t, st->status);
+			fputc(' ', t->out);
+			wrap(t, 12, 12, st->summary);
+		}
+	}
+}
+
+/* The findings of a scan, each with the models it concerns. */
+static void scan_findings(struct tx *t, const struct ps_report *r, bool errors_only)
+{
+	const struct ps_scan_report *s = r->scan;
+	const struct ps_report *first = s->n_passes ? s->passes[0].report : r;
+	enum ps_server order[PS_SERVER_COUNT];
+	ps_fix_order(first, 0, order);
+	enum ps_server answered = ps_report_hop_server(first, 0);
+	bool any = false;
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct ps_finding *f = &r->findings[i];
+		if (errors_only && f->severity != PS_SEV_ERROR)
+			continue;
+		if (!any && !errors_only)
+			fputs("\nFindings\n", t->out);
+		any = true;
+		finding_body(t, f, answered, order);
+		const char *models = i < s->n_finding_models ? s->finding_models[i] : NULL;
+		fputs("          for:  ", t->out);
+		wrap(t, 16, 16, models && *models ? models : "the audit");
+	}
+}
+
+static int write_scan(struct tx *t, const struct ps_report *r)
+{
+	const struct ps_scan_report *s = r->scan;
+	if (t->level < 0) {
+		scan_findings(t, r, true);
+		verdict(t, r);
+		return ferror(t->out) ? -1 : 0;
+	}
+	fprintf(t->out, "provscope %s: scan of %zu model%s, %zu pass%s, %.0f ms\nTarget: ",
+		r->tool_version ? r->tool_version : "", s->n_models, s->n_models == 1 ? "" : "s",
+		s->n_passes, s->n_passes == 1 ? "" : "es", s->duration_ms);
+	wrap(t, 8, 8, r->target);
+	scan_matrix(t, s);
+	scan_server(t, r);
+	scan_findings(t, r, false);
+	expectation_lines(t, r);
+	fputc('\n', t->out);
+	verdict(t, r);
+	return ferror(t->out) ? -1 : 0;
 }
 
 /* --- device lists (--devices) --------------------------------------------- */

@@ -20,6 +20,7 @@ enum ps_command {
 	PS_CMD_CERT,        /* provscope cert FILE: a chain file, offline */
 	PS_CMD_PROFILE,     /* provscope profile FILE...: profiles, offline */
 	PS_CMD_RULE,        /* provscope rule RULE: one rule, offline */
+	PS_CMD_SCAN,        /* provscope scan URL: every model against one server */
 	PS_CMD_LIST_MODELS, /* provscope --list-models */
 	PS_CMD_COUNT
 };
@@ -67,6 +68,9 @@ struct ps_config {
 	/* --devices */
 	const char *devices;
 	unsigned jobs; /* 0: the default */
+	/* scan */
+	const char *models; /* --models: "spa942,spa504g"; NULL: the whole catalogue */
+	bool demo;          /* scan --demo: the built-in lab is the server */
 	/* lab and demo */
 	struct ps_lab_opts lab;
 	/* the operands: the URL, rule or file (target), all of them (files) */

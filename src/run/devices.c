@@ -4,12 +4,12 @@
 #include "run/devices.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/csv.h"
+#include "core/pool.h"
 #include "core/util.h"
 #include "phone/catalogue.h"
 #include "phone/identity.h"
@@ -160,84 +160,40 @@ void ps_devices_free(struct ps_device_list *l)
 	memset(l, 0, sizeof *l);
 }
 
-/* The pool: workers take the next device; the calling thread reports
- * finished devices in order. */
-struct pool {
+/* The devices on the worker pool: a row with an error does not run. */
+struct device_jobs {
 	const struct ps_device_list *l;
 	ps_device_fn fn;
+	ps_device_done_fn done;
 	void *ctx;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	size_t next;   /* next device to start */
-	bool *done;    /* per device */
 	int *code;     /* per device */
 	char **record; /* per device */
 };
 
-static void *worker(void *arg)
+static void device_job(void *ctx, size_t i)
 {
-	struct pool *p = arg;
-	for (;;) {
-		pthread_mutex_lock(&p->mu);
-		while (p->next < p->l->n && p->l->v[p->next].error) {
-			p->code[p->next] = 2;
-			p->done[p->next++] = true;
-			pthread_cond_broadcast(&p->cv);
-		}
-		if (p->next >= p->l->n) {
-			pthread_mutex_unlock(&p->mu);
-			return NULL;
-		}
-		size_t i = p->next++;
-		pthread_mutex_unlock(&p->mu);
-		char *rec = NULL;
-		int code = p->fn(p->ctx, i, &p->l->v[i], &rec);
-		pthread_mutex_lock(&p->mu);
-		p->code[i] = code;
-		p->record[i] = rec;
-		p->done[i] = true;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-	}
+	struct device_jobs *j = ctx;
+	if (j->l->v[i].error)
+		j->code[i] = 2;
+	else
+		j->code[i] = j->fn(j->ctx, i, &j->l->v[i], &j->record[i]);
+}
+
+static void device_job_done(void *ctx, size_t i)
+{
+	struct device_jobs *j = ctx;
+	j->done(j->ctx, i, &j->l->v[i], j->code[i], j->record[i]);
+	free(j->record[i]);
+	j->record[i] = NULL;
 }
 
 void ps_devices_run(const struct ps_device_list *l, unsigned jobs, ps_device_fn fn,
 		    ps_device_done_fn done, void *ctx)
 {
-	if (jobs < 1)
-		jobs = 1;
-	if (jobs > 64)
-		jobs = 64;
-	if (jobs > l->n && l->n)
-		jobs = (unsigned)l->n;
-	struct pool p = { .l = l, .fn = fn, .ctx = ctx };
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
-	p.done = ps_xcalloc(l->n + 1, sizeof *p.done);
-	p.code = ps_xcalloc(l->n + 1, sizeof *p.code);
-	p.record = ps_xcalloc(l->n + 1, sizeof *p.record);
-	pthread_t *t = ps_xcalloc(jobs, sizeof *t);
-	unsigned started = 0;
-	for (unsigned k = 0; k < jobs && l->n; k++)
-		if (pthread_create(&t[k], NULL, worker, &p) == 0)
-			started++;
-	if (!started && l->n)
-		worker(&p); /* no thread could start: run them here */
-	for (size_t i = 0; i < l->n; i++) {
-		pthread_mutex_lock(&p.mu);
-		while (!p.done[i])
-			pthread_cond_wait(&p.cv, &p.mu);
-		pthread_mutex_unlock(&p.mu);
-		done(ctx, i, &l->v[i], p.code[i], p.record[i]);
-		free(p.record[i]);
-		p.record[i] = NULL;
-	}
-	for (unsigned k = 0; k < started; k++)
-		pthread_join(t[k], NULL);
-	free(t);
-	free(p.done);
-	free(p.code);
-	free(p.record);
-	pthread_mutex_destroy(&p.mu);
-	pthread_cond_destroy(&p.cv);
+	struct device_jobs j = { .l = l, .fn = fn, .done = done, .ctx = ctx };
+	j.code = ps_xcalloc(l->n + 1, sizeof *j.code);
+	j.record = ps_xcalloc(l->n + 1, sizeof *j.record);
+	ps_pool_run(l->n, jobs, device_job, device_job_done, &j);
+	free(j.code);
+	free(j.record);
 }

@@ -137,7 +137,7 @@ struct ps_run *ps_run_new(const struct ps_session *s, const struct ps_run_setup 
 		.handshake_only = c->handshake_only,
 		/* offline, only a MAC given says which device it is */
 		.check_device = c->cmd == PS_CMD_LIVE || c->cmd == PS_CMD_DEMO ||
-				c->cmd == PS_CMD_DEVICES || c->mac,
+				c->cmd == PS_CMD_DEVICES || c->cmd == PS_CMD_SCAN || c->mac,
 		.download_file = c->download,
 		.audit = c->audit,
 		.progress = progress ? ps_progress_update : NULL,
@@ -163,6 +163,7 @@ bool ps_run_play(struct ps_run *run, const struct ps_sink *sink, char **err)
 	case PS_CMD_LIVE:
 	case PS_CMD_DEMO:
 	case PS_CMD_DEVICES:
+	case PS_CMD_SCAN:
 		ps_engine_run(&run->cfg, sink);
 		return true;
 	case PS_CMD_LAB:
@@ -179,6 +180,11 @@ void ps_run_finish(const struct ps_run *run, struct ps_report *report)
 	const struct ps_config *c = ps_session_config(run->s);
 	ps_report_finish(report);
 	ps_report_expect(report, c->expects, c->n_expects);
+}
+
+const struct ps_run_config *ps_run_cfg(const struct ps_run *run)
+{
+	return &run->cfg;
 }
 
 void ps_run_free(struct ps_run *run)

@@ -43,6 +43,9 @@ bool ps_run_play(struct ps_run *run, const struct ps_sink *sink, char **err);
 void ps_run_finish(const struct ps_run *run, struct ps_report *report);
 /* NULL is accepted. */
 void ps_run_free(struct ps_run *run);
+/* The engine's configuration of the run (borrowed, valid while it is). */
+struct ps_run_config;
+const struct ps_run_config *ps_run_cfg(const struct ps_run *run);
 
 /* The whole of a batch run: prepare, play, finish and write the report in
  * --format to --output (or standard output). Returns the exit status; a
@@ -60,5 +63,17 @@ int ps_run_write(const struct ps_config *c, const struct ps_report *r);
  * time, a record each in list order, then the summary. Returns the worst
  * exit status. */
 int ps_run_devices(const struct ps_session *s);
+
+/* provscope scan: every model of the session against its server (see
+ * model/scan.h). The report, of mode PS_MODE_SCAN, is finished (exit
+ * status, verdict, expectations); caller frees. `progress`, when not NULL,
+ * hears of each job as it ends (from the calling thread): `done` of
+ * `total`, the report as built so far is not complete until the end. */
+typedef void (*ps_scan_progress_fn)(void *ctx, size_t done, size_t total, const char *what);
+struct ps_report *ps_run_scan_report(const struct ps_session *s, ps_scan_progress_fn progress,
+				     void *ctx);
+/* The whole scan in batch: the report written in --format to --output.
+ * Returns the exit status. */
+int ps_run_scan(const struct ps_session *s);
 
 #endif

@@ -27,6 +27,8 @@ struct ps_session {
 	char mac[13];        /* --demo: the MAC the minted certificate names */
 	struct ps_pin *pins; /* --demo: the command line's (borrowed) and the lab's (owned, last) */
 	size_t n_pins;
+	const struct ps_model **scan_models; /* scan: --models, else the catalogue */
+	size_t n_scan_models;
 };
 
 /* --- checks of the files the options name ------------------------------------ */
@@ -80,6 +82,44 @@ static bool check_mac(const char *mac, char **err)
 	return false;
 }
 
+/* scan --models LIST: catalogue rows, each once, in the order given. */
+static bool load_models(struct ps_session *s, char **err)
+{
+	const char *list = s->cfg->models;
+	size_t cap = ps_model_count();
+	s->scan_models = ps_xcalloc(cap + 1, sizeof *s->scan_models);
+	if (!list) {
+		for (size_t i = 0; i < cap; i++)
+			s->scan_models[s->n_scan_models++] = ps_model_at(i);
+		return true;
+	}
+	char *copy = ps_xstrdup(list);
+	bool ok = true;
+	for (char *save = NULL, *tok = strtok_r(copy, ", ", &save); tok && ok;
+	     tok = strtok_r(NULL, ", ", &save)) {
+		const struct ps_model *m = ps_model_find(tok);
+		if (!m) {
+			*err = ps_xasprintf("--models: no model '%s' in the catalogue (see "
+					    "--list-models)",
+					    tok);
+			ok = false;
+			break;
+		}
+		bool seen = false;
+		for (size_t i = 0; i < s->n_scan_models; i++)
+			seen |= s->scan_models[i] == m;
+		if (!seen)
+			s->scan_models[s->n_scan_models++] = m;
+	}
+	free(copy);
+	if (ok && !s->n_scan_models) {
+		*err = ps_xasprintf("--models '%s': name at least one model (see --list-models)",
+				    list);
+		ok = false;
+	}
+	return ok;
+}
+
 /* --- the demo ------------------------------------------------------------------ */
 
 /* Start the lab and mint the phone's certificate; the lab's rule becomes
@@ -126,13 +166,16 @@ static bool load(struct ps_session *s, FILE *lab_log, char **err)
 {
 	const struct ps_config *c = s->cfg;
 	const char *priority = c->priority ? c->priority : s->model->priority;
-	bool live = c->cmd == PS_CMD_LIVE;
+	bool demo = c->cmd == PS_CMD_DEMO || (c->cmd == PS_CMD_SCAN && c->demo);
+	bool live = (c->cmd == PS_CMD_LIVE || c->cmd == PS_CMD_SCAN) && !demo;
 	if (!check_mac(c->mac, err) || !check_text("--serial", c->serial, err) ||
 	    !check_text("--firmware", c->firmware, err) || !ps_tls_priority_check(priority, err) ||
 	    (live && !ps_engine_check_target(c->target, err)) ||
 	    (c->download && !check_download(c->download, err)))
 		return false;
-	if (c->cmd == PS_CMD_DEMO) {
+	if (c->cmd == PS_CMD_SCAN && !load_models(s, err))
+		return false;
+	if (demo) {
 		if (!start_demo(s, lab_log, err))
 			return false;
 		s->creds = ps_tls_creds_new_mem(s->demo.cert_pem, s->demo.key_pem, err);
@@ -179,6 +222,7 @@ void ps_session_close(struct ps_session *s)
 	ps_tls_creds_free(s->creds);
 	ps_trust_free(s->trust);
 	ps_chain_memo_free(s->chain_memo);
+	free(s->scan_models);
 	free(s);
 }
 
@@ -234,6 +278,12 @@ const struct ps_tls_creds *ps_session_creds(const struct ps_session *s)
 const struct ps_trust *ps_session_trust(const struct ps_session *s)
 {
 	return s->trust;
+}
+
+const struct ps_model *const *ps_session_scan_models(const struct ps_session *s, size_t *n)
+{
+	*n = s->n_scan_models;
+	return s->scan_models;
 }
 
 struct ps_chain_memo *ps_session_chain_memo(const struct ps_session *s)

@@ -53,5 +53,7 @@ const struct ps_trust *ps_session_trust(const struct ps_session *s);
  * (see ps_chain_memo_new; it has a lock of its own, so runs on several
  * threads may share it). */
 struct ps_chain_memo *ps_session_chain_memo(const struct ps_session *s);
+/* scan: the models to play, in order (--models, else the catalogue). */
+const struct ps_model *const *ps_session_scan_models(const struct ps_session *s, size_t *n);
 
 #endif

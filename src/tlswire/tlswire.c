@@ -290,10 +290,13 @@ bool ps_parse_cert_request(const unsigned char *b, size_t n, bool tls12,
 	for (size_t i = 0; i < nt; i++)
 		out->types[i] = t[i];
 	while (c.n >= 2) {
-		rd_skip(&c, rd_u(&c, 2));
+		size_t len = rd_u(&c, 2);
+		const unsigned char *dn = rd_skip(&c, len);
 		if (c.bad)
 			break;
-		out->n_cas++;
+		out->cas = ps_xrealloc(out->cas, (out->n_cas + 1) * sizeof *out->cas);
+		out->cas[out->n_cas].der = dn;
+		out->cas[out->n_cas++].len = len;
 	}
 	return true;
 }
@@ -301,7 +304,27 @@ bool ps_parse_cert_request(const unsigned char *b, size_t n, bool tls12,
 void ps_cert_request_free(struct ps_cert_request *cr)
 {
 	free(cr->types);
+	free(cr->cas);
 	memset(cr, 0, sizeof *cr);
+}
+
+unsigned ps_parse_dhe_bits(const unsigned char *b, size_t n)
+{
+	struct rd r = { b, n, false };
+	size_t len = rd_u(&r, 2);
+	const unsigned char *p = rd_skip(&r, len);
+	if (r.bad)
+		return 0;
+	while (len > 0 && *p == 0) {
+		p++;
+		len--;
+	}
+	if (!len)
+		return 0;
+	unsigned bits = (unsigned)(len - 1) * 8;
+	for (unsigned v = *p; v; v >>= 1)
+		bits++;
+	return bits;
 }
 
 long ps_parse_certificate_count(const unsigned char *b, size_t n)

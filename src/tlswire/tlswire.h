@@ -77,6 +77,10 @@ struct ps_server_hello {
 struct ps_cert_request {
 	unsigned *types;
 	size_t n_types;
+	struct {
+		const unsigned char *der; /* a distinguished name, borrowed from the body */
+		size_t len;
+	} * cas;
 	size_t n_cas; /* distinguished names in the request */
 };
 
@@ -93,6 +97,9 @@ void ps_server_hello_free(struct ps_server_hello *sh);
 bool ps_parse_cert_request(const unsigned char *b, size_t n, bool tls12,
 			   struct ps_cert_request *out);
 void ps_cert_request_free(struct ps_cert_request *cr);
+/* The size in bits of the prime of a DHE ServerKeyExchange body (dh_p
+ * first), 0 when it is cut short. */
+unsigned ps_parse_dhe_bits(const unsigned char *b, size_t n);
 /* Number of certificates in a TLS 1.0-1.2 Certificate message, -1 if malformed. */
 long ps_parse_certificate_count(const unsigned char *b, size_t n);
 

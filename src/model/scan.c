@@ -1,0 +1,223 @@
+/* The scan report's records (see scan.h). */
+#include "config.h"
+
+#include "model/scan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "model/report.h"
+#include "tlswire/tlsnames.h"
+
+void ps_scan_hello_clear(struct ps_scan_hello *h)
+{
+	free(h->priority);
+	free(h->version);
+	free(h->cipher_suite);
+	ps_strv_free(h->ca_names, h->n_ca_names);
+	free(h->error);
+	memset(h, 0, sizeof *h);
+	h->alert = -1;
+}
+
+struct ps_scan_report *ps_scan_report_new(void)
+{
+	struct ps_scan_report *s = ps_xcalloc(1, sizeof *s);
+	static const char *const versions[PS_SCAN_VERSIONS] = { "TLS1.0", "TLS1.1", "TLS1.2",
+								"TLS1.3" };
+	for (size_t i = 0; i < PS_SCAN_VERSIONS; i++) {
+		s->protocols[i].version = versions[i];
+		s->protocols[i].hello.alert = -1;
+	}
+	s->preferred.alert = s->reversed.alert = -1;
+	s->cert_requested = -1;
+	s->chain_pass = -1;
+	return s;
+}
+
+void ps_scan_report_free(struct ps_scan_report *s)
+{
+	if (!s)
+		return;
+	free(s->target);
+	for (size_t i = 0; i < s->n_models; i++) {
+		free(s->models[i].model);
+		free(s->models[i].product);
+		free(s->models[i].firmware);
+		free(s->models[i].url);
+		free(s->models[i].error);
+	}
+	free(s->models);
+	for (size_t i = 0; i < s->n_passes; i++) {
+		free(s->passes[i].model);
+		ps_report_free(s->passes[i].report);
+	}
+	free(s->passes);
+	for (size_t i = 0; i < PS_SCAN_VERSIONS; i++)
+		ps_scan_hello_clear(&s->protocols[i].hello);
+	for (size_t i = 0; i < s->n_suites; i++) {
+		free(s->suites[i].name);
+		free(s->suites[i].models);
+		ps_scan_hello_clear(&s->suites[i].hello);
+	}
+	free(s->suites);
+	ps_scan_hello_clear(&s->preferred);
+	ps_scan_hello_clear(&s->reversed);
+	ps_strv_free(s->ca_names, s->n_ca_names);
+	ps_report_free(s->audit);
+	free(s->audit_note);
+	ps_strv_free(s->finding_models, s->n_finding_models);
+	free(s);
+}
+
+int ps_scan_server_order(const struct ps_scan_report *s)
+{
+	size_t accepted = 0;
+	for (size_t i = 0; i < s->n_suites; i++)
+		accepted += s->suites[i].accepted;
+	if (accepted < 2 || !s->preferred.cipher_suite || !s->reversed.cipher_suite)
+		return -1; /* one suite or none: no order to see */
+	return s->preferred.suite_id == s->reversed.suite_id;
+}
+
+size_t ps_scan_models_ok(const struct ps_scan_report *s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_models; i++)
+		n += s->models[i].exit_code == 0;
+	return n;
+}
+
+const struct ps_report *ps_scan_model_report(const struct ps_scan_report *s, size_t i)
+{
+	return i < s->n_models && s->models[i].pass < s->n_passes
+		   ? s->passes[s->models[i].pass].report
+		   : NULL;
+}
+
+/* The first error finding of a report, NULL when none. */
+static const struct ps_finding *first_error(const struct ps_report *r)
+{
+	for (size_t i = 0; r && i < r->n_findings; i++)
+		if (r->findings[i].severity == PS_SEV_ERROR)
+			return &r->findings[i];
+	return NULL;
+}
+
+/* What the server would have to enable for a model that found no shared
+ * suite or version: the first suite of its offer that is no RC4, in
+ * OpenSSL's name. NULL when there is none to name. */
+static const char *suite_to_enable(const struct ps_report *r)
+{
+	for (size_t h = 0; r && h < r->n_hops; h++)
+		for (size_t i = 0; i < r->hops[h].tls.n_offered; i++) {
+			const struct ps_suite *su = &r->hops[h].tls.offered[i];
+			const char *o = ps_suite_openssl_name(su->id);
+			if (o && !strstr(o, "RC4"))
+				return o;
+		}
+	return NULL;
+}
+
+/* Why the models that fail fail, grouped by their first error: "SPA921,
+ * SPA922 cannot: tls.no_shared_cipher: enable AES256-SHA". */
+static void why_not(struct ps_buf *b, const struct ps_scan_report *s)
+{
+	bool *told = ps_xcalloc(s->n_models + 1, sizeof *told);
+	const char *sep = "; ";
+	for (size_t i = 0; i < s->n_models; i++) {
+		if (told[i] || !s->models[i].exit_code)
+			continue;
+		const struct ps_report *ri = ps_scan_model_report(s, i);
+		const struct ps_finding *fi = first_error(ri);
+		ps_buf_puts(b, sep);
+		sep = "; ";
+		for (size_t j = i, n = 0; j < s->n_models; j++) {
+			if (told[j] || !s->models[j].exit_code)
+				continue;
+			const struct ps_finding *fj = first_error(ps_scan_model_report(s, j));
+			bool same = s->models[j].error || s->models[i].error
+					? j == i
+					: (fi && fj && fi->id == fj->id) || (!fi && !fj);
+			if (!same)
+				continue;
+			ps_buf_printf(b, "%s%s", n++ ? ", " : "", s->models[j].product);
+			told[j] = true;
+		}
+		if (s->models[i].error)
+			ps_buf_printf(b, " cannot be played: %s", s->models[i].error);
+		else if (!fi)
+			ps_buf_printf(b, " cannot: exit status %d", s->models[i].exit_code);
+		else {
+			ps_buf_printf(b, " cannot: %s", ps_finding_name(fi->id));
+			const char *en = suite_to_enable(ri);
+			if (en && (fi->id == PS_F_TLS_NO_SHARED_CIPHER ||
+				   fi->id == PS_F_TLS_PROTOCOL_VERSION))
+				ps_buf_printf(b, ": enable %s%s", en,
+					      fi->id == PS_F_TLS_PROTOCOL_VERSION ? " at TLS 1.0"
+										  : "");
+		}
+	}
+	free(told);
+}
+
+void ps_scan_finish(struct ps_report *r)
+{
+	const struct ps_scan_report *s = r->scan;
+	int worst = 0;
+	for (size_t i = 0; i < s->n_models; i++)
+		if (s->models[i].exit_code > worst)
+			worst = s->models[i].exit_code;
+	const struct ps_finding *audit = first_error(s->audit);
+	if (audit && (int)ps_finding_exit(audit->id) > worst)
+		worst = (int)ps_finding_exit(audit->id);
+	r->exit_code = worst;
+	r->verdict = worst ? "fail" : "ok";
+	size_t ok = ps_scan_models_ok(s);
+	struct ps_buf b = { 0 };
+	ps_buf_printf(&b, "%zu of %zu phone%s can provision", ok, s->n_models,
+		      s->n_models == 1 ? "" : "s");
+	why_not(&b, s);
+	if (audit)
+		ps_buf_printf(&b, "; the audit fails: %s", ps_finding_name(audit->id));
+	free(r->summary);
+	r->summary = ps_buf_take(&b);
+	r->finished = true;
+}
+
+void ps_scan_row(const struct ps_scan_report *s, size_t i, struct ps_scan_row *out)
+{
+	memset(out, 0, sizeof *out);
+	const struct ps_scan_model *m = &s->models[i];
+	out->model = m->model;
+	out->product = m->product;
+	out->firmware = m->firmware;
+	out->exit_code = m->exit_code;
+	out->error = m->error;
+	const struct ps_report *r = ps_scan_model_report(s, i);
+	if (!r)
+		return;
+	if (m->shared)
+		out->shared_with = s->passes[m->pass].model;
+	const struct ps_finding *f = first_error(r);
+	out->first_error = f ? ps_finding_name(f->id) : NULL;
+	if (!r->n_hops)
+		return;
+	const struct ps_hop *h = &r->hops[0];
+	if (h->tls.established) {
+		out->tls_version = h->tls.version;
+		out->cipher_suite = h->tls.cipher_suite;
+		out->suite_id = h->tls.suite_id;
+	}
+	if (h->chain_checked)
+		out->chain_verdict = ps_chain_verdict_name(&h->chain.phone);
+	if (h->tls.version && h->tls.server_certs) {
+		bool refused = f && ps_finding_exit(f->id) == PS_EXIT_CLIENT_AUTH;
+		out->client_cert = refused                     ? "refused"
+				   : !h->client_auth.requested ? "not asked"
+				   : h->client_auth.sent       ? "sent"
+							       : "not sent";
+	}
+	out->http_status = h->http.status;
+}
