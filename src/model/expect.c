@@ -10,6 +10,9 @@
 #include "core/util.h"
 #include "model/finding.h"
 #include "model/profile.h"
+#include "model/scan.h"
+#include "phone/catalogue.h"
+#include "tlswire/tlsnames.h"
 
 struct key_row {
 	const char *name;
@@ -29,7 +32,11 @@ const char *ps_expect_key_list(void)
 	       "chain.modern_verdict, client_auth.requested, client_auth.sent, http.status, "
 	       "step.ID, finding, !finding (or no_finding), upgrade.would_upgrade, "
 	       "upgrade.enabled, upgrade.target_version, upgrade.check.status, verdict, "
-	       "exit_code, param:NAME; hop fields may take a hopN. prefix";
+	       "exit_code, param:NAME; hop fields may take a hopN. prefix; scan: "
+	       "scan.models_ok, scan.MODEL.FIELD (exit_code, tls.version, tls.cipher_suite, "
+	       "chain.phone_verdict, client_certificate, http.status), scan.protocol.TLS1.x, "
+	       "scan.suite.NAME, scan.preferred, scan.server_order, scan.dhe_bits, "
+	       "scan.client_auth.requested, scan.audit";
 }
 
 void ps_expect_clear(struct ps_expect *e)
@@ -90,6 +97,36 @@ static int step_lookup(const char *name)
 	return -1;
 }
 
+/* The fields of a model's row that scan.MODEL.FIELD reads. */
+static const char *const scan_fields[] = { "exit_code",          "tls.version",
+					   "tls.cipher_suite",   "chain.phone_verdict",
+					   "client_certificate", "http.status" };
+#define N_SCAN_FIELDS (sizeof scan_fields / sizeof scan_fields[0])
+
+/* Whether `name` (after "scan.") is a key of the scan. */
+static bool scan_key_known(const char *name)
+{
+	static const char *const whole[] = { "models_ok", "preferred", "server_order",
+					     "dhe_bits",  "audit",     "client_auth.requested" };
+	for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++)
+		if (strcmp(name, whole[i]) == 0)
+			return true;
+	if (strncmp(name, "protocol.TLS1.", 14) == 0)
+		return name[14] >= '0' && name[14] <= '3' && !name[15];
+	if (strncmp(name, "suite.", 6) == 0)
+		return name[6] != '\0';
+	const char *dot = strchr(name, '.');
+	if (!dot)
+		return false;
+	char *model = ps_xstrndup(name, (size_t)(dot - name));
+	bool ok = ps_model_find(model) != NULL;
+	free(model);
+	for (size_t i = 0; ok && i < N_SCAN_FIELDS; i++)
+		if (strcmp(dot + 1, scan_fields[i]) == 0)
+			return true;
+	return false;
+}
+
 /* The key after any hopN. prefix: its row, and for step. and param: the
  * name after the prefix. */
 static bool find_key(const char *k, enum ps_expect_key *id, const char **name)
@@ -102,7 +139,7 @@ static bool find_key(const char *k, enum ps_expect_key *id, const char **name)
 	for (int i = 0; i < PS_EK_COUNT; i++) {
 		const char *kn = keys[i].name;
 		size_t len = strlen(kn);
-		if (i == PS_EK_STEP || i == PS_EK_PARAM) {
+		if (i == PS_EK_STEP || i == PS_EK_PARAM || i == PS_EK_SCAN) {
 			if (strncmp(k, kn, len) == 0) {
 				*id = (enum ps_expect_key)i;
 				*name = k + len;
@@ -206,6 +243,17 @@ bool ps_expect_parse(const char *arg, struct ps_expect *e, char **err)
 				    e->key, name);
 		goto bad;
 	}
+	if (e->id == PS_EK_SCAN && !scan_key_known(name)) {
+		*err =
+		    ps_xasprintf("--expect %s: not a key of a scan; use one of scan.models_ok, "
+				 "scan.MODEL.FIELD (FIELD: exit_code, tls.version, "
+				 "tls.cipher_suite, chain.phone_verdict, client_certificate, "
+				 "http.status), scan.protocol.TLS1.0 to TLS1.3, scan.suite.NAME, "
+				 "scan.preferred, scan.server_order, scan.dhe_bits, "
+				 "scan.client_auth.requested, scan.audit",
+				 e->key);
+		goto bad;
+	}
 	if (e->id == PS_EK_PARAM && !*name) {
 		*err = ps_xasprintf("--expect %s: give the parameter's name, param:NAME", e->key);
 		goto bad;
@@ -280,11 +328,92 @@ static char *hop_value(const struct ps_hop *h, const struct ps_expect *e)
 	}
 }
 
+/* What scan.NAME reads in a scan's report, or NULL. */
+static char *scan_value(const struct ps_report *r, const char *name)
+{
+	const struct ps_scan_report *s = r->mode == PS_MODE_SCAN ? r->scan : NULL;
+	if (!s)
+		return NULL;
+	if (strcmp(name, "models_ok") == 0)
+		return ps_xasprintf("%zu", ps_scan_models_ok(s));
+	if (strcmp(name, "preferred") == 0)
+		return s->preferred.answered ? ps_xstrdup(s->preferred.cipher_suite) : NULL;
+	if (strcmp(name, "server_order") == 0) {
+		int o = ps_scan_server_order(s);
+		return o < 0 ? NULL : bool_text(o > 0);
+	}
+	if (strcmp(name, "dhe_bits") == 0) {
+		for (size_t j = 0; j < s->n_suites; j++)
+			if (s->suites[j].hello.dh_bits)
+				return ps_xasprintf("%u", s->suites[j].hello.dh_bits);
+		return NULL;
+	}
+	if (strcmp(name, "audit") == 0) {
+		if (!s->audit)
+			return ps_xstrdup("none");
+		return ps_xstrdup(s->audit->exit_code ? "fail" : "ok");
+	}
+	if (strcmp(name, "client_auth.requested") == 0)
+		return s->cert_requested < 0 ? NULL : bool_text(s->cert_requested > 0);
+	if (strncmp(name, "protocol.", 9) == 0) {
+		for (size_t i = 0; i < PS_SCAN_VERSIONS; i++) {
+			const struct ps_scan_hello *h = &s->protocols[i].hello;
+			if (strcmp(name + 9, s->protocols[i].version) == 0 && h->done)
+				return bool_text(h->answered && h->version &&
+						 strcmp(h->version, s->protocols[i].version) == 0);
+		}
+		return NULL;
+	}
+	if (strncmp(name, "suite.", 6) == 0) {
+		for (size_t j = 0; j < s->n_suites; j++) {
+			const char *o = ps_suite_openssl_name(s->suites[j].id);
+			if (s->suites[j].hello.done && (strcmp(name + 6, s->suites[j].name) == 0 ||
+							(o && strcmp(name + 6, o) == 0)))
+				return bool_text(s->suites[j].accepted);
+		}
+		return NULL;
+	}
+	const char *dot = strchr(name, '.');
+	for (size_t i = 0; dot && i < s->n_models; i++) {
+		const struct ps_model *m = ps_model_find(s->models[i].model);
+		char *want = ps_xstrndup(name, (size_t)(dot - name));
+		bool same = m && ps_model_find(want) == m;
+		free(want);
+		if (!same)
+			continue;
+		struct ps_scan_row w;
+		ps_scan_row(s, i, &w);
+		const char *f = dot + 1;
+		if (strcmp(f, "exit_code") == 0)
+			return ps_xasprintf("%d", w.exit_code);
+		if (strcmp(f, "tls.version") == 0)
+			return ps_xstrdup(w.tls_version);
+		if (strcmp(f, "tls.cipher_suite") == 0)
+			return ps_xstrdup(w.cipher_suite);
+		if (strcmp(f, "chain.phone_verdict") == 0)
+			return ps_xstrdup(w.chain_verdict);
+		if (strcmp(f, "client_certificate") == 0)
+			return ps_xstrdup(w.client_cert);
+		if (strcmp(f, "http.status") == 0)
+			return w.http_status ? ps_xasprintf("%ld", w.http_status) : NULL;
+	}
+	return NULL;
+}
+
 /* Compare what the run has with VALUE, by the key's type. */
 static bool matches(const struct ps_expect *e, const char *got)
 {
 	if (!got)
 		return false;
+	if (e->id == PS_EK_SCAN) { /* typed by what it reads */
+		bool a, b;
+		long long x, y;
+		if (parse_bool(got, &a) && parse_bool(e->value, &b) && !parse_int(got, &x))
+			return a == b;
+		if (parse_int(got, &x) && parse_int(e->value, &y))
+			return x == y;
+		return strcmp(got, e->value) == 0;
+	}
 	switch (keys[e->id].type) {
 	case PS_EXPECT_INT: {
 		long long n;
@@ -392,6 +521,9 @@ static void evaluate(const struct ps_expect *e, const struct ps_report *r,
 		break;
 	case PS_EK_EXIT_CODE:
 		res->got = ps_xasprintf("%d", r->exit_code);
+		break;
+	case PS_EK_SCAN:
+		res->got = scan_value(r, e->name);
 		break;
 	case PS_EK_PARAM: {
 		const struct ps_param_row *p = param_row(r, e->name);

@@ -39,7 +39,8 @@ enum ps_expect_type {
 	X(PS_EK_UPGRADE_CHECK_STATUS, "upgrade.check.status", PS_EXPECT_INT, false)   \
 	X(PS_EK_VERDICT, "verdict", PS_EXPECT_RUN, false)                             \
 	X(PS_EK_EXIT_CODE, "exit_code", PS_EXPECT_INT, false)                         \
-	X(PS_EK_PARAM, "param:", PS_EXPECT_STRING, false)
+	X(PS_EK_PARAM, "param:", PS_EXPECT_STRING, false)                             \
+	X(PS_EK_SCAN, "scan.", PS_EXPECT_STRING, false)
 
 enum ps_expect_key {
 #define PS_X(e, name, type, hop) e,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "model/scan.h"
 
 static bool step_failed(const struct ps_step *s)
 {
@@ -22,9 +23,75 @@ static void attach(struct ps_case *c, const struct ps_finding *f)
 		c->first_error = f;
 }
 
+static void count(struct ps_cases *out)
+{
+	for (size_t i = 0; i < out->n; i++) {
+		if (out->v[i].result == PS_CASE_FAIL)
+			out->failed++;
+		else if (out->v[i].result == PS_CASE_SKIP)
+			out->skipped++;
+	}
+}
+
+static void scan_cases(const struct ps_report *r, struct ps_cases *out)
+{
+	const struct ps_scan_report *s = r->scan;
+	out->v = ps_xcalloc(s->n_models + 2 + r->n_expectations, sizeof *out->v);
+	for (size_t i = 0; i < s->n_models; i++) {
+		struct ps_case *c = &out->v[out->n++];
+		c->kind = PS_CASE_MODEL;
+		c->hop = i;
+		c->result = s->models[i].exit_code ? PS_CASE_FAIL : PS_CASE_PASS;
+		const struct ps_report *pr = ps_scan_model_report(s, i);
+		for (size_t k = 0; pr && k < pr->n_findings; k++)
+			attach(c, &pr->findings[k]);
+	}
+	if (s->audit) {
+		struct ps_case *c = &out->v[out->n++];
+		c->kind = PS_CASE_AUDIT;
+		for (size_t k = 0; k < s->audit->n_findings; k++)
+			attach(c, &s->audit->findings[k]);
+		c->result = c->first_error ? PS_CASE_FAIL : PS_CASE_PASS;
+	}
+	for (size_t i = 0; i < r->n_expectations; i++) {
+		struct ps_case *c = &out->v[out->n++];
+		c->kind = PS_CASE_EXPECT;
+		c->expect = &r->expectations[i];
+		c->result = c->expect->ok ? PS_CASE_PASS : PS_CASE_FAIL;
+	}
+	out->total_ms = s->duration_ms;
+	count(out);
+}
+
+void ps_cases_model_line(struct ps_buf *b, const struct ps_report *r, size_t model)
+{
+	struct ps_scan_row w;
+	ps_scan_row(r->scan, model, &w);
+	ps_buf_printf(b, "%s: ", w.model);
+	if (w.error) {
+		ps_buf_printf(b, "not played: %s (exit %d)", w.error, w.exit_code);
+		return;
+	}
+	if (w.tls_version)
+		ps_buf_printf(b, "%s %s", w.tls_version, w.cipher_suite ? w.cipher_suite : "?");
+	if (w.chain_verdict)
+		ps_buf_printf(b, ", chain %s", w.chain_verdict);
+	if (w.client_cert)
+		ps_buf_printf(b, ", client certificate %s", w.client_cert);
+	if (w.http_status)
+		ps_buf_printf(b, ", HTTP %ld", w.http_status);
+	if (w.exit_code)
+		ps_buf_printf(b, "%s%s (exit %d)", w.tls_version ? "; " : "",
+			      w.first_error ? w.first_error : "failed", w.exit_code);
+}
+
 void ps_cases_build(const struct ps_report *r, struct ps_cases *out)
 {
 	memset(out, 0, sizeof *out);
+	if (r->mode == PS_MODE_SCAN && r->scan) {
+		scan_cases(r, out);
+		return;
+	}
 	size_t n = 1 + r->n_expectations;
 	for (size_t i = 0; i < r->n_hops; i++)
 		n += r->hops[i].n_steps;
@@ -72,11 +139,8 @@ void ps_cases_build(const struct ps_report *r, struct ps_cases *out)
 			else
 				c->result = PS_CASE_PASS;
 		}
-		if (c->result == PS_CASE_FAIL)
-			out->failed++;
-		else if (c->result == PS_CASE_SKIP)
-			out->skipped++;
 	}
+	count(out);
 }
 
 void ps_cases_free(struct ps_cases *c)

@@ -11,8 +11,10 @@
 #include "core/util.h"
 #include "model/fixes.h"
 #include "model/report.h"
+#include "model/scan.h"
 #include "output/devices.h"
 #include "output/output.h"
+#include "tlswire/tlsnames.h"
 
 /* A JSON string of `s`; bytes that are not UTF-8 (a server's Latin-1
  * header) become U+FFFD instead of the value being lost. */
@@ -515,6 +517,148 @@ static json_t *fix_by_server(const struct ps_report *r, const struct ps_finding 
 	return o;
 }
 
+/* --- provscope scan --------------------------------------------------------- */
+
+static json_t *report_json(const struct ps_report *r);
+
+/* "spa921, spa922" as ["spa921", "spa922"]. */
+static json_t *words_json(const char *list)
+{
+	json_t *a = json_array();
+	char *copy = ps_xstrdup(list ? list : "");
+	for (char *save = NULL, *t = strtok_r(copy, ", ", &save); t;
+	     t = strtok_r(NULL, ", ", &save))
+		json_array_append_new(a, jstr(t));
+	free(copy);
+	return a;
+}
+
+static json_t *int_or_null(bool have, long long v)
+{
+	return have ? json_integer(v) : json_null();
+}
+
+static json_t *hello_json(const struct ps_scan_hello *h)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "priority", str_or_null(h->priority));
+	json_object_set_new(o, "answered", json_boolean(h->answered));
+	json_object_set_new(o, "version", str_or_null(h->version));
+	json_object_set_new(o, "cipher_suite", str_or_null(h->cipher_suite));
+	json_object_set_new(o, "dh_bits", int_or_null(h->dh_bits > 0, h->dh_bits));
+	json_object_set_new(o, "alert", int_or_null(h->alert >= 0, h->alert));
+	json_object_set_new(o, "error", str_or_null(h->error));
+	return o;
+}
+
+static json_t *scan_model_json(const struct ps_report *r, size_t i)
+{
+	const struct ps_scan_report *s = r->scan;
+	struct ps_scan_row w;
+	ps_scan_row(s, i, &w);
+	json_t *o = json_object();
+	json_object_set_new(o, "model", jstr(w.model));
+	json_object_set_new(o, "product", jstr(w.product));
+	json_object_set_new(o, "firmware", jstr(w.firmware));
+	json_object_set_new(o, "url", str_or_null(s->models[i].url));
+	json_object_set_new(o, "pass", int_or_null(!w.error, (long long)s->models[i].pass));
+	json_object_set_new(o, "pass_of",
+			    str_or_null(w.error ? NULL : s->passes[s->models[i].pass].model));
+	json_object_set_new(o, "exit_code", json_integer(w.exit_code));
+	json_object_set_new(o, "error", str_or_null(w.error));
+	json_object_set_new(o, "tls",
+			    json_pack("{s:o, s:o}", "version", str_or_null(w.tls_version),
+				      "cipher_suite", str_or_null(w.cipher_suite)));
+	json_object_set_new(o, "chain",
+			    json_pack("{s:o}", "phone_verdict", str_or_null(w.chain_verdict)));
+	json_object_set_new(o, "client_certificate", str_or_null(w.client_cert));
+	json_object_set_new(
+	    o, "http", json_pack("{s:o}", "status", int_or_null(w.http_status > 0, w.http_status)));
+	json_t *fs = json_array();
+	const struct ps_report *pr = ps_scan_model_report(s, i);
+	for (size_t k = 0; pr && k < pr->n_findings; k++) {
+		const struct ps_finding *f = &pr->findings[k];
+		json_array_append_new(fs, json_pack("{s:s, s:s, s:o}", "id", ps_finding_name(f->id),
+						    "severity", ps_severity_name(f->severity),
+						    "detail", str_or_null(f->detail)));
+	}
+	json_object_set_new(o, "findings", fs);
+	return o;
+}
+
+static json_t *scan_json(const struct ps_report *r)
+{
+	const struct ps_scan_report *s = r->scan;
+	json_t *o = json_object();
+	json_object_set_new(o, "duration_ms", ms(s->duration_ms));
+	json_object_set_new(o, "models_ok", json_integer((json_int_t)ps_scan_models_ok(s)));
+	json_t *models = json_array();
+	for (size_t i = 0; i < s->n_models; i++)
+		json_array_append_new(models, scan_model_json(r, i));
+	json_object_set_new(o, "models", models);
+	bool probed = s->protocols[0].hello.done;
+	json_t *protocols = json_array();
+	for (size_t i = 0; i < PS_SCAN_VERSIONS && probed; i++) {
+		const struct ps_scan_hello *h = &s->protocols[i].hello;
+		bool yes =
+		    h->answered && h->version && strcmp(h->version, s->protocols[i].version) == 0;
+		json_t *p =
+		    json_pack("{s:s, s:b}", "version", s->protocols[i].version, "accepted", yes);
+		json_object_set_new(p, "probe", hello_json(h));
+		json_array_append_new(protocols, p);
+	}
+	json_object_set_new(o, "protocols", protocols);
+	json_t *suites = json_array();
+	unsigned dh_bits = 0;
+	for (size_t j = 0; j < s->n_suites && probed; j++) {
+		const struct ps_scan_suite *su = &s->suites[j];
+		const char *ossl = ps_suite_openssl_name(su->id);
+		json_t *e = json_pack("{s:s, s:i, s:o, s:b}", "name", su->name, "id", (int)su->id,
+				      "openssl_name", str_or_null(ossl), "accepted", su->accepted);
+		json_object_set_new(e, "models", words_json(su->models));
+		json_object_set_new(e, "probe", hello_json(&su->hello));
+		json_array_append_new(suites, e);
+		if (!dh_bits)
+			dh_bits = su->hello.dh_bits;
+	}
+	json_object_set_new(o, "cipher_suites", suites);
+	int order = ps_scan_server_order(s);
+	json_t *pref = json_object();
+	json_object_set_new(
+	    pref, "cipher_suite",
+	    str_or_null(probed && s->preferred.answered ? s->preferred.cipher_suite : NULL));
+	json_object_set_new(pref, "server_order", order < 0 ? json_null() : json_boolean(order));
+	if (probed) {
+		json_object_set_new(pref, "probe", hello_json(&s->preferred));
+		json_object_set_new(pref, "reversed_probe", hello_json(&s->reversed));
+	}
+	json_object_set_new(o, "preferred", pref);
+	json_object_set_new(o, "dhe_bits", int_or_null(dh_bits > 0, dh_bits));
+	json_t *ca = json_object();
+	json_object_set_new(ca, "requested",
+			    s->cert_requested < 0 ? json_null() : json_boolean(s->cert_requested));
+	json_object_set_new(ca, "ca_names", strv(s->ca_names, s->n_ca_names));
+	json_object_set_new(o, "client_auth", ca);
+	if (s->chain_pass >= 0) {
+		const struct ps_scan_pass *p = &s->passes[s->chain_pass];
+		json_object_set_new(o, "chain", chain_json(&p->report->hops[s->chain_hop].chain));
+		json_object_set_new(o, "chain_model", jstr(p->model));
+	} else {
+		json_object_set_new(o, "chain", json_null());
+		json_object_set_new(o, "chain_model", json_null());
+	}
+	json_t *audit = json_object();
+	json_object_set_new(audit, "done", json_boolean(s->audit != NULL));
+	json_object_set_new(audit, "note", str_or_null(s->audit_note));
+	json_object_set_new(audit, "report", s->audit ? report_json(s->audit) : json_null());
+	json_object_set_new(o, "audit", audit);
+	json_t *passes = json_array();
+	for (size_t k = 0; k < s->n_passes; k++)
+		json_array_append_new(passes, report_json(s->passes[k].report));
+	json_object_set_new(o, "passes", passes);
+	return o;
+}
+
 static json_t *report_json(const struct ps_report *r)
 {
 	json_t *o = json_object();
@@ -522,7 +666,8 @@ static json_t *report_json(const struct ps_report *r)
 	static const char *const modes[] = { [PS_MODE_LIVE] = "live",
 					     [PS_MODE_CERT] = "cert",
 					     [PS_MODE_PROFILE] = "profile",
-					     [PS_MODE_RULE] = "rule" };
+					     [PS_MODE_RULE] = "rule",
+					     [PS_MODE_SCAN] = "scan" };
 	json_object_set_new(o, "mode", jstr(modes[r->mode]));
 	json_object_set_new(o, "tool",
 			    json_pack("{s:s, s:s}", "name", "provscope", "version",
@@ -544,8 +689,14 @@ static json_t *report_json(const struct ps_report *r)
 	json_object_set_new(ph, "serial", str_or_null(p->serial));
 	json_object_set_new(ph, "user_agent", str_or_null(p->user_agent));
 	json_object_set_new(ph, "tls_priority", str_or_null(p->priority));
+	if (r->mode == PS_MODE_SCAN) {
+		json_decref(ph);
+		ph = json_null(); /* a phone per model: scan.models */
+	}
 	json_object_set_new(o, "phone", ph);
-	if (r->mode == PS_MODE_RULE || r->mode == PS_MODE_PROFILE) {
+	if (r->mode == PS_MODE_SCAN && r->scan) {
+		json_object_set_new(o, "scan", scan_json(r));
+	} else if (r->mode == PS_MODE_RULE || r->mode == PS_MODE_PROFILE) {
 		/* The steps of the offline runs: one hop per file, rule or upgrade. */
 		json_t *hops = json_array();
 		for (size_t i = 0; i < r->n_hops; i++)
@@ -564,7 +715,7 @@ static json_t *report_json(const struct ps_report *r)
 		const struct ps_hop *h = r->n_hops ? &r->hops[0] : NULL;
 		json_object_set_new(o, "chain",
 				    h && h->chain_checked ? chain_json(&h->chain) : json_null());
-	} else {
+	} else if (r->mode == PS_MODE_LIVE) {
 		json_t *hops = json_array();
 		for (size_t i = 0; i < r->n_hops; i++)
 			json_array_append_new(hops, hop_json(&r->hops[i], r->show_secrets));
@@ -587,6 +738,11 @@ static json_t *report_json(const struct ps_report *r)
 		json_object_set_new(e, "fix_by_server", fix_by_server(r, f));
 		json_object_set_new(e, "detail", str_or_null(f->detail));
 		json_object_set_new(e, "hop", f->hop >= 0 ? json_integer(f->hop) : json_null());
+		if (r->mode == PS_MODE_SCAN && r->scan) {
+			const char *m =
+			    i < r->scan->n_finding_models ? r->scan->finding_models[i] : "";
+			json_object_set_new(e, "models", words_json(m));
+		}
 		json_array_append_new(fs, e);
 	}
 	json_object_set_new(o, "findings", fs);

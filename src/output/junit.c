@@ -10,6 +10,7 @@
 #include "core/util.h"
 #include "model/expect.h"
 #include "model/report.h"
+#include "model/scan.h"
 #include "output/cases.h"
 #include "output/devices.h"
 #include "output/escape.h"
@@ -143,6 +144,40 @@ static void junit_case(struct ps_buf *b, const struct ps_case *c, const struct p
 		free(name);
 		break;
 	}
+	case PS_CASE_MODEL: {
+		const struct ps_scan_model *m = &r->scan->models[c->hop];
+		const struct ps_report *pr = ps_scan_model_report(r->scan, c->hop);
+		attr(b, "classname", "scan");
+		attr(b, "name", m->model);
+		double end = 0; /* of its pass's last step */
+		for (size_t h = 0; pr && h < pr->n_hops; h++)
+			for (size_t k = 0; k < pr->hops[h].n_steps; k++) {
+				const struct ps_step *st = &pr->hops[h].steps[k];
+				if (st->start_ms + st->duration_ms > end)
+					end = st->start_ms + st->duration_ms;
+			}
+		seconds_attr(b, end);
+		ps_buf_puts(b, ">\n");
+		struct ps_buf line = { 0 };
+		ps_cases_model_line(&line, r, c->hop);
+		const char *cat = ps_exit_name(m->exit_code);
+		case_body(b, c, line.s,
+			  c->first_error ? ps_finding_name(c->first_error->id)
+			  : cat          ? cat
+					 : "unknown",
+			  c->result == PS_CASE_FAIL ? NULL : line.s, true);
+		ps_buf_free(&line);
+		break;
+	}
+	case PS_CASE_AUDIT: {
+		attr(b, "classname", "scan");
+		attr(b, "name", "audit");
+		ps_buf_puts(b, " time=\"0.000\">\n");
+		const char *msg = r->scan->audit_note ? r->scan->audit_note : "the audit";
+		case_body(b, c, msg, c->first_error ? ps_finding_name(c->first_error->id) : "audit",
+			  c->result == PS_CASE_FAIL ? NULL : msg, true);
+		break;
+	}
 	case PS_CASE_VERDICT: {
 		const char *cat = ps_exit_name(r->exit_code);
 		attr(b, "classname", "run");
@@ -166,7 +201,8 @@ int ps_output_junit(FILE *out, const struct ps_report *r, const struct ps_output
 	static const char *const modes[] = { [PS_MODE_LIVE] = "live",
 					     [PS_MODE_CERT] = "cert",
 					     [PS_MODE_PROFILE] = "profile",
-					     [PS_MODE_RULE] = "rule" };
+					     [PS_MODE_RULE] = "rule",
+					     [PS_MODE_SCAN] = "scan" };
 	struct ps_cases cases;
 	ps_cases_build(r, &cases);
 	struct ps_buf b = { 0 };

@@ -9,6 +9,7 @@
 #include "core/util.h"
 #include "model/expect.h"
 #include "model/report.h"
+#include "model/scan.h"
 #include "output/cases.h"
 #include "output/devices.h"
 #include "output/escape.h"
@@ -93,6 +94,37 @@ static void tap_case(struct ps_buf *b, size_t num, const struct ps_case *c,
 			ps_buf_printf(b, "  hop: %ld\n", e->hop + 1);
 		break;
 	}
+	case PS_CASE_MODEL: {
+		const struct ps_scan_model *m = &r->scan->models[c->hop];
+		struct ps_buf line = { 0 };
+		ps_cases_model_line(&line, r, c->hop);
+		ps_tap_escape(b, line.s);
+		ps_buf_free(&line);
+		ps_buf_add(b, "\n", 1);
+		if (!yaml)
+			return;
+		ps_buf_puts(b, "  ---\n");
+		ps_buf_printf(b, "  exit_code: %d\n", m->exit_code);
+		const char *cat = ps_exit_name(m->exit_code);
+		ps_buf_printf(b, "  category: %s\n", cat ? cat : "unknown");
+		if (m->error)
+			yaml_field(b, "  ", "error", m->error);
+		else if (m->shared)
+			yaml_field(b, "  ", "pass_of", r->scan->passes[m->pass].model);
+		yaml_findings(b, c);
+		break;
+	}
+	case PS_CASE_AUDIT:
+		ps_buf_puts(b, "audit: ");
+		ps_tap_escape(b, c->first_error ? ps_finding_name(c->first_error->id)
+						: "no other client gets the file");
+		ps_buf_add(b, "\n", 1);
+		if (!yaml)
+			return;
+		ps_buf_puts(b, "  ---\n");
+		yaml_field(b, "  ", "what", r->scan->audit_note);
+		yaml_findings(b, c);
+		break;
 	case PS_CASE_VERDICT:
 		ps_buf_printf(b, "verdict %s: ", r->verdict ? r->verdict : "?");
 		ps_tap_escape(b, r->summary ? r->summary : "");
@@ -115,6 +147,8 @@ int ps_output_tap(FILE *out, const struct ps_report *r, const struct ps_output_o
 	struct ps_cases cases;
 	ps_cases_build(r, &cases);
 	fprintf(out, "TAP version 13\n1..%zu\n", cases.n);
+	if (r->mode == PS_MODE_SCAN && r->summary) /* the verdict of the whole */
+		fprintf(out, "# %s (exit %d)\n", r->summary, r->exit_code);
 	struct ps_buf b = { 0 };
 	for (size_t i = 0; i < cases.n; i++) {
 		tap_case(&b, i + 1, &cases.v[i], r);
