@@ -703,11 +703,11 @@ static void upgrade_line(struct tx *t, const struct ps_upgrade_report *u)
 	free(line);
 }
 
-/* A finding: its id and explanation, what was seen, the fix, and the fix
- * in the words of the server that answered (`answered`), else of each
- * (in `order`). */
-static void finding_body(struct tx *t, const struct ps_finding *f, enum ps_server answered,
-			 const enum ps_server order[PS_SERVER_COUNT])
+/* A finding: its id and explanation, the models it concerns (a scan's;
+ * NULL for a run's), what was seen, the fix, and the fix in the words of
+ * the server that answered (`answered`), else of each (in `order`). */
+static void finding_body(struct tx *t, const struct ps_finding *f, const char *models,
+			 enum ps_server answered, const enum ps_server order[PS_SERVER_COUNT])
 {
 	enum ps_severity sev = f->severity;
 	fputs("  ", t->out);
@@ -720,6 +720,10 @@ static void finding_body(struct tx *t, const struct ps_finding *f, enum ps_serve
 	fputc(' ', t->out);
 	wrap(t, 10, 10, head);
 	free(head);
+	if (models) { /* a scan's: the models it concerns */
+		fputs("          for:  ", t->out);
+		wrap(t, 16, 16, *models ? models : "the audit");
+	}
 	if (f->detail) {
 		fputs("          seen: ", t->out);
 		wrap(t, 16, 16, f->detail);
@@ -744,7 +748,7 @@ static void finding_lines(struct tx *t, const struct ps_report *r, const struct 
 {
 	enum ps_server order[PS_SERVER_COUNT];
 	ps_fix_order(r, f->hop, order);
-	finding_body(t, f, ps_report_hop_server(r, f->hop), order);
+	finding_body(t, f, NULL, ps_report_hop_server(r, f->hop), order);
 }
 
 /* The verdict, the last line (folded like the others: COLUMNS=1000 keeps
@@ -1000,10 +1004,8 @@ static void scan_findings(struct tx *t, const struct ps_report *r, bool errors_o
 		if (!any && !errors_only)
 			fputs("\nFindings\n", t->out);
 		any = true;
-		finding_body(t, f, answered, order);
-		const char *models = i < s->n_finding_models ? s->finding_models[i] : NULL;
-		fputs("          for:  ", t->out);
-		wrap(t, 16, 16, models && *models ? models : "the audit");
+		finding_body(t, f, i < s->n_finding_models ? s->finding_models[i] : "", answered,
+			     order);
 	}
 }
 

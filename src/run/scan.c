@@ -399,13 +399,10 @@ static void client_auth_of(struct ps_scan_report *sr)
 	}
 }
 
-static bool same_text(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-/* Add the findings of `from` to the scan's report, each once, with the
- * models it concerns. */
+/* Add the findings of `from` to the scan's report, each once (by id and
+ * severity: the detail of the first pass that raised it stands for the
+ * others, whose details differ by the model's name), with the models it
+ * concerns. Each model's own findings stay in scan.models. */
 static void merge_findings(struct ps_report *r, const struct ps_report *from, const char *models)
 {
 	struct ps_scan_report *sr = r->scan;
@@ -413,8 +410,7 @@ static void merge_findings(struct ps_report *r, const struct ps_report *from, co
 		const struct ps_finding *f = &from->findings[i];
 		size_t k = 0;
 		while (k < r->n_findings &&
-		       !(r->findings[k].id == f->id && r->findings[k].severity == f->severity &&
-			 same_text(r->findings[k].detail, f->detail)))
+		       !(r->findings[k].id == f->id && r->findings[k].severity == f->severity))
 			k++;
 		if (k == r->n_findings) {
 			ps_report_add_finding_sev(r, -1, f->id, f->severity, f->detail);

@@ -71,6 +71,10 @@ def main():
             after_test = False
             i = j + 1
             continue
+        if line.startswith("#"):  # a diagnostic line (TAP 13 allows them anywhere)
+            after_test = False
+            i += 1
+            continue
         errors.append(f"line {i + 1}: not TAP: {line!r}")
         i += 1
     if n != planned:

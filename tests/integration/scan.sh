@@ -1,0 +1,238 @@
+#!/bin/bash
+# provscope scan against real nginx servers (OpenSSL) on free loopback
+# ports, each set up as a provider might: the phones' legacy configuration
+# (every model through), DHE only (the Cisco models through, the Linksys
+# ones not), TLS 1.2 only, AES128-SHA only, no client certificate asked
+# (the audit's finding), client certificates of another CA asked (every
+# model refused), and a modern-only server. The server's suites and
+# versions are checked against what openssl s_client gets from the same
+# server, each suite alone.
+. "$TOP_SRCDIR/tests/integration/lib.sh"
+
+command -v "$NGINX" >/dev/null || t_bail "nginx not found (.ci/run installs it)"
+mk_pki || t_bail "certtool could not make the test PKI"
+P=$T_DIR/pki
+# A standard group (RFC 7919 ffdhe2048) for nginx's DHE suites: no prime
+# search at test time.
+"$CERTTOOL" --get-dh-params --bits 2048 >"$P/dh.pem" 2>/dev/null || t_bail "certtool --get-dh-params"
+ID=(--ca "$P/server-ca.pem" --cert "$P/device.pem" --key "$P/device.key")
+LEGACY_CIPHERS="DHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA:AES256-SHA:AES128-SHA:@SECLEVEL=0"
+REQUIRE="ssl_verify_client on; ssl_client_certificate $P/client-ca.pem;"
+SCHEMA=$TOP_SRCDIR/doc/provscope.schema.json
+
+# scan OUT ARGS...: provscope scan --batch --format json; sets SC_RC.
+scan() {
+	local out=$1
+	shift
+	"$PROVSCOPE" scan --batch --format json --timeout 5 "$@" >"$out" 2>"$out.err"
+	SC_RC=$?
+}
+
+# models J EXPR: the models (space-separated) whose row satisfies EXPR (m).
+models() {
+	json_get "$1" '" ".join(m["model"] for m in d["scan"]["models"] if ('"$2"'))'
+}
+
+schema_ok() {
+	local out
+	if out=$(python3 "$TOP_SRCDIR/tests/integration/schema_check.py" "$SCHEMA" "$2" 2>&1); then
+		t_ok "$1: the report validates against the schema"
+	elif [ $? -eq 2 ]; then
+		t_skip "$1: schema" "$out"
+	else
+		t_fail "$1: the report validates against the schema" "$out"
+	fi
+}
+
+ALL="spa921 spa922 spa941 spa942 spa962 spa303 spa504g spa508g spa525g"
+LINKSYS="spa921 spa922 spa941 spa942 spa962"
+CISCO="spa303 spa504g spa508g spa525g"
+
+# 1. The phones' legacy configuration: every model provisions.
+start_nginx legacy "ssl_protocols TLSv1 TLSv1.2; ssl_ciphers '$LEGACY_CIPHERS';
+	ssl_dhparam $P/dh.pem; $REQUIRE" || t_bail "nginx did not start"
+for m in $ALL; do
+	psn=${m#spa}
+	psn=${psn^^}
+	echo "<flat-profile><Resync_Periodic>3600</Resync_Periodic></flat-profile>" \
+		>"$T_DIR/nginx-legacy/www/spa$psn.xml"
+done
+LEGACY=$NGINX_PORT
+J=$T_DIR/legacy.json
+scan "$J" "${ID[@]}" --mac 000e08aabbcc "https://localhost:$NGINX_PORT/spa\$MA.xml"
+t_eq "legacy: exit 0" 0 "$SC_RC"
+t_eq "legacy: mode scan" scan "$(json_get "$J" 'd["mode"]')"
+t_eq "legacy: every model of the catalogue, in order" "$ALL" "$(models "$J" True)"
+t_eq "legacy: every model gets through" "$ALL" "$(models "$J" 'm["exit_code"] == 0')"
+t_eq "legacy: one pass per offer (the Linksys and the Cisco one): 2 passes" 2 \
+	"$(json_get "$J" 'len(d["scan"]["passes"])')"
+t_eq "legacy: the Linksys models share spa921's pass" "$LINKSYS" \
+	"$(models "$J" 'm["pass_of"] == "spa921"')"
+t_eq "legacy: the Linksys models get AES256-SHA" "$LINKSYS" \
+	"$(models "$J" 'm["tls"]["cipher_suite"] == "TLS_RSA_WITH_AES_256_CBC_SHA"')"
+t_eq "legacy: the Cisco models get DHE-RSA-AES256-SHA" "$CISCO" \
+	"$(models "$J" 'm["tls"]["cipher_suite"] == "TLS_DHE_RSA_WITH_AES_256_CBC_SHA"')"
+t_eq "legacy: every model accepts the chain, sends its certificate, gets 200" "$ALL" \
+	"$(models "$J" 'm["chain"]["phone_verdict"] == "accept" and m["client_certificate"] == "sent" and m["http"]["status"] == 200')"
+t_eq "legacy: protocols TLS1.0 and TLS1.2 accepted, 1.1 and 1.3 not" \
+	"TLS1.0:True TLS1.1:False TLS1.2:True TLS1.3:False" \
+	"$(json_get "$J" '" ".join(p["version"]+":"+str(p["accepted"]) for p in d["scan"]["protocols"])')"
+t_eq "legacy: the AES and DHE suites accepted alone, RC4 not" \
+	"AES256-SHA AES128-SHA DHE-RSA-AES256-SHA DHE-RSA-AES128-SHA" \
+	"$(json_get "$J" '" ".join(s["openssl_name"] for s in d["scan"]["cipher_suites"] if s["accepted"])')"
+t_eq "legacy: the suites of the offers, each once" 6 "$(json_get "$J" 'len(d["scan"]["cipher_suites"])')"
+t_eq "legacy: the DHE group is 2048 bits" 2048 "$(json_get "$J" 'd["scan"]["dhe_bits"]')"
+t_eq "legacy: a client certificate is asked for, naming the vendor client CA" \
+	'true ["CN=Test Vendor Client CA,O=provscope test"]' \
+	"$(json_get "$J" 'd["scan"]["client_auth"]["requested"]') $(json_get "$J" 'd["scan"]["client_auth"]["ca_names"]')"
+t_eq "legacy: the chain as sent is the server's certificate" "CN=localhost" \
+	"$(json_get "$J" 'd["scan"]["chain"]["certificates"][0]["subject"]')"
+t_eq "legacy: the audit ran and nothing leaked" "true 0" \
+	"$(json_get "$J" 'd["scan"]["audit"]["done"]') $(json_get "$J" 'd["scan"]["audit"]["report"]["exit_code"]')"
+schema_ok legacy "$J"
+# Each suite alone against openssl s_client: the same verdicts.
+for s in $(json_get "$J" '" ".join(s["openssl_name"]+"="+str(s["accepted"]) for s in d["scan"]["cipher_suites"])'); do
+	name=${s%=*}
+	if echo | timeout 5 openssl s_client -connect "127.0.0.1:$LEGACY" -tls1 \
+		-cipher "$name:@SECLEVEL=0" -cert "$P/device.pem" -key "$P/device.key" \
+		</dev/null 2>/dev/null | grep -q "Cipher is $name"; then
+		want=True
+	else
+		want=False
+	fi
+	t_eq "legacy: $name alone at TLS 1.0 agrees with openssl s_client" "$name=$want" "$s"
+done
+# The server's preference: nginx follows the client's order by default
+# (ssl_prefer_server_ciphers off).
+t_eq "legacy: the client's order is followed" false \
+	"$(json_get "$J" 'd["scan"]["preferred"]["server_order"]')"
+
+# The same server, a URL per model ($PSN): a pass per model.
+J2=$T_DIR/legacy-psn.json
+scan "$J2" "${ID[@]}" --mac 000e08aabbcc --jobs 3 "https://localhost:$NGINX_PORT/spa\$PSN.xml"
+t_eq "legacy, a file per model: exit 0" 0 "$SC_RC"
+t_eq "legacy, a file per model: a pass each" 9 "$(json_get "$J2" 'len(d["scan"]["passes"])')"
+t_eq "legacy, a file per model: each fetched its own file" \
+	"spa921.xml spa922.xml spa941.xml spa942.xml spa962.xml spa303.xml spa504G.xml spa508G.xml spa525G.xml" \
+	"$(json_get "$J2" '" ".join(m["url"].rsplit("/",1)[1] for m in d["scan"]["models"])')"
+t_eq "legacy, a file per model: the URL holds no MAC, no audit" false \
+	"$(json_get "$J2" 'd["scan"]["audit"]["done"]')"
+
+# --models, the text matrix, TAP and JUnit.
+T=$T_DIR/legacy.txt
+COLUMNS=100 "$PROVSCOPE" scan --batch "${ID[@]}" --mac 000e08aabbcc --models SPA942,spa-504g \
+	"https://localhost:$LEGACY/spa\$MA.xml" >"$T" 2>&1
+t_eq "--models: exit 0" 0 "$?"
+t_check "--models: the matrix has SPA942 and SPA504G only" \
+	bash -c "grep -Eq '^SPA942 +6\.1\.5\(a\) +TLS1\.0 AES256-SHA +accept +sent +200 +0' '$T' &&
+		grep -Eq '^SPA504G +7\.5\.5 +TLS1\.0 DHE-RSA-AES256-SHA +accept +sent +200 +0' '$T' &&
+		[ \$(grep -c '^SPA' '$T') = 2 ]"
+t_check "text: the verdict line" grep -q '^Verdict: ok: 2 of 2 phones can provision (exit 0)' "$T"
+TAP=$T_DIR/legacy.tap
+"$PROVSCOPE" scan --batch --format tap "${ID[@]}" --mac 000e08aabbcc "https://localhost:$LEGACY/spa\$MA.xml" >"$TAP"
+t_eq "tap: a test per model and the audit" "1..10 9 1" \
+	"$(sed -n 2p "$TAP") $(grep -c '^ok [0-9]* - spa' "$TAP") $(grep -c '^ok [0-9]* - audit' "$TAP")"
+t_check "tap: a valid TAP stream" python3 "$TOP_SRCDIR/tests/integration/tap_check.py" "$TAP"
+JU=$T_DIR/legacy.xml
+"$PROVSCOPE" scan --batch --format junit "${ID[@]}" --mac 000e08aabbcc "https://localhost:$LEGACY/spa\$MA.xml" >"$JU"
+t_eq "junit: a testcase per model and the audit, none failed" "10 0" \
+	"$(python3 -c 'import sys,xml.dom.minidom as m; d=m.parse(sys.argv[1]); print(len(d.getElementsByTagName("testcase")), len(d.getElementsByTagName("failure")))' "$JU")"
+# --expect on scan keys.
+"$PROVSCOPE" scan --batch -q "${ID[@]}" --mac 000e08aabbcc "https://localhost:$LEGACY/spa\$MA.xml" \
+	--expect scan.models_ok=9 --expect scan.spa303.tls.cipher_suite=TLS_DHE_RSA_WITH_AES_256_CBC_SHA \
+	--expect scan.protocol.TLS1.3=false --expect scan.suite.RC4-SHA=no --expect scan.dhe_bits=2048 \
+	--expect scan.client_auth.requested=true --expect scan.audit=ok >/dev/null 2>&1
+t_eq "--expect scan.*: all met, exit 0" 0 "$?"
+"$PROVSCOPE" scan --batch -q "${ID[@]}" --mac 000e08aabbcc "https://localhost:$LEGACY/spa\$MA.xml" \
+	--expect scan.spa942.http.status=404 >/dev/null 2>&1
+t_eq "--expect scan.spa942.http.status=404 not met: exit 10" 10 "$?"
+
+# 2. DHE only: the Cisco models through, the Linksys ones not.
+start_nginx dhe "ssl_protocols TLSv1 TLSv1.2; ssl_ciphers 'DHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA:@SECLEVEL=0';
+	ssl_dhparam $P/dh.pem; $REQUIRE" || t_bail "nginx did not start"
+J=$T_DIR/dhe.json
+scan "$J" "${ID[@]}" --mac 000e08aabbcc "https://localhost:$NGINX_PORT/spa000e08aabbcc.xml"
+t_eq "DHE only: exit 4 (the worst: TLS)" 4 "$SC_RC"
+t_eq "DHE only: the Cisco models get through" "$CISCO" "$(models "$J" 'm["exit_code"] == 0')"
+t_eq "DHE only: the Linksys models stop at tls.no_shared_cipher" "$LINKSYS" \
+	"$(models "$J" 'm["exit_code"] == 4 and [f["id"] for f in m["findings"] if f["severity"] == "error"][:1] == ["tls.no_shared_cipher"]')"
+t_eq "DHE only: the summary names them and the suite to enable" \
+	"4 of 9 phones can provision; SPA921, SPA922, SPA941, SPA942, SPA962 cannot: tls.no_shared_cipher: enable AES256-SHA" \
+	"$(json_get "$J" 'd["summary"]')"
+t_eq "DHE only: the finding lists the models it concerns" "spa921 spa922 spa941 spa942 spa962" \
+	"$(json_get "$J" '" ".join([f for f in d["findings"] if f["id"] == "tls.no_shared_cipher"][0]["models"])')"
+t_eq "DHE only: only the DHE suites accepted" "DHE-RSA-AES256-SHA DHE-RSA-AES128-SHA" \
+	"$(json_get "$J" '" ".join(s["openssl_name"] for s in d["scan"]["cipher_suites"] if s["accepted"])')"
+schema_ok "DHE only" "$J"
+
+# 3. TLS 1.2 only: no phone speaks it.
+start_nginx tls12 "ssl_protocols TLSv1.2; ssl_ciphers 'AES256-SHA:AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256';
+	$REQUIRE" || t_bail "nginx did not start"
+J=$T_DIR/tls12.json
+scan "$J" "${ID[@]}" --mac 000e08aabbcc "https://localhost:$NGINX_PORT/spa000e08aabbcc.xml"
+t_eq "TLS 1.2 only: exit 4" 4 "$SC_RC"
+t_eq "TLS 1.2 only: no model gets through, each on tls.protocol_version" "$ALL" \
+	"$(models "$J" 'm["exit_code"] == 4 and "tls.protocol_version" in [f["id"] for f in m["findings"]]')"
+t_eq "TLS 1.2 only: only TLS1.2 accepted" "TLS1.2" \
+	"$(json_get "$J" '" ".join(p["version"] for p in d["scan"]["protocols"] if p["accepted"])')"
+t_eq "TLS 1.2 only: no suite accepted at TLS 1.0" "" \
+	"$(json_get "$J" '" ".join(s["name"] for s in d["scan"]["cipher_suites"] if s["accepted"])')"
+
+# 4. AES128-SHA only: every phone offers it.
+start_nginx aes128 "ssl_protocols TLSv1; ssl_ciphers 'AES128-SHA:@SECLEVEL=0'; $REQUIRE" ||
+	t_bail "nginx did not start"
+J=$T_DIR/aes128.json
+scan "$J" "${ID[@]}" --mac 000e08aabbcc "https://localhost:$NGINX_PORT/spa000e08aabbcc.xml"
+t_eq "AES128 only: exit 0" 0 "$SC_RC"
+t_eq "AES128 only: every model on AES128-SHA" "$ALL" \
+	"$(models "$J" 'm["tls"]["cipher_suite"] == "TLS_RSA_WITH_AES_128_CBC_SHA"')"
+t_eq "AES128 only: the only suite accepted, and preferred" "TLS_RSA_WITH_AES_128_CBC_SHA TLS_RSA_WITH_AES_128_CBC_SHA" \
+	"$(json_get "$J" '" ".join(s["name"] for s in d["scan"]["cipher_suites"] if s["accepted"])') $(json_get "$J" 'd["scan"]["preferred"]["cipher_suite"]')"
+t_eq "AES128 only: one suite, no order to tell" null "$(json_get "$J" 'd["scan"]["preferred"]["server_order"]')"
+
+# 5. No client certificate asked: the audit finds the file served to anyone.
+start_nginx open "ssl_protocols TLSv1 TLSv1.2; ssl_ciphers '$LEGACY_CIPHERS'; ssl_dhparam $P/dh.pem;" ||
+	t_bail "nginx did not start"
+J=$T_DIR/open.json
+scan "$J" "${ID[@]}" --mac 000e08aabbcc "https://localhost:$NGINX_PORT/spa\$MA.xml"
+t_eq "no client certificate asked: exit 10 (the audit)" 10 "$SC_RC"
+t_eq "no client certificate asked: every model itself gets through" "$ALL" "$(models "$J" 'm["exit_code"] == 0')"
+t_eq "no client certificate asked: requested false" false \
+	"$(json_get "$J" 'd["scan"]["client_auth"]["requested"]')"
+t_eq "no client certificate asked: finding audit.served_without_cert, for the audit" '[]' \
+	"$(json_get "$J" '[f["models"] for f in d["findings"] if f["id"] == "audit.served_without_cert"][0]')"
+t_eq "no client certificate asked: the models say not asked" "$ALL" \
+	"$(models "$J" 'm["client_certificate"] == "not asked"')"
+
+# 6. Client certificates of another CA asked: every model refused.
+start_nginx otherca "ssl_protocols TLSv1 TLSv1.2; ssl_ciphers '$LEGACY_CIPHERS'; ssl_dhparam $P/dh.pem;
+	ssl_verify_client on; ssl_client_certificate $P/other-ca.pem;" || t_bail "nginx did not start"
+J=$T_DIR/otherca.json
+scan "$J" "${ID[@]}" --mac 000e08aabbcc "https://localhost:$NGINX_PORT/spa\$MA.xml"
+t_eq "another CA asked: exit 6" 6 "$SC_RC"
+t_eq "another CA asked: every model exit 6" "$ALL" "$(models "$J" 'm["exit_code"] == 6')"
+t_eq "another CA asked: the CA names are the other CA's" '["CN=Some Other CA,O=provscope test"]' \
+	"$(json_get "$J" 'd["scan"]["client_auth"]["ca_names"]')"
+
+# 7. Modern only: TLS 1.2 and 1.3 with ECDHE suites.
+start_nginx modern "ssl_protocols TLSv1.2 TLSv1.3;" || t_bail "nginx did not start"
+J=$T_DIR/modern.json
+scan "$J" "${ID[@]}" --mac 000e08aabbcc "https://localhost:$NGINX_PORT/spa\$MA.xml"
+t_eq "modern only: exit 4" 4 "$SC_RC"
+t_eq "modern only: no model gets through" "" "$(models "$J" 'm["exit_code"] == 0')"
+t_eq "modern only: TLS1.2 and TLS1.3 accepted" "TLS1.2 TLS1.3" \
+	"$(json_get "$J" '" ".join(p["version"] for p in d["scan"]["protocols"] if p["accepted"])')"
+schema_ok "modern only" "$J"
+T=$T_DIR/modern.txt
+COLUMNS=1000 "$PROVSCOPE" scan --batch "${ID[@]}" --mac 000e08aabbcc "https://localhost:$NGINX_PORT/spa\$MA.xml" >"$T" 2>&1
+t_check "modern only, text: the verdict names every model" \
+	grep -q '^Verdict: fail: 0 of 9 phones can provision; SPA921, SPA922, SPA941, SPA942, SPA962, SPA303,' "$T"
+
+# Usage errors.
+"$PROVSCOPE" scan --batch --models spa999 https://localhost:1/x >/dev/null 2>"$T_DIR/err"
+t_eq "--models with an unknown model: exit 2" 2 "$?"
+t_check "--models with an unknown model: says which" grep -q "no model 'spa999'" "$T_DIR/err"
+"$PROVSCOPE" scan --batch --model spa942 https://localhost:1/x >/dev/null 2>"$T_DIR/err"
+t_eq "--model is not for scan: exit 2" 2 "$?"
+
+t_done
