@@ -568,6 +568,10 @@ static char *combinations(struct ps_config *c)
 		c->audit = !c->handshake_only; /* the demo shows the audit too */
 	if (c->cmd == PS_CMD_SCAN && c->lab.fault && !c->demo)
 		return ps_xstrdup("--fault is for the built-in lab: give --demo too");
+	if (c->cmd == PS_CMD_SCAN && c->demo &&
+	    (c->cert || c->key || c->ca || c->modern_ca || c->n_pins))
+		return ps_xstrdup("scan --demo plays the built-in lab with its own PKI: --cert, "
+				  "--key, --ca, --modern-ca and --resolve do not apply");
 	return NULL;
 }
 

@@ -18,6 +18,7 @@
 #include "model/fixes.h"
 #include "model/profile.h"
 #include "model/report.h"
+#include "model/scan.h"
 #include "output/escape.h"
 #include "output/output.h"
 
@@ -185,6 +186,12 @@ static void findings(struct hw *w, const struct ps_report *r)
 				      f->hop + 1);
 		ps_buf_puts(&w->b, "</h3>");
 		elem(w, "p", NULL, ps_finding_text(f->id));
+		if (r->mode == PS_MODE_SCAN && r->scan && i < r->scan->n_finding_models) {
+			const char *m = r->scan->finding_models[i];
+			ps_buf_puts(&w->b, "<p><strong>For:</strong> ");
+			text(w, *m ? m : "the audit", "");
+			ps_buf_puts(&w->b, "</p>");
+		}
 		if (f->detail) {
 			ps_buf_puts(&w->b, "<p><strong>Seen:</strong> ");
 			text(w, f->detail, "");
@@ -195,7 +202,14 @@ static void findings(struct hw *w, const struct ps_report *r)
 		ps_buf_puts(&w->b, "</p>");
 		if (ps_finding_has_server_fixes(f->id)) {
 			enum ps_server order[PS_SERVER_COUNT];
-			ps_fix_order(r, f->hop, order);
+			const struct ps_report *by =
+			    r; /* a scan: its first pass tells the server */
+			long hop = f->hop;
+			if (r->mode == PS_MODE_SCAN && r->scan && r->scan->n_passes) {
+				by = r->scan->passes[0].report;
+				hop = 0;
+			}
+			ps_fix_order(by, hop, order);
 			ps_buf_puts(&w->b, "<table><tbody>");
 			for (int k = 0; k < PS_SERVER_COUNT; k++) {
 				ps_buf_puts(&w->b, "<tr><th scope=\"row\">");
@@ -466,9 +480,176 @@ static void upgrade(struct hw *w, const struct ps_upgrade_report *u)
 	ps_buf_puts(&w->b, "</p></section>\n");
 }
 
+/* --- provscope scan ---------------------------------------------------------- */
+
+static void scan_header(struct hw *w, const struct ps_report *r)
+{
+	char when[32] = "";
+	struct tm tm;
+	if (r->started && gmtime_r(&r->started, &tm))
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	ps_buf_puts(&w->b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+			   "<meta name=\"viewport\" content=\"width=device-width\"><title>"
+			   "provscope scan: ");
+	text(w, r->target, "");
+	ps_buf_printf(&w->b,
+		      "</title><style>%s</style></head>\n<body>\n<header><h1>"
+		      "provscope scan</h1>\n<p id=\"verdict\" class=\"verdict %s\">Verdict: ",
+		      STYLE, r->exit_code == 0 ? "ok" : "fail");
+	text(w, r->verdict, "?");
+	ps_buf_puts(&w->b, ": ");
+	text(w, r->summary, "");
+	ps_buf_printf(&w->b, " (exit %d)</p>\n<table><tbody><tr><th scope=\"row\">Target</th><td>",
+		      r->exit_code);
+	text(w, r->target, "");
+	ps_buf_puts(&w->b, "</td></tr><tr><th scope=\"row\">Started</th><td>");
+	text(w, when, "");
+	ps_buf_printf(&w->b,
+		      "</td></tr><tr><th scope=\"row\">Passes</th><td>%zu for %zu models, "
+		      "%.0f ms</td></tr></tbody></table></header>\n",
+		      r->scan->n_passes, r->scan->n_models, r->scan->duration_ms);
+}
+
+static void scan_models(struct hw *w, const struct ps_scan_report *s)
+{
+	ps_buf_puts(&w->b, "<section id=\"models\"><h2>Models</h2><table><thead><tr>");
+	static const char *const cols[] = {
+		"Model", "Firmware", "TLS", "Chain (phone)", "Client certificate",
+		"HTTP",  "Exit",     "Pass"
+	};
+	for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+		ps_buf_puts(&w->b, "<th scope=\"col\">");
+		text(w, cols[c], "");
+		ps_buf_puts(&w->b, "</th>");
+	}
+	ps_buf_puts(&w->b, "</tr></thead><tbody>");
+	for (size_t i = 0; i < s->n_models; i++) {
+		struct ps_scan_row row;
+		ps_scan_row(s, i, &row);
+		ps_buf_puts(&w->b, "<tr><th scope=\"row\">");
+		text(w, row.product, "");
+		ps_buf_puts(&w->b, "</th><td>");
+		text(w, row.firmware, "");
+		ps_buf_puts(&w->b, "</td><td>");
+		if (row.tls_version) {
+			text(w, row.tls_version, "");
+			ps_buf_puts(&w->b, " ");
+			text(w, row.cipher_suite, "");
+		} else {
+			elem(w, "span", "fail", row.error ? row.error : row.first_error);
+		}
+		ps_buf_puts(&w->b, "</td><td>");
+		if (row.chain_verdict)
+			elem(w, "span", strcmp(row.chain_verdict, "accept") == 0 ? "ok" : "fail",
+			     row.chain_verdict);
+		ps_buf_puts(&w->b, "</td><td>");
+		text(w, row.client_cert, "");
+		ps_buf_puts(&w->b, "</td><td>");
+		if (row.http_status)
+			ps_buf_printf(&w->b, "%ld", row.http_status);
+		ps_buf_printf(&w->b, "</td><td class=\"%s\">%d</td><td>",
+			      row.exit_code ? "fail" : "ok", row.exit_code);
+		text(w, row.shared_with ? row.shared_with : row.error ? "none" : "its own", "");
+		ps_buf_puts(&w->b, "</td></tr>");
+	}
+	ps_buf_puts(&w->b, "</tbody></table></section>\n");
+}
+
+static void scan_server(struct hw *w, const struct ps_report *r)
+{
+	const struct ps_scan_report *s = r->scan;
+	ps_buf_puts(&w->b, "<section id=\"server\"><h2>Server</h2>");
+	if (s->protocols[0].hello.done) {
+		ps_buf_puts(&w->b, "<table><thead><tr><th scope=\"col\">Protocol</th><th "
+				   "scope=\"col\">Accepted</th></tr></thead><tbody>");
+		for (size_t i = 0; i < PS_SCAN_VERSIONS; i++) {
+			const struct ps_scan_hello *h = &s->protocols[i].hello;
+			bool yes = h->answered && h->version &&
+				   strcmp(h->version, s->protocols[i].version) == 0;
+			ps_buf_puts(&w->b, "<tr><td>");
+			text(w, s->protocols[i].version, "");
+			ps_buf_printf(&w->b, "</td><td>%s</td></tr>", yes ? "yes" : "no");
+		}
+		ps_buf_puts(&w->b, "</tbody></table><table><thead><tr><th scope=\"col\">Suite "
+				   "at TLS 1.0, alone</th><th scope=\"col\">Accepted</th><th "
+				   "scope=\"col\">Offered by</th></tr></thead><tbody>");
+		for (size_t j = 0; j < s->n_suites; j++) {
+			ps_buf_puts(&w->b, "<tr><td>");
+			text(w, s->suites[j].name, "");
+			ps_buf_printf(&w->b, "</td><td class=\"%s\">%s</td><td>",
+				      s->suites[j].accepted ? "ok" : "fail",
+				      s->suites[j].accepted ? "yes" : "no");
+			text(w, s->suites[j].models, "");
+			ps_buf_puts(&w->b, "</td></tr>");
+		}
+		ps_buf_puts(&w->b, "</tbody></table><p>Preferred: ");
+		text(w, s->preferred.answered ? s->preferred.cipher_suite : NULL, "none");
+		int order = ps_scan_server_order(s);
+		if (order >= 0)
+			ps_buf_puts(&w->b,
+				    order ? " (the server's own order)" : " (the client's order)");
+		ps_buf_puts(&w->b, "</p>");
+	} else {
+		ps_buf_puts(&w->b, "<p>No https URL among the models': no TLS to probe.</p>");
+	}
+	ps_buf_puts(&w->b, "<p>Client certificate: ");
+	text(w,
+	     s->cert_requested < 0 ? "unknown (no handshake got that far)"
+	     : s->cert_requested   ? "asked for"
+				   : "not asked for",
+	     "");
+	for (size_t i = 0; i < s->n_ca_names; i++) {
+		ps_buf_puts(&w->b, "<br><code>");
+		text(w, s->ca_names[i], "");
+		ps_buf_puts(&w->b, "</code>");
+	}
+	ps_buf_puts(&w->b, "</p>");
+	if (s->chain_pass >= 0) {
+		ps_buf_puts(&w->b, "<h3>The chain as sent</h3>");
+		chain(w, s->passes[s->chain_pass].report, s->chain_hop);
+	}
+	ps_buf_puts(&w->b, "<h3>Audit</h3><p>");
+	text(w, s->audit_note, "none");
+	ps_buf_puts(&w->b, "</p>");
+	for (size_t h = 0; s->audit && h < s->audit->n_hops; h++) {
+		const struct ps_step *st = ps_hop_step(&s->audit->hops[h], PS_STEP_AUDIT);
+		if (st) {
+			ps_buf_printf(&w->b, "<p class=\"%s\">", ps_status_name(st->status));
+			text(w, st->summary, "");
+			ps_buf_puts(&w->b, "</p>");
+		}
+	}
+	ps_buf_puts(&w->b, "</section>\n");
+}
+
+/* The footer, then the whole page in one write. */
+static int page_end(FILE *out, struct hw *w, const struct ps_report *r)
+{
+	ps_buf_puts(&w->b, "<footer><p>Made by provscope ");
+	text(w, r->tool_version, "");
+	ps_buf_puts(&w->b, ".</p></footer>\n</body></html>\n");
+	char *s = ps_buf_take(&w->b);
+	size_t n = strlen(s);
+	bool ok = fwrite(s, 1, n, out) == n;
+	free(s);
+	return ok && !ferror(out) ? 0 : -1;
+}
+
+static int scan_page(FILE *out, const struct ps_report *r)
+{
+	struct hw w = { .show = r->show_secrets };
+	scan_header(&w, r);
+	scan_models(&w, r->scan);
+	scan_server(&w, r);
+	findings(&w, r);
+	return page_end(out, &w, r);
+}
+
 int ps_output_html(FILE *out, const struct ps_report *r, const struct ps_output_opts *o)
 {
 	(void)o;
+	if (r->mode == PS_MODE_SCAN && r->scan)
+		return scan_page(out, r);
 	struct hw w = { .show = r->show_secrets };
 	header(&w, r);
 	summary(&w, r);
@@ -477,12 +658,5 @@ int ps_output_html(FILE *out, const struct ps_report *r, const struct ps_output_
 		hop_section(&w, r, i);
 	profile(&w, &r->profile);
 	upgrade(&w, &r->upgrade);
-	ps_buf_puts(&w.b, "<footer><p>Made by provscope ");
-	text(&w, r->tool_version, "");
-	ps_buf_puts(&w.b, ".</p></footer>\n</body></html>\n");
-	char *s = ps_buf_take(&w.b);
-	size_t n = s ? strlen(s) : 0;
-	bool ok = n == 0 || fwrite(s, 1, n, out) == n;
-	free(s);
-	return ok && !ferror(out) ? 0 : -1;
+	return page_end(out, &w, r);
 }

@@ -853,11 +853,11 @@ static const char *short_suite(unsigned id, const char *iana)
 	return o ? o : iana ? iana : "?";
 }
 
-/* The matrix: a row per model. */
+/* The matrix: a row per model; then which models shared a pass. */
 static void scan_matrix(struct tx *t, const struct ps_scan_report *s)
 {
-	fprintf(t->out, "\n%-8s %-9s %-26s %-9s %-11s %4s %4s\n", "MODEL", "FIRMWARE",
-		"TLS (or what stopped it)", "CHAIN", "CLIENT CERT", "HTTP", "EXIT");
+	fprintf(t->out, "\n%-8s %-9s %-26s %-7s %-9s %4s %4s\n", "MODEL", "FIRMWARE",
+		"TLS (or what stopped it)", "CHAIN", "CLIENT", "HTTP", "EXIT");
 	for (size_t i = 0; i < s->n_models; i++) {
 		struct ps_scan_row w;
 		ps_scan_row(s, i, &w);
@@ -871,16 +871,40 @@ static void scan_matrix(struct tx *t, const struct ps_scan_report *s)
 			snprintf(tls, sizeof tls, "%s", w.first_error ? w.first_error : "-");
 		if (w.http_status)
 			snprintf(http, sizeof http, "%ld", w.http_status);
-		fprintf(t->out, "%-8s %-9s %-26s %-9s %-11s %4s %4d", w.product, w.firmware, tls,
+		fprintf(t->out, "%-8s %-9s %-26s %-7s %-9s %4s %4d\n", w.product, w.firmware, tls,
 			w.chain_verdict ? w.chain_verdict : "-",
 			w.client_cert ? w.client_cert : "-", http, w.exit_code);
-		if (w.shared_with)
-			fprintf(t->out, "  (pass of %s)", w.shared_with);
-		fputc('\n', t->out);
-		if (w.exit_code && t->level >= 0 && (w.first_error || w.error) && w.tls_version) {
+		if (w.error) {
+			fputs("         not played: ", t->out);
+			wrap(t, 21, 21, w.error);
+		} else if (w.exit_code && w.first_error && w.tls_version) {
 			fputs("         stopped by ", t->out);
-			wrap(t, 20, 20, w.error ? w.error : w.first_error);
+			wrap(t, 20, 20, w.first_error);
 		}
+	}
+	/* "SPA922, SPA941 made the same offer to the same URL as SPA921: one pass" */
+	for (size_t k = 0; k < s->n_passes; k++) {
+		struct ps_buf who = { 0 };
+		const char *maker = NULL;
+		for (size_t i = 0; i < s->n_models; i++) {
+			if (s->models[i].error || s->models[i].pass != k)
+				continue;
+			if (!s->models[i].shared)
+				maker = s->models[i].product;
+			else
+				ps_buf_printf(&who, "%s%s", who.len ? ", " : "",
+					      s->models[i].product);
+		}
+		if (who.len && maker) {
+			char *line =
+			    ps_xasprintf("%s made the same offer to the same URL as %s: its "
+					 "pass stands for them",
+					 who.s, maker);
+			fputs("  ", t->out);
+			wrap(t, 2, 4, line);
+			free(line);
+		}
+		ps_buf_free(&who);
 	}
 }
 

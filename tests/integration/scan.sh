@@ -137,6 +137,23 @@ JU=$T_DIR/legacy.xml
 "$PROVSCOPE" scan --batch --format junit "${ID[@]}" --mac 000e08aabbcc "https://localhost:$LEGACY/spa\$MA.xml" >"$JU"
 t_eq "junit: a testcase per model and the audit, none failed" "10 0" \
 	"$(python3 -c 'import sys,xml.dom.minidom as m; d=m.parse(sys.argv[1]); print(len(d.getElementsByTagName("testcase")), len(d.getElementsByTagName("failure")))' "$JU")"
+if command -v xmllint >/dev/null; then
+	t_check "junit: valid against the JUnit schema" xmllint --noout --schema \
+		"$TOP_SRCDIR/tests/data/junit/junit.xsd" "$JU"
+else
+	t_skip "junit: valid against the JUnit schema" "xmllint is not installed"
+fi
+H=$T_DIR/legacy.html
+"$PROVSCOPE" scan --batch --format html "${ID[@]}" --mac 000e08aabbcc "https://localhost:$LEGACY/spa\$MA.xml" >"$H"
+t_check "html: the page has the matrix, a row per model" python3 -c '
+import html.parser, sys
+class P(html.parser.HTMLParser):
+    rows = 0; inmodels = False
+    def handle_starttag(self, tag, attrs):
+        if tag == "section": self.inmodels = dict(attrs).get("id") == "models"
+        if self.inmodels and tag == "tr": self.rows += 1
+p = P(); p.feed(open(sys.argv[1]).read())
+sys.exit(0 if p.rows == 10 else "%d rows" % p.rows)' "$H"
 # --expect on scan keys.
 "$PROVSCOPE" scan --batch -q "${ID[@]}" --mac 000e08aabbcc "https://localhost:$LEGACY/spa\$MA.xml" \
 	--expect scan.models_ok=9 --expect scan.spa303.tls.cipher_suite=TLS_DHE_RSA_WITH_AES_256_CBC_SHA \
