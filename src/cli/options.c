@@ -65,7 +65,8 @@ static const struct command commands[PS_CMD_COUNT] = {
 			  "rule", 1, 1, "Evaluates one rule for the phone." },
 	[PS_CMD_SCAN] = { "'provscope scan'",
 			  "provscope scan [--models LIST] [--cert FILE --key FILE] [--ca FILE] "
-			  "[OPTIONS] URL|RULE",
+			  "[OPTIONS] URL|RULE\n"
+			  "       provscope scan --demo [--fault NAME] [--models LIST] [OPTIONS]",
 			  "URL", 1, 1,
 			  "Plays every phone of the catalogue (or --models) against one server:\n"
 			  "which of them can provision from it and what each gets, the server's\n"
@@ -438,9 +439,11 @@ void ps_options_help(FILE *f, enum ps_command cmd, bool all)
 		    "file (leaf first) offline, the same way; 'profile' decodes profiles (applied\n"
 		    "in order) into the phone's parameter table and analyses the firmware "
 		    "upgrade;\n"
-		    "'rule' evaluates one rule for the phone. '--demo' runs the whole pass "
-		    "against\n"
-		    "the built-in lab server in this process; 'lab' runs that server alone.\n"
+		    "'rule' evaluates one rule for the phone. 'scan' plays every model of the\n"
+		    "catalogue against one server: which of them can provision from it, with "
+		    "the\n"
+		    "server's versions and suites. '--demo' runs the whole pass against the\n"
+		    "built-in lab server in this process; 'lab' runs that server alone.\n"
 		    "'provscope COMMAND --help' shows the options of one command.\n",
 		    f);
 	else
@@ -463,6 +466,7 @@ void ps_options_help(FILE *f, enum ps_command cmd, bool all)
 	      "3 DNS/connect/timeout, 4 TLS negotiation failed, 5 server certificate\n"
 	      "rejected, 6 client authentication refused, 7 HTTP error, 8 profile unusable,\n"
 	      "9 firmware-upgrade check failed, 10 expectation failed, 70 internal error.\n"
+	      "--devices and scan: the highest of their devices' or models' statuses.\n"
 	      "See provscope(1).\n",
 	      f);
 }

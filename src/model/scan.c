@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "model/fixes.h"
 #include "model/report.h"
 #include "tlswire/tlsnames.h"
 
@@ -220,4 +221,17 @@ void ps_scan_row(const struct ps_scan_report *s, size_t i, struct ps_scan_row *o
 							       : "not sent";
 	}
 	out->http_status = h->http.status;
+}
+
+const struct ps_report *ps_scan_answering_pass(const struct ps_scan_report *s, long *hop)
+{
+	*hop = 0;
+	for (size_t k = 0; k < s->n_passes; k++)
+		for (size_t h = 0; h < s->passes[k].report->n_hops; h++)
+			if (ps_report_hop_server(s->passes[k].report, (long)h) !=
+			    PS_SERVER_UNKNOWN) {
+				*hop = (long)h;
+				return s->passes[k].report;
+			}
+	return s->n_passes ? s->passes[0].report : NULL;
 }

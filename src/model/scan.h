@@ -112,6 +112,11 @@ struct ps_scan_row {
 };
 void ps_scan_row(const struct ps_scan_report *s, size_t i, struct ps_scan_row *out);
 
+/* The pass and hop whose answer names the server (its Server header), for
+ * the fixes in its words: the first such, else the first pass's hop 0;
+ * NULL when there is no pass. */
+const struct ps_report *ps_scan_answering_pass(const struct ps_scan_report *s, long *hop);
+
 /* Finish the scan's report `r`: its exit status (the worst of the models'
  * and the audit's), verdict and summary ("7 of 9 phones can provision;
  * SPA921, SPA922 cannot: tls.no_shared_cipher: enable AES256-SHA"). */

@@ -509,7 +509,10 @@ static json_t *fix_by_server(const struct ps_report *r, const struct ps_finding 
 	if (!ps_finding_has_server_fixes(f->id))
 		return json_null();
 	enum ps_server order[PS_SERVER_COUNT];
-	ps_fix_order(r, f->hop, order);
+	long hop = f->hop;
+	if (r->mode == PS_MODE_SCAN && r->scan && r->scan->n_passes) /* a pass's answer */
+		r = ps_scan_answering_pass(r->scan, &hop);
+	ps_fix_order(r, hop, order);
 	json_t *o = json_object();
 	for (int k = 0; k < PS_SERVER_COUNT; k++)
 		json_object_set_new(o, ps_server_key(order[k]),

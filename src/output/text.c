@@ -1016,10 +1016,13 @@ static void scan_server(struct tx *t, const struct ps_report *r)
 static void scan_findings(struct tx *t, const struct ps_report *r, bool errors_only)
 {
 	const struct ps_scan_report *s = r->scan;
-	const struct ps_report *first = s->n_passes ? s->passes[0].report : r;
+	long hop;
+	const struct ps_report *by = ps_scan_answering_pass(s, &hop);
+	if (!by)
+		by = r;
 	enum ps_server order[PS_SERVER_COUNT];
-	ps_fix_order(first, 0, order);
-	enum ps_server answered = ps_report_hop_server(first, 0);
+	ps_fix_order(by, hop, order);
+	enum ps_server answered = ps_report_hop_server(by, hop);
 	bool any = false;
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct ps_finding *f = &r->findings[i];

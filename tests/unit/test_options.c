@@ -160,10 +160,16 @@ static void test_refused_by_command(void **state)
 	REFUSED("--listen does not apply to --demo; it is for 'provscope lab'", "--demo",
 		"--listen", ":1");
 	REFUSED("--expect does not apply to 'provscope lab'", "lab", "--expect", "verdict=ok");
-	REFUSED("--cert does not apply to --demo; it is for live runs and --devices", "--demo",
-		"--cert", "x.pem");
-	REFUSED("--jobs does not apply to live runs; it is for --devices", "--jobs", "2",
+	REFUSED("--cert does not apply to --demo; it is for live runs, --devices and 'provscope "
+		"scan'",
+		"--demo", "--cert", "x.pem");
+	REFUSED("--model does not apply to 'provscope scan'", "scan", "--model", "spa942",
 		"https://a/");
+	REFUSED("--models does not apply to live runs; it is for 'provscope scan'", "--models",
+		"spa942", "https://a/");
+	REFUSED("--audit does not apply to 'provscope scan'", "scan", "--audit", "https://a/");
+	REFUSED("--jobs does not apply to live runs; it is for --devices and 'provscope scan'",
+		"--jobs", "2", "https://a/");
 	REFUSED("--pki does not apply to live runs; it is for --demo and 'provscope lab'", "--pki",
 		"d", "https://a/");
 	REFUSED("--download-firmware does not apply to --devices", "--devices", "l.csv",
@@ -233,6 +239,42 @@ static void test_combinations(void **state)
 	assert_string_equal(p.c.lab.fault, "expired");
 	assert_string_equal(p.c.lab.listen, "[::1]:0");
 	parsed_clear(&p);
+}
+
+/* provscope scan: its options, --demo as a scan of the lab, what that lab
+ * replaces. */
+static void test_scan(void **state)
+{
+	(void)state;
+	struct parsed p;
+	PARSE(&p, "scan", "--models", "spa942,spa504g", "--jobs", "3", "--cert", "c.pem", "--ca",
+	      "ca.pem", "--expect", "scan.models_ok=2", "https://a/spa$MA.xml");
+	assert_int_equal(p.outcome, PS_PARSE_RUN);
+	assert_int_equal(p.c.cmd, PS_CMD_SCAN);
+	assert_string_equal(p.c.models, "spa942,spa504g");
+	assert_int_equal(p.c.jobs, 3);
+	assert_false(p.c.demo);
+	assert_false(p.c.audit); /* the scan makes its own audit */
+	assert_string_equal(p.c.target, "https://a/spa$MA.xml");
+	parsed_clear(&p);
+	PARSE(&p, "scan", "--demo", "--fault", "modern-only");
+	assert_int_equal(p.outcome, PS_PARSE_RUN);
+	assert_int_equal(p.c.cmd, PS_CMD_SCAN);
+	assert_true(p.c.demo);
+	assert_null(p.c.target);
+	parsed_clear(&p);
+	REFUSED("no URL given", "scan");
+	REFUSED("takes no URL", "scan", "--demo", "https://a/");
+	REFUSED("--fault is for the built-in lab: give --demo too", "scan", "--fault", "expired",
+		"https://a/");
+	REFUSED("scan --demo plays the built-in lab with its own PKI", "scan", "--demo", "--ca",
+		"ca.pem");
+	REFUSED("--expect scan.spa999.exit_code: not a key of a scan", "scan", "--expect",
+		"scan.spa999.exit_code=0", "https://a/");
+	REFUSED("--expect scan.spa942.bogus: not a key of a scan", "scan", "--expect",
+		"scan.spa942.bogus=1", "https://a/");
+	REFUSED("--expect scan.protocol.TLS1.4: not a key of a scan", "scan", "--expect",
+		"scan.protocol.TLS1.4=true", "https://a/");
 }
 
 static void test_operands(void **state)
@@ -329,10 +371,15 @@ static void test_fault_help(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table_documented),   cmocka_unit_test(test_command_help),
-		cmocka_unit_test(test_refused_by_command), cmocka_unit_test(test_values),
-		cmocka_unit_test(test_combinations),       cmocka_unit_test(test_operands),
-		cmocka_unit_test(test_fault_help),         cmocka_unit_test(test_at),
+		cmocka_unit_test(test_table_documented),
+		cmocka_unit_test(test_command_help),
+		cmocka_unit_test(test_refused_by_command),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_combinations),
+		cmocka_unit_test(test_operands),
+		cmocka_unit_test(test_scan),
+		cmocka_unit_test(test_fault_help),
+		cmocka_unit_test(test_at),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -599,8 +599,15 @@ static void test_parse_cert_request(void **state)
 	assert_int_equal(cr.types[0], 1);
 	assert_int_equal(cr.types[1], 2);
 	assert_int_equal(cr.n_cas, 2);
+	/* Each name where it stands in the message, without its length. */
+	assert_int_equal(cr.cas[0].len, 5);
+	assert_memory_equal(cr.cas[0].der, "CA-#1", 5);
+	assert_ptr_equal(cr.cas[0].der, r10.b + 7); /* 1 + 2 types, 2 + 2 lengths */
+	assert_int_equal(cr.cas[1].len, 3);
+	assert_memory_equal(cr.cas[1].der, "CA2", 3);
 	ps_cert_request_free(&cr);
 	assert_null(cr.types);
+	assert_null(cr.cas);
 
 	/* TLS 1.2: types, signature algorithms, CA names. */
 	struct bytes r12 = { .n = 0 };
@@ -634,6 +641,33 @@ static void test_parse_cert_request(void **state)
 		assert_false(ps_parse_cert_request(r12.b, n, true, &cr));
 		ps_cert_request_free(&cr);
 	}
+}
+
+/* The DHE group's size from a ServerKeyExchange: the prime's bits, leading
+ * zero bytes and bits not counted; cut short, 0. */
+static void test_parse_dhe_bits(void **state)
+{
+	(void)state;
+	struct bytes ske = { .n = 0 };
+	put_u16(&ske, 257); /* a 2048-bit prime with a leading zero byte (DER habit) */
+	put_u8(&ske, 0);
+	put_u8(&ske, 0xff);
+	for (int i = 0; i < 255; i++)
+		put_u8(&ske, 0xab);
+	put_u16(&ske, 1); /* g */
+	put_u8(&ske, 2);
+	assert_int_equal(ps_parse_dhe_bits(ske.b, ske.n), 2048);
+	struct bytes small = { .n = 0 };
+	put_u16(&small, 2);
+	put_u8(&small, 0x01); /* 9 bits */
+	put_u8(&small, 0x00);
+	assert_int_equal(ps_parse_dhe_bits(small.b, small.n), 9);
+	for (size_t n = 0; n < 259; n++)
+		assert_int_equal(ps_parse_dhe_bits(ske.b, n), 0);
+	struct bytes zero = { .n = 0 };
+	put_u16(&zero, 1);
+	put_u8(&zero, 0);
+	assert_int_equal(ps_parse_dhe_bits(zero.b, zero.n), 0);
 }
 
 static void test_parse_certificate_count(void **state)
@@ -714,6 +748,7 @@ int main(void)
 		cmocka_unit_test(test_parse_server_hello),
 		cmocka_unit_test(test_parse_cert_request),
 		cmocka_unit_test(test_parse_certificate_count),
+		cmocka_unit_test(test_parse_dhe_bits),
 		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
