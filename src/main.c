@@ -67,7 +67,8 @@ static int lab(const struct ps_config *c)
  * nothing asks for a batch report. */
 static bool use_tui(const struct ps_config *c)
 {
-	return (c->cmd == PS_CMD_LIVE || c->cmd == PS_CMD_DEMO) && !c->batch && !c->output &&
+	return (c->cmd == PS_CMD_LIVE || c->cmd == PS_CMD_DEMO || c->cmd == PS_CMD_SCAN) &&
+	       !c->batch && !c->output &&
 	       strcmp(c->format, "text") == 0 && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
 }
 
@@ -105,10 +106,8 @@ static int runs(const struct ps_config *c)
 		ps_atomic_clean_on_signals();
 	if (c->cmd == PS_CMD_DEVICES)
 		rc = ps_run_devices(s);
-	else if (c->cmd == PS_CMD_SCAN)
-		rc = ps_run_scan(s);
 	else if (!tui || (rc = interactive(s)) == PS_TUI_UNAVAILABLE)
-		rc = ps_run_batch(s);
+		rc = c->cmd == PS_CMD_SCAN ? ps_run_scan(s) : ps_run_batch(s);
 	ps_session_close(s);
 	return rc;
 }

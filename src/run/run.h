@@ -65,13 +65,14 @@ int ps_run_write(const struct ps_config *c, const struct ps_report *r);
 int ps_run_devices(const struct ps_session *s);
 
 /* provscope scan: every model of the session against its server (see
- * model/scan.h). The report, of mode PS_MODE_SCAN, is finished (exit
- * status, verdict, expectations); caller frees. `progress`, when not NULL,
- * hears of each job as it ends (from the calling thread): `done` of
- * `total`, the report as built so far is not complete until the end. */
+ * model/scan.h), at the clock of `setup` (NULL: the session's). The
+ * report, of mode PS_MODE_SCAN, is finished (exit status, verdict,
+ * expectations); caller frees. `progress`, when not NULL, hears of each
+ * job as it ends, in job order, on the calling thread: `done` of `total`,
+ * and what it was. */
 typedef void (*ps_scan_progress_fn)(void *ctx, size_t done, size_t total, const char *what);
-struct ps_report *ps_run_scan_report(const struct ps_session *s, ps_scan_progress_fn progress,
-				     void *ctx);
+struct ps_report *ps_run_scan_report(const struct ps_session *s, const struct ps_run_setup *setup,
+				     ps_scan_progress_fn progress, void *ctx);
 /* The whole scan in batch: the report written in --format to --output.
  * Returns the exit status. */
 int ps_run_scan(const struct ps_session *s);

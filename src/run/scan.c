@@ -49,6 +49,7 @@ struct job {
 struct scan {
 	const struct ps_session *s;
 	const struct ps_config *c;
+	time_t at; /* the phones' clock */
 	struct ps_scan_report *sr;
 	struct model_plan *mp;
 	size_t n_mp;
@@ -89,7 +90,7 @@ static void plan_models(struct scan *sc)
 	for (size_t i = 0; i < n; i++) {
 		struct model_plan *mp = &sc->mp[i];
 		mp->m = models[i];
-		struct ps_run_setup setup = { .model = models[i], .at = sc->c->at };
+		struct ps_run_setup setup = { .model = models[i], .at = sc->at };
 		struct ps_report *report = ps_report_new();
 		char *err = NULL;
 		struct ps_run *run = ps_run_new(sc->s, &setup, NULL, report, &err);
@@ -507,8 +508,8 @@ static void scan_free(struct scan *sc)
 	free(sc->rev_priority);
 }
 
-struct ps_report *ps_run_scan_report(const struct ps_session *s, ps_scan_progress_fn progress,
-				     void *ctx)
+struct ps_report *ps_run_scan_report(const struct ps_session *s, const struct ps_run_setup *setup,
+				     ps_scan_progress_fn progress, void *ctx)
 {
 	const struct ps_config *c = ps_session_config(s);
 	struct ps_report *r = ps_report_new();
@@ -520,9 +521,12 @@ struct ps_report *ps_run_scan_report(const struct ps_session *s, ps_scan_progres
 	r->show_secrets = c->show_secrets;
 	r->scan = ps_scan_report_new();
 	r->scan->target = ps_xstrdup(r->target);
-	struct scan sc = {
-		.s = s, .c = c, .sr = r->scan, .progress = progress, .progress_ctx = ctx
-	};
+	struct scan sc = { .s = s,
+			   .c = c,
+			   .at = setup ? setup->at : c->at,
+			   .sr = r->scan,
+			   .progress = progress,
+			   .progress_ctx = ctx };
 	plan_models(&sc);
 	plan_probes_target(&sc);
 	plan_suites(&sc);
@@ -541,7 +545,7 @@ struct ps_report *ps_run_scan_report(const struct ps_session *s, ps_scan_progres
 
 int ps_run_scan(const struct ps_session *s)
 {
-	struct ps_report *r = ps_run_scan_report(s, NULL, NULL);
+	struct ps_report *r = ps_run_scan_report(s, NULL, NULL, NULL);
 	int rc = r->exit_code;
 	if (ps_run_write(ps_session_config(s), r) < 0)
 		rc = PS_EXIT_USAGE;

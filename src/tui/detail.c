@@ -10,6 +10,8 @@
 
 #include "core/util.h"
 #include "model/fixes.h"
+#include "model/scan.h"
+#include "tlswire/tlsnames.h"
 #include "tui/view.h"
 
 struct out {
@@ -179,8 +181,12 @@ static void finding_block(struct out *o, const struct ps_report *r, const struct
 	key_hints(o, ps_finding_fix(f->id));
 	if (ps_finding_has_server_fixes(f->id)) {
 		enum ps_server order[PS_SERVER_COUNT];
-		ps_fix_order(r, f->hop, order);
-		enum ps_server answered = ps_report_hop_server(r, f->hop);
+		const struct ps_report *by = r; /* a scan's: a pass's answer names the server */
+		long hop = f->hop;
+		if (r->mode == PS_MODE_SCAN && r->scan && r->scan->n_passes)
+			by = ps_scan_answering_pass(r->scan, &hop);
+		ps_fix_order(by, hop, order);
+		enum ps_server answered = ps_report_hop_server(by, hop);
 		for (int k = 0; k < PS_SERVER_COUNT; k++)
 			kv(o, 4, 9, ps_server_label(order[k]), "%s%s",
 			   order[k] == answered ? "(the server that answered) " : "",
@@ -874,7 +880,146 @@ static void view_findings(struct out *o, const struct ps_report *r)
 		if (i)
 			blank(o);
 		finding_block(o, r, &r->findings[i], true);
+		if (r->mode == PS_MODE_SCAN && r->scan && i < r->scan->n_finding_models)
+			marked(o, 2, "for:", PS_TS_DIM, PS_TS_NORMAL, "%s",
+			       str(r->scan->finding_models[i], "the audit"));
 	}
+}
+
+/* --- a scan --------------------------------------------------------------------- */
+
+/* Each hop of a pass and its steps, a line each. */
+static void pass_steps(struct out *o, const struct ps_report *pr)
+{
+	for (size_t h = 0; h < pr->n_hops; h++) {
+		const struct ps_hop *hp = &pr->hops[h];
+		char *url = o->reveal ? ps_xstrdup(hp->url) : ps_redact_secrets(hp->url);
+		text(o, 2, PS_TS_DIM, "hop %zu %s", h + 1, url);
+		free(url);
+		for (size_t k = 0; k < hp->n_steps; k++) {
+			const struct ps_step *st = &hp->steps[k];
+			marked(o, 4, ps_tui_status_glyph(o->c->g, st->status),
+			       ps_tui_status_style(st->status), PS_TS_NORMAL, "%-16s %s",
+			       ps_step_name(st->id), str(st->summary, ""));
+		}
+	}
+}
+
+static void view_model(struct out *o, const struct ps_report *r, size_t i)
+{
+	const struct ps_scan_report *s = r->scan;
+	struct ps_scan_row w;
+	ps_scan_row(s, i, &w);
+	marked(o, 0, w.exit_code ? o->c->g->fail : o->c->g->ok, w.exit_code ? PS_TS_FAIL : PS_TS_OK,
+	       PS_TS_HEAD, "%s: exit %d%s%s", w.product, w.exit_code, w.first_error ? ", " : "",
+	       str(w.first_error, ""));
+	if (w.error) {
+		text(o, 2, PS_TS_FAIL, "not played: %s", w.error);
+		return;
+	}
+	kv(o, 2, 12, "URL", "%s", str(s->models[i].url, "(none: the rule fetches nothing)"));
+	if (w.tls_version)
+		kv(o, 2, 12, "TLS", "%s %s", w.tls_version, str(w.cipher_suite, "?"));
+	else
+		kv(o, 2, 12, "TLS", "no handshake completed");
+	kv(o, 2, 12, "chain", "%s", str(w.chain_verdict, "not checked"));
+	kv(o, 2, 12, "client cert", "%s", str(w.client_cert, "-"));
+	if (w.http_status)
+		kv(o, 2, 12, "HTTP", "%ld", w.http_status);
+	else
+		kv(o, 2, 12, "HTTP", "no answer");
+	if (w.shared_with)
+		kv(o, 2, 12, "pass",
+		   "the pass of %s stands for it (the same offer to the same URL)", w.shared_with);
+	const struct ps_report *pr = ps_scan_model_report(s, i);
+	for (size_t k = 0; k < pr->n_findings; k++) {
+		blank(o);
+		finding_block(o, pr, &pr->findings[k], true);
+	}
+	heading(o, "The pass, as %s", str(pr->phone.product, "?"));
+	pass_steps(o, pr);
+}
+
+static void hello_line(struct out *o, const char *what, bool yes, const struct ps_scan_hello *h)
+{
+	const char *an = h->alert >= 0 ? ps_alert_name((unsigned)h->alert) : NULL;
+	marked(o, 2, yes ? o->c->g->pass : o->c->g->nopass, yes ? PS_TS_OK : PS_TS_DIM,
+	       PS_TS_NORMAL, "%s%s%s%s", what, yes || !h->done ? "" : ": ",
+	       yes || !h->done ? ""
+	       : an            ? "alert "
+			       : "",
+	       yes || !h->done ? ""
+	       : an            ? an
+	       : h->answered   ? str(h->cipher_suite, "another suite")
+			       : str(h->error, "no answer"));
+}
+
+static void view_server(struct out *o, const struct ps_report *r)
+{
+	const struct ps_scan_report *s = r->scan;
+	if (!s->protocols[0].hello.done) {
+		text(o, 0, PS_TS_DIM, "No https URL among the models': no TLS to probe.");
+	} else {
+		heading(o, "Protocol versions");
+		for (size_t i = 0; i < PS_SCAN_VERSIONS; i++) {
+			const struct ps_scan_hello *h = &s->protocols[i].hello;
+			hello_line(o, s->protocols[i].version,
+				   h->answered && h->version &&
+				       strcmp(h->version, s->protocols[i].version) == 0,
+				   h);
+		}
+		heading(o, "The phones' suites at TLS 1.0, each alone");
+		for (size_t j = 0; j < s->n_suites; j++)
+			hello_line(o, s->suites[j].name, s->suites[j].accepted,
+				   &s->suites[j].hello);
+		for (size_t j = 0; j < s->n_suites; j++)
+			if (s->suites[j].hello.dh_bits) {
+				kv(o, 2, 12, "DHE group", "%u bits", s->suites[j].hello.dh_bits);
+				break;
+			}
+		int order = ps_scan_server_order(s);
+		kv(o, 2, 12, "preferred", "%s%s",
+		   s->preferred.answered ? str(s->preferred.cipher_suite, "?") : "none",
+		   order > 0    ? " (the server's own order)"
+		   : order == 0 ? " (the client's order)"
+				: "");
+	}
+	heading(o, "Client certificates");
+	text(o, 2, PS_TS_NORMAL, "%s",
+	     s->cert_requested < 0 ? "unknown: no handshake got that far"
+	     : s->cert_requested   ? "asked for"
+				   : "not asked for");
+	for (size_t i = 0; i < s->n_ca_names; i++)
+		marked(o, 4, o->c->g->bullet, PS_TS_DIM, PS_TS_NORMAL, "%s", s->ca_names[i]);
+	if (s->chain_pass >= 0) {
+		const struct ps_report *pr = s->passes[s->chain_pass].report;
+		const struct ps_chain_report *c = &pr->hops[s->chain_hop].chain;
+		heading(o, "The chain as sent, as the %s sees it", str(pr->phone.product, "phone"));
+		verdict_block(o, "the phone", &c->phone);
+		verdict_block(o, "a modern client", &c->modern);
+		for (size_t i = 0; i < c->n_certs; i++)
+			cert_block(o, c, i);
+	}
+}
+
+static void view_audit(struct out *o, const struct ps_report *r)
+{
+	const struct ps_scan_report *s = r->scan;
+	text(o, 0, PS_TS_NORMAL, "%s", str(s->audit_note, "no audit"));
+	const struct ps_report *a = s->audit;
+	for (size_t h = 0; h < a->n_hops; h++) {
+		const struct ps_step *st = ps_hop_step(&a->hops[h], PS_STEP_AUDIT);
+		if (st)
+			marked(o, 2, ps_tui_status_glyph(o->c->g, st->status),
+			       ps_tui_status_style(st->status), PS_TS_NORMAL, "%s",
+			       str(st->summary, ""));
+	}
+	for (size_t k = 0; k < a->n_findings; k++) {
+		blank(o);
+		finding_block(o, a, &a->findings[k], false);
+	}
+	heading(o, "The audit's requests");
+	pass_steps(o, a);
 }
 
 /* --- the table ------------------------------------------------------------- */
@@ -960,6 +1105,18 @@ void ps_tui_detail(struct ps_tui_lines *out, const struct ps_report *r,
 		break;
 	case PS_TUI_FINDINGS:
 		view_findings(&o, r);
+		break;
+	case PS_TUI_MODEL:
+		if (r->scan && it->hop < r->scan->n_models)
+			view_model(&o, r, it->hop);
+		break;
+	case PS_TUI_SERVER:
+		if (r->scan)
+			view_server(&o, r);
+		break;
+	case PS_TUI_AUDIT:
+		if (r->scan && r->scan->audit)
+			view_audit(&o, r);
 		break;
 	}
 }

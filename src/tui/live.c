@@ -74,6 +74,20 @@ static void ls_finding(void *ctx, long hop, enum ps_step_id step, enum ps_findin
 	wake(ls);
 }
 
+static const struct ps_sink_ops locked_sink_ops;
+
+void ps_locked_sink_apply(const struct ps_sink *s, void (*fn)(struct ps_report *r, void *arg),
+			  void *arg)
+{
+	if (s->ops != &locked_sink_ops)
+		return;
+	struct ps_locked_sink *ls = s->ctx;
+	pthread_mutex_lock(ls->lock);
+	fn(ls->inner.ctx, arg); /* the report sink's context is its report */
+	pthread_mutex_unlock(ls->lock);
+	wake(ls);
+}
+
 static const struct ps_sink_ops locked_sink_ops = {
 	.hop_begin = ls_hop_begin,
 	.step_begin = ls_step_begin,

@@ -34,6 +34,11 @@ struct ps_locked_sink {
 	int wake_fd;
 };
 struct ps_sink ps_locked_sink(struct ps_locked_sink *ls);
+/* Call `fn` with the report of `s` (a sink ps_locked_sink made) under its
+ * lock, then wake the UI: for what a job reports that is no engine event
+ * (a scan's progress). Any other sink: nothing is done. */
+void ps_locked_sink_apply(const struct ps_sink *s, void (*fn)(struct ps_report *r, void *arg),
+			  void *arg);
 
 struct ps_live;
 

@@ -21,6 +21,7 @@
 #include <curses.h>
 
 #include "core/util.h"
+#include "model/scan.h"
 #include "output/output.h"
 #include "tui/live.h"
 #include "tui/view.h"
@@ -162,8 +163,63 @@ static void job_release(void *run)
 	ps_run_free(run);
 }
 
-/* Start a run of `setup`; the run on screen, if still going, is left to
- * end on its own. False (with a message) when it could not start. */
+/* A scan as the worker's job: its report is made aside while the report
+ * on screen shows its progress, then moved into it. */
+struct scan_job {
+	const struct ps_session *s;
+	struct ps_run_setup setup;
+	const struct ps_sink *sink; /* the locked sink of the report on screen */
+	struct ps_report *result;
+};
+
+static void scan_progress_set(struct ps_report *r, void *text)
+{
+	free(r->summary);
+	r->summary = ps_xstrdup(text);
+}
+
+static void scan_progress(void *ctx, size_t done, size_t total, const char *what)
+{
+	struct scan_job *j = ctx;
+	char *text = ps_xasprintf("%zu of %zu connections done (the last: %s)", done, total, what);
+	ps_locked_sink_apply(j->sink, scan_progress_set, text);
+	free(text);
+}
+
+static void scan_play(void *ctx, const struct ps_sink *sink)
+{
+	struct scan_job *j = ctx;
+	j->sink = sink;
+	j->result = ps_run_scan_report(j->s, &j->setup, scan_progress, j);
+}
+
+static void scan_finish(void *ctx, struct ps_report *r)
+{
+	struct scan_job *j = ctx;
+	if (!j->result)
+		return;
+	struct ps_report shown = *r; /* the placeholder goes, the scan's report takes its place */
+	*r = *j->result;
+	*j->result = shown;
+	ps_report_free(j->result);
+	j->result = NULL;
+}
+
+static void scan_release(void *ctx)
+{
+	struct scan_job *j = ctx;
+	ps_report_free(j->result);
+	free(j);
+}
+
+static bool is_scan(const struct tui *t)
+{
+	return ps_session_config(t->session)->cmd == PS_CMD_SCAN;
+}
+
+/* Start a run of `setup` (a scan, for `provscope scan`); the run on
+ * screen, if still going, is left to end on its own. False (with a
+ * message) when it could not start. */
 static bool start_run(struct tui *t, const struct ps_run_setup *setup, char **err)
 {
 	reap_old(t);
@@ -172,14 +228,28 @@ static bool start_run(struct tui *t, const struct ps_run_setup *setup, char **er
 		return false;
 	}
 	struct ps_report *r = ps_report_new();
-	struct ps_run *run = ps_run_new(t->session, setup, NULL, r, err);
-	if (!run) {
-		ps_report_free(r);
-		return false;
+	struct ps_live_job lj;
+	if (is_scan(t)) {
+		const struct ps_config *c = ps_session_config(t->session);
+		const char *target = ps_session_target(t->session);
+		r->mode = PS_MODE_SCAN;
+		r->target = c->show_secrets ? ps_xstrdup(target) : ps_redact_secrets(target);
+		struct scan_job *j = ps_xcalloc(1, sizeof *j);
+		j->s = t->session;
+		j->setup = *setup;
+		lj = (struct ps_live_job){
+			.run = scan_play, .finish = scan_finish, .release = scan_release, .ctx = j
+		};
+	} else {
+		struct ps_run *run = ps_run_new(t->session, setup, NULL, r, err);
+		if (!run) {
+			ps_report_free(r);
+			return false;
+		}
+		lj = (struct ps_live_job){
+			.run = job_play, .finish = job_finish, .release = job_release, .ctx = run
+		};
 	}
-	struct ps_live_job lj = {
-		.run = job_play, .finish = job_finish, .release = job_release, .ctx = run
-	};
 	struct ps_live *l = ps_live_start(r, &lj, t->wake[1], err);
 	if (!l)
 		return false;
@@ -205,7 +275,11 @@ static void rerun(struct tui *t, const struct ps_run_setup *setup)
 	if (start_run(t, setup, &err)) {
 		char clock[64];
 		ps_tui_clock_text(clock, sizeof clock, setup->at);
-		set_msg(t, false, "running as the %s, clock %s", setup->model->product, clock);
+		if (is_scan(t))
+			set_msg(t, false, "scanning again, clock %s", clock);
+		else
+			set_msg(t, false, "running as the %s, clock %s", setup->model->product,
+				clock);
 	} else {
 		set_msg(t, true, "%s", err ? err : "cannot run");
 	}
@@ -214,9 +288,12 @@ static void rerun(struct tui *t, const struct ps_run_setup *setup)
 
 static void select_near(struct tui *t, size_t idx, int dir);
 
-/* A step that is not ok: failed, or a warning. */
+/* A step that is not ok: failed, or a warning; a scan's model that does
+ * not get through. */
 static bool is_problem(const struct ps_report *r, const struct ps_tui_item *it)
 {
+	if (it->kind == PS_TUI_MODEL)
+		return r->scan && it->hop < r->scan->n_models && r->scan->models[it->hop].exit_code;
 	if (it->kind != PS_TUI_STEP || it->hop >= r->n_hops || it->step >= r->hops[it->hop].n_steps)
 		return false;
 	enum ps_step_status st = r->hops[it->hop].steps[it->step].status;
@@ -256,9 +333,11 @@ static void see_end(struct tui *t)
 		t->msg[0] = '\0';
 	else
 		set_msg(t, r->exit_code != 0,
-			"the run is over: %s (exit %d); n and N go through "
-			"the steps that are not ok",
-			r->verdict ? r->verdict : "?", r->exit_code);
+			"the %s is over: %s (exit %d); n and N go through the %s",
+			r->mode == PS_MODE_SCAN ? "scan" : "run", r->verdict ? r->verdict : "?",
+			r->exit_code,
+			r->mode == PS_MODE_SCAN ? "models that do not get through"
+						: "steps that are not ok");
 	ps_live_unlock(t->cur);
 }
 
@@ -583,7 +662,8 @@ static void frame_build(struct tui *t, struct frame *f, int W, int LW, int DW)
 				.filter = t->filter,
 				.clock = clock,
 				.now_ms = now - r->started_ms,
-				.spin = (unsigned)(now / 100) };
+				.spin = (unsigned)(now / 100),
+				.scan = r->mode == PS_MODE_SCAN };
 	ps_tui_header(&f->head, r, &c);
 	ps_tui_items_build(&t->items, r);
 	struct ps_tui_item latest;
@@ -637,7 +717,8 @@ static void draw_titles(struct tui *t, const char *title, int W, int LW, int DX,
 				      last < t->detail_n ? last : t->detail_n, t->detail_n);
 	}
 	char *dt = ps_xasprintf(" %s", title);
-	char *sel_title = ps_xasprintf(" steps%s", t->follow && running(t) ? " (following)" : "");
+	char *sel_title = ps_xasprintf(" %s%s", is_scan(t) ? "models" : "steps",
+				       t->follow && running(t) ? " (following)" : "");
 	draw_text(stdscr, t, 3, 0, LW, sel_title,
 		  t->focus_detail ? A_UNDERLINE : A_REVERSE | A_BOLD);
 	attr_t dattr = t->focus_detail ? A_REVERSE | A_BOLD : A_UNDERLINE;
@@ -1085,7 +1166,10 @@ static bool key_main(struct tui *t, int k)
 		next_problem(t, -1);
 		break;
 	case 'm':
-		open_models(t);
+		if (is_scan(t))
+			set_msg(t, true, "a scan plays every model: --models chooses them");
+		else
+			open_models(t);
 		break;
 	case 't':
 		open_clock(t);

@@ -13,6 +13,8 @@
 
 #include "core/utf8.h"
 #include "core/util.h"
+#include "model/scan.h"
+#include "tlswire/tlsnames.h"
 
 static const char *const spin_utf8[] = { "⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏" };
 static const char *const spin_ascii[] = { "|", "/", "-", "\\" };
@@ -335,6 +337,20 @@ static void push_item(struct ps_tui_items *l, enum ps_tui_item_kind kind, size_t
 void ps_tui_items_build(struct ps_tui_items *out, const struct ps_report *r)
 {
 	out->n = 0;
+	if (r->mode == PS_MODE_SCAN) {
+		const struct ps_scan_report *s = r->scan;
+		if (!s)
+			return; /* still running */
+		push_item(out, PS_TUI_GROUP, 1, 0);
+		for (size_t i = 0; i < s->n_models; i++)
+			push_item(out, PS_TUI_MODEL, i, 0);
+		push_item(out, PS_TUI_GROUP, 2, 0);
+		push_item(out, PS_TUI_SERVER, 0, 0);
+		if (s->audit)
+			push_item(out, PS_TUI_AUDIT, 0, 0);
+		push_item(out, PS_TUI_FINDINGS, 0, 0);
+		return;
+	}
 	for (size_t h = 0; h < r->n_hops; h++) {
 		push_item(out, PS_TUI_HOP, h, 0);
 		for (size_t s = 0; s < r->hops[h].n_steps; s++)
@@ -364,7 +380,7 @@ bool ps_tui_item_eq(const struct ps_tui_item *a, const struct ps_tui_item *b)
 		return false;
 	if (a->kind == PS_TUI_STEP)
 		return a->hop == b->hop && a->step == b->step;
-	if (a->kind == PS_TUI_HOP)
+	if (a->kind == PS_TUI_HOP || a->kind == PS_TUI_MODEL || a->kind == PS_TUI_GROUP)
 		return a->hop == b->hop;
 	return true;
 }
@@ -452,9 +468,50 @@ void ps_tui_item_row(struct ps_tui_lines *out, const struct ps_report *r,
 		break;
 	}
 	case PS_TUI_GROUP:
-		text = fit_text(c, "report", width);
+		text = fit_text(c,
+				it->hop == 1   ? "models"
+				: it->hop == 2 ? "server"
+					       : "report",
+				width);
 		style = PS_TS_HEAD;
 		break;
+	case PS_TUI_MODEL: {
+		struct ps_scan_row w;
+		ps_scan_row(r->scan, it->hop, &w);
+		ps_buf_puts(&b, w.exit_code ? g->fail : g->ok);
+		mark = b.len;
+		mark_style = w.exit_code ? PS_TS_FAIL : PS_TS_OK;
+		const char *what = w.error                        ? "not played"
+				   : w.exit_code && w.first_error ? w.first_error
+				   : w.cipher_suite               ? w.cipher_suite
+								  : "";
+		const char *o =
+		    w.suite_id && !w.exit_code ? ps_suite_openssl_name(w.suite_id) : NULL;
+		char exit_text[16];
+		snprintf(exit_text, sizeof exit_text, "%d", w.exit_code);
+		ps_buf_printf(&b, " %-8s %s", w.product, o ? o : what);
+		size_t used = ps_tui_width(b.s);
+		if (used + 1 + strlen(exit_text) <= width) {
+			pad(&b, width - used - strlen(exit_text));
+			ps_buf_puts(&b, exit_text);
+		}
+		char *raw = ps_buf_take(&b);
+		text = fit_text(c, raw, width);
+		free(raw);
+		break;
+	}
+	case PS_TUI_SERVER:
+	case PS_TUI_AUDIT: {
+		bool bad = it->kind == PS_TUI_AUDIT && r->scan->audit->exit_code;
+		ps_buf_puts(&b, bad ? g->fail : g->bullet);
+		mark = b.len;
+		mark_style = bad ? PS_TS_FAIL : PS_TS_NORMAL;
+		ps_buf_puts(&b, it->kind == PS_TUI_SERVER ? " versions, suites, chain" : " audit");
+		char *raw = ps_buf_take(&b);
+		text = fit_text(c, raw, width);
+		free(raw);
+		break;
+	}
 	case PS_TUI_PHONE:
 	case PS_TUI_PARAMS:
 	case PS_TUI_FINDINGS: {
@@ -497,7 +554,15 @@ char *ps_tui_item_title(const struct ps_report *r, const struct ps_tui_item *it)
 		return ps_xasprintf("%s: %s", ps_step_name(s->id), ps_step_title(s->id));
 	}
 	case PS_TUI_GROUP:
-		return ps_xstrdup("report");
+		return ps_xstrdup(it->hop == 1 ? "models" : it->hop == 2 ? "server" : "report");
+	case PS_TUI_MODEL: {
+		const struct ps_scan_model *m = &r->scan->models[it->hop];
+		return ps_xasprintf("%s, firmware %s", m->product, m->firmware);
+	}
+	case PS_TUI_SERVER:
+		return ps_xstrdup("The server: versions, suites, client certificates, chain");
+	case PS_TUI_AUDIT:
+		return ps_xstrdup("Who else gets a per-device file?");
 	case PS_TUI_PHONE:
 		return ps_xstrdup("The phone played");
 	case PS_TUI_PARAMS:
@@ -520,6 +585,18 @@ static long first_failed(const struct ps_hop *h)
 
 bool ps_tui_failure_item(const struct ps_report *r, struct ps_tui_item *it)
 {
+	if (r->mode == PS_MODE_SCAN) { /* the first model that does not get through */
+		for (size_t i = 0; r->scan && i < r->scan->n_models; i++)
+			if (r->scan->models[i].exit_code) {
+				*it = (struct ps_tui_item){ .kind = PS_TUI_MODEL, .hop = i };
+				return true;
+			}
+		if (r->scan && r->scan->audit && r->scan->audit->exit_code) {
+			*it = (struct ps_tui_item){ .kind = PS_TUI_AUDIT };
+			return true;
+		}
+		return false;
+	}
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct ps_finding *f = &r->findings[i];
 		if (f->severity != PS_SEV_ERROR)
@@ -574,6 +651,38 @@ static void fitted_line(struct ps_tui_lines *out, const struct ps_tui_ctx *c, co
 	push_line(out, text, mark, style, mark_style);
 }
 
+/* A scan's header: the badge and what was scanned, the target, the
+ * verdict or the progress. */
+static void scan_header(struct ps_tui_lines *out, const struct ps_report *r,
+			const struct ps_tui_ctx *c, struct ps_buf *b, size_t mark,
+			enum ps_tui_style badge_style)
+{
+	const struct ps_scan_report *s = r->scan;
+	if (s)
+		ps_buf_printf(b, "  scan of %zu model%s %s %zu pass%s %s clock %s", s->n_models,
+			      s->n_models == 1 ? "" : "s", c->g->vline, s->n_passes,
+			      s->n_passes == 1 ? "" : "es", c->g->vline,
+			      c->clock ? c->clock : "now");
+	else
+		ps_buf_printf(b, "  scan %s clock %s", c->g->vline, c->clock ? c->clock : "now");
+	char *raw = ps_buf_take(b);
+	fitted_line(out, c, raw, mark, PS_TS_HEAD, badge_style);
+	free(raw);
+	raw = ps_xasprintf("target %s", r->target ? r->target : "");
+	fitted_line(out, c, raw, 6, PS_TS_NORMAL, PS_TS_DIM);
+	free(raw);
+	if (r->finished)
+		raw = ps_xasprintf("verdict %s", r->summary ? r->summary : "");
+	else
+		raw = ps_xasprintf("running %s", r->summary ? r->summary : "starting");
+	fitted_line(out, c, raw, 7,
+		    !r->finished   ? PS_TS_RUN
+		    : r->exit_code ? PS_TS_FAIL
+				   : PS_TS_OK,
+		    PS_TS_DIM);
+	free(raw);
+}
+
 void ps_tui_header(struct ps_tui_lines *out, const struct ps_report *r, const struct ps_tui_ctx *c)
 {
 	const struct ps_tui_glyphs *g = c->g;
@@ -593,6 +702,10 @@ void ps_tui_header(struct ps_tui_lines *out, const struct ps_report *r, const st
 	size_t mark = b.len;
 	if (r->finished)
 		ps_buf_printf(&b, " exit %d", r->exit_code);
+	if (r->mode == PS_MODE_SCAN) {
+		scan_header(out, r, c, &b, mark, badge_style);
+		return;
+	}
 	/* The long form when it fits, else without the vendor, "fw". */
 	char *longer =
 	    ps_xasprintf("  %s %s %s MAC %s %s firmware %s %s clock %s", p->vendor ? p->vendor : "",
@@ -699,7 +812,7 @@ char *ps_tui_hints(const struct ps_tui_ctx *c, bool filterable)
 		{ "/ filter", 3, filterable },
 		{ "s secrets", 8, filterable },
 		{ "r re-run", 2, true },
-		{ "m model", 5, true },
+		{ "m model", 5, !c->scan },
 		{ "t clock", 6, true },
 		{ "w write", 6, true },
 		{ "? help", 0, true },

@@ -52,6 +52,7 @@ struct ps_tui_ctx {
 	const char *clock;  /* the phone's clock as set, for the header */
 	double now_ms;      /* monotonic, since the report started (running step) */
 	unsigned spin;      /* spinner frame */
+	bool scan;          /* the report is a scan's: no model to pick */
 };
 
 /* One line of a view: `text` (sanitized for the screen) in `style`, its
@@ -95,14 +96,19 @@ enum ps_tui_style ps_tui_status_style(enum ps_step_status st);
 enum ps_tui_style ps_tui_severity_style(enum ps_severity sev);
 
 /* The rows of the step list: each hop and its steps, then the
- * report-wide entries. */
+ * report-wide entries; a scan's: its models, then the server, the audit
+ * and the findings. */
 enum ps_tui_item_kind {
 	PS_TUI_HOP,      /* a hop's heading (not selectable) */
 	PS_TUI_STEP,     /* hop `hop`, step index `step` */
-	PS_TUI_GROUP,    /* the heading of the report-wide entries (not selectable) */
+	PS_TUI_GROUP,    /* a heading (not selectable): `hop` 0 the report-wide entries,
+			    1 a scan's models, 2 a scan's server */
 	PS_TUI_PHONE,    /* the phone played */
 	PS_TUI_PARAMS,   /* the final parameter table */
 	PS_TUI_FINDINGS, /* every finding */
+	PS_TUI_MODEL,    /* a scan: model `hop` */
+	PS_TUI_SERVER,   /* a scan: the server's versions, suites, chain */
+	PS_TUI_AUDIT,    /* a scan: the audit */
 };
 
 struct ps_tui_item {
