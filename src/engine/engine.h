@@ -97,6 +97,10 @@ bool ps_engine_audit_concerns(const struct ps_run_config *cfg, const char *url);
  * their own. False, nothing done, when `url` holds not the phone's MAC. */
 bool ps_engine_run_audit(const struct ps_run_config *cfg, const char *url,
 			 const struct ps_sink *sink);
+/* The host name of `url` as a client names it in SNI (no brackets); NULL
+ * when it is an IP address (no name to send) or the URL does not parse.
+ * Caller frees. */
+char *ps_engine_sni_name(const char *url);
 /* A hello probe of the server of `url` (resolved as the run resolves, the
  * --resolve pins first): a ClientHello with `priority`, the handshake cut
  * after the server's first flight (see ps_tls_hello). */

@@ -64,6 +64,19 @@ bool ps_engine_run_audit(const struct ps_run_config *cfg, const char *url,
 	return true;
 }
 
+char *ps_engine_sni_name(const char *url)
+{
+	struct ps_target t;
+	char *err = NULL;
+	if (!ps_target_parse(url, &t, &err)) {
+		free(err);
+		return NULL;
+	}
+	char *name = ps_is_ip_literal(t.host) ? NULL : ps_xstrdup(t.host);
+	ps_target_clear(&t);
+	return name;
+}
+
 void ps_engine_hello(const struct ps_run_config *cfg, const char *url, const char *priority,
 		     struct ps_scan_hello *out)
 {

@@ -511,6 +511,32 @@ static void hello_saw(struct run *r, const struct ps_wire_event *ev)
 		ps_server_hello_free(&sh);
 		return;
 	}
+	case 11: {
+		const unsigned char *der;
+		size_t len;
+		if (r->version >= 0x0304 || h->leaf_sha256 ||
+		    !ps_parse_first_certificate(ev->body, ev->len, &der, &len))
+			return;
+		gnutls_x509_crt_t crt;
+		gnutls_datum_t d = { (unsigned char *)(uintptr_t)der, (unsigned)len };
+		if (gnutls_x509_crt_init(&crt) < 0)
+			return;
+		if (gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) >= 0) {
+			gnutls_datum_t dn = { NULL, 0 };
+			if (gnutls_x509_crt_get_dn3(crt, &dn, 0) >= 0) {
+				h->leaf_subject = ps_xstrndup((const char *)dn.data, dn.size);
+				gnutls_free(dn.data);
+			}
+		}
+		gnutls_x509_crt_deinit(crt);
+		unsigned char fp[32];
+		size_t fl = sizeof fp;
+		if (gnutls_fingerprint(GNUTLS_DIG_SHA256, &d, fp, &fl) >= 0) {
+			h->leaf_sha256 = ps_xmalloc(2 * fl + 1);
+			ps_hex(fp, fl, h->leaf_sha256);
+		}
+		return;
+	}
 	case 12:
 		if (h->cipher_suite && strstr(h->cipher_suite, "_DHE_"))
 			h->dh_bits = ps_parse_dhe_bits(ev->body, ev->len);

@@ -36,7 +36,8 @@ const char *ps_expect_key_list(void)
 	       "scan.models_ok, scan.MODEL.FIELD (exit_code, tls.version, tls.cipher_suite, "
 	       "chain.phone_verdict, client_certificate, http.status), scan.protocol.TLS1.x, "
 	       "scan.suite.NAME, scan.preferred, scan.server_order, scan.dhe_bits, "
-	       "scan.client_auth.requested, scan.audit";
+	       "scan.client_auth.requested, scan.renegotiation.requested, "
+	       "scan.sni.certificate_differs, scan.audit";
 }
 
 void ps_expect_clear(struct ps_expect *e)
@@ -355,6 +356,12 @@ static char *scan_value(const struct ps_report *r, const char *name)
 	}
 	if (strcmp(name, "client_auth.requested") == 0)
 		return s->cert_requested < 0 ? NULL : bool_text(s->cert_requested > 0);
+	if (strcmp(name, "renegotiation.requested") == 0)
+		return s->renegotiation < 0 ? NULL : bool_text(s->renegotiation > 0);
+	if (strcmp(name, "sni.certificate_differs") == 0) {
+		int d = ps_scan_sni_differs(s);
+		return d < 0 ? NULL : bool_text(d > 0);
+	}
 	if (strncmp(name, "protocol.", 9) == 0) {
 		for (size_t i = 0; i < PS_SCAN_VERSIONS; i++) {
 			const struct ps_scan_hello *h = &s->protocols[i].hello;

@@ -16,6 +16,8 @@ void ps_scan_hello_clear(struct ps_scan_hello *h)
 	free(h->priority);
 	free(h->version);
 	free(h->cipher_suite);
+	free(h->leaf_subject);
+	free(h->leaf_sha256);
 	ps_strv_free(h->ca_names, h->n_ca_names);
 	free(h->error);
 	memset(h, 0, sizeof *h);
@@ -31,7 +33,8 @@ struct ps_scan_report *ps_scan_report_new(void)
 		s->protocols[i].version = versions[i];
 		s->protocols[i].hello.alert = -1;
 	}
-	s->preferred.alert = s->reversed.alert = -1;
+	s->preferred.alert = s->reversed.alert = s->sni.alert = -1;
+	s->renegotiation = -1;
 	s->cert_requested = -1;
 	s->chain_pass = -1;
 	return s;
@@ -65,6 +68,9 @@ void ps_scan_report_free(struct ps_scan_report *s)
 	free(s->suites);
 	ps_scan_hello_clear(&s->preferred);
 	ps_scan_hello_clear(&s->reversed);
+	free(s->sni_name);
+	ps_scan_hello_clear(&s->sni);
+	free(s->renegotiation_kind);
 	ps_strv_free(s->ca_names, s->n_ca_names);
 	ps_report_free(s->audit);
 	free(s->audit_note);
@@ -80,6 +86,13 @@ int ps_scan_server_order(const struct ps_scan_report *s)
 	if (accepted < 2 || !s->preferred.cipher_suite || !s->reversed.cipher_suite)
 		return -1; /* one suite or none: no order to see */
 	return s->preferred.suite_id == s->reversed.suite_id;
+}
+
+int ps_scan_sni_differs(const struct ps_scan_report *s)
+{
+	if (!s->sni_name || !s->sni.leaf_sha256 || !s->preferred.leaf_sha256)
+		return -1;
+	return strcmp(s->sni.leaf_sha256, s->preferred.leaf_sha256) != 0;
 }
 
 size_t ps_scan_models_ok(const struct ps_scan_report *s)

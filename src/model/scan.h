@@ -24,6 +24,8 @@ struct ps_scan_hello {
 	unsigned suite_id;  /* the suite chosen */
 	char *cipher_suite; /* its IANA name */
 	unsigned dh_bits;   /* size of the DHE group (ServerKeyExchange), 0 if none */
+	char *leaf_subject; /* the server's certificate (TLS 1.0-1.2), RFC 4514 */
+	char *leaf_sha256;  /* its fingerprint, hex */
 	bool cert_requested;
 	char **ca_names; /* of the CertificateRequest, RFC 4514 text */
 	size_t n_ca_names;
@@ -76,6 +78,15 @@ struct ps_scan_report {
 	size_t n_suites;
 	struct ps_scan_hello preferred; /* every suite offered, in the catalogue's order */
 	struct ps_scan_hello reversed;  /* the same list reversed */
+	/* Does the server choose its certificate by name? The preferred offer
+	 * again with the host's name (SNI); NULL name: an IP address, no probe. */
+	char *sni_name;
+	struct ps_scan_hello sni;
+	/* Client certificates asked for by renegotiation (after the request),
+	 * as the passes saw it: -1 unknown (no pass got an answer), 0 no, 1 yes. */
+	int renegotiation;
+	char *renegotiation_kind; /* "secure" or "legacy" (RFC 5746 or not) */
+	bool renegotiated;        /* it completed */
 	/* Client certificates: asked for? which CA names? (from the passes, else
 	 * from the hello probes); requested -1 when no handshake got that far. */
 	int cert_requested;
@@ -126,6 +137,11 @@ void ps_scan_finish(struct ps_report *r);
 void ps_scan_hello_clear(struct ps_scan_hello *h);
 struct ps_scan_report *ps_scan_report_new(void);
 void ps_scan_report_free(struct ps_scan_report *s);
+
+/* Whether a client that names the host gets another certificate than the
+ * phones, which name none: 1 yes, 0 the same, -1 unknown (no name, or a
+ * probe got no certificate). */
+int ps_scan_sni_differs(const struct ps_scan_report *s);
 
 /* The server's order (1: the same suite chosen whatever the client's
  * order), the client's (0), or unknown (-1: fewer than two suites

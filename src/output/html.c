@@ -604,6 +604,30 @@ static void scan_server(struct hw *w, const struct ps_report *r)
 		ps_buf_puts(&w->b, "</code>");
 	}
 	ps_buf_puts(&w->b, "</p>");
+	if (s->renegotiation > 0) {
+		ps_buf_puts(&w->b, "<p class=\"warn\">The client certificate is asked for only by "
+				   "renegotiating after the request (");
+		text(w, s->renegotiation_kind, "?");
+		ps_buf_printf(&w->b, " renegotiation, %s).</p>",
+			      s->renegotiated ? "completed" : "refused");
+	}
+	int sni = ps_scan_sni_differs(s);
+	if (sni >= 0) {
+		ps_buf_printf(&w->b, "<p class=\"%s\">SNI: ", sni ? "warn" : "ok");
+		if (sni) {
+			ps_buf_puts(&w->b, "the phones (no name) get ");
+			text(w, s->preferred.leaf_subject, "?");
+			ps_buf_puts(&w->b, "; a client naming ");
+			text(w, s->sni_name, "");
+			ps_buf_puts(&w->b, " gets ");
+			text(w, s->sni.leaf_subject, "?");
+		} else {
+			ps_buf_puts(&w->b, "the same certificate with the name ");
+			text(w, s->sni_name, "");
+			ps_buf_puts(&w->b, " as without");
+		}
+		ps_buf_puts(&w->b, ".</p>");
+	}
 	if (s->chain_pass >= 0) {
 		ps_buf_puts(&w->b, "<h3>The chain as sent</h3>");
 		chain(w, s->passes[s->chain_pass].report, s->chain_hop);

@@ -550,6 +550,8 @@ static json_t *hello_json(const struct ps_scan_hello *h)
 	json_object_set_new(o, "cipher_suite", str_or_null(h->cipher_suite));
 	json_object_set_new(o, "dh_bits", int_or_null(h->dh_bits > 0, h->dh_bits));
 	json_object_set_new(o, "alert", int_or_null(h->alert >= 0, h->alert));
+	json_object_set_new(o, "leaf_subject", str_or_null(h->leaf_subject));
+	json_object_set_new(o, "leaf_sha256", str_or_null(h->leaf_sha256));
 	json_object_set_new(o, "error", str_or_null(h->error));
 	return o;
 }
@@ -642,6 +644,21 @@ static json_t *scan_json(const struct ps_report *r)
 			    s->cert_requested < 0 ? json_null() : json_boolean(s->cert_requested));
 	json_object_set_new(ca, "ca_names", strv(s->ca_names, s->n_ca_names));
 	json_object_set_new(o, "client_auth", ca);
+	json_t *reneg = json_object();
+	json_object_set_new(reneg, "requested",
+			    s->renegotiation < 0 ? json_null() : json_boolean(s->renegotiation));
+	json_object_set_new(reneg, "kind", str_or_null(s->renegotiation_kind));
+	json_object_set_new(reneg, "completed",
+			    s->renegotiation > 0 ? json_boolean(s->renegotiated) : json_null());
+	json_object_set_new(o, "renegotiation", reneg);
+	int sni = ps_scan_sni_differs(s);
+	json_t *sn = json_object();
+	json_object_set_new(sn, "name", str_or_null(s->sni_name));
+	json_object_set_new(sn, "certificate_differs", sni < 0 ? json_null() : json_boolean(sni));
+	json_object_set_new(sn, "without_name", str_or_null(s->preferred.leaf_subject));
+	json_object_set_new(sn, "with_name", str_or_null(s->sni.leaf_subject));
+	json_object_set_new(sn, "probe", s->sni.done ? hello_json(&s->sni) : json_null());
+	json_object_set_new(o, "sni", sn);
 	if (s->chain_pass >= 0) {
 		const struct ps_scan_pass *p = &s->passes[s->chain_pass];
 		json_object_set_new(o, "chain", chain_json(&p->report->hops[s->chain_hop].chain));

@@ -979,6 +979,30 @@ static void scan_server(struct tx *t, const struct ps_report *r)
 		for (size_t i = 0; i < s->n_ca_names; i++)
 			fprintf(t->out, "    %s\n", s->ca_names[i]);
 	}
+	if (s->renegotiation > 0) {
+		char *line = ps_xasprintf("asked for only by renegotiating after the request (%s "
+					  "renegotiation, %s)",
+					  s->renegotiation_kind ? s->renegotiation_kind : "?",
+					  s->renegotiated ? "completed" : "refused");
+		fputs("  renegotiation: ", t->out);
+		wrap(t, 17, 4, line);
+		free(line);
+	} else if (s->renegotiation == 0) {
+		fputs("  renegotiation: none asked for\n", t->out);
+	}
+	int sni = ps_scan_sni_differs(s);
+	if (sni >= 0) {
+		char *line =
+		    sni ? ps_xasprintf("the certificate depends on the name: the phones (no name) "
+				       "get %s, a client naming %s gets %s",
+				       s->preferred.leaf_subject ? s->preferred.leaf_subject : "?",
+				       s->sni_name, s->sni.leaf_subject ? s->sni.leaf_subject : "?")
+			: ps_xasprintf("the same certificate with the name %s as without a name",
+				       s->sni_name);
+		fputs("  SNI: ", t->out);
+		wrap(t, 7, 4, line);
+		free(line);
+	}
 	if (s->chain_pass >= 0) {
 		const struct ps_report *pr = s->passes[s->chain_pass].report;
 		const struct ps_chain_report *c = &pr->hops[s->chain_hop].chain;

@@ -39,7 +39,7 @@ struct pass_plan {
 	bool audit_host; /* the audit follows it in the same job */
 };
 
-enum job_kind { JOB_PASS, JOB_VERSION, JOB_SUITE, JOB_PREFERRED, JOB_REVERSED };
+enum job_kind { JOB_PASS, JOB_VERSION, JOB_SUITE, JOB_PREFERRED, JOB_REVERSED, JOB_SNI };
 
 struct job {
 	enum job_kind kind;
@@ -63,6 +63,7 @@ struct scan {
 	const struct ps_run_config *probe_cfg;
 	char **suite_priority; /* per suite of sr */
 	char *pref_priority, *rev_priority;
+	char *sni_priority; /* the preferred offer with extensions: the host's name */
 	ps_scan_progress_fn progress;
 	void *progress_ctx;
 	size_t n_done;
@@ -226,7 +227,7 @@ static void plan_suites(struct scan *sc)
  * the probes. */
 static void plan_jobs(struct scan *sc)
 {
-	size_t cap = sc->n_pp + PS_SCAN_VERSIONS + sc->sr->n_suites + 2;
+	size_t cap = sc->n_pp + PS_SCAN_VERSIONS + sc->sr->n_suites + 3;
 	sc->jobs = ps_xcalloc(cap + 1, sizeof *sc->jobs);
 	/* The audit: the first pass whose URL is a per-device file. */
 	for (size_t k = 0; k < sc->n_pp && !sc->c->handshake_only; k++) {
@@ -249,6 +250,16 @@ static void plan_jobs(struct scan *sc)
 	if (sc->pref_priority) {
 		sc->jobs[sc->n_jobs++] = (struct job){ JOB_PREFERRED, 0 };
 		sc->jobs[sc->n_jobs++] = (struct job){ JOB_REVERSED, 0 };
+		/* Does the server choose its certificate by name? The same offer
+		 * with extensions, so with the host's name. */
+		sc->sr->sni_name = ps_engine_sni_name(sc->probe_url);
+		if (sc->sr->sni_name) {
+			const char *cut = strstr(sc->pref_priority, ":%NO_EXTENSIONS");
+			sc->sni_priority =
+			    ps_xstrndup(sc->pref_priority, cut ? (size_t)(cut - sc->pref_priority)
+							       : strlen(sc->pref_priority));
+			sc->jobs[sc->n_jobs++] = (struct job){ JOB_SNI, 0 };
+		}
 	}
 }
 
@@ -343,6 +354,9 @@ static void job_fn(void *ctx, size_t i)
 	case JOB_REVERSED:
 		ps_engine_hello(sc->probe_cfg, sc->probe_url, sc->rev_priority, &sr->reversed);
 		break;
+	case JOB_SNI:
+		ps_engine_hello(sc->probe_cfg, sc->probe_url, sc->sni_priority, &sr->sni);
+		break;
 	}
 }
 
@@ -428,6 +442,25 @@ static void merge_findings(struct ps_report *r, const struct ps_report *from, co
 	}
 }
 
+/* Client certificates by renegotiation: what the passes saw. */
+static void renegotiation_of(struct ps_scan_report *sr)
+{
+	for (size_t k = 0; k < sr->n_passes; k++) {
+		const struct ps_report *pr = sr->passes[k].report;
+		for (size_t h = 0; h < pr->n_hops; h++) {
+			const struct ps_hop *hp = &pr->hops[h];
+			if (hp->client_auth.renegotiations) {
+				sr->renegotiation = 1;
+				sr->renegotiation_kind = ps_xstrdup(hp->client_auth.renegotiation);
+				sr->renegotiated = hp->client_auth.renegotiated;
+				return;
+			}
+			if (hp->tls.established && hp->http.status)
+				sr->renegotiation = 0; /* an answer came without one */
+		}
+	}
+}
+
 static void build_report(struct scan *sc, struct ps_report *r)
 {
 	struct ps_scan_report *sr = sc->sr;
@@ -459,6 +492,7 @@ static void build_report(struct scan *sc, struct ps_report *r)
 	}
 	judge_probes(sr);
 	client_auth_of(sr);
+	renegotiation_of(sr);
 	for (size_t k = 0; k < sr->n_passes && sr->chain_pass < 0; k++) {
 		const struct ps_report *pr = sr->passes[k].report;
 		for (size_t h = 0; h < pr->n_hops && sr->chain_pass < 0; h++)
@@ -506,6 +540,7 @@ static void scan_free(struct scan *sc)
 	free(sc->suite_priority);
 	free(sc->pref_priority);
 	free(sc->rev_priority);
+	free(sc->sni_priority);
 }
 
 struct ps_report *ps_run_scan_report(const struct ps_session *s, const struct ps_run_setup *setup,

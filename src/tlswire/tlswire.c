@@ -327,6 +327,21 @@ unsigned ps_parse_dhe_bits(const unsigned char *b, size_t n)
 	return bits;
 }
 
+bool ps_parse_first_certificate(const unsigned char *b, size_t n, const unsigned char **der,
+				size_t *len)
+{
+	struct rd r = { b, n, false };
+	size_t total = rd_u(&r, 3);
+	struct rd c = { rd_skip(&r, total), total, false };
+	size_t l = rd_u(&c, 3);
+	const unsigned char *p = rd_skip(&c, l);
+	if (r.bad || c.bad || !l)
+		return false;
+	*der = p;
+	*len = l;
+	return true;
+}
+
 long ps_parse_certificate_count(const unsigned char *b, size_t n)
 {
 	struct rd r = { b, n, false };

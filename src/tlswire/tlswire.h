@@ -100,6 +100,11 @@ void ps_cert_request_free(struct ps_cert_request *cr);
 /* The size in bits of the prime of a DHE ServerKeyExchange body (dh_p
  * first), 0 when it is cut short. */
 unsigned ps_parse_dhe_bits(const unsigned char *b, size_t n);
+/* The first certificate of a TLS 1.0-1.2 Certificate message (the
+ * server's leaf): its DER, borrowed from the body. False when there is
+ * none or the message is cut short. */
+bool ps_parse_first_certificate(const unsigned char *b, size_t n, const unsigned char **der,
+				size_t *len);
 /* Number of certificates in a TLS 1.0-1.2 Certificate message, -1 if malformed. */
 long ps_parse_certificate_count(const unsigned char *b, size_t n);
 

@@ -991,6 +991,22 @@ static void view_server(struct out *o, const struct ps_report *r)
 				   : "not asked for");
 	for (size_t i = 0; i < s->n_ca_names; i++)
 		marked(o, 4, o->c->g->bullet, PS_TS_DIM, PS_TS_NORMAL, "%s", s->ca_names[i]);
+	if (s->renegotiation > 0)
+		text(o, 2, PS_TS_WARN,
+		     "asked for only by renegotiating after the request (%s renegotiation, %s)",
+		     str(s->renegotiation_kind, "?"), s->renegotiated ? "completed" : "refused");
+	int sni = ps_scan_sni_differs(s);
+	if (sni >= 0) {
+		heading(o, "The certificate by name (SNI)");
+		if (sni)
+			text(o, 2, PS_TS_WARN,
+			     "the phones (no name) get %s; a client naming %s gets %s",
+			     str(s->preferred.leaf_subject, "?"), s->sni_name,
+			     str(s->sni.leaf_subject, "?"));
+		else
+			text(o, 2, PS_TS_NORMAL, "the same certificate with the name %s as without",
+			     s->sni_name);
+	}
 	if (s->chain_pass >= 0) {
 		const struct ps_report *pr = s->passes[s->chain_pass].report;
 		const struct ps_chain_report *c = &pr->hops[s->chain_hop].chain;

@@ -51,6 +51,10 @@ for model in spa942 spa504g; do
 	t_eq "$model: client_auth.renegotiation" yes "$(has_finding "$J" client_auth.renegotiation)"
 	t_eq "$model: a legacy renegotiation, not completed" "legacy False" "$(reneg "$J")"
 done
+"$PROVSCOPE" scan --batch --format json --ca "$P/server-ca.pem" --cert "$P/device.pem" \
+	--key "$P/device.key" --models spa942,spa504g "$URL" >"$T_DIR/perloc-scan.json" 2>/dev/null
+t_eq "scan: exit 6, the server asks by a legacy renegotiation, refused" "6 True legacy False" \
+	"$? $(json_get "$T_DIR/perloc-scan.json" '"%s %s %s" % (d["scan"]["renegotiation"]["requested"], d["scan"]["renegotiation"]["kind"], d["scan"]["renegotiation"]["completed"])')"
 J=$T_DIR/perloc-spa942.json
 t_eq "the verdict leads with client_auth.renegotiation" client_auth.renegotiation \
 	"$(json_get "$J" '[f["id"] for f in d["findings"] if f["severity"] == "error"][0]')"

@@ -97,11 +97,28 @@ COLUMNS=1000 "$PROVSCOPE" --batch --ca "$P/server-ca.pem" --resolve "$RESOLVE" "
 t_eq "the text report's verdict gives that reason" yes \
 	"$(grep '^Verdict:' "$T_DIR/vh.txt" | grep -q 'chooses its certificate by the name' && echo yes || echo no)"
 
+# provscope scan sees it too: the certificate depends on the name, the
+# default host's for the phones.
+"$PROVSCOPE" scan --batch --format json --ca "$P/server-ca.pem" --resolve "$RESOLVE" \
+	--models spa942,spa504g "$URL" >"$T_DIR/vh-scan.json" 2>"$T_DIR/vh-scan.err"
+t_eq "scan: exit 5 (the chain)" 5 "$?"
+t_eq "scan: the certificate differs by name, named as openssl sees them" \
+	"True $(cn_of <<<"$WITHOUT") $(cn_of <<<"$WITH")" \
+	"$(json_get "$T_DIR/vh-scan.json" '"%s %s %s" % (d["scan"]["sni"]["certificate_differs"], d["scan"]["sni"]["without_name"], d["scan"]["sni"]["with_name"])')"
+t_eq "scan: the probe with the name got openssl's -servername certificate" "$(sha256_of <<<"$WITH")" \
+	"$(json_get "$T_DIR/vh-scan.json" 'd["scan"]["sni"]["probe"]["leaf_sha256"]')"
+t_eq "scan: tls.sni_default_certificate for both models" "spa942 spa504g" \
+	"$(json_get "$T_DIR/vh-scan.json" '" ".join(next(f for f in d["findings"] if f["id"] == "tls.sni_default_certificate")["models"])')"
+
 # --- fixed: the provisioning host is the default server ----------------------
 vhosts fixed default_server
 run fixed
 t_eq "prov.test as default_server: exit 0" 0 "$RC"
 t_eq "no SNI check was needed" null "$(json_get "$T_DIR/fixed.json" 'd["hops"][0]["tls"]["sni_check"]')"
+"$PROVSCOPE" scan --batch --format json --ca "$P/server-ca.pem" --resolve "$RESOLVE" \
+	--models spa942 "$URL" >"$T_DIR/fixed-scan.json" 2>/dev/null
+t_eq "scan: the certificate is the same with the name as without" false \
+	"$(json_get "$T_DIR/fixed-scan.json" 'd["scan"]["sni"]["certificate_differs"]')"
 t_eq "client_auth.not_requested: its fixes by server, nginx (which answered) first" \
 	"nginx apache lighttpd haproxy" \
 	"$(json_get "$T_DIR/fixed.json" '" ".join(next(f for f in d["findings"] if f["id"] == "client_auth.not_requested")["fix_by_server"])')"
