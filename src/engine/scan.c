@@ -113,7 +113,8 @@ void ps_engine_hello(const struct ps_run_config *cfg, const char *url, const cha
 					   .server_name = host,
 					   .timeout_ms = cfg->timeout_ms,
 					   .t0_ms = ps_now_ms() };
-		ps_tls_hello(fd, &p, out);
+		ps_tls_hello(fd, &p, out); /* clears `out` first */
+		out->connected = true;
 		ps_tls_creds_free(none);
 		free(err);
 		free(host);

@@ -364,19 +364,19 @@ static char *scan_value(const struct ps_report *r, const char *name)
 	}
 	if (strncmp(name, "protocol.", 9) == 0) {
 		for (size_t i = 0; i < PS_SCAN_VERSIONS; i++) {
-			const struct ps_scan_hello *h = &s->protocols[i].hello;
-			if (strcmp(name + 9, s->protocols[i].version) == 0 && h->done)
-				return bool_text(h->answered && h->version &&
-						 strcmp(h->version, s->protocols[i].version) == 0);
+			int a = ps_scan_protocol_accepted(s, i);
+			if (strcmp(name + 9, s->protocols[i].version) == 0 && a >= 0)
+				return bool_text(a > 0);
 		}
 		return NULL;
 	}
 	if (strncmp(name, "suite.", 6) == 0) {
 		for (size_t j = 0; j < s->n_suites; j++) {
 			const char *o = ps_suite_openssl_name(s->suites[j].id);
-			if (s->suites[j].hello.done && (strcmp(name + 6, s->suites[j].name) == 0 ||
-							(o && strcmp(name + 6, o) == 0)))
-				return bool_text(s->suites[j].accepted);
+			if (s->suites[j].accepted >= 0 &&
+			    (strcmp(name + 6, s->suites[j].name) == 0 ||
+			     (o && strcmp(name + 6, o) == 0)))
+				return bool_text(s->suites[j].accepted > 0);
 		}
 		return NULL;
 	}

@@ -82,7 +82,7 @@ int ps_scan_server_order(const struct ps_scan_report *s)
 {
 	size_t accepted = 0;
 	for (size_t i = 0; i < s->n_suites; i++)
-		accepted += s->suites[i].accepted;
+		accepted += s->suites[i].accepted > 0;
 	if (accepted < 2 || !s->preferred.cipher_suite || !s->reversed.cipher_suite)
 		return -1; /* one suite or none: no order to see */
 	return s->preferred.suite_id == s->reversed.suite_id;
@@ -93,6 +93,19 @@ int ps_scan_sni_differs(const struct ps_scan_report *s)
 	if (!s->sni_name || !s->sni.leaf_sha256 || !s->preferred.leaf_sha256)
 		return -1;
 	return strcmp(s->sni.leaf_sha256, s->preferred.leaf_sha256) != 0;
+}
+
+int ps_scan_protocol_accepted(const struct ps_scan_report *s, size_t i)
+{
+	const struct ps_scan_hello *h = &s->protocols[i].hello;
+	if (!h->done || !h->connected)
+		return -1;
+	return h->answered && h->version && strcmp(h->version, s->protocols[i].version) == 0;
+}
+
+const char *ps_scan_yes_no(int v)
+{
+	return v > 0 ? "yes" : v == 0 ? "no" : "?";
 }
 
 size_t ps_scan_models_ok(const struct ps_scan_report *s)

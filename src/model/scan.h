@@ -29,8 +29,9 @@ struct ps_scan_hello {
 	bool cert_requested;
 	char **ca_names; /* of the CertificateRequest, RFC 4514 text */
 	size_t n_ca_names;
-	int alert;   /* the fatal alert that refused the hello, -1 if none */
-	char *error; /* why no ServerHello came, NULL when one did */
+	bool connected; /* the TCP connection was made */
+	int alert;      /* the fatal alert that refused the hello, -1 if none */
+	char *error;    /* why no ServerHello came, NULL when one did */
 };
 
 struct ps_scan_protocol {
@@ -41,9 +42,9 @@ struct ps_scan_protocol {
 /* One suite of the catalogue's offers, offered alone at TLS 1.0. */
 struct ps_scan_suite {
 	unsigned id;
-	char *name;    /* IANA */
-	char *models;  /* the models that offer it: "spa921, spa922, ..." */
-	bool accepted; /* the server chose it */
+	char *name;   /* IANA */
+	char *models; /* the models that offer it: "spa921, spa922, ..." */
+	int accepted; /* the server chose it: 1, 0; -1 unknown (the server was not reached) */
 	struct ps_scan_hello hello;
 };
 
@@ -147,6 +148,12 @@ int ps_scan_sni_differs(const struct ps_scan_report *s);
  * order), the client's (0), or unknown (-1: fewer than two suites
  * accepted, or a probe failed). */
 int ps_scan_server_order(const struct ps_scan_report *s);
+/* Whether the server accepts protocol version `i` (of protocols[]): 1, 0,
+ * or -1 unknown (no probe made, or the server was not reached). */
+int ps_scan_protocol_accepted(const struct ps_scan_report *s, size_t i);
+/* "yes", "no" or "?" for such a tri-state. */
+const char *ps_scan_yes_no(int v);
+
 /* How many models got through (exit status 0). */
 size_t ps_scan_models_ok(const struct ps_scan_report *s);
 /* The pass report of model row `i`. */

@@ -563,12 +563,10 @@ static void scan_server(struct hw *w, const struct ps_report *r)
 		ps_buf_puts(&w->b, "<table><thead><tr><th scope=\"col\">Protocol</th><th "
 				   "scope=\"col\">Accepted</th></tr></thead><tbody>");
 		for (size_t i = 0; i < PS_SCAN_VERSIONS; i++) {
-			const struct ps_scan_hello *h = &s->protocols[i].hello;
-			bool yes = h->answered && h->version &&
-				   strcmp(h->version, s->protocols[i].version) == 0;
 			ps_buf_puts(&w->b, "<tr><td>");
 			text(w, s->protocols[i].version, "");
-			ps_buf_printf(&w->b, "</td><td>%s</td></tr>", yes ? "yes" : "no");
+			ps_buf_printf(&w->b, "</td><td>%s</td></tr>",
+				      ps_scan_yes_no(ps_scan_protocol_accepted(s, i)));
 		}
 		ps_buf_puts(&w->b, "</tbody></table><table><thead><tr><th scope=\"col\">Suite "
 				   "at TLS 1.0, alone</th><th scope=\"col\">Accepted</th><th "
@@ -577,8 +575,8 @@ static void scan_server(struct hw *w, const struct ps_report *r)
 			ps_buf_puts(&w->b, "<tr><td>");
 			text(w, s->suites[j].name, "");
 			ps_buf_printf(&w->b, "</td><td class=\"%s\">%s</td><td>",
-				      s->suites[j].accepted ? "ok" : "fail",
-				      s->suites[j].accepted ? "yes" : "no");
+				      s->suites[j].accepted > 0 ? "ok" : "fail",
+				      ps_scan_yes_no(s->suites[j].accepted));
 			text(w, s->suites[j].models, "");
 			ps_buf_puts(&w->b, "</td></tr>");
 		}

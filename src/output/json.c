@@ -549,6 +549,7 @@ static json_t *hello_json(const struct ps_scan_hello *h)
 	json_object_set_new(o, "version", str_or_null(h->version));
 	json_object_set_new(o, "cipher_suite", str_or_null(h->cipher_suite));
 	json_object_set_new(o, "dh_bits", int_or_null(h->dh_bits > 0, h->dh_bits));
+	json_object_set_new(o, "connected", json_boolean(h->connected));
 	json_object_set_new(o, "alert", int_or_null(h->alert >= 0, h->alert));
 	json_object_set_new(o, "leaf_subject", str_or_null(h->leaf_subject));
 	json_object_set_new(o, "leaf_sha256", str_or_null(h->leaf_sha256));
@@ -604,12 +605,10 @@ static json_t *scan_json(const struct ps_report *r)
 	bool probed = s->protocols[0].hello.done;
 	json_t *protocols = json_array();
 	for (size_t i = 0; i < PS_SCAN_VERSIONS && probed; i++) {
-		const struct ps_scan_hello *h = &s->protocols[i].hello;
-		bool yes =
-		    h->answered && h->version && strcmp(h->version, s->protocols[i].version) == 0;
-		json_t *p =
-		    json_pack("{s:s, s:b}", "version", s->protocols[i].version, "accepted", yes);
-		json_object_set_new(p, "probe", hello_json(h));
+		int a = ps_scan_protocol_accepted(s, i);
+		json_t *p = json_pack("{s:s, s:o}", "version", s->protocols[i].version, "accepted",
+				      a < 0 ? json_null() : json_boolean(a));
+		json_object_set_new(p, "probe", hello_json(&s->protocols[i].hello));
 		json_array_append_new(protocols, p);
 	}
 	json_object_set_new(o, "protocols", protocols);
@@ -618,8 +617,9 @@ static json_t *scan_json(const struct ps_report *r)
 	for (size_t j = 0; j < s->n_suites && probed; j++) {
 		const struct ps_scan_suite *su = &s->suites[j];
 		const char *ossl = ps_suite_openssl_name(su->id);
-		json_t *e = json_pack("{s:s, s:i, s:o, s:b}", "name", su->name, "id", (int)su->id,
-				      "openssl_name", str_or_null(ossl), "accepted", su->accepted);
+		json_t *e = json_pack("{s:s, s:i, s:o, s:o}", "name", su->name, "id", (int)su->id,
+				      "openssl_name", str_or_null(ossl), "accepted",
+				      su->accepted < 0 ? json_null() : json_boolean(su->accepted));
 		json_object_set_new(e, "models", words_json(su->models));
 		json_object_set_new(e, "probe", hello_json(&su->hello));
 		json_array_append_new(suites, e);

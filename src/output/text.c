@@ -932,20 +932,25 @@ static void scan_server(struct tx *t, const struct ps_report *r)
 		fputs("  no https URL among the models': no TLS to probe\n", t->out);
 	} else {
 		fputs("  protocols:", t->out);
-		for (size_t i = 0; i < PS_SCAN_VERSIONS; i++) {
-			const struct ps_scan_hello *h = &s->protocols[i].hello;
-			bool yes = h->answered && h->version &&
-				   strcmp(h->version, s->protocols[i].version) == 0;
+		for (size_t i = 0; i < PS_SCAN_VERSIONS; i++)
 			fprintf(t->out, "%s %s %s", i ? "," : "", s->protocols[i].version,
-				yes ? "yes" : "no");
-		}
+				ps_scan_yes_no(ps_scan_protocol_accepted(s, i)));
 		fputc('\n', t->out);
+		if (!s->protocols[0].hello.connected) {
+			char *line =
+			    ps_xasprintf("(?: the server could not be reached: %s)",
+					 s->protocols[0].hello.error ? s->protocols[0].hello.error
+								     : "no connection");
+			fputs("  ", t->out);
+			wrap(t, 2, 4, line);
+			free(line);
+		}
 		fputs("  the phones' suites at TLS 1.0, each offered alone:\n", t->out);
 		for (size_t j = 0; j < s->n_suites; j++) {
 			const struct ps_scan_suite *su = &s->suites[j];
-			fprintf(t->out, "    %-3s %-20s %s", su->accepted ? "yes" : "no",
+			fprintf(t->out, "    %-3s %-20s %s", ps_scan_yes_no(su->accepted),
 				short_suite(su->id, su->name), su->name);
-			if (!su->accepted && t->level >= 1)
+			if (su->accepted == 0 && t->level >= 1)
 				fprintf(t->out, " (%s)",
 					hello_refusal(&su->hello, why, sizeof why));
 			fputc('\n', t->out);
@@ -965,7 +970,8 @@ static void scan_server(struct tx *t, const struct ps_report *r)
 				: order == 0 ? " (it follows the client's order)"
 					     : "");
 		} else if (p->done) {
-			fprintf(t->out, "  preferred: none of the suites (%s)\n",
+			fprintf(t->out, "  preferred: %s (%s)\n",
+				p->connected ? "none of the suites" : "?",
 				hello_refusal(p, why, sizeof why));
 		}
 	}

@@ -383,7 +383,8 @@ static void judge_probes(struct ps_scan_report *sr)
 {
 	for (size_t j = 0; j < sr->n_suites; j++) {
 		const struct ps_scan_hello *h = &sr->suites[j].hello;
-		sr->suites[j].accepted = h->answered && h->suite_id == sr->suites[j].id;
+		sr->suites[j].accepted =
+		    !h->done || !h->connected ? -1 : h->answered && h->suite_id == sr->suites[j].id;
 	}
 }
 

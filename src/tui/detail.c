@@ -940,11 +940,16 @@ static void view_model(struct out *o, const struct ps_report *r, size_t i)
 	pass_steps(o, pr);
 }
 
-static void hello_line(struct out *o, const char *what, bool yes, const struct ps_scan_hello *h)
+static void hello_line(struct out *o, const char *what, int accepted, const struct ps_scan_hello *h)
 {
+	bool yes = accepted > 0;
 	const char *an = h->alert >= 0 ? ps_alert_name((unsigned)h->alert) : NULL;
-	marked(o, 2, yes ? o->c->g->pass : o->c->g->nopass, yes ? PS_TS_OK : PS_TS_DIM,
-	       PS_TS_NORMAL, "%s%s%s%s", what, yes || !h->done ? "" : ": ",
+	marked(o, 2,
+	       yes            ? o->c->g->pass
+	       : accepted < 0 ? o->c->g->na
+			      : o->c->g->nopass,
+	       yes ? PS_TS_OK : PS_TS_DIM, PS_TS_NORMAL, "%s%s%s%s", what,
+	       yes || !h->done ? "" : ": ",
 	       yes || !h->done ? ""
 	       : an            ? "alert "
 			       : "",
@@ -962,11 +967,8 @@ static void view_server(struct out *o, const struct ps_report *r)
 	} else {
 		heading(o, "Protocol versions");
 		for (size_t i = 0; i < PS_SCAN_VERSIONS; i++) {
-			const struct ps_scan_hello *h = &s->protocols[i].hello;
-			hello_line(o, s->protocols[i].version,
-				   h->answered && h->version &&
-				       strcmp(h->version, s->protocols[i].version) == 0,
-				   h);
+			hello_line(o, s->protocols[i].version, ps_scan_protocol_accepted(s, i),
+				   &s->protocols[i].hello);
 		}
 		heading(o, "The phones' suites at TLS 1.0, each alone");
 		for (size_t j = 0; j < s->n_suites; j++)

@@ -245,6 +245,18 @@ COLUMNS=1000 "$PROVSCOPE" scan --batch "${ID[@]}" --mac 000e08aabbcc "https://lo
 t_check "modern only, text: the verdict names every model" \
 	grep -q '^Verdict: fail: 0 of 9 phones can provision; SPA921, SPA922, SPA941, SPA942, SPA962, SPA303,' "$T"
 
+# Nothing listens: every model exit 3, the server's versions and suites
+# unknown (null), not refused.
+CLOSED=$("$FREEPORT")
+J=$T_DIR/closed.json
+scan "$J" "${ID[@]}" "https://localhost:$CLOSED/spa\$MA.xml"
+t_eq "nothing listens: exit 3" 3 "$SC_RC"
+t_eq "nothing listens: every model net.refused" "$ALL" \
+	"$(models "$J" 'm["exit_code"] == 3 and m["findings"][0]["id"] == "net.refused"')"
+t_eq "nothing listens: versions and suites unknown, not refused" "None None" \
+	"$(json_get "$J" 'str(set(p["accepted"] for p in d["scan"]["protocols"]).pop()) + " " + str(set(s["accepted"] for s in d["scan"]["cipher_suites"]).pop())')"
+schema_ok "nothing listens" "$J"
+
 # Usage errors.
 "$PROVSCOPE" scan --batch --models spa999 https://localhost:1/x >/dev/null 2>"$T_DIR/err"
 t_eq "--models with an unknown model: exit 2" 2 "$?"

@@ -242,15 +242,19 @@ static void test_expect_scan_keys(void **state)
 	struct ps_report *r = scan_of(models, uses, 3, p, 2);
 	struct ps_scan_report *s = r->scan;
 	s->protocols[0].hello.done = true;
+	s->protocols[0].hello.connected = true;
 	s->protocols[0].hello.answered = true;
 	s->protocols[0].hello.version = ps_xstrdup("TLS1.0");
 	s->protocols[3].hello.done = true; /* refused */
+	s->protocols[3].hello.connected = true;
+	s->protocols[2].hello.done = true; /* not reached: unknown */
 	s->suites = ps_xcalloc(1, sizeof *s->suites);
 	s->n_suites = 1;
 	s->suites[0].id = 0x0035;
 	s->suites[0].name = ps_xstrdup("TLS_RSA_WITH_AES_256_CBC_SHA");
 	s->suites[0].hello.done = true;
-	s->suites[0].hello.dh_bits = 0;
+	s->suites[0].hello.connected = true;
+	s->suites[0].accepted = 0;
 	s->cert_requested = 1;
 	ps_scan_finish(r);
 	expect_one(r, "scan.models_ok=1", true, "1");
@@ -265,6 +269,10 @@ static void test_expect_scan_keys(void **state)
 	expect_one(r, "scan.protocol.TLS1.0=yes", true, "true");
 	expect_one(r, "scan.protocol.TLS1.3=false", true, "false");
 	expect_one(r, "scan.protocol.TLS1.1=false", false, NULL); /* not probed */
+	expect_one(r, "scan.protocol.TLS1.2=false", false, NULL); /* not reached */
+	assert_int_equal(ps_scan_protocol_accepted(s, 2), -1);
+	assert_string_equal(ps_scan_yes_no(ps_scan_protocol_accepted(s, 2)), "?");
+	assert_string_equal(ps_scan_yes_no(ps_scan_protocol_accepted(s, 0)), "yes");
 	expect_one(r, "scan.suite.AES256-SHA=false", true, "false");
 	expect_one(r, "scan.suite.TLS_RSA_WITH_AES_256_CBC_SHA=no", true, "false");
 	expect_one(r, "scan.client_auth.requested=true", true, "true");
