@@ -39,6 +39,19 @@ t_eq "an HTML page is no profile: exit 8, profile.no_flat_profile; the RC4 sessi
 	"8 profile.no_flat_profile tls.rc4" \
 	"$PS_RC $(json_get "$J" '" ".join([f["id"] for f in d["findings"] if f["severity"]=="error"]+[f["id"] for f in d["findings"] if f["severity"]=="warning"])')"
 
+# provscope scan of the RC4-SHA server (GnuTLS, another stack than
+# nginx's): only RC4-SHA accepted alone, and every model gets it.
+J=$T_DIR/rc4scan.json
+"$PROVSCOPE" scan --batch --format json --handshake-only --ca "$P/server-ca.pem" \
+	"https://localhost:$GS_PORT/" >"$J" 2>"$J.err"
+t_eq "scan of the RC4-SHA server: exit 0, the only suite accepted alone is RC4-SHA" \
+	"0 RC4-SHA" \
+	"$? $(json_get "$J" '" ".join(s["openssl_name"] for s in d["scan"]["cipher_suites"] if s["accepted"])')"
+t_eq "scan of the RC4-SHA server: every model on TLS_RSA_WITH_RC4_128_SHA" 9 \
+	"$(json_get "$J" 'len([m for m in d["scan"]["models"] if m["tls"]["cipher_suite"] == "TLS_RSA_WITH_RC4_128_SHA"])')"
+t_eq "scan of the RC4-SHA server: TLS 1.0 only" "TLS1.0" \
+	"$(json_get "$J" '" ".join(p["version"] for p in d["scan"]["protocols"] if p["accepted"])')"
+
 # 2. RC4-128-MD5 only.
 start_gnutls_serv rc4md5 --priority "$LEGACY:+ARCFOUR-128:+MD5" || t_bail "gnutls-serv did not start"
 J=$T_DIR/rc4md5.json
@@ -85,6 +98,15 @@ t_eq "the vendor-signed device certificate: exit 0" 0 "$PS_RC"
 start_gnutls_serv dhe --priority 'NORMAL:+VERS-TLS1.0:+DHE-RSA' || t_bail "gnutls-serv did not start"
 J=$T_DIR/dhe.json
 run_ps "$J" --handshake-only --ca "$P/server-ca.pem" --model spa504g "https://localhost:$GS_PORT/"
+# gnutls-cli names the group in its description: (DHE-CUSTOM2048).
+JS=$T_DIR/dhescan.json
+"$PROVSCOPE" scan --batch --format json --handshake-only --models spa942,spa504g \
+	--ca "$P/server-ca.pem" "https://localhost:$GS_PORT/" >"$JS" 2>"$JS.err"
+GS_BITS=$(gnutls-cli --priority 'NONE:+VERS-TLS1.0:+DHE-RSA:+AES-256-CBC:+SHA1:+COMP-NULL:+SIGN-ALL' \
+	--insecure --port "$GS_PORT" 127.0.0.1 </dev/null 2>&1 |
+	sed -n 's/^- Description: .*(DHE-[A-Z]*\([0-9][0-9]*\)).*/\1/p')
+t_eq "scan of the DHE server: the DHE group's size as gnutls-cli reports it" "${GS_BITS:-?}" \
+	"$(json_get "$JS" 'd["scan"]["dhe_bits"]')"
 t_eq "SPA504G against a DHE server: DHE suite and ServerKeyExchange after Certificate" \
 	"TLS_DHE_RSA_WITH_AES_256_CBC_SHA in:ServerHello in:Certificate in:ServerKeyExchange" \
 	"$(json_get "$J" 'd["hops"][0]["tls"]["cipher_suite"]+" "+" ".join(m["dir"]+":"+m["type"] for m in d["hops"][0]["tls"]["handshake"][1:4])')"
