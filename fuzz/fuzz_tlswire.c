@@ -40,8 +40,7 @@ static void on_event(void *ctx, enum ps_dir dir, const struct ps_wire_event *ev)
 	}
 	const unsigned char *der;
 	size_t len;
-	if (ps_parse_first_certificate(b, n, &der, &len) &&
-	    (!len || der < b || der + len > b + n))
+	if (ps_parse_first_certificate(b, n, &der, &len) && (!len || der < b || der + len > b + n))
 		abort();
 	if (ps_parse_dhe_bits(b, n) > 8 * n)
 		abort();
