@@ -68,8 +68,8 @@ static int lab(const struct ps_config *c)
 static bool use_tui(const struct ps_config *c)
 {
 	return (c->cmd == PS_CMD_LIVE || c->cmd == PS_CMD_DEMO || c->cmd == PS_CMD_SCAN) &&
-	       !c->batch && !c->output &&
-	       strcmp(c->format, "text") == 0 && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
+	       !c->batch && !c->output && strcmp(c->format, "text") == 0 && isatty(STDOUT_FILENO) &&
+	       isatty(STDIN_FILENO);
 }
 
 /* The interactive view; PS_TUI_UNAVAILABLE when the terminal cannot take
