@@ -307,10 +307,11 @@ static bool audit_after(struct scan *sc, const struct pass_plan *p)
 	ps_engine_run_audit(ps_run_cfg(p->run), url, &sink);
 	ps_report_finish(a);
 	sc->sr->audit = a;
-	sc->sr->audit_note =
-	    ps_xasprintf("the file %s got, asked for without a certificate and for a "
-			 "neighbour's MAC",
-			 sc->mp[p->model].m->id);
+	char *shown = p->report->show_secrets ? ps_xstrdup(url) : ps_redact_secrets(url);
+	sc->sr->audit_note = ps_xasprintf("%s, the file the %s got: asked for again without a "
+					  "certificate, and a neighbour MAC's file with its own",
+					  shown, sc->mp[p->model].m->product);
+	free(shown);
 	return true;
 }
 
