@@ -1701,10 +1701,12 @@ void ps_tls_hello(int fd, const struct ps_tls_params *p, struct ps_scan_hello *o
 	int rc = session_open(&r, p->priority, &err);
 	if (rc >= 0)
 		rc = run_handshake(&r);
+	out->silent = !out->answered && out->alert < 0 && (r.timed_out || r.not_tls);
 	if (!out->answered)
-		out->error = err      ? err
-			     : rc < 0 ? probe_failure(&r, rc)
-				      : ps_xstrdup("no ServerHello");
+		out->error = err         ? err
+			     : r.not_tls ? ps_xstrdup("the server does not answer in TLS")
+			     : rc < 0    ? probe_failure(&r, rc)
+					 : ps_xstrdup("no ServerHello");
 	else
 		free(err);
 	run_end(&r);

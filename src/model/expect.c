@@ -107,8 +107,14 @@ static const char *const scan_fields[] = { "exit_code",          "tls.version",
 /* Whether `name` (after "scan.") is a key of the scan. */
 static bool scan_key_known(const char *name)
 {
-	static const char *const whole[] = { "models_ok", "preferred", "server_order",
-					     "dhe_bits",  "audit",     "client_auth.requested" };
+	static const char *const whole[] = { "models_ok",
+					     "preferred",
+					     "server_order",
+					     "dhe_bits",
+					     "audit",
+					     "client_auth.requested",
+					     "renegotiation.requested",
+					     "sni.certificate_differs" };
 	for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++)
 		if (strcmp(name, whole[i]) == 0)
 			return true;
@@ -251,7 +257,8 @@ bool ps_expect_parse(const char *arg, struct ps_expect *e, char **err)
 				 "tls.cipher_suite, chain.phone_verdict, client_certificate, "
 				 "http.status), scan.protocol.TLS1.0 to TLS1.3, scan.suite.NAME, "
 				 "scan.preferred, scan.server_order, scan.dhe_bits, "
-				 "scan.client_auth.requested, scan.audit",
+				 "scan.client_auth.requested, scan.renegotiation.requested, "
+				 "scan.sni.certificate_differs, scan.audit",
 				 e->key);
 		goto bad;
 	}
@@ -329,8 +336,17 @@ static char *hop_value(const struct ps_hop *h, const struct ps_expect *e)
 	}
 }
 
-/* What scan.NAME reads in a scan's report, or NULL. */
-static char *scan_value(const struct ps_report *r, const char *name)
+/* A suite as the expectation names it: its OpenSSL name when `expected` is
+ * that ("AES256-SHA", as the text report shows it), else its IANA name. */
+static char *suite_value(unsigned id, const char *iana, const char *expected)
+{
+	const char *o = id ? ps_suite_openssl_name(id) : NULL;
+	return ps_xstrdup(o && strcmp(o, expected) == 0 ? o : iana);
+}
+
+/* What scan.NAME reads in a scan's report, or NULL; `expected` is the
+ * value it is compared with. */
+static char *scan_value(const struct ps_report *r, const char *name, const char *expected)
 {
 	const struct ps_scan_report *s = r->mode == PS_MODE_SCAN ? r->scan : NULL;
 	if (!s)
@@ -338,7 +354,9 @@ static char *scan_value(const struct ps_report *r, const char *name)
 	if (strcmp(name, "models_ok") == 0)
 		return ps_xasprintf("%zu", ps_scan_models_ok(s));
 	if (strcmp(name, "preferred") == 0)
-		return s->preferred.answered ? ps_xstrdup(s->preferred.cipher_suite) : NULL;
+		return s->preferred.answered
+			   ? suite_value(s->preferred.suite_id, s->preferred.cipher_suite, expected)
+			   : NULL;
 	if (strcmp(name, "server_order") == 0) {
 		int o = ps_scan_server_order(s);
 		return o < 0 ? NULL : bool_text(o > 0);
@@ -396,7 +414,8 @@ static char *scan_value(const struct ps_report *r, const char *name)
 		if (strcmp(f, "tls.version") == 0)
 			return ps_xstrdup(w.tls_version);
 		if (strcmp(f, "tls.cipher_suite") == 0)
-			return ps_xstrdup(w.cipher_suite);
+			return w.cipher_suite ? suite_value(w.suite_id, w.cipher_suite, expected)
+					      : NULL;
 		if (strcmp(f, "chain.phone_verdict") == 0)
 			return ps_xstrdup(w.chain_verdict);
 		if (strcmp(f, "client_certificate") == 0)
@@ -530,7 +549,7 @@ static void evaluate(const struct ps_expect *e, const struct ps_report *r,
 		res->got = ps_xasprintf("%d", r->exit_code);
 		break;
 	case PS_EK_SCAN:
-		res->got = scan_value(r, e->name);
+		res->got = scan_value(r, e->name, e->value);
 		break;
 	case PS_EK_PARAM: {
 		const struct ps_param_row *p = param_row(r, e->name);

@@ -98,7 +98,7 @@ int ps_scan_sni_differs(const struct ps_scan_report *s)
 int ps_scan_protocol_accepted(const struct ps_scan_report *s, size_t i)
 {
 	const struct ps_scan_hello *h = &s->protocols[i].hello;
-	if (!h->done || !h->connected)
+	if (!h->done || !h->connected || (h->silent && !h->answered))
 		return -1;
 	return h->answered && h->version && strcmp(h->version, s->protocols[i].version) == 0;
 }
@@ -196,18 +196,27 @@ void ps_scan_finish(struct ps_report *r)
 	for (size_t i = 0; i < s->n_models; i++)
 		if (s->models[i].exit_code > worst)
 			worst = s->models[i].exit_code;
+	/* The audit's category counts only when every model gets through, as
+	 * its findings come after a pass's own in a live run. */
 	const struct ps_finding *audit = first_error(s->audit);
-	if (audit && (int)ps_finding_exit(audit->id) > worst)
+	if (audit && !worst)
 		worst = (int)ps_finding_exit(audit->id);
 	r->exit_code = worst;
 	r->verdict = worst ? "fail" : "ok";
 	size_t ok = ps_scan_models_ok(s);
 	struct ps_buf b = { 0 };
-	ps_buf_printf(&b, "%zu of %zu phone%s can provision", ok, s->n_models,
-		      s->n_models == 1 ? "" : "s");
+	ps_buf_printf(&b, "%zu of %zu phone%s %s", ok, s->n_models, s->n_models == 1 ? "" : "s",
+		      s->handshake_only
+			  ? "complete the handshake (--handshake-only: no file asked for)"
+			  : "can provision");
 	why_not(&b, s);
-	if (audit)
-		ps_buf_printf(&b, "; the audit fails: %s", ps_finding_name(audit->id));
+	if (audit) {
+		ps_buf_puts(&b, "; the audit fails:");
+		for (size_t i = 0, n = 0; i < s->audit->n_findings; i++)
+			if (s->audit->findings[i].severity == PS_SEV_ERROR)
+				ps_buf_printf(&b, "%s %s", n++ ? "," : "",
+					      ps_finding_name(s->audit->findings[i].id));
+	}
 	free(r->summary);
 	r->summary = ps_buf_take(&b);
 	r->finished = true;
@@ -239,7 +248,9 @@ void ps_scan_row(const struct ps_scan_report *s, size_t i, struct ps_scan_row *o
 	}
 	if (h->chain_checked)
 		out->chain_verdict = ps_chain_verdict_name(&h->chain.phone);
-	if (h->tls.version && h->tls.server_certs) {
+	/* Known once the handshake got past the server's request (a chain the
+	 * phone rejects ends it before). */
+	if (h->tls.established || h->client_auth.requested) {
 		bool refused = f && ps_finding_exit(f->id) == PS_EXIT_CLIENT_AUTH;
 		out->client_cert = refused                     ? "refused"
 				   : !h->client_auth.requested ? "not asked"

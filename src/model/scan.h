@@ -30,6 +30,8 @@ struct ps_scan_hello {
 	char **ca_names; /* of the CertificateRequest, RFC 4514 text */
 	size_t n_ca_names;
 	bool connected; /* the TCP connection was made */
+	bool silent;    /* no answer came in time, or no TLS answer: the server
+			   neither accepted nor refused */
 	int alert;      /* the fatal alert that refused the hello, -1 if none */
 	char *error;    /* why no ServerHello came, NULL when one did */
 };
@@ -68,7 +70,8 @@ struct ps_scan_pass {
 };
 
 struct ps_scan_report {
-	char *target; /* as given, secrets redacted */
+	char *target;        /* as given, secrets redacted */
+	bool handshake_only; /* --handshake-only: no file was asked for */
 	struct ps_scan_model *models;
 	size_t n_models;
 	struct ps_scan_pass *passes;
@@ -129,8 +132,8 @@ void ps_scan_row(const struct ps_scan_report *s, size_t i, struct ps_scan_row *o
  * NULL when there is no pass. */
 const struct ps_report *ps_scan_answering_pass(const struct ps_scan_report *s, long *hop);
 
-/* Finish the scan's report `r`: its exit status (the worst of the models'
- * and the audit's), verdict and summary ("7 of 9 phones can provision;
+/* Finish the scan's report `r`: its exit status (the worst of the models';
+ * when every model gets through, the audit's), verdict and summary ("7 of 9 phones can provision;
  * SPA921, SPA922 cannot: tls.no_shared_cipher: enable AES256-SHA"). */
 void ps_scan_finish(struct ps_report *r);
 
@@ -149,7 +152,8 @@ int ps_scan_sni_differs(const struct ps_scan_report *s);
  * accepted, or a probe failed). */
 int ps_scan_server_order(const struct ps_scan_report *s);
 /* Whether the server accepts protocol version `i` (of protocols[]): 1, 0,
- * or -1 unknown (no probe made, or the server was not reached). */
+ * or -1 unknown (no probe made, the server not reached, or it answered
+ * nothing, or nothing in TLS). */
 int ps_scan_protocol_accepted(const struct ps_scan_report *s, size_t i);
 /* "yes", "no" or "?" for such a tri-state. */
 const char *ps_scan_yes_no(int v);

@@ -72,16 +72,25 @@ void ps_cases_model_line(struct ps_buf *b, const struct ps_report *r, size_t mod
 		ps_buf_printf(b, "not played: %s (exit %d)", w.error, w.exit_code);
 		return;
 	}
-	if (w.tls_version)
+	const char *sep = "";
+	if (w.tls_version) {
 		ps_buf_printf(b, "%s %s", w.tls_version, w.cipher_suite ? w.cipher_suite : "?");
-	if (w.chain_verdict)
-		ps_buf_printf(b, ", chain %s", w.chain_verdict);
-	if (w.client_cert)
-		ps_buf_printf(b, ", client certificate %s", w.client_cert);
-	if (w.http_status)
-		ps_buf_printf(b, ", HTTP %ld", w.http_status);
+		sep = ", ";
+	}
+	if (w.chain_verdict) {
+		ps_buf_printf(b, "%schain %s", sep, w.chain_verdict);
+		sep = ", ";
+	}
+	if (w.client_cert) {
+		ps_buf_printf(b, "%sclient certificate %s", sep, w.client_cert);
+		sep = ", ";
+	}
+	if (w.http_status) {
+		ps_buf_printf(b, "%sHTTP %ld", sep, w.http_status);
+		sep = ", ";
+	}
 	if (w.exit_code)
-		ps_buf_printf(b, "%s%s (exit %d)", w.tls_version ? "; " : "",
+		ps_buf_printf(b, "%s%s (exit %d)", *sep ? "; " : "",
 			      w.first_error ? w.first_error : "failed", w.exit_code);
 }
 

@@ -580,7 +580,14 @@ static void scan_server(struct hw *w, const struct ps_report *r)
 			text(w, s->suites[j].models, "");
 			ps_buf_puts(&w->b, "</td></tr>");
 		}
-		ps_buf_puts(&w->b, "</tbody></table><p>Preferred: ");
+		ps_buf_puts(&w->b, "</tbody></table>");
+		for (size_t j = 0; j < s->n_suites; j++)
+			if (s->suites[j].hello.dh_bits) {
+				ps_buf_printf(&w->b, "<p>DHE group: %u bits</p>",
+					      s->suites[j].hello.dh_bits);
+				break;
+			}
+		ps_buf_puts(&w->b, "<p>Preferred: ");
 		text(w, s->preferred.answered ? s->preferred.cipher_suite : NULL, "none");
 		int order = ps_scan_server_order(s);
 		if (order >= 0)

@@ -174,8 +174,8 @@ static void junit_case(struct ps_buf *b, const struct ps_case *c, const struct p
 		attr(b, "name", "audit");
 		ps_buf_puts(b, " time=\"0.000\">\n");
 		const char *msg = r->scan->audit_note ? r->scan->audit_note : "the audit";
-		case_body(b, c, msg, c->first_error ? ps_finding_name(c->first_error->id) : "audit",
-			  c->result == PS_CASE_FAIL ? NULL : msg, true);
+		/* A failure's message and type are its first error finding's. */
+		case_body(b, c, msg, "audit", msg, false);
 		break;
 	}
 	case PS_CASE_VERDICT: {
@@ -221,9 +221,15 @@ int ps_output_junit(FILE *out, const struct ps_report *r, const struct ps_output
 	const struct ps_phone_info *p = &r->phone;
 	property(&b, "provscope.version", r->tool_version);
 	property(&b, "mode", modes[r->mode]);
-	property(&b, "phone.model", p->model);
-	property(&b, "phone.firmware", p->firmware);
-	property(&b, "phone.mac", p->mac);
+	if (r->mode == PS_MODE_SCAN && r->scan) {
+		char n[64];
+		snprintf(n, sizeof n, "%zu of %zu", ps_scan_models_ok(r->scan), r->scan->n_models);
+		property(&b, "scan.models_ok", n);
+	} else {
+		property(&b, "phone.model", p->model);
+		property(&b, "phone.firmware", p->firmware);
+		property(&b, "phone.mac", p->mac);
+	}
 	property(&b, "verdict", r->verdict);
 	char code[16];
 	snprintf(code, sizeof code, "%d", r->exit_code);

@@ -856,7 +856,7 @@ static const char *short_suite(unsigned id, const char *iana)
 /* The matrix: a row per model; then which models shared a pass. */
 static void scan_matrix(struct tx *t, const struct ps_scan_report *s)
 {
-	fprintf(t->out, "\n%-8s %-9s %-26s %-7s %-9s %4s %4s\n", "MODEL", "FIRMWARE",
+	fprintf(t->out, "\n%-8s %-9s %-28s %-7s %-9s %4s %4s\n", "MODEL", "FIRMWARE",
 		"TLS (or what stopped it)", "CHAIN", "CLIENT", "HTTP", "EXIT");
 	for (size_t i = 0; i < s->n_models; i++) {
 		struct ps_scan_row w;
@@ -871,7 +871,7 @@ static void scan_matrix(struct tx *t, const struct ps_scan_report *s)
 			snprintf(tls, sizeof tls, "%s", w.first_error ? w.first_error : "-");
 		if (w.http_status)
 			snprintf(http, sizeof http, "%ld", w.http_status);
-		fprintf(t->out, "%-8s %-9s %-26s %-7s %-9s %4s %4d\n", w.product, w.firmware, tls,
+		fprintf(t->out, "%-8s %-9s %-28s %-7s %-9s %4s %4d\n", w.product, w.firmware, tls,
 			w.chain_verdict ? w.chain_verdict : "-",
 			w.client_cert ? w.client_cert : "-", http, w.exit_code);
 		if (w.error) {
@@ -1081,6 +1081,10 @@ static int write_scan(struct tx *t, const struct ps_report *r)
 	scan_matrix(t, s);
 	scan_server(t, r);
 	scan_findings(t, r, false);
+	for (size_t k = 0; t->level >= 2 && k < s->n_passes; k++) {
+		fprintf(t->out, "\n=== The pass as %s ===\n", s->passes[k].model);
+		write_text(t, s->passes[k].report);
+	}
 	expectation_lines(t, r);
 	fputc('\n', t->out);
 	verdict(t, r);

@@ -384,8 +384,9 @@ static void judge_probes(struct ps_scan_report *sr)
 {
 	for (size_t j = 0; j < sr->n_suites; j++) {
 		const struct ps_scan_hello *h = &sr->suites[j].hello;
-		sr->suites[j].accepted =
-		    !h->done || !h->connected ? -1 : h->answered && h->suite_id == sr->suites[j].id;
+		sr->suites[j].accepted = !h->done || !h->connected || (h->silent && !h->answered)
+					     ? -1
+					     : h->answered && h->suite_id == sr->suites[j].id;
 	}
 }
 
@@ -397,7 +398,9 @@ static void client_auth_of(struct ps_scan_report *sr)
 		const struct ps_report *r = sr->passes[k].report;
 		for (size_t h = 0; h < r->n_hops && sr->cert_requested < 0; h++) {
 			const struct ps_hop *hp = &r->hops[h];
-			if (!hp->tls.attempted || !hp->tls.version || !hp->tls.server_certs)
+			/* A chain the phone rejects ends the handshake before the
+			 * request is read: such a pass cannot tell. */
+			if (!hp->tls.established && !hp->client_auth.requested)
 				continue;
 			sr->cert_requested = hp->client_auth.requested;
 			sr->n_ca_names = hp->client_auth.n_acceptable_cas;
@@ -519,7 +522,8 @@ static void build_report(struct scan *sc, struct ps_report *r)
 		sr->audit_note = ps_xstrdup(
 		    sc->c->handshake_only
 			? "none: --handshake-only fetches no file"
-			: "none: no pass got a per-device file (a URL that holds the phone's MAC)");
+			: "none: no pass got a per-device file to ask for again (the file of a URL "
+			  "that holds the phone's MAC, served to the phone)");
 }
 
 static void scan_free(struct scan *sc)
@@ -558,6 +562,7 @@ struct ps_report *ps_run_scan_report(const struct ps_session *s, const struct ps
 	r->show_secrets = c->show_secrets;
 	r->scan = ps_scan_report_new();
 	r->scan->target = ps_xstrdup(r->target);
+	r->scan->handshake_only = c->handshake_only;
 	struct scan sc = { .s = s,
 			   .c = c,
 			   .at = setup ? setup->at : c->at,

@@ -245,6 +245,37 @@ COLUMNS=1000 "$PROVSCOPE" scan --batch "${ID[@]}" --mac 000e08aabbcc "https://lo
 t_check "modern only, text: the verdict names every model" \
 	grep -q '^Verdict: fail: 0 of 9 phones can provision; SPA921, SPA922, SPA941, SPA942, SPA962, SPA303,' "$T"
 
+# The phone rejects the chain (it trusts another CA): the handshake ends
+# before the certificate request is read, so the rows do not say "not
+# asked"; the server's request comes from the hello probe.
+J=$T_DIR/untrusted.json
+scan "$J" --ca "$P/other-ca.pem" --cert "$P/device.pem" --key "$P/device.key" --mac 000e08aabbcc \
+	"https://localhost:$LEGACY/spa\$MA.xml"
+t_eq "untrusted chain: exit 5" 5 "$SC_RC"
+t_eq "untrusted chain: every row reject, its client certificate not known" "$ALL" \
+	"$(models "$J" 'm["chain"]["phone_verdict"] == "reject" and m["client_certificate"] is None')"
+t_eq "untrusted chain: the server's request still seen, naming the vendor client CA" \
+	'true ["CN=Test Vendor Client CA,O=provscope test"]' \
+	"$(json_get "$J" 'd["scan"]["client_auth"]["requested"]') $(json_get "$J" 'd["scan"]["client_auth"]["ca_names"]')"
+
+# A server that accepts connections and says nothing: its versions and
+# suites unknown (null), not refused; every model net.timeout.
+SILENT_PORT=$("$FREEPORT")
+python3 -c 'import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)
+held = []
+while True:
+    c, _ = s.accept(); held.append(c)' "$SILENT_PORT" &
+T_PIDS="$T_PIDS $!"
+wait_port "$SILENT_PORT" || t_bail "the silent server did not start"
+J=$T_DIR/silent.json
+scan "$J" "${ID[@]}" --models spa942,spa504g --timeout 1 "https://localhost:$SILENT_PORT/spa\$MA.xml"
+t_eq "silent server: exit 3 (timeout)" 3 "$SC_RC"
+t_eq "silent server: versions and suites unknown, not refused" "None None" \
+	"$(json_get "$J" 'str(set(p["accepted"] for p in d["scan"]["protocols"]).pop()) + " " + str(set(s["accepted"] for s in d["scan"]["cipher_suites"]).pop())')"
+schema_ok "silent server" "$J"
+
 # Nothing listens: every model exit 3, the server's versions and suites
 # unknown (null), not refused.
 CLOSED=$("$FREEPORT")

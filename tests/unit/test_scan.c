@@ -16,6 +16,7 @@
 #include "model/expect.h"
 #include "model/report.h"
 #include "model/scan.h"
+#include "output/cases.h"
 
 /* A finished pass report as `model`: a handshake with `suite` (0: none
  * completed, the suites offered 0x0035 and 0x002F), `status` its HTTP
@@ -148,6 +149,29 @@ static void test_worst_status_and_audit(void **state)
 	assert_string_equal(
 	    r->summary, "1 of 1 phone can provision; the audit fails: audit.served_without_cert");
 	ps_report_free(r);
+	/* A model that fails keeps its own status over the audit's, as a
+	 * pass's findings come before the audit's. */
+	struct ps_report *mixed[] = { pass("spa942", 0, 0, PS_F_TLS_NO_SHARED_CIPHER) };
+	r = scan_of(one, zero, 1, mixed, 1);
+	r->scan->audit = ps_report_new();
+	ps_report_add_finding(r->scan->audit, 0, PS_F_AUDIT_NO_CERT_SERVED, "served");
+	ps_report_add_finding(r->scan->audit, 1, PS_F_AUDIT_OTHER_DEVICE_SERVED, "served");
+	ps_report_finish(r->scan->audit);
+	ps_scan_finish(r);
+	assert_int_equal(r->exit_code, 4);
+	assert_string_equal(r->summary,
+			    "0 of 1 phone can provision; SPA942 cannot: tls.no_shared_cipher: "
+			    "enable AES256-SHA; the audit fails: audit.served_without_cert, "
+			    "audit.served_other_device");
+	ps_report_free(r);
+	/* --handshake-only: the verdict says what was checked. */
+	struct ps_report *hs[] = { pass("spa942", 0x0035, 0, PS_F_COUNT) };
+	r = scan_of(one, zero, 1, hs, 1);
+	r->scan->handshake_only = true;
+	ps_scan_finish(r);
+	assert_string_equal(r->summary, "1 of 1 phone complete the handshake (--handshake-only: "
+					"no file asked for)");
+	ps_report_free(r);
 	/* All through: 0. */
 	struct ps_report *ok[] = { pass("spa942", 0x0035, 200, PS_F_COUNT) };
 	r = scan_of(one, zero, 1, ok, 1);
@@ -155,6 +179,34 @@ static void test_worst_status_and_audit(void **state)
 	assert_int_equal(r->exit_code, 0);
 	assert_string_equal(r->verdict, "ok");
 	assert_string_equal(r->summary, "1 of 1 phone can provision");
+	ps_report_free(r);
+}
+
+/* A chain the phone rejects ends the handshake before the server's
+ * certificate request is read: the row does not claim "not asked". */
+static void test_chain_rejected_row(void **state)
+{
+	(void)state;
+	struct ps_report *p = pass("spa942", 0, 0, PS_F_CHAIN_UNTRUSTED_ROOT);
+	struct ps_hop *h = &p->hops[0];
+	h->tls.version = ps_xstrdup("TLS1.0");
+	h->tls.server_certs = 1;
+	h->chain_checked = true;
+	h->chain.phone.accept = false;
+	struct ps_report *ps[] = { p };
+	const char *models[] = { "spa942" };
+	size_t uses[] = { 0 };
+	struct ps_report *r = scan_of(models, uses, 1, ps, 1);
+	ps_scan_finish(r);
+	struct ps_scan_row w;
+	ps_scan_row(r->scan, 0, &w);
+	assert_string_equal(w.chain_verdict, "reject");
+	assert_null(w.client_cert);
+	assert_null(w.tls_version);
+	struct ps_buf b = { 0 };
+	ps_cases_model_line(&b, r, 0);
+	assert_string_equal(b.s, "spa942: chain reject; chain.untrusted_root (exit 5)");
+	ps_buf_free(&b);
 	ps_report_free(r);
 }
 
@@ -263,6 +315,11 @@ static void test_expect_scan_keys(void **state)
 	expect_one(r, "scan.spa303.tls.cipher_suite=TLS_DHE_RSA_WITH_AES_256_CBC_SHA", true,
 		   "TLS_DHE_RSA_WITH_AES_256_CBC_SHA");
 	expect_one(r, "scan.spa303.http.status=200", true, "200");
+	/* a suite by its OpenSSL name too, as the text report shows it */
+	expect_one(r, "scan.spa303.tls.cipher_suite=DHE-RSA-AES256-SHA", true,
+		   "DHE-RSA-AES256-SHA");
+	expect_one(r, "scan.spa303.tls.cipher_suite=AES256-SHA", false,
+		   "TLS_DHE_RSA_WITH_AES_256_CBC_SHA");
 	expect_one(r, "scan.spa303.client_certificate=sent", true, "sent");
 	expect_one(r, "scan.spa921.chain.phone_verdict=accept", false, NULL);
 	expect_one(r, "scan.spa504g.exit_code=0", false, NULL); /* not in this scan */
@@ -335,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_rows_and_verdict),
 		cmocka_unit_test(test_worst_status_and_audit),
 		cmocka_unit_test(test_not_played),
+		cmocka_unit_test(test_chain_rejected_row),
 		cmocka_unit_test(test_server_order),
 		cmocka_unit_test(test_expect_scan_keys),
 		cmocka_unit_test(test_pool),
