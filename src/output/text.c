@@ -119,10 +119,17 @@ static void tls_block(struct tx *t, const struct ps_hop *h)
 			round = m->round;
 			fprintf(t->out, "        renegotiation %u (asked by the server):\n", round);
 		}
-		fprintf(t->out, "        %s%8.1f ms  %s  %-20s%s%s%s\n", round ? "  " : "", m->t_ms,
-			m->dir == PS_DIR_OUT ? "->" : "<-", m->type, m->info ? m->info : "",
-			m->encrypted && !m->info ? "(encrypted)" : "",
-			m->encrypted && m->info ? " [encrypted]" : "");
+		/* Wrapped here, under a fixed column: a fold by the line's own
+		 * indentation would move with the digits of the time. */
+		char *head = ps_xasprintf("        %s%8.1f ms  %s  %-20s", round ? "  " : "",
+					  m->t_ms, m->dir == PS_DIR_OUT ? "->" : "<-", m->type);
+		char *rest = ps_xasprintf("%s%s%s", m->info ? m->info : "",
+					  m->encrypted && !m->info ? "(encrypted)" : "",
+					  m->encrypted && m->info ? " [encrypted]" : "");
+		fputs(head, t->out);
+		wrap(t, line_cols(head, strlen(head)), round ? 19 : 17, rest);
+		free(head);
+		free(rest);
 	}
 }
 
