@@ -257,7 +257,12 @@ void ps_scan_row(const struct ps_scan_report *s, size_t i, struct ps_scan_row *o
 				   : h->client_auth.sent       ? "sent"
 							       : "not sent";
 	}
+	/* The answer that failed, when a later request of the pass failed (a
+	 * per-device file missing behind a profile that came): else the
+	 * first request's. */
 	out->http_status = h->http.status;
+	if (f && f->hop > 0 && (size_t)f->hop < r->n_hops && r->hops[f->hop].http.status)
+		out->http_status = r->hops[f->hop].http.status;
 }
 
 const struct ps_report *ps_scan_answering_pass(const struct ps_scan_report *s, long *hop)
