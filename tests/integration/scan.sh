@@ -260,15 +260,19 @@ t_eq "untrusted chain: the server's request still seen, naming the vendor client
 
 # A server that accepts connections and says nothing: its versions and
 # suites unknown (null), not refused; every model net.timeout.
-SILENT_PORT=$("$FREEPORT")
-python3 -c 'import socket, sys, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)
+# (It binds a port of the kernel's choosing and says which: no race with
+# another program for a port picked beforehand.)
+python3 -c 'import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(64)
+with open(sys.argv[1] + ".tmp", "w") as f: f.write(str(s.getsockname()[1]))
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 held = []
 while True:
-    c, _ = s.accept(); held.append(c)' "$SILENT_PORT" &
+    c, _ = s.accept(); held.append(c)' "$T_DIR/silent.port" &
 T_PIDS="$T_PIDS $!"
-wait_port "$SILENT_PORT" || t_bail "the silent server did not start"
+for _ in $(seq 1 100); do [ -s "$T_DIR/silent.port" ] && break; sleep 0.05; done
+SILENT_PORT=$(cat "$T_DIR/silent.port" 2>/dev/null)
+[ -n "$SILENT_PORT" ] || t_bail "the silent server did not start"
 J=$T_DIR/silent.json
 scan "$J" "${ID[@]}" --models spa942,spa504g --timeout 1 "https://localhost:$SILENT_PORT/spa\$MA.xml"
 t_eq "silent server: exit 3 (timeout)" 3 "$SC_RC"
