@@ -332,10 +332,13 @@ bool ps_parse_first_certificate(const unsigned char *b, size_t n, const unsigned
 {
 	struct rd r = { b, n, false };
 	size_t total = rd_u(&r, 3);
-	struct rd c = { rd_skip(&r, total), total, false };
+	const unsigned char *list = rd_skip(&r, total);
+	if (r.bad)
+		return false;
+	struct rd c = { list, total, false };
 	size_t l = rd_u(&c, 3);
 	const unsigned char *p = rd_skip(&c, l);
-	if (r.bad || c.bad || !l)
+	if (c.bad || !l)
 		return false;
 	*der = p;
 	*len = l;

@@ -670,6 +670,40 @@ static void test_parse_dhe_bits(void **state)
 	assert_int_equal(ps_parse_dhe_bits(zero.b, zero.n), 0);
 }
 
+/* The server's leaf from a Certificate message: where it stands; none, or
+ * cut short anywhere (the list's length past the end included), false. */
+static void test_parse_first_certificate(void **state)
+{
+	(void)state;
+	struct bytes m = { .n = 0 };
+	put_u8(&m, 0); /* the list: 3 + 4 + 3 + 2 bytes */
+	put_u16(&m, 12);
+	put_u8(&m, 0);
+	put_u16(&m, 4);
+	put(&m, "LEAF", 4);
+	put_u8(&m, 0);
+	put_u16(&m, 2);
+	put(&m, "CA", 2);
+	const unsigned char *der = NULL;
+	size_t len = 0;
+	assert_true(ps_parse_first_certificate(m.b, m.n, &der, &len));
+	assert_int_equal(len, 4);
+	assert_ptr_equal(der, m.b + 6);
+	for (size_t n = 0; n < m.n; n++)
+		assert_false(ps_parse_first_certificate(m.b, n, &der, &len));
+	struct bytes empty = { .n = 0 };
+	put_u8(&empty, 0);
+	put_u16(&empty, 0);
+	assert_false(ps_parse_first_certificate(empty.b, empty.n, &der, &len));
+	/* A first certificate of length 0 is none. */
+	struct bytes zero = { .n = 0 };
+	put_u8(&zero, 0);
+	put_u16(&zero, 3);
+	put_u8(&zero, 0);
+	put_u16(&zero, 0);
+	assert_false(ps_parse_first_certificate(zero.b, zero.n, &der, &len));
+}
+
 static void test_parse_certificate_count(void **state)
 {
 	(void)state;
@@ -749,6 +783,7 @@ int main(void)
 		cmocka_unit_test(test_parse_cert_request),
 		cmocka_unit_test(test_parse_certificate_count),
 		cmocka_unit_test(test_parse_dhe_bits),
+		cmocka_unit_test(test_parse_first_certificate),
 		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
