@@ -943,14 +943,19 @@ static void scan_server(struct tx *t, const struct ps_report *r)
 			fprintf(t->out, "%s %s %s", i ? "," : "", s->protocols[i].version,
 				ps_scan_yes_no(ps_scan_protocol_accepted(s, i)));
 		fputc('\n', t->out);
-		if (!s->protocols[0].hello.connected) {
-			char *line =
-			    ps_xasprintf("(?: the server could not be reached: %s)",
-					 s->protocols[0].hello.error ? s->protocols[0].hello.error
-								     : "no connection");
+		/* Why a version is unknown, once: the first such probe's reason. */
+		for (size_t i = 0; i < PS_SCAN_VERSIONS; i++) {
+			const struct ps_scan_hello *h = &s->protocols[i].hello;
+			if (ps_scan_protocol_accepted(s, i) >= 0)
+				continue;
+			char *line = ps_xasprintf("(?: %s: %s)",
+						  !h->connected ? "the server could not be reached"
+								: "no TLS answer",
+						  h->error ? h->error : "no connection");
 			fputs("  ", t->out);
 			wrap(t, 2, 4, line);
 			free(line);
+			break;
 		}
 		fputs("  the phones' suites at TLS 1.0, each offered alone:\n", t->out);
 		for (size_t j = 0; j < s->n_suites; j++) {
