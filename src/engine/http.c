@@ -85,8 +85,13 @@ static size_t on_body(char *b, size_t size, size_t n, void *ctx)
 {
 	struct fetch *f = ctx;
 	size_t len = size * n;
-	if (f->tftp && len && !f->t_data)
+	if (f->tftp && len && !f->t_data) {
 		f->t_data = ps_now_ms() - f->t0;
+		/* The first data block is an answer too, whether or not curl
+		 * said "Connected for receive" before handing it over. */
+		if (!f->t_answer)
+			f->t_answer = f->t_data;
+	}
 	if (f->rs->body_len + len > f->rq->max_body) {
 		f->rs->body_capped = true;
 		return 0;
