@@ -103,6 +103,7 @@ void ps_engine_hello(const struct ps_run_config *cfg, const char *url, const cha
 		out->error = err ? err : ps_xstrdup("no address");
 	} else {
 		free(err);
+		out->connected = true;
 		size_t hl = strlen(t.host);
 		char *host = hl >= 2 && t.host[0] == '[' ? ps_xstrndup(t.host + 1, hl - 2)
 							 : ps_xstrdup(t.host);
@@ -113,8 +114,7 @@ void ps_engine_hello(const struct ps_run_config *cfg, const char *url, const cha
 					   .server_name = host,
 					   .timeout_ms = cfg->timeout_ms,
 					   .t0_ms = ps_now_ms() };
-		ps_tls_hello(fd, &p, out); /* clears `out` first */
-		out->connected = true;
+		ps_tls_hello(fd, &p, out);
 		ps_tls_creds_free(none);
 		free(err);
 		free(host);

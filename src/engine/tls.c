@@ -1692,9 +1692,6 @@ void ps_tls_hello(int fd, const struct ps_tls_params *p, struct ps_scan_hello *o
 {
 	struct run r;
 	struct ps_tls_probe unused = { 0 };
-	ps_scan_hello_clear(out);
-	out->done = true;
-	out->priority = ps_xstrdup(p->priority);
 	probe_run(&r, fd, p, &unused);
 	r.hello = out;
 	char *err = NULL;

@@ -152,7 +152,8 @@ size_t ps_tls_priority_suites(const char *priority, struct ps_tls_suite_def **ou
 /* A hello probe: a ClientHello with `p->priority` (and `p->creds`, which
  * may hold none) on `fd`, the handshake ended once the server's first
  * flight is in: what it chose, its DHE group, its certificate request;
- * or why it answered nothing (`out` cleared first, owned by the caller). */
+ * or why it answered nothing. Fills `out`, which the caller has cleared
+ * (ps_scan_hello_clear) and owns. */
 struct ps_scan_hello;
 void ps_tls_hello(int fd, const struct ps_tls_params *p, struct ps_scan_hello *out);
 

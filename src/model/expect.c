@@ -362,10 +362,8 @@ static char *scan_value(const struct ps_report *r, const char *name, const char 
 		return o < 0 ? NULL : bool_text(o > 0);
 	}
 	if (strcmp(name, "dhe_bits") == 0) {
-		for (size_t j = 0; j < s->n_suites; j++)
-			if (s->suites[j].hello.dh_bits)
-				return ps_xasprintf("%u", s->suites[j].hello.dh_bits);
-		return NULL;
+		unsigned bits = ps_scan_dhe_bits(s);
+		return bits ? ps_xasprintf("%u", bits) : NULL;
 	}
 	if (strcmp(name, "audit") == 0) {
 		if (!s->audit)

@@ -238,6 +238,19 @@ void ps_http_info_clear(struct ps_http_info *h)
 	memset(h, 0, sizeof *h);
 }
 
+void ps_phone_info_copy(struct ps_phone_info *d, const struct ps_phone_info *s)
+{
+	d->model = ps_xstrdup(s->model);
+	d->vendor = ps_xstrdup(s->vendor);
+	d->product = ps_xstrdup(s->product);
+	d->psn = ps_xstrdup(s->psn);
+	d->firmware = ps_xstrdup(s->firmware);
+	d->mac = ps_xstrdup(s->mac);
+	d->serial = ps_xstrdup(s->serial);
+	d->user_agent = ps_xstrdup(s->user_agent);
+	d->priority = ps_xstrdup(s->priority);
+}
+
 static void phone_free(struct ps_phone_info *p)
 {
 	free(p->model);

@@ -168,6 +168,8 @@ struct ps_http_info {
 };
 
 void ps_http_info_copy(struct ps_http_info *dst, const struct ps_http_info *src);
+struct ps_phone_info;
+void ps_phone_info_copy(struct ps_phone_info *dst, const struct ps_phone_info *src);
 void ps_http_info_clear(struct ps_http_info *h);
 
 struct ps_step {

@@ -103,6 +103,14 @@ int ps_scan_protocol_accepted(const struct ps_scan_report *s, size_t i)
 	return h->answered && h->version && strcmp(h->version, s->protocols[i].version) == 0;
 }
 
+unsigned ps_scan_dhe_bits(const struct ps_scan_report *s)
+{
+	for (size_t j = 0; j < s->n_suites; j++)
+		if (s->suites[j].hello.dh_bits)
+			return s->suites[j].hello.dh_bits;
+	return 0;
+}
+
 const char *ps_scan_yes_no(int v)
 {
 	return v > 0 ? "yes" : v == 0 ? "no" : "?";

@@ -155,6 +155,9 @@ int ps_scan_server_order(const struct ps_scan_report *s);
  * or -1 unknown (no probe made, the server not reached, or it answered
  * nothing, or nothing in TLS). */
 int ps_scan_protocol_accepted(const struct ps_scan_report *s, size_t i);
+/* The size of the server's DHE group, as the first probe that got a DHE
+ * suite saw it; 0 when none did. */
+unsigned ps_scan_dhe_bits(const struct ps_scan_report *s);
 /* "yes", "no" or "?" for such a tri-state. */
 const char *ps_scan_yes_no(int v);
 

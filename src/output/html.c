@@ -581,12 +581,8 @@ static void scan_server(struct hw *w, const struct ps_report *r)
 			ps_buf_puts(&w->b, "</td></tr>");
 		}
 		ps_buf_puts(&w->b, "</tbody></table>");
-		for (size_t j = 0; j < s->n_suites; j++)
-			if (s->suites[j].hello.dh_bits) {
-				ps_buf_printf(&w->b, "<p>DHE group: %u bits</p>",
-					      s->suites[j].hello.dh_bits);
-				break;
-			}
+		if (ps_scan_dhe_bits(s))
+			ps_buf_printf(&w->b, "<p>DHE group: %u bits</p>", ps_scan_dhe_bits(s));
 		ps_buf_puts(&w->b, "<p>Preferred: ");
 		text(w, s->preferred.answered ? s->preferred.cipher_suite : NULL, "none");
 		int order = ps_scan_server_order(s);

@@ -613,7 +613,6 @@ static json_t *scan_json(const struct ps_report *r)
 	}
 	json_object_set_new(o, "protocols", protocols);
 	json_t *suites = json_array();
-	unsigned dh_bits = 0;
 	for (size_t j = 0; j < s->n_suites && probed; j++) {
 		const struct ps_scan_suite *su = &s->suites[j];
 		const char *ossl = ps_suite_openssl_name(su->id);
@@ -623,8 +622,6 @@ static json_t *scan_json(const struct ps_report *r)
 		json_object_set_new(e, "models", words_json(su->models));
 		json_object_set_new(e, "probe", hello_json(&su->hello));
 		json_array_append_new(suites, e);
-		if (!dh_bits)
-			dh_bits = su->hello.dh_bits;
 	}
 	json_object_set_new(o, "cipher_suites", suites);
 	int order = ps_scan_server_order(s);
@@ -638,6 +635,7 @@ static json_t *scan_json(const struct ps_report *r)
 		json_object_set_new(pref, "reversed_probe", hello_json(&s->reversed));
 	}
 	json_object_set_new(o, "preferred", pref);
+	unsigned dh_bits = ps_scan_dhe_bits(s);
 	json_object_set_new(o, "dhe_bits", int_or_null(dh_bits > 0, dh_bits));
 	json_t *ca = json_object();
 	json_object_set_new(ca, "requested",

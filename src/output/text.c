@@ -967,12 +967,8 @@ static void scan_server(struct tx *t, const struct ps_report *r)
 					hello_refusal(&su->hello, why, sizeof why));
 			fputc('\n', t->out);
 		}
-		for (size_t j = 0; j < s->n_suites; j++)
-			if (s->suites[j].hello.dh_bits) {
-				fprintf(t->out, "  DHE group: %u bits\n",
-					s->suites[j].hello.dh_bits);
-				break;
-			}
+		if (ps_scan_dhe_bits(s))
+			fprintf(t->out, "  DHE group: %u bits\n", ps_scan_dhe_bits(s));
 		const struct ps_scan_hello *p = &s->preferred;
 		if (p->answered && p->cipher_suite) {
 			int order = ps_scan_server_order(s);

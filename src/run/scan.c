@@ -277,19 +277,6 @@ static const char *fetched_file(const struct pass_plan *p)
 	return NULL;
 }
 
-static void copy_phone(struct ps_phone_info *d, const struct ps_phone_info *s)
-{
-	d->model = ps_xstrdup(s->model);
-	d->vendor = ps_xstrdup(s->vendor);
-	d->product = ps_xstrdup(s->product);
-	d->psn = ps_xstrdup(s->psn);
-	d->firmware = ps_xstrdup(s->firmware);
-	d->mac = ps_xstrdup(s->mac);
-	d->serial = ps_xstrdup(s->serial);
-	d->user_agent = ps_xstrdup(s->user_agent);
-	d->priority = ps_xstrdup(s->priority);
-}
-
 /* The audit of the file the pass got, as its model; false when it got
  * none. */
 static bool audit_after(struct scan *sc, const struct pass_plan *p)
@@ -302,7 +289,7 @@ static bool audit_after(struct scan *sc, const struct pass_plan *p)
 	a->tool_version = ps_xstrdup(PACKAGE_VERSION);
 	a->target = ps_xstrdup(url);
 	a->show_secrets = p->report->show_secrets;
-	copy_phone(&a->phone, &p->report->phone);
+	ps_phone_info_copy(&a->phone, &p->report->phone);
 	struct ps_sink sink = ps_report_sink(a);
 	ps_engine_run_audit(ps_run_cfg(p->run), url, &sink);
 	ps_report_finish(a);

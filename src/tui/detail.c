@@ -974,11 +974,8 @@ static void view_server(struct out *o, const struct ps_report *r)
 		for (size_t j = 0; j < s->n_suites; j++)
 			hello_line(o, s->suites[j].name, s->suites[j].accepted,
 				   &s->suites[j].hello);
-		for (size_t j = 0; j < s->n_suites; j++)
-			if (s->suites[j].hello.dh_bits) {
-				kv(o, 2, 12, "DHE group", "%u bits", s->suites[j].hello.dh_bits);
-				break;
-			}
+		if (ps_scan_dhe_bits(s))
+			kv(o, 2, 12, "DHE group", "%u bits", ps_scan_dhe_bits(s));
 		int order = ps_scan_server_order(s);
 		kv(o, 2, 12, "preferred", "%s%s",
 		   s->preferred.answered ? str(s->preferred.cipher_suite, "?") : "none",
