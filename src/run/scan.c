@@ -196,14 +196,13 @@ static void plan_suites(struct scan *sc)
 	sr->n_suites = n_all;
 	sc->suite_priority = ps_xcalloc(n_all + 1, sizeof *sc->suite_priority);
 	for (size_t j = 0; j < n_all; j++) {
-		struct ps_buf k = { 0 }, c = { 0 }, m = { 0 };
-		add_token(&k, all[j].kx);
-		add_token(&c, all[j].cipher);
-		add_token(&m, all[j].mac);
-		sc->suite_priority[j] = phone_priority(k.s, c.s, m.s);
-		ps_buf_free(&k);
-		ps_buf_free(&c);
-		ps_buf_free(&m);
+		char *kx1 = ps_xasprintf("+%s", all[j].kx),
+		     *ci1 = ps_xasprintf("+%s", all[j].cipher),
+		     *mac1 = ps_xasprintf("+%s", all[j].mac);
+		sc->suite_priority[j] = phone_priority(kx1, ci1, mac1);
+		free(kx1);
+		free(ci1);
+		free(mac1);
 	}
 	/* The same tokens reversed: a client that prefers the other end. */
 	for (size_t j = n_all; j > 0; j--) {
