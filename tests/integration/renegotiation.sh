@@ -10,7 +10,7 @@
 . "$TOP_SRCDIR/tests/integration/lib.sh"
 
 [ -x "$APACHE" ] || t_bail "apache2 not found (.ci/run installs it)"
-command -v curl >/dev/null || t_bail "curl not found (.ci/packages lists it)"
+command -v curl >/dev/null || t_bail "curl not found (.ci/packages-test lists it)"
 [ -f "$APACHE_MODULES/mod_ssl.so" ] || t_bail "mod_ssl not found in $APACHE_MODULES"
 P=$T_DIR/pki
 mk_pki || t_bail "certtool could not make the test PKI"

@@ -16,7 +16,7 @@ if [ "$NETNS" != yes ]; then
 	exit 0
 fi
 for tool in tcpdump tshark openssl python3; do
-	command -v "$tool" >/dev/null || t_bail "$tool not found (.ci/packages lists it)"
+	command -v "$tool" >/dev/null || t_bail "$tool not found (.ci/packages-test lists it)"
 done
 COMPARE=$TOP_SRCDIR/tests/integration/wire_compare.py
 mk_pki || t_bail "certtool could not make the test PKI"
