@@ -15,6 +15,9 @@
 #include "cli/labcmd.h"
 #include "cli/options.h"
 #include "core/atomic.h"
+#include "core/util.h"
+#include "engine/tls.h"
+#include "lab/lab.h"
 #include "model/finding.h"
 #include "phone/catalogue.h"
 #include "phone/identity.h"
@@ -39,6 +42,37 @@ static void list_models(void)
 		free(ua);
 		ps_identity_clear(&id);
 	}
+}
+
+/* --version: this program, the libraries it runs with (not those it was
+ * built with), and whether this host's TLS can make the phones' offers. */
+static void version(void)
+{
+	const curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
+	printf("provscope %s\n", PACKAGE_VERSION);
+	printf("GnuTLS %s, libcurl %s (%s), %s, libmicrohttpd %s\n", ps_tls_library_version(),
+	       cv->version, cv->ssl_version ? cv->ssl_version : "no TLS", ps_tui_library_version(),
+	       ps_lab_library_version());
+	char *caps = ps_tls_local_capabilities();
+	fputs(caps, stdout);
+	free(caps);
+	size_t n = ps_model_count(), whole = 0, none = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct ps_model *m = ps_model_at(i);
+		bool fatal;
+		char *why = ps_tls_local_policy(m->product, m->priority, m->suites, &fatal);
+		whole += !why;
+		none += why && fatal;
+		free(why);
+	}
+	const char *what = "the phones' offers";
+	if (whole == n)
+		printf("  %-20s yes, all %zu models' whole\n", what, n);
+	else if (none == n)
+		printf("  %-20s no model's: a run says why\n", what);
+	else
+		printf("  %-20s not whole for %zu of %zu models: a run says why\n", what, n - whole,
+		       n);
 }
 
 static int fail(int rc, char *err)
@@ -138,6 +172,10 @@ int main(int argc, char **argv)
 		rc = command(&c);
 		break;
 	case PS_PARSE_DONE:
+		rc = PS_EXIT_OK;
+		break;
+	case PS_PARSE_VERSION:
+		version();
 		rc = PS_EXIT_OK;
 		break;
 	default:

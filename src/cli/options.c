@@ -362,7 +362,9 @@ static const struct ps_option table[] = {
 	  PARSE(parse_list_models) },
 	{ "help", 'h', NULL, PS_OG_OTHER, EVERYWHERE, "print this help and exit",
 	  .kind = PS_OPT_ACTION },
-	{ "version", 'V', NULL, PS_OG_OTHER, EVERYWHERE, "print the version and exit",
+	{ "version", 'V', NULL, PS_OG_OTHER, EVERYWHERE,
+	  "print the versions of provscope and its libraries, and\nwhether this host can offer "
+	  "what the phones need",
 	  .kind = PS_OPT_ACTION },
 };
 
@@ -665,10 +667,8 @@ enum ps_parse_outcome ps_options_parse(int argc, char **argv, struct ps_config *
 			ps_options_help(out, c->cmd, true);
 			return PS_PARSE_DONE;
 		}
-		if (o->short_name == 'V') {
-			fprintf(out, "provscope %s\n", PACKAGE_VERSION);
-			return PS_PARSE_DONE;
-		}
+		if (o->short_name == 'V')
+			return PS_PARSE_VERSION;
 		enum ps_command before = c->cmd;
 		char *msg = NULL;
 		if (!store(c, o, optarg, &msg))

@@ -49,9 +49,10 @@ const struct ps_option *ps_options(size_t *n);
 
 /* What the options parser decided. */
 enum ps_parse_outcome {
-	PS_PARSE_RUN,   /* run `c->cmd` */
-	PS_PARSE_DONE,  /* answered already (--help, --version, --fault help): exit 0 */
-	PS_PARSE_USAGE, /* a usage error, the message on stderr: exit 2 */
+	PS_PARSE_RUN,     /* run `c->cmd` */
+	PS_PARSE_DONE,    /* answered already (--help, --fault help): exit 0 */
+	PS_PARSE_VERSION, /* --version: main prints it (the libraries in use): exit 0 */
+	PS_PARSE_USAGE,   /* a usage error, the message on stderr: exit 2 */
 };
 
 /* Parse argv (argv[1] may name a subcommand: lab, cert, profile, rule)

@@ -196,6 +196,175 @@ bool ps_tls_priority_check(const char *priority, char **err)
 	return true;
 }
 
+/* --- this host's policy ------------------------------------------------------- */
+
+/* The system policy file GnuTLS read at start (GNUTLS_SYSTEM_PRIORITY_FILE
+ * or the built-in path), or NULL when there is none. */
+static const char *policy_file(void)
+{
+	const char *f = gnutls_get_system_config_file();
+	return f && *f && access(f, F_OK) == 0 ? f : NULL;
+}
+
+/* The lines of the policy file that forbid or limit something, quoted
+ * with their numbers ("'disabled-version = tls1.0' (line 2)"), at most 6;
+ * empty when none is recognised. */
+static void policy_lines(const char *file, struct ps_buf *b)
+{
+	static const char *const keys[] = { "disabled-",
+					    "tls-disabled-",
+					    "insecure-",
+					    "secure-",
+					    "enabled-version",
+					    "override-mode",
+					    "min-verification-profile" };
+	unsigned char *data = NULL;
+	size_t len = 0;
+	char *why = NULL;
+	if (!ps_read_file(file, 1 << 20, &data, &len, &why)) {
+		free(why);
+		return;
+	}
+	unsigned n = 0, line = 0;
+	for (char *save = NULL, *l = strtok_r((char *)data, "\n", &save); l && n < 6;
+	     l = strtok_r(NULL, "\n", &save)) {
+		line++;
+		l += strspn(l, " \t");
+		size_t e = strlen(l);
+		while (e && (l[e - 1] == ' ' || l[e - 1] == '\t' || l[e - 1] == '\r'))
+			l[--e] = '\0';
+		bool hit = false;
+		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+			hit |= strncmp(l, keys[k], strlen(keys[k])) == 0;
+		if (hit && e < 120)
+			ps_buf_printf(b, "%s'%s' (line %u)", n++ ? ", " : "", l, line);
+	}
+	free(data);
+}
+
+/* "; the policy in FILE ('...' (line 2)) forbids it for every program on
+ * this host. Fix: ..." or, without a policy file, what GnuTLS said. */
+static void policy_fix(struct ps_buf *b, const char *what, const char *gnutls_said)
+{
+	const char *file = policy_file();
+	if (!file) {
+		ps_buf_printf(b, "; this GnuTLS (%s) cannot offer %s%s%s",
+			      gnutls_check_version(NULL), what, gnutls_said ? ": " : "",
+			      gnutls_said ? gnutls_said : "");
+		return;
+	}
+	struct ps_buf lines = { 0 };
+	policy_lines(file, &lines);
+	ps_buf_printf(b,
+		      "; this host's GnuTLS policy (%s%s%s%s) forbids %s for every program. Fix: "
+		      "run provscope with GNUTLS_SYSTEM_PRIORITY_FILE=/dev/null in its "
+		      "environment (only provscope then ignores the policy), or allow TLS 1.0, "
+		      "RSA key exchange, SHA-1 and the phones' ciphers in that file",
+		      file, lines.s ? ": " : "", lines.s ? lines.s : "",
+		      lines.s ? "" : ", no line of it named", what);
+	ps_buf_free(&lines);
+}
+
+char *ps_tls_local_policy(const char *who, const char *priority, const char *phone_suites,
+			  bool *fatal)
+{
+	*fatal = false;
+	gnutls_priority_t p;
+	const char *pos = NULL;
+	int rc = gnutls_priority_init(&p, priority, &pos);
+	struct ps_buf b = { 0 };
+	if (rc < 0) {
+		*fatal = true;
+		ps_buf_printf(&b, "cannot make the offer %s makes (%s)", who, phone_suites);
+		policy_fix(&b, "it", gnutls_strerror(rc));
+		return ps_buf_take(&b);
+	}
+	gnutls_priority_deinit(p);
+	struct ps_tls_suite_def *have = NULL;
+	size_t n_have = ps_tls_priority_suites(priority, &have);
+	/* The catalogue's words: "TLS 1.0; NAME, NAME, ...". */
+	const char *list = strchr(phone_suites, ';');
+	list = list ? list + 1 : phone_suites;
+	unsigned missing = 0, wanted = 0;
+	struct ps_buf names = { 0 };
+	while (*list) {
+		list += strspn(list, " ,");
+		size_t len = strcspn(list, ", ");
+		if (!len)
+			break;
+		wanted++;
+		bool found = false;
+		for (size_t i = 0; i < n_have && !found; i++) {
+			const char *name = ps_suite_name(have[i].id);
+			found = name && strlen(name) == len && strncmp(name, list, len) == 0;
+		}
+		if (!found)
+			ps_buf_printf(&names, "%s%.*s", missing++ ? ", " : "", (int)len, list);
+		list += len;
+	}
+	free(have);
+	if (!missing) {
+		ps_buf_free(&names);
+		return NULL;
+	}
+	*fatal = missing == wanted;
+	if (*fatal)
+		ps_buf_printf(&b,
+			      "cannot make the offer %s makes: none of its suites "
+			      "(%s) can be offered",
+			      who, names.s);
+	else
+		ps_buf_printf(&b,
+			      "the offer is not %s's: this host cannot offer %u of its %u suites "
+			      "(%s); a server that takes only those fails here although the phone "
+			      "would get through, and the suite agreed may not be the phone's",
+			      who, missing, wanted, names.s);
+	policy_fix(&b, "them", NULL);
+	ps_buf_free(&names);
+	return ps_buf_take(&b);
+}
+
+const char *ps_tls_library_version(void)
+{
+	return gnutls_check_version(NULL);
+}
+
+/* Whether `priority` initialises and offers at least one suite. */
+static bool can_offer(const char *priority)
+{
+	struct ps_tls_suite_def *d = NULL;
+	size_t n = ps_tls_priority_suites(priority, &d);
+	free(d);
+	return n > 0;
+}
+
+char *ps_tls_local_capabilities(void)
+{
+#define PS_TLS_BASE "NONE:+COMP-NULL:+SIGN-ALL:+VERS-TLS1.0:"
+	static const struct {
+		const char *what, *priority;
+	} probes[] = {
+		{ "TLS 1.0", PS_TLS_BASE "+KX-ALL:+CIPHER-ALL:+ARCFOUR-128:+MAC-ALL:+MD5" },
+		{ "RSA key exchange", PS_TLS_BASE "+VERS-TLS1.2:+RSA:+CIPHER-ALL:+ARCFOUR-128:"
+						  "+MAC-ALL:+MD5" },
+		{ "AES-CBC with SHA-1", PS_TLS_BASE "+VERS-TLS1.2:+KX-ALL:+AES-256-CBC:"
+						    "+AES-128-CBC:+SHA1" },
+		{ "RC4", PS_TLS_BASE "+VERS-TLS1.2:+KX-ALL:+ARCFOUR-128:+SHA1:+MD5" },
+		{ "DHE", PS_TLS_BASE "+VERS-TLS1.2:+DHE-RSA:+CIPHER-ALL:+MAC-ALL" },
+	};
+#undef PS_TLS_BASE
+	struct ps_buf b = { 0 };
+	const char *file = policy_file();
+	const char *env = getenv("GNUTLS_SYSTEM_PRIORITY_FILE");
+	ps_buf_printf(&b, "GnuTLS system policy: %s%s\n", file ? file : "none",
+		      file && env && *env ? " (GNUTLS_SYSTEM_PRIORITY_FILE)" : "");
+	ps_buf_puts(&b, "This host can offer what the phones need:\n");
+	for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++)
+		ps_buf_printf(&b, "  %-20s %s\n", probes[i].what,
+			      can_offer(probes[i].priority) ? "yes" : "no");
+	return ps_buf_take(&b);
+}
+
 size_t ps_tls_priority_suites(const char *priority, struct ps_tls_suite_def **out)
 {
 	*out = NULL;

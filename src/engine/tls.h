@@ -29,6 +29,25 @@ bool ps_tls_creds_has_cert(const struct ps_tls_creds *c);
 /* Check that a priority string is one GnuTLS accepts; `*err` on failure. */
 bool ps_tls_priority_check(const char *priority, char **err);
 
+/* Whether this host's GnuTLS makes a phone's offer (`priority`) whole:
+ * every suite of `phone_suites` (the catalogue's words, "TLS 1.0; IANA
+ * name, IANA name, ...") in it. A system policy (crypto-policies, the file
+ * of gnutls_get_system_config_file() or GNUTLS_SYSTEM_PRIORITY_FILE) can
+ * forbid TLS 1.0, RSA key exchange, RC4 or SHA-1 for every program on the
+ * host. NULL when the offer is whole; else why not in plain words, naming
+ * the policy file, the lines of it that forbid, and the fix (caller
+ * frees); `*fatal` when no offer can be made at all, else the message
+ * lists the suites left out. `who` names the phone ("an SPA942"). */
+char *ps_tls_local_policy(const char *who, const char *priority, const char *phone_suites,
+			  bool *fatal);
+
+/* What this host's GnuTLS can offer of what the phones need: TLS 1.0, RSA
+ * key exchange, RC4, DHE and SHA-1 MACs, as "yes"/"no" lines for
+ * --version, the policy file first (caller frees). */
+char *ps_tls_local_capabilities(void);
+/* The version of GnuTLS in use ("3.7.9"). */
+const char *ps_tls_library_version(void);
+
 /* Called inside the handshake with the server's certificates (DER, in the
  * order sent) as soon as they arrive. Returns true to go on, false to end
  * the handshake as the phone does when it rejects the chain. */

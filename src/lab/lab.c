@@ -56,6 +56,11 @@ const char *ps_lab_fault_name(enum ps_lab_fault f)
 	return f < PS_LAB_FAULT_COUNT ? fault_table[f].name : "?";
 }
 
+const char *ps_lab_library_version(void)
+{
+	return MHD_get_version();
+}
+
 const char *ps_lab_fault_help(void)
 {
 	return

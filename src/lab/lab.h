@@ -64,6 +64,8 @@ enum ps_lab_fault {
 int ps_lab_fault_parse(const char *spec, unsigned *mask, char **err);
 /* One line per fault, "name  what it does\n" (static). */
 const char *ps_lab_fault_help(void);
+/* The version of libmicrohttpd in use ("0.9.75"). */
+const char *ps_lab_library_version(void);
 /* The name of a fault (static); "?" out of range. */
 const char *ps_lab_fault_name(enum ps_lab_fault f);
 

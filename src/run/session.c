@@ -161,6 +161,25 @@ static bool start_demo(struct ps_session *s, FILE *lab_log, char **err)
 
 /* --- open and close ---------------------------------------------------------------- */
 
+/* Whether this host can make `m`'s offer: false with `*err` when not at
+ * all (a system policy that forbids TLS 1.0, say); a warning on stderr
+ * when only some of its suites are left out. */
+static bool local_policy(const struct ps_model *m, char **err)
+{
+	bool fatal;
+	char *who = ps_xasprintf("an %s", m->product);
+	char *why = ps_tls_local_policy(who, m->priority, m->suites, &fatal);
+	free(who);
+	if (why && fatal) {
+		*err = why;
+		return false;
+	}
+	if (why)
+		fprintf(stderr, "provscope: warning: %s\n", why);
+	free(why);
+	return true;
+}
+
 /* The options checked against the files they name. */
 static bool load(struct ps_session *s, FILE *lab_log, char **err)
 {
@@ -169,12 +188,16 @@ static bool load(struct ps_session *s, FILE *lab_log, char **err)
 	bool demo = c->cmd == PS_CMD_DEMO || (c->cmd == PS_CMD_SCAN && c->demo);
 	bool live = (c->cmd == PS_CMD_LIVE || c->cmd == PS_CMD_SCAN) && !demo;
 	if (!check_mac(c->mac, err) || !check_text("--serial", c->serial, err) ||
-	    !check_text("--firmware", c->firmware, err) || !ps_tls_priority_check(priority, err) ||
+	    !check_text("--firmware", c->firmware, err) ||
+	    (c->priority ? !ps_tls_priority_check(priority, err) : !local_policy(s->model, err)) ||
 	    (live && !ps_engine_check_target(c->target, err)) ||
 	    (c->download && !check_download(c->download, err)))
 		return false;
 	if (c->cmd == PS_CMD_SCAN && !load_models(s, err))
 		return false;
+	for (size_t i = 0; i < s->n_scan_models; i++)
+		if (s->scan_models[i] != s->model && !local_policy(s->scan_models[i], err))
+			return false;
 	if (demo) {
 		if (!start_demo(s, lab_log, err))
 			return false;

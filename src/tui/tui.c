@@ -1291,6 +1291,11 @@ static void leave_answer(const struct tui *t)
 	fflush(stdout);
 }
 
+const char *ps_tui_library_version(void)
+{
+	return curses_version();
+}
+
 int ps_tui_main(const struct ps_session *session, bool *busy, char **err)
 {
 	*busy = false;

@@ -28,4 +28,7 @@
  * freeing what the run uses. */
 int ps_tui_main(const struct ps_session *s, bool *busy, char **err);
 
+/* The version of the curses library in use ("ncurses 6.4.20221231"). */
+const char *ps_tui_library_version(void);
+
 #endif
