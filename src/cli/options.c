@@ -306,6 +306,9 @@ static const struct ps_option table[] = {
 	  "when the phone would upgrade, download the image to FILE\nover the phone's TLS "
 	  "(progress on stderr; at most 64M)",
 	  STRING(download) },
+	{ "keylog", 0, "FILE", PS_OG_NETWORK, LIVE_RUNS | S,
+	  "append the TLS secrets to FILE for Wireshark (NSS key\nlog format, as SSLKEYLOGFILE)",
+	  STRING(keylog) },
 	/* output */
 	{ "batch", 0, NULL, PS_OG_OUTPUT, ALL_RUNS | S,
 	  "never open the interactive view, which a live run opens\nwhen it runs on a terminal "

@@ -58,6 +58,7 @@ struct ps_config {
 	size_t max_size; /* 0: the default */
 	bool handshake_only;
 	const char *download; /* --download-firmware FILE */
+	const char *keylog;   /* --keylog FILE: TLS secrets for Wireshark (SSLKEYLOGFILE) */
 	/* output */
 	bool batch;
 	const char *format, *output; /* output NULL: standard output (also "-") */

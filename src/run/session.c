@@ -3,6 +3,8 @@
 
 #include "run/session.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -161,6 +163,22 @@ static bool start_demo(struct ps_session *s, FILE *lab_log, char **err)
 
 /* --- open and close ---------------------------------------------------------------- */
 
+/* --keylog FILE: GnuTLS writes every session's secrets where
+ * SSLKEYLOGFILE names, read at the first handshake, so setting it here,
+ * before any, is enough. GnuTLS says nothing when it cannot write: try
+ * first. */
+static bool keylog(const char *file, char **err)
+{
+	FILE *f = fopen(file, "a");
+	if (!f) {
+		*err = ps_xasprintf("--keylog %s: cannot write to it: %s", file, strerror(errno));
+		return false;
+	}
+	fclose(f);
+	setenv("SSLKEYLOGFILE", file, 1);
+	return true;
+}
+
 /* Whether this host can make `m`'s offer: false with `*err` when not at
  * all (a system policy that forbids TLS 1.0, say); a warning on stderr
  * when only some of its suites are left out. */
@@ -192,6 +210,8 @@ static bool load(struct ps_session *s, FILE *lab_log, char **err)
 	    (c->priority ? !ps_tls_priority_check(priority, err) : !local_policy(s->model, err)) ||
 	    (live && !ps_engine_check_target(c->target, err)) ||
 	    (c->download && !check_download(c->download, err)))
+		return false;
+	if (c->keylog && !keylog(c->keylog, err))
 		return false;
 	if (c->cmd == PS_CMD_SCAN && !load_models(s, err))
 		return false;
