@@ -3,6 +3,7 @@
 
 #include "cli/labcmd.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -95,6 +96,22 @@ static int mint_device(const struct ps_lab_opts *o, const struct ps_identity *id
 	return rc;
 }
 
+/* Whether `addr` (an IP address as --listen gives it) is this host's
+ * loopback alone: 127.0.0.0/8, ::1 or ::ffff:127.x.y.z. */
+static bool loopback_only(const char *addr)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+	if (inet_pton(AF_INET, addr, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, addr, &a6) == 1) {
+		if (IN6_IS_ADDR_LOOPBACK(&a6))
+			return true;
+		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+	}
+	return false; /* a name: whatever it resolves to */
+}
+
 int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 {
 	if (o->mint_device)
@@ -146,6 +163,14 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 	}
 	unsigned hp = ps_lab_https_port(lab);
 	bool v6 = strchr(addr, ':') != NULL;
+	if (!loopback_only(addr))
+		fprintf(stderr,
+			"provscope lab: warning: listening on %s%s%s, beyond this host's loopback: "
+			"anyone who can reach it gets the lab's profiles, with their passwords "
+			"and profile key, and its firmware images. The lab is a test server; "
+			"give --listen 127.0.0.1:PORT unless another machine (a real phone) "
+			"must reach it.\n",
+			v6 ? "[" : "", addr, v6 ? "]" : "");
 	printf("provscope lab: serving %s\n", o->dir ? o->dir : "the built-in profiles");
 	printf("  https://%s:%u/  (listening on %s%s%s:%u)\n", PS_LAB_SERVER_NAME, hp,
 	       v6 ? "[" : "", addr, v6 ? "]" : "", hp);
