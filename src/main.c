@@ -23,22 +23,45 @@
 #include "phone/identity.h"
 #include "run/run.h"
 #include "run/session.h"
+#include "tlswire/tlsnames.h"
 #include "tui/tui.h"
 
-static void list_models(void)
+/* The catalogue: a model a line and the suites of its TLS 1.0 offer by
+ * OpenSSL name under it (the phone's, whatever this host can offer), in
+ * 80 columns; with -v its User-Agent, the suites by IANA
+ * name, the GnuTLS priority string and its renegotiation as well. */
+static void list_models(const struct ps_config *c)
 {
-	printf("%-8s %-8s %-8s %-5s %-9s %-6s %s\n", "MODEL", "VENDOR", "$PN", "$PSN", "FIRMWARE",
-	       "HTTPS-UPGRADE", "USER-AGENT");
+	printf("%-8s %-8s %-8s %-5s %-9s %-9s %s\n", "MODEL", "VENDOR", "$PN", "$PSN", "FIRMWARE",
+	       "FW-HTTPS", "RENEGOTIATION");
 	for (size_t i = 0; i < ps_model_count(); i++) {
 		const struct ps_model *m = ps_model_at(i);
+		printf("%-8s %-8s %-8s %-5s %-9s %-9s %s\n", m->id, m->vendor, m->product, m->psn,
+		       m->firmware, m->https_upgrade ? "yes" : "no",
+		       m->legacy_renegotiation ? "legacy (assumed)" : "refused");
+		/* The catalogue's words: "TLS 1.0; IANA, IANA, ...". */
+		const char *w = strchr(m->suites, ';');
+		struct ps_buf b = { 0 };
+		for (w = w ? w + 1 : m->suites; *(w += strspn(w, " ,"));) {
+			size_t len = strcspn(w, ", ");
+			const char *name = ps_suite_openssl_by_iana(w, len);
+			ps_buf_printf(&b, "%s%.*s", b.s ? " " : "",
+				      name ? (int)strlen(name) : (int)len, name ? name : w);
+			w += len;
+		}
+		struct ps_buf line = { 0 };
+		ps_buf_puts(&line, "         TLS 1.0: ");
+		ps_buf_fold(&line, b.s ? b.s : "?", 18, 18, 80);
+		fputs(line.s, stdout);
+		ps_buf_free(&line);
+		ps_buf_free(&b);
+		if (c->verbosity < 1)
+			continue;
 		struct ps_identity id;
 		ps_identity_init(&id, m);
 		char *ua = ps_identity_user_agent(&id);
-		printf("%-8s %-8s %-8s %-5s %-9s %-13s %s\n", m->id, m->vendor, m->product, m->psn,
-		       m->firmware, m->https_upgrade ? "yes" : "no", ua);
-		printf("         TLS: %s\n         priority: %s\n", m->suites, m->priority);
-		printf("         renegotiation: %s\n",
-		       m->legacy_renegotiation ? "legacy (no RFC 5746; assumed)" : "refused");
+		printf("         User-Agent: %s\n         suites: %s\n         priority: %s\n", ua,
+		       m->suites, m->priority);
 		free(ua);
 		ps_identity_clear(&id);
 	}
@@ -154,7 +177,7 @@ static int command(const struct ps_config *c)
 	}
 	int rc = PS_EXIT_OK;
 	if (c->cmd == PS_CMD_LIST_MODELS)
-		list_models();
+		list_models(c);
 	else if (c->cmd == PS_CMD_LAB)
 		rc = lab(c);
 	else

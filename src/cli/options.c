@@ -64,8 +64,8 @@ static const struct command commands[PS_CMD_COUNT] = {
 			  "provscope rule 'RULE' [--kind profile|upgrade|trigger] [OPTIONS]",
 			  "rule", 1, 1, "Evaluates one rule for the phone." },
 	[PS_CMD_SCAN] = { "'provscope scan'",
-			  "provscope scan [--models LIST] [--cert FILE --key FILE] [--ca FILE] "
-			  "[OPTIONS] URL|RULE\n"
+			  "provscope scan [--models LIST] [--ca FILE] [--cert FILE --key FILE]\n"
+			  "                      [OPTIONS] URL|RULE\n"
 			  "       provscope scan --demo [--fault NAME] [--models LIST] [OPTIONS]",
 			  "URL", 1, 1,
 			  "Plays every phone of the catalogue (or --models) against one server:\n"
@@ -261,9 +261,8 @@ static const struct ps_option table[] = {
 	{ "ca", 0, "FILE", PS_OG_IDENTITY, L | V | C | S,
 	  "the CA certificates the phone trusts (PEM)", STRING(ca) },
 	{ "at", 0, "TIME", PS_OG_IDENTITY, ALL_RUNS | S,
-	  "the phone's clock: 2026-11-27 (UTC), an RFC 3339 time\nsuch as "
-	  "2026-11-27T08:00:00+01:00, "
-	  "or @EPOCH (default: now)",
+	  "the phone's clock: 2026-11-27 (UTC), an RFC 3339\ntime such as "
+	  "2026-11-27T08:00:00+01:00, or @EPOCH\n(default: now)",
 	  PARSE(parse_at) },
 	{ "priority", 0, "STRING", PS_OG_IDENTITY, LIVE_RUNS,
 	  "GnuTLS priority string instead of the model's", STRING(priority) },
@@ -273,7 +272,7 @@ static const struct ps_option table[] = {
 	  "neighbour MAC's file with this one",
 	  SET(audit) },
 	{ "inspect-anyway", 0, NULL, PS_OG_CHECKS, LIVE_RUNS | S,
-	  "go on past a chain the phone rejects (the phone would not)", SET(inspect_anyway) },
+	  "go on past a chain the phone rejects (it would not)", SET(inspect_anyway) },
 	{ "no-system-trust", 0, NULL, PS_OG_CHECKS, LIVE_RUNS | C | S,
 	  "the modern client trusts only --ca, not the system store", CLEAR(system_trust) },
 	{ "modern-ca", 0, "FILE", PS_OG_CHECKS, L | V | C | S,
@@ -319,7 +318,7 @@ static const struct ps_option table[] = {
 	{ "output", 'o', "FILE", PS_OG_OUTPUT, ALL_RUNS | S,
 	  "write the report to FILE instead of standard output\n(- for standard output)",
 	  PARSE(parse_output) },
-	{ "verbose", 'v', NULL, PS_OG_OUTPUT, ALL_RUNS | S,
+	{ "verbose", 'v', NULL, PS_OG_OUTPUT, ALL_RUNS | S | PS_CMD_BIT(PS_CMD_LIST_MODELS),
 	  "text: every step's detail and each distinct chain once;\n-vv everything, each hop's "
 	  "chain",
 	  PARSE(parse_verbose) },
@@ -347,7 +346,7 @@ static const struct ps_option table[] = {
 	{ "demo", 0, NULL, PS_OG_LAB, L | S,
 	  "a live run against the built-in lab (no server needed)", PARSE(parse_demo) },
 	{ "fault", 0, "NAME[,NAME]", PS_OG_LAB, D | B | S,
-	  "the lab plays a server mistake ('--fault help' lists them)", STRING(lab.fault) },
+	  "the lab plays a server mistake (--fault help lists them)", STRING(lab.fault) },
 	{ "pki", 0, "DIR", PS_OG_LAB, D | B, "keep the lab's demo PKI in DIR and reuse it",
 	  STRING(lab.pki) },
 	{ "listen", 0, "ADDR:PORT", PS_OG_LAB, B,
@@ -361,7 +360,9 @@ static const struct ps_option table[] = {
 	{ "mint-device", 0, "MAC", PS_OG_LAB, B,
 	  "lab: write a device certificate and key into --pki, exit", STRING(lab.mint_device) },
 	/* the rest */
-	{ "list-models", 0, NULL, PS_OG_OTHER, L, "print the phone catalogue and exit",
+	{ "list-models", 0, NULL, PS_OG_OTHER, L,
+	  "print the phone catalogue and exit (-v: each model's\nUser-Agent, suites and GnuTLS "
+	  "priority string)",
 	  PARSE(parse_list_models) },
 	{ "help", 'h', NULL, PS_OG_OTHER, EVERYWHERE, "print this help and exit",
 	  .kind = PS_OPT_ACTION },
@@ -474,6 +475,146 @@ void ps_options_help(FILE *f, enum ps_command cmd, bool all)
 	      "--devices and scan: the highest of their devices' or models' statuses.\n"
 	      "See provscope(1).\n",
 	      f);
+}
+
+/* --- options it does not know --------------------------------------------------- */
+
+/* What curl and openssl s_client users type, and what provscope calls it. */
+static const struct {
+	const char *habit; /* as typed, without a value */
+	const char *here;  /* the answer */
+} habits[] = {
+	{ "--cacert", "use --ca FILE (the CA certificates the phone trusts, PEM)" },
+	{ "-CAfile", "use --ca FILE (the CA certificates the phone trusts, PEM)" },
+	{ "--capath", "use --ca FILE: put the directory's certificates into one PEM file" },
+	{ "-k", "use --inspect-anyway (go on past a chain the phone rejects)" },
+	{ "--insecure", "use --inspect-anyway (go on past a chain the phone rejects)" },
+	{ "-E", "use --cert FILE and --key FILE" },
+	{ "-cert", "use --cert FILE" },
+	{ "-key", "use --key FILE" },
+	{ "--connect-timeout", "use --timeout SECONDS (each network wait)" },
+	{ "--max-time", "use --timeout SECONDS (each network wait)" },
+	{ "-m", "use --timeout SECONDS (each network wait)" },
+	{ "-s", "use -q (only the verdict and the error findings)" },
+	{ "--silent", "use -q (only the verdict and the error findings)" },
+	{ "-L", "no option needed: redirects are followed as the phone follows them" },
+	{ "--location", "no option needed: redirects are followed as the phone follows them" },
+	{ "-A", "use --model MODEL: the User-Agent is the phone's (see --list-models)" },
+	{ "--user-agent", "use --model MODEL: the User-Agent is the phone's (see --list-models)" },
+	{ "--ciphers", "use --priority STRING (a GnuTLS priority string), or --model" },
+	{ "-cipher", "use --priority STRING (a GnuTLS priority string), or --model" },
+	{ "--tlsv1", "use --model: the phone's TLS versions come with it, or --priority" },
+	{ "--tlsv1.0", "use --model: the phone's TLS versions come with it, or --priority" },
+	{ "-tls1", "use --model: the phone's TLS versions come with it, or --priority" },
+	{ "-servername", "no option needed: the phones send no server name (SNI), and neither does "
+			 "provscope's phone" },
+	{ "-connect", "give a URL: https://HOST:PORT/FILE" },
+	{ "--url", "give the URL as the last argument" },
+	{ "-x",
+	  "no option needed: the phones use no proxy; --resolve HOST:PORT:ADDR pins an address" },
+	{ "--proxy",
+	  "no option needed: the phones use no proxy; --resolve HOST:PORT:ADDR pins an address" },
+	{ "--keylogfile", "use --keylog FILE" },
+};
+
+/* Edit distance (insertions, deletions, substitutions, adjacent swaps)
+ * between two short words, capped at 9. */
+static unsigned distance(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b);
+	if (n > 30 || m > 30)
+		return 9;
+	unsigned d[32][32];
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = (unsigned)i;
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = (unsigned)j;
+	for (size_t i = 1; i <= n; i++)
+		for (size_t j = 1; j <= m; j++) {
+			unsigned best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[n][m] < 9 ? d[n][m] : 9;
+}
+
+/* The message for an option getopt did not take: `typed` is the argument
+ * it was in ("--cacert=x", "-kv"), `short_opt` the short option's letter
+ * or 0. Caller frees. */
+static char *unknown_option(const char *typed, int short_opt, enum ps_command cmd)
+{
+	char name[64];
+	/* "-cert", "-CAfile": openssl's single-dash words, which getopt read
+	 * as a cluster of short options. */
+	bool single_dash_word = typed[0] == '-' && typed[1] && typed[1] != '-' && typed[2];
+	if (short_opt && short_opt < 256 && single_dash_word) {
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(typed, "="), typed);
+		for (size_t i = 0; i < sizeof habits / sizeof habits[0]; i++)
+			if (strcmp(name, habits[i].habit) == 0)
+				return ps_xasprintf("unknown option '%s': %s", name,
+						    habits[i].here);
+		for (size_t i = 0; i < N_OPTIONS; i++)
+			if (strcmp(name + 1, table[i].name) == 0)
+				return ps_xasprintf("'%s': long options take two dashes: --%s",
+						    name, table[i].name);
+	}
+	if (short_opt && short_opt < 256)
+		snprintf(name, sizeof name, "-%c", short_opt);
+	else
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(typed, "="), typed);
+	/* A known option without its value. */
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct ps_option *o = &table[i];
+		bool is_long = strncmp(name, "--", 2) == 0 && strcmp(name + 2, o->name) == 0;
+		bool is_short = name[1] && !name[2] && o->short_name == name[1];
+		if ((is_long || is_short) && o->arg)
+			return ps_xasprintf("%s needs a value: %s%s %s", name, is_long ? "--" : "-",
+					    is_long ? o->name : (char[]){ (char)o->short_name, 0 },
+					    o->arg);
+	}
+	for (size_t i = 0; i < sizeof habits / sizeof habits[0]; i++)
+		if (strcmp(name, habits[i].habit) == 0 ||
+		    (name[0] == '-' && name[1] == '-' && strcmp(name + 1, habits[i].habit) == 0))
+			return ps_xasprintf("unknown option '%s': %s", name, habits[i].here);
+	if (strncmp(name, "--", 2) != 0)
+		return ps_xasprintf("unknown option '%s' (see --help)", name);
+	/* A prefix of several (getopt takes a prefix of one), or a typo. */
+	const char *word = name + 2;
+	struct ps_buf b = { 0 };
+	unsigned n = 0;
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		if (*word && strncmp(table[i].name, word, strlen(word)) == 0)
+			ps_buf_printf(&b, "%s--%s", n++ ? ", " : "", table[i].name);
+	if (n > 1) {
+		char *msg = ps_xasprintf("'%s' could be %s: give the whole name", name, b.s);
+		ps_buf_free(&b);
+		return msg;
+	}
+	ps_buf_free(&b);
+	/* The nearest names: those of this command first. */
+	unsigned best = 9;
+	const struct ps_option *near = NULL;
+	for (int pass = 0; pass < 2 && !near; pass++)
+		for (size_t i = 0; i < N_OPTIONS; i++) {
+			if (pass == 0 && !(table[i].cmds & PS_CMD_BIT(cmd)))
+				continue;
+			unsigned d = distance(word, table[i].name);
+			size_t len = strlen(table[i].name);
+			if (d < best && d <= (len > 6 ? 2u : 1u)) {
+				best = d;
+				near = &table[i];
+			}
+		}
+	if (near)
+		return ps_xasprintf("unknown option '%s'; did you mean --%s%s%s?", name, near->name,
+				    near->arg ? " " : "", near->arg ? near->arg : "");
+	return ps_xasprintf("unknown option '%s' (see --help)", name);
 }
 
 /* --- parsing ---------------------------------------------------------------------- */
@@ -645,6 +786,19 @@ enum ps_parse_outcome ps_options_parse(int argc, char **argv, struct ps_config *
 				       FILE *err)
 {
 	ps_config_init(c);
+	/* "provscope help" and "provscope help lab", as git and apt take them. */
+	if (argc > 1 && strcmp(argv[1], "help") == 0) {
+		int n = argc - 1;
+		char **rest = argv + 1;
+		enum ps_command cmd = n > 1 ? subcommand(&n, &rest) : PS_CMD_LIVE;
+		if (n > 1 && cmd == PS_CMD_LIVE)
+			return refuse(err,
+				      "help '%s': no such command; the commands are lab, cert, "
+				      "profile, rule and scan",
+				      rest[1]);
+		ps_options_help(out, cmd, true);
+		return PS_PARSE_DONE;
+	}
 	enum ps_command base = subcommand(&argc, &argv);
 	c->cmd = base;
 	struct option lo[N_OPTIONS + 1];
@@ -659,12 +813,12 @@ enum ps_parse_outcome ps_options_parse(int argc, char **argv, struct ps_config *
 	while ((ch = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
 		const struct ps_option *o = ch >= 256 ? &table[ch - 256] : by_short(ch);
 		if (!o) {
-			if (optopt && optopt < 256)
-				return refuse(err,
-					      "option -%c is unknown or needs a value (see --help)",
-					      optopt);
-			return refuse(err, "option '%s' is unknown or needs a value (see --help)",
-				      argv[optind - 1]);
+			/* Inside a cluster ("-cert") getopt has not moved on yet. */
+			const char *typed = argv[optind - 1];
+			if (optopt && optind < argc && argv[optind][0] == '-' &&
+			    argv[optind][1] != '-' && strchr(argv[optind] + 1, optopt))
+				typed = argv[optind];
+			return refuse_owned(err, unknown_option(typed, optopt, c->cmd));
 		}
 		if (o->short_name == 'h') {
 			ps_options_help(out, c->cmd, true);
@@ -686,7 +840,9 @@ enum ps_parse_outcome ps_options_parse(int argc, char **argv, struct ps_config *
 	}
 	/* --fault help lists the faults, whatever else is asked. */
 	if (c->lab.fault && strcmp(c->lab.fault, "help") == 0) {
-		fputs(ps_lab_fault_help(), out);
+		char *help = ps_lab_fault_help();
+		fputs(help, out);
+		free(help);
 		return PS_PARSE_DONE;
 	}
 	for (size_t i = 0; i < N_OPTIONS; i++) {

@@ -140,6 +140,29 @@ void ps_buf_printf(struct ps_buf *b, const char *fmt, ...)
 	free(s);
 }
 
+void ps_buf_fold(struct ps_buf *b, const char *text, size_t col, size_t indent, size_t width)
+{
+	bool first_word = true;
+	while (*text) {
+		text += strspn(text, " ");
+		size_t n = strcspn(text, " ");
+		if (!n)
+			break;
+		if (!first_word && col + 1 + n > width) {
+			ps_buf_printf(b, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (!first_word) {
+			ps_buf_puts(b, " ");
+			col++;
+		}
+		ps_buf_add(b, text, n);
+		col += n;
+		text += n;
+		first_word = false;
+	}
+	ps_buf_puts(b, "\n");
+}
+
 char *ps_buf_take(struct ps_buf *b)
 {
 	char *s = b->s ? b->s : ps_xstrdup("");

@@ -33,6 +33,11 @@ struct ps_buf {
 void ps_buf_add(struct ps_buf *b, const char *s, size_t n);
 void ps_buf_puts(struct ps_buf *b, const char *s);
 void ps_buf_printf(struct ps_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append `text` folded at spaces to lines of at most `width` bytes (for
+ * ASCII help texts): the first line goes on from column `col`, the others
+ * start with `indent` spaces; a word longer than a line is not broken.
+ * Ends with a newline. */
+void ps_buf_fold(struct ps_buf *b, const char *text, size_t col, size_t indent, size_t width);
 /* Returns the string (never NULL; "" when empty) and resets the buffer. */
 char *ps_buf_take(struct ps_buf *b);
 void ps_buf_free(struct ps_buf *b);

@@ -20,6 +20,7 @@
 #include <gnutls/x509-ext.h>
 #include <gnutls/x509.h>
 
+#include "core/pem.h"
 #include "core/util.h"
 #include "engine/trust.h"
 #include "model/finding.h"
@@ -2235,8 +2236,7 @@ int ps_chain_load_pem(const unsigned char *data, size_t len, const char *name, g
 		}
 	}
 	if (rc < 0) {
-		*err = ps_xasprintf("%s: no certificate could be read (%s)", name,
-				    gnutls_strerror(rc));
+		*err = ps_xasprintf("%s: %s", name, ps_pem_problem(data, len, PS_PEM_CERT, rc));
 		return rc;
 	}
 	gnutls_datum_t *out = ps_xcalloc(size, sizeof *out);
@@ -2255,7 +2255,7 @@ int ps_chain_load_pem(const unsigned char *data, size_t len, const char *name, g
 	}
 	gnutls_free(list);
 	if (rc < 0) {
-		*err = ps_xasprintf("%s: %s", name, gnutls_strerror(rc));
+		*err = ps_xasprintf("%s: a certificate in it cannot be written out again", name);
 		ps_chain_der_free(out, k);
 		return rc;
 	}

@@ -35,8 +35,27 @@ static bool url_resolves(const char *u, char **err)
 	return true;
 }
 
+/* "prov.example.net" or "10.0.0.5:8443": a host alone, which a rule
+ * would read as a TFTP server with no file. */
+static bool bare_host(const char *t)
+{
+	size_t n = strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+	if (n == 0 || t[0] == '-' || t[0] == '.')
+		return false;
+	if (t[n] == ':' && t[n + 1])
+		n += 1 + strspn(t + n + 1, "0123456789");
+	return t[n] == '\0';
+}
+
 bool ps_engine_check_target(const char *target, char **err)
 {
+	if (bare_host(target)) {
+		*err = ps_xasprintf("'%s' names a host, not a file: the phone fetches a file from "
+				    "its server; give a URL such as 'https://%s/spa$PSN.cfg' (a "
+				    "URL without a scheme is a TFTP path, as in a Profile_Rule)",
+				    target, target);
+		return false;
+	}
 	/* A URL the phone can fetch, or a rule (macros, conditions, options). */
 	if (strstr(target, "://") && !strpbrk(target, "$([|")) {
 		struct ps_target t;

@@ -32,6 +32,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "core/pem.h"
 #include "core/util.h"
 #include "engine/net.h"
 #include "tlswire/tlsnames.h"
@@ -97,10 +98,12 @@ static struct ps_tls_creds *creds_from(const gnutls_datum_t *cd, const gnutls_da
 		return c;
 	unsigned n = 16;
 	c->pcerts = ps_xcalloc(n, sizeof *c->pcerts);
-	rc = gnutls_pcert_list_import_x509_raw(c->pcerts, &n, cd, GNUTLS_X509_FMT_PEM, 0);
+	bool pem = ps_pem_has(cd->data, cd->size, "CERTIFICATE");
+	rc = gnutls_pcert_list_import_x509_raw(c->pcerts, &n, cd,
+					       pem ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER, 0);
 	if (rc < 0 || n == 0) {
 		*err = ps_xasprintf("device certificate %s: %s", cname,
-				    rc < 0 ? gnutls_strerror(rc) : "no certificate in the file");
+				    ps_pem_problem(cd->data, cd->size, PS_PEM_CERT, rc));
 		ps_tls_creds_free(c);
 		return NULL;
 	}
@@ -108,13 +111,20 @@ static struct ps_tls_creds *creds_from(const gnutls_datum_t *cd, const gnutls_da
 	gnutls_privkey_init(&c->key);
 	rc = gnutls_privkey_import_x509_raw(c->key, kd, GNUTLS_X509_FMT_PEM, NULL, 0);
 	if (rc < 0) {
-		*err = ps_xasprintf("device key %s: %s", kname, gnutls_strerror(rc));
+		if (kd == cd || strcmp(kname, cname) == 0)
+			*err = ps_xasprintf("device certificate %s holds no private key: give the "
+					    "file of its key with --key",
+					    cname);
+		else
+			*err = ps_xasprintf("device key %s: %s", kname,
+					    ps_pem_problem(kd->data, kd->size, PS_PEM_KEY, rc));
 		ps_tls_creds_free(c);
 		return NULL;
 	}
 	if (!key_matches(c)) {
-		*err = ps_xasprintf("device certificate %s / key %s: %s", cname, kname,
-				    gnutls_strerror(GNUTLS_E_CERTIFICATE_KEY_MISMATCH));
+		*err = ps_xasprintf("device certificate %s and key %s: %s", cname, kname,
+				    ps_pem_problem(kd->data, kd->size, PS_PEM_KEY,
+						   GNUTLS_E_CERTIFICATE_KEY_MISMATCH));
 		ps_tls_creds_free(c);
 		return NULL;
 	}

@@ -10,6 +10,7 @@
 
 #include <gnutls/gnutls.h>
 
+#include "core/pem.h"
 #include "core/util.h"
 
 /* The system store, loaded on first need: the only part of a trust that
@@ -126,13 +127,39 @@ static bool load(const char *opt, const char *file, gnutls_datum_t *out, char **
 	return true;
 }
 
-static bool no_cert(const char *opt, const char *file, int rc, char **err)
+static bool no_cert(const char *opt, const char *file, const gnutls_datum_t *d, int rc, char **err)
 {
 	if (rc > 0)
 		return false;
-	*err = ps_xasprintf("%s %s: %s", opt, file,
-			    rc < 0 ? gnutls_strerror(rc) : "no certificate in the file");
+	*err =
+	    ps_xasprintf("%s %s: %s", opt, file, ps_pem_problem(d->data, d->size, PS_PEM_CERT, rc));
 	return true;
+}
+
+/* Add a CA file's content: PEM, or one DER certificate. */
+static int add_file(gnutls_x509_trust_list_t tl, const gnutls_datum_t *d)
+{
+	if (ps_pem_has(d->data, d->size, "CERTIFICATE") || !d->size)
+		return add_pem(tl, d);
+	int rc = gnutls_x509_trust_list_add_trust_mem(tl, d, NULL, GNUTLS_X509_FMT_DER, 0, 0);
+	return rc <= 0 ? add_pem(tl, d) : rc;
+}
+
+/* A CA file's content (taken) as PEM, for the lists that take PEM: a DER
+ * certificate is converted. */
+static gnutls_datum_t as_pem(gnutls_datum_t d)
+{
+	if (ps_pem_has(d.data, d.size, "CERTIFICATE"))
+		return d;
+	gnutls_datum_t out = { NULL, 0 };
+	if (gnutls_pem_base64_encode2("CERTIFICATE", &d, &out) < 0)
+		return d;
+	gnutls_datum_t copy = { ps_xmalloc(out.size + 1), out.size };
+	memcpy(copy.data, out.data, out.size);
+	copy.data[out.size] = '\0';
+	gnutls_free(out.data);
+	free(d.data);
+	return copy;
 }
 
 struct ps_trust *ps_trust_new_files(const char *ca_file, const char *modern_ca_file, bool system,
@@ -144,16 +171,25 @@ struct ps_trust *ps_trust_new_files(const char *ca_file, const char *modern_ca_f
 		if (!load("--ca", ca_file, &d, err))
 			goto fail;
 		t->has_phone = true;
-		int rc = add_pem(t->phone, &d);
-		give_modern(t, d);
-		if (no_cert("--ca", ca_file, rc, err))
+		int rc = add_file(t->phone, &d);
+		if (no_cert("--ca", ca_file, &d, rc, err)) {
+			free(d.data);
 			goto fail;
+		}
+		give_modern(t, as_pem(d));
 		t->n_phone = rc;
 	}
 	if (modern_ca_file) {
-		if (!load("--modern-ca", modern_ca_file, &d, err) ||
-		    no_cert("--modern-ca", modern_ca_file, give_modern(t, d), err))
+		if (!load("--modern-ca", modern_ca_file, &d, err))
 			goto fail;
+		gnutls_x509_trust_list_t probe = new_list();
+		int rc = add_file(probe, &d);
+		gnutls_x509_trust_list_deinit(probe, 1);
+		if (no_cert("--modern-ca", modern_ca_file, &d, rc, err)) {
+			free(d.data);
+			goto fail;
+		}
+		give_modern(t, as_pem(d));
 	}
 	return t;
 fail:

@@ -61,13 +61,14 @@ const char *ps_lab_library_version(void)
 	return MHD_get_version();
 }
 
-const char *ps_lab_fault_help(void)
+char *ps_lab_fault_help(void)
 {
-	return
-#define PS_X(e, name, text) name ": " text "\n"
-	    PS_LAB_FAULTS(PS_X)
-#undef PS_X
-		;
+	struct ps_buf b = { 0 };
+	for (size_t i = 0; i < PS_LAB_FAULT_COUNT; i++) {
+		ps_buf_printf(&b, "%-21s ", fault_table[i].name);
+		ps_buf_fold(&b, fault_table[i].text, 22, 22, 80);
+	}
+	return ps_buf_take(&b);
 }
 
 /* Faults of one group choose the same thing, so at most one per group. */

@@ -62,8 +62,10 @@ enum ps_lab_fault {
  * access rules, two ways to spoil a file) cannot be combined. Returns 0,
  * or -1 with a sentence listing the valid names in `*err` (caller frees). */
 int ps_lab_fault_parse(const char *spec, unsigned *mask, char **err);
-/* One line per fault, "name  what it does\n" (static). */
-const char *ps_lab_fault_help(void);
+/* Each fault's name at the start of a line, what it does beside it from
+ * column 22, folded to 80 columns with indented continuation lines
+ * (caller frees). */
+char *ps_lab_fault_help(void);
 /* The version of libmicrohttpd in use ("0.9.75"). */
 const char *ps_lab_library_version(void);
 /* The name of a fault (static); "?" out of range. */

@@ -18,6 +18,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "core/pem.h"
 #include "core/util.h"
 #include "phone/identity.h"
 
@@ -243,7 +244,7 @@ static int key_get(const char *dir, const char *stem, unsigned bits, struct key 
 		rc = gnutls_x509_privkey_import2(k->k, &d, GNUTLS_X509_FMT_PEM, NULL, 0);
 	if (rc < 0)
 		*err = ps_xasprintf("%s: %s (remove it to have a new key made)", path,
-				    gnutls_strerror(rc));
+				    ps_pem_problem(d.data, d.size, PS_PEM_KEY, rc));
 	else if (gnutls_x509_privkey_get_pk_algorithm2(k->k, &got) != GNUTLS_PK_RSA ||
 		 got != bits) {
 		*err = ps_xasprintf("%s: not a %u-bit RSA key (remove it to have one made)", path,
@@ -430,7 +431,7 @@ static int crt_get(const char *dir, const char *stem, const struct spec *s, enum
 		int r = gnutls_x509_crt_import(c, &d, GNUTLS_X509_FMT_PEM);
 		const char *bad = NULL;
 		if (r < 0)
-			bad = gnutls_strerror(r);
+			bad = ps_pem_problem(d.data, d.size, PS_PEM_CERT, r);
 		else if (!same_key(c, key->k))
 			bad = "it does not belong to the key beside it";
 		else if (!signed_by(c, issuer ? issuer->c : c))

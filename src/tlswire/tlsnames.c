@@ -5,6 +5,8 @@
 
 #include "tlswire/tlsnames.h"
 
+#include <string.h>
+
 struct suite_row {
 	unsigned id;
 	const char *iana;
@@ -85,6 +87,14 @@ const char *ps_suite_openssl_name(unsigned id)
 {
 	const struct suite_row *r = suite_row(id);
 	return r ? r->openssl : NULL;
+}
+
+const char *ps_suite_openssl_by_iana(const char *iana, size_t n)
+{
+	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
+		if (strlen(suites[i].iana) == n && strncmp(suites[i].iana, iana, n) == 0)
+			return suites[i].openssl;
+	return NULL;
 }
 
 const char *ps_version_name(unsigned v)

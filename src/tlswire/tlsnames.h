@@ -9,6 +9,9 @@
 const char *ps_suite_name(unsigned id);
 /* OpenSSL's name for the same suite ("AES256-SHA"), or NULL. */
 const char *ps_suite_openssl_name(unsigned id);
+/* OpenSSL's name for the suite of IANA name `iana` (the first `n` bytes
+ * of it), or NULL. */
+const char *ps_suite_openssl_by_iana(const char *iana, size_t n);
 /* "TLS1.0" for 0x0301 and so on; NULL when unknown. */
 const char *ps_version_name(unsigned wire_version);
 /* "ClientHello" for 1 and so on; NULL when unknown. */

@@ -42,17 +42,21 @@ t_usage "a profile over --max-size" "larger than" profile --max-size 1k "$TOP_SR
 "$PROVSCOPE" --help >"$T_DIR/help" 2>&1
 t_eq "--help exits 0" 0 $?
 t_check "--help lists --model" grep -q -- "--model" "$T_DIR/help"
-t_eq "--version" "provscope" "$("$PROVSCOPE" --version | cut -d' ' -f1)"
+t_eq "--version" "provscope" "$("$PROVSCOPE" --version | head -1 | cut -d' ' -f1)"
 
 "$PROVSCOPE" --list-models >"$T_DIR/models"
 t_eq "--list-models exits 0" 0 $?
 t_eq "--list-models lists the nine models" \
 	"spa921 spa922 spa941 spa942 spa962 spa303 spa504g spa508g spa525g" \
 	"$(awk '/^spa/ { printf "%s%s", sep, $1; sep=" " }' "$T_DIR/models")"
-t_check "--list-models shows the SPA942 User-Agent" \
-	grep -qF 'Linksys/SPA-942-6.1.5(a) (88019FA42805)' "$T_DIR/models"
-t_check "--list-models shows the SPA504G User-Agent with MAC and serial" \
-	grep -qF 'Cisco/SPA504G-7.5.5 (0002FDAABBCC)(CBT141400UK)' "$T_DIR/models"
+t_check "--list-models shows the SPA504G's offer by OpenSSL name" \
+	grep -qF 'TLS 1.0: DHE-RSA-AES256-SHA DHE-RSA-AES128-SHA AES256-SHA AES128-SHA' "$T_DIR/models"
+t_eq "--list-models fits 80 columns" "" "$(awk 'length > 80' "$T_DIR/models")"
+"$PROVSCOPE" --list-models -v >"$T_DIR/models-v"
+t_check "--list-models -v shows the SPA942 User-Agent" \
+	grep -qF 'Linksys/SPA-942-6.1.5(a) (88019FA42805)' "$T_DIR/models-v"
+t_check "--list-models -v shows the SPA504G User-Agent with MAC and serial" \
+	grep -qF 'Cisco/SPA504G-7.5.5 (0002FDAABBCC)(CBT141400UK)' "$T_DIR/models-v"
 
 # Identity options reach the report.
 PORT=$("$FREEPORT")

@@ -13,7 +13,7 @@ fi
 command -v "$GNUTLS_SERV" >/dev/null || t_bail "gnutls-serv not found (.ci/run installs gnutls-bin)"
 mk_pki || t_bail "certtool could not make the test PKI"
 P=$T_DIR/pki
-SPA942_PRIORITY=$("$PROVSCOPE" --list-models | awk '$1 == "priority:" { print $2; exit }')
+SPA942_PRIORITY=$("$PROVSCOPE" --list-models -v | awk '$1 == "priority:" { print $2; exit }')
 LEGACY='NONE:+VERS-TLS1.0:+RSA:+COMP-NULL:+SIGN-ALL:+CTYPE-X509'
 
 # 1. RC4-128-SHA only.

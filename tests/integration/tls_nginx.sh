@@ -8,7 +8,7 @@
 command -v "$NGINX" >/dev/null || t_bail "nginx not found (.ci/run installs it)"
 mk_pki || t_bail "certtool could not make the test PKI"
 P=$T_DIR/pki
-SPA942_PRIORITY=$("$PROVSCOPE" --list-models | awk '$1 == "priority:" { print $2; exit }')
+SPA942_PRIORITY=$("$PROVSCOPE" --list-models -v | awk '$1 == "priority:" { print $2; exit }')
 
 # 1. Legacy nginx: TLS 1.0 with AES256-SHA, client certificate required.
 start_nginx legacy "ssl_protocols TLSv1 TLSv1.2; ssl_ciphers 'AES256-SHA:@SECLEVEL=0';

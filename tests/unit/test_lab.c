@@ -559,14 +559,23 @@ static void test_fault_parse(void **state)
 	assert_int_equal(ps_lab_fault_parse("expired,wrong-name", &m, &err), -1);
 	assert_non_null(strstr(err, "cannot be combined"));
 	free(err);
-	/* The help has one line per fault. */
-	const char *help = ps_lab_fault_help();
-	size_t lines = 0;
-	for (const char *p = help; *p; p++)
-		lines += *p == '\n';
-	assert_int_equal(lines, PS_LAB_FAULT_COUNT);
-	for (int i = 0; i < PS_LAB_FAULT_COUNT; i++)
-		assert_non_null(strstr(help, ps_lab_fault_name((enum ps_lab_fault)i)));
+	/* The help starts a line per fault with its name, and fits 80
+	 * columns. */
+	char *help = ps_lab_fault_help();
+	size_t names = 0;
+	for (const char *p = help; *p; p += strcspn(p, "\n") + 1) {
+		assert_true(strcspn(p, "\n") <= 80);
+		names += *p != ' ';
+	}
+	assert_int_equal(names, PS_LAB_FAULT_COUNT);
+	char *all = ps_xasprintf("\n%s", help);
+	for (int i = 0; i < PS_LAB_FAULT_COUNT; i++) {
+		char *line = ps_xasprintf("\n%s ", ps_lab_fault_name((enum ps_lab_fault)i));
+		assert_non_null(strstr(all, line));
+		free(line);
+	}
+	free(all);
+	free(help);
 	/* ps_lab_start refuses it too, naming the valid ones. */
 	struct ps_lab_config cfg = { .fault = "expire" };
 	struct ps_lab *lab = NULL;
