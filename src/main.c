@@ -73,9 +73,16 @@ static void version(void)
 {
 	const curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
 	printf("provscope %s\n", PACKAGE_VERSION);
-	printf("GnuTLS %s, libcurl %s (%s), %s, libmicrohttpd %s\n", ps_tls_library_version(),
-	       cv->version, cv->ssl_version ? cv->ssl_version : "no TLS", ps_tui_library_version(),
-	       ps_lab_library_version());
+	char *libs = ps_xasprintf("GnuTLS %s, libcurl %s (%s), %s, libmicrohttpd %s",
+				  ps_tls_library_version(), cv->version,
+				  cv->ssl_version ? cv->ssl_version : "no TLS",
+				  ps_tui_library_version(), ps_lab_library_version());
+	struct ps_buf line = { 0 };
+	ps_buf_puts(&line, "Libraries: ");
+	ps_buf_fold(&line, libs, 11, 2, 80);
+	fputs(line.s, stdout);
+	ps_buf_free(&line);
+	free(libs);
 	char *caps = ps_tls_local_capabilities();
 	fputs(caps, stdout);
 	free(caps);
