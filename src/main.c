@@ -90,7 +90,7 @@ static void version(void)
 	for (size_t i = 0; i < n; i++) {
 		const struct ps_model *m = ps_model_at(i);
 		bool fatal;
-		char *why = ps_tls_local_policy(m->product, m->priority, m->suites, &fatal);
+		char *why = ps_tls_local_policy(m->product, m->priority, m->suites, false, &fatal);
 		whole += !why;
 		none += why && fatal;
 		free(why);

@@ -16,6 +16,9 @@
 #include "engine/hop.h"
 #include "engine/resync.h"
 #include "engine/steps.h"
+#include "engine/tls.h"
+#include "phone/catalogue.h"
+#include "phone/identity.h"
 #include "profile/defaults.h"
 #include "profile/params.h"
 #include "rules/rule.h"
@@ -108,9 +111,27 @@ static void upgrade_hop(const struct ps_run_config *cfg, const struct ps_sink *s
 	ps_steps_upgrade_end(sink, hop, &up);
 }
 
+/* A system policy that leaves some of the phone's suites out (one that
+ * leaves all out stops the session before any run): the run goes on, but
+ * its ClientHello is not the phone's. Not for a --priority of the user's. */
+static void local_policy(const struct ps_run_config *cfg, const struct ps_sink *sink)
+{
+	const struct ps_model *m = cfg->identity->model;
+	if (!cfg->priority || strcmp(cfg->priority, m->priority) != 0)
+		return;
+	bool fatal;
+	char *who = ps_xasprintf("an %s", m->product);
+	char *why = ps_tls_local_policy(who, m->priority, m->suites, false, &fatal);
+	if (why)
+		ps_sink_finding(sink, -1, PS_F_TLS_LOCAL_POLICY, "%s", why);
+	free(why);
+	free(who);
+}
+
 void ps_engine_run(const struct ps_run_config *cfg, const struct ps_sink *sink)
 {
 	double t0 = ps_now_ms();
+	local_policy(cfg, sink);
 	struct ps_params *table = ps_params_new();
 	ps_params_load_defaults(table, cfg->identity->model);
 	struct ps_profile_report prof;

@@ -254,7 +254,7 @@ static void policy_lines(const char *file, struct ps_buf *b)
 
 /* "; the policy in FILE ('...' (line 2)) forbids it for every program on
  * this host. Fix: ..." or, without a policy file, what GnuTLS said. */
-static void policy_fix(struct ps_buf *b, const char *what, const char *gnutls_said)
+static void policy_fix(struct ps_buf *b, const char *what, const char *gnutls_said, bool with_fix)
 {
 	const char *file = policy_file();
 	if (!file) {
@@ -265,18 +265,19 @@ static void policy_fix(struct ps_buf *b, const char *what, const char *gnutls_sa
 	}
 	struct ps_buf lines = { 0 };
 	policy_lines(file, &lines);
-	ps_buf_printf(b,
-		      "; this host's GnuTLS policy (%s%s%s%s) forbids %s for every program. Fix: "
-		      "run provscope with GNUTLS_SYSTEM_PRIORITY_FILE=/dev/null in its "
-		      "environment (only provscope then ignores the policy), or allow TLS 1.0, "
-		      "RSA key exchange, SHA-1 and the phones' ciphers in that file",
+	ps_buf_printf(b, "; this host's GnuTLS policy (%s%s%s%s) forbids %s for every program",
 		      file, lines.s ? ": " : "", lines.s ? lines.s : "",
 		      lines.s ? "" : ", no line of it named", what);
+	if (with_fix)
+		ps_buf_puts(
+		    b, ". Fix: run provscope with GNUTLS_SYSTEM_PRIORITY_FILE=/dev/null in "
+		       "its environment (only provscope then ignores the policy), or allow "
+		       "TLS 1.0, RSA key exchange, SHA-1 and the phones' ciphers in that file");
 	ps_buf_free(&lines);
 }
 
 char *ps_tls_local_policy(const char *who, const char *priority, const char *phone_suites,
-			  bool *fatal)
+			  bool with_fix, bool *fatal)
 {
 	*fatal = false;
 	gnutls_priority_t p;
@@ -286,7 +287,7 @@ char *ps_tls_local_policy(const char *who, const char *priority, const char *pho
 	if (rc < 0) {
 		*fatal = true;
 		ps_buf_printf(&b, "cannot make the offer %s makes (%s)", who, phone_suites);
-		policy_fix(&b, "it", gnutls_strerror(rc));
+		policy_fix(&b, "it", gnutls_strerror(rc), with_fix);
 		return ps_buf_take(&b);
 	}
 	gnutls_priority_deinit(p);
@@ -329,7 +330,7 @@ char *ps_tls_local_policy(const char *who, const char *priority, const char *pho
 			      "(%s); a server that takes only those fails here although the phone "
 			      "would get through, and the suite agreed may not be the phone's",
 			      who, missing, wanted, names.s);
-	policy_fix(&b, "them", NULL);
+	policy_fix(&b, "them", NULL, with_fix);
 	ps_buf_free(&names);
 	return ps_buf_take(&b);
 }

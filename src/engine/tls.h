@@ -35,11 +35,11 @@ bool ps_tls_priority_check(const char *priority, char **err);
  * of gnutls_get_system_config_file() or GNUTLS_SYSTEM_PRIORITY_FILE) can
  * forbid TLS 1.0, RSA key exchange, RC4 or SHA-1 for every program on the
  * host. NULL when the offer is whole; else why not in plain words, naming
- * the policy file, the lines of it that forbid, and the fix (caller
- * frees); `*fatal` when no offer can be made at all, else the message
+ * the policy file and the lines of it that forbid, and with `with_fix`
+ * the fix (caller frees); `*fatal` when no offer can be made at all, else the message
  * lists the suites left out. `who` names the phone ("an SPA942"). */
 char *ps_tls_local_policy(const char *who, const char *priority, const char *phone_suites,
-			  bool *fatal);
+			  bool with_fix, bool *fatal);
 
 /* What this host's GnuTLS can offer of what the phones need: TLS 1.0, RSA
  * key exchange, RC4, DHE and SHA-1 MACs, as "yes"/"no" lines for

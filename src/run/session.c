@@ -180,20 +180,18 @@ static bool keylog(const char *file, char **err)
 }
 
 /* Whether this host can make `m`'s offer: false with `*err` when not at
- * all (a system policy that forbids TLS 1.0, say); a warning on stderr
- * when only some of its suites are left out. */
+ * all (a system policy that forbids TLS 1.0, say). When only some of its
+ * suites are left out, each run says so (tls.local_policy). */
 static bool local_policy(const struct ps_model *m, char **err)
 {
 	bool fatal;
 	char *who = ps_xasprintf("an %s", m->product);
-	char *why = ps_tls_local_policy(who, m->priority, m->suites, &fatal);
+	char *why = ps_tls_local_policy(who, m->priority, m->suites, true, &fatal);
 	free(who);
 	if (why && fatal) {
 		*err = why;
 		return false;
 	}
-	if (why)
-		fprintf(stderr, "provscope: warning: %s\n", why);
 	free(why);
 	return true;
 }

@@ -165,11 +165,22 @@ t_check "policy without TLS 1.0: the fix" grep -qF 'GNUTLS_SYSTEM_PRIORITY_FILE=
 t_check "policy without TLS 1.0: no GnuTLS text" bash -c '! grep -q "insufficient priorities" <<<"$1"' _ "$err"
 err=$(GNUTLS_SYSTEM_PRIORITY_FILE=$T_DIR/no-tls10.conf "$PROVSCOPE" scan --demo --batch -q 2>&1 >/dev/null)
 t_eq "policy without TLS 1.0: a scan cannot start either (exit 2)" 2 $?
-err=$(GNUTLS_SYSTEM_PRIORITY_FILE=$T_DIR/no-rc4.conf "$PROVSCOPE" --demo --batch -q 2>&1 >/dev/null)
+GNUTLS_SYSTEM_PRIORITY_FILE=$T_DIR/no-rc4.conf "$PROVSCOPE" --demo --batch --format json \
+	>"$T_DIR/no-rc4.json" 2>/dev/null
 t_eq "policy without RC4: the run goes on (exit 0)" 0 $?
-t_check "policy without RC4: a warning names the suites left out" \
-	grep -qF "warning: the offer is not an SPA942's: this host cannot offer 2 of its 4 suites (TLS_RSA_WITH_RC4_128_SHA, TLS_RSA_WITH_RC4_128_MD5)" <<<"$err"
-t_check "policy without RC4: and the line" grep -qF "'tls-disabled-cipher = ARCFOUR-128' (line 3)" <<<"$err"
+seen=$(json_get "$T_DIR/no-rc4.json" '[f["detail"] for f in d["findings"] if f["id"] == "tls.local_policy"][0]')
+t_check "policy without RC4: tls.local_policy names the suites left out" \
+	grep -qF "the offer is not an SPA942's: this host cannot offer 2 of its 4 suites (TLS_RSA_WITH_RC4_128_SHA, TLS_RSA_WITH_RC4_128_MD5)" <<<"$seen"
+t_check "policy without RC4: and the line" grep -qF "'tls-disabled-cipher = ARCFOUR-128' (line 3)" <<<"$seen"
+t_eq "policy without RC4: the ClientHello offers the other two" \
+	'["TLS_RSA_WITH_AES_256_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA"]' \
+	"$(json_get "$T_DIR/no-rc4.json" '[s["name"] for s in d["hops"][0]["tls"]["offered"]]')"
+local_policy_ids() { json_get "$1" '[f["id"] for f in d["findings"] if f["id"] == "tls.local_policy"]'; }
+GNUTLS_SYSTEM_PRIORITY_FILE=$T_DIR/no-rc4.conf "$PROVSCOPE" --demo --batch --format json \
+	--priority 'NORMAL:+VERS-TLS1.0' >"$T_DIR/own.json" 2>/dev/null
+t_eq "policy without RC4, the user's --priority: no tls.local_policy" "[]" "$(local_policy_ids "$T_DIR/own.json")"
+GNUTLS_SYSTEM_PRIORITY_FILE=/dev/null "$PROVSCOPE" --demo --batch --format json >"$T_DIR/none.json" 2>/dev/null
+t_eq "no policy: no tls.local_policy" "[]" "$(local_policy_ids "$T_DIR/none.json")"
 v=$(GNUTLS_SYSTEM_PRIORITY_FILE=$T_DIR/no-tls10.conf "$PROVSCOPE" --version)
 t_check "--version under the policy: the file" grep -qF "GnuTLS system policy: $T_DIR/no-tls10.conf" <<<"$v"
 t_check "--version under the policy: TLS 1.0 no" grep -qE '^  TLS 1\.0 +no$' <<<"$v"
