@@ -93,7 +93,7 @@ enum ps_severity {
 	  "host's, whose own certificate is right.",                                               \
 	  "Make the provisioning host the one that answers clients without SNI on this "           \
 	  "address and port, or give the phones an address or port of their own.")                 \
-	X(PS_F_TLS_LOCAL_POLICY, "tls.local_policy", PS_SEV_WARN, PS_EXIT_USAGE,                   \
+	X(PS_F_TLS_LOCAL_POLICY, "tls.local_policy", PS_SEV_WARN, PS_EXIT_OK,                      \
 	  "This host's TLS library leaves part of the phone's offer out (a system crypto "         \
 	  "policy), so the ClientHello is not the phone's: a server may be judged wrongly.",       \
 	  "Run provscope with GNUTLS_SYSTEM_PRIORITY_FILE=/dev/null in its environment (only "     \
