@@ -113,7 +113,8 @@ static struct ps_tls_creds *creds_from(const gnutls_datum_t *cd, const gnutls_da
 	if (rc < 0) {
 		if (kd == cd || strcmp(kname, cname) == 0)
 			*err = ps_xasprintf("device certificate %s holds no private key: give the "
-					    "file of its key with --key",
+					    "file of its key (for --devices, in a key column) "
+					    "with --key",
 					    cname);
 		else
 			*err = ps_xasprintf("device key %s: %s", kname,

@@ -45,7 +45,7 @@ file_error() {
 ps() { "$PROVSCOPE" --batch -q "$@"; }
 
 file_error "--cert without --key, a certificate alone: give --key" \
-	"device certificate $D/cert.pem holds no private key: give the file of its key with --key" \
+	"device certificate $D/cert.pem holds no private key: give the file of its key (for --devices, in a key column) with --key" \
 	ps --cert "$D/cert.pem" "$URL"
 file_error "--key of another certificate" \
 	"device certificate $D/cert.pem and key $D/other.key: the key does not belong to the certificate" \
