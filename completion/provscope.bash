@@ -172,6 +172,7 @@ _provscope()
 	while IFS=$'\t' read -r name arg desc; do
 		if [[ $name == @* ]]; then
 			name=${name#@}
+			[[ $name == help ]] && continue # "help [COMMAND]": offered below
 			[[ -n ${operand[$name]+set} ]] || commands+=("$name")
 			operand[$name]=$arg
 		fi

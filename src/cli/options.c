@@ -434,6 +434,8 @@ void ps_options_help(FILE *f, enum ps_command cmd, bool all)
 			first = 0;
 		}
 	if (all)
+		fputs("       provscope help [COMMAND]\n", f);
+	if (all)
 		fputs(
 		    "\nPlays a Linksys/Cisco SPA phone against a provisioning server and shows, "
 		    "step\n"
