@@ -62,7 +62,10 @@ t_screen "help: Esc closes it" '│ filter "resync_per"'
 # run again: a fresh report of the server as it is now, the filter kept
 sed -i 's/86400/3600/' "$WWW/spa000e08aabbcc.xml"
 tui_keys r
-t_screen "r: runs again" '^running as the SPA942, clock now'
+# (The status line says "running as the SPA942" only while the run lasts,
+# which against a local nginx may be less than one look at the screen:
+# tests/tui/lab.sh checks it on a server that holds the handshake. Here the
+# new run shows in its table.)
 t_screen "r: the new run's verdict" '^✔ OK exit 0 '
 tui_keys End k
 t_screen "r: the new run's table, still filtered" '│   Resync_Periodic +-- 3600$'
