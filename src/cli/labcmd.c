@@ -15,6 +15,8 @@
 #include "lab/lab.h"
 #include "lab/pki.h"
 #include "lab/profiles.h"
+#include "phone/catalogue.h"
+#include "phone/identity.h"
 
 /* "ADDR:PORT", "[V6]:PORT", "ADDR", ":PORT" into an address (owned) and
  * a port (0 when none). */
@@ -38,6 +40,12 @@ static bool parse_listen(const char *s, char **addr, unsigned *port, char **err)
 		}
 	}
 	*port = 0;
+	if (!colon && *s && strspn(s, "0123456789") == strlen(s)) {
+		*err = ps_xasprintf("--listen '%s': a port alone is written ':%s' (on 127.0.0.1), "
+				    "or 127.0.0.1:%s",
+				    s, s, s);
+		return false;
+	}
 	if (colon) {
 		char *end;
 		errno = 0;
@@ -180,12 +188,24 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 	const char *ca = ps_lab_pki_vendor_ca_path(ps_lab_pki(lab));
 	printf("  vendor CA: %s\n", ca ? ca : "in memory only (--pki DIR keeps it)");
 	printf("  faults: %s\n", o->fault && *o->fault ? o->fault : "none");
-	if (o->pki)
-		printf("Try: provscope lab --pki %s --mint-device 000e08aabbcc, then\n"
-		       "     provscope --ca %s --cert DEVICE.pem --key DEVICE.key \\\n"
+	if (o->pki) {
+		/* The phone of --model (its own MAC), at an address it can
+		 * connect to: loopback for a wildcard. */
+		const char *to = strcmp(addr, "0.0.0.0") == 0 ? "127.0.0.1"
+				 : strcmp(addr, "::") == 0    ? "::1"
+							      : addr;
+		bool to6 = strchr(to, ':') != NULL;
+		bool other = id->model != ps_model_default();
+		printf("Try: provscope lab --pki %s --mint-device %s%s%s, then\n"
+		       "     provscope --ca %s%s%s --mac %s \\\n"
+		       "       --cert %s/device-%s.pem --key %s/device-%s.key \\\n"
 		       "       --resolve %s:%u:%s%s%s 'https://%s:%u/spa$PSN.cfg'\n",
-		       o->pki, ca ? ca : "VENDOR-CA.pem", PS_LAB_SERVER_NAME, hp, v6 ? "[" : "",
-		       addr, v6 ? "]" : "", PS_LAB_SERVER_NAME, hp);
+		       o->pki, id->mac, other ? " --model " : "", other ? id->model->id : "",
+		       ca ? ca : "VENDOR-CA.pem", other ? " --model " : "",
+		       other ? id->model->id : "", id->mac, o->pki, id->mac, o->pki, id->mac,
+		       PS_LAB_SERVER_NAME, hp, to6 ? "[" : "", to, to6 ? "]" : "",
+		       PS_LAB_SERVER_NAME, hp);
+	}
 	printf("Stop with Ctrl-C.\n");
 	fflush(stdout);
 	struct sigaction sa;

@@ -517,6 +517,12 @@ static const struct {
 	{ "--proxy",
 	  "no option needed: the phones use no proxy; --resolve HOST:PORT:ADDR pins an address" },
 	{ "--keylogfile", "use --keylog FILE" },
+	{ "--ca-file", "use --ca FILE (the CA certificates the phone trusts, PEM)" },
+	{ "--cafile", "use --ca FILE (the CA certificates the phone trusts, PEM)" },
+	{ "--cert-file", "use --cert FILE" },
+	{ "--certfile", "use --cert FILE" },
+	{ "--key-file", "use --key FILE" },
+	{ "--keyfile", "use --key FILE" },
 };
 
 /* Edit distance (insertions, deletions, substitutions, adjacent swaps)
@@ -617,6 +623,32 @@ static char *unknown_option(const char *typed, int short_opt, enum ps_command cm
 		return ps_xasprintf("unknown option '%s'; did you mean --%s%s%s?", name, near->name,
 				    near->arg ? " " : "", near->arg ? near->arg : "");
 	return ps_xasprintf("unknown option '%s' (see --help)", name);
+}
+
+/* A first word that is a command misspelt ("scna", "Lab") or a habit
+ * ("version"): the message, or NULL when it is none of them. Only plain
+ * words: a URL, a rule or a host name has '/', ':', '.' or '$'. */
+static char *near_command(const char *word)
+{
+	static const char *const names[] = { "lab", "cert", "profile", "rule", "scan" };
+	if (!*word ||
+	    strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") != strlen(word) ||
+	    word[0] == '-')
+		return NULL;
+	if (strcmp(word, "version") == 0 || strcmp(word, "list-models") == 0 ||
+	    strcmp(word, "demo") == 0)
+		return ps_xasprintf("unknown command '%s'; did you mean --%s?", word, word);
+	char lower[32];
+	size_t n = strlen(word);
+	if (n >= sizeof lower)
+		return NULL;
+	for (size_t i = 0; i <= n; i++)
+		lower[i] = (char)(word[i] >= 'A' && word[i] <= 'Z' ? word[i] + 32 : word[i]);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (distance(lower, names[i]) <= (strlen(names[i]) > 4 ? 2u : 1u))
+			return ps_xasprintf("unknown command '%s'; did you mean 'provscope %s'?",
+					    word, names[i]);
+	return NULL;
 }
 
 /* --- parsing ---------------------------------------------------------------------- */
@@ -793,7 +825,7 @@ enum ps_parse_outcome ps_options_parse(int argc, char **argv, struct ps_config *
 		int n = argc - 1;
 		char **rest = argv + 1;
 		enum ps_command cmd = n > 1 ? subcommand(&n, &rest) : PS_CMD_LIVE;
-		if (n > 1 && cmd == PS_CMD_LIVE)
+		if (n > 1 && cmd == PS_CMD_LIVE && strcmp(rest[1], "help") != 0)
 			return refuse(err,
 				      "help '%s': no such command; the commands are lab, cert, "
 				      "profile, rule and scan",
@@ -803,6 +835,11 @@ enum ps_parse_outcome ps_options_parse(int argc, char **argv, struct ps_config *
 	}
 	enum ps_command base = subcommand(&argc, &argv);
 	c->cmd = base;
+	if (base == PS_CMD_LIVE && argc > 1) {
+		char *msg = near_command(argv[1]);
+		if (msg)
+			return refuse_owned(err, msg);
+	}
 	struct option lo[N_OPTIONS + 1];
 	long_options(lo);
 	bool seen[N_OPTIONS] = { false };

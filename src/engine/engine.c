@@ -50,6 +50,23 @@ static bool bare_host(const char *t)
 	return t[n] == '\0';
 }
 
+/* "prov.example.net:8443/spa$PSN.cfg": a URL without a scheme, which the
+ * phone reads as TFTP, to a port of HTTPS or HTTP: the scheme to suggest,
+ * or NULL. */
+static const char *web_port_without_scheme(const char *t)
+{
+	if (strstr(t, "://") || strpbrk(t, "([|? "))
+		return NULL;
+	size_t host = strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+	if (!host || t[host] != ':')
+		return NULL;
+	char *end;
+	unsigned long port = strtoul(t + host + 1, &end, 10);
+	if (end == t + host + 1 || (*end && *end != '/'))
+		return NULL;
+	return port == 443 || port == 8443 ? "HTTPS" : port == 80 || port == 8080 ? "HTTP" : NULL;
+}
+
 bool ps_engine_check_target(const char *target, char **err)
 {
 	if (bare_host(target)) {
@@ -57,6 +74,15 @@ bool ps_engine_check_target(const char *target, char **err)
 				    "its server; give a URL such as 'https://%s/spa$PSN.cfg' (a "
 				    "URL without a scheme is a TFTP path, as in a Profile_Rule)",
 				    target, target);
+		return false;
+	}
+	const char *scheme = web_port_without_scheme(target);
+	if (scheme) {
+		*err = ps_xasprintf("'%s' has no scheme, so the phone would fetch it over TFTP "
+				    "(as in a Profile_Rule), but its port is an %s port: write "
+				    "'%s://%s' (or tftp:// to mean TFTP)",
+				    target, scheme, strcmp(scheme, "HTTPS") == 0 ? "https" : "http",
+				    target);
 		return false;
 	}
 	/* A URL the phone can fetch, or a rule (macros, conditions, options). */

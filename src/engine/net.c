@@ -144,7 +144,18 @@ bool ps_resolve(const char *host, unsigned port, const struct ps_pin *pins, size
 	snprintf(ports, sizeof ports, "%u", port);
 	int rc = getaddrinfo(h, ports, &hints, &res);
 	if (rc != 0 || !res) {
-		*err = ps_xasprintf("%s: %s", h, rc ? gai_strerror(rc) : "no address");
+		/* A --resolve for this host but another port does not apply. */
+		const struct ps_pin *near = NULL;
+		for (size_t i = 0; i < n_pins && !near; i++)
+			if (ps_str_ieq(pins[i].host, host))
+				near = &pins[i];
+		if (near)
+			*err = ps_xasprintf("%s: %s (--resolve pins %s:%u, not port %u: a pin "
+					    "applies to its port alone)",
+					    h, rc ? gai_strerror(rc) : "no address", near->host,
+					    near->port, port);
+		else
+			*err = ps_xasprintf("%s: %s", h, rc ? gai_strerror(rc) : "no address");
 		*finding = PS_F_NET_DNS;
 		return false;
 	}

@@ -4,6 +4,7 @@
 #include "run/session.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,12 +170,14 @@ static bool start_demo(struct ps_session *s, FILE *lab_log, char **err)
  * first. */
 static bool keylog(const char *file, char **err)
 {
-	FILE *f = fopen(file, "a");
-	if (!f) {
+	/* It holds what decrypts the sessions: readable by its owner alone
+	 * when made here (GnuTLS would make it as the umask says). */
+	int fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0) {
 		*err = ps_xasprintf("--keylog %s: cannot write to it: %s", file, strerror(errno));
 		return false;
 	}
-	fclose(f);
+	close(fd);
 	setenv("SSLKEYLOGFILE", file, 1);
 	return true;
 }

@@ -121,6 +121,23 @@ usage "a bare host and port" \
 usage "help of no command" "help 'frob': no such command; the commands are lab, cert, profile, rule and scan" \
 	help frob
 
+usage "a command misspelt" "unknown command 'scna'; did you mean 'provscope scan'?" scna "$URL"
+usage "a command in capitals" "unknown command 'Lab'; did you mean 'provscope lab'?" Lab
+usage "version as a word" "unknown command 'version'; did you mean --version?" version
+usage "curl's --ca-file habit" "unknown option '--cafile': use --ca FILE (the CA certificates the phone trusts, PEM)" \
+	--cafile x "$URL"
+usage "no scheme to an HTTPS port" \
+	"'prov.example.net:8443/spa\$PSN.cfg' has no scheme, so the phone would fetch it over TFTP (as in a Profile_Rule), but its port is an HTTPS port: write 'https://prov.example.net:8443/spa\$PSN.cfg' (or tftp:// to mean TFTP)" \
+	--batch 'prov.example.net:8443/spa$PSN.cfg'
+usage "lab: a port alone" "--listen '8445': a port alone is written ':8445' (on 127.0.0.1), or 127.0.0.1:8445" \
+	lab --listen 8445
+"$PROVSCOPE" help help >"$T_DIR/help-help"
+t_check "'provscope help help' is the help" grep -q '^Usage: provscope' "$T_DIR/help-help"
+"$PROVSCOPE" --batch --format json --resolve prov.invalid:9999:127.0.0.1 https://prov.invalid:8443/x.cfg \
+	>"$T_DIR/pin.json" 2>/dev/null
+t_check "a --resolve for another port: net.dns says the pin is for port 9999" \
+	grep -qF -- '--resolve pins prov.invalid:9999, not port 8443: a pin applies to its port alone' "$T_DIR/pin.json"
+
 "$PROVSCOPE" help >"$T_DIR/help-word"
 t_eq "'provscope help' exits 0" 0 $?
 "$PROVSCOPE" --help >"$T_DIR/help"
@@ -196,8 +213,23 @@ t_eq "--keylog: the demo runs (exit 0)" 0 $?
 t_check "--keylog: NSS key log lines, a TLS 1.0 master secret each" \
 	bash -c '[ "$(grep -cvE "^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$" "$1")" = 0 ] &&
 		[ "$(wc -l <"$1")" -ge 5 ]' _ "$T_DIR/keys.log"
+t_eq "--keylog: readable by its owner alone" 600 "$(stat -c %a "$T_DIR/keys.log")"
 file_error "--keylog into a missing directory" "--keylog $T_DIR/no/keys.log: cannot write to it" \
 	ps --demo --keylog "$T_DIR/no/keys.log"
+
+# --- the lab's own "Try:" lines run as printed ------------------------------------------
+LABPORT=$("$FREEPORT")
+"$PROVSCOPE" lab --pki "$T_DIR/trypki" --listen "127.0.0.1:$LABPORT" >"$T_DIR/lab.out" 2>"$T_DIR/lab.err" &
+LABPID=$!
+T_PIDS="$T_PIDS $LABPID"
+wait_port "$LABPORT" || t_bail "the lab did not start: $(cat "$T_DIR/lab.err")"
+for i in $(seq 50); do grep -q '^Stop with' "$T_DIR/lab.out" && break; sleep 0.1; done
+sed -n '/^Try: /,/^Stop with/p' "$T_DIR/lab.out" | sed '$d' | sed '1s/^Try: //; s/, then$//' >"$T_DIR/try.sh"
+t_eq "the lab prints a Try: of two commands" 2 "$(grep -c '^ *provscope ' "$T_DIR/try.sh")"
+(PATH=$(dirname "$PROVSCOPE"):$PATH; cd "$T_DIR" && bash -e "$T_DIR/try.sh") >"$T_DIR/try.out" 2>&1
+t_eq "the lab's Try: lines run as printed (exit 0)" 0 $?
+t_check "the lab's Try: run gets through" grep -q '^Verdict: ok' "$T_DIR/try.out"
+kill -INT "$LABPID" 2>/dev/null
 
 # --- the lab beyond loopback, in a network namespace of its own ----------------------
 lab_warning() { # ADDR: what the lab says on stderr in its first second
