@@ -4,6 +4,7 @@
 
 #include "engine/hop.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -119,8 +120,37 @@ static bool run_probe(const struct ps_run_config *cfg, const struct ps_sink *sin
 	return true;
 }
 
+/* A MAC address at `q`: 12 hex digits, or 6 pairs with ':' or '-'
+ * between them, not followed by a letter or digit; lower case into `out`. */
+static bool mac_at(const char *q, char out[13])
+{
+	char sep = q[0] && q[1] && (q[2] == ':' || q[2] == '-') ? q[2] : 0;
+	for (int i = 0; i < 6; i++) {
+		if (!isxdigit((unsigned char)q[0]) || !isxdigit((unsigned char)q[1]))
+			return false;
+		out[2 * i] = (char)tolower((unsigned char)q[0]);
+		out[2 * i + 1] = (char)tolower((unsigned char)q[1]);
+		q += 2;
+		if (i < 5 && sep && *q++ != sep)
+			return false;
+	}
+	out[12] = '\0';
+	return !isalnum((unsigned char)*q);
+}
+
+/* The first MAC address that stands alone in a certificate subject such
+ * as "CN=000e08aabbcc,OU=SPA-942"; false when none. */
+static bool subject_mac(const char *subject, char out[13])
+{
+	for (const char *p = subject; *p; p++)
+		if ((p == subject || !isalnum((unsigned char)p[-1])) && mac_at(p, out))
+			return true;
+	return false;
+}
+
 static void client_auth_step(const struct ps_sink *sink, size_t hop, struct ps_client_auth *ca,
-			     const struct ps_tls_outcome *o, bool established)
+			     const struct ps_tls_outcome *o, bool established,
+			     const char *phone_mac)
 {
 	ps_sink_step_begin(sink, hop, PS_STEP_TLS_CLIENT_AUTH);
 	if (o->client_auth_failure) {
@@ -144,6 +174,12 @@ static void client_auth_step(const struct ps_sink *sink, size_t hop, struct ps_c
 		}
 		return;
 	}
+	char mac[13];
+	if (ca->sent && ca->sent_subject && subject_mac(ca->sent_subject, mac) &&
+	    strcmp(mac, phone_mac) != 0)
+		ps_sink_finding(sink, (long)hop, PS_F_CLIENT_AUTH_MAC_MISMATCH,
+				"the certificate sent ('%s') names %s; the phone's MAC is %s",
+				ca->sent_subject, mac, phone_mac);
 	if (ca->issuer_accepted == 0)
 		ps_sink_finding(sink, (long)hop, PS_F_CLIENT_AUTH_CA_MISMATCH,
 				"the device certificate's issuer (%s) is not among the %zu CA "
@@ -343,7 +379,7 @@ static struct ps_tls_conn *live_connected(void *ctx, int tcp, const char *ip, lo
 	else
 		ps_sink_step_end(L->sink, L->hop, PS_STEP_TLS_HANDSHAKE, PS_STATUS_FAIL, "%s",
 				 L->o.detail ? L->o.detail : "failed");
-	client_auth_step(L->sink, L->hop, &L->ca, &L->o, L->o.ok);
+	client_auth_step(L->sink, L->hop, &L->ca, &L->o, L->o.ok, L->cfg->identity->mac);
 	if (L->o.ok && L->info.cipher && strstr(L->info.cipher, "ARCFOUR"))
 		ps_sink_finding_in(L->sink, (long)L->hop, PS_STEP_TLS_HANDSHAKE, PS_F_TLS_RC4,
 				   "%s with %s",

@@ -93,6 +93,11 @@ enum ps_severity {
 	  "host's, whose own certificate is right.",                                               \
 	  "Make the provisioning host the one that answers clients without SNI on this "           \
 	  "address and port, or give the phones an address or port of their own.")                 \
+	X(PS_F_CLIENT_AUTH_MAC_MISMATCH, "client_auth.mac_mismatch", PS_SEV_WARN, PS_EXIT_OK,      \
+	  "The device certificate names another MAC address than the phone's: a server that "      \
+	  "gives each certificate its own device's files refuses this phone's.",                   \
+	  "Give the phone the MAC of its certificate with --mac (or a mac column with "            \
+	  "--devices), or the certificate of this MAC.")                                           \
 	X(PS_F_TLS_LOCAL_POLICY, "tls.local_policy", PS_SEV_WARN, PS_EXIT_OK,                      \
 	  "This host's TLS library leaves part of the phone's offer out (a system crypto "         \
 	  "policy), so the ClientHello is not the phone's: a server may be judged wrongly.",       \

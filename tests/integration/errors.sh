@@ -229,6 +229,25 @@ t_eq "the lab prints a Try: of two commands" 2 "$(grep -c '^ *provscope ' "$T_DI
 (PATH=$(dirname "$PROVSCOPE"):$PATH; cd "$T_DIR" && bash -e "$T_DIR/try.sh") >"$T_DIR/try.out" 2>&1
 t_eq "the lab's Try: lines run as printed (exit 0)" 0 $?
 t_check "the lab's Try: run gets through" grep -q '^Verdict: ok' "$T_DIR/try.out"
+# A device certificate of another MAC than the phone's: a warning that
+# says so beside the 403 (an SPA504G plays its default MAC 0002fdaabbcc).
+TP=$T_DIR/trypki
+mac_run() { # OUT ARGS...: a JSON run of the SPA504G with the SPA942's certificate
+	local out=$1
+	shift
+	"$PROVSCOPE" --batch --format json --model spa504g "$@" --ca "$TP/vendor-ca.pem" \
+		--cert "$TP/device-000e08aabbcc.pem" --key "$TP/device-000e08aabbcc.key" \
+		--resolve "prov.lab.test:$LABPORT:127.0.0.1" "https://prov.lab.test:$LABPORT/spa\$PSN.cfg" \
+		>"$out" 2>/dev/null
+}
+mac_run "$T_DIR/mac.json"
+t_eq "a certificate of another MAC: the lab refuses (exit 7)" 7 $?
+t_eq "a certificate of another MAC: client_auth.mac_mismatch names both" \
+	"the certificate sent ('CN=000e08aabbcc,OU=SPA-942,L=88019FA42805,ST=000e08aabbcc') names 000e08aabbcc; the phone's MAC is 0002fdaabbcc" \
+	"$(json_get "$T_DIR/mac.json" '[f["detail"] for f in d["findings"] if f["id"] == "client_auth.mac_mismatch"][0]')"
+mac_run "$T_DIR/mac-ok.json" --mac 00:0E:08:AA:BB:CC
+t_eq "the certificate's MAC given with --mac: no mac_mismatch" "[]" \
+	"$(json_get "$T_DIR/mac-ok.json" '[f["id"] for f in d["findings"] if f["id"] == "client_auth.mac_mismatch"]')"
 kill -INT "$LABPID" 2>/dev/null
 
 # --- the lab beyond loopback, in a network namespace of its own ----------------------
