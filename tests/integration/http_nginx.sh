@@ -274,8 +274,9 @@ t_check "the password does not appear in the output" bash -c "! grep -q pw-for-b
 
 J=$T_DIR/other.json
 run_ps "$J" --ca "$P/server-ca.pem" --cert "$P/other.pem" --key "$P/other.key" "$BASE/spa000e08aabbcc.xml"
-t_eq "another device's certificate: exit 7, http.forbidden" "7 http.forbidden" \
-	"$PS_RC $(json_get "$J" 'd["findings"][0]["id"]')"
+t_eq "another device's certificate: exit 7, http.forbidden, and client_auth.mac_mismatch says why" \
+	"7 http.forbidden client_auth.mac_mismatch" \
+	"$PS_RC $(json_get "$J" '" ".join([f["id"] for f in d["findings"] if f["severity"] == "error"] + [f["id"] for f in d["findings"] if f["id"] == "client_auth.mac_mismatch"])')"
 J=$T_DIR/other-pass.json
 run_ps "$J" --ca "$P/server-ca.pem" --cert "$P/other.pem" --key "$P/other.key" --firmware 6.1.4 \
 	"$BASE/spa\$PSN.cfg"
