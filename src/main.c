@@ -11,6 +11,9 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <expat.h>
+#include <jansson.h>
+#include <zlib.h>
 
 #include "cli/labcmd.h"
 #include "cli/options.h"
@@ -73,10 +76,15 @@ static void version(void)
 {
 	const curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
 	printf("provscope %s\n", PACKAGE_VERSION);
-	char *libs = ps_xasprintf("GnuTLS %s, libcurl %s (%s), %s, libmicrohttpd %s",
-				  ps_tls_library_version(), cv->version,
-				  cv->ssl_version ? cv->ssl_version : "no TLS",
-				  ps_tui_library_version(), ps_lab_library_version());
+	const char *expat = XML_ExpatVersion();
+	if (strncmp(expat, "expat_", 6) == 0)
+		expat += 6;
+	char *libs =
+	    ps_xasprintf("GnuTLS %s, libcurl %s (%s), %s, libmicrohttpd %s, jansson %s, "
+			 "expat %s, zlib %s",
+			 ps_tls_library_version(), cv->version,
+			 cv->ssl_version ? cv->ssl_version : "no TLS", ps_tui_library_version(),
+			 ps_lab_library_version(), jansson_version_str(), expat, zlibVersion());
 	struct ps_buf line = { 0 };
 	ps_buf_puts(&line, "Libraries: ");
 	ps_buf_fold(&line, libs, 11, 2, 80);

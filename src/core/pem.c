@@ -52,7 +52,8 @@ const char *ps_pem_problem(const unsigned char *data, size_t len, enum ps_pem_wa
 	}
 	if (!pem)
 		return want == PS_PEM_KEY
-			   ? "it is not a PEM private key (no '-----BEGIN PRIVATE KEY-----' line)"
+			   ? "it is neither PEM (no '-----BEGIN PRIVATE KEY-----' line) nor a DER "
+			     "private key"
 			   : "it is neither PEM (no '-----BEGIN CERTIFICATE-----' line) nor a DER "
 			     "certificate";
 	switch (rc) {

@@ -109,7 +109,11 @@ static struct ps_tls_creds *creds_from(const gnutls_datum_t *cd, const gnutls_da
 	}
 	c->n_pcerts = n;
 	gnutls_privkey_init(&c->key);
-	rc = gnutls_privkey_import_x509_raw(c->key, kd, GNUTLS_X509_FMT_PEM, NULL, 0);
+	/* PEM, or a DER key (openssl's -outform DER), as for the certificate. */
+	bool key_pem = ps_pem_has(kd->data, kd->size, "PRIVATE KEY") ||
+		       ps_pem_has(kd->data, kd->size, "CERTIFICATE") || !kd->size;
+	rc = gnutls_privkey_import_x509_raw(
+	    c->key, kd, key_pem ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER, NULL, 0);
 	if (rc < 0) {
 		if (kd == cd || strcmp(kname, cname) == 0)
 			*err = ps_xasprintf("device certificate %s holds no private key: give the "

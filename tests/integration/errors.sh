@@ -80,7 +80,14 @@ file_error "lab: a damaged file in the PKI directory" \
 	bash -c 'cp -r "$1" "$2" && cp "$3" "$2/vendor-ca.pem" && "$4" lab --pki "$2" --mint-device 000e08aabbcc' \
 	_ "$P" "$T_DIR/pki2" "$D/damaged.pem" "$PROVSCOPE"
 
-# A DER CA file is taken as it is (openssl's -outform DER).
+# DER files are taken as they are (openssl's -outform DER).
+openssl x509 -in "$D/cert.pem" -outform DER -out "$D/cert.der"
+openssl pkey -in "$D/key.pem" -outform DER -out "$D/key.der"
+ps --cert "$D/cert.der" --key "$D/key.der" "$URL" >/dev/null 2>&1
+t_eq "a DER --cert and --key: taken (the run gets to the network: exit 3)" 3 $?
+file_error "a text file as --key" \
+	"device key $D/text.pem: it is neither PEM (no '-----BEGIN PRIVATE KEY-----' line) nor a DER private key" \
+	ps --cert "$D/cert.pem" --key "$D/text.pem" "$URL"
 out=$("$PROVSCOPE" cert "$P/server.pem" --ca "$D/ca.der" --host prov.lab.test 2>&1)
 t_eq "a DER --ca: the chain checks against it (exit 0)" 0 $?
 t_check "a DER --ca: the phone accepts" grep -q 'the SPA942: accepts (anchor CN=provscope demo vendor CA' <<<"$out"
@@ -163,7 +170,7 @@ t_eq "--fault help: a line starts with each fault's name" 14 "$(grep -c '^[a-z]'
 
 # --- --version --------------------------------------------------------------------
 v=$(sed -n '/^Libraries:/,/^[A-Z]/p' "$T_DIR/version" | tr '\n' ' ')
-for lib in gnutls:GnuTLS libcurl:libcurl libmicrohttpd:libmicrohttpd; do
+for lib in gnutls:GnuTLS libcurl:libcurl libmicrohttpd:libmicrohttpd jansson:jansson expat:expat zlib:zlib; do
 	mod=$(pkg-config --modversion "${lib%%:*}" 2>/dev/null) || continue
 	t_check "--version: ${lib#*:} $mod, as this host has it" grep -qF "${lib#*:} $mod" <<<"$v"
 done
