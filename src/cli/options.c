@@ -471,10 +471,11 @@ void ps_options_help(FILE *f, enum ps_command cmd, bool all)
 		}
 	}
 	if (cmd == PS_CMD_LAB) {
-		fputs("\nExit status: 0 when stopped (Ctrl-C, SIGTERM, SIGHUP) or a certificate was\n"
-		      "minted, 2 usage error, or a port or PKI directory that cannot be used.\n"
-		      "See provscope(1).\n",
-		      f);
+		fputs(
+		    "\nExit status: 0 when stopped (Ctrl-C, SIGTERM, SIGHUP) or a certificate was\n"
+		    "minted, 2 usage error, or a port or PKI directory that cannot be used.\n"
+		    "See provscope(1).\n",
+		    f);
 		return;
 	}
 	fputs("\nExit status: 0 the phone would get through, 2 usage or local file error,\n"
