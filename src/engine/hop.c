@@ -138,14 +138,34 @@ static bool mac_at(const char *q, char out[13])
 	return !isalnum((unsigned char)*q);
 }
 
-/* The first MAC address that stands alone in a certificate subject such
- * as "CN=000e08aabbcc,OU=SPA-942"; false when none. */
-static bool subject_mac(const char *subject, char out[13])
+/* Whether a device certificate's subject ("CN=000e08aabbcc,OU=SPA-942,
+ * L=88019FA42805,ST=000e08aabbcc") names a MAC standing alone in its CN or
+ * its S/ST, where the vendors put it (L holds the serial, which may look
+ * like one), and none of those is `phone_mac`: then the first in `mac`. */
+static bool cert_mac_differs(const char *subject, const char *phone_mac, char mac[13])
 {
-	for (const char *p = subject; *p; p++)
-		if ((p == subject || !isalnum((unsigned char)p[-1])) && mac_at(p, out))
-			return true;
-	return false;
+	bool named = false;
+	for (const char *p = subject; *p;) {
+		size_t n = strcspn(p, ",+");
+		const char *eq = memchr(p, '=', n);
+		size_t k = eq ? (size_t)(eq - p) : 0;
+		bool key =
+		    (k == 2 && (strncasecmp(p, "CN", 2) == 0 || strncasecmp(p, "ST", 2) == 0)) ||
+		    (k == 1 && (*p == 'S' || *p == 's'));
+		for (const char *q = key ? eq + 1 : p + n; q < p + n; q++) {
+			char cand[13];
+			if ((q == eq + 1 || !isalnum((unsigned char)q[-1])) && mac_at(q, cand)) {
+				if (strcmp(cand, phone_mac) == 0)
+					return false;
+				if (!named)
+					memcpy(mac, cand, 13);
+				named = true;
+			}
+		}
+		p += n;
+		p += *p != '\0';
+	}
+	return named;
 }
 
 static void client_auth_step(const struct ps_sink *sink, size_t hop, struct ps_client_auth *ca,
@@ -175,8 +195,7 @@ static void client_auth_step(const struct ps_sink *sink, size_t hop, struct ps_c
 		return;
 	}
 	char mac[13];
-	if (ca->sent && ca->sent_subject && subject_mac(ca->sent_subject, mac) &&
-	    strcmp(mac, phone_mac) != 0)
+	if (ca->sent && ca->sent_subject && cert_mac_differs(ca->sent_subject, phone_mac, mac))
 		ps_sink_finding(sink, (long)hop, PS_F_CLIENT_AUTH_MAC_MISMATCH,
 				"the certificate sent ('%s') names %s; the phone's MAC is %s",
 				ca->sent_subject, mac, phone_mac);

@@ -255,6 +255,19 @@ t_eq "a certificate of another MAC: client_auth.mac_mismatch names both" \
 mac_run "$T_DIR/mac-ok.json" --mac 00:0E:08:AA:BB:CC
 t_eq "the certificate's MAC given with --mac: no mac_mismatch" "[]" \
 	"$(json_get "$T_DIR/mac-ok.json" '[f["id"] for f in d["findings"] if f["id"] == "client_auth.mac_mismatch"]')"
+# A certificate whose L (the serial, all hex here) looks like a MAC and
+# whose CN names none: no MAC to compare, no warning.
+printf 'cn = "SPA-942 device"\nunit = "SPA-942"\nlocality = "88019FA42805"\ntls_www_client\nexpiration_days = 30\n' \
+	>"$T_DIR/serial.tmpl"
+"$CERTTOOL" --generate-certificate --load-privkey "$TP/device-000e08aabbcc.key" \
+	--load-ca-certificate "$TP/vendor-ca.pem" --load-ca-privkey "$TP/vendor-ca.key" \
+	--template "$T_DIR/serial.tmpl" --outfile "$T_DIR/serial.pem" >/dev/null 2>&1 ||
+	t_bail "certtool could not make the serial-only certificate"
+"$PROVSCOPE" --batch --format json --ca "$TP/vendor-ca.pem" --cert "$T_DIR/serial.pem" \
+	--key "$TP/device-000e08aabbcc.key" --resolve "prov.lab.test:$LABPORT:127.0.0.1" \
+	"https://prov.lab.test:$LABPORT/spa\$PSN.cfg" >"$T_DIR/serial.json" 2>/dev/null
+t_eq "a certificate with a hex serial in L and no MAC: no mac_mismatch" "[] True" \
+	"$(json_get "$T_DIR/serial.json" 'str([f["id"] for f in d["findings"] if f["id"] == "client_auth.mac_mismatch"]) + " " + str(d["hops"][0]["client_auth"]["sent"])')"
 kill -INT "$LABPID" 2>/dev/null
 
 # --- the lab beyond loopback, in a network namespace of its own ----------------------
