@@ -42,15 +42,12 @@ static void list_models(const struct ps_config *c)
 		printf("%-8s %-8s %-8s %-5s %-9s %-9s %s\n", m->id, m->vendor, m->product, m->psn,
 		       m->firmware, m->https_upgrade ? "yes" : "no",
 		       m->legacy_renegotiation ? "legacy (assumed)" : "refused");
-		/* The catalogue's words: "TLS 1.0; IANA, IANA, ...". */
-		const char *w = strchr(m->suites, ';');
 		struct ps_buf b = { 0 };
-		for (w = w ? w + 1 : m->suites; *(w += strspn(w, " ,"));) {
-			size_t len = strcspn(w, ", ");
+		size_t len;
+		for (const char *at = NULL, *w; (w = ps_suite_words_next(m->suites, &at, &len));) {
 			const char *name = ps_suite_openssl_by_iana(w, len);
 			ps_buf_printf(&b, "%s%.*s", b.s ? " " : "",
 				      name ? (int)strlen(name) : (int)len, name ? name : w);
-			w += len;
 		}
 		struct ps_buf line = { 0 };
 		ps_buf_puts(&line, "         TLS 1.0: ");

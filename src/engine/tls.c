@@ -35,6 +35,7 @@
 #include "core/pem.h"
 #include "core/util.h"
 #include "engine/net.h"
+#include "phone/catalogue.h"
 #include "tlswire/tlsnames.h"
 #include "tlswire/tlswire.h"
 
@@ -298,25 +299,18 @@ char *ps_tls_local_policy(const char *who, const char *priority, const char *pho
 	gnutls_priority_deinit(p);
 	struct ps_tls_suite_def *have = NULL;
 	size_t n_have = ps_tls_priority_suites(priority, &have);
-	/* The catalogue's words: "TLS 1.0; NAME, NAME, ...". */
-	const char *list = strchr(phone_suites, ';');
-	list = list ? list + 1 : phone_suites;
 	unsigned missing = 0, wanted = 0;
 	struct ps_buf names = { 0 };
-	while (*list) {
-		list += strspn(list, " ,");
-		size_t len = strcspn(list, ", ");
-		if (!len)
-			break;
+	size_t len;
+	for (const char *at = NULL, *w; (w = ps_suite_words_next(phone_suites, &at, &len));) {
 		wanted++;
 		bool found = false;
 		for (size_t i = 0; i < n_have && !found; i++) {
 			const char *name = ps_suite_name(have[i].id);
-			found = name && strlen(name) == len && strncmp(name, list, len) == 0;
+			found = name && strlen(name) == len && strncmp(name, w, len) == 0;
 		}
 		if (!found)
-			ps_buf_printf(&names, "%s%.*s", missing++ ? ", " : "", (int)len, list);
-		list += len;
+			ps_buf_printf(&names, "%s%.*s", missing++ ? ", " : "", (int)len, w);
 	}
 	free(have);
 	if (!missing) {

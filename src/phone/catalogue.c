@@ -88,6 +88,18 @@ static const struct ps_model models[] = {
 	CISCO("spa525g", "SPA525G", "525G", "SPA525", "Cisco/SPA525G-$SWVER ($SN)"),
 };
 
+const char *ps_suite_words_next(const char *suites, const char **at, size_t *len)
+{
+	if (!*at) {
+		const char *semi = strchr(suites, ';');
+		*at = semi ? semi + 1 : suites;
+	}
+	const char *w = *at + strspn(*at, " ,");
+	*len = strcspn(w, ", ");
+	*at = w + *len;
+	return *len ? w : NULL;
+}
+
 size_t ps_model_count(void)
 {
 	return sizeof models / sizeof models[0];

@@ -26,6 +26,11 @@ struct ps_model {
 	const char *notes;      /* what is uncertain about this row */
 };
 
+/* The IANA names in a model's `suites` words ("TLS 1.0; NAME, NAME"), one
+ * a call: start with `*at` NULL; the next name (not NUL-terminated) and
+ * its length in `*len`, or NULL after the last. */
+const char *ps_suite_words_next(const char *suites, const char **at, size_t *len);
+
 /* Rows in catalogue order; `ps_model_at(i)` is NULL past the end. */
 size_t ps_model_count(void);
 const struct ps_model *ps_model_at(size_t i);
