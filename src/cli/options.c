@@ -533,6 +533,17 @@ static const struct {
 	{ "--keyfile", "use --key FILE" },
 };
 
+/* What provscope calls a curl or openssl spelling ("--cacert", also
+ * "---cacert" for "-cert" typed with two dashes), or NULL. */
+static const char *habit(const char *name)
+{
+	for (size_t i = 0; i < sizeof habits / sizeof habits[0]; i++)
+		if (strcmp(name, habits[i].habit) == 0 ||
+		    (name[0] == '-' && name[1] == '-' && strcmp(name + 1, habits[i].habit) == 0))
+			return habits[i].here;
+	return NULL;
+}
+
 /* Edit distance (insertions, deletions, substitutions, adjacent swaps)
  * between two short words, capped at 9. */
 static unsigned distance(const char *a, const char *b)
@@ -571,10 +582,8 @@ static char *unknown_option(const char *typed, int short_opt, enum ps_command cm
 	bool single_dash_word = typed[0] == '-' && typed[1] && typed[1] != '-' && typed[2];
 	if (short_opt && short_opt < 256 && single_dash_word) {
 		snprintf(name, sizeof name, "%.*s", (int)strcspn(typed, "="), typed);
-		for (size_t i = 0; i < sizeof habits / sizeof habits[0]; i++)
-			if (strcmp(name, habits[i].habit) == 0)
-				return ps_xasprintf("unknown option '%s': %s", name,
-						    habits[i].here);
+		if (habit(name))
+			return ps_xasprintf("unknown option '%s': %s", name, habit(name));
 		for (size_t i = 0; i < N_OPTIONS; i++)
 			if (strcmp(name + 1, table[i].name) == 0)
 				return ps_xasprintf("'%s': long options take two dashes: --%s",
@@ -590,14 +599,10 @@ static char *unknown_option(const char *typed, int short_opt, enum ps_command cm
 		bool is_long = strncmp(name, "--", 2) == 0 && strcmp(name + 2, o->name) == 0;
 		bool is_short = name[1] && !name[2] && o->short_name == name[1];
 		if ((is_long || is_short) && o->arg)
-			return ps_xasprintf("%s needs a value: %s%s %s", name, is_long ? "--" : "-",
-					    is_long ? o->name : (char[]){ (char)o->short_name, 0 },
-					    o->arg);
+			return ps_xasprintf("%s needs a value: %s %s", name, name, o->arg);
 	}
-	for (size_t i = 0; i < sizeof habits / sizeof habits[0]; i++)
-		if (strcmp(name, habits[i].habit) == 0 ||
-		    (name[0] == '-' && name[1] == '-' && strcmp(name + 1, habits[i].habit) == 0))
-			return ps_xasprintf("unknown option '%s': %s", name, habits[i].here);
+	if (habit(name))
+		return ps_xasprintf("unknown option '%s': %s", name, habit(name));
 	if (strncmp(name, "--", 2) != 0)
 		return ps_xasprintf("unknown option '%s' (see --help)", name);
 	/* A prefix of several (getopt takes a prefix of one), or a typo. */
