@@ -7,14 +7,10 @@
 
 #include <gnutls/gnutls.h>
 
-/* memmem for a NUL-free needle within `len` bytes. */
+/* The first `needle` within `len` bytes (glibc's memmem), or NULL. */
 static const unsigned char *find(const unsigned char *data, size_t len, const char *needle)
 {
-	size_t n = strlen(needle);
-	for (size_t i = 0; n <= len && i <= len - n; i++)
-		if (data[i] == (unsigned char)needle[0] && memcmp(data + i, needle, n) == 0)
-			return data + i;
-	return NULL;
+	return memmem(data, len, needle, strlen(needle));
 }
 
 bool ps_pem_has(const unsigned char *data, size_t len, const char *label)
