@@ -75,10 +75,16 @@ static struct ps_trust *trust_alloc(bool system)
 
 /* Keep `pem` (taken) for the full list and add it to the given anchors;
  * the number of CAs it held, or a GnuTLS code. */
-static int give_modern(struct ps_trust *t, gnutls_datum_t pem)
+/* Keep `pem` (taken) for the full list only. */
+static void keep_pem(struct ps_trust *t, gnutls_datum_t pem)
 {
 	t->given_pem = ps_xrealloc(t->given_pem, (t->n_given_pem + 1) * sizeof *t->given_pem);
 	t->given_pem[t->n_given_pem++] = pem;
+}
+
+static int give_modern(struct ps_trust *t, gnutls_datum_t pem)
+{
+	keep_pem(t, pem);
 	int rc = add_pem(t->given, &pem);
 	if (rc > 0)
 		t->n_given += rc;
@@ -182,14 +188,13 @@ struct ps_trust *ps_trust_new_files(const char *ca_file, const char *modern_ca_f
 	if (modern_ca_file) {
 		if (!load("--modern-ca", modern_ca_file, &d, err))
 			goto fail;
-		gnutls_x509_trust_list_t probe = new_list();
-		int rc = add_file(probe, &d);
-		gnutls_x509_trust_list_deinit(probe, 1);
+		int rc = add_file(t->given, &d);
 		if (no_cert("--modern-ca", modern_ca_file, &d, rc, err)) {
 			free(d.data);
 			goto fail;
 		}
-		give_modern(t, as_pem(d));
+		t->n_given += rc;
+		keep_pem(t, as_pem(d));
 	}
 	return t;
 fail:
