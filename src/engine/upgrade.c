@@ -3,11 +3,13 @@
 
 #include "engine/upgrade.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/util.h"
 #include "rules/macro.h"
@@ -305,6 +307,71 @@ static void next_image_note(const struct ps_upgrade_input *in, const struct ps_r
 	ps_rule_eval_clear(&ev2);
 }
 
+/* Whether a model designator of an image name ("504g", "50x", "9x2",
+ * "942") stands for `digits` (the phone's $PN after "SPA", lower case):
+ * 'x' stands for any digit, and the phone may have a letter more ("50x"
+ * covers "504g"). */
+static bool designator_matches(const char *token, const char *digits)
+{
+	size_t i = 0;
+	for (; token[i] && digits[i]; i++)
+		if (token[i] != digits[i] &&
+		    !(token[i] == 'x' && isdigit((unsigned char)digits[i])))
+			return false;
+	return !token[i] && (!digits[i] || (isalpha((unsigned char)digits[i]) && !digits[i + 1]));
+}
+
+/* A model designator: a digit, then 1 to 3 digits or 'x', then at most
+ * one letter ("942", "504g", "50x", "9x2"); without "spa" before it, only
+ * one with an 'x' ("30x"), so that version numbers are not taken. */
+static bool designator(const char *d, bool after_spa)
+{
+	size_t n = strspn(d, "0123456789x");
+	if (!isdigit((unsigned char)d[0]) || n < 2 || n > 4)
+		return false;
+	if (d[n] && (!isalpha((unsigned char)d[n]) || d[n] == 'x' || d[n + 1]))
+		return false;
+	return after_spa || memchr(d, 'x', n) != NULL;
+}
+
+/* The model designators of an image's file name ("spa50x-30x-7-5-5.bin":
+ * "spa50x", "30x"), between '-', '_' and '.'. Whether it names some and
+ * none is `product`'s, with those it names in `*names` (caller frees). */
+static bool other_model_image(const char *path, const char *product, char **names)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	char digits[16];
+	size_t k = 0;
+	for (const char *p = product + (strncasecmp(product, "spa", 3) == 0 ? 3 : 0);
+	     *p && k + 1 < sizeof digits; p++)
+		if (*p != '-')
+			digits[k++] = (char)tolower((unsigned char)*p);
+	digits[k] = '\0';
+	struct ps_buf seen = { 0 };
+	bool mine = false;
+	for (const char *p = base; *p;) {
+		size_t n = strcspn(p, "-_.");
+		char tok[16];
+		if (n < sizeof tok) {
+			for (size_t i = 0; i < n; i++)
+				tok[i] = (char)tolower((unsigned char)p[i]);
+			tok[n] = '\0';
+			bool spa = strncmp(tok, "spa", 3) == 0;
+			const char *d = spa ? tok + 3 : tok;
+			if (designator(d, spa)) {
+				mine |= designator_matches(d, digits);
+				ps_buf_printf(&seen, "%s%s", seen.s ? ", " : "", tok);
+			}
+		}
+		p += n;
+		p += *p != '\0';
+	}
+	bool other = seen.s && !mine;
+	*names = ps_buf_take(&seen);
+	return other;
+}
+
 /* The decision on a rule that parsed: whether the phone fetches the image
  * the fired alternative names, and why, with the findings. `u` is the
  * fired URL, NULL when none. */
@@ -374,6 +441,19 @@ static void decide(const struct ps_upgrade_input *in, const struct ps_rule *rule
 		return;
 	}
 	out->would_upgrade = true;
+	char *names = NULL;
+	if (other_model_image(ev->url.path, in->id->model->product, &names))
+		ps_found_add(found, PS_F_UPGRADE_WRONG_MODEL,
+			     "the image %s is named for %s, not for the %s", ev->url.path, names,
+			     in->id->model->product);
+	free(names);
+	if (tv && ps_version_cmp(tv, cur) < 0)
+		ps_found_add(found, PS_F_UPGRADE_DOWNGRADE,
+			     "the image %s is older than %s, which the phone runs, and "
+			     "Downgrade_Rev_Limit is %s%s%s",
+			     tv, cur, out->downgrade_limit ? "" : "empty",
+			     out->downgrade_limit ? out->downgrade_limit : "",
+			     out->downgrade_limit ? " (older still)" : ", so nothing stops it");
 	if (tv)
 		out->reason =
 		    ps_xasprintf("Alternative %ld fires and points to %s (%s %s %s), "

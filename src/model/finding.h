@@ -357,6 +357,16 @@ enum ps_severity {
 	  "The firmware the rule points to is older than Downgrade_Rev_Limit: the phone refuses "  \
 	  "it.",                                                                                   \
 	  "Point Upgrade_Rule at a newer image, or lower Downgrade_Rev_Limit.")                    \
+	X(PS_F_UPGRADE_DOWNGRADE, "upgrade.downgrade", PS_SEV_WARN, PS_EXIT_OK,                    \
+	  "The firmware the rule points to is older than the firmware the phone runs, and "        \
+	  "nothing stops the phone from installing it: an upgrade that goes backwards.",           \
+	  "Point Upgrade_Rule at the current image, or set Downgrade_Rev_Limit to the oldest "     \
+	  "version the phones may run, so that the phone refuses older images.")                   \
+	X(PS_F_UPGRADE_WRONG_MODEL, "upgrade.wrong_model", PS_SEV_ERROR, PS_EXIT_UPGRADE,          \
+	  "The firmware image the rule points to is named for another model family: the phone "    \
+	  "should reject it and try again at every check; installed, it would not run.",           \
+	  "Point this model's Upgrade_Rule at its own family's image (the file names say "         \
+	  "which: spa942-..., spa50x-30x-..., spa525g-...).")                                      \
 	X(PS_F_UPGRADE_SCHEME_UNSUPPORTED, "upgrade.scheme_unsupported", PS_SEV_ERROR,             \
 	  PS_EXIT_UPGRADE, "The firmware URL uses a scheme this model cannot upgrade over.",       \
 	  "Serve the firmware over TFTP or HTTP for this model.")                                  \

@@ -46,6 +46,30 @@ EOT
 t_eq "Downgrade_Rev_Limit 7.5.3 blocks the 7.5.2b image" "false upgrade.downgrade_blocked" \
 	"$(json_get "$T_DIR/p3.json" 'json.dumps(d["upgrade"]["would_upgrade"])+" "+[f["id"] for f in d["findings"] if f["id"].startswith("upgrade.")][0]')"
 
+# Upgrades that regress or are for another model: upgrade.downgrade and
+# upgrade.wrong_model, by the image's name (model designators, 'x' for any
+# digit; version from the name).
+up_ids() { # MODEL FIRMWARE IMAGE: the exit status and the upgrade.* finding ids
+	printf '<flat-profile><Upgrade_Enable>Yes</Upgrade_Enable><Upgrade_Rule>http://10.0.0.1/%s</Upgrade_Rule></flat-profile>\n' \
+		"$3" >"$T_DIR/img.xml"
+	"$PROVSCOPE" profile --format json --model "$1" --firmware "$2" "$T_DIR/img.xml" >"$T_DIR/img.json"
+	echo "$? $(json_get "$T_DIR/img.json" '" ".join(f["id"] for f in d["findings"] if f["id"].startswith("upgrade."))')"
+}
+t_eq "an SPA504G pointed at an SPA942 image: wrong model (exit 9) and older" \
+	"9 upgrade.wrong_model upgrade.downgrade" "$(up_ids spa504g 7.4.9 spa942-6-1-5b.bin)"
+t_eq "an SPA303 and the SPA50x/30x image: its own, an upgrade (exit 0)" "0 " \
+	"$(up_ids spa303 7.4.9 spa50x-30x-7-5-5.bin)"
+t_eq "an SPA508G and the SPA50x/30x image, older: a downgrade" "0 upgrade.downgrade" \
+	"$(up_ids spa508g 7.5.5 spa50x-30x-7-5-2b.bin)"
+t_eq "an SPA525G and the SPA50x/30x image: wrong model" "9 upgrade.wrong_model" \
+	"$(up_ids spa525g 7.4.9 spa50x-30x-7-5-5.bin)"
+t_eq "an SPA942 and a 9x2 image: its own" "0 " "$(up_ids spa942 6.1.3 SPA9x2-6-1-5a.bin)"
+t_eq "an SPA942 and an image named for no model: not judged" "0 " \
+	"$(up_ids spa942 6.1.3 firmware-6-1-5a.bin)"
+t_eq "an image older than Downgrade_Rev_Limit: blocked, not a downgrade warning" \
+	"upgrade.downgrade_blocked" \
+	"$(json_get "$T_DIR/p3.json" '" ".join(f["id"] for f in d["findings"] if f["id"].startswith("upgrade."))')"
+
 # Encrypted and gzip'd with the real openssl, old (MD5) and new (SHA-256) KDF.
 cat >"$T_DIR/secret.xml" <<'EOT'
 <flat-profile>
