@@ -12,6 +12,7 @@
 #include "core/util.h"
 #include "lab/lab.h"
 #include "output/output.h"
+#include "rules/rule.h"
 
 /* --- the commands ------------------------------------------------------------ */
 
@@ -95,6 +96,21 @@ static bool parse_timeout(struct ps_config *c, const char *s, char **err)
 		    ps_xasprintf("--timeout '%s': give seconds, more than 0 and at most 3600", s);
 		return false;
 	}
+	return true;
+}
+
+static bool parse_tftp_server(struct ps_config *c, const char *s, char **err)
+{
+	struct ps_url u = { .host_defaulted = true };
+	char *why = NULL;
+	if (!ps_url_dhcp_server(&u, s, &why)) {
+		*err =
+		    ps_xasprintf("--tftp-server '%s': %s (HOST, HOST:PORT or [IPv6]:PORT)", s, why);
+		free(why);
+		return false;
+	}
+	ps_url_clear(&u);
+	c->tftp_server = s;
 	return true;
 }
 
@@ -264,6 +280,10 @@ static const struct ps_option table[] = {
 	  "the phone's clock: 2026-11-27 (UTC), an RFC 3339\ntime such as "
 	  "2026-11-27T08:00:00+01:00, or @EPOCH\n(default: now)",
 	  PARSE(parse_at) },
+	{ "tftp-server", 0, "HOST[:PORT]", PS_OG_IDENTITY, (ALL_RUNS & ~(C | D)) | S,
+	  "the TFTP server DHCP gave the phone (option 66/150):\nrules without a host, such as "
+	  "the factory /spa$PSN.cfg,\nfetch from it",
+	  PARSE(parse_tftp_server) },
 	{ "priority", 0, "STRING", PS_OG_IDENTITY, LIVE_RUNS,
 	  "GnuTLS priority string instead of the model's", STRING(priority) },
 	/* checks */

@@ -48,6 +48,7 @@ struct ps_run_config {
 	bool handshake_only;          /* stop after the TLS handshake (--handshake-only) */
 	bool check_device;            /* a profile naming another MAC is profile.wrong_device */
 	const char *download_file;    /* --download-firmware FILE, NULL if not asked */
+	const char *tftp_server;      /* --tftp-server: DHCP option 66/150, NULL if not given */
 	bool audit;                   /* --audit: check who else the server serves */
 	ps_progress_fn progress;      /* download progress, may be NULL */
 	void *progress_ctx;

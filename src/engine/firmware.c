@@ -17,6 +17,8 @@
 
 #include "core/util.h"
 #include "engine/hop.h"
+#include "engine/upgrade.h"
+#include "rules/version.h"
 
 /* What a firmware request found. */
 struct fw_answer {
@@ -152,6 +154,51 @@ static char *file_sha256(const char *path)
 	return hex;
 }
 
+/* What the image written to --download-firmware's file declares in its
+ * first bytes, into `up`. */
+static void image_declares(const struct ps_run_config *cfg, struct ps_upgrade_report *up)
+{
+	unsigned char head[PS_IMAGE_HEAD];
+	FILE *f = fopen(cfg->download_file, "rb");
+	size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+	if (f)
+		fclose(f);
+	up->download_declares = ps_upgrade_image_declares(head, n, &up->download_version);
+}
+
+/* The findings of what the image declares: another model than the phone
+ * (when its file name did not already say so), or, when its name carried
+ * no version, one older than the phone runs. */
+static void declared_findings(const struct ps_run_config *cfg, const struct ps_sink *sink,
+			      size_t hop, const char *url, const struct ps_upgrade_report *up)
+{
+	if (!up->download_declares)
+		return;
+	const struct ps_identity *id = cfg->identity;
+	const char *product = id->model->product;
+	char *names = NULL, *by_name = NULL;
+	const char *base = strrchr(url, '/');
+	base = base ? base + 1 : url;
+	bool named_other =
+	    ps_upgrade_names_other_model(base, strcspn(base, "?#"), product, &by_name);
+	if (ps_upgrade_names_other_model(up->download_declares, strlen(up->download_declares),
+					 product, &names) &&
+	    !named_other)
+		ps_sink_finding(sink, (long)hop, PS_F_UPGRADE_WRONG_MODEL,
+				"the image downloaded declares \"%s\": %s, not the %s",
+				up->download_declares, names, product);
+	free(names);
+	free(by_name);
+	const char *dv = up->download_version, *cur = id->firmware;
+	if (dv && !up->target_version && ps_version_cmp(dv, cur) < 0 &&
+	    !(up->downgrade_limit && ps_version_cmp(dv, up->downgrade_limit) < 0))
+		ps_sink_finding(sink, (long)hop, PS_F_UPGRADE_DOWNGRADE,
+				"the image downloaded declares %s, older than %s, which the phone "
+				"runs, and Downgrade_Rev_Limit is %s%s",
+				dv, cur, up->downgrade_limit ? up->downgrade_limit : "empty",
+				up->downgrade_limit ? " (older still)" : ", so nothing stops it");
+}
+
 /* --download-firmware: GET the whole image over the phone's TLS as a hop
  * of its own, into a temporary file beside FILE that replaces FILE only
  * once the image arrived whole (an earlier FILE is never lost to a
@@ -200,10 +247,14 @@ static void download_firmware(const struct ps_run_config *cfg, const struct ps_s
 	if (fw.ok) {
 		up->download_size = fw.size;
 		up->download_sha256 = file_sha256(cfg->download_file);
+		image_declares(cfg, up);
 		ps_sink_step_end(sink, hop, PS_STEP_UPGRADE_DOWNLOAD, PS_STATUS_OK,
-				 "%lld bytes written to %s, SHA-256 %s", fw.size,
+				 "%lld bytes written to %s, SHA-256 %s%s%s", fw.size,
 				 cfg->download_file,
-				 up->download_sha256 ? up->download_sha256 : "?");
+				 up->download_sha256 ? up->download_sha256 : "?",
+				 up->download_declares ? "; it declares: " : "",
+				 up->download_declares ? up->download_declares : "");
+		declared_findings(cfg, sink, hop, url, up);
 	} else {
 		up->download_error = ps_xstrdup(fw.error);
 		ps_sink_step_end(sink, hop, PS_STEP_UPGRADE_DOWNLOAD, PS_STATUS_FAIL,
@@ -253,6 +304,13 @@ bool ps_firmware_check(const struct ps_run_config *cfg, const struct ps_sink *si
 		return false;
 	}
 	ps_target_detail(sink, hop, &t, NULL);
+	if (strstr(url, "<dhcp-option-66>")) {
+		up->check_size = -1;
+		up->check_error = ps_xstrdup("the firmware URL names no server: the phone takes "
+					     "it from DHCP option 66 (give it with --tftp-server)");
+		ps_target_clear(&t);
+		return false;
+	}
 	if (ps_str_ieq(t.scheme, "tftp")) {
 		up->check_size = -1;
 		up->check_error =

@@ -422,11 +422,13 @@ static char *expand_step(const struct ps_run_config *cfg, const struct ps_sink *
 		*fail = true;
 	} else if (ev.url.host_defaulted) {
 		ps_sink_step_end(sink, hop, PS_STEP_RULE_EXPAND, PS_STATUS_FAIL,
-				 "%s: %s has no server; the phone takes it from DHCP option 66, "
-				 "which provscope cannot know",
+				 "%s: %s has no server; the phone takes it from DHCP option 66 "
+				 "(give it with --tftp-server HOST)",
 				 name, ev.url_text);
-		ps_sink_finding(sink, (long)hop, PS_F_RULE_SYNTAX,
-				"%s: %s names no server (DHCP option 66)", name, ev.url_text);
+		ps_sink_finding(sink, (long)hop, PS_F_RULE_DHCP_SERVER,
+				"%s: %s names no server: the phone takes it from DHCP option 66; "
+				"give it with --tftp-server HOST",
+				name, ev.url_text);
 		*fail = true;
 	} else {
 		for (size_t i = 0; i < ev.n_assigns; i++) {

@@ -40,7 +40,9 @@ char *ps_engine_first_url(const struct ps_run_config *cfg, char **err)
 	if (ev.fired < 0)
 		*err = ps_xstrdup(ev.reason ? ev.reason : "no alternative applies");
 	else if (!ev.url.scheme || ev.url.host_defaulted)
-		*err = ps_xstrdup(ev.url_error ? ev.url_error : "the URL names no server");
+		*err = ps_xstrdup(ev.url_error ? ev.url_error
+					       : "the URL names no server: the phone takes it from "
+						 "DHCP option 66; give it with --tftp-server HOST");
 	else
 		url = ps_url_format(&ev.url);
 	ps_rule_eval_clear(&ev);

@@ -228,7 +228,8 @@ struct ps_macro_env ps_steps_phone_env(struct ps_phone_env *pe)
 {
 	return (struct ps_macro_env){ .macro = ps_steps_phone_macro,
 				      .param = ps_steps_phone_param,
-				      .ctx = pe };
+				      .ctx = pe,
+				      .dhcp_server = pe->cfg->tftp_server };
 }
 
 const char *ps_steps_param_value(const struct ps_params *t, const char *name)

@@ -334,26 +334,29 @@ static bool designator(const char *d, bool after_spa)
 	return after_spa || memchr(d, 'x', n) != NULL;
 }
 
-/* The model designators of an image's file name ("spa50x-30x-7-5-5.bin":
- * "spa50x", "30x"), between '-', '_' and '.'. Whether it names some and
- * none is `product`'s, with those it names in `*names` (caller frees). */
-static bool other_model_image(const char *path, const char *product, char **names)
+static void lower_digits(const char *product, char digits[16])
 {
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	char digits[16];
 	size_t k = 0;
 	for (const char *p = product + (strncasecmp(product, "spa", 3) == 0 ? 3 : 0);
-	     *p && k + 1 < sizeof digits; p++)
+	     *p && k + 1 < 16; p++)
 		if (*p != '-')
 			digits[k++] = (char)tolower((unsigned char)*p);
 	digits[k] = '\0';
+}
+
+bool ps_upgrade_names_other_model(const char *text, size_t len, const char *product, char **names)
+{
+	char digits[16];
+	lower_digits(product, digits);
 	struct ps_buf seen = { 0 };
 	bool mine = false;
-	for (const char *p = base; *p;) {
-		size_t n = strcspn(p, "-_.");
+	const char *end = text + len;
+	for (const char *p = text; p < end;) {
+		size_t n = 0;
+		while (p + n < end && isalnum((unsigned char)p[n]))
+			n++;
 		char tok[16];
-		if (n < sizeof tok) {
+		if (n > 0 && n < sizeof tok) {
 			for (size_t i = 0; i < n; i++)
 				tok[i] = (char)tolower((unsigned char)p[i]);
 			tok[n] = '\0';
@@ -365,11 +368,55 @@ static bool other_model_image(const char *path, const char *product, char **name
 			}
 		}
 		p += n;
-		p += *p != '\0';
+		p += p < end;
 	}
 	bool other = seen.s && !mine;
 	*names = ps_buf_take(&seen);
 	return other;
+}
+
+/* The model designators of an image's file name ("spa50x-30x-7-5-5.bin":
+ * "spa50x", "30x"): whether it names some and none is `product`'s. */
+static bool other_model_image(const char *path, const char *product, char **names)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	return ps_upgrade_names_other_model(base, strlen(base), product, names);
+}
+
+char *ps_upgrade_image_declares(const unsigned char *head, size_t n, char **version)
+{
+	*version = NULL;
+	if (n > PS_IMAGE_HEAD)
+		n = PS_IMAGE_HEAD;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && head[j] >= 0x20 && head[j] < 0x7f)
+			j++;
+		if (j - i >= 8) {
+			char *line = ps_xstrndup((const char *)head + i, j - i < 160 ? j - i : 160);
+			char *names = NULL;
+			ps_upgrade_names_other_model(line, strlen(line), "", &names);
+			bool named = names != NULL;
+			free(names);
+			if (named) {
+				/* the first word with a dot that is a version */
+				char *copy = ps_xstrdup(line);
+				for (char *save = NULL, *w = strtok_r(copy, " ,;:", &save); w;
+				     w = strtok_r(NULL, " ,;:", &save))
+					if (strchr(w, '.') && isdigit((unsigned char)w[0]) &&
+					    ps_version_valid(w)) {
+						*version = ps_xstrdup(w);
+						break;
+					}
+				free(copy);
+				return line;
+			}
+			free(line);
+		}
+		i = j + 1;
+	}
+	return NULL;
 }
 
 /* The decision on a rule that parsed: whether the phone fetches the image

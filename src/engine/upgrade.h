@@ -44,6 +44,23 @@ void ps_rule_report_fill(struct ps_rule_report *rep, const char *name, const cha
 			 const struct ps_rule *r, const struct ps_rule_error *err,
 			 const struct ps_rule_eval *ev);
 
+/* Whether `text` (`len` bytes: an image's file name, or a line the image
+ * declares) names model designators ("spa942", "spa50x", "30x", "504g"
+ * after "spa") and none stands for `product` ("SPA504G"; "x" is any
+ * digit): those it names in `*names` ("spa50x, 30x"; NULL when none;
+ * caller frees). */
+bool ps_upgrade_names_other_model(const char *text, size_t len, const char *product, char **names);
+
+/* How many bytes of an image's start are read for what it declares. */
+#define PS_IMAGE_HEAD 512
+
+/* What an image declares in its first PS_IMAGE_HEAD bytes: the first run
+ * of at least 8 printable characters that names a model ("provscope lab
+ * fake firmware Linksys SPA942 6.1.5(b) ..."), cut at 160; NULL when none.
+ * `*version` is the first version in it with a dot, else NULL. The caller
+ * frees both. */
+char *ps_upgrade_image_declares(const unsigned char *head, size_t n, char **version);
+
 struct ps_upgrade_input {
 	const struct ps_params *params; /* the phone's table after the profiles */
 	const struct ps_identity *id;

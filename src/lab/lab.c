@@ -92,6 +92,10 @@ static int fault_group(enum ps_lab_fault f)
 	case PS_LAB_FAULT_TRUNCATED:
 	case PS_LAB_FAULT_WRONG_PROFILE_KEY:
 		return 4; /* what happens to a file */
+	case PS_LAB_FAULT_WRONG_MODEL_IMAGE:
+	case PS_LAB_FAULT_DOWNGRADE:
+	case PS_LAB_FAULT_MISLABELLED_IMAGE:
+		return 5; /* the firmware the phone is sent */
 	case PS_LAB_FAULT_SLOW_HANDSHAKE:
 	case PS_LAB_FAULT_COUNT:
 		break;
@@ -112,7 +116,7 @@ int ps_lab_fault_parse(const char *spec, unsigned *mask, char **err)
 	*mask = 0;
 	if (!spec || !*spec || strcmp(spec, "none") == 0)
 		return 0;
-	int chosen[5] = { -1, -1, -1, -1, -1 };
+	int chosen[6] = { -1, -1, -1, -1, -1, -1 };
 	for (const char *p = spec; *p;) {
 		size_t n = strcspn(p, ",");
 		while (n && (*p == ' ')) {
@@ -142,7 +146,8 @@ int ps_lab_fault_parse(const char *spec, unsigned *mask, char **err)
 					    g == 1   ? "TLS priority"
 					    : g == 2 ? "server certificate"
 					    : g == 3 ? "access rule"
-						     : "file served");
+					    : g == 4 ? "file served"
+						     : "firmware sent");
 			*mask = 0;
 			return -1;
 		}
@@ -715,14 +720,15 @@ static char *site_host(struct ps_lab *lab, struct MHD_Connection *c, bool https,
 	return ps_xstrndup(h, hl);
 }
 
-/* The model of the device asking: its certificate's OU, else its
- * User-Agent ("Linksys/SPA-942-6.1.5(a) (...)", "Cisco/SPA504G-7.5.5 ..."),
- * else the default model. */
+/* The model of the device asking, as provisioning servers tell it (WAZO
+ * reads the User-Agent): its User-Agent ("Linksys/SPA-942-6.1.5(a) (...)",
+ * "Cisco/SPA504G-7.5.5 ..."), else its certificate's OU, else the default
+ * model. The User-Agent comes first so that one device certificate played
+ * with several models (provscope scan --cert) gets each model its own
+ * file, as a server would answer each phone. */
 static const struct ps_model *device_model(struct MHD_Connection *c, const struct client *cl)
 {
-	const struct ps_model *m = cl->product ? ps_model_find(cl->product) : NULL;
-	if (m)
-		return m;
+	const struct ps_model *m = NULL;
 	const char *ua =
 	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT);
 	const char *slash = ua ? strchr(ua, '/') : NULL;
@@ -738,6 +744,8 @@ static const struct ps_model *device_model(struct MHD_Connection *c, const struc
 			m = ps_model_find(tok);
 		}
 	}
+	if (!m && cl->product)
+		m = ps_model_find(cl->product);
 	return m ? m : ps_model_default();
 }
 
@@ -764,7 +772,12 @@ static void build_file(struct ps_lab *lab, struct MHD_Connection *c, bool https,
 	bool keyed = lab->encrypt || has(lab, PS_LAB_FAULT_WRONG_PROFILE_KEY);
 	struct ps_lab_site site = { .host = host,
 				    .port = port,
-				    .key = keyed ? PS_LAB_PROFILE_KEY : NULL };
+				    .key = keyed ? PS_LAB_PROFILE_KEY : NULL,
+				    .image = has(lab, PS_LAB_FAULT_WRONG_MODEL_IMAGE)
+						 ? PS_LAB_IMAGE_OTHER_MODEL
+					     : has(lab, PS_LAB_FAULT_DOWNGRADE)
+						 ? PS_LAB_IMAGE_OLDER
+						 : PS_LAB_IMAGE_OWN };
 	if (device && has(lab, PS_LAB_FAULT_NOT_FOUND)) {
 		refuse(a, 404,
 		       ps_xasprintf("no such file (fault not-found: %s is withheld)", path));
@@ -797,7 +810,11 @@ static void build_file(struct ps_lab *lab, struct MHD_Connection *c, bool https,
 		a->len = strlen((const char *)a->body);
 		a->type = "text/xml";
 	} else if (lp->kind == PS_LAB_PATH_FIRMWARE) {
-		a->body = ps_lab_firmware_image(lp->model, &a->len);
+		a->body = ps_lab_firmware_image(lp->model, lp->version,
+						has(lab, PS_LAB_FAULT_MISLABELLED_IMAGE)
+						    ? ps_lab_other_family(lp->model)
+						    : lp->model,
+						&a->len);
 		a->type = "application/octet-stream";
 	} else {
 		refuse(a, 404, ps_xasprintf("no such file: %s", shown));

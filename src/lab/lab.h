@@ -47,7 +47,15 @@
 	  "close_notify")                                                                        \
 	X(PS_LAB_FAULT_WRONG_PROFILE_KEY, "wrong-profile-key",                                   \
 	  "per-device files are encrypted with another key than the [--key] the model file "     \
-	  "gives")
+	  "gives")                                                                               \
+	X(PS_LAB_FAULT_WRONG_MODEL_IMAGE, "wrong-model-image",                                   \
+	  "per-device files point the phone at another model family's firmware image")           \
+	X(PS_LAB_FAULT_DOWNGRADE, "downgrade",                                                   \
+	  "per-device files point the phone at an older firmware than it runs, with "            \
+	  "Downgrade_Rev_Limit empty")                                                           \
+	X(PS_LAB_FAULT_MISLABELLED_IMAGE, "mislabelled-image",                                   \
+	  "the image under the phone's own firmware name is another model's (its header says "   \
+	  "so)")
 
 enum ps_lab_fault {
 #define PS_X(e, name, text) e,

@@ -52,13 +52,23 @@ const char *ps_lab_target_firmware(const struct ps_model *m)
 	return strcmp(m->vendor, "Linksys") == 0 ? "6.1.5(b)" : "7.6.2";
 }
 
+const char *ps_lab_older_firmware(const struct ps_model *m)
+{
+	return strcmp(m->vendor, "Linksys") == 0 ? "5.2.8(a)" : "7.4.9";
+}
+
+const struct ps_model *ps_lab_other_family(const struct ps_model *m)
+{
+	return ps_model_find(strcmp(m->vendor, "Linksys") == 0 ? "spa504g" : "spa942");
+}
+
 /* "spa942-6-1-5b.bin": the WAZO naming, which provscope reads the version
  * back from (rules/version.h). */
-static char *firmware_name(const struct ps_model *m)
+static char *firmware_name(const struct ps_model *m, const char *version)
 {
 	struct ps_buf b = { 0 };
 	ps_buf_printf(&b, "%s-", m->id);
-	for (const char *p = ps_lab_target_firmware(m); *p; p++) {
+	for (const char *p = version; *p; p++) {
 		if (*p == '.')
 			ps_buf_add(&b, "-", 1);
 		else if (*p != '(' && *p != ')')
@@ -68,12 +78,17 @@ static char *firmware_name(const struct ps_model *m)
 	return ps_buf_take(&b);
 }
 
-char *ps_lab_firmware_path(const struct ps_model *m)
+char *ps_lab_image_path(const struct ps_model *m, const char *version)
 {
-	char *n = firmware_name(m);
+	char *n = firmware_name(m, version);
 	char *p = ps_xasprintf("/firmware/%s", n);
 	free(n);
 	return p;
+}
+
+char *ps_lab_firmware_path(const struct ps_model *m)
+{
+	return ps_lab_image_path(m, ps_lab_target_firmware(m));
 }
 
 char *ps_lab_model_path(const struct ps_model *m)
@@ -97,14 +112,19 @@ void ps_lab_path_classify(const char *path, struct ps_lab_path *out)
 		char *a = ps_xasprintf("spa%s.cfg", m->psn);
 		char *b = ps_xasprintf("%s.xml", m->product);
 		char *f = ps_lab_firmware_path(m);
+		char *old = ps_lab_image_path(m, ps_lab_older_firmware(m));
 		bool model = ps_str_ieq(name, a) || ps_str_ieq(name, b);
-		bool fw = ps_str_ieq(path, f);
+		bool fw = ps_str_ieq(path, f), fw_old = ps_str_ieq(path, old);
 		free(a);
 		free(b);
 		free(f);
-		if (model || fw) {
+		free(old);
+		if (model || fw || fw_old) {
 			out->kind = model ? PS_LAB_PATH_MODEL : PS_LAB_PATH_FIRMWARE;
 			out->model = m;
+			out->version = model    ? NULL
+				       : fw_old ? ps_lab_older_firmware(m)
+						: ps_lab_target_firmware(m);
 			return;
 		}
 	}
@@ -173,7 +193,11 @@ char *ps_lab_device_profile(const struct ps_model *m, const char *mac,
 			    const struct ps_lab_site *site)
 {
 	struct ps_buf b = { 0 };
-	char *fw = ps_lab_firmware_path(m);
+	const struct ps_model *im =
+	    site->image == PS_LAB_IMAGE_OTHER_MODEL ? ps_lab_other_family(m) : m;
+	const char *iv = site->image == PS_LAB_IMAGE_OLDER ? ps_lab_older_firmware(m)
+							   : ps_lab_target_firmware(im);
+	char *fw = ps_lab_image_path(im, iv);
 	const char *tail = mac + 6;
 	/* An extension number of 4 digits from the MAC, stable per device. */
 	unsigned ext = 2000 + (unsigned)(strtoul(tail, NULL, 16) % 8000);
@@ -198,7 +222,7 @@ char *ps_lab_device_profile(const struct ps_model *m, const char *mac,
 	ps_buf_puts(&b, "  <Upgrade_Enable ua=\"na\">Yes</Upgrade_Enable>\n");
 	ps_buf_printf(&b,
 		      "  <Upgrade_Rule ua=\"na\">($SWVER ne %s)? https://%s:%u%s</Upgrade_Rule>\n",
-		      ps_lab_target_firmware(m), site->host, site->port, fw);
+		      iv, site->host, site->port, fw);
 	ps_buf_puts(&b, "  <Log_Upgrade_Request_Msg ua=\"na\">$PN $MAC -- Requesting upgrade "
 			"$SCHEME://$SERVIP:$PORT$PATH</Log_Upgrade_Request_Msg>\n"
 			"</flat-profile>\n");
@@ -206,13 +230,15 @@ char *ps_lab_device_profile(const struct ps_model *m, const char *mac,
 	return ps_buf_take(&b);
 }
 
-unsigned char *ps_lab_firmware_image(const struct ps_model *m, size_t *len)
+unsigned char *ps_lab_firmware_image(const struct ps_model *m, const char *version,
+				     const struct ps_model *declared, size_t *len)
 {
 	unsigned char *img = ps_xmalloc(FIRMWARE_SIZE);
-	char *name = firmware_name(m);
-	int h = snprintf((char *)img, FIRMWARE_SIZE,
-			 "provscope lab fake firmware %s %s %s (not a real image)\n", m->vendor,
-			 m->product, ps_lab_target_firmware(m));
+	char *name = firmware_name(m, version);
+	int h =
+	    snprintf((char *)img, FIRMWARE_SIZE,
+		     "provscope lab fake firmware %s %s %s (not a real image)\n", declared->vendor,
+		     declared->product, declared == m ? version : ps_lab_target_firmware(declared));
 	size_t at = h > 0 && (size_t)h < FIRMWARE_SIZE ? (size_t)h : 0;
 	/* xorshift64, seeded from the name by FNV-1a: the same bytes every run. */
 	uint64_t x = 1469598103934665603u;

@@ -26,11 +26,19 @@
 /* The passphrase the wrong-profile-key fault encrypts with instead. */
 #define PS_LAB_WRONG_PROFILE_KEY "provscope-lab-some-other-key"
 
+/* Which firmware a per-device file's Upgrade_Rule names. */
+enum ps_lab_image {
+	PS_LAB_IMAGE_OWN,         /* the model's own, newer than its catalogue firmware */
+	PS_LAB_IMAGE_OTHER_MODEL, /* another model family's (fault wrong-model-image) */
+	PS_LAB_IMAGE_OLDER,       /* the model's own, older (fault downgrade) */
+};
+
 /* Where the URLs written into profiles point. */
 struct ps_lab_site {
 	const char *host; /* host name or address as in a URL (IPv6 in brackets) */
 	unsigned port;    /* the lab's HTTPS port */
 	const char *key;  /* NULL: Profile_Rule_B is plain; else it carries [--key key] */
+	enum ps_lab_image image;
 };
 
 /* What a built-in path names. */
@@ -45,6 +53,7 @@ enum ps_lab_path_kind {
 struct ps_lab_path {
 	enum ps_lab_path_kind kind;
 	const struct ps_model *model; /* MODEL and FIRMWARE: the catalogue row */
+	const char *version;          /* FIRMWARE: the image's version (static) */
 	char mac[13];                 /* DEVICE: the MAC in the name, lower case */
 };
 
@@ -61,9 +70,17 @@ bool ps_lab_path_mac(const char *path, char mac[13]);
  * "6.1.5(b)" for the Linksys SPA9x2 (their catalogue firmware is 6.1.5(a)),
  * "7.6.2" for the Cisco models (7.5.5). */
 const char *ps_lab_target_firmware(const struct ps_model *m);
-/* "/spa942.cfg" and "/firmware/spa942-6-1-5b.bin"; caller frees. */
+/* An older firmware of the model (static), which the downgrade fault
+ * sends: "5.2.8(a)" for the Linksys SPA9x2, "7.4.9" for the Cisco models. */
+const char *ps_lab_older_firmware(const struct ps_model *m);
+/* A model of another family than `m`'s, whose image the wrong-model-image
+ * fault sends. */
+const struct ps_model *ps_lab_other_family(const struct ps_model *m);
+/* "/spa942.cfg" and "/firmware/spa942-6-1-5b.bin" (the image of the
+ * target firmware; of `version` for ps_lab_image_path); caller frees. */
 char *ps_lab_model_path(const struct ps_model *m);
 char *ps_lab_firmware_path(const struct ps_model *m);
+char *ps_lab_image_path(const struct ps_model *m, const char *version);
 
 /* The model file: Profile_Rule back to itself, Profile_Rule_B to the
  * per-device file (with [--key] when site->key), resync timers, upgrade
@@ -74,9 +91,11 @@ char *ps_lab_model_profile(const struct ps_model *m, const struct ps_lab_site *s
  * catalogue firmware takes. Caller frees. */
 char *ps_lab_device_profile(const struct ps_model *m, const char *mac,
 			    const struct ps_lab_site *site);
-/* A fake firmware image: a text header naming it, then deterministic
- * bytes; 6 KiB. Caller frees. */
-unsigned char *ps_lab_firmware_image(const struct ps_model *m, size_t *len);
+/* A fake firmware image of `m` at `version`: a text header naming the
+ * model it is for (`declared`, normally `m`), then deterministic bytes;
+ * 6 KiB. Caller frees. */
+unsigned char *ps_lab_firmware_image(const struct ps_model *m, const char *version,
+				     const struct ps_model *declared, size_t *len);
 /* The plain-text index of "/". Caller frees. */
 char *ps_lab_index(const struct ps_lab_site *site);
 

@@ -250,6 +250,11 @@ enum ps_severity {
 	  "A rule (Profile_Rule, Upgrade_Rule...) does not follow the phone's rule grammar; the "  \
 	  "phone skips or misreads it.",                                                           \
 	  "Fix the rule at the column shown; see the rule grammar in provscope(1).")               \
+	X(PS_F_RULE_DHCP_SERVER, "rule.dhcp_server", PS_SEV_ERROR, PS_EXIT_USAGE,                  \
+	  "The rule's URL names no server: the phone fetches it from the TFTP server its DHCP "    \
+	  "answer names (option 66, or 150 on Cisco), which provscope cannot know.",               \
+	  "Give that server with --tftp-server HOST (HOST:PORT for a test server on another "      \
+	  "port).")                                                                                \
 	X(PS_F_RULE_NO_MATCH, "rule.no_match", PS_SEV_INFO, PS_EXIT_OK,                            \
 	  "No alternative of the rule applies to this phone, so the phone fetches nothing for "    \
 	  "it.",                                                                                   \
@@ -363,8 +368,9 @@ enum ps_severity {
 	  "Point Upgrade_Rule at the current image, or set Downgrade_Rev_Limit to the oldest "     \
 	  "version the phones may run, so that the phone refuses older images.")                   \
 	X(PS_F_UPGRADE_WRONG_MODEL, "upgrade.wrong_model", PS_SEV_ERROR, PS_EXIT_UPGRADE,          \
-	  "The firmware image the rule points to is named for another model family: the phone "    \
-	  "should reject it and try again at every check; installed, it would not run.",           \
+	  "The firmware image the rule points to is for another model family (its file name "      \
+	  "says so, or its header once downloaded): the phone should reject it and try again at "  \
+	  "every check; installed, it would not run.",                                             \
 	  "Point this model's Upgrade_Rule at its own family's image (the file names say "         \
 	  "which: spa942-..., spa50x-30x-..., spa525g-...).")                                      \
 	X(PS_F_UPGRADE_SCHEME_UNSUPPORTED, "upgrade.scheme_unsupported", PS_SEV_ERROR,             \

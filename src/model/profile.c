@@ -245,6 +245,8 @@ void ps_upgrade_report_clear(struct ps_upgrade_report *u)
 	free(u->check_error);
 	free(u->download_file);
 	free(u->download_sha256);
+	free(u->download_declares);
+	free(u->download_version);
 	free(u->download_error);
 	for (size_t i = 0; i < u->n_params; i++)
 		ps_param_row_clear(&u->params[i]);
@@ -271,6 +273,8 @@ void ps_upgrade_report_copy(struct ps_upgrade_report *d, const struct ps_upgrade
 	d->check_error = ps_xstrdup(s->check_error);
 	d->download_file = ps_xstrdup(s->download_file);
 	d->download_sha256 = ps_xstrdup(s->download_sha256);
+	d->download_declares = ps_xstrdup(s->download_declares);
+	d->download_version = ps_xstrdup(s->download_version);
 	d->download_error = ps_xstrdup(s->download_error);
 	d->params = param_rows_dup(s->params, s->n_params);
 }

@@ -90,6 +90,8 @@ struct ps_upgrade_report {
 	long long download_size;     /* bytes written, -1 when nothing was */
 	char *download_sha256;       /* of the image written, hex */
 	char *download_error;        /* why nothing was written, NULL when it was */
+	char *download_declares;     /* the line the image declares itself by, NULL */
+	char *download_version;      /* the version in that line, NULL */
 	struct ps_param_row *params; /* the upgrade parameters and where each came from */
 	size_t n_params;
 };

@@ -248,6 +248,7 @@ void ps_phone_info_copy(struct ps_phone_info *d, const struct ps_phone_info *s)
 	d->mac = ps_xstrdup(s->mac);
 	d->serial = ps_xstrdup(s->serial);
 	d->user_agent = ps_xstrdup(s->user_agent);
+	d->tftp_server = ps_xstrdup(s->tftp_server);
 	d->priority = ps_xstrdup(s->priority);
 }
 
@@ -261,6 +262,7 @@ static void phone_free(struct ps_phone_info *p)
 	free(p->mac);
 	free(p->serial);
 	free(p->user_agent);
+	free(p->tftp_server);
 	free(p->priority);
 }
 

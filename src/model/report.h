@@ -242,6 +242,7 @@ struct ps_phone_info {
 	char *serial;
 	char *user_agent;
 	char *priority;
+	char *tftp_server; /* --tftp-server: DHCP option 66/150, NULL when not given */
 };
 
 enum ps_mode {

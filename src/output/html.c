@@ -100,6 +100,7 @@ static void header(struct hw *w, const struct ps_report *r)
 				  { "Serial", p->serial },
 				  { "User-Agent", p->user_agent },
 				  { "TLS priority", p->priority },
+				  { "TFTP server (DHCP)", p->tftp_server },
 				  { r->mode == PS_MODE_LIVE ? "Target" : "Input", r->target },
 				  { "Started", when } };
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {

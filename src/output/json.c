@@ -426,6 +426,8 @@ static json_t *upgrade_json(const struct ps_upgrade_report *u, bool show)
 				    u->download_size >= 0 ? json_integer(u->download_size)
 							  : json_null());
 		json_object_set_new(dl, "sha256", str_or_null(u->download_sha256));
+		json_object_set_new(dl, "declares", str_or_null(u->download_declares));
+		json_object_set_new(dl, "declared_version", str_or_null(u->download_version));
 		json_object_set_new(dl, "error", str_or_null(u->download_error));
 		json_object_set_new(o, "download", dl);
 	} else {
@@ -707,6 +709,7 @@ static json_t *report_json(const struct ps_report *r)
 	json_object_set_new(ph, "serial", str_or_null(p->serial));
 	json_object_set_new(ph, "user_agent", str_or_null(p->user_agent));
 	json_object_set_new(ph, "tls_priority", str_or_null(p->priority));
+	json_object_set_new(ph, "tftp_server", str_or_null(p->tftp_server));
 	if (r->mode == PS_MODE_SCAN) {
 		json_decref(ph);
 		ph = json_null(); /* a phone per model: scan.models */

@@ -421,6 +421,8 @@ static void upgrade_block(struct tx *t, const struct ps_upgrade_report *u, bool 
 				"                     SHA-256 %s\n",
 				u->download_size, u->download_file,
 				u->download_sha256 ? u->download_sha256 : "?");
+		if (u->download_declares)
+			fprintf(t->out, "  the image declares: %s\n", u->download_declares);
 	}
 	fprintf(t->out, "  decision: %s: %s\n", u->would_upgrade ? "UPGRADE" : "no upgrade",
 		u->reason ? u->reason : "");
@@ -820,6 +822,8 @@ static int write_text(struct tx *tp, const struct ps_report *r)
 		fprintf(out, "User-Agent: %s\n", p->user_agent ? p->user_agent : "");
 		fprintf(out, "TLS priority: %s\n", p->priority ? p->priority : "");
 	}
+	if (p->tftp_server)
+		fprintf(out, "TFTP server (DHCP option 66/150): %s\n", p->tftp_server);
 	fprintf(out, "%s: ", r->mode == PS_MODE_LIVE ? "Target" : "Input");
 	wrap(&t, 8, 8, r->target ? r->target : "");
 	if (full) {

@@ -26,6 +26,10 @@ struct ps_macro_env {
 	const char *servip;
 	const char *port;
 	const char *path;
+	/* The TFTP server DHCP gave the phone (option 66/150), "host" or
+	 * "host:port" ("[v6]:port"); a URL without a host fetches from it.
+	 * NULL when not known. */
+	const char *dhcp_server;
 };
 
 #endif

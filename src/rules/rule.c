@@ -827,6 +827,36 @@ int ps_rule_url_resolve(const char *expanded, struct ps_url *out, char **err)
 	return 0;
 }
 
+bool ps_url_dhcp_server(struct ps_url *u, const char *server, char **err)
+{
+	if (err)
+		*err = NULL;
+	char *text = ps_xasprintf("tftp://%s/", server ? server : "");
+	struct ps_url s;
+	bool ok = ps_rule_url_resolve(text, &s, err) == 0 && s.host && !s.query &&
+		  strcmp(s.path, "/") == 0 && !strchr(server, '/');
+	free(text);
+	if (!ok) {
+		if (err && !*err)
+			*err = ps_xstrdup("give a host name or address, and a port after ':' if "
+					  "not 69");
+		ps_url_clear(&s);
+		return false;
+	}
+	if (u->host_defaulted) {
+		u->host = s.host;
+		s.host = NULL;
+		u->host_defaulted = false;
+		u->host_from_dhcp = true;
+		if (u->port_defaulted && !s.port_defaulted && strcmp(u->scheme, "tftp") == 0) {
+			u->port = s.port;
+			u->port_defaulted = false;
+		}
+	}
+	ps_url_clear(&s);
+	return true;
+}
+
 char *ps_url_format(const struct ps_url *u)
 {
 	struct ps_buf b = { 0 };
@@ -981,6 +1011,8 @@ static int fire(const struct ps_rule_alt *a, const struct ps_macro_env *env,
 	out->url_expanded = ps_macro_expand_env(a->url, env, 0);
 	if (ps_rule_url_resolve(out->url_expanded, &out->url, &out->url_error) != 0)
 		return -1;
+	if (env && env->dhcp_server && out->url.host_defaulted)
+		ps_url_dhcp_server(&out->url, env->dhcp_server, NULL);
 	out->url_text = ps_url_format(&out->url);
 	return 0;
 }

@@ -149,6 +149,7 @@ struct ps_url {
 	unsigned port;       /* given, or 69 / 80 / 443 */
 	bool host_defaulted; /* no host: the TFTP server of DHCP option 66 */
 	bool port_defaulted; /* no port was written */
+	bool host_from_dhcp; /* no host was written; `host` is the DHCP server's */
 };
 
 /* Resolve an expanded URL: missing scheme -> tftp, missing host -> the DHCP
@@ -157,6 +158,12 @@ struct ps_url {
  * unknown scheme, a bad port, a relative path, spaces or user@host. */
 int ps_rule_url_resolve(const char *expanded, struct ps_url *out, char **err);
 void ps_url_clear(struct ps_url *u);
+
+/* Give a URL without a host the DHCP server's (`server`: "host",
+ * "host:port" or "[v6]:port"; its port only where the URL wrote none):
+ * host_defaulted becomes host_from_dhcp. False, and `u` unchanged, when
+ * `server` is no host (err says why; may be NULL). */
+bool ps_url_dhcp_server(struct ps_url *u, const char *server, char **err);
 
 /* "scheme://host:port/path?query", the port always written; a defaulted
  * host is written "<dhcp-option-66>". Caller frees. */

@@ -50,6 +50,7 @@ struct ps_config {
 	const char *host; /* cert: the name to check */
 	/* profiles and rules */
 	const char *profile_key, *target_version, *kind;
+	const char *tftp_server; /* DHCP option 66/150: where rules without a host fetch */
 	bool show_secrets;
 	/* network */
 	unsigned timeout_ms;

@@ -68,6 +68,7 @@ static void fill_header(struct ps_report *r, const struct ps_run *run, const cha
 	p->serial = ps_xstrdup(id->serial);
 	p->user_agent = ps_identity_user_agent(id);
 	p->priority = ps_xstrdup(run->cfg.priority);
+	p->tftp_server = ps_xstrdup(c->tftp_server);
 }
 
 /* The phone: the session's, with a device row's own values first. */
@@ -143,6 +144,7 @@ struct ps_run *ps_run_new(const struct ps_session *s, const struct ps_run_setup 
 		.progress = progress ? ps_progress_update : NULL,
 		.progress_ctx = &run->bar,
 		.target_version = c->target_version,
+		.tftp_server = c->tftp_server,
 	};
 	fill_header(report, run, target);
 	return run;

@@ -823,6 +823,9 @@ static void view_upgrade(struct out *o, const struct ps_report *r, const struct 
 			marked(o, 2, g->pass, PS_TS_OK, PS_TS_NORMAL,
 			       "%lld bytes written to %s, SHA-256 %s", u->download_size,
 			       str(u->download_file, "?"), str(u->download_sha256, "?"));
+		if (u->download_declares)
+			marked(o, 2, "image:", PS_TS_DIM, PS_TS_NORMAL, "declares %s",
+			       u->download_declares);
 	}
 	heading(o, "Parameters");
 	param_table(o, u->params, u->n_params);
@@ -855,6 +858,8 @@ static void view_phone(struct out *o, const struct ps_report *r)
 	kv(o, 2, 10, "clock", "%s", str(o->c->clock, "now"));
 	kv(o, 2, 10, "User-Agent", "%s", str(p->user_agent, "?"));
 	kv(o, 2, 10, "priority", "%s", str(p->priority, "?"));
+	if (p->tftp_server)
+		kv(o, 2, 10, "TFTP", "%s (DHCP option 66/150)", p->tftp_server);
 	heading(o, "Run");
 	kv(o, 2, 10, "target", "%s", str(r->target, "?"));
 	kv(o, 2, 10, "provscope", "%s", str(r->tool_version, "?"));

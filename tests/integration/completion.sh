@@ -88,10 +88,11 @@ for m in $MODES; do
 	t_eq "bash[$m]: --model=spa52" "spa525g" "$(bcomp "$m" 'provscope --model=spa52')"
 	t_eq "bash[$m]: scan --models, the second item" "spa942,spa921 spa942,spa922 spa942,spa941 spa942,spa962" \
 		"$(bcomp "$m" 'provscope scan --models spa942,spa9')"
-	t_eq "bash[$m]: --fault mi" "missing-intermediate" "$(bcomp "$m" 'provscope --fault mi')"
-	t_eq "bash[$m]: --fault expired,mi" "expired,missing-intermediate" \
-		"$(bcomp "$m" 'provscope --fault expired,mi')"
-	t_eq "bash[$m]: lab --fault=wr" "wrong-name wrong-profile-key" \
+	t_eq "bash[$m]: --fault mi" "mislabelled-image missing-intermediate" \
+		"$(bcomp "$m" 'provscope --fault mi')"
+	t_eq "bash[$m]: --fault expired,mis" "expired,missing-intermediate" \
+		"$(bcomp "$m" 'provscope --fault expired,miss')"
+	t_eq "bash[$m]: lab --fault=wr" "wrong-model-image wrong-name wrong-profile-key" \
 		"$(bcomp "$m" 'provscope lab --fault=wr')"
 	t_eq "bash[$m]: --format j" "json jsonl junit" "$(bcomp "$m" 'provscope --format j')"
 	t_eq "bash[$m]: --format" "html json jsonl junit tap text" "$(bcomp "$m" 'provscope --format ')"

@@ -70,10 +70,12 @@ t_eq "the demo as a Cisco SPA504G: exit 0, its own files and firmware" "0 spa504
 	"$? $(json_get "$T_DIR/cisco.json" 'd["hops"][0]["url"].rsplit("/",1)[1]+" "+d["upgrade"]["target_version"]')"
 
 # --- every fault: its finding and its exit category ---------------------------
-# FAULT EXIT FINDING (the finding that must be there)
-while read -r fault code finding; do
+# FAULT EXIT FINDING [dl] (the finding that must be there; dl: with
+# --download-firmware, which a fault in the image's contents needs)
+while read -r fault code finding dl; do
 	J=$T_DIR/fault-$fault.json
-	"$PROVSCOPE" --demo --batch --format json --timeout 2 --fault "$fault" >"$J" 2>/dev/null
+	"$PROVSCOPE" --demo --batch --format json --timeout 2 --fault "$fault" \
+		${dl:+--download-firmware "$T_DIR/fw-$fault.bin"} >"$J" 2>/dev/null
 	rc=$?
 	t_eq "--demo --fault $fault: exit $code with $finding" "$code $finding" \
 		"$rc $(json_get "$J" '"'"$finding"'" if any(f["id"]=="'"$finding"'" for f in d["findings"]) else "missing: "+" ".join(f["id"] for f in d["findings"])')"
@@ -92,8 +94,16 @@ not-found 7 http.not_found
 slow-handshake 3 net.timeout
 truncated 7 http.truncated
 wrong-profile-key 8 profile.decrypt_failed
+wrong-model-image 9 upgrade.wrong_model
+downgrade 0 upgrade.downgrade
+mislabelled-image 9 upgrade.wrong_model dl
 EOT
-t_eq "every fault of --fault help is in the table above" "14" \
+t_eq "mislabelled-image: the download says what the image declares (the SPA504G's 7.6.2)" \
+	"provscope lab fake firmware Cisco SPA504G 7.6.2 (not a real image) 7.6.2" \
+	"$(json_get "$T_DIR/fault-mislabelled-image.json" 'd["upgrade"]["download"]["declares"]+" "+d["upgrade"]["download"]["declared_version"]')"
+t_eq "downgrade: the warning names the versions and the empty Downgrade_Rev_Limit" true \
+	"$(json_get "$T_DIR/fault-downgrade.json" 'any(f["id"]=="upgrade.downgrade" and "5.2.8a is older than 6.1.5(a)" in f["detail"] and "empty" in f["detail"] for f in d["findings"])')"
+t_eq "every fault of --fault help is in the table above" "17" \
 	"$("$PROVSCOPE" --demo --fault help | grep -c '^[a-z]')"
 "$PROVSCOPE" --demo --batch --fault no-such-fault >/dev/null 2>"$T_DIR/badfault.err"
 t_eq "an unknown fault: usage error naming the valid ones" "2 yes" \

@@ -166,7 +166,7 @@ t_check "cert --help: not --listen" bash -c '! grep -q -- "--listen" "$1"' _ "$T
 for f in help help-lab help-cert help-profile help-rule help-scan faults models version; do
 	t_eq "$f fits 80 columns" "" "$(awk 'length > 80 { print FILENAME ": " $0 }' "$T_DIR/$f")"
 done
-t_eq "--fault help: a line starts with each fault's name" 14 "$(grep -c '^[a-z]' "$T_DIR/faults")"
+t_eq "--fault help: a line starts with each fault's name" 17 "$(grep -c '^[a-z]' "$T_DIR/faults")"
 
 # --- --version --------------------------------------------------------------------
 v=$(sed -n '/^Libraries:/,/^[A-Z]/p' "$T_DIR/version" | tr '\n' ' ')

@@ -31,6 +31,7 @@
 #include <gnutls/x509.h>
 
 #include "core/util.h"
+#include "engine/upgrade.h"
 #include "lab/lab.h"
 #include "lab/pki.h"
 #include "lab/profiles.h"
@@ -76,6 +77,7 @@ struct ask {
 	const char *body;      /* request body */
 	unsigned hs_timeout;   /* handshake timeout in ms, 0: WAIT_MS */
 	const char *trust_pem; /* CA to verify the server against */
+	const char *ua;        /* User-Agent; NULL: an SPA942's, "": none */
 };
 
 struct resp {
@@ -201,10 +203,11 @@ static void fetch(unsigned port, const struct ask *q, struct resp *r)
 	struct ps_buf req = { 0 };
 	ps_buf_printf(&req,
 		      "%s %s HTTP/1.1\r\nHost: " PS_LAB_SERVER_NAME
-		      ":%u\r\nUser-Agent: Linksys/SPA-942-6.1.5(a) (88019FA42805)\r\n"
-		      "Connection: close\r\n%s",
+		      ":%u\r\n%s%s%sConnection: close\r\n%s",
 		      q->method ? q->method : "GET", q->path ? q->path : "/", port,
-		      q->headers ? q->headers : "");
+		      q->ua && !*q->ua ? "" : "User-Agent: ",
+		      q->ua ? q->ua : "Linksys/SPA-942-6.1.5(a) (88019FA42805)",
+		      q->ua && !*q->ua ? "" : "\r\n", q->headers ? q->headers : "");
 	if (q->body)
 		ps_buf_printf(&req, "Content-Length: %zu\r\n\r\n%s", strlen(q->body), q->body);
 	else
@@ -456,10 +459,40 @@ static void test_builtin_profiles(void **state)
 		free(text);
 
 		size_t n = 0;
-		unsigned char *img = ps_lab_firmware_image(m, &n),
-			      *img2 = ps_lab_firmware_image(m, &n);
+		const char *tv = ps_lab_target_firmware(m);
+		unsigned char *img = ps_lab_firmware_image(m, tv, m, &n),
+			      *img2 = ps_lab_firmware_image(m, tv, m, &n);
 		assert_true(n >= 4096);
 		assert_memory_equal(img, img2, n);
+		/* The image declares its model and version; a mislabelled one
+		 * declares the other family's. */
+		char *dv = NULL, *names = NULL;
+		char *dec = ps_upgrade_image_declares(img, n, &dv);
+		assert_non_null(dec);
+		assert_non_null(strstr(dec, m->product));
+		assert_int_equal(ps_version_cmp(dv, tv), 0);
+		assert_false(ps_upgrade_names_other_model(dec, strlen(dec), m->product, &names));
+		free(names);
+		free(dec);
+		free(dv);
+		const struct ps_model *o = ps_lab_other_family(m);
+		assert_string_not_equal(o->family, m->family);
+		unsigned char *bad = ps_lab_firmware_image(m, tv, o, &n);
+		dec = ps_upgrade_image_declares(bad, n, &dv);
+		assert_non_null(dec);
+		assert_true(ps_upgrade_names_other_model(dec, strlen(dec), m->product, &names));
+		free(names);
+		free(dec);
+		free(dv);
+		free(bad);
+		/* The older image is served under its own name. */
+		char *op = ps_lab_image_path(m, ps_lab_older_firmware(m));
+		struct ps_lab_path olp;
+		ps_lab_path_classify(op, &olp);
+		assert_int_equal(olp.kind, PS_LAB_PATH_FIRMWARE);
+		assert_string_equal(olp.version, ps_lab_older_firmware(m));
+		assert_int_equal(ps_version_cmp(olp.version, m->firmware), -1);
+		free(op);
 		free(img);
 		free(img2);
 		free(alt);
@@ -707,12 +740,26 @@ static void test_model_and_firmware(void **state)
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr((char *)r.body, "Cisco SPA504G"));
 	resp_clear(&r);
-	/* Its per-device file upgrades it to a Cisco image (model from the OU). */
+	/* Its per-device file upgrades it to a Cisco image: the model from the
+	 * User-Agent, else from the certificate's OU. */
 	q.path = "/spa" MAC_C ".xml";
+	q.ua = "Cisco/SPA504G-7.5.5 (0002FDFF2103)(CBT141400UK)";
 	fetch(port, &q, &r);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr((char *)r.body, "/firmware/spa504g-7-6-2.bin"));
 	resp_clear(&r);
+	q.ua = "";
+	fetch(port, &q, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr((char *)r.body, "/firmware/spa504g-7-6-2.bin"));
+	resp_clear(&r);
+	/* The User-Agent comes first: the same certificate as an SPA942. */
+	q.ua = NULL;
+	fetch(port, &q, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr((char *)r.body, "/firmware/spa942-6-1-5b.bin"));
+	resp_clear(&r);
+	q.ua = "";
 
 	struct ask h = { .tls = true,
 			 .cert = t->a_cert,
