@@ -29,19 +29,51 @@
 #include "tlswire/tlsnames.h"
 #include "tui/tui.h"
 
-/* The catalogue: a model a line and the suites of its TLS 1.0 offer by
- * OpenSSL name under it (the phone's, whatever this host can offer), in
- * 80 columns; with -v its User-Agent, the suites by IANA
- * name, the GnuTLS priority string and its renegotiation as well. */
+/* "value" or "value?" when the catalogue marks `field` as assumed; with
+ * `words`, "value (assumed)". */
+static char *mark_as(const struct ps_model *m, const char *field, const char *value, bool words)
+{
+	return ps_xasprintf("%s%s", value,
+			    !ps_model_assumed(m, field) ? ""
+			    : words                     ? " (assumed)"
+							: "?");
+}
+
+static char *mark(const struct ps_model *m, const char *field, const char *value)
+{
+	return mark_as(m, field, value, false);
+}
+
+/* A "label: text" line under a model, folded at 80 columns. */
+static void sub_line(const char *label, const char *text)
+{
+	struct ps_buf line = { 0 };
+	ps_buf_printf(&line, "         %s: ", label);
+	size_t at = line.len;
+	ps_buf_fold(&line, text, at, at > 40 ? 18 : at, 80);
+	fputs(line.s, stdout);
+	ps_buf_free(&line);
+}
+
+/* The catalogue: a model a line, the suites of its TLS 1.0 offer by
+ * OpenSSL name under it (the phone's, whatever this host can offer) and
+ * the server CAs it trusts, in 80 columns; "?" marks what is assumed, not
+ * documented. With -v its User-Agent, factory rule, device CA, the suites
+ * by IANA name, the GnuTLS priority string, its renegotiation, the
+ * sources and what is uncertain as well. */
 static void list_models(const struct ps_config *c)
 {
-	printf("%-8s %-8s %-8s %-5s %-9s %-9s %s\n", "MODEL", "VENDOR", "$PN", "$PSN", "FIRMWARE",
-	       "FW-HTTPS", "RENEGOTIATION");
+	printf("%-8s %-5s %-8s %-8s %-6s %-11s %s\n", "MODEL", "KIND", "VENDOR", "$PN", "$PSN",
+	       "FIRMWARE", "FW-HTTPS");
 	for (size_t i = 0; i < ps_model_count(); i++) {
 		const struct ps_model *m = ps_model_at(i);
-		printf("%-8s %-8s %-8s %-5s %-9s %-9s %s\n", m->id, m->vendor, m->product, m->psn,
-		       m->firmware, m->https_upgrade ? "yes" : "no",
-		       m->legacy_renegotiation ? "legacy (assumed)" : "refused");
+		char *psn = mark(m, "psn", m->psn), *fw = mark(m, "firmware", m->firmware);
+		char *https = mark(m, "fw_https", m->https_upgrade ? "yes" : "no");
+		printf("%-8s %-5s %-8s %-8s %-6s %-11s %s\n", m->id, m->kind, m->vendor, m->product,
+		       psn, fw, https);
+		free(psn);
+		free(fw);
+		free(https);
 		struct ps_buf b = { 0 };
 		size_t len;
 		for (const char *at = NULL, *w; (w = ps_suite_words_next(m->suites, &at, &len));) {
@@ -49,22 +81,40 @@ static void list_models(const struct ps_config *c)
 			ps_buf_printf(&b, "%s%.*s", b.s ? " " : "",
 				      name ? (int)strlen(name) : (int)len, name ? name : w);
 		}
-		struct ps_buf line = { 0 };
-		ps_buf_puts(&line, "         TLS 1.0: ");
-		ps_buf_fold(&line, b.s ? b.s : "?", 18, 18, 80);
-		fputs(line.s, stdout);
-		ps_buf_free(&line);
+		sub_line(ps_model_assumed(m, "suites") ? "TLS 1.0?" : "TLS 1.0", b.s ? b.s : "?");
 		ps_buf_free(&b);
+		char *cas = m->server_ca_new
+				? ps_xasprintf("%s; from %s also %s%s", m->server_ca,
+					       m->server_ca_from, m->server_ca_new,
+					       ps_model_assumed(m, "server_ca") ? "?" : "")
+				: mark(m, "server_ca", m->server_ca);
+		sub_line("server CA", cas);
+		free(cas);
 		if (c->verbosity < 1)
 			continue;
 		struct ps_identity id;
 		ps_identity_init(&id, m);
 		char *ua = ps_identity_user_agent(&id);
-		printf("         User-Agent: %s\n         suites: %s\n         priority: %s\n", ua,
-		       m->suites, m->priority);
+		char *v = mark_as(m, "ua", ua, true);
+		sub_line("User-Agent", v);
+		free(v);
+		v = mark_as(m, "factory_rule", m->factory_rule, true);
+		sub_line("factory rule", v);
+		free(v);
+		v = mark_as(m, "client_ca", m->client_ca, true);
+		sub_line("device CA", v);
+		free(v);
+		sub_line("suites", m->suites);
+		sub_line("priority", m->priority);
+		sub_line("renegotiation",
+			 m->legacy_renegotiation ? "legacy (assumed)" : "refused (assumed)");
+		sub_line("sources", m->sources);
+		sub_line("uncertain", m->notes);
 		free(ua);
 		ps_identity_clear(&id);
 	}
+	puts("? assumed, not documented: provscope --list-models -v says why; the sources\n"
+	     "  are in provscope(1) and doc/reference/spa-family.md.");
 }
 
 /* --version: this program, the libraries it runs with (not those it was

@@ -170,8 +170,11 @@ static bool cert_mac_differs(const char *subject, const char *phone_mac, char ma
 
 static void client_auth_step(const struct ps_sink *sink, size_t hop, struct ps_client_auth *ca,
 			     const struct ps_tls_outcome *o, bool established,
-			     const char *phone_mac)
+			     const struct ps_identity *id)
 {
+	const char *phone_mac = id->mac;
+	if (ca->have_cert && ca->cert_issuer && !ca->device_ca)
+		ca->device_ca = ps_model_device_ca_note(id->model, ca->cert_issuer);
 	ps_sink_step_begin(sink, hop, PS_STEP_TLS_CLIENT_AUTH);
 	if (o->client_auth_failure) {
 		ca->outcome = ps_xstrdup(o->detail);
@@ -398,7 +401,7 @@ static struct ps_tls_conn *live_connected(void *ctx, int tcp, const char *ip, lo
 	else
 		ps_sink_step_end(L->sink, L->hop, PS_STEP_TLS_HANDSHAKE, PS_STATUS_FAIL, "%s",
 				 L->o.detail ? L->o.detail : "failed");
-	client_auth_step(L->sink, L->hop, &L->ca, &L->o, L->o.ok, L->cfg->identity->mac);
+	client_auth_step(L->sink, L->hop, &L->ca, &L->o, L->o.ok, L->cfg->identity);
 	if (L->o.ok && L->info.cipher && strstr(L->info.cipher, "ARCFOUR"))
 		ps_sink_finding_in(L->sink, (long)L->hop, PS_STEP_TLS_HANDSHAKE, PS_F_TLS_RC4,
 				   "%s with %s",

@@ -38,9 +38,12 @@ bool ps_pin_parse(const char *text, struct ps_pin *out, char **err)
 	}
 	char *end;
 	errno = 0;
-	unsigned long port = strtoul(c1 + 1, &end, 10);
-	if (end != c2 || port == 0 || port > 65535 || errno) {
-		*err = ps_xasprintf("--resolve '%s': the port must be 1-65535", text);
+	/* "*": every port of the host (a lab's HTTPS and HTTP ports) */
+	bool any = c2 == c1 + 2 && c1[1] == '*';
+	unsigned long port = any ? 0 : strtoul(c1 + 1, &end, 10);
+	if (!any && (end != c2 || port == 0 || port > 65535 || errno)) {
+		*err = ps_xasprintf("--resolve '%s': the port must be 1-65535, or * for every port",
+				    text);
 		return false;
 	}
 	out->host = ps_xstrndup(text, (size_t)(c1 - text));
@@ -110,8 +113,10 @@ bool ps_resolve(const char *host, unsigned port, const struct ps_pin *pins, size
 {
 	*out = NULL;
 	*n_out = 0;
-	for (size_t i = 0; i < n_pins; i++) {
-		if (pins[i].port != port || !ps_str_ieq(pins[i].host, host))
+	/* a pin for this port first, then one for every port (*) */
+	for (size_t j = 0; j < 2 * n_pins; j++) {
+		size_t i = j % n_pins;
+		if (pins[i].port != (j < n_pins ? port : 0) || !ps_str_ieq(pins[i].host, host))
 			continue;
 		*out = ps_xcalloc(pins[i].n_addrs, sizeof **out);
 		for (size_t k = 0; k < pins[i].n_addrs; k++) {
@@ -151,9 +156,9 @@ bool ps_resolve(const char *host, unsigned port, const struct ps_pin *pins, size
 				near = &pins[i];
 		if (near)
 			*err = ps_xasprintf("%s: %s (--resolve pins %s:%u, not port %u: a pin "
-					    "applies to its port alone)",
+					    "applies to its port alone; %s:*:ADDR pins every port)",
 					    h, rc ? gai_strerror(rc) : "no address", near->host,
-					    near->port, port);
+					    near->port, port, near->host);
 		else
 			*err = ps_xasprintf("%s: %s", h, rc ? gai_strerror(rc) : "no address");
 		*finding = PS_F_NET_DNS;

@@ -17,8 +17,9 @@ struct ps_pin {
 	size_t n_addrs;
 };
 
-/* Parse "HOST:PORT:ADDR[,ADDR]" (IPv6 in brackets). Returns false with a
- * message in `err` (caller frees) when malformed. */
+/* Parse "HOST:PORT:ADDR[,ADDR]" (IPv6 in brackets); PORT "*" pins every
+ * port of HOST (port 0), after a pin of the port itself. Returns false
+ * with a message in `err` (caller frees) when malformed. */
 bool ps_pin_parse(const char *text, struct ps_pin *out, char **err);
 void ps_pin_clear(struct ps_pin *p);
 

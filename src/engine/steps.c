@@ -300,6 +300,50 @@ void ps_steps_upgrade_end(const struct ps_sink *sink, size_t hop, struct ps_upgr
  * phone's run, so an error becomes a warning), and the step's verdict.
  * Returns false when the phone rejects the chain. Without --ca the phone's
  * trust cannot be judged: that alone is a warning, not a rejection. */
+/* When the phone's trust is not known (no --ca) or it rejects the chain
+ * for want of a trusted CA: which vendor CA this model trusts at its
+ * firmware, and where the chain ends; a warning when the chain ends at
+ * another vendor CA by name. */
+static void vendor_ca(const struct ps_run_config *cfg, const struct ps_sink *sink, size_t hop,
+		      const struct ps_chain_report *rep, bool unknown)
+{
+	bool trust_problem = unknown;
+	for (size_t i = 0; i < rep->n_findings; i++) {
+		enum ps_finding_id id = rep->findings[i].id;
+		trust_problem |= rep->findings[i].phone &&
+				 (id == PS_F_CHAIN_UNTRUSTED_ROOT || id == PS_F_CHAIN_SELF_SIGNED ||
+				  id == PS_F_CHAIN_MISSING_INTERMEDIATE);
+	}
+	if (!trust_problem || !rep->n_certs)
+		return;
+	const struct ps_identity *id = cfg->identity;
+	const struct ps_model *m = id->model;
+	const struct ps_cert_info *top = &rep->certs[rep->n_certs - 1];
+	const char *end = top->self_signed ? top->subject : top->issuer;
+	const struct ps_vendor_ca *named = ps_vendor_ca_in(end, false);
+	char *cas = ps_model_server_cas(m, id->firmware);
+	struct ps_buf b = { 0 };
+	ps_buf_printf(&b, "%s %s on %s trusts %s (Cisco's SPA CA list); this chain ends at '%s'",
+		      ps_model_article(m), m->product, id->firmware, cas, end ? end : "?");
+	bool other = named && !ps_model_trusts(m, id->firmware, named);
+	if (other)
+		ps_buf_printf(&b, ", by its name the %s (of the %s), which the %s does not trust",
+			      named->name, named->devices, m->product);
+	else if (named)
+		ps_buf_printf(&b,
+			      ", by its name the %s: give that CA's certificate with --ca to "
+			      "check the signatures",
+			      named->name);
+	else if (unknown)
+		ps_buf_puts(&b, "; give the CA the phone holds with --ca to check it");
+	else
+		ps_buf_puts(&b, ", which is not the CA given with --ca");
+	ps_sink_finding_sev(sink, (long)hop, PS_F_CHAIN_VENDOR_CA,
+			    other ? PS_SEV_WARN : PS_SEV_INFO, "%s", b.s);
+	ps_buf_free(&b);
+	free(cas);
+}
+
 bool ps_steps_chain(const struct ps_run_config *cfg, const struct ps_sink *sink, size_t hop,
 		    const struct ps_chain_report *rep)
 {
@@ -324,6 +368,7 @@ bool ps_steps_chain(const struct ps_run_config *cfg, const struct ps_sink *sink,
 		ps_sink_finding(sink, (long)hop, PS_F_CHAIN_TRUST_UNKNOWN,
 				"the chain ends at '%s'; give the vendor CA with --ca to check it",
 				rep->n_certs ? rep->certs[rep->n_certs - 1].issuer : "?");
+	vendor_ca(cfg, sink, hop, rep, phone_unknown);
 	const char *model = cfg->identity->model->product;
 	const char *why_phone = rep->phone.n_reasons ? rep->phone.reasons[0] : "";
 	const char *why_modern = rep->modern.n_reasons ? rep->modern.reasons[0] : "";

@@ -362,8 +362,11 @@ bool ps_upgrade_names_other_model(const char *text, size_t len, const char *prod
 			tok[n] = '\0';
 			bool spa = strncmp(tok, "spa", 3) == 0;
 			const char *d = spa ? tok + 3 : tok;
-			if (designator(d, spa)) {
-				mine |= designator_matches(d, digits);
+			/* "pap2t": a catalogue model without "spa" and digits */
+			bool named = !spa && !isdigit((unsigned char)tok[0]) && ps_model_find(tok);
+			if (designator(d, spa) || named) {
+				mine |= named ? strcmp(tok, digits) == 0
+					      : designator_matches(d, digits);
 				ps_buf_printf(&seen, "%s%s", seen.s ? ", " : "", tok);
 			}
 		}
@@ -397,7 +400,7 @@ char *ps_upgrade_image_declares(const unsigned char *head, size_t n, char **vers
 			char *line = ps_xstrndup((const char *)head + i, j - i < 160 ? j - i : 160);
 			char *names = NULL;
 			ps_upgrade_names_other_model(line, strlen(line), "", &names);
-			bool named = names != NULL;
+			bool named = names && *names;
 			free(names);
 			if (named) {
 				/* the first word with a dot that is a version */
@@ -493,6 +496,23 @@ static void decide(const struct ps_upgrade_input *in, const struct ps_rule *rule
 		ps_found_add(found, PS_F_UPGRADE_WRONG_MODEL,
 			     "the image %s is named for %s, not for the %s", ev->url.path, names,
 			     in->id->model->product);
+	else if (!(names && *names) && tv && !ps_model_firmware_major(in->id->model, tv)) {
+		struct ps_buf majors = { 0 };
+		const char *fm = in->id->model->fw_majors;
+		for (const char *p = fm; *p;) {
+			size_t n = strcspn(p, ",");
+			ps_buf_printf(&majors, "%s%.*s.x",
+				      p == fm              ? ""
+				      : strchr(p + n, ',') ? ", "
+							   : " or ",
+				      (int)n, p);
+			p += n + (p[n] == ',');
+		}
+		ps_found_add(found, PS_F_UPGRADE_WRONG_MODEL,
+			     "the image's version %s is no %s firmware (its firmware is %s)", tv,
+			     in->id->model->product, majors.s ? majors.s : "?");
+		ps_buf_free(&majors);
+	}
 	free(names);
 	if (tv && ps_version_cmp(tv, cur) < 0)
 		ps_found_add(found, PS_F_UPGRADE_DOWNGRADE,

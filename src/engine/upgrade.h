@@ -46,9 +46,9 @@ void ps_rule_report_fill(struct ps_rule_report *rep, const char *name, const cha
 
 /* Whether `text` (`len` bytes: an image's file name, or a line the image
  * declares) names model designators ("spa942", "spa50x", "30x", "504g"
- * after "spa") and none stands for `product` ("SPA504G"; "x" is any
- * digit): those it names in `*names` ("spa50x, 30x"; NULL when none;
- * caller frees). */
+ * after "spa", a catalogue model such as "pap2t") and none stands for
+ * `product` ("SPA504G"; "x" is any digit): those it names in `*names`
+ * ("spa50x, 30x"; "" when none; caller frees). */
 bool ps_upgrade_names_other_model(const char *text, size_t len, const char *product, char **names);
 
 /* How many bytes of an image's start are read for what it declares. */

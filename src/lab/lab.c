@@ -773,6 +773,7 @@ static void build_file(struct ps_lab *lab, struct MHD_Connection *c, bool https,
 	struct ps_lab_site site = { .host = host,
 				    .port = port,
 				    .key = keyed ? PS_LAB_PROFILE_KEY : NULL,
+				    .http_port = lab->http_port,
 				    .image = has(lab, PS_LAB_FAULT_WRONG_MODEL_IMAGE)
 						 ? PS_LAB_IMAGE_OTHER_MODEL
 					     : has(lab, PS_LAB_FAULT_DOWNGRADE)

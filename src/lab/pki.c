@@ -504,14 +504,14 @@ int ps_lab_pki_open(const char *dir, struct ps_lab_pki **out, char **err)
 	time_t now = time(NULL);
 	const char *d = p->dir;
 	const struct spec vendor = { .c = "US",
-				     .o = "provscope demo vendor (Sipura-style)",
+				     .o = "provscope demo vendor",
 				     .ou = "Provisioning server and device root",
 				     .cn = PS_LAB_VENDOR_CA_CN,
 				     .ca = true,
 				     .nb = now - DAY,
 				     .na = now + 20 * 365 * DAY };
 	const struct spec inter = { .c = "US",
-				    .o = "provscope demo vendor (Sipura-style)",
+				    .o = "provscope demo vendor",
 				    .ou = "Provisioning servers",
 				    .cn = PS_LAB_INTERMEDIATE_CN,
 				    .ca = true,

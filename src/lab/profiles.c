@@ -47,14 +47,37 @@ bool ps_lab_path_mac(const char *path, char mac[13])
 	return true;
 }
 
+/* The lab's firmware per family: the next one (the target) and an older
+ * one; made up, in each family's version style. The Cisco phones (SPA30x,
+ * SPA50x, SPA51x, SPA525) are the default. */
+static const struct {
+	const char *family, *next, *older;
+} lab_firmware[] = {
+	{ "SPA9x2", "6.1.5(b)", "5.2.8(a)" }, { "SPA901", "5.1.6", "5.1.4" },
+	{ "PAP2T", "5.1.7", "5.1.5" },        { "SPA2102", "5.2.13", "5.2.10" },
+	{ "SPA3102", "5.1.11", "5.1.9" },     { "SPA8000", "6.1.12", "6.1.10" },
+	{ "SPA1x2", "1.4.2", "1.3.5" },       { "SPA232D", "1.4.2", "1.3.5" },
+};
+
+static size_t lab_fw_row(const struct ps_model *m)
+{
+	size_t n = sizeof lab_firmware / sizeof lab_firmware[0];
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(m->family, lab_firmware[i].family) == 0)
+			return i;
+	return n;
+}
+
 const char *ps_lab_target_firmware(const struct ps_model *m)
 {
-	return strcmp(m->vendor, "Linksys") == 0 ? "6.1.5(b)" : "7.6.2";
+	size_t i = lab_fw_row(m);
+	return i < sizeof lab_firmware / sizeof lab_firmware[0] ? lab_firmware[i].next : "7.6.2";
 }
 
 const char *ps_lab_older_firmware(const struct ps_model *m)
 {
-	return strcmp(m->vendor, "Linksys") == 0 ? "5.2.8(a)" : "7.4.9";
+	size_t i = lab_fw_row(m);
+	return i < sizeof lab_firmware / sizeof lab_firmware[0] ? lab_firmware[i].older : "7.4.9";
 }
 
 const struct ps_model *ps_lab_other_family(const struct ps_model *m)
@@ -93,6 +116,8 @@ char *ps_lab_firmware_path(const struct ps_model *m)
 
 char *ps_lab_model_path(const struct ps_model *m)
 {
+	if (m->factory_rule && strcmp(m->factory_rule, "/spa$PSN.cfg") != 0)
+		return ps_xstrdup(m->factory_rule); /* the PAP2T's /init.cfg */
 	return ps_xasprintf("/spa%s.cfg", m->psn);
 }
 
@@ -109,14 +134,18 @@ void ps_lab_path_classify(const char *path, struct ps_lab_path *out)
 	const char *name = path + 1;
 	for (size_t i = 0; ps_model_at(i); i++) {
 		const struct ps_model *m = ps_model_at(i);
-		char *a = ps_xasprintf("spa%s.cfg", m->psn);
+		char *a = ps_lab_model_path(m);
 		char *b = ps_xasprintf("%s.xml", m->product);
+		char *c = ps_xasprintf("spa%s.cfg", m->psn);
 		char *f = ps_lab_firmware_path(m);
 		char *old = ps_lab_image_path(m, ps_lab_older_firmware(m));
-		bool model = ps_str_ieq(name, a) || ps_str_ieq(name, b);
+		/* the factory rule's file, and /spa$PSN.cfg for a model whose
+		 * factory rule is another (the PAP2T's /init.cfg) */
+		bool model = ps_str_ieq(path, a) || ps_str_ieq(name, b) || ps_str_ieq(name, c);
 		bool fw = ps_str_ieq(path, f), fw_old = ps_str_ieq(path, old);
 		free(a);
 		free(b);
+		free(c);
 		free(f);
 		free(old);
 		if (model || fw || fw_old) {
@@ -172,8 +201,8 @@ char *ps_lab_model_profile(const struct ps_model *m, const struct ps_lab_site *s
 		    "  <Resync_From_SIP ua=\"na\">Yes</Resync_From_SIP>\n"
 		    "  <Resync_After_Upgrade_Attempt ua=\"na\">Yes</Resync_After_Upgrade_Attempt>\n"
 		    "  <Resync_Fails_On_FNF ua=\"na\">Yes</Resync_Fails_On_FNF>\n");
-	ps_buf_printf(&b, "  <Profile_Rule ua=\"na\">https://%s:%u/spa$PSN.cfg</Profile_Rule>\n",
-		      site->host, site->port);
+	ps_buf_printf(&b, "  <Profile_Rule ua=\"na\">https://%s:%u%s</Profile_Rule>\n", site->host,
+		      site->port, m->factory_rule ? m->factory_rule : "/spa$PSN.cfg");
 	ps_buf_printf(
 	    &b, "  <Profile_Rule_B ua=\"na\">%s%s%shttps://%s:%u/spa$MA.xml</Profile_Rule_B>\n",
 	    site->key ? "[--key " : "", site->key ? site->key : "", site->key ? "] " : "",
@@ -220,9 +249,12 @@ char *ps_lab_device_profile(const struct ps_model *m, const char *mac,
 		      "  <Use_Auth_ID_1_ ua=\"na\">No</Use_Auth_ID_1_>\n",
 		      ext, ext, tail);
 	ps_buf_puts(&b, "  <Upgrade_Enable ua=\"na\">Yes</Upgrade_Enable>\n");
-	ps_buf_printf(&b,
-		      "  <Upgrade_Rule ua=\"na\">($SWVER ne %s)? https://%s:%u%s</Upgrade_Rule>\n",
-		      iv, site->host, site->port, fw);
+	/* A model that cannot upgrade over HTTPS gets the image over HTTP,
+	 * where the lab listens on HTTP. */
+	bool plain = !m->https_upgrade && site->http_port;
+	ps_buf_printf(&b, "  <Upgrade_Rule ua=\"na\">($SWVER ne %s)? %s://%s:%u%s</Upgrade_Rule>\n",
+		      iv, plain ? "http" : "https", site->host,
+		      plain ? site->http_port : site->port, fw);
 	ps_buf_puts(&b, "  <Log_Upgrade_Request_Msg ua=\"na\">$PN $MAC -- Requesting upgrade "
 			"$SCHEME://$SERVIP:$PORT$PATH</Log_Upgrade_Request_Msg>\n"
 			"</flat-profile>\n");

@@ -39,6 +39,9 @@ struct ps_lab_site {
 	unsigned port;    /* the lab's HTTPS port */
 	const char *key;  /* NULL: Profile_Rule_B is plain; else it carries [--key key] */
 	enum ps_lab_image image;
+	/* The lab's HTTP port, 0 when it has none: a model that cannot upgrade
+	 * over HTTPS is sent its image over HTTP there. */
+	unsigned http_port;
 };
 
 /* What a built-in path names. */

@@ -132,6 +132,13 @@ enum ps_severity {
 	  "For the phone, install a server certificate issued by the vendor's server CA "          \
 	  "(send a CSR to the vendor) and give that CA to provscope with --ca; a certificate "     \
 	  "from a public CA is not enough.")                                                       \
+	X(PS_F_CHAIN_VENDOR_CA, "chain.vendor_ca", PS_SEV_INFO, PS_EXIT_OK,                        \
+	  "Which vendor CA this model trusts at this firmware (by Cisco's SPA CA list), and "      \
+	  "where the server's chain ends: a warning when the chain ends at another vendor CA by "  \
+	  "name, which the phone does not trust.",                                                 \
+	  "Have the server certificate issued under the vendor CA the model trusts (a CSR to "     \
+	  "Cisco for that CA), and give that CA to provscope with --ca; another model family "     \
+	  "may need a server certificate of its own.")                                             \
 	X(PS_F_CHAIN_MISSING_INTERMEDIATE, "chain.missing_intermediate", PS_SEV_ERROR,             \
 	  PS_EXIT_CHAIN,                                                                           \
 	  "The server did not send the intermediate CA certificate that links its certificate "    \

@@ -182,6 +182,7 @@ void ps_client_auth_copy(struct ps_client_auth *d, const struct ps_client_auth *
 	d->cert_types = ps_strv_dup(s->cert_types, s->n_cert_types);
 	d->cert_subject = ps_xstrdup(s->cert_subject);
 	d->cert_issuer = ps_xstrdup(s->cert_issuer);
+	d->device_ca = ps_xstrdup(s->device_ca);
 	d->sent_subject = ps_xstrdup(s->sent_subject);
 	d->outcome = ps_xstrdup(s->outcome);
 	d->renegotiation = ps_xstrdup(s->renegotiation);
@@ -194,6 +195,7 @@ void ps_client_auth_clear(struct ps_client_auth *c)
 	ps_strv_free(c->cert_types, c->n_cert_types);
 	free(c->cert_subject);
 	free(c->cert_issuer);
+	free(c->device_ca);
 	free(c->sent_subject);
 	free(c->outcome);
 	free(c->renegotiation);

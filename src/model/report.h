@@ -141,6 +141,7 @@ struct ps_client_auth {
 	bool have_cert;     /* a device certificate was configured */
 	char *cert_subject; /* of the configured device certificate */
 	char *cert_issuer;
+	char *device_ca;     /* what cert_issuer says of it for the model (one sentence) */
 	int issuer_accepted; /* 1 yes, 0 no, -1 the server named no CAs */
 	bool sent;           /* a certificate went out in the handshake */
 	char *sent_subject;

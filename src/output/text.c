@@ -154,7 +154,10 @@ static void client_auth_block(struct tx *t, const struct ps_client_auth *c)
 			c->issuer_accepted == 1   ? " (accepted by the server's list)"
 			: c->issuer_accepted == 0 ? " (NOT in the server's list)"
 						  : "");
-	else
+	if (c->device_ca) {
+		fputs("          ", t->out);
+		wrap(t, 10, 10, c->device_ca);
+	} else
 		fprintf(t->out, "        device certificate: none configured (--cert)\n");
 	fprintf(t->out, "        sent: %s\n",
 		c->sent ? "the device certificate" : "no certificate");
@@ -867,7 +870,14 @@ static const char *short_suite(unsigned id, const char *iana)
 /* The matrix: a row per model; then which models shared a pass. */
 static void scan_matrix(struct tx *t, const struct ps_scan_report *s)
 {
-	fprintf(t->out, "\n%-8s %-9s %-28s %-7s %-9s %4s %4s\n", "MODEL", "FIRMWARE",
+	int fw_w = 9; /* "5.1.10(GW)" and "1.4.1(SR5)" are wider than FIRMWARE */
+	for (size_t i = 0; i < s->n_models; i++) {
+		struct ps_scan_row w;
+		ps_scan_row(s, i, &w);
+		if (w.firmware && (int)strlen(w.firmware) > fw_w)
+			fw_w = (int)strlen(w.firmware);
+	}
+	fprintf(t->out, "\n%-8s %-*s %-28s %-7s %-9s %4s %4s\n", "MODEL", fw_w, "FIRMWARE",
 		"TLS (or what stopped it)", "CHAIN", "CLIENT", "HTTP", "EXIT");
 	for (size_t i = 0; i < s->n_models; i++) {
 		struct ps_scan_row w;
@@ -882,8 +892,8 @@ static void scan_matrix(struct tx *t, const struct ps_scan_report *s)
 			snprintf(tls, sizeof tls, "%s", w.first_error ? w.first_error : "-");
 		if (w.http_status)
 			snprintf(http, sizeof http, "%ld", w.http_status);
-		fprintf(t->out, "%-8s %-9s %-28s %-7s %-9s %4s %4d\n", w.product, w.firmware, tls,
-			w.chain_verdict ? w.chain_verdict : "-",
+		fprintf(t->out, "%-8s %-*s %-28s %-7s %-9s %4s %4d\n", w.product, fw_w, w.firmware,
+			tls, w.chain_verdict ? w.chain_verdict : "-",
 			w.client_cert ? w.client_cert : "-", http, w.exit_code);
 		if (w.error) {
 			fputs("         not played: ", t->out);

@@ -5,9 +5,11 @@
 
 #include "phone/catalogue.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
+#include "rules/version.h"
 
 /* SPA9x2, firmware 6.1.5(a): TLS 1.0 only, RSA key exchange, AES-256/128-CBC
  * with SHA-1 and RC4-128 with SHA-1 or MD5, in that order. An old embedded
@@ -59,34 +61,302 @@
 	"them without record_size_limit (2018). HTTPS firmware upgrade on 7.x is assumed, not " \
 	"confirmed." RENEGOTIATION_NOTE
 
-#define LINKSYS(id_, pn, psn_, ua)                                                              \
+/* The Linksys ATAs (PAP2T, SPA2102, SPA3102, SPA8000): the suite table of
+ * the ATA provisioning guide (LPG Table 1-2, firmware 2.0.6) without its
+ * export suites, which GnuTLS cannot offer. The guide prints DHE and RSA
+ * interleaved by key size; GnuTLS orders by key exchange, so DHE-RSA comes
+ * first, as in the Cisco offer. No source gives the protocol version. */
+#define ATA_NOTES                                                                               \
+	"Suites from the Linksys ATA provisioning guide's table (fw 2.0.6), in GnuTLS's order " \
+	"(the guide interleaves DHE and RSA); whether 5.x/6.x firmware still offers them, and " \
+	"the protocol version, are not documented. No firmware upgrade over HTTPS (ATA "        \
+	"administration guide)." RENEGOTIATION_NOTE
+/* The Cisco SPA1x2 ATAs: no source states their TLS versions or suites
+ * (spa-family.md §8); the Cisco offer stands in for it. */
+#define SPA1X2_NOTES                                                                              \
+	"No source gives the TLS offer of SPA1xx firmware (1.4.x may offer TLS 1.2): the Cisco "  \
+	"phones' offer stands in for it. The HTTP User-Agent is the SPA5xx form by analogy, and " \
+	"HTTPS firmware upgrade is not confirmed (assumed not)." RENEGOTIATION_NOTE
+
+/* Cisco's SPA CA list (CACL) names the server CAs; the device CAs are the
+ * guides' names (LPG 1-14, S100P p.43); none of their certificates or
+ * fingerprints is public (spa-family.md §6). */
+#define SIPURA_CA "Sipura CA"
+#define SB_CA "Cisco Small Business CA"
+#define SB2K_CA "Cisco 2k Small Business CA"
+#define LINKSYS_CLIENT_CA "Linksys CA Client Root"
+#define SIPURA_CLIENT_CA "Sipura CA Client Root"
+#define CISCO_CLIENT_CA "Cisco device CA (its name is not public)"
+
+#define LINKSYS_PHONE(id_, pn, psn_, ua, src, assumed_)                                            \
+	{                                                                                          \
+		.id = id_, .vendor = "Linksys", .product = pn, .psn = psn_, .family = "SPA9x2",    \
+		.firmware = "6.1.5(a)", .ua_format = ua, .priority = LINKSYS_PRIORITY,             \
+		.suites = LINKSYS_SUITES, .https_upgrade = true, .legacy_renegotiation = true,     \
+		.mac_prefix = "000e08", .serial = "88019FA42805",                                  \
+		.notes = LINKSYS_NOTES " HTTPS firmware upgrade: the SPA9x2 guide v5.2 says yes, " \
+				       "the Cisco SB guide of 2009 no.",                           \
+		.kind = "phone", .factory_rule = "/spa$PSN.cfg", .fw_majors = "5,6",               \
+		.server_ca = SIPURA_CA, .client_ca = LINKSYS_CLIENT_CA,                            \
+		.sources = "9X2 p.55-60; LPG 1-13, 1-14; CACL; " src, .assumed = assumed_          \
+	}
+
+/* The SPA5xx trust the Small Business CA, and from 7.5.6 the 2k one too;
+ * the SPA3xx are listed under the Small Business and the Sipura CA, never
+ * the 2k CA (CACL). */
+#define CISCO_PHONE_CA(id_, pn, psn_, fam, ua, src, assumed_, ca, ca_new, ca_from)              \
 	{                                                                                       \
-		.id = id_, .vendor = "Linksys", .product = pn, .psn = psn_, .family = "SPA9x2", \
-		.firmware = "6.1.5(a)", .ua_format = ua, .priority = LINKSYS_PRIORITY,          \
-		.suites = LINKSYS_SUITES, .https_upgrade = true, .legacy_renegotiation = true,  \
-		.mac_prefix = "000e08", .serial = "88019FA42805", .notes = LINKSYS_NOTES        \
+		.id = id_, .vendor = "Cisco", .product = pn, .psn = psn_, .family = fam,        \
+		.firmware = "7.5.5", .ua_format = ua, .priority = CISCO_PRIORITY,               \
+		.suites = CISCO_SUITES, .https_upgrade = true, .legacy_renegotiation = true,    \
+		.mac_prefix = "0002fd", .serial = "CBT141400UK", .notes = CISCO_NOTES,          \
+		.kind = "phone", .factory_rule = "/spa$PSN.cfg", .fw_majors = "7",              \
+		.server_ca = ca, .server_ca_new = ca_new, .server_ca_from = ca_from,            \
+		.client_ca = CISCO_CLIENT_CA, .sources = "S500 p.157, p.175; S757; CACL; " src, \
+		.assumed = assumed_                                                             \
+	}
+#define CISCO_PHONE(id_, pn, psn_, fam, ua, src, assumed_) \
+	CISCO_PHONE_CA(id_, pn, psn_, fam, ua, src, assumed_, SB_CA, SB2K_CA, "7.5.6")
+#define CISCO_SPA3XX(id_, pn, psn_, ua)                                            \
+	CISCO_PHONE_CA(id_, pn, psn_, "SPA30x", ua, "WAZO", "ua,suites,client_ca", \
+		       SB_CA "; " SIPURA_CA, NULL, NULL)
+
+#define LINKSYS_ATA(id_, pn, psn_, fam, fw, ua, src, assumed_)                                \
+	{                                                                                     \
+		.id = id_, .vendor = "Linksys", .product = pn, .psn = psn_, .family = fam,    \
+		.firmware = fw, .ua_format = ua, .priority = CISCO_PRIORITY,                  \
+		.suites = CISCO_SUITES, .https_upgrade = false, .legacy_renegotiation = true, \
+		.mac_prefix = "000e08", .serial = "88012BA01234", .notes = ATA_NOTES,         \
+		.kind = "ATA", .factory_rule = "/spa$PSN.cfg", .fw_majors = "2,3,5,6",        \
+		.server_ca = SIPURA_CA, .client_ca = LINKSYS_CLIENT_CA,                       \
+		.sources = "LPG 1-12..1-14, 4-1..4-5; LATA p.3-4; CACL; C108605; " src,       \
+		.assumed = assumed_                                                           \
 	}
 
-#define CISCO(id_, pn, psn_, fam, ua)                                                        \
-	{                                                                                    \
-		.id = id_, .vendor = "Cisco", .product = pn, .psn = psn_, .family = fam,     \
-		.firmware = "7.5.5", .ua_format = ua, .priority = CISCO_PRIORITY,            \
-		.suites = CISCO_SUITES, .https_upgrade = true, .legacy_renegotiation = true, \
-		.mac_prefix = "0002fd", .serial = "CBT141400UK", .notes = CISCO_NOTES        \
+#define CISCO_ATA(id_, pn, psn_, fam, ua, assumed_)                                           \
+	{                                                                                     \
+		.id = id_, .vendor = "Cisco", .product = pn, .psn = psn_, .family = fam,      \
+		.firmware = "1.4.1(SR5)", .ua_format = ua, .priority = CISCO_PRIORITY,        \
+		.suites = CISCO_SUITES, .https_upgrade = false, .legacy_renegotiation = true, \
+		.mac_prefix = "0002fd", .serial = "CCQ16520JCL", .notes = SPA1X2_NOTES,       \
+		.kind = "ATA", .factory_rule = "/spa$PSN.cfg", .fw_majors = "1",              \
+		.server_ca = SB_CA, .server_ca_new = SB2K_CA, .server_ca_from = "1.3.3",      \
+		.client_ca = SIPURA_CLIENT_CA,                                                \
+		.sources = "S100P p.9, p.42-43, p.86; S100A p.60-61; CACL; WAZO; FPBX; GB",   \
+		.assumed = assumed_                                                           \
 	}
 
+/* Sources (keys of ../shared/reference/spa-provisioning.md and
+ * doc/reference/spa-family.md): each row's User-Agent is documented where
+ * "ua" is not in its assumed list (LPG 1-13 for the SPA2102, WAZO's
+ * comments for the SPA942/962, SPA501G/508G and SPA525G), by analogy
+ * otherwise. */
 static const struct ps_model models[] = {
-	LINKSYS("spa921", "SPA921", "921", "Linksys/SPA-921-$SWVER ($SN)"),
-	LINKSYS("spa922", "SPA922", "922", "Linksys/SPA-922-$SWVER ($SN)"),
-	LINKSYS("spa941", "SPA941", "941", "Linksys/SPA-941-$SWVER ($SN)"),
-	LINKSYS("spa942", "SPA942", "942", "Linksys/SPA-942-$SWVER ($SN)"),
-	LINKSYS("spa962", "SPA962", "962", "Linksys/SPA-962-$SWVER ($SN)"),
-	CISCO("spa303", "SPA303", "303", "SPA30x", "Cisco/SPA303-$SWVER ($MAU)($SN)"),
-	CISCO("spa504g", "SPA504G", "504G", "SPA50x", "Cisco/SPA504G-$SWVER ($MAU)($SN)"),
-	CISCO("spa508g", "SPA508G", "508G", "SPA50x", "Cisco/SPA508G-$SWVER ($MAU)($SN)"),
+	LINKSYS_PHONE("spa921", "SPA921", "921", "Linksys/SPA-921-$SWVER ($SN)", "WAZO",
+		      "ua,suites,fw_https"),
+	LINKSYS_PHONE("spa922", "SPA922", "922", "Linksys/SPA-922-$SWVER ($SN)", "WAZO",
+		      "ua,suites,fw_https"),
+	LINKSYS_PHONE("spa941", "SPA941", "941", "Linksys/SPA-941-$SWVER ($SN)", "WAZO",
+		      "ua,suites,fw_https"),
+	LINKSYS_PHONE("spa942", "SPA942", "942", "Linksys/SPA-942-$SWVER ($SN)", "WAZO",
+		      "suites,fw_https"),
+	LINKSYS_PHONE("spa962", "SPA962", "962", "Linksys/SPA-962-$SWVER ($SN)", "WAZO",
+		      "suites,fw_https"),
+	/* The SPA901: the SPA9xx engine at 5.1.x, no HTTPS upgrade (IPP51
+	 * p.2-15, CSB p.10). */
+	{ .id = "spa901",
+	  .vendor = "Linksys",
+	  .product = "SPA901",
+	  .psn = "901",
+	  .family = "SPA901",
+	  .firmware = "5.1.5",
+	  .ua_format = "Linksys/SPA-901-$SWVER ($SN)",
+	  .priority = LINKSYS_PRIORITY,
+	  .suites = LINKSYS_SUITES,
+	  .https_upgrade = false,
+	  .legacy_renegotiation = true,
+	  .mac_prefix = "000e08",
+	  .serial = "88019FA42805",
+	  .notes = LINKSYS_NOTES " The SPA9x2's suites stand in for the SPA901's (same era and "
+				 "engine); its User-Agent is the SPA942's form by analogy.",
+	  .kind = "phone",
+	  .factory_rule = "/spa$PSN.cfg",
+	  .fw_majors = "4,5",
+	  .server_ca = SIPURA_CA,
+	  .client_ca = LINKSYS_CLIENT_CA,
+	  .sources = "CACL; IPP51 p.2-15; CSB p.10; WAZO",
+	  .assumed = "ua,suites,client_ca" },
+	CISCO_SPA3XX("spa301", "SPA301", "301", "Cisco/SPA301-$SWVER ($MAU)($SN)"),
+	CISCO_SPA3XX("spa303", "SPA303", "303", "Cisco/SPA303-$SWVER ($MAU)($SN)"),
+	CISCO_PHONE("spa501g", "SPA501G", "501G", "SPA50x", "Cisco/SPA501G-$SWVER ($MAU)($SN)",
+		    "WAZO", "suites,client_ca"),
+	CISCO_PHONE("spa502g", "SPA502G", "502G", "SPA50x", "Cisco/SPA502G-$SWVER ($MAU)($SN)",
+		    "WAZO", "ua,suites,client_ca"),
+	CISCO_PHONE("spa504g", "SPA504G", "504G", "SPA50x", "Cisco/SPA504G-$SWVER ($MAU)($SN)",
+		    "WAZO", "ua,suites,client_ca"),
+	CISCO_PHONE("spa508g", "SPA508G", "508G", "SPA50x", "Cisco/SPA508G-$SWVER ($MAU)($SN)",
+		    "WAZO", "suites,client_ca"),
+	CISCO_PHONE("spa509g", "SPA509G", "509G", "SPA50x", "Cisco/SPA509G-$SWVER ($MAU)($SN)",
+		    "WAZO", "ua,suites,client_ca"),
+	CISCO_PHONE("spa512g", "SPA512G", "512G", "SPA51x", "Cisco/SPA512G-$SWVER ($MAU)($SN)",
+		    "WAZO", "ua,suites,client_ca"),
+	CISCO_PHONE("spa514g", "SPA514G", "514G", "SPA51x", "Cisco/SPA514G-$SWVER ($MAU)($SN)",
+		    "WAZO", "ua,suites,client_ca"),
 	/* The SPA525G's User-Agent carries no MAC (WAZO's sample). */
-	CISCO("spa525g", "SPA525G", "525G", "SPA525", "Cisco/SPA525G-$SWVER ($SN)"),
+	CISCO_PHONE("spa525g", "SPA525G", "525G", "SPA525", "Cisco/SPA525G-$SWVER ($SN)", "WAZO",
+		    "suites,client_ca"),
+	/* The PAP2T asks for /init.cfg (WAZO's server maps that name to it);
+	 * its $PSN and User-Agent are not documented. */
+	{ .id = "pap2t",
+	  .vendor = "Linksys",
+	  .product = "PAP2T",
+	  .psn = "PAP2T",
+	  .family = "PAP2T",
+	  .firmware = "5.1.6(LS)",
+	  .ua_format = "Linksys/PAP2T-$SWVER ($SN)",
+	  .priority = CISCO_PRIORITY,
+	  .suites = CISCO_SUITES,
+	  .https_upgrade = false,
+	  .legacy_renegotiation = true,
+	  .mac_prefix = "000e08",
+	  .serial = "88012BA01234",
+	  .notes = ATA_NOTES " The User-Agent is its SIP banner's form; $PSN and the factory "
+			     "rule /init.cfg are read from WAZO's server code, not a guide.",
+	  .kind = "ATA",
+	  .factory_rule = "/init.cfg",
+	  .fw_majors = "3,5",
+	  .server_ca = SIPURA_CA,
+	  .client_ca = LINKSYS_CLIENT_CA,
+	  .sources = "LATA p.3-4; CACL; LPG Table 1-2; WAZO; TEN",
+	  .assumed = "ua,psn,suites,client_ca,factory_rule" },
+	LINKSYS_ATA("spa2102", "SPA2102", "2102", "SPA2102", "5.2.12",
+		    "Linksys/SPA-2102-$SWVER ($SN)", "WAZO; PROV", "suites"),
+	LINKSYS_ATA("spa3102", "SPA3102", "3102", "SPA3102", "5.1.10(GW)",
+		    "Linksys/SPA-3102-$SWVER ($SN)", "WAZO; PROV; TEN", "ua,suites"),
+	LINKSYS_ATA("spa8000", "SPA8000", "8000", "SPA8000", "6.1.11",
+		    "Linksys/SPA8000-$SWVER ($SN)", "WAZO; MISC", "ua,suites,server_ca,client_ca"),
+	CISCO_ATA("spa112", "SPA112", "112", "SPA1x2", "Cisco/SPA112-$SWVER ($MAU)($SN)",
+		  "ua,firmware,suites,fw_https"),
+	CISCO_ATA("spa122", "SPA122", "122", "SPA1x2", "Cisco/SPA122-$SWVER ($MAU)($SN)",
+		  "ua,firmware,suites,fw_https"),
+	CISCO_ATA("spa232d", "SPA232D", "232D", "SPA232D", "Cisco/SPA232D-$SWVER ($MAU)($SN)",
+		  "ua,psn,firmware,suites,fw_https"),
 };
+
+static const struct ps_vendor_ca vendor_cas[] = {
+	/* server CAs (CACL); "2k Small Business" before "Small Business" */
+	{ SB2K_CA, "2k Small Business", "SPA1xx and SPA232D from 1.3.3, SPA5xx from 7.5.6", false },
+	{ SB_CA, "Small Business", "SPA1xx, SPA232D, SPA3xx, SPA5xx", false },
+	{ SIPURA_CA, "Sipura", "PAP2T, SPA2102, SPA3102, SPA9xx, SPA3xx", false },
+	{ "Linksys CA", "Linksys", "PAP2, WRTP, RTP", false },
+	/* device CAs (LPG 1-14, S100P p.43, S500 p.175) */
+	{ LINKSYS_CLIENT_CA, "Linksys", "Linksys-era devices (spacroot.crt)", true },
+	{ SIPURA_CLIENT_CA, "Sipura", "SPA1xx", true },
+	{ CISCO_CLIENT_CA, "Cisco", "SPA3xx, SPA5xx", true },
+};
+
+const struct ps_vendor_ca *ps_vendor_ca_in(const char *dn, bool client)
+{
+	if (!dn)
+		return NULL;
+	for (size_t i = 0; i < sizeof vendor_cas / sizeof vendor_cas[0]; i++)
+		if (vendor_cas[i].client == client && strcasestr(dn, vendor_cas[i].keyword))
+			return &vendor_cas[i];
+	return NULL;
+}
+
+static bool trusts_new(const struct ps_model *m, const char *firmware)
+{
+	return m->server_ca_new &&
+	       ps_version_cmp(firmware ? firmware : m->firmware, m->server_ca_from) >= 0;
+}
+
+char *ps_model_server_cas(const struct ps_model *m, const char *firmware)
+{
+	struct ps_buf b = { 0 };
+	if (trusts_new(m, firmware))
+		ps_buf_printf(&b, "the %s or ", m->server_ca_new);
+	for (const char *p = m->server_ca; *p;) {
+		size_t n = strcspn(p, ";");
+		ps_buf_printf(&b, "%sthe %.*s", p == m->server_ca ? "" : " or ", (int)n, p);
+		p += n;
+		p += strspn(p, "; ");
+	}
+	return ps_buf_take(&b);
+}
+
+bool ps_model_trusts(const struct ps_model *m, const char *firmware, const struct ps_vendor_ca *ca)
+{
+	if (!ca || ca->client)
+		return false;
+	if (trusts_new(m, firmware) && strcmp(ca->name, m->server_ca_new) == 0)
+		return true;
+	size_t n = strlen(ca->name);
+	for (const char *p = m->server_ca; *p;) {
+		size_t k = strcspn(p, ";");
+		if (k == n && strncmp(p, ca->name, n) == 0)
+			return true;
+		p += k;
+		p += strspn(p, "; ");
+	}
+	return false;
+}
+
+bool ps_model_firmware_major(const struct ps_model *m, const char *version)
+{
+	if (!m->fw_majors || !*m->fw_majors)
+		return true;
+	char *end;
+	unsigned long v = strtoul(version, &end, 10);
+	if (end == version)
+		return true;
+	for (const char *p = m->fw_majors; *p;) {
+		char *e;
+		if (strtoul(p, &e, 10) == v)
+			return true;
+		if (e == p)
+			break;
+		p = e + (*e == ',');
+	}
+	return false;
+}
+
+const char *ps_model_article(const struct ps_model *m)
+{
+	/* S is said "ess": an SPA942; a PAP2T */
+	return strchr("AEFHILMNORSX", m->product[0]) ? "an" : "a";
+}
+
+char *ps_model_device_ca_note(const struct ps_model *m, const char *issuer)
+{
+	const struct ps_vendor_ca *named = ps_vendor_ca_in(issuer, true);
+	const char *a = ps_model_article(m);
+	if (named && strcmp(named->name, m->client_ca) == 0)
+		return ps_xasprintf("by its issuer's name the %s, which signs %s %s's factory "
+				    "certificate",
+				    named->name, a, m->product);
+	if (named)
+		return ps_xasprintf(
+		    "by its issuer's name the %s (of the %s), not the %s, which signs "
+		    "%s %s's factory certificate",
+		    named->name, named->devices, m->client_ca, a, m->product);
+	return ps_xasprintf("not from the %s, which signs %s %s's factory certificate: a "
+			    "certificate of the server's own PKI",
+			    m->client_ca, a, m->product);
+}
+
+bool ps_model_assumed(const struct ps_model *m, const char *field)
+{
+	size_t n = strlen(field);
+	for (const char *p = m->assumed ? m->assumed : ""; *p;) {
+		size_t k = strcspn(p, ",");
+		if (k == n && strncmp(p, field, n) == 0)
+			return true;
+		p += k;
+		p += *p == ',';
+	}
+	return false;
+}
 
 const char *ps_suite_words_next(const char *suites, const char **at, size_t *len)
 {

@@ -21,10 +21,60 @@ struct ps_model {
 	 * one did not agree on RFC 5746 secure renegotiation, the phone still
 	 * renegotiates (legacy); false: it refuses (no_renegotiation). */
 	bool legacy_renegotiation;
-	const char *mac_prefix; /* OUI used for the default MAC */
-	const char *serial;     /* default serial number */
-	const char *notes;      /* what is uncertain about this row */
+	const char *mac_prefix;   /* OUI used for the default MAC */
+	const char *serial;       /* default serial number */
+	const char *notes;        /* what is uncertain about this row */
+	const char *kind;         /* "phone" or "ATA" (analog telephone adapter) */
+	const char *factory_rule; /* Profile_Rule out of the box: "/spa$PSN.cfg" */
+	const char *fw_majors;    /* first numbers of the family's versions: "5,6" */
+	/* The vendor server CAs the phone trusts, by the names of Cisco's SPA
+	 * CA list ("Sipura CA"; several joined by "; "); from firmware
+	 * `server_ca_from` on, `server_ca_new` as well (NULL: no change). */
+	const char *server_ca;
+	const char *server_ca_new;
+	const char *server_ca_from;
+	const char *client_ca; /* the device CA that signs its factory certificate */
+	const char *sources;   /* the reference keys of this row's facts */
+	/* The fields that are assumed, not documented, by the names --list-models
+	 * shows: "ua", "psn", "firmware", "suites", "fw_https", "server_ca",
+	 * "client_ca", "factory_rule" (comma-separated, "" when none). */
+	const char *assumed;
 };
+
+/* A vendor CA of Cisco's SPA CA list: its name, the word that tells it in a
+ * certificate's names, and the devices the list gives it to. */
+struct ps_vendor_ca {
+	const char *name;
+	const char *keyword;
+	const char *devices;
+	bool client; /* a device (client) CA, not a server CA */
+};
+
+/* The vendor CA whose keyword a distinguished name holds (a server CA, or a
+ * device CA when `client`), NULL when none. */
+const struct ps_vendor_ca *ps_vendor_ca_in(const char *dn, bool client);
+
+/* The server CAs `m` trusts at `firmware` (NULL: its catalogue firmware):
+ * "the Sipura CA", "the Cisco 2k Small Business CA or the Cisco Small
+ * Business CA". Caller frees. */
+char *ps_model_server_cas(const struct ps_model *m, const char *firmware);
+/* Whether `m` at `firmware` trusts the server CA `ca`. */
+bool ps_model_trusts(const struct ps_model *m, const char *firmware, const struct ps_vendor_ca *ca);
+/* Whether `version`'s first number is one of `m`'s firmware families
+ * (fw_majors); true when `m` names none. */
+bool ps_model_firmware_major(const struct ps_model *m, const char *version);
+
+/* "an" before the model's name ("an SPA942"), else "a" ("a PAP2T"). */
+const char *ps_model_article(const struct ps_model *m);
+
+/* What the issuer of a device certificate says of it for model `m`: by
+ * its name the device CA of the model's factory certificates, another
+ * vendor's device CA, or none (a certificate of the server's own PKI).
+ * One sentence without a final stop, without the issuer; caller frees. */
+char *ps_model_device_ca_note(const struct ps_model *m, const char *issuer);
+
+/* Whether field `field` ("ua", "suites"...) of `m` is assumed. */
+bool ps_model_assumed(const struct ps_model *m, const char *field);
 
 /* The IANA names in a model's `suites` words ("TLS 1.0; NAME, NAME"), one
  * a call: start with `*at` NULL; the next name (not NUL-terminated) and

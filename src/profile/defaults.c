@@ -105,15 +105,19 @@ static const struct def per_line[] = {
 	{ "Auth_ID", "" },
 };
 
-/* Lines per model, from the product data sheets (Ext tabs). The 5xx dump
- * lists Line_Enable up to 12 because of sidecar buttons; those are line
- * keys, not extensions with accounts. */
+/* Lines per model, from the product data sheets (Ext tabs); for the ATAs
+ * their FXS ports (the SPA3102 has one FXS and one FXO port, the SPA8000
+ * eight FXS). The 5xx dump lists Line_Enable up to 12 because of sidecar
+ * buttons; those are line keys, not extensions with accounts. */
 static const struct {
 	const char *id;
 	unsigned lines;
 } line_counts[] = {
-	{ "spa921", 1 }, { "spa922", 1 },  { "spa941", 4 },  { "spa942", 4 },  { "spa962", 6 },
-	{ "spa303", 3 }, { "spa504g", 4 }, { "spa508g", 8 }, { "spa525g", 5 },
+	{ "spa921", 1 },  { "spa922", 1 },  { "spa941", 4 },   { "spa942", 4 },  { "spa962", 6 },
+	{ "spa901", 1 },  { "spa301", 1 },  { "spa303", 3 },   { "spa501g", 8 }, { "spa502g", 1 },
+	{ "spa504g", 4 }, { "spa508g", 8 }, { "spa509g", 12 }, { "spa512g", 1 }, { "spa514g", 4 },
+	{ "spa525g", 5 }, { "pap2t", 2 },   { "spa2102", 2 },  { "spa3102", 1 }, { "spa8000", 8 },
+	{ "spa112", 2 },  { "spa122", 2 },  { "spa232d", 1 },
 };
 
 unsigned ps_model_lines(const struct ps_model *m)
@@ -130,7 +134,7 @@ static bool is_spa5xx(const struct ps_model *m)
 {
 	return m && m->family &&
 	       (strcmp(m->family, "SPA30x") == 0 || strcmp(m->family, "SPA50x") == 0 ||
-		strcmp(m->family, "SPA525") == 0);
+		strcmp(m->family, "SPA51x") == 0 || strcmp(m->family, "SPA525") == 0);
 }
 
 static void add(struct ps_params *t, const struct def *d, size_t n)
@@ -144,6 +148,12 @@ void ps_params_load_defaults(struct ps_params *t, const struct ps_model *m)
 	if (!m)
 		m = ps_model_default();
 	add(t, common, sizeof common / sizeof common[0]);
+	/* the model's own factory rule (the PAP2T's /init.cfg) */
+	if (m->factory_rule)
+		ps_params_set(t, "Profile_Rule", m->factory_rule, NULL, NULL, 0);
+	/* SPA1xx: the URL of a custom server CA (S100P p.86), empty */
+	if (m->family && strcmp(m->family, "SPA1x2") == 0)
+		ps_params_set(t, "Custom_CA_URL", "", NULL, NULL, 0);
 	if (is_spa5xx(m))
 		add(t, spa5xx, sizeof spa5xx / sizeof spa5xx[0]);
 	unsigned lines = ps_model_lines(m);

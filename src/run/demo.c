@@ -18,8 +18,9 @@ bool ps_demo_start(struct ps_demo *d, const struct ps_identity *id, const char *
 		d->null_log = fopen("/dev/null", "w");
 		log = d->null_log;
 	}
+	/* HTTP too: the models that cannot upgrade over HTTPS (the ATAs)
+	 * are sent their image over it. */
 	struct ps_lab_config lc = { .listen = "127.0.0.1",
-				    .no_http = true,
 				    .host = PS_LAB_SERVER_NAME,
 				    .pki_dir = pki_dir,
 				    .fault = fault,
@@ -39,8 +40,11 @@ bool ps_demo_start(struct ps_demo *d, const struct ps_identity *id, const char *
 	}
 	unsigned port = ps_lab_https_port(d->lab);
 	d->ca_pem = ps_xstrdup(ps_lab_vendor_ca_pem(d->lab));
-	d->target = ps_xasprintf("https://%s:%u/spa$PSN.cfg", PS_LAB_SERVER_NAME, port);
+	d->target =
+	    ps_xasprintf("https://%s:%u%s", PS_LAB_SERVER_NAME, port,
+			 id->model->factory_rule ? id->model->factory_rule : "/spa$PSN.cfg");
 	d->pin = ps_xasprintf("%s:%u:127.0.0.1", PS_LAB_SERVER_NAME, port);
+	d->pin_http = ps_xasprintf("%s:%u:127.0.0.1", PS_LAB_SERVER_NAME, ps_lab_http_port(d->lab));
 	return true;
 }
 
@@ -49,6 +53,7 @@ void ps_demo_stop(struct ps_demo *d)
 	ps_lab_stop(d->lab);
 	free(d->target);
 	free(d->pin);
+	free(d->pin_http);
 	free(d->ca_pem);
 	free(d->cert_pem);
 	free(d->key_pem);

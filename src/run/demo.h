@@ -14,6 +14,7 @@ struct ps_demo {
 	struct ps_lab *lab;
 	char *target;             /* the rule the phone starts with */
 	char *pin;                /* "prov.lab.test:PORT:127.0.0.1" for --resolve */
+	char *pin_http;           /* the same for the lab's HTTP port */
 	char *ca_pem;             /* the vendor CA the phone trusts */
 	char *cert_pem, *key_pem; /* the minted device certificate */
 	FILE *null_log;           /* /dev/null when the lab's log is not shown */

@@ -147,15 +147,19 @@ static bool start_demo(struct ps_session *s, FILE *lab_log, char **err)
 		return false;
 	}
 	s->demo_started = true;
-	s->pins = ps_xcalloc(c->n_pins + 1, sizeof *s->pins);
+	s->pins = ps_xcalloc(c->n_pins + 2, sizeof *s->pins);
 	if (c->n_pins) /* memcpy from NULL is undefined even for 0 bytes */
 		memcpy(s->pins, c->pins, c->n_pins * sizeof *s->pins);
-	if (!ps_pin_parse(s->demo.pin, &s->pins[c->n_pins], &why)) {
-		*err = ps_xasprintf("--demo: %s", why);
-		free(why);
-		return false;
+	s->n_pins = c->n_pins;
+	const char *own[] = { s->demo.pin, s->demo.pin_http };
+	for (size_t i = 0; i < 2; i++) {
+		if (!ps_pin_parse(own[i], &s->pins[s->n_pins], &why)) {
+			*err = ps_xasprintf("--demo: %s", why);
+			free(why);
+			return false;
+		}
+		s->n_pins++;
 	}
-	s->n_pins = c->n_pins + 1;
 	/* The lab's vendor CA for both clients, as a live run with --ca of it
 	 * gives it: the demo's happy path is what that run would show. */
 	s->trust = ps_trust_new_mem(s->demo.ca_pem, s->demo.ca_pem, c->system_trust);
@@ -258,8 +262,9 @@ void ps_session_close(struct ps_session *s)
 {
 	if (!s)
 		return;
-	if (s->n_pins) /* only the demo's own pin is ours */
-		ps_pin_clear(&s->pins[s->n_pins - 1]);
+	/* only the demo's own pins (after the user's) are ours */
+	for (size_t i = s->cfg->n_pins; i < s->n_pins; i++)
+		ps_pin_clear(&s->pins[i]);
 	free(s->pins);
 	if (s->demo_started)
 		ps_demo_stop(&s->demo);

@@ -675,6 +675,8 @@ static void view_client_auth(struct out *o, const struct ps_report *r, const str
 	} else {
 		kv(o, 2, 8, "subject", "%s", str(a->cert_subject, "?"));
 		kv(o, 2, 8, "issuer", "%s", str(a->cert_issuer, "?"));
+		if (a->device_ca)
+			kv(o, 2, 8, "vendor", "%s", a->device_ca);
 		if (a->requested)
 			marked(o, 2,
 			       a->issuer_accepted > 0    ? g->pass

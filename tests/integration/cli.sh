@@ -46,11 +46,20 @@ t_eq "--version" "provscope" "$("$PROVSCOPE" --version | head -1 | cut -d' ' -f1
 
 "$PROVSCOPE" --list-models >"$T_DIR/models"
 t_eq "--list-models exits 0" 0 $?
-t_eq "--list-models lists the nine models" \
-	"spa921 spa922 spa941 spa942 spa962 spa303 spa504g spa508g spa525g" \
-	"$(awk '/^spa/ { printf "%s%s", sep, $1; sep=" " }' "$T_DIR/models")"
-t_check "--list-models shows the SPA504G's offer by OpenSSL name" \
-	grep -qF 'TLS 1.0: DHE-RSA-AES256-SHA DHE-RSA-AES128-SHA AES256-SHA AES128-SHA' "$T_DIR/models"
+t_eq "--list-models lists the phones and the ATAs" \
+	"spa921 spa922 spa941 spa942 spa962 spa901 spa301 spa303 spa501g spa502g spa504g spa508g spa509g spa512g spa514g spa525g pap2t spa2102 spa3102 spa8000 spa112 spa122 spa232d" \
+	"$(awk '/^[a-z]/ { printf "%s%s", sep, $1; sep=" " }' "$T_DIR/models")"
+t_check "--list-models shows the SPA504G's offer by OpenSSL name, marked assumed" \
+	grep -qF 'TLS 1.0?: DHE-RSA-AES256-SHA DHE-RSA-AES128-SHA AES256-SHA AES128-SHA' "$T_DIR/models"
+t_check "--list-models: the SPA122 as an ATA, its assumed firmware marked, and its CAs by firmware" \
+	bash -c "grep -Eq '^spa122 +ATA +Cisco +SPA122 +122 +1\\.4\\.1\\(SR5\\)\\? +no\\?\$' '$T_DIR/models' &&
+		grep -qF 'server CA: Cisco Small Business CA; from 1.3.3 also Cisco 2k Small' '$T_DIR/models'"
+t_check "--list-models: the SPA2102's documented User-Agent is not marked assumed, the SPA3102's is" \
+	bash -c "'$PROVSCOPE' --list-models -v | grep -A6 '^spa2102' | grep -qF 'User-Agent: Linksys/SPA-2102-5.2.12 (88012BA01234)' &&
+		'$PROVSCOPE' --list-models -v | grep -A6 '^spa3102' | grep -qF 'User-Agent: Linksys/SPA-3102-5.1.10(GW) (88012BA01234) (assumed)'"
+t_check "--list-models -v: the sources and what is uncertain of each model" \
+	bash -c "[ \$('$PROVSCOPE' --list-models -v | grep -c '^         sources: ') = 23 ] &&
+		[ \$('$PROVSCOPE' --list-models -v | grep -c '^         uncertain: ') = 23 ]"
 t_eq "--list-models fits 80 columns" "" "$(awk 'length > 80' "$T_DIR/models")"
 "$PROVSCOPE" --list-models -v >"$T_DIR/models-v"
 t_check "--list-models -v shows the SPA942 User-Agent" \

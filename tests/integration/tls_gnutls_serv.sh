@@ -47,7 +47,8 @@ J=$T_DIR/rc4scan.json
 t_eq "scan of the RC4-SHA server: exit 0, the only suite accepted alone is RC4-SHA" \
 	"0 RC4-SHA" \
 	"$? $(json_get "$J" '" ".join(s["openssl_name"] for s in d["scan"]["cipher_suites"] if s["accepted"])')"
-t_eq "scan of the RC4-SHA server: every model on TLS_RSA_WITH_RC4_128_SHA" 9 \
+t_eq "scan of the RC4-SHA server: every model on TLS_RSA_WITH_RC4_128_SHA" \
+	"$("$PROVSCOPE" --list-models | grep -c '^[a-z]')" \
 	"$(json_get "$J" 'len([m for m in d["scan"]["models"] if m["tls"]["cipher_suite"] == "TLS_RSA_WITH_RC4_128_SHA"])')"
 t_eq "scan of the RC4-SHA server: TLS 1.0 only" "TLS1.0" \
 	"$(json_get "$J" '" ".join(p["version"] for p in d["scan"]["protocols"] if p["accepted"])')"

@@ -120,7 +120,7 @@ tui_run "${LAB_ARGS[@]}" --timeout 10
 t_screen "lab: the SPA942 first" '^✔ OK exit 0  Linksys SPA942 │ MAC 000e08aabbcc'
 tui_keys m
 t_screen "lab: m opens the model picker" 'Phone model'
-tui_keys j j j Enter
+tui_keys j j j j j j j Enter
 t_screen "lab: m to the SPA504G: its own MAC, and the run goes through" \
 	'^✔ OK exit 0  Cisco SPA504G │ MAC 0002fdaabbcc'
 t_quits "lab, m to another model" q 0

@@ -75,7 +75,10 @@ tui_keys m
 t_screen "model picker: the catalogue" 'Phone model'
 t_screen "model picker: the current model marked" '► spa942 '
 tui_keys End
-t_screen "model picker: End goes to the last model" '► spa525g '
+t_screen "model picker: End goes to the last model" '► spa232d '
+# up to the SPA525G, the last phone before the adapters
+tui_keys k k k k k k k
+t_screen "model picker: k goes up" '► spa525g '
 tui_keys Enter
 t_screen "re-run as another model: the header says so" '^✔ OK exit 0  (Cisco SPA525G │|SPA525G ) MAC 0002fdaabbcc'
 tui_keys Home j j j j j j

@@ -10,8 +10,8 @@ tui_need
 tui_start 120 40
 tui_run scan --demo --timeout 10
 t_screen "scan: the header says a scan and the verdict" \
-	'^✔ OK exit 0  scan of 9 models │ 9 passes │ clock now'
-t_screen "scan: the verdict line" '^verdict 9 of 9 phones can provision'
+	'^✔ OK exit 0  scan of 23 models │ 23 passes │ clock now'
+t_screen "scan: the verdict line" '^verdict 23 of 23 phones can provision'
 t_screen "scan: the list is the models" '^ models +│'
 for m in SPA921 SPA942 SPA962; do
 	t_screen "scan: $m's row, its suite and exit status" "^✔ $m +AES256-SHA +0 │"
@@ -44,7 +44,7 @@ t_quits "scan" q 0
 # Every model fails: it opens on the first, n and N go through the others.
 tui_start 120 40
 tui_run scan --demo --fault modern-only --timeout 10
-t_screen "scan, modern-only: FAIL in the header" '^✘ FAIL exit 4  scan of 9 models'
+t_screen "scan, modern-only: FAIL in the header" '^✘ FAIL exit 4  scan of 23 models'
 t_screen "scan, modern-only: the rows say what stopped them" \
 	'^✘ SPA942 +tls\.protocol_version +4 │'
 t_screen "scan, modern-only: opens on the first model, its finding" \

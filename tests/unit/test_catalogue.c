@@ -18,9 +18,12 @@
 
 #include "phone/catalogue.h"
 #include "phone/identity.h"
+#include "rules/version.h"
 
 static const char *const model_ids[] = {
-	"spa921", "spa922", "spa941", "spa942", "spa962", "spa303", "spa504g", "spa508g", "spa525g",
+	"spa921",  "spa922",  "spa941",  "spa942",  "spa962",  "spa901",  "spa301",  "spa303",
+	"spa501g", "spa502g", "spa504g", "spa508g", "spa509g", "spa512g", "spa514g", "spa525g",
+	"pap2t",   "spa2102", "spa3102", "spa8000", "spa112",  "spa122",  "spa232d",
 };
 #define N_MODELS (sizeof model_ids / sizeof model_ids[0])
 
@@ -45,6 +48,19 @@ static void test_all_models_present(void **state)
 		assert_non_null(m->priority);
 		assert_non_null(m->suites);
 		assert_int_equal(strlen(m->mac_prefix), 6);
+		assert_non_null(m->kind);
+		assert_true(strcmp(m->kind, "phone") == 0 || strcmp(m->kind, "ATA") == 0);
+		assert_non_null(m->factory_rule);
+		assert_true(m->factory_rule[0] == '/');
+		assert_non_null(m->server_ca);
+		assert_non_null(m->client_ca);
+		assert_non_null(m->sources);
+		assert_non_null(m->assumed);
+		/* its own firmware is of its family */
+		assert_true(ps_version_valid(m->firmware));
+		assert_true(ps_model_firmware_major(m, m->firmware));
+		/* a newer CA from a firmware on: both or neither */
+		assert_true(!m->server_ca_new == !m->server_ca_from);
 	}
 	assert_null(ps_model_at(N_MODELS));
 	assert_null(ps_model_at((size_t)-1));
@@ -103,21 +119,88 @@ static void test_default_model(void **state)
 static void test_vendor_firmware(void **state)
 {
 	(void)state;
-	size_t linksys = 0, cisco = 0;
+	size_t linksys = 0, cisco = 0, atas = 0;
 	for (size_t i = 0; i < ps_model_count(); i++) {
 		const struct ps_model *m = ps_model_at(i);
+		atas += strcmp(m->kind, "ATA") == 0;
 		if (is_linksys(m)) {
 			linksys++;
-			assert_string_equal(m->firmware, "6.1.5(a)");
-			assert_string_equal(m->family, "SPA9x2");
+			if (strcmp(m->family, "SPA9x2") == 0)
+				assert_string_equal(m->firmware, "6.1.5(a)");
 		} else {
 			cisco++;
 			assert_string_equal(m->vendor, "Cisco");
-			assert_string_equal(m->firmware, "7.5.5");
+			if (strcmp(m->kind, "phone") == 0)
+				assert_string_equal(m->firmware, "7.5.5");
 		}
 	}
-	assert_int_equal(linksys, 5);
-	assert_int_equal(cisco, 4);
+	assert_int_equal(linksys, 10);
+	assert_int_equal(cisco, 13);
+	assert_int_equal(atas, 7);
+	/* Reference facts: versions and names as the sources give them. */
+	assert_string_equal(ps_model_find("spa2102")->firmware, "5.2.12");
+	assert_string_equal(ps_model_find("spa3102")->firmware, "5.1.10(GW)");
+	assert_string_equal(ps_model_find("spa122")->psn, "122");
+	assert_string_equal(ps_model_find("pap2t")->factory_rule, "/init.cfg");
+	assert_true(ps_model_assumed(ps_model_find("pap2t"), "factory_rule"));
+	assert_false(ps_model_assumed(ps_model_find("spa2102"), "ua"));
+	assert_true(ps_model_assumed(ps_model_find("spa3102"), "ua"));
+	/* No firmware upgrade over HTTPS on the Linksys ATAs (LATA p.3-4). */
+	assert_false(ps_model_find("spa2102")->https_upgrade);
+	assert_true(ps_model_find("spa504g")->https_upgrade);
+	/* Firmware families by first number. */
+	assert_false(ps_model_firmware_major(ps_model_find("spa942"), "7.5.5"));
+	assert_false(ps_model_firmware_major(ps_model_find("spa112"), "5.2.12"));
+	assert_true(ps_model_firmware_major(ps_model_find("spa112"), "1.3.5_004p"));
+	assert_string_equal(ps_model_article(ps_model_find("spa942")), "an");
+	assert_string_equal(ps_model_article(ps_model_find("pap2t")), "a");
+}
+
+/* Cisco's SPA CA list, by model and firmware (spa-family.md §6). */
+static void test_vendor_trust(void **state)
+{
+	(void)state;
+	const struct ps_vendor_ca *sipura = ps_vendor_ca_in("CN=Sipura CA,O=Sipura", false);
+	const struct ps_vendor_ca *sb = ps_vendor_ca_in("CN=Cisco Small Business CA", false);
+	const struct ps_vendor_ca *sb2k = ps_vendor_ca_in("CN=Cisco 2k Small Business CA", false);
+	assert_non_null(sipura);
+	assert_non_null(sb);
+	assert_non_null(sb2k);
+	assert_ptr_not_equal(sb, sb2k);
+	assert_null(ps_vendor_ca_in("CN=Let's Encrypt R3,O=Let's Encrypt", false));
+	assert_null(ps_vendor_ca_in(NULL, false));
+	const struct ps_model *spa942 = ps_model_find("spa942"),
+			      *spa504g = ps_model_find("spa504g");
+	const struct ps_model *spa122 = ps_model_find("spa122"), *spa303 = ps_model_find("spa303");
+	assert_true(ps_model_trusts(spa942, NULL, sipura));
+	assert_false(ps_model_trusts(spa942, NULL, sb));
+	assert_true(ps_model_trusts(spa504g, "7.5.5", sb));
+	assert_false(ps_model_trusts(spa504g, "7.5.5", sb2k));
+	assert_true(ps_model_trusts(spa504g, "7.5.6", sb2k));
+	assert_true(ps_model_trusts(spa504g, "7.6.2c", sb));
+	assert_false(ps_model_trusts(spa122, "1.3.2(014)", sb2k));
+	assert_true(ps_model_trusts(spa122, "1.3.3", sb2k));
+	/* SPA3xx: under both the SB and the Sipura CA, never the 2k CA */
+	assert_true(ps_model_trusts(spa303, NULL, sb));
+	assert_true(ps_model_trusts(spa303, NULL, sipura));
+	assert_false(ps_model_trusts(spa303, "7.6.2", sb2k));
+	char *cas = ps_model_server_cas(spa504g, "7.5.6");
+	assert_string_equal(cas, "the Cisco 2k Small Business CA or the Cisco Small Business CA");
+	free(cas);
+	cas = ps_model_server_cas(spa303, NULL);
+	assert_string_equal(cas, "the Cisco Small Business CA or the Sipura CA");
+	free(cas);
+	/* device CAs */
+	char *note = ps_model_device_ca_note(spa942, "CN=Linksys CA Client Root");
+	assert_non_null(strstr(note, "which signs an SPA942's factory certificate"));
+	assert_null(strstr(note, "not"));
+	free(note);
+	note = ps_model_device_ca_note(spa942, "CN=Sipura CA Client Root");
+	assert_non_null(strstr(note, "not the Linksys CA Client Root"));
+	free(note);
+	note = ps_model_device_ca_note(spa942, "CN=provscope lab vendor CA");
+	assert_non_null(strstr(note, "the server's own PKI"));
+	free(note);
 }
 
 /* The 2-byte suite ids a priority string yields, in order. */
@@ -155,8 +238,10 @@ static void test_priority_suites(void **state)
 	static const unsigned cisco[] = { 0x0039, 0x0033, 0x0035, 0x002F, 0x0005, 0x0004 };
 	for (size_t i = 0; i < ps_model_count(); i++) {
 		const struct ps_model *m = ps_model_at(i);
-		const unsigned *want = is_linksys(m) ? linksys : cisco;
-		size_t n_want = is_linksys(m) ? 4 : 6;
+		/* the SPA9xx phones: RSA only; the ATAs and Cisco phones: DHE too */
+		bool rsa_only = is_linksys(m) && strcmp(m->kind, "phone") == 0;
+		const unsigned *want = rsa_only ? linksys : cisco;
+		size_t n_want = rsa_only ? 4 : 6;
 		unsigned got[32];
 		size_t n = priority_suites(m->priority, got, 32);
 		assert_int_equal(n, n_want);
@@ -306,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_find_rejects),
 		cmocka_unit_test(test_default_model),
 		cmocka_unit_test(test_vendor_firmware),
+		cmocka_unit_test(test_vendor_trust),
 		cmocka_unit_test(test_priority_suites),
 		cmocka_unit_test(test_user_agent_spa942),
 		cmocka_unit_test(test_user_agent_no_control),

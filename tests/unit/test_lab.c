@@ -427,8 +427,10 @@ static void test_builtin_profiles(void **state)
 		/* The model file: Profile_Rule back to itself, _B to the device. */
 		char *text = ps_lab_model_profile(m, &site);
 		struct ps_params *p = parse_profile(text);
-		assert_string_equal(ps_params_get(p, "Profile_Rule")->value,
-				    "https://" PS_LAB_SERVER_NAME ":4443/spa$PSN.cfg");
+		char *want_rule =
+		    ps_xasprintf("https://" PS_LAB_SERVER_NAME ":4443%s", m->factory_rule);
+		assert_string_equal(ps_params_get(p, "Profile_Rule")->value, want_rule);
+		free(want_rule);
 		assert_string_equal(ps_params_get(p, "Profile_Rule_B")->value,
 				    "https://" PS_LAB_SERVER_NAME ":4443/spa$MA.xml");
 		assert_string_equal(ps_params_get(p, "Upgrade_Enable")->value, "Yes");

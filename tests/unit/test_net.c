@@ -73,16 +73,23 @@ static void test_pin_parse_bad(void **state)
 		{ "h::127.0.0.1", "--resolve 'h::127.0.0.1': expected HOST:PORT:ADDRESS" },
 		{ ":443:127.0.0.1", "--resolve ':443:127.0.0.1': expected HOST:PORT:ADDRESS" },
 		{ "h:443:", "--resolve 'h:443:': expected HOST:PORT:ADDRESS" },
-		{ "h:0:127.0.0.1", "--resolve 'h:0:127.0.0.1': the port must be 1-65535" },
-		{ "h:70000:127.0.0.1", "--resolve 'h:70000:127.0.0.1': the port must be 1-65535" },
-		{ "h:https:127.0.0.1", "--resolve 'h:https:127.0.0.1': the port must be 1-65535" },
-		{ "h:443x:127.0.0.1", "--resolve 'h:443x:127.0.0.1': the port must be 1-65535" },
+		{ "h:0:127.0.0.1",
+		  "--resolve 'h:0:127.0.0.1': the port must be 1-65535, or * for every port" },
+		{ "h:70000:127.0.0.1",
+		  "--resolve 'h:70000:127.0.0.1': the port must be 1-65535, or * for every port" },
+		{ "h:https:127.0.0.1",
+		  "--resolve 'h:https:127.0.0.1': the port must be 1-65535, or * for every port" },
+		{ "h:443x:127.0.0.1",
+		  "--resolve 'h:443x:127.0.0.1': the port must be 1-65535, or * for every port" },
 		{ "h:443:example.com",
 		  "--resolve 'h:443:example.com': 'example.com' is not a numeric address" },
 		{ "h:443:127.0.0.1,localhost",
 		  "--resolve 'h:443:127.0.0.1,localhost': 'localhost' is not a numeric address" },
 		{ "h:443:[::1", "--resolve 'h:443:[::1': '[::1' is not a numeric address" },
 		{ "h:443:,", "--resolve 'h:443:,': '' is not a numeric address" },
+		{ "h:**:127.0.0.1",
+		  "--resolve 'h:**:127.0.0.1': the port must be 1-65535, or * for "
+		  "every port" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct ps_pin p;
@@ -99,6 +106,32 @@ static void test_pin_parse_bad(void **state)
 		assert_null(p.addrs);
 		assert_int_equal(p.n_addrs, 0);
 	}
+}
+
+/* HOST:*:ADDR pins every port; a pin of the port itself comes first. */
+static void test_resolve_any_port(void **state)
+{
+	(void)state;
+	struct ps_pin pins[2];
+	char *err = NULL;
+	assert_true(ps_pin_parse("prov.invalid:*:127.0.0.2", &pins[0], &err));
+	assert_int_equal(pins[0].port, 0);
+	assert_true(ps_pin_parse("prov.invalid:8443:127.0.0.3", &pins[1], &err));
+	struct ps_sockaddr *a = NULL;
+	size_t n = 0;
+	enum ps_finding_id f = PS_F_COUNT;
+	assert_true(ps_resolve("prov.invalid", 8080, pins, 2, &a, &n, &err, &f));
+	assert_int_equal(n, 1);
+	assert_string_equal(a[0].text, "127.0.0.2");
+	assert_true(a[0].pinned);
+	free(a);
+	assert_true(ps_resolve("prov.invalid", 8443, pins, 2, &a, &n, &err, &f));
+	assert_string_equal(a[0].text, "127.0.0.3");
+	free(a);
+	assert_false(ps_resolve("other.invalid", 8080, pins, 2, &a, &n, &err, &f));
+	free(err);
+	ps_pin_clear(&pins[0]);
+	ps_pin_clear(&pins[1]);
 }
 
 static void test_resolve_pinned(void **state)
@@ -253,8 +286,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pin_parse_good),  cmocka_unit_test(test_pin_parse_bad),
-		cmocka_unit_test(test_resolve_pinned),  cmocka_unit_test(test_resolve_numeric),
-		cmocka_unit_test(test_connect_refused), cmocka_unit_test(test_connect_ok),
+		cmocka_unit_test(test_resolve_pinned),  cmocka_unit_test(test_resolve_any_port),
+		cmocka_unit_test(test_resolve_numeric), cmocka_unit_test(test_connect_refused),
+		cmocka_unit_test(test_connect_ok),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
