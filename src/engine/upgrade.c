@@ -344,10 +344,29 @@ static void lower_digits(const char *product, char digits[16])
 	digits[k] = '\0';
 }
 
+/* Whether designator `d` stands for one of `peers` ("941,922"). */
+static bool peer_matches(const char *d, const char *peers)
+{
+	for (const char *p = peers; *p;) {
+		size_t n = strcspn(p, ",");
+		char one[16];
+		if (n < sizeof one) {
+			memcpy(one, p, n);
+			one[n] = '\0';
+			if (designator_matches(d, one))
+				return true;
+		}
+		p += n + (p[n] == ',');
+	}
+	return false;
+}
+
 bool ps_upgrade_names_other_model(const char *text, size_t len, const char *product, char **names)
 {
 	char digits[16];
 	lower_digits(product, digits);
+	const struct ps_model *pm = *product ? ps_model_find(product) : NULL;
+	const char *peers = pm && pm->image_peers ? pm->image_peers : "";
 	struct ps_buf seen = { 0 };
 	bool mine = false;
 	const char *end = text + len;
@@ -365,8 +384,9 @@ bool ps_upgrade_names_other_model(const char *text, size_t len, const char *prod
 			/* "pap2t": a catalogue model without "spa" and digits */
 			bool named = !spa && !isdigit((unsigned char)tok[0]) && ps_model_find(tok);
 			if (designator(d, spa) || named) {
-				mine |= named ? strcmp(tok, digits) == 0
-					      : designator_matches(d, digits);
+				mine |=
+				    named ? strcmp(tok, digits) == 0
+					  : designator_matches(d, digits) || peer_matches(d, peers);
 				ps_buf_printf(&seen, "%s%s", seen.s ? ", " : "", tok);
 			}
 		}
@@ -422,6 +442,36 @@ char *ps_upgrade_image_declares(const unsigned char *head, size_t n, char **vers
 	return NULL;
 }
 
+/* upgrade.wrong_model: the image's name names another model family, or,
+ * naming none, its version is not of this model's firmware families. */
+static void wrong_model(const struct ps_upgrade_input *in, const struct ps_rule_eval *ev,
+			const char *tv, struct ps_found_list *found)
+{
+	char *names = NULL;
+	if (other_model_image(ev->url.path, in->id->model->product, &names))
+		ps_found_add(found, PS_F_UPGRADE_WRONG_MODEL,
+			     "the image %s is named for %s, not for the %s", ev->url.path, names,
+			     in->id->model->product);
+	else if (!(names && *names) && tv && !ps_model_firmware_major(in->id->model, tv)) {
+		struct ps_buf majors = { 0 };
+		const char *fm = in->id->model->fw_majors;
+		for (const char *p = fm; *p;) {
+			size_t n = strcspn(p, ",");
+			ps_buf_printf(&majors, "%s%.*s.x",
+				      p == fm              ? ""
+				      : strchr(p + n, ',') ? ", "
+							   : " or ",
+				      (int)n, p);
+			p += n + (p[n] == ',');
+		}
+		ps_found_add(found, PS_F_UPGRADE_WRONG_MODEL,
+			     "the image's version %s is no %s firmware (its firmware is %s)", tv,
+			     in->id->model->product, majors.s ? majors.s : "?");
+		ps_buf_free(&majors);
+	}
+	free(names);
+}
+
 /* The decision on a rule that parsed: whether the phone fetches the image
  * the fired alternative names, and why, with the findings. `u` is the
  * fired URL, NULL when none. */
@@ -466,6 +516,10 @@ static void decide(const struct ps_upgrade_input *in, const struct ps_rule *rule
 		return;
 	}
 	const char *cur = in->id->firmware, *tv = out->target_version;
+	/* Another model's image: whatever else the phone decides, the rule
+	 * is wrong for it (when upgrades are on). */
+	if (out->enabled)
+		wrong_model(in, ev, tv, found);
 	if (tv && ps_version_cmp(tv, cur) == 0) {
 		ps_found_add(found, PS_F_UPGRADE_SAME_VERSION,
 			     "the image is %s, which the phone runs", tv);
@@ -491,29 +545,6 @@ static void decide(const struct ps_upgrade_input *in, const struct ps_rule *rule
 		return;
 	}
 	out->would_upgrade = true;
-	char *names = NULL;
-	if (other_model_image(ev->url.path, in->id->model->product, &names))
-		ps_found_add(found, PS_F_UPGRADE_WRONG_MODEL,
-			     "the image %s is named for %s, not for the %s", ev->url.path, names,
-			     in->id->model->product);
-	else if (!(names && *names) && tv && !ps_model_firmware_major(in->id->model, tv)) {
-		struct ps_buf majors = { 0 };
-		const char *fm = in->id->model->fw_majors;
-		for (const char *p = fm; *p;) {
-			size_t n = strcspn(p, ",");
-			ps_buf_printf(&majors, "%s%.*s.x",
-				      p == fm              ? ""
-				      : strchr(p + n, ',') ? ", "
-							   : " or ",
-				      (int)n, p);
-			p += n + (p[n] == ',');
-		}
-		ps_found_add(found, PS_F_UPGRADE_WRONG_MODEL,
-			     "the image's version %s is no %s firmware (its firmware is %s)", tv,
-			     in->id->model->product, majors.s ? majors.s : "?");
-		ps_buf_free(&majors);
-	}
-	free(names);
 	if (tv && ps_version_cmp(tv, cur) < 0)
 		ps_found_add(found, PS_F_UPGRADE_DOWNGRADE,
 			     "the image %s is older than %s, which the phone runs, and "

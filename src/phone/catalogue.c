@@ -88,7 +88,7 @@
 #define SIPURA_CLIENT_CA "Sipura CA Client Root"
 #define CISCO_CLIENT_CA "Cisco device CA (its name is not public)"
 
-#define LINKSYS_PHONE(id_, pn, psn_, ua, src, assumed_)                                            \
+#define LINKSYS_PHONE(id_, pn, psn_, ua, src, assumed_, peers)                                     \
 	{                                                                                          \
 		.id = id_, .vendor = "Linksys", .product = pn, .psn = psn_, .family = "SPA9x2",    \
 		.firmware = "6.1.5(a)", .ua_format = ua, .priority = LINKSYS_PRIORITY,             \
@@ -98,7 +98,8 @@
 				       "the Cisco SB guide of 2009 no.",                           \
 		.kind = "phone", .factory_rule = "/spa$PSN.cfg", .fw_majors = "5,6",               \
 		.server_ca = SIPURA_CA, .client_ca = LINKSYS_CLIENT_CA,                            \
-		.sources = "9X2 p.55-60; LPG 1-13, 1-14; CACL; " src, .assumed = assumed_          \
+		.sources = "9X2 p.55-60; LPG 1-13, 1-14; CACL; " src, .assumed = assumed_,         \
+		.image_peers = peers                                                               \
 	}
 
 /* The SPA5xx trust the Small Business CA, and from 7.5.6 the 2k one too;
@@ -133,7 +134,7 @@
 		.assumed = assumed_                                                           \
 	}
 
-#define CISCO_ATA(id_, pn, psn_, fam, ua, assumed_)                                           \
+#define CISCO_ATA(id_, pn, psn_, fam, ua, assumed_, peers)                                    \
 	{                                                                                     \
 		.id = id_, .vendor = "Cisco", .product = pn, .psn = psn_, .family = fam,      \
 		.firmware = "1.4.1(SR5)", .ua_format = ua, .priority = CISCO_PRIORITY,        \
@@ -143,7 +144,7 @@
 		.server_ca = SB_CA, .server_ca_new = SB2K_CA, .server_ca_from = "1.3.3",      \
 		.client_ca = SIPURA_CLIENT_CA,                                                \
 		.sources = "S100P p.9, p.42-43, p.86; S100A p.60-61; CACL; WAZO; FPBX; GB",   \
-		.assumed = assumed_                                                           \
+		.assumed = assumed_, .image_peers = peers                                     \
 	}
 
 /* Sources (keys of ../shared/reference/spa-provisioning.md and
@@ -153,15 +154,15 @@
  * otherwise. */
 static const struct ps_model models[] = {
 	LINKSYS_PHONE("spa921", "SPA921", "921", "Linksys/SPA-921-$SWVER ($SN)", "WAZO",
-		      "ua,suites,fw_https"),
+		      "ua,suites,fw_https", "941"),
 	LINKSYS_PHONE("spa922", "SPA922", "922", "Linksys/SPA-922-$SWVER ($SN)", "WAZO",
-		      "ua,suites,fw_https"),
+		      "ua,suites,fw_https", "942"),
 	LINKSYS_PHONE("spa941", "SPA941", "941", "Linksys/SPA-941-$SWVER ($SN)", "WAZO",
-		      "ua,suites,fw_https"),
+		      "ua,suites,fw_https", "921"),
 	LINKSYS_PHONE("spa942", "SPA942", "942", "Linksys/SPA-942-$SWVER ($SN)", "WAZO",
-		      "suites,fw_https"),
+		      "suites,fw_https", "922"),
 	LINKSYS_PHONE("spa962", "SPA962", "962", "Linksys/SPA-962-$SWVER ($SN)", "WAZO",
-		      "suites,fw_https"),
+		      "suites,fw_https", NULL),
 	/* The SPA901: the SPA9xx engine at 5.1.x, no HTTPS upgrade (IPP51
 	 * p.2-15, CSB p.10). */
 	{ .id = "spa901",
@@ -236,11 +237,11 @@ static const struct ps_model models[] = {
 	LINKSYS_ATA("spa8000", "SPA8000", "8000", "SPA8000", "6.1.11",
 		    "Linksys/SPA8000-$SWVER ($SN)", "WAZO; MISC", "ua,suites,server_ca,client_ca"),
 	CISCO_ATA("spa112", "SPA112", "112", "SPA1x2", "Cisco/SPA112-$SWVER ($MAU)($SN)",
-		  "ua,firmware,suites,fw_https"),
+		  "ua,firmware,suites,fw_https", "122"),
 	CISCO_ATA("spa122", "SPA122", "122", "SPA1x2", "Cisco/SPA122-$SWVER ($MAU)($SN)",
-		  "ua,firmware,suites,fw_https"),
+		  "ua,firmware,suites,fw_https", "112"),
 	CISCO_ATA("spa232d", "SPA232D", "232D", "SPA232D", "Cisco/SPA232D-$SWVER ($MAU)($SN)",
-		  "ua,psn,firmware,suites,fw_https"),
+		  "ua,psn,firmware,suites,fw_https", NULL),
 };
 
 static const struct ps_vendor_ca vendor_cas[] = {

@@ -27,6 +27,10 @@ struct ps_model {
 	const char *kind;         /* "phone" or "ATA" (analog telephone adapter) */
 	const char *factory_rule; /* Profile_Rule out of the box: "/spa$PSN.cfg" */
 	const char *fw_majors;    /* first numbers of the family's versions: "5,6" */
+	/* Models whose firmware images this one takes, by the designators of
+	 * the images' names ("941" for the SPA921: servers give both
+	 * spa941-5-1-8.bin); NULL when none. */
+	const char *image_peers;
 	/* The vendor server CAs the phone trusts, by the names of Cisco's SPA
 	 * CA list ("Sipura CA"; several joined by "; "); from firmware
 	 * `server_ca_from` on, `server_ca_new` as well (NULL: no change). */

@@ -68,6 +68,19 @@ t_eq "provscope --demo without a terminal: the text report, exit 0" "0 yes" \
 "$PROVSCOPE" --demo --batch --model spa504g --format json >"$T_DIR/cisco.json" 2>/dev/null
 t_eq "the demo as a Cisco SPA504G: exit 0, its own files and firmware" "0 spa504G.cfg 7.6.2" \
 	"$? $(json_get "$T_DIR/cisco.json" 'd["hops"][0]["url"].rsplit("/",1)[1]+" "+d["upgrade"]["target_version"]')"
+# Every model of the catalogue: the lab serves its model file (its factory
+# rule's), its per-device file and its firmware, over HTTP for a model
+# that cannot upgrade over HTTPS (the ATAs, the SPA901), with no finding
+# above info.
+bad=
+for m in $("$PROVSCOPE" --list-models | awk '/^[a-z]/ { print $1 }'); do
+	"$PROVSCOPE" --demo --batch --model "$m" --format json >"$T_DIR/m.json" 2>/dev/null
+	rc=$?
+	got=$(json_get "$T_DIR/m.json" '" ".join([str(len(d["hops"])), d["upgrade"]["evaluation"]["url"].split(":")[0], str(d["upgrade"]["would_upgrade"]), str(d["upgrade"]["check"]["status"])] + [f["id"] for f in d["findings"] if f["severity"] in ("warning", "error")])')
+	https=$("$PROVSCOPE" --list-models | awk -v m="$m" '$1 == m { print ($7 ~ /^yes/ ? "https" : "http") }')
+	[ "$rc $got" = "0 5 $https True 200" ] || bad="$bad $m: $rc $got (want $https);"
+done
+t_eq "--demo --model: every model provisions from the lab and would upgrade" "" "$bad"
 
 # --- every fault: its finding and its exit category ---------------------------
 # FAULT EXIT FINDING [dl] (the finding that must be there; dl: with

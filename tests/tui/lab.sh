@@ -98,6 +98,7 @@ while read -r fault code finding step; do
 done <<'EOT'
 not-found 7 http.not_found http
 expired 5 chain.expired tls.chain
+wrong-model-image 9 upgrade.wrong_model upgrade.decision
 EOT
 
 # n and N go through the steps that are not ok: with no client
