@@ -57,10 +57,10 @@ static void sub_line(const char *label, const char *text)
 
 /* The catalogue: a model a line, the suites of its TLS 1.0 offer by
  * OpenSSL name under it (the phone's, whatever this host can offer) and
- * the server CAs it trusts, in 80 columns; "?" marks what is assumed, not
- * documented. With -v its User-Agent, factory rule, device CA, the suites
- * by IANA name, the GnuTLS priority string, its renegotiation, the
- * sources and what is uncertain as well. */
+ * the server CAs it trusts and the sources of its facts, in 80 columns;
+ * "?" marks what is assumed, not documented. With -v its User-Agent,
+ * factory rule, device CA, the suites by IANA name, the GnuTLS priority
+ * string, its renegotiation and what is uncertain as well. */
 static void list_models(const struct ps_config *c)
 {
 	printf("%-8s %-5s %-8s %-8s %-6s %-11s %s\n", "MODEL", "KIND", "VENDOR", "$PN", "$PSN",
@@ -90,6 +90,7 @@ static void list_models(const struct ps_config *c)
 				: mark(m, "server_ca", m->server_ca);
 		sub_line("server CA", cas);
 		free(cas);
+		sub_line("sources", m->sources);
 		if (c->verbosity < 1)
 			continue;
 		struct ps_identity id;
@@ -108,13 +109,13 @@ static void list_models(const struct ps_config *c)
 		sub_line("priority", m->priority);
 		sub_line("renegotiation",
 			 m->legacy_renegotiation ? "legacy (assumed)" : "refused (assumed)");
-		sub_line("sources", m->sources);
 		sub_line("uncertain", m->notes);
 		free(ua);
 		ps_identity_clear(&id);
 	}
-	puts("? assumed, not documented: provscope --list-models -v says why; the sources\n"
-	     "  are in provscope(1) and doc/reference/spa-family.md.");
+	puts("? assumed, not documented: provscope --list-models -v says why. The source\n"
+	     "  keys are explained in reference/spa-family.md (in the docs); provscope(1)\n"
+	     "  lists what is known and what is assumed for each model.");
 }
 
 /* --version: this program, the libraries it runs with (not those it was
