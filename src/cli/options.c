@@ -103,7 +103,14 @@ static bool parse_tftp_server(struct ps_config *c, const char *s, char **err)
 {
 	struct ps_url u = { .host_defaulted = true };
 	char *why = NULL;
-	if (!ps_url_dhcp_server(&u, s, &why)) {
+	const char *colon = strchr(s, ':');
+	if (strstr(s, "://"))
+		why = ps_xstrdup("give the server, not a URL");
+	else if (*s == '-')
+		why = ps_xstrdup("a host name does not start with '-'");
+	else if (*s != '[' && colon && strchr(colon + 1, ':'))
+		why = ps_xstrdup("an IPv6 address goes in brackets, [::1] or [::1]:69");
+	if (why || !ps_url_dhcp_server(&u, s, &why)) {
 		*err =
 		    ps_xasprintf("--tftp-server '%s': %s (HOST, HOST:PORT or [IPv6]:PORT)", s, why);
 		free(why);
@@ -809,7 +816,10 @@ static enum ps_parse_outcome operands(struct ps_config *c, int argc, char **argv
 		return refuse(err, "one %s at a time; '%s' is one too many", k->operand,
 			      argv[optind + (int)k->max_operands]);
 	}
-	if (n < k->min_operands)
+	/* A factory-fresh phone: with the DHCP server and no URL, each model's
+	 * factory rule (/spa$PSN.cfg) is the target. */
+	bool factory = n == 0 && c->tftp_server && (c->cmd == PS_CMD_LIVE || c->cmd == PS_CMD_SCAN);
+	if (n < k->min_operands && !factory)
 		return refuse(err, "no %s given (see --help)", k->operand);
 	c->target = n ? argv[optind] : NULL;
 	c->files = &argv[optind];

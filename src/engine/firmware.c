@@ -314,7 +314,8 @@ bool ps_firmware_check(const struct ps_run_config *cfg, const struct ps_sink *si
 	if (ps_str_ieq(t.scheme, "tftp")) {
 		up->check_size = -1;
 		up->check_error =
-		    ps_xstrdup("TFTP firmware URLs are not checked (TFTP has no HEAD)");
+		    ps_xstrdup("the image is not checked over TFTP, which has no HEAD: "
+			       "--download-firmware fetches it");
 		if (cfg->download_file)
 			download_firmware(cfg, sink, &t, url, up);
 		ps_target_clear(&t);

@@ -465,7 +465,12 @@ static bool resolve_step(struct ps_hop_run *h)
 	}
 	h->tls_host = host_for_tls(t->host);
 	h->host_addrs = ps_xcalloc(h->n_addrs, sizeof *h->host_addrs);
-	ps_buf_printf(&h->pin, "%s:%u:", h->tls_host, t->port);
+	/* curl's own resolve entry for a name; an address (IPv6 in brackets
+	 * in the URL) needs none, and curl takes no IPv6 literal before the
+	 * port there. */
+	bool literal = ps_is_ip_literal(t->host);
+	if (!literal)
+		ps_buf_printf(&h->pin, "%s:%u:", h->tls_host, t->port);
 	for (size_t i = 0; i < h->n_addrs; i++) {
 		struct ps_sockaddr *sa = &h->addrs[i];
 		struct ps_addr a = { .text = sa->text,
@@ -476,8 +481,9 @@ static bool resolve_step(struct ps_hop_run *h)
 		h->host_addrs[i] = sa->text;
 		ps_buf_printf(&h->addr_list, "%s%s", i ? ", " : "", sa->text);
 		bool v6 = sa->ss.ss_family == AF_INET6;
-		ps_buf_printf(&h->pin, "%s%s%s%s", i ? "," : "", v6 ? "[" : "", sa->text,
-			      v6 ? "]" : "");
+		if (!literal)
+			ps_buf_printf(&h->pin, "%s%s%s%s", i ? "," : "", v6 ? "[" : "", sa->text,
+				      v6 ? "]" : "");
 	}
 	ps_sink_step_end(h->sink, h->hop, PS_STEP_RESOLVE, PS_STATUS_OK, "%s -> %s%s", t->host,
 			 h->addr_list.s, h->addrs[0].pinned ? " (--resolve)" : "");

@@ -314,19 +314,35 @@ static void vendor_ca(const struct ps_run_config *cfg, const struct ps_sink *sin
 				 (id == PS_F_CHAIN_UNTRUSTED_ROOT || id == PS_F_CHAIN_SELF_SIGNED ||
 				  id == PS_F_CHAIN_MISSING_INTERMEDIATE);
 	}
-	if (!trust_problem || !rep->n_certs)
+	if (!rep->n_certs)
 		return;
 	const struct ps_identity *id = cfg->identity;
 	const struct ps_model *m = id->model;
 	const struct ps_cert_info *top = &rep->certs[rep->n_certs - 1];
 	const char *end = top->self_signed ? top->subject : top->issuer;
 	const struct ps_vendor_ca *named = ps_vendor_ca_in(end, false);
+	bool other = named && !ps_model_trusts(m, id->firmware, named);
+	/* --ca accepted a chain whose CA is by its name another vendor's: the
+	 * verdict holds for a phone that trusts that CA, not for this model */
+	bool given_other = !trust_problem && rep->phone.accept && other;
+	if (!trust_problem && !given_other)
+		return;
 	char *cas = ps_model_server_cas(m, id->firmware);
 	struct ps_buf b = { 0 };
-	ps_buf_printf(&b, "%s %s on %s trusts %s (Cisco's SPA CA list); this chain ends at '%s'",
-		      ps_model_article(m), m->product, id->firmware, cas, end ? end : "?");
-	bool other = named && !ps_model_trusts(m, id->firmware, named);
-	if (other)
+	ps_buf_printf(&b, "%s %s on %s trusts %s (%s); this chain ends at '%s'",
+		      ps_model_article(m), m->product, id->firmware, cas,
+		      ps_model_assumed(m, "server_ca")
+			  ? "assumed: the model is not in the part of Cisco's SPA CA list that "
+			    "survives"
+			  : "Cisco's SPA CA list",
+		      end ? end : "?");
+	if (given_other)
+		ps_buf_printf(&b,
+			      ", by its name the %s (of the %s), which the %s does not "
+			      "trust: --ca accepts it, but the phone would not if the name is "
+			      "right",
+			      named->name, named->devices, m->product);
+	else if (other)
 		ps_buf_printf(&b, ", by its name the %s (of the %s), which the %s does not trust",
 			      named->name, named->devices, m->product);
 	else if (named)

@@ -344,7 +344,8 @@ static void lower_digits(const char *product, char digits[16])
 	digits[k] = '\0';
 }
 
-/* Whether designator `d` stands for one of `peers` ("941,922"). */
+/* Whether designator `d` and one of `peers` ("941", "50x,30x") stand for
+ * each other: "508g" is one of "50x", and "50x" covers "504g". */
 static bool peer_matches(const char *d, const char *peers)
 {
 	for (const char *p = peers; *p;) {
@@ -353,7 +354,7 @@ static bool peer_matches(const char *d, const char *peers)
 		if (n < sizeof one) {
 			memcpy(one, p, n);
 			one[n] = '\0';
-			if (designator_matches(d, one))
+			if (designator_matches(d, one) || designator_matches(one, d))
 				return true;
 		}
 		p += n + (p[n] == ',');
@@ -444,10 +445,11 @@ char *ps_upgrade_image_declares(const unsigned char *head, size_t n, char **vers
 
 /* upgrade.wrong_model: the image's name names another model family, or,
  * naming none, its version is not of this model's firmware families. */
-static void wrong_model(const struct ps_upgrade_input *in, const struct ps_rule_eval *ev,
+static bool wrong_model(const struct ps_upgrade_input *in, const struct ps_rule_eval *ev,
 			const char *tv, struct ps_found_list *found)
 {
 	char *names = NULL;
+	bool wrong = true;
 	if (other_model_image(ev->url.path, in->id->model->product, &names))
 		ps_found_add(found, PS_F_UPGRADE_WRONG_MODEL,
 			     "the image %s is named for %s, not for the %s", ev->url.path, names,
@@ -468,8 +470,11 @@ static void wrong_model(const struct ps_upgrade_input *in, const struct ps_rule_
 			     "the image's version %s is no %s firmware (its firmware is %s)", tv,
 			     in->id->model->product, majors.s ? majors.s : "?");
 		ps_buf_free(&majors);
+	} else {
+		wrong = false;
 	}
 	free(names);
+	return wrong;
 }
 
 /* The decision on a rule that parsed: whether the phone fetches the image
@@ -516,10 +521,17 @@ static void decide(const struct ps_upgrade_input *in, const struct ps_rule *rule
 		return;
 	}
 	const char *cur = in->id->firmware, *tv = out->target_version;
-	/* Another model's image: whatever else the phone decides, the rule
-	 * is wrong for it (when upgrades are on). */
-	if (out->enabled)
-		wrong_model(in, ev, tv, found);
+	/* Another model's image: the phone fetches it and should refuse it
+	 * (or, installed, it would not run); its version means nothing for
+	 * this model, so no version verdict either. */
+	if (out->enabled && wrong_model(in, ev, tv, found)) {
+		out->reason = ps_xasprintf("Alternative %ld fires and points to %s, an image of "
+					   "another model: the phone fetches it and should refuse "
+					   "it, and tries again at every check; installed, it "
+					   "would not run.",
+					   ev->fired + 1, out->rule.url);
+		return;
+	}
 	if (tv && ps_version_cmp(tv, cur) == 0) {
 		ps_found_add(found, PS_F_UPGRADE_SAME_VERSION,
 			     "the image is %s, which the phone runs", tv);

@@ -378,8 +378,9 @@ enum ps_severity {
 	  "The firmware image the rule points to is for another model family (its file name "      \
 	  "says so, or its header once downloaded): the phone should reject it and try again at "  \
 	  "every check; installed, it would not run.",                                             \
-	  "Point this model's Upgrade_Rule at its own family's image (the file names say "         \
-	  "which: spa942-..., spa50x-30x-..., spa525g-...).")                                      \
+	  "Point this model's Upgrade_Rule at an image of its own family (servers name them "      \
+	  "spa942-..., spa50x-30x-..., SPA112-SPA122_..., pap2t-...), and check that the file "    \
+	  "under that name is that model's image: its header names the model.")                    \
 	X(PS_F_UPGRADE_SCHEME_UNSUPPORTED, "upgrade.scheme_unsupported", PS_SEV_ERROR,             \
 	  PS_EXIT_UPGRADE, "The firmware URL uses a scheme this model cannot upgrade over.",       \
 	  "Serve the firmware over TFTP or HTTP for this model.")                                  \

@@ -708,8 +708,12 @@ static void hop_steps(struct tx *t, const struct ps_report *r)
 /* The upgrade decision in one line. */
 static void upgrade_line(struct tx *t, const struct ps_upgrade_report *u)
 {
-	char *line = ps_xasprintf("%s: %s", u->would_upgrade ? "UPGRADE" : "no upgrade",
-				  u->reason ? u->reason : "");
+	/* an image that was not checked (TFTP has no HEAD) says so here too */
+	bool unchecked = u->would_upgrade && u->check_done && u->check_size < 0 &&
+			 u->check_status == 0 && u->check_error && !u->download_asked;
+	char *line = ps_xasprintf("%s: %s%s%s%s", u->would_upgrade ? "UPGRADE" : "no upgrade",
+				  u->reason ? u->reason : "", unchecked ? " (" : "",
+				  unchecked ? u->check_error : "", unchecked ? ")" : "");
 	fputs("\nFirmware: ", t->out);
 	wrap(t, 10, 10, line);
 	free(line);

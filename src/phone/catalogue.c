@@ -58,8 +58,9 @@
 	"Suites from the Sipura engine's table (fw 2.0.6+); the exact list and order of 7.5.x " \
 	"are not documented. No TLS extensions: server_name and renegotiation_info would be "   \
 	"plausible for firmware of 2010-2014 (not documented), but GnuTLS 3.7 cannot send "     \
-	"them without record_size_limit (2018). HTTPS firmware upgrade on 7.x is assumed, not " \
-	"confirmed." RENEGOTIATION_NOTE
+	"them without record_size_limit (2018). Firmware upgrade over HTTPS: the 7.5.7 "        \
+	"administration guide says profiles and firmware go over TFTP, HTTP or "                \
+	"HTTPS." RENEGOTIATION_NOTE
 
 /* The Linksys ATAs (PAP2T, SPA2102, SPA3102, SPA8000): the suite table of
  * the ATA provisioning guide (LPG Table 1-2, firmware 2.0.6) without its
@@ -105,7 +106,7 @@
 /* The SPA5xx trust the Small Business CA, and from 7.5.6 the 2k one too;
  * the SPA3xx are listed under the Small Business and the Sipura CA, never
  * the 2k CA (CACL). */
-#define CISCO_PHONE_CA(id_, pn, psn_, fam, ua, src, assumed_, ca, ca_new, ca_from)              \
+#define CISCO_PHONE_CA(id_, pn, psn_, fam, ua, src, assumed_, ca, ca_new, ca_from, peers)       \
 	{                                                                                       \
 		.id = id_, .vendor = "Cisco", .product = pn, .psn = psn_, .family = fam,        \
 		.firmware = "7.5.5", .ua_format = ua, .priority = CISCO_PRIORITY,               \
@@ -114,13 +115,15 @@
 		.kind = "phone", .factory_rule = "/spa$PSN.cfg", .fw_majors = "7",              \
 		.server_ca = ca, .server_ca_new = ca_new, .server_ca_from = ca_from,            \
 		.client_ca = CISCO_CLIENT_CA, .sources = "S500 p.157, p.175; S757; CACL; " src, \
-		.assumed = assumed_                                                             \
+		.assumed = assumed_, .image_peers = peers                                       \
 	}
-#define CISCO_PHONE(id_, pn, psn_, fam, ua, src, assumed_) \
-	CISCO_PHONE_CA(id_, pn, psn_, fam, ua, src, assumed_, SB_CA, SB2K_CA, "7.5.6")
+/* The SPA30x and SPA50x take one image (spa50x-30x-...), the SPA51x
+ * theirs (spa51x-...), as WAZO serves them. */
+#define CISCO_PHONE(id_, pn, psn_, fam, ua, src, assumed_, peers) \
+	CISCO_PHONE_CA(id_, pn, psn_, fam, ua, src, assumed_, SB_CA, SB2K_CA, "7.5.6", peers)
 #define CISCO_SPA3XX(id_, pn, psn_, ua)                                            \
 	CISCO_PHONE_CA(id_, pn, psn_, "SPA30x", ua, "WAZO", "ua,suites,client_ca", \
-		       SB_CA "; " SIPURA_CA, NULL, NULL)
+		       SB_CA "; " SIPURA_CA, NULL, NULL, "50x,30x")
 
 #define LINKSYS_ATA(id_, pn, psn_, fam, fw, ua, src, assumed_)                                \
 	{                                                                                     \
@@ -190,22 +193,22 @@ static const struct ps_model models[] = {
 	CISCO_SPA3XX("spa301", "SPA301", "301", "Cisco/SPA301-$SWVER ($MAU)($SN)"),
 	CISCO_SPA3XX("spa303", "SPA303", "303", "Cisco/SPA303-$SWVER ($MAU)($SN)"),
 	CISCO_PHONE("spa501g", "SPA501G", "501G", "SPA50x", "Cisco/SPA501G-$SWVER ($MAU)($SN)",
-		    "WAZO", "suites,client_ca"),
+		    "WAZO", "suites,client_ca", "50x,30x"),
 	CISCO_PHONE("spa502g", "SPA502G", "502G", "SPA50x", "Cisco/SPA502G-$SWVER ($MAU)($SN)",
-		    "WAZO", "ua,suites,client_ca"),
+		    "WAZO", "ua,suites,client_ca", "50x,30x"),
 	CISCO_PHONE("spa504g", "SPA504G", "504G", "SPA50x", "Cisco/SPA504G-$SWVER ($MAU)($SN)",
-		    "WAZO", "ua,suites,client_ca"),
+		    "WAZO", "ua,suites,client_ca", "50x,30x"),
 	CISCO_PHONE("spa508g", "SPA508G", "508G", "SPA50x", "Cisco/SPA508G-$SWVER ($MAU)($SN)",
-		    "WAZO", "suites,client_ca"),
+		    "WAZO", "suites,client_ca", "50x,30x"),
 	CISCO_PHONE("spa509g", "SPA509G", "509G", "SPA50x", "Cisco/SPA509G-$SWVER ($MAU)($SN)",
-		    "WAZO", "ua,suites,client_ca"),
+		    "WAZO", "ua,suites,client_ca", "50x,30x"),
 	CISCO_PHONE("spa512g", "SPA512G", "512G", "SPA51x", "Cisco/SPA512G-$SWVER ($MAU)($SN)",
-		    "WAZO", "ua,suites,client_ca"),
+		    "WAZO", "ua,suites,client_ca", "51x"),
 	CISCO_PHONE("spa514g", "SPA514G", "514G", "SPA51x", "Cisco/SPA514G-$SWVER ($MAU)($SN)",
-		    "WAZO", "ua,suites,client_ca"),
+		    "WAZO", "ua,suites,client_ca", "51x"),
 	/* The SPA525G's User-Agent carries no MAC (WAZO's sample). */
 	CISCO_PHONE("spa525g", "SPA525G", "525G", "SPA525", "Cisco/SPA525G-$SWVER ($SN)", "WAZO",
-		    "suites,client_ca"),
+		    "suites,client_ca", NULL),
 	/* The PAP2T asks for /init.cfg (WAZO's server maps that name to it);
 	 * its $PSN and User-Agent are not documented. */
 	{ .id = "pap2t",
@@ -245,9 +248,11 @@ static const struct ps_model models[] = {
 };
 
 static const struct ps_vendor_ca vendor_cas[] = {
-	/* server CAs (CACL); "2k Small Business" before "Small Business" */
-	{ SB2K_CA, "2k Small Business", "SPA1xx and SPA232D from 1.3.3, SPA5xx from 7.5.6", false },
-	{ SB_CA, "Small Business", "SPA1xx, SPA232D, SPA3xx, SPA5xx", false },
+	/* server CAs (CACL), by the phrase their names are likely to hold
+	 * (none of their certificates is public); the 2k CA before the other */
+	{ SB2K_CA, "Cisco 2k Small Business", "SPA1xx and SPA232D from 1.3.3, SPA5xx from 7.5.6",
+	  false },
+	{ SB_CA, "Cisco Small Business", "SPA1xx, SPA232D, SPA3xx, SPA5xx", false },
 	{ SIPURA_CA, "Sipura", "PAP2T, SPA2102, SPA3102, SPA9xx, SPA3xx", false },
 	{ "Linksys CA", "Linksys", "PAP2, WRTP, RTP", false },
 	/* device CAs (LPG 1-14, S100P p.43, S500 p.175) */

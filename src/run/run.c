@@ -113,6 +113,8 @@ struct ps_run *ps_run_new(const struct ps_session *s, const struct ps_run_setup 
 		return NULL;
 	}
 	const char *target = d && d->url ? d->url : ps_session_target(s);
+	if (!target) /* --tftp-server and no URL: a factory-fresh phone */
+		target = model->factory_rule ? model->factory_rule : "/spa$PSN.cfg";
 	size_t n_pins;
 	const struct ps_pin *pins = ps_session_pins(s, &n_pins);
 	bool progress = setup->progress && c->download;

@@ -405,21 +405,48 @@ static void client_auth_of(struct ps_scan_report *sr)
 	}
 }
 
-/* Add the findings of `from` to the scan's report, each once (by id and
- * severity: the detail of the first pass that raised it stands for the
- * others, whose details differ by the model's name), with the models it
- * concerns. Each model's own findings stay in scan.models. */
-static void merge_findings(struct ps_report *r, const struct ps_report *from, const char *models)
+/* A finding's detail with the pass's model name and firmware taken out:
+ * details that differ only by them say the same thing. Caller frees. */
+static char *detail_key(const struct ps_finding *f, const struct ps_report *from)
+{
+	const char *cut[] = { from->phone.product, from->phone.firmware };
+	struct ps_buf b = { 0 };
+	ps_buf_printf(&b, "%d %d ", (int)f->id, (int)f->severity);
+	for (const char *p = f->detail ? f->detail : ""; *p;) {
+		size_t n = 0;
+		for (size_t c = 0; c < 2 && !n; c++)
+			if (cut[c] && *cut[c] && strncmp(p, cut[c], strlen(cut[c])) == 0)
+				n = strlen(cut[c]);
+		if (n) {
+			ps_buf_puts(&b, "\x01");
+			p += n;
+		} else {
+			ps_buf_add(&b, p++, 1);
+		}
+	}
+	return ps_buf_take(&b);
+}
+
+/* Add the findings of `from` to the scan's report, each once (by id,
+ * severity and detail, the model's name and firmware aside: the first
+ * pass's detail stands for those that say the same of another model), with
+ * the models it concerns; `keys` runs beside r->findings (detail_key).
+ * Each model's own findings stay in scan.models. */
+static void merge_findings(struct ps_report *r, const struct ps_report *from, const char *models,
+			   char ***keys)
 {
 	struct ps_scan_report *sr = r->scan;
 	for (size_t i = 0; i < from->n_findings; i++) {
 		const struct ps_finding *f = &from->findings[i];
+		char *key = detail_key(f, from);
 		size_t k = 0;
-		while (k < r->n_findings &&
-		       !(r->findings[k].id == f->id && r->findings[k].severity == f->severity))
+		while (k < r->n_findings && strcmp((*keys)[k], key) != 0)
 			k++;
 		if (k == r->n_findings) {
 			ps_report_add_finding_sev(r, -1, f->id, f->severity, f->detail);
+			*keys = ps_xrealloc(*keys, r->n_findings * sizeof **keys);
+			(*keys)[k] = key;
+			key = NULL;
 			sr->finding_models = ps_xrealloc(
 			    sr->finding_models, r->n_findings * sizeof *sr->finding_models);
 			sr->finding_models[k] = ps_xstrdup(models);
@@ -430,6 +457,7 @@ static void merge_findings(struct ps_report *r, const struct ps_report *from, co
 			free(sr->finding_models[k]);
 			sr->finding_models[k] = m;
 		}
+		free(key);
 	}
 }
 
@@ -493,23 +521,29 @@ static void build_report(struct scan *sc, struct ps_report *r)
 			}
 	}
 	/* The findings, each once: a pass's for the models that share it. */
+	char **keys = ps_xcalloc(r->n_findings + 1, sizeof *keys);
+	for (size_t k = 0; k < r->n_findings; k++) /* the scan's own, made before */
+		keys[k] = ps_xasprintf("own %zu", k);
 	for (size_t k = 0; k < sr->n_passes; k++) {
 		struct ps_buf models = { 0 };
 		for (size_t i = 0; i < sr->n_models; i++)
 			if (sr->models[i].pass == k)
 				ps_buf_printf(&models, "%s%s", models.len ? ", " : "",
 					      sr->models[i].model);
-		merge_findings(r, sr->passes[k].report, models.s ? models.s : "");
+		merge_findings(r, sr->passes[k].report, models.s ? models.s : "", &keys);
 		ps_buf_free(&models);
 	}
 	if (sr->audit)
-		merge_findings(r, sr->audit, "");
+		merge_findings(r, sr->audit, "", &keys);
 	else if (!sr->audit_note)
 		sr->audit_note = ps_xstrdup(
 		    sc->c->handshake_only
 			? "none: --handshake-only fetches no file"
 			: "none: no pass got a per-device file to ask for again (the file of a URL "
 			  "that holds the phone's MAC, served to the phone)");
+	for (size_t k = 0; k < r->n_findings; k++)
+		free(keys[k]);
+	free(keys);
 }
 
 static void scan_free(struct scan *sc)
@@ -544,6 +578,8 @@ struct ps_report *ps_run_scan_report(const struct ps_session *s, const struct ps
 	r->mode = PS_MODE_SCAN;
 	r->tool_version = ps_xstrdup(PACKAGE_VERSION);
 	const char *target = ps_session_target(s);
+	if (!target) /* --tftp-server and no URL */
+		target = PS_FACTORY_TARGET;
 	r->target = c->show_secrets ? ps_xstrdup(target) : ps_redact_secrets(target);
 	r->show_secrets = c->show_secrets;
 	r->scan = ps_scan_report_new();

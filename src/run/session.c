@@ -213,7 +213,7 @@ static bool load(struct ps_session *s, FILE *lab_log, char **err)
 	if (!check_mac(c->mac, err) || !check_text("--serial", c->serial, err) ||
 	    !check_text("--firmware", c->firmware, err) ||
 	    (c->priority ? !ps_tls_priority_check(priority, err) : !local_policy(s->model, err)) ||
-	    (live && !ps_engine_check_target(c->target, err)) ||
+	    (live && c->target && !ps_engine_check_target(c->target, err)) ||
 	    (c->download && !check_download(c->download, err)))
 		return false;
 	if (c->keylog && !keylog(c->keylog, err))

@@ -33,6 +33,9 @@ const struct ps_config *ps_session_config(const struct ps_session *s);
 const struct ps_model *ps_session_model(const struct ps_session *s);
 /* The target (the command line's URL or rule, the demo's rule), or NULL. */
 const char *ps_session_target(const struct ps_session *s);
+/* What a scan says it plays when no URL was given (--tftp-server): each
+ * model's own factory rule. */
+#define PS_FACTORY_TARGET "each model's factory rule (/spa$PSN.cfg; the PAP2T's /init.cfg)"
 /* The phone's MAC when given or fixed (--demo: the minted certificate
  * names it), else NULL. */
 const char *ps_session_mac(const struct ps_session *s);

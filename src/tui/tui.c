@@ -232,6 +232,8 @@ static bool start_run(struct tui *t, const struct ps_run_setup *setup, char **er
 	if (is_scan(t)) {
 		const struct ps_config *c = ps_session_config(t->session);
 		const char *target = ps_session_target(t->session);
+		if (!target) /* --tftp-server and no URL */
+			target = PS_FACTORY_TARGET;
 		r->mode = PS_MODE_SCAN;
 		r->target = c->show_secrets ? ps_xstrdup(target) : ps_redact_secrets(target);
 		struct scan_job *j = ps_xcalloc(1, sizeof *j);

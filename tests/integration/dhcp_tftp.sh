@@ -50,6 +50,18 @@ if [ -z "$SERVER" ]; then
 fi
 echo "# TFTP server: $SERVER on 127.0.0.1:$PORT"
 
+# IPv6: tftpd-hpa on ::1 too (where it runs), the server in brackets.
+if [ "$SERVER" = tftpd-hpa ]; then
+	for try in 1 2 3 4 5; do
+		PORT6=$("$FREEPORT")
+		"$TFTPD" -L -a "[::1]:$PORT6" -u nobody -s "$ROOT" 2>"$T_DIR/hpa6.log" &
+		pid=$!
+		sleep 0.2
+		if kill -0 "$pid" 2>/dev/null; then T_PIDS="$T_PIDS $pid"; break; fi
+		PORT6=
+	done
+fi
+
 # 1. The factory rule, the server from DHCP: the whole pass over TFTP.
 J=$T_DIR/spa942.json
 run_ps "$J" --tftp-server "127.0.0.1:$PORT" '/spa$PSN.cfg'
@@ -65,6 +77,40 @@ run_ps "$J" --model spa504g --tftp-server "127.0.0.1:$PORT" '/spa$PSN.cfg'
 t_eq "SPA504G: /spa504G.cfg, \$PSN's capital G, then its own file" \
 	"0 tftp://127.0.0.1:$PORT/spa504G.cfg tftp://127.0.0.1:$PORT/spa0002fdaabbcc.xml" \
 	"$PS_RC $(json_get "$J" '" ".join(h["url"] for h in d["hops"] if h["url"].endswith((".cfg", ".xml")))')"
+
+# No URL: a factory-fresh phone, each model's factory rule.
+cp "$ROOT/spa942.cfg" "$ROOT/init.cfg"
+J=$T_DIR/fresh.json
+run_ps "$J" --tftp-server "127.0.0.1:$PORT"
+t_eq "no URL: the SPA942's factory rule, from the DHCP server" \
+	"0 /spa\$PSN.cfg tftp://127.0.0.1:$PORT/spa942.cfg" \
+	"$PS_RC $(json_get "$J" 'd["target"]') $(json_get "$J" 'd["hops"][0]["url"]')"
+J=$T_DIR/fresh-pap2t.json
+run_ps "$J" --model pap2t --tftp-server "127.0.0.1:$PORT"
+t_eq "no URL, a PAP2T: its factory rule /init.cfg" "tftp://127.0.0.1:$PORT/init.cfg" \
+	"$(json_get "$J" 'd["hops"][0]["url"]')"
+J=$T_DIR/fresh-scan.json
+"$PROVSCOPE" scan --batch --format json --timeout 5 --models spa942,spa504g,pap2t \
+	--tftp-server "127.0.0.1:$PORT" >"$J" 2>/dev/null
+t_eq "scan, no URL: each model's factory file" "spa942.cfg spa504G.cfg init.cfg" \
+	"$(json_get "$J" '" ".join(m["url"].rsplit("/",1)[1] for m in d["scan"]["models"])')"
+"$PROVSCOPE" --batch >/dev/null 2>"$T_DIR/nourl.err"
+t_eq "no URL and no --tftp-server: still a usage error" 2 "$?"
+
+if [ -n "${PORT6:-}" ]; then
+	J=$T_DIR/v6.json
+	run_ps "$J" --tftp-server "[::1]:$PORT6" '/spa$PSN.cfg'
+	t_eq "IPv6: the pass over TFTP from [::1]" "0 tftp://[::1]:$PORT6/spa942.cfg" \
+		"$PS_RC $(json_get "$J" 'd["hops"][0]["url"]')"
+	J=$T_DIR/v6-url.json
+	run_ps "$J" "tftp://[::1]:$PORT6/spa942.cfg"
+	t_eq "IPv6: a tftp:// URL with an address in brackets; its Profile_Rule_B, without a host, then needs the DHCP server" \
+		"None 2 rule.dhcp_server" \
+		"$(json_get "$J" 'str(d["hops"][0]["http"]["error"])') $PS_RC $(json_get "$J" 'd["findings"][0]["id"]')"
+else
+	t_skip "IPv6: the pass over TFTP from [::1]" "tftpd-hpa needs root"
+	t_skip "IPv6: a tftp:// URL with an address in brackets" "tftpd-hpa needs root"
+fi
 
 # 2. --download-firmware over TFTP from the DHCP server.
 J=$T_DIR/dl.json
@@ -96,7 +142,7 @@ t_eq "profile: Upgrade_Rule without a host -> the DHCP server" "tftp://10.0.0.5:
 	"$(json_get "$J" 'd["upgrade"]["evaluation"]["url"]')"
 
 # 6. Values that are no server: usage errors that say what to give.
-for bad in '' 'a b' 'host:0' 'host:70000' 'tftp://host' 'host/path' '[zz]:69'; do
+for bad in '' 'a b' 'host:0' 'host:70000' 'tftp://host' 'host/path' '[zz]:69' '::1' '-x'; do
 	"$PROVSCOPE" rule --tftp-server "$bad" '/spa$PSN.cfg' >/dev/null 2>"$T_DIR/bad.err"
 	rc=$?
 	t_eq "--tftp-server '$bad': exit 2, the message names the forms" "2 yes" \

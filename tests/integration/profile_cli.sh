@@ -55,8 +55,15 @@ up_ids() { # MODEL FIRMWARE IMAGE: the exit status and the upgrade.* finding ids
 	"$PROVSCOPE" profile --format json --model "$1" --firmware "$2" "$T_DIR/img.xml" >"$T_DIR/img.json"
 	echo "$? $(json_get "$T_DIR/img.json" '" ".join(f["id"] for f in d["findings"] if f["id"].startswith("upgrade."))')"
 }
-t_eq "an SPA504G pointed at an SPA942 image: wrong model (exit 9) and older" \
-	"9 upgrade.wrong_model upgrade.downgrade" "$(up_ids spa504g 7.4.9 spa942-6-1-5b.bin)"
+t_eq "an SPA504G pointed at an SPA942 image: wrong model (exit 9), no version verdict" \
+	"9 upgrade.wrong_model" "$(up_ids spa504g 7.4.9 spa942-6-1-5b.bin)"
+t_eq "...and the decision: no upgrade, the phone should refuse it" "False yes" \
+	"$(json_get "$T_DIR/img.json" 'str(d["upgrade"]["would_upgrade"])+" "+("yes" if "should refuse" in d["upgrade"]["reason"] else d["upgrade"]["reason"])')"
+t_eq "an SPA504G and an SPA508G image: the SPA50x take one image" "0 " \
+	"$(up_ids spa504g 7.4.9 spa508g-7-6-2.bin)"
+t_eq "an SPA303 and an SPA301 image: the SPA30x too" "0 " "$(up_ids spa303 7.4.9 spa301-7-6-2.bin)"
+t_eq "an SPA525G and an SPA504G image: another family" "9 upgrade.wrong_model" \
+	"$(up_ids spa525g 7.4.9 spa504g-7-6-2.bin)"
 t_eq "an SPA303 and the SPA50x/30x image: its own, an upgrade (exit 0)" "0 " \
 	"$(up_ids spa303 7.4.9 spa50x-30x-7-5-5.bin)"
 t_eq "an SPA508G and the SPA50x/30x image, older: a downgrade" "0 upgrade.downgrade" \

@@ -67,6 +67,22 @@ t_eq "SPA942, --ca the Sipura-named CA: accepted, no chain.vendor_ca" "0 accept 
 t_check "openssl verify agrees: the chain verifies with that CA" \
 	openssl verify -CAfile "$P/sipura.pem" "$P/srv-sipura.pem"
 
+t_eq "SPA942, --ca the Small Business-named CA: accepted, but chain.vendor_ca warns" \
+	"0 warning" "$(run_ps "$T_DIR/942-sb-ca.json" --ca "$P/sb.pem" "${DEV[@]}" \
+		"https://localhost:$SB/spa000e08aabbcc.xml"; echo "$PS_RC") $(vendor "$T_DIR/942-sb-ca.json" | cut -d' ' -f1)"
+t_check "...saying --ca accepts it, but the phone would not if the name is right" \
+	grep -qF -- "--ca accepts it, but the phone would not if the name is right" "$T_DIR/942-sb-ca.json"
+J=$T_DIR/8000.json
+run_ps "$J" --model spa8000 "${DEV[@]}" "https://localhost:$SIPURA/spa000e08aabbcc.xml"
+t_check "SPA8000: its Sipura CA is assumed, and the finding says so" \
+	grep -qF "an SPA8000 on 6.1.11 trusts the Sipura CA (assumed: the model is not in the part of Cisco's SPA CA list that survives)" "$J"
+# A name that holds "Small Business" without "Cisco" is no vendor CA.
+mk_ca acme "Acme Small Business Services CA" && mk_cert srv-acme acme server "${SERVER[@]}" ||
+	t_bail "certtool failed"
+"$PROVSCOPE" cert --batch --format json "$P/srv-acme.pem" --host localhost >"$T_DIR/acme.json" 2>/dev/null
+t_eq "a CA named Acme Small Business Services: info, no vendor CA named" "info no" \
+	"$(vendor "$T_DIR/acme.json" | cut -d' ' -f1) $(grep -q 'by its name' "$T_DIR/acme.json" && echo yes || echo no)"
+
 # 3. --ca another CA: the phone rejects; the finding says what it trusts.
 J=$T_DIR/942-wrong-ca.json
 run_ps "$J" --ca "$P/server-ca.pem" "${DEV[@]}" "https://localhost:$SIPURA/spa000e08aabbcc.xml"
