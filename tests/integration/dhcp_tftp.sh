@@ -28,22 +28,11 @@ echo '<flat-profile><Station_Name>desk</Station_Name></flat-profile>' >"$ROOT/sp
 echo '<flat-profile><Station_Name>cisco</Station_Name></flat-profile>' >"$ROOT/spa0002fdaabbcc.xml"
 chmod -R a+rX "$ROOT"
 
-TFTPD=$(command -v in.tftpd || echo /usr/sbin/in.tftpd)
 SERVER=
-if [ "$(id -u)" = 0 ] && [ -x "$TFTPD" ]; then
-	for try in 1 2 3 4 5; do
-		PORT=$("$FREEPORT")
-		"$TFTPD" -L -a "127.0.0.1:$PORT" -u nobody -s "$ROOT" 2>"$T_DIR/hpa.log" &
-		pid=$!
-		sleep 0.2
-		if kill -0 "$pid" 2>/dev/null; then
-			T_PIDS="$T_PIDS $pid"
-			SERVER=tftpd-hpa
-			break
-		fi
-	done
-fi
-if [ -z "$SERVER" ]; then
+if start_tftpd_hpa "$ROOT" 127.0.0.1; then
+	PORT=$HPA_PORT
+	SERVER=tftpd-hpa
+else
 	start_tftp "$ROOT" || t_bail "no TFTP server started"
 	PORT=$TFTP_PORT
 	SERVER="the Python TFTP server (tftpd-hpa needs root)"
@@ -51,16 +40,8 @@ fi
 echo "# TFTP server: $SERVER on 127.0.0.1:$PORT"
 
 # IPv6: tftpd-hpa on ::1 too (where it runs), the server in brackets.
-if [ "$SERVER" = tftpd-hpa ]; then
-	for try in 1 2 3 4 5; do
-		PORT6=$("$FREEPORT")
-		"$TFTPD" -L -a "[::1]:$PORT6" -u nobody -s "$ROOT" 2>"$T_DIR/hpa6.log" &
-		pid=$!
-		sleep 0.2
-		if kill -0 "$pid" 2>/dev/null; then T_PIDS="$T_PIDS $pid"; break; fi
-		PORT6=
-	done
-fi
+PORT6=
+[ "$SERVER" = tftpd-hpa ] && start_tftpd_hpa "$ROOT" "[::1]" && PORT6=$HPA_PORT
 
 # 1. The factory rule, the server from DHCP: the whole pass over TFTP.
 J=$T_DIR/spa942.json

@@ -299,6 +299,26 @@ start_tftp() {
 	return 1
 }
 
+# start_tftpd_hpa ROOT ADDR: tftpd-hpa serving ROOT on ADDR ("127.0.0.1",
+# "[::1]") and a free port, where it can run (root: it chroots and drops
+# to nobody); sets HPA_PORT. Returns 1 when it cannot run or did not start.
+start_tftpd_hpa() {
+	local tftpd try pid
+	tftpd=$(command -v in.tftpd || echo /usr/sbin/in.tftpd)
+	[ "$(id -u)" = 0 ] && [ -x "$tftpd" ] || return 1
+	for try in 1 2 3 4 5; do
+		HPA_PORT=$("$FREEPORT")
+		"$tftpd" -L -a "$2:$HPA_PORT" -u nobody -s "$1" 2>>"$T_DIR/hpa.log" &
+		pid=$!
+		sleep 0.2
+		if kill -0 "$pid" 2>/dev/null; then
+			T_PIDS="$T_PIDS $pid"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # start_lab NAME ARGS...: `provscope lab ARGS` in the background until it
 # says where it listens (its output in $T_DIR/NAME.out and NAME.err); sets
 # LAB_PORT (HTTPS) and LAB_PID. Returns 1 when it did not start.

@@ -69,18 +69,10 @@ t_eq "no TFTP server: the connect step fails, with no connection claimed" "fail 
 t_check "no TFTP server: no libcurl getpeername() message" no_getpeername "$J"
 
 # 5. tftpd-hpa, where it can run (root: it chroots and drops to nobody).
-TFTPD=$(command -v in.tftpd || echo /usr/sbin/in.tftpd)
-if [ "$(id -u)" != 0 ] || [ ! -x "$TFTPD" ]; then
+if ! start_tftpd_hpa "$ROOT" 127.0.0.1; then
 	t_skip "tftpd-hpa: file and timings" "needs root and tftpd-hpa"
 	t_skip "tftpd-hpa: file not found" "needs root and tftpd-hpa"
 else
-	for try in 1 2 3 4 5; do
-		HPA_PORT=$("$FREEPORT")
-		"$TFTPD" -L -a "127.0.0.1:$HPA_PORT" -u nobody -s "$ROOT" 2>"$T_DIR/hpa.log" &
-		HPA_PID=$!
-		sleep 0.2
-		if kill -0 "$HPA_PID" 2>/dev/null; then T_PIDS="$T_PIDS $HPA_PID"; break; fi
-	done
 	J=$T_DIR/hpa-ok.json
 	run_ps "$J" "tftp://127.0.0.1:$HPA_PORT/spa000e08aabbcc.xml"
 	t_eq "tftpd-hpa: file and timings" "0 666 True" \
