@@ -196,7 +196,8 @@ static void declared_findings(const struct ps_run_config *cfg, const struct ps_s
 				"the image downloaded declares %s, older than %s, which the phone "
 				"runs, and Downgrade_Rev_Limit is %s%s",
 				dv, cur, up->downgrade_limit ? up->downgrade_limit : "empty",
-				up->downgrade_limit ? " (older still)" : ", so nothing stops it");
+				up->downgrade_limit ? " (not newer than the image)"
+						    : ", so nothing stops it");
 }
 
 /* --download-firmware: GET the whole image over the phone's TLS as a hop

@@ -223,8 +223,9 @@ static char *log_line(const struct ps_upgrade_input *in, const char *tmpl, const
 	if (u && u->scheme) {
 		snprintf(port, sizeof port, "%u", u->port);
 		env.scheme = u->scheme;
-		env.serv = u->host ? u->host : "";
-		env.servip = u->host ? u->host : "";
+		/* no host: the DHCP server's, written as ps_url_format writes it */
+		env.serv = u->host ? u->host : "<dhcp-option-66>";
+		env.servip = u->host ? u->host : "<dhcp-option-66>";
 		env.port = port;
 		env.path = u->path;
 	}
@@ -266,6 +267,7 @@ static void settings(const struct ps_upgrade_input *in, struct ps_upgrade_report
 	out->current_version = ps_xstrdup(in->id->firmware);
 	const char *limit = param(t, "Downgrade_Rev_Limit");
 	out->downgrade_limit = *limit ? ps_xstrdup(limit) : NULL;
+
 	out->retry_delay = ps_xstrdup(param(t, "Upgrade_Error_Retry_Delay"));
 	out->retry_schedule = ps_retry_schedule(out->retry_delay);
 	if (!out->retry_schedule)
@@ -563,7 +565,8 @@ static void decide(const struct ps_upgrade_input *in, const struct ps_rule *rule
 			     "Downgrade_Rev_Limit is %s%s%s",
 			     tv, cur, out->downgrade_limit ? "" : "empty",
 			     out->downgrade_limit ? out->downgrade_limit : "",
-			     out->downgrade_limit ? " (older still)" : ", so nothing stops it");
+			     out->downgrade_limit ? " (not newer than the image)"
+						  : ", so nothing stops it");
 	if (tv)
 		out->reason =
 		    ps_xasprintf("Alternative %ld fires and points to %s (%s %s %s), "
@@ -597,6 +600,12 @@ void ps_upgrade_analyse(const struct ps_upgrade_input *in, struct ps_upgrade_rep
 	bool evaluated = parsed && (ps_rule_evaluate(&rule, in->env, &ev), true);
 	ps_rule_report_fill(&out->rule, "Upgrade_Rule", text, parsed ? &rule : NULL, &err,
 			    evaluated ? &ev : NULL);
+	if (out->downgrade_limit && !ps_version_valid(out->downgrade_limit))
+		add_note(&out->rule,
+			 ps_xasprintf("Downgrade_Rev_Limit '%s' is not a version; how the phone "
+				      "compares it is not documented (provscope compares it as "
+				      "text)",
+				      out->downgrade_limit));
 	const struct ps_url *u = evaluated && ev.fired >= 0 && ev.url.scheme ? &ev.url : NULL;
 	out->log_request = log_line(in, param(t, "Log_Upgrade_Request_Msg"), u, "");
 	out->log_failure = log_line(in, param(t, "Log_Upgrade_Failure_Msg"), u,
