@@ -603,6 +603,9 @@ static void summary_table(struct tx *t, const struct ps_report *r)
 		}
 		if (h->http.attempted && h->http.status)
 			snprintf(http, sizeof http, "%ld", h->http.status);
+		else if (h->http.attempted && !h->http.error && h->url &&
+			 ps_strn_ieq(h->url, "tftp://", 7))
+			snprintf(http, sizeof http, "TFTP"); /* a file came; TFTP has no status */
 		if (h->profile.n_sources)
 			snprintf(params, sizeof params, "%zu", h->profile.sources[0].n_set);
 		fprintf(t->out, "%3zu  %-24s %-16s %-13s %-7s %4s %6s\n", i + 1, file, tls, chain,
