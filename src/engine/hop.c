@@ -173,8 +173,11 @@ static void client_auth_step(const struct ps_sink *sink, size_t hop, struct ps_c
 			     const struct ps_identity *id)
 {
 	const char *phone_mac = id->mac;
-	if (ca->have_cert && ca->cert_issuer && !ca->device_ca)
+	if (ca->have_cert && ca->cert_issuer && !ca->device_ca) {
 		ca->device_ca = ps_model_device_ca_note(id->model, ca->cert_issuer);
+		const struct ps_vendor_ca *v = ps_vendor_ca_in(ca->cert_issuer, true);
+		ca->device_ca_factory = v && strcmp(v->name, id->model->client_ca) == 0;
+	}
 	ps_sink_step_begin(sink, hop, PS_STEP_TLS_CLIENT_AUTH);
 	if (o->client_auth_failure) {
 		ca->outcome = ps_xstrdup(o->detail);

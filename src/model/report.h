@@ -141,9 +141,10 @@ struct ps_client_auth {
 	bool have_cert;     /* a device certificate was configured */
 	char *cert_subject; /* of the configured device certificate */
 	char *cert_issuer;
-	char *device_ca;     /* what cert_issuer says of it for the model (one sentence) */
-	int issuer_accepted; /* 1 yes, 0 no, -1 the server named no CAs */
-	bool sent;           /* a certificate went out in the handshake */
+	char *device_ca;       /* what cert_issuer says of it for the model (one sentence) */
+	int device_ca_factory; /* 1 its name is the model's factory device CA, 0 not, -1 none */
+	int issuer_accepted;   /* 1 yes, 0 no, -1 the server named no CAs */
+	bool sent;             /* a certificate went out in the handshake */
 	char *sent_subject;
 	char *outcome; /* how the server reacted, NULL if not known */
 	/* A renegotiation the server asked for after the handshake (a server

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/util.h"
 #include "model/fixes.h"
@@ -269,6 +270,8 @@ void ps_scan_row(const struct ps_scan_report *s, size_t i, struct ps_scan_row *o
 	 * per-device file missing behind a profile that came): else the
 	 * first request's. */
 	out->http_status = h->http.status;
+	out->tftp =
+	    h->http.attempted && !h->http.error && h->url && strncasecmp(h->url, "tftp://", 7) == 0;
 	if (f && f->hop > 0 && (size_t)f->hop < r->n_hops && r->hops[f->hop].http.status)
 		out->http_status = r->hops[f->hop].http.status;
 }

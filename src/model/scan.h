@@ -121,6 +121,7 @@ struct ps_scan_row {
 	const char *chain_verdict; /* "accept", "reject", "unknown"; NULL: not checked */
 	const char *client_cert;   /* "sent", "not sent", "not asked", "refused" */
 	long http_status;          /* of the request that failed, else the first; 0 when none */
+	bool tftp;                 /* the first request was TFTP and its file came */
 	const char *first_error;   /* the id of the first error finding, NULL when none */
 	const char *error;         /* why the pass could not be made */
 	int exit_code;

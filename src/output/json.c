@@ -151,6 +151,8 @@ static json_t *client_auth_json(const struct ps_client_auth *c)
 	json_object_set_new(o, "device_subject", str_or_null(c->cert_subject));
 	json_object_set_new(o, "device_issuer", str_or_null(c->cert_issuer));
 	json_object_set_new(o, "device_ca", str_or_null(c->device_ca));
+	json_object_set_new(o, "device_ca_factory",
+			    c->device_ca ? json_boolean(c->device_ca_factory == 1) : json_null());
 	json_object_set_new(o, "issuer_accepted",
 			    c->issuer_accepted < 0 ? json_null()
 						   : json_boolean(c->issuer_accepted));

@@ -899,6 +899,10 @@ static void scan_matrix(struct tx *t, const struct ps_scan_report *s)
 			snprintf(tls, sizeof tls, "%s", w.first_error ? w.first_error : "-");
 		if (w.http_status)
 			snprintf(http, sizeof http, "%ld", w.http_status);
+		else if (w.tftp && !w.first_error)
+			snprintf(http, sizeof http, "TFTP");
+		if (w.tftp && !w.tls_version && !w.error && !w.exit_code)
+			snprintf(tls, sizeof tls, "no TLS (TFTP)");
 		fprintf(t->out, "%-8s %-*s %-28s %-7s %-9s %4s %4d\n", w.product, fw_w, w.firmware,
 			tls, w.chain_verdict ? w.chain_verdict : "-",
 			w.client_cert ? w.client_cert : "-", http, w.exit_code);

@@ -75,6 +75,12 @@ J=$T_DIR/fresh-scan.json
 	--tftp-server "127.0.0.1:$PORT" >"$J" 2>/dev/null
 t_eq "scan, no URL: each model's factory file" "spa942.cfg spa504G.cfg init.cfg" \
 	"$(json_get "$J" '" ".join(m["url"].rsplit("/",1)[1] for m in d["scan"]["models"])')"
+"$PROVSCOPE" scan --batch --models spa942 --tftp-server "127.0.0.1:$PORT" >"$T_DIR/fresh-scan.txt" 2>&1
+t_check "scan text: the TFTP row says no TLS and TFTP, not blanks" \
+	grep -Eq '^SPA942 +6\.1\.5\(a\) +no TLS \(TFTP\) +- +- +TFTP +0$' "$T_DIR/fresh-scan.txt"
+"$PROVSCOPE" --batch --tftp-server "127.0.0.1:$PORT" >"$T_DIR/fresh.txt" 2>&1
+t_check "text: a TFTP hop that fetched its file says TFTP in the HTTP column" \
+	grep -Eq '^  1  spa942\.cfg +- +- +- +TFTP +4$' "$T_DIR/fresh.txt"
 "$PROVSCOPE" --batch >/dev/null 2>"$T_DIR/nourl.err"
 t_eq "no URL and no --tftp-server: still a usage error" 2 "$?"
 

@@ -98,8 +98,8 @@ J=$T_DIR/dev-linksys.json
 run_ps "$J" --ca "$P/sipura.pem" --cert "$P/dev-linksys.pem" --key "$P/dev-linksys.key" \
 	"https://localhost:$SIPURA/spa000e08aabbcc.xml"
 t_eq "a device certificate from a CA named Linksys CA Client Root: an SPA942's factory one" \
-	"0 by its issuer's name the Linksys CA Client Root, which signs an SPA942's factory certificate" \
-	"$PS_RC $(json_get "$J" 'd["hops"][0]["client_auth"]["device_ca"]')"
+	"0 by its issuer's name the Linksys CA Client Root, which signs an SPA942's factory certificate True" \
+	"$PS_RC $(json_get "$J" 'd["hops"][0]["client_auth"]["device_ca"]+" "+str(d["hops"][0]["client_auth"]["device_ca_factory"])')"
 J=$T_DIR/dev-122.json
 run_ps "$J" --model spa122 --ca "$P/sipura.pem" --cert "$P/dev-linksys.pem" --key "$P/dev-linksys.key" \
 	"https://localhost:$SIPURA/spa000e08aabbcc.xml"
@@ -108,8 +108,8 @@ t_check "the same certificate played as an SPA122: another vendor's device CA" \
 J=$T_DIR/dev-own.json
 run_ps "$J" --ca "$P/sipura.pem" "${DEV[@]}" "https://localhost:$SIPURA/spa000e08aabbcc.xml"
 t_eq "a certificate of the test PKI: the server's own PKI" \
-	"not from the Linksys CA Client Root, which signs an SPA942's factory certificate: a certificate of the server's own PKI" \
-	"$(json_get "$J" 'd["hops"][0]["client_auth"]["device_ca"]')"
+	"not from the Linksys CA Client Root, which signs an SPA942's factory certificate: a certificate of the server's own PKI False" \
+	"$(json_get "$J" 'd["hops"][0]["client_auth"]["device_ca"]+" "+str(d["hops"][0]["client_auth"]["device_ca_factory"])')"
 T=$T_DIR/dev-own.txt
 "$PROVSCOPE" --batch -v --ca "$P/sipura.pem" "${DEV[@]}" "https://localhost:$SIPURA/spa000e08aabbcc.xml" >"$T" 2>&1
 t_check "text -v: the device CA sentence under the certificate" grep -qF "not from the Linksys CA Client Root" "$T"
