@@ -104,6 +104,8 @@ static void header(struct hw *w, const struct ps_report *r)
 				  { r->mode == PS_MODE_LIVE ? "Target" : "Input", r->target },
 				  { "Started", when } };
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		if (i > 0 && !rows[i][1] && strcmp(rows[i][0], "TFTP server (DHCP)") == 0)
+			continue; /* only when --tftp-server was given */
 		ps_buf_puts(&w->b, "<tr><th scope=\"row\">");
 		text(w, rows[i][0], "");
 		ps_buf_puts(&w->b, "</th><td>");
