@@ -29,6 +29,7 @@
 #include <microhttpd.h>
 
 #include "core/util.h"
+#include "lab/match.h"
 #include "phone/catalogue.h"
 #include "tlswire/tlsnames.h"
 #include "tlswire/tlswire.h"
@@ -302,8 +303,10 @@ struct conn {
 	struct ps_lab *lab;
 	bool https;
 	unsigned requests;
-	char peer[64];     /* "127.0.0.1:41234" */
-	char hello[200];   /* what the ClientHello offered, "" before one */
+	char peer[64];               /* "127.0.0.1:41234" */
+	char hello[200];             /* what the ClientHello offered, "" before one */
+	struct ps_offer_match offer; /* its fingerprints and model match */
+	bool have_offer;
 	bool held;         /* slow-handshake held this one */
 	const char *alert; /* the alert sent to end the handshake, or NULL (static) */
 	unsigned finished; /* Finished messages sent and received */
@@ -403,6 +406,8 @@ static int hello_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigne
 	if (!ps_parse_client_hello(msg->data, msg->size, &ch))
 		return 0; /* GnuTLS refuses it itself */
 	offer_text(&ch, cn->hello, sizeof cn->hello);
+	ps_offer_match(&ch, &cn->offer);
+	cn->have_offer = true;
 	int rc = fault_alert(s, cn, &ch);
 	ps_client_hello_free(&ch);
 	return rc;
@@ -726,24 +731,30 @@ static char *site_host(struct ps_lab *lab, struct MHD_Connection *c, bool https,
  * model. The User-Agent comes first so that one device certificate played
  * with several models (provscope scan --cert) gets each model its own
  * file, as a server would answer each phone. */
-static const struct ps_model *device_model(struct MHD_Connection *c, const struct client *cl)
+/* The model a User-Agent names ("Linksys/SPA-942-6.1.5(a) (...)"), NULL
+ * when none. */
+static const struct ps_model *ua_model(struct MHD_Connection *c)
 {
-	const struct ps_model *m = NULL;
 	const char *ua =
 	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT);
 	const char *slash = ua ? strchr(ua, '/') : NULL;
-	if (slash) {
-		char tok[64];
-		size_t n = strcspn(slash + 1, " ");
-		if (n < sizeof tok) {
-			memcpy(tok, slash + 1, n);
-			tok[n] = '\0';
-			char *dash = strrchr(tok, '-');
-			if (dash)
-				*dash = '\0';
-			m = ps_model_find(tok);
-		}
-	}
+	if (!slash)
+		return NULL;
+	char tok[64];
+	size_t n = strcspn(slash + 1, " ");
+	if (n >= sizeof tok)
+		return NULL;
+	memcpy(tok, slash + 1, n);
+	tok[n] = '\0';
+	char *dash = strrchr(tok, '-');
+	if (dash)
+		*dash = '\0';
+	return ps_model_find(tok);
+}
+
+static const struct ps_model *device_model(struct MHD_Connection *c, const struct client *cl)
+{
+	const struct ps_model *m = ua_model(c);
 	if (!m && cl->product)
 		m = ps_model_find(cl->product);
 	return m ? m : ps_model_default();
@@ -1058,6 +1069,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	memset(&cl, 0, sizeof cl);
 	if (ls->https)
 		tls_client(lab, c, &logb, &cl);
+	if (ls->https && cn && cn->have_offer && cn->requests == 1) {
+		/* the connection's first request: what its ClientHello says */
+		char *match = ps_offer_match_text(&cn->offer, ua_model(c));
+		ps_buf_printf(&logb, " | JA4 %s | %s", cn->offer.ja4, match);
+		free(match);
+	}
 	char *shown = printable(url), *shown_method = printable(method);
 	ps_buf_printf(&logb, " | %s %s", shown_method, shown);
 

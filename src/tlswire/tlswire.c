@@ -189,13 +189,97 @@ static unsigned *ext_append(unsigned *list, size_t *n, unsigned type)
 	return list;
 }
 
+bool ps_grease(unsigned v)
+{
+	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+}
+
+/* A list of `width`-byte values after a `lenbytes`-byte length, as much of
+ * it as the body holds. */
+static unsigned *list_of(const unsigned char *v, size_t n, size_t lenbytes, size_t width,
+			 size_t *count)
+{
+	struct rd r = { v, n, false };
+	size_t len = rd_u(&r, lenbytes);
+	if (len > r.n)
+		len = r.n;
+	struct rd l = { r.p, len, false };
+	unsigned *out = NULL;
+	*count = 0;
+	while (l.n >= width)
+		out = ext_append(out, count, rd_u(&l, width));
+	return out;
+}
+
+/* The host_name of a server_name body (RFC 6066 3), NULL when none. */
+static char *sni_of(const unsigned char *v, size_t n)
+{
+	struct rd r = { v, n, false };
+	size_t list = rd_u(&r, 2);
+	struct rd l = { rd_skip(&r, list), list, false };
+	while (!r.bad && l.n >= 3) {
+		unsigned type = rd_u(&l, 1);
+		size_t len = rd_u(&l, 2);
+		const unsigned char *name = rd_skip(&l, len);
+		if (!l.bad && type == 0)
+			return ps_xstrndup((const char *)name, len);
+	}
+	return NULL;
+}
+
+/* The first protocol of an ALPN body (RFC 7301 3.1), NULL when none. */
+static char *alpn_of(const unsigned char *v, size_t n)
+{
+	struct rd r = { v, n, false };
+	rd_u(&r, 2);
+	size_t len = rd_u(&r, 1);
+	const unsigned char *p = rd_skip(&r, len);
+	return r.bad || !len ? NULL : ps_xstrndup((const char *)p, len);
+}
+
+/* What fingerprints read of one extension. */
+static void client_extension(struct ps_client_hello *out, unsigned type, const unsigned char *v,
+			     size_t len)
+{
+	switch (type) {
+	case 0:
+		if (!out->sni)
+			out->sni = sni_of(v, len);
+		break;
+	case 10:
+		free(out->groups);
+		out->groups = list_of(v, len, 2, 2, &out->n_groups);
+		break;
+	case 11:
+		free(out->point_formats);
+		out->point_formats = list_of(v, len, 1, 1, &out->n_point_formats);
+		break;
+	case 13:
+		free(out->sig_algs);
+		out->sig_algs = list_of(v, len, 2, 2, &out->n_sig_algs);
+		break;
+	case 16:
+		if (!out->alpn)
+			out->alpn = alpn_of(v, len);
+		break;
+	case 43:
+		free(out->versions);
+		out->versions = list_of(v, len, 1, 2, &out->n_versions);
+		break;
+	default:
+		break;
+	}
+}
+
 bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_hello *out)
 {
 	struct rd r = { b, n, false };
 	memset(out, 0, sizeof *out);
 	out->version = out->max_version = rd_u(&r, 2);
 	rd_skip(&r, 32);
-	rd_skip(&r, rd_u(&r, 1));
+	size_t sid = rd_u(&r, 1);
+	rd_skip(&r, sid);
+	out->session_id = sid > 0;
 	size_t sl = rd_u(&r, 2);
 	const unsigned char *s = rd_skip(&r, sl);
 	if (r.bad || sl % 2)
@@ -204,7 +288,10 @@ bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_he
 	out->suites = ps_xcalloc(out->n_suites, sizeof *out->suites);
 	for (size_t i = 0; i < out->n_suites; i++)
 		out->suites[i] = ((unsigned)s[2 * i] << 8) | s[2 * i + 1];
-	rd_skip(&r, rd_u(&r, 1));
+	size_t cl = rd_u(&r, 1);
+	const unsigned char *cm = rd_skip(&r, cl);
+	for (size_t i = 0; cm && i < cl; i++)
+		out->compressions = ext_append(out->compressions, &out->n_compressions, cm[i]);
 	if (r.bad) {
 		ps_client_hello_free(out);
 		return false;
@@ -224,6 +311,7 @@ bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_he
 				break;
 			if (type == 43)
 				out->max_version = highest_supported(v, len, out->max_version);
+			client_extension(out, type, v, len);
 			out->extensions = ext_append(out->extensions, &out->n_extensions, type);
 		}
 	}
@@ -234,6 +322,13 @@ void ps_client_hello_free(struct ps_client_hello *ch)
 {
 	free(ch->suites);
 	free(ch->extensions);
+	free(ch->compressions);
+	free(ch->groups);
+	free(ch->point_formats);
+	free(ch->sig_algs);
+	free(ch->versions);
+	free(ch->sni);
+	free(ch->alpn);
 	memset(ch, 0, sizeof *ch);
 }
 

@@ -63,7 +63,25 @@ struct ps_client_hello {
 	size_t n_suites;
 	unsigned *extensions;
 	size_t n_extensions;
+	/* What fingerprints and a recorded offer need (owned): */
+	unsigned *compressions; /* compression methods, in order */
+	size_t n_compressions;
+	unsigned *groups; /* supported_groups (10), in order */
+	size_t n_groups;
+	unsigned *point_formats; /* ec_point_formats (11) */
+	size_t n_point_formats;
+	unsigned *sig_algs; /* signature_algorithms (13), in order */
+	size_t n_sig_algs;
+	unsigned *versions; /* supported_versions (43), in order */
+	size_t n_versions;
+	char *sni;       /* the host_name of server_name (0), NULL when none */
+	char *alpn;      /* the first protocol of ALPN (16), NULL when none */
+	bool session_id; /* a non-empty session id */
 };
+
+/* Whether a suite, extension, group or version value is a GREASE one
+ * (RFC 8701: 0x?a?a). */
+bool ps_grease(unsigned v);
 
 struct ps_server_hello {
 	unsigned version;      /* legacy_version field */

@@ -711,7 +711,10 @@ static void test_access_refused(void **state)
 	assert_null(strstr(text, "\n2026-01-01T00:00:00Z lab: forged"));
 	assert_non_null(strstr(text, "GET /x\\x0a2026-01-01T00:00:00Z lab: forged | 404"));
 	assert_non_null(strstr(text, "refused: device " MAC_A " may not read /spa" MAC_B ".xml"));
-	assert_non_null(strstr(text, "| no client certificate | GET /spa" MAC_A ".xml | 403"));
+	/* the connection's first request: the ClientHello's JA4 and match */
+	assert_non_null(strstr(text, "| no client certificate | JA4 t10i0"));
+	assert_non_null(
+	    strstr(text, " | offer: matches spa942 exactly | GET /spa" MAC_A ".xml | 403"));
 	assert_non_null(strstr(text, "(NOT trusted)"));
 	free(text);
 }

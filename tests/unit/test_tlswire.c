@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
+#include "tlswire/fingerprint.h"
 #include "tlswire/tlsnames.h"
 #include "tlswire/tlswire.h"
 
@@ -765,6 +767,175 @@ static void test_names(void **state)
 	assert_null(ps_cert_type_name(0));
 }
 
+/* A ClientHello body from lists: legacy version, suites, extensions with
+ * bodies built for the types fingerprints read. */
+struct hello_spec {
+	unsigned version;
+	const unsigned *suites;
+	size_t n_suites;
+	const unsigned *exts;
+	size_t n_exts;
+	const unsigned *sig_algs;
+	size_t n_sig_algs;
+	const unsigned *groups;
+	size_t n_groups;
+	const char *sni, *alpn;
+	unsigned tls13; /* a supported_versions value, 0 for none */
+};
+
+static void put16(struct ps_buf *b, unsigned v)
+{
+	unsigned char x[2] = { (unsigned char)(v >> 8), (unsigned char)v };
+	ps_buf_add(b, (const char *)x, 2);
+}
+
+static void put8(struct ps_buf *b, unsigned v)
+{
+	unsigned char x = (unsigned char)v;
+	ps_buf_add(b, (const char *)&x, 1);
+}
+
+static unsigned char *build_hello(const struct hello_spec *h, size_t *len)
+{
+	struct ps_buf b = { 0 };
+	put16(&b, h->version);
+	for (int i = 0; i < 32; i++)
+		put8(&b, (unsigned)i);
+	put8(&b, 0); /* no session id */
+	put16(&b, (unsigned)(2 * h->n_suites));
+	for (size_t i = 0; i < h->n_suites; i++)
+		put16(&b, h->suites[i]);
+	put8(&b, 1);
+	put8(&b, 0); /* null compression */
+	struct ps_buf e = { 0 };
+	for (size_t i = 0; i < h->n_exts; i++) {
+		struct ps_buf v = { 0 };
+		unsigned t = h->exts[i];
+		if (t == 0 && h->sni) {
+			put16(&v, (unsigned)strlen(h->sni) + 3);
+			put8(&v, 0);
+			put16(&v, (unsigned)strlen(h->sni));
+			ps_buf_puts(&v, h->sni);
+		} else if (t == 16 && h->alpn) {
+			put16(&v, (unsigned)strlen(h->alpn) + 1);
+			put8(&v, (unsigned)strlen(h->alpn));
+			ps_buf_puts(&v, h->alpn);
+		} else if (t == 13) {
+			put16(&v, (unsigned)(2 * h->n_sig_algs));
+			for (size_t k = 0; k < h->n_sig_algs; k++)
+				put16(&v, h->sig_algs[k]);
+		} else if (t == 10) {
+			put16(&v, (unsigned)(2 * h->n_groups));
+			for (size_t k = 0; k < h->n_groups; k++)
+				put16(&v, h->groups[k]);
+		} else if (t == 11) {
+			put8(&v, 1);
+			put8(&v, 0);
+		} else if (t == 43 && h->tls13) {
+			put8(&v, 4);
+			put16(&v, 0x2a2a); /* GREASE */
+			put16(&v, h->tls13);
+		}
+		put16(&e, t);
+		put16(&e, (unsigned)v.len);
+		if (v.len)
+			ps_buf_add(&e, v.s, v.len);
+		ps_buf_free(&v);
+	}
+	put16(&b, (unsigned)e.len);
+	ps_buf_add(&b, e.s, e.len);
+	ps_buf_free(&e);
+	*len = b.len;
+	return (unsigned char *)ps_buf_take(&b);
+}
+
+/* JA4: the worked example of FoxIO's technical_details/JA4.md (with GREASE
+ * added, which must not count), and a phone's offer without extensions. */
+static void test_ja4(void **state)
+{
+	(void)state;
+	static const unsigned suites[] = { 0x0a0a, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f,
+					   0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014,
+					   0x009c, 0x009d, 0x002f, 0x0035 };
+	static const unsigned exts[] = { 0x1a1a, 0x001b, 0x0000, 0x0033, 0x0010, 0x4469,
+					 0x0017, 0x002d, 0x000d, 0x0005, 0x0023, 0x0012,
+					 0x002b, 0xff01, 0x000b, 0x000a, 0x0015 };
+	static const unsigned sigs[] = { 0x0403, 0x0804, 0x0401, 0x0503,
+					 0x0805, 0x0501, 0x0806, 0x0601 };
+	static const unsigned groups[] = { 0x2a2a, 0x001d, 0x0017, 0x0018 };
+	struct hello_spec h = { 0x0303, suites, 16, exts,          17,   sigs,
+				8,      groups, 4,  "example.com", "h2", 0x0304 };
+	size_t n;
+	unsigned char *body = build_hello(&h, &n);
+	struct ps_client_hello ch;
+	assert_true(ps_parse_client_hello(body, n, &ch));
+	assert_string_equal(ch.sni, "example.com");
+	assert_string_equal(ch.alpn, "h2");
+	assert_int_equal(ch.n_sig_algs, 8);
+	assert_int_equal(ch.n_groups, 4);
+	assert_int_equal(ch.n_compressions, 1);
+	char *ja4 = ps_ja4(&ch), *raw = ps_ja4_r(&ch);
+	assert_string_equal(ja4, "t13d1516h2_8daaf6152771_e5627efa2ab1");
+	assert_string_equal(raw, "t13d1516h2_002f,0035,009c,009d,1301,1302,1303,c013,c014,c02b,"
+				 "c02c,c02f,c030,cca8,cca9_0005,000a,000b,000d,0012,0015,0017,"
+				 "001b,0023,002b,002d,0033,4469,ff01_0403,0804,0401,0503,0805,"
+				 "0501,0806,0601");
+	/* JA3: decimal, in the order sent, GREASE left out */
+	char *ja3s = ps_ja3_string(&ch);
+	assert_string_equal(ja3s, "771,4865-4866-4867-49195-49199-49196-49200-52393-52392-49171-"
+				  "49172-156-157-47-53,27-0-51-16-17513-23-45-13-5-35-18-43-"
+				  "65281-11-10-21,29-23-24,0");
+	free(ja3s);
+	free(ja4);
+	free(raw);
+	ps_client_hello_free(&ch);
+	free(body);
+
+	/* An SPA942: TLS 1.0, four suites, no extension at all */
+	static const unsigned phone[] = { 0x0035, 0x002f, 0x0005, 0x0004 };
+	struct hello_spec p = { 0x0301, phone, 4, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, 0 };
+	body = build_hello(&p, &n);
+	assert_true(ps_parse_client_hello(body, n, &ch));
+	ja4 = ps_ja4(&ch);
+	raw = ps_ja4_r(&ch);
+	ja3s = ps_ja3_string(&ch);
+	assert_string_equal(raw, "t10i040000_0004,0005,002f,0035_");
+	assert_int_equal(strncmp(ja4, "t10i040000_", 11), 0);
+	assert_string_equal(ja4 + 23, "_000000000000");
+	assert_string_equal(ja3s, "769,53-47-5-4,,,");
+	free(ja3s);
+	free(ja4);
+	free(raw);
+	ps_client_hello_free(&ch);
+	free(body);
+}
+
+/* JA3's hash is the MD5 of its string: a published pair (a browser's). */
+static void test_ja3_md5(void **state)
+{
+	(void)state;
+	static const unsigned suites[] = { 4865,  4866,  4867,  49195, 49199, 49196, 49200, 52393,
+					   52392, 49171, 49172, 156,   157,   47,    53 };
+	static const unsigned exts[] = { 45, 51, 16,    65037, 23, 17613, 0,  11,
+					 10, 43, 65281, 35,    18, 5,     13, 27 };
+	static const unsigned groups[] = { 4588, 29, 23, 24 };
+	struct hello_spec h = { 771, suites, 15, exts,        16,   NULL,
+				0,   groups, 4,  "x.example", "h2", 0x0304 };
+	size_t n;
+	unsigned char *body = build_hello(&h, &n);
+	struct ps_client_hello ch;
+	assert_true(ps_parse_client_hello(body, n, &ch));
+	char *s = ps_ja3_string(&ch), *md5 = ps_ja3(&ch);
+	assert_string_equal(s, "771,4865-4866-4867-49195-49199-49196-49200-52393-52392-49171-"
+			       "49172-156-157-47-53,45-51-16-65037-23-17613-0-11-10-43-65281-35-"
+			       "18-5-13-27,4588-29-23-24,0");
+	assert_string_equal(md5, "98487aa16281980e7d1120d399efb6a4");
+	free(s);
+	free(md5);
+	ps_client_hello_free(&ch);
+	free(body);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -785,6 +956,8 @@ int main(void)
 		cmocka_unit_test(test_parse_dhe_bits),
 		cmocka_unit_test(test_parse_first_certificate),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_ja4),
+		cmocka_unit_test(test_ja3_md5),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,34 @@
+/* What the lab learns of a client from its ClientHello: its JA3 and JA4
+ * fingerprints, and how its offer compares with what each catalogue model
+ * offers (the suites of its priority string in order, TLS 1.0, no
+ * extension). The renegotiation SCSV (0x00ff) and GREASE values are left
+ * out of the comparison: the catalogue does not say whether a phone sends
+ * the SCSV. */
+#ifndef PS_LAB_MATCH_H
+#define PS_LAB_MATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "phone/catalogue.h"
+#include "tlswire/tlswire.h"
+
+struct ps_offer_match {
+	char ja3[33];  /* MD5 hex */
+	char ja4[40];  /* "t10i040000_..._..." */
+	bool same[64]; /* by catalogue index: the offer is that model's exactly */
+	size_t n_same;
+	long closest;      /* catalogue index of the nearest model, -1 when none */
+	char differs[240]; /* how the offer differs from the closest one's, "" when same */
+};
+
+/* Compare a ClientHello with the catalogue. */
+void ps_offer_match(const struct ps_client_hello *ch, struct ps_offer_match *out);
+
+/* The sentence for the log, given the model the User-Agent names (NULL
+ * when none): "matches spa942 exactly", "the offer of spa921, ... (the
+ * User-Agent names spa504g, whose offer differs: ...)", "no model's offer;
+ * closest: spa504g (differs: ...)". Caller frees. */
+char *ps_offer_match_text(const struct ps_offer_match *m, const struct ps_model *ua_model);
+
+#endif
