@@ -153,7 +153,16 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
+	FILE *record = NULL;
+	if (o->record && !(record = fopen(o->record, "a"))) {
+		fprintf(stderr, "provscope: --record %s: %s\n", o->record, strerror(errno));
+		free(addr);
+		return 2;
+	}
+	if (record)
+		setvbuf(record, NULL, _IOLBF, 0);
 	struct ps_lab_config lc = { .listen = addr,
+				    .record = record,
 				    .https_port = port,
 				    .http_port = http_port,
 				    .dir = o->dir,
@@ -163,6 +172,8 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 				    .log = stderr };
 	struct ps_lab *lab = NULL;
 	if (ps_lab_start(&lc, &lab, &err) < 0) {
+		if (record)
+			fclose(record);
 		fprintf(stderr, "provscope: lab: %s\n", err);
 		free(err);
 		free(addr);
@@ -223,6 +234,8 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 		sigsuspend(&wait);
 	fprintf(stderr, "provscope lab: stopping (signal %d)\n", (int)lab_signal);
 	ps_lab_stop(lab);
+	if (record)
+		fclose(record);
 	free(addr);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return 0;

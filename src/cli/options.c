@@ -382,6 +382,10 @@ static const struct ps_option table[] = {
 	  STRING(lab.http_port) },
 	{ "dir", 0, "DIR", PS_OG_LAB, B, "lab: serve DIR instead of the built-in profiles",
 	  STRING(lab.dir) },
+	{ "record", 0, "FILE", PS_OG_LAB, B,
+	  "lab: append a JSON record of each client connection\n(its ClientHello, JA3, JA4, "
+	  "model match, certificate)",
+	  STRING(lab.record) },
 	{ "encrypt", 0, NULL, PS_OG_LAB, B,
 	  "lab: per-device files encrypted (key in the model file)", SET(lab.encrypt) },
 	{ "mint-device", 0, "MAC", PS_OG_LAB, B,

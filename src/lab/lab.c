@@ -30,6 +30,7 @@
 
 #include "core/util.h"
 #include "lab/match.h"
+#include "lab/record.h"
 #include "phone/catalogue.h"
 #include "tlswire/tlsnames.h"
 #include "tlswire/tlswire.h"
@@ -193,6 +194,7 @@ struct ps_lab {
 	struct MHD_Daemon *https, *http;
 	unsigned https_port, http_port;
 	pthread_mutex_t err_lock;
+	FILE *record;    /* --record, NULL: none */
 	char *mhd_error; /* the last libmicrohttpd message */
 };
 
@@ -307,6 +309,15 @@ struct conn {
 	char hello[200];             /* what the ClientHello offered, "" before one */
 	struct ps_offer_match offer; /* its fingerprints and model match */
 	bool have_offer;
+	/* for --record: */
+	struct ps_client_hello ch; /* kept from the hook (have_offer) */
+	char opened[24];
+	struct ps_lab_cert_seen cert;
+	bool have_cert;
+	char *ua;
+	const char *model;
+	char **asked; /* "GET /spa942.cfg 200", each request */
+	size_t n_asked;
 	bool held;         /* slow-handshake held this one */
 	const char *alert; /* the alert sent to end the handshake, or NULL (static) */
 	unsigned finished; /* Finished messages sent and received */
@@ -407,9 +418,11 @@ static int hello_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigne
 		return 0; /* GnuTLS refuses it itself */
 	offer_text(&ch, cn->hello, sizeof cn->hello);
 	ps_offer_match(&ch, &cn->offer);
-	cn->have_offer = true;
 	int rc = fault_alert(s, cn, &ch);
-	ps_client_hello_free(&ch);
+	if (cn->have_offer) /* a second ClientHello (renegotiation): the last */
+		ps_client_hello_free(&cn->ch);
+	cn->ch = ch;
+	cn->have_offer = true;
 	return rc;
 }
 
@@ -445,6 +458,10 @@ static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		struct conn *cn = ps_xcalloc(1, sizeof *cn);
 		cn->lab = lab;
 		cn->https = ls->https;
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(cn->opened, sizeof cn->opened, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		const union MHD_ConnectionInfo *ci =
 		    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		peer_text(ci ? ci->client_addr : NULL, cn->peer, sizeof cn->peer);
@@ -486,6 +503,32 @@ static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		log_line(lab, line);
 		free(line);
 	}
+	if (lab->record) {
+		struct ps_lab_session rs = { .https = cn->https,
+					     .ch = cn->have_offer ? &cn->ch : NULL,
+					     .offer = cn->have_offer ? &cn->offer : NULL,
+					     .cert = cn->have_cert ? &cn->cert : NULL,
+					     .user_agent = cn->ua,
+					     .model = cn->model,
+					     .requests = (const char *const *)cn->asked,
+					     .n_requests = cn->n_asked,
+					     .alert = cn->alert,
+					     .handshake_completed =
+						 !cn->https || cn->finished >= 2 };
+		snprintf(rs.time, sizeof rs.time, "%s", cn->opened);
+		snprintf(rs.peer, sizeof rs.peer, "%s", cn->peer);
+		char *json = ps_lab_session_json(&rs);
+		fprintf(lab->record, "%s\n", json); /* one call: lines do not mix */
+		fflush(lab->record);
+		free(json);
+	}
+	if (cn->have_offer)
+		ps_client_hello_free(&cn->ch);
+	ps_lab_cert_seen_clear(&cn->cert);
+	free(cn->ua);
+	for (size_t i = 0; i < cn->n_asked; i++)
+		free(cn->asked[i]);
+	free(cn->asked);
 	*socket_context = NULL;
 	free(cn);
 }
@@ -895,6 +938,48 @@ static int parse_range(const char *h, size_t len, size_t *from, size_t *to)
 
 /* The TLS side of an HTTPS request, for the log, and the check of the
  * client certificate into `*cl`. */
+/* What --record keeps of the client certificate of session `s`. */
+static void cert_seen(gnutls_session_t s, const struct client *cl, struct ps_lab_cert_seen *out)
+{
+	unsigned n = 0;
+	const gnutls_datum_t *peers = s ? gnutls_certificate_get_peers(s, &n) : NULL;
+	gnutls_x509_crt_t crt;
+	if (!peers || !n || gnutls_x509_crt_init(&crt) < 0)
+		return;
+	if (gnutls_x509_crt_import(crt, &peers[0], GNUTLS_X509_FMT_DER) >= 0) {
+		gnutls_datum_t dn = { NULL, 0 };
+		if (gnutls_x509_crt_get_dn3(crt, &dn, 0) >= 0) {
+			out->subject = ps_xstrndup((const char *)dn.data, dn.size);
+			gnutls_free(dn.data);
+		}
+		if (gnutls_x509_crt_get_issuer_dn3(crt, &dn, 0) >= 0) {
+			out->issuer = ps_xstrndup((const char *)dn.data, dn.size);
+			gnutls_free(dn.data);
+		}
+		time_t t[2] = { gnutls_x509_crt_get_activation_time(crt),
+				gnutls_x509_crt_get_expiration_time(crt) };
+		char *when[2] = { NULL, NULL };
+		for (int i = 0; i < 2; i++) {
+			struct tm tm;
+			char buf[32];
+			if (t[i] != (time_t)-1 && gmtime_r(&t[i], &tm) &&
+			    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm))
+				when[i] = ps_xstrdup(buf);
+		}
+		out->not_before = when[0];
+		out->not_after = when[1];
+		unsigned bits = 0;
+		int alg = gnutls_x509_crt_get_pk_algorithm(crt, &bits);
+		const char *an = alg >= 0 ? gnutls_pk_get_name((gnutls_pk_algorithm_t)alg) : NULL;
+		out->key = ps_xasprintf("%s %u bits", an ? an : "?", bits);
+	}
+	gnutls_x509_crt_deinit(crt);
+	memcpy(out->mac, cl->mac, sizeof out->mac);
+	out->product = ps_xstrdup(cl->product);
+	out->trusted = cl->state == CERT_TRUSTED;
+	out->reason = ps_xstrdup(cl->reason);
+}
+
 static void tls_client(struct ps_lab *lab, struct MHD_Connection *c, struct ps_buf *logb,
 		       struct client *cl)
 {
@@ -906,6 +991,13 @@ static void tls_client(struct ps_lab *lab, struct MHD_Connection *c, struct ps_b
 		      s ? gnutls_protocol_get_name(gnutls_protocol_get_version(s)) : "?",
 		      suite ? suite : "?");
 	check_client(lab, s, cl);
+	const union MHD_ConnectionInfo *sc =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn *cn = sc ? sc->socket_context : NULL;
+	if (lab->record && cn && !cn->have_cert && cl->state != CERT_NONE) {
+		cert_seen(s, cl, &cn->cert);
+		cn->have_cert = true;
+	}
 	if (cl->state == CERT_NONE)
 		ps_buf_puts(logb, " | no client certificate");
 	else
@@ -1069,6 +1161,13 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	memset(&cl, 0, sizeof cl);
 	if (ls->https)
 		tls_client(lab, c, &logb, &cl);
+	if (cn && cn->requests == 1 && lab->record) {
+		const char *ua =
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT);
+		cn->ua = ua ? printable(ua) : NULL;
+		const struct ps_model *um = ua_model(c);
+		cn->model = um ? um->id : NULL;
+	}
 	if (ls->https && cn && cn->have_offer && cn->requests == 1) {
 		/* the connection's first request: what its ClientHello says */
 		char *match = ps_offer_match_text(&cn->offer, ua_model(c));
@@ -1087,6 +1186,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 			   .cl = &cl };
 	decide(ls, c, &q, &a);
 	enum MHD_Result ret = send_answer(lab, c, strcmp(method, MHD_HTTP_METHOD_GET) == 0, &a);
+	if (cn && lab->record && cn->n_asked < 64) {
+		cn->asked = ps_xrealloc(cn->asked, (cn->n_asked + 1) * sizeof *cn->asked);
+		cn->asked[cn->n_asked++] = ps_xasprintf("%s %s %d", shown_method, shown, a.status);
+	}
 	log_answer(lab, &logb, &a, strcmp(method, MHD_HTTP_METHOD_HEAD) == 0);
 	free(a.reason);
 	free(a.note);
@@ -1296,6 +1399,7 @@ int ps_lab_start(const struct ps_lab_config *cfg, struct ps_lab **out, char **er
 	lab->max_file = cfg->max_file ? cfg->max_file : DEFAULT_MAX_FILE;
 	lab->max_body = cfg->max_body ? cfg->max_body : DEFAULT_MAX_BODY;
 	lab->log = cfg->log ? cfg->log : stderr;
+	lab->record = cfg->record;
 	lab->host = ps_xstrdup(cfg->host && *cfg->host ? cfg->host : NULL);
 	const char *listen = cfg->listen && *cfg->listen ? cfg->listen : "127.0.0.1";
 	if (strcmp(listen, "localhost") == 0)

@@ -110,6 +110,7 @@ struct ps_lab_config {
 	size_t max_file;        /* cap on a --dir file; 0: 16 MiB */
 	size_t max_body;        /* cap on a request body (POST); 0: 64 KiB */
 	FILE *log;              /* the request log; NULL: stderr */
+	FILE *record;           /* --record: a JSON line per connection; NULL: none */
 	bool verbose;           /* also log libmicrohttpd's own messages */
 };
 

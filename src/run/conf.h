@@ -31,6 +31,7 @@ struct ps_lab_opts {
 	const char *listen;    /* "ADDR[:PORT]", "[V6]:PORT", ":PORT"; NULL: 127.0.0.1:0 */
 	const char *http_port; /* plain HTTP port; NULL: a free one */
 	const char *dir, *pki, *fault;
+	const char *record; /* --record FILE: a JSON line per client connection */
 	bool encrypt;
 	const char *mint_device; /* MAC: write a device certificate into --pki and exit */
 };

@@ -65,4 +65,21 @@ line=$(grep -F "GET /x-openssl.cfg" "$LOG" | head -1)
 t_check "openssl s_client: TLS 1.0, the SPA942's suites, but extensions: closest a Linksys phone" \
 	grep -qE "offer: no model's; closest spa9[0-9]+ \([0-9]+ extensions \(the model: none\)" <<<"$line"
 
+# 5. --record: a JSON line per connection, against the schema; its JA3
+# and JA4 computed again here from the recorded ClientHello (Python's
+# hashlib, by the published algorithms), and the certificate's MAC.
+REC=$T_DIR/record.jsonl
+start_lab rec --pki "$PKI" --listen 127.0.0.1:0 --http-port 0 --record "$REC" ||
+	t_bail "the lab did not start with --record: $(cat "$T_DIR/rec.err")"
+"$PROVSCOPE" --batch --model spa942 --mac 000e08aabbcc --no-probe "${ID[@]}" --resolve "$PIN" \
+	"https://prov.lab.test:$LAB_PORT/x-rec.cfg" >/dev/null 2>&1
+curl -sS -o /dev/null --cacert "$PKI/vendor-ca.pem" --cert "$PKI/device-000e08aabbcc.pem" \
+	--key "$PKI/device-000e08aabbcc.key" --resolve "prov.lab.test:$LAB_PORT:127.0.0.1" \
+	-A curl-test "https://prov.lab.test:$LAB_PORT/x-curl-rec.cfg" 2>/dev/null
+kill -TERM "$LAB_PID"
+wait "$LAB_PID" 2>/dev/null
+t_eq "--record: a line per connection, two" 2 "$(wc -l <"$REC")"
+out=$(python3 "$TOP_SRCDIR/tests/integration/ja_check.py" "$REC" "$TOP_SRCDIR/doc/provscope.schema.json")
+t_eq "--record: valid records; JA3 and JA4 as Python computes them from the recorded ClientHello; the models; the certificate's MAC" "ok" "$out"
+
 t_done
