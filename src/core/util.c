@@ -120,7 +120,8 @@ void ps_buf_add(struct ps_buf *b, const char *s, size_t n)
 		b->s = ps_xrealloc(b->s, c);
 		b->cap = c;
 	}
-	memcpy(b->s + b->len, s, n);
+	if (n) /* s may be NULL for nothing: memcpy from NULL is undefined */
+		memcpy(b->s + b->len, s, n);
 	b->len += n;
 	b->s[b->len] = '\0';
 }

@@ -843,7 +843,8 @@ static unsigned char *build_hello(const struct hello_spec *h, size_t *len)
 		ps_buf_free(&v);
 	}
 	put16(&b, (unsigned)e.len);
-	ps_buf_add(&b, e.s, e.len);
+	if (e.len) /* memcpy from NULL is undefined even for 0 bytes */
+		ps_buf_add(&b, e.s, e.len);
 	ps_buf_free(&e);
 	*len = b.len;
 	return (unsigned char *)ps_buf_take(&b);
