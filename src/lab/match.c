@@ -4,6 +4,7 @@
 
 #include "lab/match.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,18 +58,32 @@ static void suite_list(struct ps_buf *why, const char *verb, const unsigned *lis
 		ps_buf_printf(why, " and %u more", n - shown);
 }
 
-/* How far the offer is from model `m`, with the differences in `why`. */
-static unsigned distance(const struct ps_client_hello *ch, const unsigned *got, size_t n_got,
-			 const struct ps_model *m, struct ps_buf *why)
+/* Each model's offer, from its priority string: made once, as it never
+ * changes, not on every connection. */
+#define MAX_MODELS 64
+static struct {
+	unsigned ids[64];
+	size_t n;
+} offers[MAX_MODELS];
+static pthread_once_t offers_once = PTHREAD_ONCE_INIT;
+
+static void make_offers(void)
 {
-	struct ps_tls_suite_def *defs = NULL;
-	size_t n_want = ps_tls_priority_suites(m->priority, &defs);
-	unsigned want[64];
-	size_t k = 0;
-	for (size_t i = 0; i < n_want && k < 64; i++)
-		want[k++] = defs[i].id;
-	n_want = k;
-	free(defs);
+	for (size_t i = 0; ps_model_at(i) && i < MAX_MODELS; i++) {
+		struct ps_tls_suite_def *defs = NULL;
+		size_t n = ps_tls_priority_suites(ps_model_at(i)->priority, &defs);
+		for (size_t k = 0; k < n && offers[i].n < 64; k++)
+			offers[i].ids[offers[i].n++] = defs[k].id;
+		free(defs);
+	}
+}
+
+/* How far the offer is from model `i`'s, with the differences in `why`. */
+static unsigned distance(const struct ps_client_hello *ch, const unsigned *got, size_t n_got,
+			 size_t model, struct ps_buf *why)
+{
+	const unsigned *want = offers[model].ids;
+	size_t n_want = offers[model].n;
 	unsigned d = 0;
 	/* the catalogue's offers: TLS 1.0 at most, no extension */
 	if (ch->max_version != 0x0301) {
@@ -113,9 +128,11 @@ void ps_offer_match(const struct ps_client_hello *ch, struct ps_offer_match *out
 	unsigned got[64];
 	size_t n_got = real_suites(ch->suites, ch->n_suites, got, 64);
 	unsigned best = ~0u;
-	for (size_t i = 0; ps_model_at(i) && i < sizeof out->same / sizeof out->same[0]; i++) {
+	pthread_once(&offers_once, make_offers);
+	for (size_t i = 0;
+	     ps_model_at(i) && i < MAX_MODELS && i < sizeof out->same / sizeof out->same[0]; i++) {
 		struct ps_buf why = { 0 };
-		unsigned d = distance(ch, got, n_got, ps_model_at(i), &why);
+		unsigned d = distance(ch, got, n_got, i, &why);
 		if (d == 0) {
 			out->same[i] = true;
 			out->n_same++;
