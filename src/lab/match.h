@@ -1,9 +1,10 @@
 /* What the lab learns of a client from its ClientHello: its JA3 and JA4
- * fingerprints, and how its offer compares with what each catalogue model
- * offers (the suites of its priority string in order, TLS 1.0, no
- * extension). The renegotiation SCSV (0x00ff) and GREASE values are left
- * out of the comparison: the catalogue does not say whether a phone sends
- * the SCSV. */
+ * fingerprints, and how its offer compares with what each model offers
+ * (ps_hello_diff): a catalogue row's is the ClientHello GnuTLS makes with
+ * its priority string, a learned model's the one its model file holds.
+ * GREASE values are left out of the comparison, and the renegotiation
+ * SCSV (0x00ff) for the catalogue's rows: the catalogue does not say
+ * whether a phone sends it. */
 #ifndef PS_LAB_MATCH_H
 #define PS_LAB_MATCH_H
 

@@ -155,6 +155,9 @@
  * "ua" is not in its assumed list (LPG 1-13 for the SPA2102, WAZO's
  * comments for the SPA942/962, SPA501G/508G and SPA525G), by analogy
  * otherwise. */
+static const struct ps_model **added; /* ps_model_add's */
+static size_t n_added, cap_added;
+
 static const struct ps_model models[] = {
 	LINKSYS_PHONE("spa921", "SPA921", "921", "Linksys/SPA-921-$SWVER ($SN)", "WAZO",
 		      "ua,suites,fw_https", "941"),
@@ -378,12 +381,48 @@ const char *ps_suite_words_next(const char *suites, const char **at, size_t *len
 
 size_t ps_model_count(void)
 {
+	return sizeof models / sizeof models[0] + n_added;
+}
+
+size_t ps_model_builtin_count(void)
+{
 	return sizeof models / sizeof models[0];
 }
 
 const struct ps_model *ps_model_at(size_t i)
 {
-	return i < ps_model_count() ? &models[i] : NULL;
+	size_t n = ps_model_builtin_count();
+	return i < n ? &models[i] : i < n + n_added ? added[i - n] : NULL;
+}
+
+/* Compare `id` with a key of lower-case letters and digits, the id's
+ * hyphens, underscores and spaces left out as the key's are. */
+static bool id_is(const char *id, const char *key)
+{
+	for (;; id++) {
+		if (*id == '-' || *id == '_' || *id == ' ')
+			continue;
+		if (ps_ascii_lower(*id) != *key)
+			return false;
+		if (!*key++)
+			return true;
+	}
+}
+
+bool ps_model_add(const struct ps_model *m)
+{
+	char key[32];
+	size_t k = 0;
+	for (const char *p = m->id; *p && k + 1 < sizeof key; p++)
+		if (*p != '-' && *p != '_' && *p != ' ')
+			key[k++] = ps_ascii_lower(*p);
+	key[k] = '\0';
+	for (size_t i = 0; i < ps_model_count(); i++)
+		if (id_is(ps_model_at(i)->id, key))
+			return false;
+	added = ps_xgrow(added, &cap_added, n_added + 1, sizeof *added);
+	added[n_added++] = m;
+	return true;
 }
 
 const struct ps_model *ps_model_default(void)
@@ -398,7 +437,7 @@ const struct ps_model *ps_model_find(const char *name)
 	if (!name)
 		return NULL;
 	/* Drop a vendor prefix such as "Linksys/", "cisco-" or "Cisco ". */
-	for (size_t i = 0; i < ps_model_count(); i++) {
+	for (size_t i = 0; i < ps_model_builtin_count(); i++) {
 		size_t vl = strlen(models[i].vendor);
 		if (ps_strn_ieq(name, models[i].vendor, vl) &&
 		    (name[vl] == '/' || name[vl] == '-' || name[vl] == ' ' || name[vl] == '_')) {
@@ -416,7 +455,7 @@ const struct ps_model *ps_model_find(const char *name)
 	}
 	key[k] = '\0';
 	for (size_t i = 0; i < ps_model_count(); i++)
-		if (strcmp(models[i].id, key) == 0)
-			return &models[i];
+		if (id_is(ps_model_at(i)->id, key))
+			return ps_model_at(i);
 	return NULL;
 }

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct ps_client_hello;
+
 struct ps_model {
 	const char *id;        /* catalogue key, lower case: "spa942" */
 	const char *vendor;    /* "Linksys" or "Cisco" */
@@ -43,6 +45,14 @@ struct ps_model {
 	 * shows: "ua", "psn", "firmware", "suites", "fw_https", "server_ca",
 	 * "client_ca", "factory_rule" (comma-separated, "" when none). */
 	const char *assumed;
+	/* A model learned from a real phone (a model file, run/modelfile.h);
+	 * all NULL/false in the catalogue's own rows. */
+	const struct ps_client_hello *hello; /* the ClientHello it sends */
+	bool no_sni;                         /* its ClientHello carries no server_name */
+	const char *file;                    /* the model file it came from */
+	const char *based_on;                /* the catalogue row it takes the rest from */
+	const char *unplayable; /* what GnuTLS cannot send of its offer, NULL: nothing */
+	const char *mac;        /* its default MAC (12 hex digits), NULL: the OUI's */
 };
 
 /* A vendor CA of Cisco's SPA CA list: its name, the word that tells it in a
@@ -85,8 +95,15 @@ bool ps_model_assumed(const struct ps_model *m, const char *field);
  * its length in `*len`, or NULL after the last. */
 const char *ps_suite_words_next(const char *suites, const char **at, size_t *len);
 
-/* Rows in catalogue order; `ps_model_at(i)` is NULL past the end. */
+/* Rows in catalogue order, then the models added by ps_model_add;
+ * `ps_model_at(i)` is NULL past the end. */
 size_t ps_model_count(void);
+/* The catalogue's own rows (the first ones). */
+size_t ps_model_builtin_count(void);
+/* Add a model (a learned one) after the catalogue's rows, for the rest of
+ * the program: `m` must live as long. False when its id is taken. Not
+ * thread-safe: add models before any thread looks the catalogue up. */
+bool ps_model_add(const struct ps_model *m);
 const struct ps_model *ps_model_at(size_t i);
 /* Find by id, ignoring case, an "SPA-" hyphen and a leading vendor
  * ("SPA942", "spa-942", "linksys-spa942" all find spa942). NULL if none. */

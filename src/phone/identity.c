@@ -29,8 +29,10 @@ void ps_identity_init(struct ps_identity *id, const struct ps_model *model)
 {
 	memset(id, 0, sizeof *id);
 	id->model = model;
-	memcpy(id->mac, model->mac_prefix, 6);
-	memcpy(id->mac + 6, "aabbcc", 7);
+	if (!model->mac || !ps_mac_normalize(model->mac, id->mac)) {
+		memcpy(id->mac, model->mac_prefix, 6);
+		memcpy(id->mac + 6, "aabbcc", 7);
+	}
 	id->serial = ps_xstrdup(model->serial);
 	id->firmware = ps_xstrdup(model->firmware);
 	derive(id);

@@ -52,7 +52,7 @@ curl -sS -o /dev/null --cacert "$PKI/vendor-ca.pem" --cert "$PKI/device-000e08aa
 line=$(grep -F "GET /x-curl.cfg" "$LOG" | head -1)
 t_check "curl: a JA4 with its SNI (d) and TLS 1.2 or 1.3" grep -qE '\| JA4 t1[23]d[0-9]{4}[a-z0-9]{2}_[0-9a-f]{12}_[0-9a-f]{12} \|' <<<"$line"
 t_check "curl: no model's offer; the closest named, with its version and extensions" \
-	grep -qE "offer: no model's; closest [a-z0-9]+ \(up to TLS1\.[23] \(the model: TLS 1\.0\); [0-9]+ extensions \(the model: none\)" <<<"$line"
+	grep -qE "offer: no model's; closest [a-z0-9]+ \(up to TLS1\.[23] \(the model: TLS1\.0\); [0-9]+ extensions \(the model: none\)" <<<"$line"
 
 # 4. openssl s_client at TLS 1.0 with the SPA942's suites: the extensions
 # OpenSSL always sends tell it apart.
