@@ -24,6 +24,7 @@
 #include "model/finding.h"
 #include "phone/catalogue.h"
 #include "phone/identity.h"
+#include "run/modelfile.h"
 #include "run/run.h"
 #include "run/session.h"
 #include "tlswire/tlsnames.h"
@@ -81,8 +82,20 @@ static void list_models(const struct ps_config *c)
 			ps_buf_printf(&b, "%s%.*s", b.s ? " " : "",
 				      name ? (int)strlen(name) : (int)len, name ? name : w);
 		}
-		sub_line(ps_model_assumed(m, "suites") ? "TLS 1.0?" : "TLS 1.0", b.s ? b.s : "?");
+		char *vers = ps_xasprintf("%.*s%s", (int)strcspn(m->suites, ";"), m->suites,
+					  ps_model_assumed(m, "suites") ? "?" : "");
+		sub_line(vers, b.s ? b.s : "?");
+		free(vers);
 		ps_buf_free(&b);
+		if (m->file) {
+			char *l = ps_xasprintf("%s, based on %s; %s%s", m->file, m->based_on,
+					       m->unplayable ? "GnuTLS cannot send all of its "
+							       "offer: "
+							     : "provscope sends its offer exactly",
+					       m->unplayable ? m->unplayable : "");
+			sub_line("learned", l);
+			free(l);
+		}
 		char *cas = m->server_ca_new
 				? ps_xasprintf("%s; from %s also %s%s", m->server_ca,
 					       m->server_ca_from, m->server_ca_new,
@@ -249,13 +262,31 @@ static int command(const struct ps_config *c)
 	return rc;
 }
 
+/* --model-file: the learned models join the catalogue before anything
+ * looks a model up; one file alone is the phone played unless --model
+ * names another. */
+static int model_files(struct ps_config *c)
+{
+	if (!c->n_model_files)
+		return PS_EXIT_OK;
+	const struct ps_model *only = NULL;
+	char *err = NULL;
+	if (ps_model_files_load(c->model_files, c->n_model_files, &only, &err) < 0)
+		return fail(PS_EXIT_USAGE, err);
+	if (only && !c->model)
+		c->model = only->id;
+	return PS_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct ps_config c;
 	int rc;
 	switch (ps_options_parse(argc, argv, &c, stdout, stderr)) {
 	case PS_PARSE_RUN:
-		rc = command(&c);
+		rc = model_files(&c);
+		if (rc == PS_EXIT_OK)
+			rc = command(&c);
 		break;
 	case PS_PARSE_DONE:
 		rc = PS_EXIT_OK;

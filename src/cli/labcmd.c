@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/util.h"
 #include "lab/lab.h"
@@ -17,6 +18,7 @@
 #include "lab/profiles.h"
 #include "phone/catalogue.h"
 #include "phone/identity.h"
+#include "run/modelfile.h"
 
 /* "ADDR:PORT", "[V6]:PORT", "ADDR", ":PORT" into an address (owned) and
  * a port (0 when none). */
@@ -153,16 +155,42 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
+	char *learn_path = NULL;
+	if (o->learn_model) {
+		const char *why =
+		    !ps_model_name_valid(o->learn_model)
+			? "a model's name is 1 to 31 lower-case letters, digits, '.', "
+			  "'_' or '-'"
+		    : ps_model_find(o->learn_model)
+			? "that name is taken by the catalogue (--list-models): choose "
+			  "another, such as NAME-bench"
+			: NULL;
+		learn_path = ps_xasprintf("%s.json", o->learn_model);
+		struct stat st;
+		if (!why && lstat(learn_path, &st) == 0)
+			why = "its model file is already there: remove it or choose another name";
+		if (why) {
+			fprintf(stderr, "provscope: --learn-model '%s': %s\n", o->learn_model, why);
+			free(learn_path);
+			free(addr);
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
+			return 2;
+		}
+	}
 	FILE *record = NULL;
 	if (o->record && !(record = fopen(o->record, "a"))) {
 		fprintf(stderr, "provscope: --record %s: %s\n", o->record, strerror(errno));
 		free(addr);
+		free(learn_path);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return 2;
 	}
 	if (record)
 		setvbuf(record, NULL, _IOLBF, 0);
 	struct ps_lab_config lc = { .listen = addr,
 				    .record = record,
+				    .learn_name = o->learn_model,
+				    .learn_path = learn_path,
 				    .https_port = port,
 				    .http_port = http_port,
 				    .dir = o->dir,
@@ -177,6 +205,7 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 		fprintf(stderr, "provscope: lab: %s\n", err);
 		free(err);
 		free(addr);
+		free(learn_path);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return 2;
 	}
@@ -217,6 +246,10 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 		       PS_LAB_SERVER_NAME, hp, to6 ? "[" : "", to, to6 ? "]" : "",
 		       PS_LAB_SERVER_NAME, hp);
 	}
+	if (learn_path)
+		printf("Learning: the first phone that connects over HTTPS is written to %s "
+		       "(--learn-model %s).\n",
+		       learn_path, o->learn_model);
 	printf("Stop with Ctrl-C.\n");
 	fflush(stdout);
 	struct sigaction sa;
@@ -237,6 +270,7 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 	if (record)
 		fclose(record);
 	free(addr);
+	free(learn_path);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return 0;
 }

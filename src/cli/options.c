@@ -130,6 +130,15 @@ static bool parse_resolve(struct ps_config *c, const char *s, char **err)
 	return true;
 }
 
+static bool parse_model_file(struct ps_config *c, const char *s, char **err)
+{
+	(void)err;
+	c->model_files =
+	    ps_xrealloc(c->model_files, (c->n_model_files + 1) * sizeof *c->model_files);
+	c->model_files[c->n_model_files++] = s;
+	return true;
+}
+
 static bool parse_expect(struct ps_config *c, const char *s, char **err)
 {
 	c->expects = ps_xrealloc(c->expects, (c->n_expects + 1) * sizeof *c->expects);
@@ -271,6 +280,11 @@ static const struct ps_option table[] = {
 	/* the phone */
 	{ "model", 0, "MODEL", PS_OG_IDENTITY, ALL_RUNS | B,
 	  "phone model from --list-models (default spa942)", STRING(model) },
+	{ "model-file", 0, "FILE|DIR", PS_OG_IDENTITY,
+	  ALL_RUNS | S | B | PS_CMD_BIT(PS_CMD_LIST_MODELS),
+	  "a phone learned by lab --learn-model, added to the\ncatalogue (repeatable; a directory: "
+	  "its *.json);\none file alone is the phone played",
+	  PARSE(parse_model_file) },
 	{ "mac", 0, "MAC", PS_OG_IDENTITY, (ALL_RUNS & ~V) | S,
 	  "the phone's MAC address (default: vendor OUI + aabbcc)", STRING(mac) },
 	{ "serial", 0, "SERIAL", PS_OG_IDENTITY, ALL_RUNS | B | S, "the phone's serial number",
@@ -387,6 +401,10 @@ static const struct ps_option table[] = {
 	  "lab: append a JSON record of each client connection\n(its ClientHello, JA3, JA4, "
 	  "model match, certificate)",
 	  STRING(lab.record) },
+	{ "learn-model", 0, "NAME", PS_OG_LAB, B,
+	  "lab: write NAME.json, a model file of the first phone\nthat connects, to play with "
+	  "--model-file",
+	  STRING(lab.learn_model) },
 	{ "encrypt", 0, NULL, PS_OG_LAB, B,
 	  "lab: per-device files encrypted (key in the model file)", SET(lab.encrypt) },
 	{ "mint-device", 0, "MAC", PS_OG_LAB, B,

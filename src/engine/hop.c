@@ -507,6 +507,7 @@ static void tls_setup(struct ps_hop_run *h, double t0)
 					.on_certs_ctx = h,
 					.priority = h->cfg->priority,
 					.server_name = h->tls_host,
+					.no_sni = h->cfg->identity->model->no_sni,
 					.timeout_ms = h->cfg->timeout_ms,
 					.creds = h->cfg->creds,
 					.legacy_renegotiation =

@@ -140,6 +140,19 @@ static void token(struct ps_buf *b, const char *prefix, const char *name)
 	ps_buf_add(b, t + 1, n - 1);
 }
 
+/* Whether this GnuTLS knows a priority keyword ("%NO_STATUS_REQUEST"
+ * came after 3.7). */
+static bool keyword_ok(const char *kw)
+{
+	char *t = ps_xasprintf("NORMAL:%s", kw);
+	gnutls_priority_t p;
+	bool ok = gnutls_priority_init(&p, t, NULL) >= 0;
+	if (ok)
+		gnutls_priority_deinit(p);
+	free(t);
+	return ok;
+}
+
 static bool has_ext(const struct ps_client_hello *ch, unsigned id)
 {
 	for (size_t i = 0; i < ch->n_extensions; i++)
@@ -222,16 +235,19 @@ char *ps_offer_priority(const struct ps_client_hello *ch, bool *sni)
 	if (!n_ext) {
 		ps_buf_puts(&b, ":%NO_EXTENSIONS");
 	} else {
-		if (!has_ext(ch, 35))
-			ps_buf_puts(&b, ":%NO_TICKETS");
-		if (!has_ext(ch, 22))
-			ps_buf_puts(&b, ":%NO_ETM");
-		if (!has_ext(ch, 23))
-			ps_buf_puts(&b, ":%NO_SESSION_HASH");
-		if (!has_ext(ch, 5))
-			ps_buf_puts(&b, ":%NO_STATUS_REQUEST");
-		if (!has_ext(ch, 0xff01))
-			ps_buf_puts(&b, ":%DISABLE_SAFE_RENEGOTIATION");
+		/* the extensions GnuTLS sends unless told not to, and the
+		 * keyword that tells it (when this GnuTLS has it) */
+		static const struct {
+			unsigned ext;
+			const char *kw;
+		} off[] = { { 35, "%NO_TICKETS" },
+			    { 22, "%NO_ETM" },
+			    { 23, "%NO_SESSION_HASH" },
+			    { 5, "%NO_STATUS_REQUEST" },
+			    { 0xff01, "%DISABLE_SAFE_RENEGOTIATION" } };
+		for (size_t i = 0; i < sizeof off / sizeof off[0]; i++)
+			if (!has_ext(ch, off[i].ext) && keyword_ok(off[i].kw))
+				ps_buf_printf(&b, ":%s", off[i].kw);
 	}
 	return ps_buf_take(&b);
 }

@@ -1185,7 +1185,7 @@ static int session_open(struct run *r, const char *priority, char **err)
 		*err = ps_xstrdup(gnutls_strerror(rc));
 		return rc;
 	}
-	if (r->p->server_name && !ps_is_ip_literal(r->p->server_name))
+	if (r->p->server_name && !r->p->no_sni && !ps_is_ip_literal(r->p->server_name))
 		gnutls_server_name_set(r->s, GNUTLS_NAME_DNS, r->p->server_name,
 				       strlen(r->p->server_name));
 	gnutls_session_set_ptr(r->s, r);

@@ -56,6 +56,7 @@ typedef bool (*ps_tls_certs_fn)(void *ctx, const gnutls_datum_t *certs, unsigned
 struct ps_tls_params {
 	const char *priority;
 	const char *server_name; /* SNI and the name for checks; NULL for none */
+	bool no_sni;             /* the phone sends no SNI (a learned model) */
 	unsigned timeout_ms;     /* for the whole handshake */
 	const struct ps_tls_creds *creds;
 	const struct ps_sink *sink; /* receives live TLS_MSG details; may be NULL */

@@ -29,6 +29,7 @@
 #include <microhttpd.h>
 
 #include "core/util.h"
+#include "lab/learn.h"
 #include "lab/match.h"
 #include "lab/record.h"
 #include "phone/catalogue.h"
@@ -194,7 +195,10 @@ struct ps_lab {
 	struct MHD_Daemon *https, *http;
 	unsigned https_port, http_port;
 	pthread_mutex_t err_lock;
-	FILE *record;    /* --record, NULL: none */
+	FILE *record;                  /* --record, NULL: none */
+	char *learn_name, *learn_path; /* --learn-model, NULL: none */
+	pthread_mutex_t learn_lock;
+	bool learned;    /* the model file is written (or failed) */
 	char *mhd_error; /* the last libmicrohttpd message */
 };
 
@@ -449,6 +453,46 @@ static int slow_hello(gnutls_session_t s)
 	}
 }
 
+/* What --record and --learn-model keep of a connection. */
+static void session_of(const struct conn *cn, struct ps_lab_session *rs)
+{
+	*rs = (struct ps_lab_session){ .https = cn->https,
+				       .ch = cn->have_offer ? &cn->ch : NULL,
+				       .offer = cn->have_offer ? &cn->offer : NULL,
+				       .cert = cn->have_cert ? &cn->cert : NULL,
+				       .user_agent = cn->ua,
+				       .model = cn->model,
+				       .requests = (const char *const *)cn->asked,
+				       .n_requests = cn->n_asked,
+				       .alert = cn->alert,
+				       .handshake_completed = !cn->https || cn->finished >= 2 };
+	snprintf(rs->time, sizeof rs->time, "%s", cn->opened);
+	snprintf(rs->peer, sizeof rs->peer, "%s", cn->peer);
+}
+
+/* --learn-model: the first client with a ClientHello, at its first
+ * request or, when it makes none, as its connection closes. */
+static void learn(struct ps_lab *lab, const struct conn *cn)
+{
+	if (!lab->learn_name || !cn->have_offer)
+		return;
+	pthread_mutex_lock(&lab->learn_lock);
+	bool first = !lab->learned;
+	lab->learned = true;
+	pthread_mutex_unlock(&lab->learn_lock);
+	if (!first)
+		return;
+	struct ps_lab_session rs;
+	session_of(cn, &rs);
+	char *said = NULL, *err = NULL;
+	if (ps_lab_learn(lab->learn_path, lab->learn_name, &rs, &said, &err) < 0)
+		said =
+		    ps_xasprintf("could not write the model file of %s: %s", lab->learn_name, err);
+	log_line(lab, said);
+	free(said);
+	free(err);
+}
+
 static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		   enum MHD_ConnectionNotificationCode toe)
 {
@@ -503,20 +547,11 @@ static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		log_line(lab, line);
 		free(line);
 	}
+	if (cn->requests == 0)
+		learn(lab, cn);
 	if (lab->record) {
-		struct ps_lab_session rs = { .https = cn->https,
-					     .ch = cn->have_offer ? &cn->ch : NULL,
-					     .offer = cn->have_offer ? &cn->offer : NULL,
-					     .cert = cn->have_cert ? &cn->cert : NULL,
-					     .user_agent = cn->ua,
-					     .model = cn->model,
-					     .requests = (const char *const *)cn->asked,
-					     .n_requests = cn->n_asked,
-					     .alert = cn->alert,
-					     .handshake_completed =
-						 !cn->https || cn->finished >= 2 };
-		snprintf(rs.time, sizeof rs.time, "%s", cn->opened);
-		snprintf(rs.peer, sizeof rs.peer, "%s", cn->peer);
+		struct ps_lab_session rs;
+		session_of(cn, &rs);
 		char *json = ps_lab_session_json(&rs);
 		fprintf(lab->record, "%s\n", json); /* one call: lines do not mix */
 		fflush(lab->record);
@@ -994,7 +1029,7 @@ static void tls_client(struct ps_lab *lab, struct MHD_Connection *c, struct ps_b
 	const union MHD_ConnectionInfo *sc =
 	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	struct conn *cn = sc ? sc->socket_context : NULL;
-	if (lab->record && cn && !cn->have_cert && cl->state != CERT_NONE) {
+	if ((lab->record || lab->learn_name) && cn && !cn->have_cert && cl->state != CERT_NONE) {
 		cert_seen(s, cl, &cn->cert);
 		cn->have_cert = true;
 	}
@@ -1161,7 +1196,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	memset(&cl, 0, sizeof cl);
 	if (ls->https)
 		tls_client(lab, c, &logb, &cl);
-	if (cn && cn->requests == 1 && lab->record) {
+	if (cn && cn->requests == 1 && (lab->record || lab->learn_name)) {
 		const char *ua =
 		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT);
 		cn->ua = ua ? printable(ua) : NULL;
@@ -1173,6 +1208,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		char *match = ps_offer_match_text(&cn->offer, ua_model(c));
 		ps_buf_printf(&logb, " | JA4 %s | %s", cn->offer.ja4, match);
 		free(match);
+		learn(lab, cn);
 	}
 	char *shown = printable(url), *shown_method = printable(method);
 	ps_buf_printf(&logb, " | %s %s", shown_method, shown);
@@ -1333,6 +1369,9 @@ static void lab_free(struct ps_lab *lab)
 			close(lab->stop_pipe[i]);
 	pthread_mutex_destroy(&lab->trust_lock);
 	pthread_mutex_destroy(&lab->err_lock);
+	pthread_mutex_destroy(&lab->learn_lock);
+	free(lab->learn_name);
+	free(lab->learn_path);
 	free(lab->host);
 	free(lab->url_host);
 	free(lab->dir);
@@ -1385,6 +1424,7 @@ int ps_lab_start(const struct ps_lab_config *cfg, struct ps_lab **out, char **er
 	lab->stop_pipe[0] = lab->stop_pipe[1] = -1;
 	pthread_mutex_init(&lab->trust_lock, NULL);
 	pthread_mutex_init(&lab->err_lock, NULL);
+	pthread_mutex_init(&lab->learn_lock, NULL);
 	if (ps_lab_fault_parse(cfg->fault, &lab->faults, err) < 0)
 		goto fail;
 	lab->cert = fault_cert(lab->faults);
@@ -1400,6 +1440,8 @@ int ps_lab_start(const struct ps_lab_config *cfg, struct ps_lab **out, char **er
 	lab->max_body = cfg->max_body ? cfg->max_body : DEFAULT_MAX_BODY;
 	lab->log = cfg->log ? cfg->log : stderr;
 	lab->record = cfg->record;
+	lab->learn_name = cfg->learn_name ? ps_xstrdup(cfg->learn_name) : NULL;
+	lab->learn_path = cfg->learn_path ? ps_xstrdup(cfg->learn_path) : NULL;
 	lab->host = ps_xstrdup(cfg->host && *cfg->host ? cfg->host : NULL);
 	const char *listen = cfg->listen && *cfg->listen ? cfg->listen : "127.0.0.1";
 	if (strcmp(listen, "localhost") == 0)

@@ -111,6 +111,8 @@ struct ps_lab_config {
 	size_t max_body;        /* cap on a request body (POST); 0: 64 KiB */
 	FILE *log;              /* the request log; NULL: stderr */
 	FILE *record;           /* --record: a JSON line per connection; NULL: none */
+	const char *learn_name; /* --learn-model: the model's name; NULL: none */
+	const char *learn_path; /* the model file to write for it */
 	bool verbose;           /* also log libmicrohttpd's own messages */
 };
 

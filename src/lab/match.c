@@ -82,6 +82,14 @@ char *ps_offer_match_text(const struct ps_offer_match *m, const struct ps_model 
 			ua = (long)i;
 	if (ua >= 0 && m->same[ua])
 		return ps_xasprintf("offer: matches %s exactly", ua_model->id);
+	/* a model learned from a phone of the model the User-Agent names */
+	for (size_t i = 0; ua_model && ps_model_at(i) && i < sizeof m->same / sizeof m->same[0];
+	     i++) {
+		const struct ps_model *l = ps_model_at(i);
+		if (m->same[i] && l->based_on && strcmp(l->based_on, ua_model->id) == 0)
+			return ps_xasprintf("offer: matches %s exactly (learned from %s %s)", l->id,
+					    ps_model_article(ua_model), ua_model->product);
+	}
 	struct ps_buf b = { 0 };
 	if (m->n_same) {
 		ps_buf_puts(&b, "offer: that of ");

@@ -30,16 +30,20 @@ static json_t *hex_list(const unsigned *v, size_t n, unsigned width)
 	return a;
 }
 
-static json_t *hello_json(const struct ps_client_hello *ch)
+json_t *ps_lab_hello_json(const struct ps_client_hello *ch)
 {
 	json_t *o = json_object();
 	const char *v = ps_version_name(ch->version), *mv = ps_version_name(ch->max_version);
 	json_object_set_new(o, "version", str_or_null(v));
 	json_object_set_new(o, "max_version", str_or_null(mv));
+	char id[8];
+	snprintf(id, sizeof id, "0x%04x", ch->version);
+	json_object_set_new(o, "version_id", json_string(id));
+	snprintf(id, sizeof id, "0x%04x", ch->max_version);
+	json_object_set_new(o, "max_version_id", json_string(id));
 	json_t *suites = json_array();
 	for (size_t i = 0; i < ch->n_suites; i++) {
 		json_t *s = json_object();
-		char id[8];
 		snprintf(id, sizeof id, "0x%04x", ch->suites[i]);
 		json_object_set_new(s, "id", json_string(id));
 		json_object_set_new(s, "name", str_or_null(ps_suite_name(ch->suites[i])));
@@ -60,7 +64,7 @@ static json_t *hello_json(const struct ps_client_hello *ch)
 	return o;
 }
 
-static json_t *match_json(const struct ps_client_hello *ch, const struct ps_offer_match *m)
+json_t *ps_lab_match_json(const struct ps_client_hello *ch, const struct ps_offer_match *m)
 {
 	json_t *o = json_object();
 	char *s = ps_ja3_string(ch);
@@ -84,7 +88,7 @@ static json_t *match_json(const struct ps_client_hello *ch, const struct ps_offe
 	return o;
 }
 
-static json_t *cert_json(const struct ps_lab_cert_seen *c)
+json_t *ps_lab_cert_json(const struct ps_lab_cert_seen *c)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "subject", str_or_null(c->subject));
@@ -105,12 +109,12 @@ char *ps_lab_session_json(const struct ps_lab_session *s)
 	json_object_set_new(o, "time", json_string(s->time));
 	json_object_set_new(o, "peer", json_string(s->peer));
 	json_object_set_new(o, "scheme", json_string(s->https ? "https" : "http"));
-	json_object_set_new(o, "client_hello", s->ch ? hello_json(s->ch) : json_null());
+	json_object_set_new(o, "client_hello", s->ch ? ps_lab_hello_json(s->ch) : json_null());
 	json_object_set_new(o, "fingerprint",
-			    s->ch && s->offer ? match_json(s->ch, s->offer) : json_null());
+			    s->ch && s->offer ? ps_lab_match_json(s->ch, s->offer) : json_null());
 	json_object_set_new(o, "handshake_completed", json_boolean(s->handshake_completed));
 	json_object_set_new(o, "alert", str_or_null(s->alert));
-	json_object_set_new(o, "certificate", s->cert ? cert_json(s->cert) : json_null());
+	json_object_set_new(o, "certificate", s->cert ? ps_lab_cert_json(s->cert) : json_null());
 	json_object_set_new(o, "user_agent", str_or_null(s->user_agent));
 	json_object_set_new(o, "model", str_or_null(s->model));
 	json_t *rq = json_array();

@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 
+#include <jansson.h>
+
 #include "lab/match.h"
 #include "tlswire/tlswire.h"
 
@@ -34,6 +36,11 @@ struct ps_lab_session {
 	const char *alert; /* sent to end the handshake, NULL */
 	bool handshake_completed;
 };
+
+/* The parts of a record, also written into model files (lab/learn.h). */
+json_t *ps_lab_hello_json(const struct ps_client_hello *ch);
+json_t *ps_lab_match_json(const struct ps_client_hello *ch, const struct ps_offer_match *m);
+json_t *ps_lab_cert_json(const struct ps_lab_cert_seen *c);
 
 /* The record as one line of JSON (no newline); caller frees. */
 char *ps_lab_session_json(const struct ps_lab_session *s);

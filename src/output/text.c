@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/util.h"
 #include "model/expect.h"
@@ -822,12 +823,16 @@ static int write_text(struct tx *tp, const struct ps_report *r)
 	const struct ps_phone_info *p = &r->phone;
 	/* -vv, and the offline modes, as they always were: every step's detail. */
 	bool full = t.level >= 2 || r->mode != PS_MODE_LIVE;
+	/* a learned model (--model-file): its name beside the product's */
+	char *product = p->model && p->product && strcasecmp(p->model, p->product) != 0
+			    ? ps_xasprintf("%s (model %s)", p->product, p->model)
+			    : ps_xstrdup(p->product ? p->product : "");
 	fprintf(out,
 		full ? "provscope %s: %s %s, firmware %s, MAC %s, serial %s\n"
 		     : "provscope %s: %s %s %s, MAC %s, serial %s\n",
-		r->tool_version ? r->tool_version : "", p->vendor ? p->vendor : "",
-		p->product ? p->product : "", p->firmware ? p->firmware : "", p->mac ? p->mac : "",
-		p->serial ? p->serial : "");
+		r->tool_version ? r->tool_version : "", p->vendor ? p->vendor : "", product,
+		p->firmware ? p->firmware : "", p->mac ? p->mac : "", p->serial ? p->serial : "");
+	free(product);
 	if (full) {
 		fprintf(out, "User-Agent: %s\n", p->user_agent ? p->user_agent : "");
 		fprintf(out, "TLS priority: %s\n", p->priority ? p->priority : "");

@@ -30,6 +30,8 @@ void ps_config_clear(struct ps_config *c)
 	for (size_t i = 0; i < c->n_expects; i++)
 		ps_expect_clear(&c->expects[i]);
 	free(c->expects);
+	free(c->model_files);
+	c->model_files = NULL;
 	c->pins = NULL;
 	c->expects = NULL;
 	c->n_pins = c->n_expects = 0;
@@ -39,7 +41,8 @@ const struct ps_model *ps_config_model(const struct ps_config *c, char **err)
 {
 	const struct ps_model *m = c->model ? ps_model_find(c->model) : ps_model_default();
 	if (!m)
-		*err = ps_xasprintf("--model '%s' is not in the catalogue (see --list-models)",
-				    c->model);
+		*err = ps_xasprintf(
+		    "--model '%s' is not in the catalogue (see --list-models)%s", c->model,
+		    c->n_model_files ? "" : "; a learned model needs its --model-file");
 	return m;
 }

@@ -31,7 +31,8 @@ struct ps_lab_opts {
 	const char *listen;    /* "ADDR[:PORT]", "[V6]:PORT", ":PORT"; NULL: 127.0.0.1:0 */
 	const char *http_port; /* plain HTTP port; NULL: a free one */
 	const char *dir, *pki, *fault;
-	const char *record; /* --record FILE: a JSON line per client connection */
+	const char *record;      /* --record FILE: a JSON line per client connection */
+	const char *learn_model; /* --learn-model NAME: write NAME.json from the first client */
 	bool encrypt;
 	const char *mint_device; /* MAC: write a device certificate into --pki and exit */
 };
@@ -41,6 +42,8 @@ struct ps_config {
 	enum ps_command cmd;
 	/* the phone */
 	const char *model, *mac, *serial, *firmware, *priority;
+	const char **model_files; /* --model-file, in the order given (owned array) */
+	size_t n_model_files;
 	const char *cert, *key; /* the device certificate and its key (files) */
 	time_t at;              /* the phone's clock, 0 = now */
 	/* trust and checks */

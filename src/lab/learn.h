@@ -1,0 +1,22 @@
+/* The lab's --learn-model: a model file (JSON, $defs/model_file in the
+ * schema) written from what one client showed — its ClientHello, the
+ * User-Agent and the certificate of its first request — for --model-file
+ * (run/modelfile.h) to play that phone from then on. */
+#ifndef PS_LAB_LEARN_H
+#define PS_LAB_LEARN_H
+
+#include "lab/record.h"
+
+/* Write the model `name` learned from session `s` (which has a
+ * ClientHello) to `path`, replacing it whole. Returns 0 and a sentence for
+ * the log in `*said` ("learned model NAME from PEER: ..."), or -1 with
+ * `*err`; caller frees both. */
+int ps_lab_learn(const char *path, const char *name, const struct ps_lab_session *s, char **said,
+		 char **err);
+
+/* Match a User-Agent with a catalogue format ("Linksys/SPA-942-$SWVER
+ * ($SN)"): true when the literal text agrees, with the values of $SWVER,
+ * $SN and $MAU/$MA (each NULL when the format has none; caller frees). */
+bool ps_ua_capture(const char *format, const char *ua, char **swver, char **sn, char **mac);
+
+#endif
