@@ -2,18 +2,25 @@
 (when jsonschema is installed), and their JA3 and JA4 computed again from
 the recorded ClientHello by the published algorithms (Salesforce's JA3,
 FoxIO's JA4) with Python's hashlib. Prints "ok" or the problems.
-Usage: ja_check.py RECORD.jsonl SCHEMA.json"""
+A model file (NAME.json, from provscope lab --learn-model) is checked
+against the schema's model_file the same way.
+Usage: ja_check.py RECORD.jsonl|MODEL.json SCHEMA.json"""
 import hashlib
 import json
 import sys
 
-recs = [json.loads(line) for line in open(sys.argv[1])]
+model_file = sys.argv[1].endswith(".json")
+if model_file:
+    recs = [json.load(open(sys.argv[1]))]
+else:
+    recs = [json.loads(line) for line in open(sys.argv[1])]
 problems = []
 try:
     import jsonschema
 
     schema = json.load(open(sys.argv[2]))
-    sub = {"$ref": "#/$defs/lab_record", "$defs": schema["$defs"]}
+    kind = "model_file" if model_file else "lab_record"
+    sub = {"$ref": "#/$defs/" + kind, "$defs": schema["$defs"]}
     for r in recs:
         try:
             jsonschema.validate(r, sub)
@@ -78,6 +85,9 @@ for r in recs:
         problems.append("ja3 %s != %s (%s)" % (s, fp["ja3_string"], fp["ja3"]))
     if ja4(ch) != fp["ja4"]:
         problems.append("ja4 %s != %s" % (ja4(ch), fp["ja4"]))
+if model_file:
+    print("; ".join(problems) or "ok")
+    sys.exit(0)
 first, second = recs
 if first["model"] != "spa942" or "spa942" not in first["fingerprint"]["offer_of"]:
     problems.append(
