@@ -9,14 +9,27 @@
 
 #include <jansson.h>
 
+#include "core/utf8.h"
 #include "core/util.h"
 #include "phone/catalogue.h"
 #include "tlswire/fingerprint.h"
 #include "tlswire/tlsnames.h"
 
+/* A JSON string of `s`, NULL as null. What the client sent (its SNI, its
+ * ALPN value) may be any bytes: those that are not UTF-8 become U+FFFD, for
+ * json_string refuses them and the key would be lost from the record. */
 static json_t *str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	if (!s)
+		return json_null();
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	struct ps_buf b = { 0 };
+	ps_utf8_sanitize(&b, s);
+	j = json_string(b.s ? b.s : "");
+	ps_buf_free(&b);
+	return j;
 }
 
 static json_t *hex_list(const unsigned *v, size_t n, unsigned width)

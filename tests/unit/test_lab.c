@@ -29,12 +29,14 @@
 
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <jansson.h>
 
 #include "core/util.h"
 #include "engine/upgrade.h"
 #include "lab/lab.h"
 #include "lab/pki.h"
 #include "lab/profiles.h"
+#include "lab/record.h"
 #include "phone/catalogue.h"
 #include "profile/decode.h"
 #include "profile/params.h"
@@ -1328,6 +1330,35 @@ static char *slurp(const char *path)
 	return ps_buf_take(&b);
 }
 
+/* A ClientHello's SNI and ALPN are the client's bytes: in --record those
+ * that are not UTF-8 become U+FFFD, and the keys stay (json_string refused
+ * them, and "alpn" went missing from the record, against the schema). */
+static void test_record_not_utf8(void **state)
+{
+	(void)state;
+	unsigned suites[] = { 0x002f };
+	char sni[] = "prov\xff.lab.test", alpn[] = "\xab\x01\xcd";
+	struct ps_client_hello ch = { .version = 0x0303,
+				      .max_version = 0x0303,
+				      .suites = suites,
+				      .n_suites = 1,
+				      .sni = sni,
+				      .alpn = alpn };
+	struct ps_lab_session s = {
+		.time = "2026-01-01T00:00:00Z", .peer = "127.0.0.1:1", .https = true, .ch = &ch
+	};
+	char *text = ps_lab_session_json(&s);
+	json_t *o = json_loads(text, 0, NULL);
+	assert_non_null(o);
+	json_t *h = json_object_get(o, "client_hello");
+	assert_string_equal(json_string_value(json_object_get(h, "alpn")),
+			    "\xef\xbf\xbd\x01\xef\xbf\xbd");
+	assert_string_equal(json_string_value(json_object_get(h, "server_name")),
+			    "prov\xef\xbf\xbd.lab.test");
+	json_decref(o);
+	free(text);
+}
+
 static void test_pki_dir(void **state)
 {
 	(void)state;
@@ -1494,6 +1525,7 @@ int main(void)
 		cmocka_unit_test(test_dir),
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_pki_dir),
+		cmocka_unit_test(test_record_not_utf8),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
