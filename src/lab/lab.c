@@ -198,8 +198,9 @@ struct ps_lab {
 	FILE *record;                  /* --record, NULL: none */
 	char *learn_name, *learn_path; /* --learn-model, NULL: none */
 	pthread_mutex_t learn_lock;
-	bool learned;    /* the model file is written (or failed) */
-	char *mhd_error; /* the last libmicrohttpd message */
+	bool learned;      /* the model file is written (or failed) */
+	char learn_ip[64]; /* the learned phone's address while its User-Agent is missing */
+	char *mhd_error;   /* the last libmicrohttpd message */
 };
 
 static bool has(const struct ps_lab *lab, enum ps_lab_fault f)
@@ -485,9 +486,47 @@ static void learn(struct ps_lab *lab, const struct conn *cn)
 	struct ps_lab_session rs;
 	session_of(cn, &rs);
 	char *said = NULL, *err = NULL;
-	if (ps_lab_learn(lab->learn_path, lab->learn_name, &rs, &said, &err) < 0)
+	if (ps_lab_learn(lab->learn_path, lab->learn_name, &rs, &said, &err) < 0) {
 		said =
 		    ps_xasprintf("could not write the model file of %s: %s", lab->learn_name, err);
+	} else if (!cn->ua) {
+		/* a later plain-HTTP request from the phone gives it */
+		pthread_mutex_lock(&lab->learn_lock);
+		snprintf(lab->learn_ip, sizeof lab->learn_ip, "%.*s",
+			 (int)(strrchr(cn->peer, ':') ? strrchr(cn->peer, ':') - cn->peer
+						      : (ptrdiff_t)strlen(cn->peer)),
+			 cn->peer);
+		pthread_mutex_unlock(&lab->learn_lock);
+		char *more = ps_xasprintf("%s; it sent no request, so its User-Agent is missing: a "
+					  "plain-HTTP request from %s (Profile_Rule_B "
+					  "http://LAB:%u/spa$PSN.cfg) will add it",
+					  said, lab->learn_ip, lab->http_port);
+		free(said);
+		said = more;
+	}
+	log_line(lab, said);
+	free(said);
+	free(err);
+}
+
+/* --learn-model: the User-Agent of a plain-HTTP request from the phone
+ * whose HTTPS connection made none. */
+static void learn_ua(struct ps_lab *lab, const struct conn *cn)
+{
+	if (!lab->learn_name || !cn->ua)
+		return;
+	pthread_mutex_lock(&lab->learn_lock);
+	size_t n = strlen(lab->learn_ip);
+	bool same = n && strncmp(cn->peer, lab->learn_ip, n) == 0 && cn->peer[n] == ':';
+	if (same)
+		lab->learn_ip[0] = '\0';
+	pthread_mutex_unlock(&lab->learn_lock);
+	if (!same)
+		return;
+	char *said = NULL, *err = NULL;
+	if (ps_lab_learn_ua(lab->learn_path, cn->ua, &said, &err) < 0)
+		said =
+		    ps_xasprintf("could not update the model file of %s: %s", lab->learn_name, err);
 	log_line(lab, said);
 	free(said);
 	free(err);
@@ -1202,6 +1241,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		cn->ua = ua ? printable(ua) : NULL;
 		const struct ps_model *um = ua_model(c);
 		cn->model = um ? um->id : NULL;
+		if (!ls->https)
+			learn_ua(lab, cn);
 	}
 	if (ls->https && cn && cn->have_offer && cn->requests == 1) {
 		/* the connection's first request: what its ClientHello says */

@@ -93,6 +93,102 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+/* What a User-Agent tells of the phone, by the format of `base` (else
+ * its values put back as macros): into `o`. `mac` is the certificate's
+ * ("" when none), completed from the User-Agent. */
+static void ua_fields(json_t *o, const struct ps_model *base, const char *ua, char mac[13])
+{
+	char *swver = NULL, *sn = NULL, *uamac = NULL, *format = NULL;
+	if (ua) {
+		if (ps_ua_capture(base->ua_format, ua, &swver, &sn, &uamac)) {
+			format = ps_xstrdup(base->ua_format);
+		} else {
+			format = ps_xstrdup(ua);
+			char mau[13];
+			for (size_t i = 0; i < sizeof mau; i++)
+				mau[i] =
+				    (char)(mac[i] >= 'a' && mac[i] <= 'f' ? mac[i] - 32 : mac[i]);
+			format = put_macro(format, mac[0] ? mac : NULL, "$MA");
+			format = put_macro(format, mac[0] ? mau : NULL, "$MAU");
+		}
+		if (!mac[0] && uamac)
+			ps_mac_normalize(uamac, mac);
+	}
+	json_object_set_new(o, "user_agent", ua ? json_string(ua) : json_null());
+	json_object_set_new(o, "ua_format", format ? json_string(format) : json_null());
+	json_object_set_new(o, "firmware", swver ? json_string(swver) : json_null());
+	json_object_set_new(o, "serial", sn ? json_string(sn) : json_null());
+	json_object_set_new(o, "mac", mac[0] ? json_string(mac) : json_null());
+	free(swver), free(sn), free(uamac), free(format);
+}
+
+/* The model a User-Agent names ("Linksys/SPA-942-6.1.5(a) (...)"), by
+ * the token after the '/' less its last '-' part; NULL when none. */
+static const struct ps_model *named_by(const char *ua)
+{
+	const char *slash = ua ? strchr(ua, '/') : NULL;
+	if (!slash)
+		return NULL;
+	char tok[64];
+	size_t n = strcspn(slash + 1, " ");
+	if (n >= sizeof tok)
+		return NULL;
+	memcpy(tok, slash + 1, n);
+	tok[n] = '\0';
+	char *dash = strrchr(tok, '-');
+	if (dash)
+		*dash = '\0';
+	const struct ps_model *m = ps_model_find(tok);
+	return m && m->hello ? ps_model_find(m->based_on) : m;
+}
+
+/* Write `o` to `path` whole. */
+static int write_json(const char *path, json_t *o, char **err)
+{
+	char *text = json_dumps(o, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	if (!text) {
+		*err = ps_xstrdup("the model file could not be made (out of memory)");
+		return -1;
+	}
+	int rc = -1;
+	struct ps_atomic *a = NULL;
+	FILE *f = ps_atomic_open(path, &a, err);
+	if (f) {
+		fprintf(f, "%s\n", text);
+		rc = ps_atomic_commit(a, err);
+	}
+	free(text);
+	return rc;
+}
+
+int ps_lab_learn_ua(const char *path, const char *ua, char **said, char **err)
+{
+	json_error_t je;
+	json_t *o = json_load_file(path, 0, &je);
+	if (!o) {
+		*err = ps_xasprintf("%s: %s", path, je.text);
+		return -1;
+	}
+	const struct ps_model *base = named_by(ua);
+	if (!base)
+		base = ps_model_find(json_string_value(json_object_get(o, "based_on")));
+	if (!base)
+		base = ps_model_default();
+	char mac[13] = "";
+	const char *cm = json_string_value(json_object_get(o, "mac"));
+	if (cm)
+		ps_mac_normalize(cm, mac);
+	json_object_set_new(o, "based_on", json_string(base->id));
+	ua_fields(o, base, ua, mac);
+	int rc = write_json(path, o, err);
+	if (rc == 0)
+		*said = ps_xasprintf("updated %s: the User-Agent of a plain-HTTP request from the "
+				     "same address, \"%s\"; based on %s",
+				     path, ua, base->id);
+	json_decref(o);
+	return rc;
+}
+
 int ps_lab_learn(const char *path, const char *name, const struct ps_lab_session *s, char **said,
 		 char **err)
 {
@@ -108,27 +204,9 @@ int ps_lab_learn(const char *path, const char *name, const struct ps_lab_session
 	}
 	if (!base)
 		base = ps_model_default();
-	/* what the User-Agent says: by the model's format, else its values put
-	 * back as macros */
-	char *swver = NULL, *sn = NULL, *uamac = NULL, *format = NULL;
 	char mac[13] = "";
 	if (s->cert && s->cert->mac[0])
 		memcpy(mac, s->cert->mac, sizeof mac);
-	if (s->user_agent) {
-		if (ps_ua_capture(base->ua_format, s->user_agent, &swver, &sn, &uamac)) {
-			format = ps_xstrdup(base->ua_format);
-		} else {
-			format = ps_xstrdup(s->user_agent);
-			char mau[13];
-			for (size_t i = 0; i < sizeof mau; i++)
-				mau[i] =
-				    (char)(mac[i] >= 'a' && mac[i] <= 'f' ? mac[i] - 32 : mac[i]);
-			format = put_macro(format, mac[0] ? mac : NULL, "$MA");
-			format = put_macro(format, mac[0] ? mau : NULL, "$MAU");
-		}
-		if (!mac[0] && uamac)
-			ps_mac_normalize(uamac, mac);
-	}
 	bool sni = false;
 	char *priority = ps_offer_priority(s->ch, &sni);
 	char *unplayable = ps_offer_unplayable(s->ch, priority, sni);
@@ -144,29 +222,15 @@ int ps_lab_learn(const char *path, const char *name, const struct ps_lab_session
 	json_object_set_new(l, "by", json_string("provscope " PACKAGE_VERSION));
 	json_object_set_new(l, "match", json_string(match));
 	json_object_set_new(o, "learned", l);
-	json_object_set_new(o, "user_agent", str_or_null(s->user_agent));
-	json_object_set_new(o, "ua_format", str_or_null(format));
-	json_object_set_new(o, "firmware", str_or_null(swver));
-	json_object_set_new(o, "serial", str_or_null(sn));
-	json_object_set_new(o, "mac", mac[0] ? json_string(mac) : json_null());
+	ua_fields(o, base, s->user_agent, mac);
 	json_object_set_new(o, "client_hello", ps_lab_hello_json(s->ch));
 	json_object_set_new(o, "fingerprint", ps_lab_match_json(s->ch, s->offer));
 	json_object_set_new(o, "certificate", s->cert ? ps_lab_cert_json(s->cert) : json_null());
 	json_object_set_new(o, "priority", json_string(priority));
 	json_object_set_new(o, "sni", json_boolean(sni));
 	json_object_set_new(o, "unplayable", str_or_null(unplayable));
-	char *text = json_dumps(o, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	int rc = write_json(path, o, err);
 	json_decref(o);
-
-	int rc = -1;
-	struct ps_atomic *a = NULL;
-	FILE *f = text ? ps_atomic_open(path, &a, err) : NULL;
-	if (!text)
-		*err = ps_xstrdup("the model file could not be made (out of memory)");
-	if (f) {
-		fprintf(f, "%s\n", text);
-		rc = ps_atomic_commit(a, err);
-	}
 	if (rc == 0) {
 		struct ps_buf b = { 0 };
 		ps_buf_printf(&b, "learned model %s from %s: wrote %s; based on %s (%s)", name,
@@ -182,8 +246,6 @@ int ps_lab_learn(const char *path, const char *name, const struct ps_lab_session
 		ps_buf_printf(&b, "; play it with --model-file %s", path);
 		*said = ps_buf_take(&b);
 	}
-	free(text);
-	free(swver), free(sn), free(uamac), free(format);
 	free(priority), free(unplayable), free(match);
 	return rc;
 }

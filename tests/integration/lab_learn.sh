@@ -139,13 +139,24 @@ start_lab lab3 --pki "$PKI" --listen 127.0.0.1:0 --http-port 0 --learn-model oss
 echo | timeout 10 openssl s_client -connect "127.0.0.1:$LAB_PORT" -tls1_2 \
 	-cipher 'AES256-SHA:AES128-SHA' -verify_return_error -CAfile "$PKI/device-000e08aabbcc.pem" >/dev/null 2>&1
 wait_file ossl.json || t_bail "no model file: $(cat lab3.err)"
+t_check "no request: the log says how the User-Agent can still be had" \
+	grep -qF "it sent no request, so its User-Agent is missing: a plain-HTTP request from 127.0.0.1 (Profile_Rule_B" lab3.err
+HTTP_PORT=$(sed -n 's|^  http://127.0.0.1:\([0-9]*\)/$|\1|p' lab3.out)
+curl -sS -o /dev/null -m 10 -A 'Cisco/SPA504G-7.5.6 (000E08AABBCC)(CBT12345)' \
+	"http://127.0.0.1:$HTTP_PORT/spa504G.cfg" 2>/dev/null
+for i in $(seq 1 100); do grep -q "updated ossl.json" lab3.err && break; sleep 0.05; done
 stop_lab
+t_check "a plain-HTTP request from the same address: the log says the model file has its User-Agent" \
+	grep -qF 'updated ossl.json: the User-Agent of a plain-HTTP request from the same address, "Cisco/SPA504G-7.5.6 (000E08AABBCC)(CBT12345)"; based on spa504g' lab3.err
+t_eq "... the model file: the model it names, its format, firmware, serial and MAC" \
+	'spa504g|Cisco/SPA504G-$SWVER ($MAU)($SN)|7.5.6|CBT12345|000e08aabbcc' \
+	"$(json_get ossl.json '"|".join([d["based_on"], d["ua_format"], d["firmware"], d["serial"], d["mac"]])')"
 t_check "no request: the model is based on the closest offer, and the log says so" \
 	grep -qF "wrote ossl.json; based on spa9" lab3.err
 t_check "... and what GnuTLS cannot send of the offer" grep -qE "wrote ossl\.json; .*; provscope plays it as far as GnuTLS allows: [a-z]" lab3.err
-t_eq "the model file: no User-Agent, the difference written down, the schema's model_file" \
-	"null|true|ok" \
-	"$(json_get ossl.json 'json.dumps(d["user_agent"]) + "|" + json.dumps(bool(d["unplayable"]))')|$(python3 "$TOP_SRCDIR/tests/integration/ja_check.py" ossl.json "$SCHEMA")"
+t_eq "the model file: the difference written down, the schema's model_file" \
+	"true|ok" \
+	"$(json_get ossl.json 'json.dumps(bool(d["unplayable"]))')|$(python3 "$TOP_SRCDIR/tests/integration/ja_check.py" ossl.json "$SCHEMA")"
 out=$("$PROVSCOPE" --model-file ossl.json --list-models)
 t_check "--list-models names what GnuTLS cannot send" grep -qF "GnuTLS cannot send all of its" <<<"$out"
 
