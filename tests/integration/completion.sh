@@ -64,9 +64,9 @@ for m in $MODES; do
 		"$(help_options)" "$(bcomp "$m" 'provscope --')"
 	# --models is listed by the whole --help, and only scan takes it.
 	t_eq "bash[$m]: provscope --mo" "$(help_options '' --mo)" "$(bcomp "$m" 'provscope --mo')"
-	t_eq "bash[$m]: provscope --mo (today)" "--model --models --modern-ca" \
+	t_eq "bash[$m]: provscope --mo (today)" "--model --model-file --models --modern-ca" \
 		"$(bcomp "$m" 'provscope --mo')"
-	t_eq "bash[$m]: provscope scan --mod: scan's own" "--models --modern-ca" \
+	t_eq "bash[$m]: provscope scan --mod: scan's own" "--model-file --models --modern-ca" \
 		"$(bcomp "$m" 'provscope scan --mod')"
 	t_eq "bash[$m]: provscope lab -- is lab --help's" "$(help_options lab)" \
 		"$(bcomp "$m" 'provscope lab --')"

@@ -115,7 +115,7 @@ usage "curl's -k" "unknown option '-k': use --inspect-anyway (go on past a chain
 usage "openssl's -CAfile" "unknown option '-CAfile': use --ca FILE (the CA certificates the phone trusts, PEM)" \
 	-CAfile x "$URL"
 usage "a long option with one dash" "'-batch': long options take two dashes: --batch" -batch "$URL"
-usage "an ambiguous prefix" "'--mod' could be --model, --modern-ca, --models: give the whole name" \
+usage "an ambiguous prefix" "'--mod' could be --model, --model-file, --modern-ca, --models: give the whole name" \
 	--mod x "$URL"
 usage "an option without its value" "--timeout needs a value: --timeout SECONDS" "$URL" --timeout
 usage "nothing near" "unknown option '--frobnicate' (see --help)" --frobnicate "$URL"
