@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/util.h"
 #include "lab/lab.h"
@@ -17,6 +18,7 @@
 #include "lab/profiles.h"
 #include "phone/catalogue.h"
 #include "phone/identity.h"
+#include "tui/labtop.h"
 
 /* "ADDR:PORT", "[V6]:PORT", "ADDR", ":PORT" into an address (owned) and
  * a port (0 when none). */
@@ -120,6 +122,48 @@ static bool loopback_only(const char *addr)
 	return strcmp(addr, "localhost") == 0; /* the lab takes it as 127.0.0.1 */
 }
 
+/* The live table's header: what the lab serves and where. */
+static char *table_header(const struct ps_lab_opts *o, struct ps_lab *lab, const char *addr)
+{
+	bool v6 = strchr(addr, ':') != NULL;
+	unsigned hp = ps_lab_https_port(lab);
+	struct ps_buf b = { 0 };
+	ps_buf_printf(&b, "provscope lab: serving %s, faults: %s\n",
+		      o->dir ? o->dir : "the built-in profiles",
+		      o->fault && *o->fault ? o->fault : "none");
+	ps_buf_printf(&b, "https://%s:%u/ (on %s%s%s:%u)", PS_LAB_SERVER_NAME, hp, v6 ? "[" : "",
+		      addr, v6 ? "]" : "", hp);
+	if (ps_lab_http_port(lab))
+		ps_buf_printf(&b, "  http://%s%s%s:%u/", v6 ? "[" : "", addr, v6 ? "]" : "",
+			      ps_lab_http_port(lab));
+	const char *ca = ps_lab_pki_vendor_ca_path(ps_lab_pki(lab));
+	ps_buf_printf(&b, "\nvendor CA: %s", ca ? ca : "in memory only (--pki DIR keeps it)");
+	return ps_buf_take(&b);
+}
+
+/* The lab under its live table until q or a signal. */
+static void run_table(struct ps_labtop *top, const struct ps_lab_opts *o, struct ps_lab *lab,
+		      const char *addr)
+{
+	char *header = table_header(o, lab, addr);
+	ps_labtop_set_header(top, header);
+	free(header);
+	if (!loopback_only(addr))
+		ps_labtop_log(top, "warning: listening beyond this host's loopback: anyone who can "
+				   "reach it gets the lab's profiles, passwords, profile key and "
+				   "firmware images");
+	int sig = ps_labtop_run(top);
+	ps_labtop_close(top);
+	ps_lab_stop(lab);
+	size_t phones = 0;
+	unsigned long requests = 0;
+	ps_labtop_counts(top, &phones, &requests);
+	if (sig)
+		fprintf(stderr, "provscope lab: stopping (signal %d)\n", sig);
+	fprintf(stderr, "provscope lab: %zu phone%s, %lu request%s\n", phones,
+		phones == 1 ? "" : "s", requests, requests == 1 ? "" : "s");
+}
+
 int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 {
 	if (o->mint_device)
@@ -161,6 +205,16 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 	}
 	if (record)
 		setvbuf(record, NULL, _IOLBF, 0);
+	/* The live table on a terminal (it reads keys from it too); log lines
+	 * otherwise, or with --log. */
+	struct ps_labtop *top = NULL;
+	if (!o->log && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && isatty(STDERR_FILENO)) {
+		top = ps_labtop_open(&err);
+		if (err)
+			fprintf(stderr, "provscope: %s; log lines instead of the table\n", err);
+		free(err);
+		err = NULL;
+	}
 	struct ps_lab_config lc = { .listen = addr,
 				    .record = record,
 				    .https_port = port,
@@ -170,8 +224,15 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 				    .fault = o->fault,
 				    .encrypt = o->encrypt,
 				    .log = stderr };
+	if (top) {
+		lc.on_log = ps_labtop_log;
+		lc.on_log_ctx = top;
+		lc.on_client = ps_labtop_client;
+		lc.on_client_ctx = top;
+	}
 	struct ps_lab *lab = NULL;
 	if (ps_lab_start(&lc, &lab, &err) < 0) {
+		ps_labtop_free(top);
 		if (record)
 			fclose(record);
 		fprintf(stderr, "provscope: lab: %s\n", err);
@@ -179,6 +240,15 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 		free(addr);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return 2;
+	}
+	if (top) {
+		run_table(top, o, lab, addr);
+		ps_labtop_free(top);
+		if (record)
+			fclose(record);
+		free(addr);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return 0;
 	}
 	unsigned hp = ps_lab_https_port(lab);
 	bool v6 = strchr(addr, ':') != NULL;

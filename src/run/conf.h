@@ -33,6 +33,7 @@ struct ps_lab_opts {
 	const char *dir, *pki, *fault;
 	const char *record; /* --record FILE: a JSON line per client connection */
 	bool encrypt;
+	bool log;                /* --log: log lines, even on a terminal (no live table) */
 	const char *mint_device; /* MAC: write a device certificate into --pki and exit */
 };
 
