@@ -122,6 +122,30 @@ static bool loopback_only(const char *addr)
 	return strcmp(addr, "localhost") == 0; /* the lab takes it as 127.0.0.1 */
 }
 
+/* With --pki, the commands to try: mint the device certificate of the
+ * phone of --model (its own MAC) and play that phone against the lab, at
+ * an address it can connect to (loopback for a wildcard). Caller frees. */
+static char *try_text(const struct ps_lab_opts *o, const struct ps_identity *id, struct ps_lab *lab,
+		      const char *addr)
+{
+	unsigned hp = ps_lab_https_port(lab);
+	const char *ca = ps_lab_pki_vendor_ca_path(ps_lab_pki(lab));
+	const char *to = strcmp(addr, "0.0.0.0") == 0 ? "127.0.0.1"
+			 : strcmp(addr, "::") == 0    ? "::1"
+						      : addr;
+	bool to6 = strchr(to, ':') != NULL;
+	bool other = id->model != ps_model_default();
+	return ps_xasprintf("Try: provscope lab --pki %s --mint-device %s%s%s, then\n"
+			    "     provscope --ca %s%s%s --mac %s \\\n"
+			    "       --cert %s/device-%s.pem --key %s/device-%s.key \\\n"
+			    "       --resolve %s:%u:%s%s%s 'https://%s:%u/spa$PSN.cfg'\n",
+			    o->pki, id->mac, other ? " --model " : "", other ? id->model->id : "",
+			    ca ? ca : "VENDOR-CA.pem", other ? " --model " : "",
+			    other ? id->model->id : "", id->mac, o->pki, id->mac, o->pki, id->mac,
+			    PS_LAB_SERVER_NAME, hp, to6 ? "[" : "", to, to6 ? "]" : "",
+			    PS_LAB_SERVER_NAME, hp);
+}
+
 /* The live table's header: what the lab serves and where. */
 static char *table_header(const struct ps_lab_opts *o, struct ps_lab *lab, const char *addr)
 {
@@ -142,12 +166,19 @@ static char *table_header(const struct ps_lab_opts *o, struct ps_lab *lab, const
 }
 
 /* The lab under its live table until q or a signal. */
-static void run_table(struct ps_labtop *top, const struct ps_lab_opts *o, struct ps_lab *lab,
-		      const char *addr)
+static void run_table(struct ps_labtop *top, const struct ps_lab_opts *o,
+		      const struct ps_identity *id, struct ps_lab *lab, const char *addr)
 {
 	char *header = table_header(o, lab, addr);
 	ps_labtop_set_header(top, header);
 	free(header);
+	if (o->pki) { /* the commands to try, at the top of the log */
+		char *try = try_text(o, id, lab, addr);
+		for (char *sp = NULL, *line = strtok_r(try, "\n", &sp); line;
+		     line = strtok_r(NULL, "\n", &sp))
+			ps_labtop_log(top, line);
+		free(try);
+	}
 	if (!loopback_only(addr))
 		ps_labtop_log(top, "warning: listening beyond this host's loopback: anyone who can "
 				   "reach it gets the lab's profiles, passwords, profile key and "
@@ -242,7 +273,7 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 		return 2;
 	}
 	if (top) {
-		run_table(top, o, lab, addr);
+		run_table(top, o, id, lab, addr);
 		ps_labtop_free(top);
 		if (record)
 			fclose(record);
@@ -270,22 +301,9 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 	printf("  vendor CA: %s\n", ca ? ca : "in memory only (--pki DIR keeps it)");
 	printf("  faults: %s\n", o->fault && *o->fault ? o->fault : "none");
 	if (o->pki) {
-		/* The phone of --model (its own MAC), at an address it can
-		 * connect to: loopback for a wildcard. */
-		const char *to = strcmp(addr, "0.0.0.0") == 0 ? "127.0.0.1"
-				 : strcmp(addr, "::") == 0    ? "::1"
-							      : addr;
-		bool to6 = strchr(to, ':') != NULL;
-		bool other = id->model != ps_model_default();
-		printf("Try: provscope lab --pki %s --mint-device %s%s%s, then\n"
-		       "     provscope --ca %s%s%s --mac %s \\\n"
-		       "       --cert %s/device-%s.pem --key %s/device-%s.key \\\n"
-		       "       --resolve %s:%u:%s%s%s 'https://%s:%u/spa$PSN.cfg'\n",
-		       o->pki, id->mac, other ? " --model " : "", other ? id->model->id : "",
-		       ca ? ca : "VENDOR-CA.pem", other ? " --model " : "",
-		       other ? id->model->id : "", id->mac, o->pki, id->mac, o->pki, id->mac,
-		       PS_LAB_SERVER_NAME, hp, to6 ? "[" : "", to, to6 ? "]" : "",
-		       PS_LAB_SERVER_NAME, hp);
+		char *try = try_text(o, id, lab, addr);
+		fputs(try, stdout);
+		free(try);
 	}
 	printf("Stop with Ctrl-C.\n");
 	fflush(stdout);
