@@ -415,7 +415,7 @@ static void draw_row(struct ps_labtop *t, const struct row *r, int y, int W, con
 		attrset(base);
 		mvhline(y, 0, ' ', W);
 	}
-	char buf[256], age[24];
+	char buf[256], age[32];
 	attr_t a;
 	int x = 0;
 	put(y, x, w[C_ADDR], W, r->addr, base);
