@@ -240,6 +240,15 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 	 * otherwise, or with --log. */
 	struct ps_labtop *top = NULL;
 	if (!o->log && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && isatty(STDERR_FILENO)) {
+		/* The table's handlers give way to these when it closes: a
+		 * signal while the lab stops is then only noted. */
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
 		top = ps_labtop_open(&err);
 		if (err)
 			fprintf(stderr, "provscope: %s; log lines instead of the table\n", err);
