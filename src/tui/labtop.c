@@ -371,23 +371,29 @@ enum col { C_ADDR, C_MODEL, C_JA4, C_CERT, C_LAST, C_RESULT, C_COUNT };
 static const char *const col_name[C_COUNT] = { "ADDRESS", "MODEL",        "JA4",
 					       "CERT",    "LAST REQUEST", "RESULT" };
 
-/* Column widths for `W` columns: each gets its least, then JA4 grows to
- * its full 36, then LAST REQUEST takes the rest. Too narrow a terminal
- * cuts the row at its right edge. */
+/* Column widths for `W` columns: each gets its least, then LAST REQUEST
+ * grows to 36, JA4 to its full 36, RESULT to 24 ("alert
+ * handshake_failure"), and LAST REQUEST takes the rest. Too narrow a
+ * terminal cuts the row at its right edge. */
 static void col_widths(int W, int w[C_COUNT])
 {
 	static const int least[C_COUNT] = { 15, 26, 10, 21, 24, 12 };
+	static const struct {
+		enum col c;
+		int most;
+	} grow[] = { { C_LAST, 36 }, { C_JA4, 36 }, { C_RESULT, 24 }, { C_LAST, 1 << 16 } };
 	int used = C_COUNT - 1;
 	for (int i = 0; i < C_COUNT; i++)
 		used += w[i] = least[i];
 	int extra = W - used;
-	if (extra > 0) {
-		int j = extra < 36 - w[C_JA4] ? extra : 36 - w[C_JA4];
-		w[C_JA4] += j;
-		extra -= j;
+	for (size_t i = 0; i < sizeof grow / sizeof grow[0] && extra > 0; i++) {
+		int room = grow[i].most - w[grow[i].c];
+		int j = extra < room ? extra : room;
+		if (j > 0) {
+			w[grow[i].c] += j;
+			extra -= j;
+		}
 	}
-	if (extra > 0)
-		w[C_LAST] += extra;
 }
 
 /* `s` at (y, x) in at most `w` columns, never past column W. */

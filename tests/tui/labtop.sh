@@ -39,7 +39,7 @@ quits() {
 	fi
 }
 
-tui_start 150 40
+tui_start 160 40
 tui_run lab --pki "$PKI" --listen 127.0.0.1:0
 t_screen "the table's header: what the lab serves" '^provscope lab: serving the built-in profiles, faults: none │ 0 phones, 0 requests'
 t_screen "the header names the HTTPS URL" '^https://prov\.lab\.test:[0-9]+/ \(on 127\.0\.0\.1:[0-9]+\)  http://127\.0\.0\.1:[0-9]+/'
@@ -75,7 +75,7 @@ t_screen "Esc: back to the log" '^── log ─'
 tui_resize 60 16
 t_screen "resized to 60x16: rows cut, not wrapped" '^127\.0\.0\.1 +spa942 ✓ exact +t10i'
 t_no_screen "... no line wraps" '^[^ ]{61}'
-tui_resize 150 40
+tui_resize 160 40
 quits "q stops the lab" q
 t_screen "the counts after the table" '^provscope lab: 3 phones, [0-9]+ requests$'
 
