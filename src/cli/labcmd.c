@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/util.h"
 #include "lab/lab.h"
@@ -19,6 +20,7 @@
 #include "phone/catalogue.h"
 #include "phone/identity.h"
 #include "run/modelfile.h"
+#include "tui/labtop.h"
 
 /* "ADDR:PORT", "[V6]:PORT", "ADDR", ":PORT" into an address (owned) and
  * a port (0 when none). */
@@ -122,6 +124,79 @@ static bool loopback_only(const char *addr)
 	return strcmp(addr, "localhost") == 0; /* the lab takes it as 127.0.0.1 */
 }
 
+/* With --pki, the commands to try: mint the device certificate of the
+ * phone of --model (its own MAC) and play that phone against the lab, at
+ * an address it can connect to (loopback for a wildcard). Caller frees. */
+static char *try_text(const struct ps_lab_opts *o, const struct ps_identity *id, struct ps_lab *lab,
+		      const char *addr)
+{
+	unsigned hp = ps_lab_https_port(lab);
+	const char *ca = ps_lab_pki_vendor_ca_path(ps_lab_pki(lab));
+	const char *to = strcmp(addr, "0.0.0.0") == 0 ? "127.0.0.1"
+			 : strcmp(addr, "::") == 0    ? "::1"
+						      : addr;
+	bool to6 = strchr(to, ':') != NULL;
+	bool other = id->model != ps_model_default();
+	return ps_xasprintf("Try: provscope lab --pki %s --mint-device %s%s%s, then\n"
+			    "     provscope --ca %s%s%s --mac %s \\\n"
+			    "       --cert %s/device-%s.pem --key %s/device-%s.key \\\n"
+			    "       --resolve %s:%u:%s%s%s 'https://%s:%u/spa$PSN.cfg'\n",
+			    o->pki, id->mac, other ? " --model " : "", other ? id->model->id : "",
+			    ca ? ca : "VENDOR-CA.pem", other ? " --model " : "",
+			    other ? id->model->id : "", id->mac, o->pki, id->mac, o->pki, id->mac,
+			    PS_LAB_SERVER_NAME, hp, to6 ? "[" : "", to, to6 ? "]" : "",
+			    PS_LAB_SERVER_NAME, hp);
+}
+
+/* The live table's header: what the lab serves and where. */
+static char *table_header(const struct ps_lab_opts *o, struct ps_lab *lab, const char *addr)
+{
+	bool v6 = strchr(addr, ':') != NULL;
+	unsigned hp = ps_lab_https_port(lab);
+	struct ps_buf b = { 0 };
+	ps_buf_printf(&b, "provscope lab: serving %s, faults: %s\n",
+		      o->dir ? o->dir : "the built-in profiles",
+		      o->fault && *o->fault ? o->fault : "none");
+	ps_buf_printf(&b, "https://%s:%u/ (on %s%s%s:%u)", PS_LAB_SERVER_NAME, hp, v6 ? "[" : "",
+		      addr, v6 ? "]" : "", hp);
+	if (ps_lab_http_port(lab))
+		ps_buf_printf(&b, "  http://%s%s%s:%u/", v6 ? "[" : "", addr, v6 ? "]" : "",
+			      ps_lab_http_port(lab));
+	const char *ca = ps_lab_pki_vendor_ca_path(ps_lab_pki(lab));
+	ps_buf_printf(&b, "\nvendor CA: %s", ca ? ca : "in memory only (--pki DIR keeps it)");
+	return ps_buf_take(&b);
+}
+
+/* The lab under its live table until q or a signal. */
+static void run_table(struct ps_labtop *top, const struct ps_lab_opts *o,
+		      const struct ps_identity *id, struct ps_lab *lab, const char *addr)
+{
+	char *header = table_header(o, lab, addr);
+	ps_labtop_set_header(top, header);
+	free(header);
+	if (o->pki) { /* the commands to try, at the top of the log */
+		char *try = try_text(o, id, lab, addr);
+		for (char *sp = NULL, *line = strtok_r(try, "\n", &sp); line;
+		     line = strtok_r(NULL, "\n", &sp))
+			ps_labtop_log(top, line);
+		free(try);
+	}
+	if (!loopback_only(addr))
+		ps_labtop_log(top, "warning: listening beyond this host's loopback: anyone who can "
+				   "reach it gets the lab's profiles, passwords, profile key and "
+				   "firmware images");
+	int sig = ps_labtop_run(top);
+	ps_labtop_close(top);
+	ps_lab_stop(lab);
+	size_t phones = 0;
+	unsigned long requests = 0;
+	ps_labtop_counts(top, &phones, &requests);
+	if (sig)
+		fprintf(stderr, "provscope lab: stopping (signal %d)\n", sig);
+	fprintf(stderr, "provscope lab: %zu phone%s, %lu request%s\n", phones,
+		phones == 1 ? "" : "s", requests, requests == 1 ? "" : "s");
+}
+
 int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 {
 	if (o->mint_device)
@@ -187,6 +262,25 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 	}
 	if (record)
 		setvbuf(record, NULL, _IOLBF, 0);
+	/* The live table on a terminal (it reads keys from it too); log lines
+	 * otherwise, or with --log. */
+	struct ps_labtop *top = NULL;
+	if (!o->log && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && isatty(STDERR_FILENO)) {
+		/* The table's handlers give way to these when it closes: a
+		 * signal while the lab stops is then only noted. */
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		top = ps_labtop_open(&err);
+		if (err)
+			fprintf(stderr, "provscope: %s; log lines instead of the table\n", err);
+		free(err);
+		err = NULL;
+	}
 	struct ps_lab_config lc = { .listen = addr,
 				    .record = record,
 				    .learn_name = o->learn_model,
@@ -198,8 +292,15 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 				    .fault = o->fault,
 				    .encrypt = o->encrypt,
 				    .log = stderr };
+	if (top) {
+		lc.on_log = ps_labtop_log;
+		lc.on_log_ctx = top;
+		lc.on_client = ps_labtop_client;
+		lc.on_client_ctx = top;
+	}
 	struct ps_lab *lab = NULL;
 	if (ps_lab_start(&lc, &lab, &err) < 0) {
+		ps_labtop_free(top);
 		if (record)
 			fclose(record);
 		fprintf(stderr, "provscope: lab: %s\n", err);
@@ -208,6 +309,23 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 		free(learn_path);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return 2;
+	}
+	if (top) {
+		if (learn_path) {
+			char *l = ps_xasprintf("learning: the first phone that connects over HTTPS "
+					       "is written to %s (--learn-model %s)",
+					       learn_path, o->learn_model);
+			ps_labtop_log(top, l);
+			free(l);
+		}
+		run_table(top, o, id, lab, addr);
+		ps_labtop_free(top);
+		if (record)
+			fclose(record);
+		free(addr);
+		free(learn_path);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return 0;
 	}
 	unsigned hp = ps_lab_https_port(lab);
 	bool v6 = strchr(addr, ':') != NULL;
@@ -229,22 +347,9 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 	printf("  vendor CA: %s\n", ca ? ca : "in memory only (--pki DIR keeps it)");
 	printf("  faults: %s\n", o->fault && *o->fault ? o->fault : "none");
 	if (o->pki) {
-		/* The phone of --model (its own MAC), at an address it can
-		 * connect to: loopback for a wildcard. */
-		const char *to = strcmp(addr, "0.0.0.0") == 0 ? "127.0.0.1"
-				 : strcmp(addr, "::") == 0    ? "::1"
-							      : addr;
-		bool to6 = strchr(to, ':') != NULL;
-		bool other = id->model != ps_model_default();
-		printf("Try: provscope lab --pki %s --mint-device %s%s%s, then\n"
-		       "     provscope --ca %s%s%s --mac %s \\\n"
-		       "       --cert %s/device-%s.pem --key %s/device-%s.key \\\n"
-		       "       --resolve %s:%u:%s%s%s 'https://%s:%u/spa$PSN.cfg'\n",
-		       o->pki, id->mac, other ? " --model " : "", other ? id->model->id : "",
-		       ca ? ca : "VENDOR-CA.pem", other ? " --model " : "",
-		       other ? id->model->id : "", id->mac, o->pki, id->mac, o->pki, id->mac,
-		       PS_LAB_SERVER_NAME, hp, to6 ? "[" : "", to, to6 ? "]" : "",
-		       PS_LAB_SERVER_NAME, hp);
+		char *try = try_text(o, id, lab, addr);
+		fputs(try, stdout);
+		free(try);
 	}
 	if (learn_path)
 		printf("Learning: the first phone that connects over HTTPS is written to %s "

@@ -407,6 +407,10 @@ static const struct ps_option table[] = {
 	  STRING(lab.learn_model) },
 	{ "encrypt", 0, NULL, PS_OG_LAB, B,
 	  "lab: per-device files encrypted (key in the model file)", SET(lab.encrypt) },
+	{ "log", 0, NULL, PS_OG_LAB, B,
+	  "lab: a log line per request on the standard error even\non a terminal, instead of the "
+	  "live table of phones",
+	  SET(lab.log) },
 	{ "mint-device", 0, "MAC", PS_OG_LAB, B,
 	  "lab: write a device certificate and key into --pki, exit", STRING(lab.mint_device) },
 	/* the rest */

@@ -201,6 +201,11 @@ struct ps_lab {
 	bool learned;      /* the model file is written (or failed) */
 	char learn_ip[64]; /* the learned phone's address while its User-Agent is missing */
 	char *mhd_error;   /* the last libmicrohttpd message */
+	/* the live view's observers (lab.h) */
+	void (*on_log)(void *ctx, const char *line);
+	void *on_log_ctx;
+	void (*on_client)(void *ctx, const struct ps_lab_client_view *v);
+	void *on_client_ctx;
 };
 
 static bool has(const struct ps_lab *lab, enum ps_lab_fault f)
@@ -255,6 +260,10 @@ char *ps_lab_url(const struct ps_lab *lab, bool https, const char *host, const c
 
 static void log_line(struct ps_lab *lab, const char *text)
 {
+	if (lab->on_log) {
+		lab->on_log(lab->on_log_ctx, text);
+		return;
+	}
 	char when[32];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -532,6 +541,42 @@ static void learn_ua(struct ps_lab *lab, const struct conn *cn)
 	free(err);
 }
 
+/* The connection's part of a client view (lab.h); `addr` holds the
+ * address without the port. */
+static void view_of_conn(const struct conn *cn, struct ps_lab_client_view *v, char addr[64])
+{
+	memset(v, 0, sizeof *v);
+	snprintf(addr, 64, "%s", cn->peer[0] == '[' ? cn->peer + 1 : cn->peer);
+	char *end = strrchr(addr, cn->peer[0] == '[' ? ']' : ':');
+	if (end)
+		*end = '\0';
+	v->https = cn->https;
+	v->peer = cn->peer;
+	v->address = addr;
+	v->offer = cn->have_offer ? &cn->offer : NULL;
+	v->requests = cn->requests;
+	v->when = time(NULL);
+}
+
+/* Tell the live view of an HTTPS connection that closed without a
+ * request. */
+static void view_closed(struct ps_lab *lab, const struct conn *cn)
+{
+	struct ps_lab_client_view v;
+	char addr[64], result[64];
+	view_of_conn(cn, &v, addr);
+	char *text = cn->have_offer ? ps_offer_match_text(&cn->offer, NULL) : NULL;
+	v.offer_text = text;
+	if (cn->alert)
+		snprintf(result, sizeof result, "alert %s", cn->alert);
+	else
+		snprintf(result, sizeof result, "%s",
+			 cn->finished >= 2 ? "no request" : "handshake failed");
+	v.result = result;
+	lab->on_client(lab->on_client_ctx, &v);
+	free(text);
+}
+
 static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		   enum MHD_ConnectionNotificationCode toe)
 {
@@ -588,6 +633,8 @@ static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 	}
 	if (cn->requests == 0)
 		learn(lab, cn);
+	if (cn->requests == 0 && cn->https && lab->on_client)
+		view_closed(lab, cn);
 	if (lab->record) {
 		struct ps_lab_session rs;
 		session_of(cn, &rs);
@@ -1203,6 +1250,43 @@ static void log_answer(struct ps_lab *lab, struct ps_buf *logb, const struct ans
 	free(line);
 }
 
+/* Tell the live view of a request answered. */
+static void view_request(struct ps_lab *lab, struct MHD_Connection *c, const struct conn *cn,
+			 const struct client *cl, const char *method, const char *path,
+			 const struct answer *a)
+{
+	struct ps_lab_client_view v;
+	char addr[64], result[16];
+	view_of_conn(cn, &v, addr);
+	const char *ua =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT);
+	char *shown_ua = ua ? printable(ua) : NULL;
+	const struct ps_model *um = ua_model(c);
+	char *text = cn->have_offer ? ps_offer_match_text(&cn->offer, um) : NULL;
+	v.user_agent = shown_ua;
+	v.model = um ? um->id : NULL;
+	v.offer_text = text;
+	v.cert = cl->state == CERT_TRUSTED     ? PS_LAB_CLIENT_CERT_TRUSTED
+		 : cl->state == CERT_UNTRUSTED ? PS_LAB_CLIENT_CERT_UNTRUSTED
+					       : PS_LAB_CLIENT_CERT_NONE;
+	v.cert_mac = cl->mac[0] ? cl->mac : NULL;
+	v.cert_subject = cl->subject;
+	v.cert_reason = cl->reason;
+	v.method = method;
+	v.path = path;
+	v.status = a->status;
+	v.bytes = a->len;
+	v.reason = a->reason;
+	if (a->status == 200 || a->status == 206)
+		snprintf(result, sizeof result, "ok");
+	else
+		snprintf(result, sizeof result, "%d", a->status);
+	v.result = result;
+	lab->on_client(lab->on_client_ctx, &v);
+	free(text);
+	free(shown_ua);
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
 			       const char *method, const char *version, const char *upload_data,
 			       size_t *upload_data_size, void **req_cls)
@@ -1268,6 +1352,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		cn->asked[cn->n_asked++] = ps_xasprintf("%s %s %d", shown_method, shown, a.status);
 	}
 	log_answer(lab, &logb, &a, strcmp(method, MHD_HTTP_METHOD_HEAD) == 0);
+	if (cn && lab->on_client)
+		view_request(lab, c, cn, &cl, shown_method, shown, &a);
 	free(a.reason);
 	free(a.note);
 	free(shown);
@@ -1483,6 +1569,10 @@ int ps_lab_start(const struct ps_lab_config *cfg, struct ps_lab **out, char **er
 	lab->record = cfg->record;
 	lab->learn_name = cfg->learn_name ? ps_xstrdup(cfg->learn_name) : NULL;
 	lab->learn_path = cfg->learn_path ? ps_xstrdup(cfg->learn_path) : NULL;
+	lab->on_log = cfg->on_log;
+	lab->on_log_ctx = cfg->on_log_ctx;
+	lab->on_client = cfg->on_client;
+	lab->on_client_ctx = cfg->on_client_ctx;
 	lab->host = ps_xstrdup(cfg->host && *cfg->host ? cfg->host : NULL);
 	const char *listen = cfg->listen && *cfg->listen ? cfg->listen : "127.0.0.1";
 	if (strcmp(listen, "localhost") == 0)

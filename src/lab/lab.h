@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "lab/pki.h"
 #include "lab/profiles.h"
@@ -92,6 +93,42 @@ const char *ps_lab_fault_name(enum ps_lab_fault f);
 	"NONE:+VERS-TLS1.2:+VERS-TLS1.1:+VERS-TLS1.0:+RSA:+ARCFOUR-128:+SHA1:+MD5:+COMP-NULL:" \
 	"+SIGN-ALL:+CTYPE-X509"
 
+/* How the lab found a client's certificate. */
+enum ps_lab_client_cert {
+	PS_LAB_CLIENT_CERT_NONE,     /* none sent (or plain HTTP, or no request yet) */
+	PS_LAB_CLIENT_CERT_TRUSTED,  /* issued by the vendor CA */
+	PS_LAB_CLIENT_CERT_UNTRUSTED /* sent, but the vendor CA does not vouch for it */
+};
+
+struct ps_offer_match;
+
+/* What the lab knows of one client connection at one moment, for a live
+ * view (ps_lab_config.on_client): after each request it answered, and
+ * when an HTTPS connection closed without a request (a failed handshake).
+ * Every pointer is borrowed for the call only; NULL means not known. */
+struct ps_lab_client_view {
+	bool https;
+	const char *peer;                   /* "127.0.0.1:41234", "[::1]:41234" */
+	const char *address;                /* the same without the port: "127.0.0.1", "::1" */
+	const char *user_agent;             /* printable */
+	const char *model;                  /* catalogue id the User-Agent names */
+	const struct ps_offer_match *offer; /* the ClientHello's fingerprints and match */
+	const char *offer_text; /* ps_offer_match_text: "offer: matches spa942 exactly" */
+	enum ps_lab_client_cert cert;
+	const char *cert_mac;      /* the MAC the certificate carries, 12 hex digits */
+	const char *cert_subject;  /* its subject DN, printable */
+	const char *cert_reason;   /* why it is not trusted */
+	const char *method, *path; /* the request ("GET", "/spa942.cfg"), printable; NULL
+				      when the connection closed without one */
+	int status;                /* its HTTP status, 0 without a request */
+	size_t bytes;              /* the body sent */
+	const char *reason;        /* why refused, or what is odd about the answer */
+	unsigned requests;         /* requests on this connection so far */
+	time_t when;               /* now */
+	const char *result;        /* one word or two: "ok", "403", "404", "handshake failed",
+				      "alert protocol_version", "no request" */
+};
+
 struct ps_lab_config {
 	const char *listen;     /* IP address to listen on; NULL: "127.0.0.1" */
 	unsigned https_port;    /* 0: a free port the kernel picks */
@@ -114,6 +151,14 @@ struct ps_lab_config {
 	const char *learn_name; /* --learn-model: the model's name; NULL: none */
 	const char *learn_path; /* the model file to write for it */
 	bool verbose;           /* also log libmicrohttpd's own messages */
+	/* A live view's observers; NULL: none. Both are called from
+	 * libmicrohttpd's threads, several at a time, so the receiver locks;
+	 * they must not call back into the lab. on_log takes each log line
+	 * (without its time) instead of `log`; on_client each client view. */
+	void (*on_log)(void *ctx, const char *line);
+	void *on_log_ctx;
+	void (*on_client)(void *ctx, const struct ps_lab_client_view *v);
+	void *on_client_ctx;
 };
 
 struct ps_lab;

@@ -34,6 +34,7 @@ struct ps_lab_opts {
 	const char *record;      /* --record FILE: a JSON line per client connection */
 	const char *learn_model; /* --learn-model NAME: write NAME.json from the first client */
 	bool encrypt;
+	bool log;                /* --log: log lines, even on a terminal (no live table) */
 	const char *mint_device; /* MAC: write a device certificate into --pki and exit */
 };
 
