@@ -66,6 +66,16 @@ json_t *ps_lab_hello_json(const struct ps_client_hello *ch)
 	json_object_set_new(o, "compression_methods",
 			    hex_list(ch->compressions, ch->n_compressions, 1));
 	json_object_set_new(o, "extensions", hex_list(ch->extensions, ch->n_extensions, 2));
+	json_t *data = json_array();
+	for (size_t i = 0; ch->ext_data && i < ch->n_extensions; i++) {
+		json_t *e = json_object();
+		snprintf(id, sizeof id, "0x%04x", ch->extensions[i]);
+		json_object_set_new(e, "type", json_string(id));
+		json_object_set_new(e, "name", str_or_null(ps_extension_name(ch->extensions[i])));
+		json_object_set_new(e, "data", json_string(ch->ext_data[i]));
+		json_array_append_new(data, e);
+	}
+	json_object_set_new(o, "extension_data", data);
 	json_object_set_new(o, "server_name", str_or_null(ch->sni));
 	json_object_set_new(o, "alpn", str_or_null(ch->alpn));
 	json_object_set_new(o, "supported_groups", hex_list(ch->groups, ch->n_groups, 2));

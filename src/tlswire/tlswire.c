@@ -3,6 +3,7 @@
 
 #include "tlswire/tlswire.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -312,6 +313,13 @@ bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_he
 			if (type == 43)
 				out->max_version = highest_supported(v, len, out->max_version);
 			client_extension(out, type, v, len);
+			out->ext_data = ps_xrealloc(out->ext_data, (out->n_extensions + 1) *
+								       sizeof *out->ext_data);
+			char *hex = ps_xmalloc(2 * len + 1);
+			for (size_t i = 0; i < len; i++)
+				snprintf(hex + 2 * i, 3, "%02x", v[i]);
+			hex[2 * len] = '\0';
+			out->ext_data[out->n_extensions] = hex;
 			out->extensions = ext_append(out->extensions, &out->n_extensions, type);
 		}
 	}
@@ -320,6 +328,9 @@ bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_he
 
 void ps_client_hello_free(struct ps_client_hello *ch)
 {
+	for (size_t i = 0; ch->ext_data && i < ch->n_extensions; i++)
+		free(ch->ext_data[i]);
+	free(ch->ext_data);
 	free(ch->suites);
 	free(ch->extensions);
 	free(ch->compressions);

@@ -74,6 +74,7 @@ struct ps_client_hello {
 	size_t n_sig_algs;
 	unsigned *versions; /* supported_versions (43), in order */
 	size_t n_versions;
+	char **ext_data; /* each extension's content in lower-case hex, beside `extensions` */
 	char *sni;       /* the host_name of server_name (0), NULL when none */
 	char *alpn;      /* the first protocol of ALPN (16), NULL when none */
 	bool session_id; /* a non-empty session id */

@@ -71,6 +71,9 @@ t_eq "the model file: based on, User-Agent as a format, firmware, serial, MAC fr
 t_eq "the model file: the offer as sent (TLS 1.2, its suites in order, server_name, no session_ticket)" \
 	'TLS1.2|0xc013,0xc014,0x002f,0x0035|True|False' \
 	"$(json_get bench942.json '"|".join([d["client_hello"]["max_version"], ",".join(s["id"] for s in d["client_hello"]["cipher_suites"]), str("0x0000" in d["client_hello"]["extensions"]), str("0x0023" in d["client_hello"]["extensions"])])')"
+t_eq "the model file: each extension's content, server_name's with the name the client asked for" \
+	"server_name True 9" \
+	"$(json_get bench942.json '" ".join([d["client_hello"]["extension_data"][7]["name"], str("70726f762e6c61622e74657374" in d["client_hello"]["extension_data"][7]["data"]), str(len(d["client_hello"]["extension_data"]))])')"
 
 # 3. The round trip: a lab that knows the model recognises provscope
 # playing it, and tells it from the catalogue's SPA942.
