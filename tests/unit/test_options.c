@@ -201,7 +201,8 @@ static void test_values(void **state)
 	REFUSED("unknown option '-k': use --inspect-anyway", "-k", "https://a/");
 	REFUSED("unknown option '-CAfile': use --ca FILE", "-CAfile", "x", "https://a/");
 	REFUSED("'-batch': long options take two dashes: --batch", "-batch", "https://a/");
-	REFUSED("'--mod' could be --model, --model-file, --modern-ca, --models", "--mod", "x", "https://a/");
+	REFUSED("'--mod' could be --model, --model-file, --modern-ca, --models", "--mod", "x",
+		"https://a/");
 	REFUSED("help 'bogus': no such command", "help", "bogus");
 	REFUSED("unknown option '-x': no option needed", "-x", "https://a/");
 	struct parsed p;
