@@ -137,15 +137,20 @@ static char *try_text(const struct ps_lab_opts *o, const struct ps_identity *id,
 						      : addr;
 	bool to6 = strchr(to, ':') != NULL;
 	bool other = id->model != ps_model_default();
-	return ps_xasprintf("Try: provscope lab --pki %s --mint-device %s%s%s, then\n"
-			    "     provscope --ca %s%s%s --mac %s \\\n"
-			    "       --cert %s/device-%s.pem --key %s/device-%s.key \\\n"
-			    "       --resolve %s:%u:%s%s%s 'https://%s:%u/spa$PSN.cfg'\n",
-			    o->pki, id->mac, other ? " --model " : "", other ? id->model->id : "",
-			    ca ? ca : "VENDOR-CA.pem", other ? " --model " : "",
-			    other ? id->model->id : "", id->mac, o->pki, id->mac, o->pki, id->mac,
-			    PS_LAB_SERVER_NAME, hp, to6 ? "[" : "", to, to6 ? "]" : "",
-			    PS_LAB_SERVER_NAME, hp);
+	/* a learned model needs its file wherever it is named */
+	char *mopt = !other            ? ps_xstrdup("")
+		     : id->model->file ? ps_xasprintf(" --model-file %s --model %s",
+						      id->model->file, id->model->id)
+				       : ps_xasprintf(" --model %s", id->model->id);
+	char *s = ps_xasprintf("Try: provscope lab --pki %s --mint-device %s%s, then\n"
+			       "     provscope --ca %s%s --mac %s \\\n"
+			       "       --cert %s/device-%s.pem --key %s/device-%s.key \\\n"
+			       "       --resolve %s:%u:%s%s%s 'https://%s:%u/spa$PSN.cfg'\n",
+			       o->pki, id->mac, mopt, ca ? ca : "VENDOR-CA.pem", mopt, id->mac,
+			       o->pki, id->mac, o->pki, id->mac, PS_LAB_SERVER_NAME, hp,
+			       to6 ? "[" : "", to, to6 ? "]" : "", PS_LAB_SERVER_NAME, hp);
+	free(mopt);
+	return s;
 }
 
 /* The live table's header: what the lab serves and where. */
@@ -232,20 +237,28 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	char *learn_path = NULL;
 	if (o->learn_model) {
-		const char *why =
-		    !ps_model_name_valid(o->learn_model)
-			? "a model's name is 1 to 31 lower-case letters, digits, '.', "
-			  "'_' or '-'"
-		    : ps_model_find(o->learn_model)
-			? "that name is taken by the catalogue (--list-models): choose "
-			  "another, such as NAME-bench"
-			: NULL;
+		char *why = NULL;
+		if (!ps_model_name_valid(o->learn_model))
+			why =
+			    ps_xstrdup("a model's name is 1 to 31 lower-case letters, digits, '.', "
+				       "'_' or '-', starting with a letter or digit");
+		else if (ps_model_find(o->learn_model))
+			why = ps_xasprintf("that name is taken by a model of the catalogue or of "
+					   "--model-file (--list-models): choose another, such as "
+					   "%s-bench",
+					   o->learn_model);
 		learn_path = ps_xasprintf("%s.json", o->learn_model);
 		struct stat st;
 		if (!why && lstat(learn_path, &st) == 0)
-			why = "its model file is already there: remove it or choose another name";
+			why = ps_xstrdup("its model file is already there: remove it or choose "
+					 "another name");
+		if (!why && access(".", W_OK) != 0)
+			why = ps_xasprintf("%s cannot be written in this directory (%s): start the "
+					   "lab in one you can write",
+					   learn_path, strerror(errno));
 		if (why) {
 			fprintf(stderr, "provscope: --learn-model '%s': %s\n", o->learn_model, why);
+			free(why);
 			free(learn_path);
 			free(addr);
 			pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -262,7 +262,7 @@ char *ps_offer_unplayable(const struct ps_client_hello *ch, const char *priority
 		return s;
 	}
 	struct ps_buf why = { 0 };
-	unsigned d = ps_hello_diff(ch, &made, true, &why);
+	unsigned d = ps_hello_diff(ch, &made, "the phone", PS_DIFF_SCSV | PS_DIFF_THOROUGH, &why);
 	ps_client_hello_free(&made);
 	if (!d) {
 		ps_buf_free(&why);

@@ -332,9 +332,10 @@ struct conn {
 	const char *model;
 	char **asked; /* "GET /spa942.cfg 200", each request */
 	size_t n_asked;
-	bool held;         /* slow-handshake held this one */
-	const char *alert; /* the alert sent to end the handshake, or NULL (static) */
-	unsigned finished; /* Finished messages sent and received */
+	bool held;                /* slow-handshake held this one */
+	const char *alert;        /* the alert sent to end the handshake, or NULL (static) */
+	const char *client_alert; /* the alert the client sent to end it, or NULL (static) */
+	unsigned finished;        /* Finished messages sent and received */
 };
 
 static void peer_text(const struct sockaddr *sa, char *out, size_t n)
@@ -355,20 +356,9 @@ static void peer_text(const struct sockaddr *sa, char *out, size_t n)
 		snprintf(out, n, "?");
 }
 
-/* GnuTLS's name of a suite without its "TLS_" ("RSA_AES_256_CBC_SHA1"),
- * as the lab log has always shown them, or NULL. */
-static const char *gnutls_suite(unsigned id)
-{
-	unsigned char sid[2];
-	const char *name;
-	for (size_t k = 0; (name = gnutls_cipher_suite_info(k, sid, NULL, NULL, NULL, NULL)); k++)
-		if (sid[0] == id >> 8 && sid[1] == (id & 0xff))
-			return strncmp(name, "TLS_", 4) == 0 ? name + 4 : name;
-	return NULL;
-}
-
 /* What a ClientHello offers, for the log of a failed handshake: the
- * version and, when they are few (a phone), the suites by name. */
+ * version and, when they are few (a phone), the suites by name (OpenSSL's,
+ * as the comparison with the catalogue gives them). */
 static void offer_text(const struct ps_client_hello *ch, char *out, size_t size)
 {
 	struct ps_buf b = { 0 };
@@ -382,7 +372,7 @@ static void offer_text(const struct ps_client_hello *ch, char *out, size_t size)
 			unsigned id = ch->suites[i];
 			if (id == 0x00ff)
 				continue; /* the renegotiation SCSV */
-			const char *name = gnutls_suite(id);
+			const char *name = ps_suite_openssl_name(id);
 			ps_buf_puts(&b, shown++ ? " " : ", suites ");
 			if (name)
 				ps_buf_puts(&b, name);
@@ -475,6 +465,7 @@ static void session_of(const struct conn *cn, struct ps_lab_session *rs)
 				       .requests = (const char *const *)cn->asked,
 				       .n_requests = cn->n_asked,
 				       .alert = cn->alert,
+				       .client_alert = cn->client_alert,
 				       .handshake_completed = !cn->https || cn->finished >= 2 };
 	snprintf(rs->time, sizeof rs->time, "%s", cn->opened);
 	snprintf(rs->peer, sizeof rs->peer, "%s", cn->peer);
@@ -495,9 +486,17 @@ static void learn(struct ps_lab *lab, const struct conn *cn)
 	struct ps_lab_session rs;
 	session_of(cn, &rs);
 	char *said = NULL, *err = NULL;
-	if (ps_lab_learn(lab->learn_path, lab->learn_name, &rs, &said, &err) < 0) {
-		said =
-		    ps_xasprintf("could not write the model file of %s: %s", lab->learn_name, err);
+	int rc = ps_lab_learn(lab->learn_path, lab->learn_name, &rs, &said, &err);
+	if (rc < 0) {
+		said = rc == -2
+			   ? ps_xasprintf("not learned from %s: %s; waiting for the next client",
+					  cn->peer, err)
+			   : ps_xasprintf("could not write the model file of %s: %s; waiting "
+					  "for the next client",
+					  lab->learn_name, err);
+		pthread_mutex_lock(&lab->learn_lock);
+		lab->learned = false;
+		pthread_mutex_unlock(&lab->learn_lock);
 	} else if (!cn->ua) {
 		/* a later plain-HTTP request from the phone gives it */
 		pthread_mutex_lock(&lab->learn_lock);
@@ -508,8 +507,10 @@ static void learn(struct ps_lab *lab, const struct conn *cn)
 		pthread_mutex_unlock(&lab->learn_lock);
 		char *more = ps_xasprintf("%s; it sent no request, so its User-Agent is missing: a "
 					  "plain-HTTP request from %s (Profile_Rule_B "
-					  "http://LAB:%u/spa$PSN.cfg) will add it",
-					  said, lab->learn_ip, lab->http_port);
+					  "http://%s%s%s:%u/spa$PSN.cfg) will add it",
+					  said, lab->learn_ip,
+					  strchr(lab->url_host, ':') ? "[" : "", lab->url_host,
+					  strchr(lab->url_host, ':') ? "]" : "", lab->http_port);
 		free(said);
 		said = more;
 	}
@@ -565,7 +566,7 @@ static void view_closed(struct ps_lab *lab, const struct conn *cn)
 	struct ps_lab_client_view v;
 	char addr[64], result[64];
 	view_of_conn(cn, &v, addr);
-	char *text = cn->have_offer ? ps_offer_match_text(&cn->offer, NULL) : NULL;
+	char *text = cn->have_offer ? ps_offer_match_text(&cn->offer, NULL, &cn->ch) : NULL;
 	v.offer_text = text;
 	if (cn->alert)
 		snprintf(result, sizeof result, "alert %s", cn->alert);
@@ -613,18 +614,41 @@ static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 	struct conn *cn = *socket_context;
 	if (!cn)
 		return;
+	if (cn->https && cn->finished < 2) {
+		/* the alert that ended a failed handshake from the client's
+		 * side: a phone that does not trust the lab's CA says so */
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+		gnutls_session_t s = ci ? (gnutls_session_t)ci->tls_session : NULL;
+		gnutls_alert_description_t a = s ? gnutls_alert_get(s) : GNUTLS_A_CLOSE_NOTIFY;
+		if (a != GNUTLS_A_CLOSE_NOTIFY && cn->have_offer)
+			cn->client_alert = ps_alert_name((unsigned)a);
+	}
 	if (cn->requests == 0 && cn->https) {
+		char *match =
+		    cn->have_offer ? ps_offer_match_text(&cn->offer, NULL, &cn->ch) : NULL;
 		char *line = ps_xasprintf(
-		    "https %s | %s%s%s%s%s%s", cn->peer,
+		    "https %s | %s%s%s%s%s%s%s%s%s%s%s%s", cn->peer,
 		    cn->finished >= 2
 			? "TLS handshake completed, then the connection closed without "
 			  "a request"
 			: "connection closed before the TLS handshake completed",
-		    cn->hello[0] ? " | client offered " : "", cn->hello,
-		    cn->alert ? " | sent alert " : "", cn->alert ? cn->alert : "",
-		    cn->held ? " | held by slow-handshake" : "");
-		log_line(lab, line);
+		    cn->client_alert ? " | the client sent alert " : "",
+		    cn->client_alert ? cn->client_alert : "",
+		    cn->client_alert && (strcmp(cn->client_alert, "bad_certificate") == 0 ||
+					 strcmp(cn->client_alert, "unknown_ca") == 0)
+			? " (it does not trust the lab's certificate: a phone trusts only its "
+			  "vendor's CA)"
+			: "",
+		    cn->hello[0] ? " | client offered " : "", cn->hello, match ? " | JA4 " : "",
+		    match ? cn->offer.ja4 : "", match ? " | " : "", match ? match : "",
+		    cn->alert ? " | sent alert " : "", cn->alert ? cn->alert : "");
+		char *held =
+		    ps_xasprintf("%s%s", line, cn->held ? " | held by slow-handshake" : "");
+		log_line(lab, held);
+		free(held);
 		free(line);
+		free(match);
 	} else if (cn->requests == 0 && lab->verbose) {
 		char *line =
 		    ps_xasprintf("http %s | connection closed before any request", cn->peer);
@@ -1262,7 +1286,7 @@ static void view_request(struct ps_lab *lab, struct MHD_Connection *c, const str
 	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT);
 	char *shown_ua = ua ? printable(ua) : NULL;
 	const struct ps_model *um = ua_model(c);
-	char *text = cn->have_offer ? ps_offer_match_text(&cn->offer, um) : NULL;
+	char *text = cn->have_offer ? ps_offer_match_text(&cn->offer, um, &cn->ch) : NULL;
 	v.user_agent = shown_ua;
 	v.model = um ? um->id : NULL;
 	v.offer_text = text;
@@ -1330,7 +1354,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	}
 	if (ls->https && cn && cn->have_offer && cn->requests == 1) {
 		/* the connection's first request: what its ClientHello says */
-		char *match = ps_offer_match_text(&cn->offer, ua_model(c));
+		char *match = ps_offer_match_text(&cn->offer, ua_model(c), &cn->ch);
 		ps_buf_printf(&logb, " | JA4 %s | %s", cn->offer.ja4, match);
 		free(match);
 		learn(lab, cn);

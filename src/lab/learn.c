@@ -192,6 +192,10 @@ int ps_lab_learn_ua(const char *path, const char *ua, char **said, char **err)
 int ps_lab_learn(const char *path, const char *name, const struct ps_lab_session *s, char **said,
 		 char **err)
 {
+	if (!s->ch->n_suites) {
+		*err = ps_xstrdup("its ClientHello offers no cipher suite: nothing to play");
+		return -2;
+	}
 	const struct ps_model *base = s->model ? ps_model_find(s->model) : NULL;
 	if (base && base->hello)
 		base = ps_model_find(base->based_on);
@@ -210,7 +214,8 @@ int ps_lab_learn(const char *path, const char *name, const struct ps_lab_session
 	bool sni = false;
 	char *priority = ps_offer_priority(s->ch, &sni);
 	char *unplayable = ps_offer_unplayable(s->ch, priority, sni);
-	char *match = ps_offer_match_text(s->offer, s->model ? ps_model_find(s->model) : NULL);
+	char *match =
+	    ps_offer_match_text(s->offer, s->model ? ps_model_find(s->model) : NULL, s->ch);
 
 	json_t *o = json_object();
 	json_object_set_new(o, "provscope_model_file", json_integer(1));
@@ -233,11 +238,14 @@ int ps_lab_learn(const char *path, const char *name, const struct ps_lab_session
 	json_decref(o);
 	if (rc == 0) {
 		struct ps_buf b = { 0 };
-		ps_buf_printf(&b, "learned model %s from %s: wrote %s; based on %s (%s)", name,
-			      s->peer, path, base->id,
-			      s->model   ? "its User-Agent"
-			      : by_offer ? "the closest offer: it sent no User-Agent"
-					 : "the default: it sent no User-Agent");
+		ps_buf_printf(
+		    &b, "learned model %s from %s: wrote %s; based on %s (%s)", name, s->peer, path,
+		    base->id,
+		    s->model   ? "its User-Agent"
+		    : by_offer ? (s->user_agent ? "the closest offer: its User-Agent names no model"
+						: "the closest offer: it sent no User-Agent")
+			       : (s->user_agent ? "the default: its User-Agent names no model"
+						: "the default: it sent no User-Agent"));
 		if (unplayable)
 			ps_buf_printf(&b, "; provscope plays it as far as GnuTLS allows: %s",
 				      unplayable);

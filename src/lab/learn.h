@@ -10,7 +10,8 @@
 /* Write the model `name` learned from session `s` (which has a
  * ClientHello) to `path`, replacing it whole. Returns 0 and a sentence for
  * the log in `*said` ("learned model NAME from PEER: ..."), or -1 with
- * `*err`; caller frees both. */
+ * `*err` (the file could not be written), or -2 with `*err` when the
+ * ClientHello is no offer to learn (no suite); caller frees both. */
 int ps_lab_learn(const char *path, const char *name, const struct ps_lab_session *s, char **said,
 		 char **err);
 

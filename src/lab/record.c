@@ -137,6 +137,7 @@ char *ps_lab_session_json(const struct ps_lab_session *s)
 			    s->ch && s->offer ? ps_lab_match_json(s->ch, s->offer) : json_null());
 	json_object_set_new(o, "handshake_completed", json_boolean(s->handshake_completed));
 	json_object_set_new(o, "alert", str_or_null(s->alert));
+	json_object_set_new(o, "client_alert", str_or_null(s->client_alert));
 	json_object_set_new(o, "certificate", s->cert ? ps_lab_cert_json(s->cert) : json_null());
 	json_object_set_new(o, "user_agent", str_or_null(s->user_agent));
 	json_object_set_new(o, "model", str_or_null(s->model));

@@ -33,7 +33,8 @@ struct ps_lab_session {
 	const char *model;                   /* the catalogue id it names, NULL */
 	const char *const *requests;         /* "GET /spa942.cfg 200" */
 	size_t n_requests;
-	const char *alert; /* sent to end the handshake, NULL */
+	const char *alert;        /* sent to end the handshake, NULL */
+	const char *client_alert; /* the client's that ended it, NULL */
 	bool handshake_completed;
 };
 

@@ -420,6 +420,8 @@ bool ps_model_add(const struct ps_model *m)
 	for (size_t i = 0; i < ps_model_count(); i++)
 		if (id_is(ps_model_at(i)->id, key))
 			return false;
+	if (ps_model_count() >= PS_MODEL_MAX)
+		return false;
 	added = ps_xgrow(added, &cap_added, n_added + 1, sizeof *added);
 	added[n_added++] = m;
 	return true;

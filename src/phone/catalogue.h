@@ -100,8 +100,11 @@ const char *ps_suite_words_next(const char *suites, const char **at, size_t *len
 size_t ps_model_count(void);
 /* The catalogue's own rows (the first ones). */
 size_t ps_model_builtin_count(void);
+/* The most models there can be, the learned ones included. */
+#define PS_MODEL_MAX 256
 /* Add a model (a learned one) after the catalogue's rows, for the rest of
- * the program: `m` must live as long. False when its id is taken. Not
+ * the program: `m` must live as long. False when its id is taken or
+ * PS_MODEL_MAX would be passed. Not
  * thread-safe: add models before any thread looks the catalogue up. */
 bool ps_model_add(const struct ps_model *m);
 const struct ps_model *ps_model_at(size_t i);

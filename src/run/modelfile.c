@@ -269,6 +269,12 @@ int ps_model_file_load(const char *path, const struct ps_model **out, char **err
 	m->sources = "model file";
 	m->assumed = assumed_less(base->assumed, ua != NULL);
 	json_decref(o);
+	if (ps_model_count() >= PS_MODEL_MAX) {
+		*err = ps_xasprintf("--model-file %s: more than %zu learned models: give fewer",
+				    path, (size_t)PS_MODEL_MAX - ps_model_builtin_count());
+		model_free(m, base);
+		return -1;
+	}
 	if (!ps_model_add(m)) {
 		const struct ps_model *had = ps_model_find(m->id);
 		*err = ps_xasprintf("--model-file %s: the name '%s' is taken (%s%s)", path, m->id,

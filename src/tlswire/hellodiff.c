@@ -77,9 +77,25 @@ static void named(struct ps_buf *why, const char *verb, const unsigned *list, si
 		ps_buf_printf(why, " and %u more", n - shown);
 }
 
+/* Whether the values both lists hold come in the same order. */
+static bool same_order(const unsigned *a, size_t na, const unsigned *b, size_t nb)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < na; i++) {
+		if (!in(a[i], b, nb))
+			continue;
+		while (j < nb && !in(b[j], a, na))
+			j++;
+		if (j >= nb || b[j] != a[i])
+			return false;
+		j++;
+	}
+	return true;
+}
+
 /* Compare two lists as sets, then in order: the distance. */
 static unsigned lists(struct ps_buf *why, const unsigned *got, size_t n_got, const unsigned *want,
-		      size_t n_want, bool ext, const char *order)
+		      size_t n_want, bool ext, const char *label, bool thorough, const char *order)
 {
 	unsigned extra = 0, lacks = 0;
 	for (size_t i = 0; i < n_got; i++)
@@ -88,14 +104,15 @@ static unsigned lists(struct ps_buf *why, const unsigned *got, size_t n_got, con
 		lacks += !in(want[i], got, n_got);
 	if (ext && n_want == 0 && n_got) {
 		sep(why);
-		ps_buf_printf(why, "%zu extension%s (the model: none)", n_got,
-			      n_got == 1 ? "" : "s");
+		ps_buf_printf(why, "%zu extension%s (%s: none)", n_got, n_got == 1 ? "" : "s",
+			      label);
 	} else {
 		named(why, ext ? "sends" : "offers", got, n_got, want, n_want, extra, ext);
 		named(why, "lacks", want, n_want, got, n_got, lacks, ext);
 	}
 	unsigned d = extra + lacks;
-	if (!extra && !lacks && !same_list(got, n_got, want, n_want)) {
+	bool check = (!extra && !lacks) || thorough;
+	if (check && !same_order(got, n_got, want, n_want)) {
 		sep(why);
 		ps_buf_puts(why, order);
 		d++;
@@ -117,38 +134,40 @@ static unsigned content(struct ps_buf *why, const char *what, const unsigned *a,
 }
 
 unsigned ps_hello_diff(const struct ps_client_hello *want, const struct ps_client_hello *got,
-		       bool scsv, struct ps_buf *why)
+		       const char *label, unsigned flags, struct ps_buf *why)
 {
+	bool scsv = flags & PS_DIFF_SCSV, thorough = flags & PS_DIFF_THOROUGH;
 	unsigned d = 0;
 	if (got->max_version != want->max_version) {
 		const char *v = ps_version_name(got->max_version);
 		const char *w = ps_version_name(want->max_version);
 		sep(why);
-		ps_buf_printf(why, "up to %s (the model: %s)", v ? v : "an unknown version",
+		ps_buf_printf(why, "up to %s (%s: %s)", v ? v : "an unknown version", label,
 			      w ? w : "an unknown version");
 		d += 2;
 	}
 	unsigned g[MAX_LIST], w[MAX_LIST];
 	size_t ng = real(got->extensions, got->n_extensions, true, g);
 	size_t nw = real(want->extensions, want->n_extensions, true, w);
-	unsigned de = lists(why, g, ng, w, nw, true, "the extensions in another order");
+	unsigned de =
+	    lists(why, g, ng, w, nw, true, label, thorough, "the extensions in another order");
 	d += de;
 	ng = real(got->suites, got->n_suites, scsv, g);
 	nw = real(want->suites, want->n_suites, scsv, w);
-	d += lists(why, g, ng, w, nw, false, "the suites in another order");
+	d += lists(why, g, ng, w, nw, false, label, thorough, "the suites in another order");
 	if (!same_list(got->compressions, got->n_compressions, want->compressions,
 		       want->n_compressions)) {
 		sep(why);
 		ps_buf_puts(why, "compression methods");
 		for (size_t i = 0; i < got->n_compressions; i++)
 			ps_buf_printf(why, "%s%u", i ? ", " : " ", got->compressions[i]);
-		ps_buf_puts(why, " (the model:");
+		ps_buf_printf(why, " (%s:", label);
 		for (size_t i = 0; i < want->n_compressions; i++)
 			ps_buf_printf(why, "%s%u", i ? ", " : " ", want->compressions[i]);
 		ps_buf_puts(why, ")");
 		d++;
 	}
-	if (de)
+	if (de && !thorough)
 		return d;
 	d += content(why, "supported groups", got->groups, got->n_groups, want->groups,
 		     want->n_groups);

@@ -292,7 +292,7 @@ static void verdict(const struct ps_labtop *t, const struct row *r, char *out, s
 	}
 	long ua = model_index(m);
 	const struct ps_offer_match *x = &r->match;
-	if (ua >= 0 && ua < 64 && x->same[ua]) {
+	if (ua >= 0 && ua < PS_OFFER_MODELS && x->same[ua]) {
 		snprintf(out, n, "%s %s exact", m, yes);
 		*a = t->a_ok;
 		return;
@@ -300,7 +300,7 @@ static void verdict(const struct ps_labtop *t, const struct row *r, char *out, s
 	*a = t->a_warn;
 	if (x->n_same) {
 		const char *first = "?";
-		for (size_t i = 0; ps_model_at(i) && i < 64; i++)
+		for (size_t i = 0; ps_model_at(i) && i < PS_OFFER_MODELS; i++)
 			if (x->same[i]) {
 				first = ps_model_at(i)->id;
 				break;

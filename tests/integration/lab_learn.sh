@@ -35,11 +35,11 @@ stop_lab() {
 # 1. Names the lab refuses before it starts.
 out=$("$PROVSCOPE" lab --pki "$PKI" --learn-model 'Bad Name' 2>&1)
 t_eq "--learn-model: a name with a space and capitals: exit 2, the rule said" \
-	"2 provscope: --learn-model 'Bad Name': a model's name is 1 to 31 lower-case letters, digits, '.', '_' or '-'" \
+	"2 provscope: --learn-model 'Bad Name': a model's name is 1 to 31 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit" \
 	"$? $out"
 out=$("$PROVSCOPE" lab --pki "$PKI" --learn-model spa942 2>&1)
 t_eq "--learn-model: a catalogue model's name: exit 2" \
-	"2 provscope: --learn-model 'spa942': that name is taken by the catalogue (--list-models): choose another, such as NAME-bench" \
+	"2 provscope: --learn-model 'spa942': that name is taken by a model of the catalogue or of --model-file (--list-models): choose another, such as spa942-bench" \
 	"$? $out"
 echo '{}' >taken.json
 out=$("$PROVSCOPE" lab --pki "$PKI" --learn-model taken 2>&1)
@@ -142,6 +142,12 @@ start_lab lab3 --pki "$PKI" --listen 127.0.0.1:0 --http-port 0 --learn-model oss
 echo | timeout 10 openssl s_client -connect "127.0.0.1:$LAB_PORT" -tls1_2 \
 	-cipher 'AES256-SHA:AES128-SHA' -verify_return_error -CAfile "$PKI/device-000e08aabbcc.pem" >/dev/null 2>&1
 wait_file ossl.json || t_bail "no model file: $(cat lab3.err)"
+# a phone that does not trust the lab's CA: the alert it sent, its JA4 and offer
+"$PROVSCOPE" --batch --model spa942 --ca "$PKI/public-ca.pem" --no-probe --resolve "$PIN" \
+	"https://prov.lab.test:$LAB_PORT/spa942.cfg" >/dev/null 2>&1
+for i in $(seq 1 100); do grep -q "client sent alert bad_certificate" lab3.err && break; sleep 0.05; done
+t_check "a phone that rejects the lab's certificate: its alert, what it means, its offer and JA4" \
+	grep -qF "connection closed before the TLS handshake completed | the client sent alert bad_certificate (it does not trust the lab's certificate: a phone trusts only its vendor's CA) | client offered TLS1.0, suites AES256-SHA AES128-SHA RC4-SHA RC4-MD5 | JA4 t10i040000_0b751be0765d_000000000000 | offer: that of spa921, spa922, spa941, spa942 and 2 more" lab3.err
 t_check "no request: the log says how the User-Agent can still be had" \
 	grep -qF "it sent no request, so its User-Agent is missing: a plain-HTTP request from 127.0.0.1 (Profile_Rule_B" lab3.err
 HTTP_PORT=$(sed -n 's|^  http://127.0.0.1:\([0-9]*\)/$|\1|p' lab3.out)
@@ -163,6 +169,42 @@ t_eq "the model file: the difference written down, the schema's model_file" \
 out=$("$PROVSCOPE" --model-file ossl.json --list-models)
 t_check "--list-models names what GnuTLS cannot send" grep -qF "GnuTLS cannot send all of its" <<<"$out"
 
+# 6b. A ClientHello with no suite is not learned: the lab waits for the
+# next client.
+start_lab lab6 --pki "$PKI" --listen 127.0.0.1:0 --http-port 0 --learn-model nosuite ||
+	t_bail "the lab did not start: $(cat "$T_DIR/lab6.err")"
+python3 - "$LAB_PORT" <<'PY'
+import os, socket, sys
+body = b"\x03\x03" + os.urandom(32) + b"\x00" + b"\x00\x00" + b"\x01\x00"
+hs = b"\x01" + len(body).to_bytes(3, "big") + body
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(b"\x16\x03\x01" + len(hs).to_bytes(2, "big") + hs)
+try:
+    s.recv(4096)
+except OSError:
+    pass
+s.close()
+PY
+for i in $(seq 1 100); do grep -q "not learned from" lab6.err && break; sleep 0.05; done
+"$PROVSCOPE" --batch --model spa942 "${ID[@]}" --no-probe --resolve "$PIN" \
+	"https://prov.lab.test:$LAB_PORT/spa942.cfg" >/dev/null 2>&1
+wait_file nosuite.json || t_bail "no model file: $(cat lab6.err)"
+stop_lab
+t_check "a ClientHello without suites is not learned, and the log says so" \
+	grep -qF "not learned from 127.0.0.1:" lab6.err
+t_eq "... the next client is: the SPA942" "spa942" "$(json_get nosuite.json 'd["based_on"]')"
+
+# 6c. A directory the lab cannot write: refused at the start.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	mkdir -p ro && chmod 755 ro
+	out=$(cd ro && setpriv --reuid=65534 --regid=65534 --clear-groups "$PROVSCOPE" lab --learn-model rophone 2>&1)
+	t_eq "--learn-model in a directory the lab cannot write: exit 2 at the start" \
+		"2 provscope: --learn-model 'rophone': rophone.json cannot be written in this directory (Permission denied): start the lab in one you can write" \
+		"$? $out"
+else
+	t_skip "--learn-model in a directory the lab cannot write" "needs root and setpriv to drop to nobody"
+fi
+
 # 7. Learn from provscope itself as an SPA504G: the lab that knows the
 # model still names the SPA504G its User-Agent names.
 start_lab lab4 --pki "$PKI" --listen 127.0.0.1:0 --http-port 0 --learn-model desk504 ||
@@ -178,7 +220,7 @@ start_lab lab5 --pki "$PKI" --listen 127.0.0.1:0 --http-port 0 --model-file desk
 "$PROVSCOPE" --batch --model-file desk504.json --no-probe "${ID[@]}" --resolve "$PIN" \
 	"https://prov.lab.test:$LAB_PORT/x-d504.cfg" >/dev/null 2>&1
 stop_lab
-t_check "its offer is the SPA504G's: the User-Agent's model is named" \
-	grep -qF "offer: matches spa504g exactly | GET /x-d504.cfg" lab5.err
+t_check "its offer is the SPA504G's: the User-Agent's model is named, and the learned one" \
+	grep -qF "offer: matches spa504g exactly (and the learned desk504) | GET /x-d504.cfg" lab5.err
 
 t_done

@@ -71,26 +71,26 @@ static void test_diff(void **state)
 	sample(SPA942_PRIORITY, NULL, &a);
 	sample(SPA942_PRIORITY, NULL, &b);
 	struct ps_buf why = { 0 };
-	assert_int_equal(ps_hello_diff(&a, &b, true, &why), 0);
+	assert_int_equal(ps_hello_diff(&a, &b, "spa942", PS_DIFF_SCSV, &why), 0);
 	assert_int_equal(why.len, 0);
 	ps_client_hello_free(&b);
 	/* the same suites in another order */
 	sample("NONE:+VERS-TLS1.0:+RSA:+AES-128-CBC:+AES-256-CBC:+ARCFOUR-128:+SHA1:+MD5:"
 	       "+COMP-NULL:+SIGN-ALL:%NO_EXTENSIONS",
 	       NULL, &b);
-	assert_int_equal(ps_hello_diff(&a, &b, true, &why), 1);
+	assert_int_equal(ps_hello_diff(&a, &b, "spa942", PS_DIFF_SCSV, &why), 1);
 	assert_string_equal(why.s, "the suites in another order");
 	ps_buf_free(&why);
 	ps_client_hello_free(&b);
 	/* TLS 1.2 with extensions, a suite more, three less */
 	sample(TLS12_PRIORITY, "prov.example", &b);
-	assert_true(ps_hello_diff(&a, &b, false, &why) > 3);
-	assert_non_null(strstr(why.s, "up to TLS1.2 (the model: TLS1.0); "));
-	assert_non_null(strstr(why.s, " extensions (the model: none); offers ECDHE-RSA-AES128-SHA; "
+	assert_true(ps_hello_diff(&a, &b, "spa942", 0, &why) > 3);
+	assert_non_null(strstr(why.s, "up to TLS1.2 (spa942: TLS1.0); "));
+	assert_non_null(strstr(why.s, " extensions (spa942: none); offers ECDHE-RSA-AES128-SHA; "
 				      "lacks AES256-SHA, RC4-SHA, RC4-MD5"));
 	ps_buf_free(&why);
 	/* the other way round: extensions the model sends and this lacks */
-	ps_hello_diff(&b, &a, false, &why);
+	ps_hello_diff(&b, &a, "x", 0, &why);
 	assert_non_null(
 	    strstr(why.s, "lacks status_request, supported_groups, ec_point_formats and "));
 	ps_buf_free(&why);
@@ -101,11 +101,33 @@ static void test_diff(void **state)
 	struct ps_client_hello c = a;
 	c.suites = s;
 	c.n_suites = a.n_suites + 1;
-	assert_int_equal(ps_hello_diff(&a, &c, false, &why), 0);
-	assert_int_equal(ps_hello_diff(&a, &c, true, &why), 1);
+	assert_int_equal(ps_hello_diff(&a, &c, "spa942", 0, &why), 0);
+	assert_int_equal(ps_hello_diff(&a, &c, "spa942", PS_DIFF_SCSV, &why), 1);
 	assert_string_equal(why.s, "offers the renegotiation SCSV");
 	ps_buf_free(&why);
 	free(s);
+	/* thorough: the order of the common suites even when the sets differ,
+	 * and what the extensions carry even when they are not the same */
+	struct ps_client_hello d;
+	sample("NONE:+VERS-TLS1.2:+VERS-TLS1.0:+RSA:+ECDHE-RSA:+AES-128-CBC:+SHA1:+SIGN-ALL:"
+	       "+COMP-NULL:+GROUP-X25519",
+	       "prov.example", &d);
+	ps_hello_diff(&b, &d, "x", 0, &why);
+	assert_string_equal(why.s, "sends session_ticket; the suites in another order");
+	ps_buf_free(&why);
+	ps_client_hello_free(&d);
+	sample("NONE:+VERS-TLS1.2:+VERS-TLS1.0:+RSA:+ECDHE-RSA:+AES-128-CBC:+AES-256-CBC:+SHA1:"
+	       "+SIGN-ALL:+COMP-NULL:+GROUP-X25519:%NO_TICKETS",
+	       "prov.example", &d);
+	ps_hello_diff(&b, &d, "x", 0, &why);
+	assert_string_equal(why.s,
+			    "offers AES256-SHA, ECDHE-RSA-AES256-SHA; other supported groups");
+	ps_buf_free(&why);
+	ps_hello_diff(&b, &d, "x", PS_DIFF_THOROUGH, &why);
+	assert_string_equal(why.s, "offers AES256-SHA, ECDHE-RSA-AES256-SHA; the suites in another "
+				   "order; other supported groups");
+	ps_buf_free(&why);
+	ps_client_hello_free(&d);
 	ps_client_hello_free(&a);
 	ps_client_hello_free(&b);
 }
@@ -149,7 +171,7 @@ static void test_priority_round_trip(void **state)
 	char *u = ps_offer_unplayable(&ch, p, sni);
 	assert_non_null(u);
 	assert_non_null(strstr(u, "lacks the renegotiation SCSV"));
-	assert_non_null(strstr(u, "compression methods 0 (the model: 1, 0)"));
+	assert_non_null(strstr(u, "compression methods 0 (the phone: 1, 0)"));
 	free(u);
 	free(p);
 	ps_client_hello_free(&ch);
