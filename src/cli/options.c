@@ -406,7 +406,8 @@ static const struct ps_option table[] = {
 	  "--model-file",
 	  STRING(lab.learn_model) },
 	{ "encrypt", 0, NULL, PS_OG_LAB, B,
-	  "lab: per-device files encrypted (key in the model file)", SET(lab.encrypt) },
+	  "lab: per-device files encrypted (the key in each\nprofile's Profile_Rule_B)",
+	  SET(lab.encrypt) },
 	{ "log", 0, NULL, PS_OG_LAB, B,
 	  "lab: a log line per request on the standard error even\non a terminal, instead of the "
 	  "live table of phones",

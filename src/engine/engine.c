@@ -146,7 +146,8 @@ static void local_policy(const struct ps_run_config *cfg, const struct ps_sink *
 	if (!cfg->priority || strcmp(cfg->priority, m->priority) != 0)
 		return;
 	bool fatal;
-	char *who = ps_xasprintf("an %s", m->product);
+	char *who = m->file ? ps_xasprintf("the learned %s's", m->id)
+			    : ps_xasprintf("%s %s", ps_model_article(m), m->product);
 	char *why = ps_tls_local_policy(who, m->priority, m->suites, false, &fatal);
 	if (why)
 		ps_sink_finding(sink, -1, PS_F_TLS_LOCAL_POLICY, "%s", why);

@@ -35,6 +35,7 @@
 #include "core/pem.h"
 #include "core/util.h"
 #include "engine/net.h"
+#include "engine/offer.h"
 #include "phone/catalogue.h"
 #include "tlswire/tlsnames.h"
 #include "tlswire/tlswire.h"
@@ -302,6 +303,10 @@ char *ps_tls_local_policy(const char *who, const char *priority, const char *pho
 	unsigned missing = 0, wanted = 0;
 	struct ps_buf names = { 0 };
 	size_t len;
+	/* TLS 1.3 suites (a learned model's) are in the ClientHello GnuTLS
+	 * makes, not in the TLS 1.0-1.2 list */
+	struct ps_client_hello made;
+	bool have_made = false;
 	for (const char *at = NULL, *w; (w = ps_suite_words_next(phone_suites, &at, &len));) {
 		wanted++;
 		bool found = false;
@@ -309,10 +314,23 @@ char *ps_tls_local_policy(const char *who, const char *priority, const char *pho
 			const char *name = ps_suite_name(have[i].id);
 			found = name && strlen(name) == len && strncmp(name, w, len) == 0;
 		}
+		if (!found &&
+		    (strncmp(w, "TLS_AES_", 8) == 0 || strncmp(w, "TLS_CHACHA20_", 13) == 0)) {
+			char *e = NULL;
+			if (!have_made)
+				have_made = ps_offer_sample(priority, NULL, &made, &e);
+			free(e);
+			for (size_t i = 0; have_made && i < made.n_suites && !found; i++) {
+				const char *name = ps_suite_name(made.suites[i]);
+				found = name && strlen(name) == len && strncmp(name, w, len) == 0;
+			}
+		}
 		if (!found)
 			ps_buf_printf(&names, "%s%.*s", missing++ ? ", " : "", (int)len, w);
 	}
 	free(have);
+	if (have_made)
+		ps_client_hello_free(&made);
 	if (!missing) {
 		ps_buf_free(&names);
 		return NULL;
@@ -879,11 +897,23 @@ static int hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsigned i
 		return 0;
 	}
 	const char *name = ps_handshake_name(htype);
-	if (htype == 11 && r->info && r->version >= 0x0304) {
-		unsigned n = 0;
-		gnutls_certificate_get_peers(s, &n);
+	if (htype == 11 && r->info && r->version >= 0x0304 && msg) {
+		/* TLS 1.3's Certificate: a request context, then entries with
+		 * extensions of their own (the peers are not yet the session's) */
+		const unsigned char *b = msg->data;
+		size_t len = msg->size, at = len ? 1 + (size_t)b[0] : 0, n = 0;
+		size_t end =
+		    at + 3 <= len
+			? at + 3 + ((size_t)b[at] << 16 | (size_t)b[at + 1] << 8 | b[at + 2])
+			: 0;
+		for (at += 3; end <= len && at + 3 <= end; n++) {
+			at += 3 + ((size_t)b[at] << 16 | (size_t)b[at + 1] << 8 | b[at + 2]);
+			if (at + 2 > end)
+				break;
+			at += 2 + ((size_t)b[at] << 8 | b[at + 1]);
+		}
 		r->info->server_certs = n;
-		info = ps_xasprintf("%u certificate%s", n, n == 1 ? "" : "s");
+		info = ps_xasprintf("%zu certificate%s", n, n == 1 ? "" : "s");
 	}
 	add_msg(r, PS_DIR_IN, name ? name : "Handshake", msg ? msg->size : 0, true, info, 0, -1);
 	return 0;
@@ -1527,6 +1557,10 @@ struct ps_tls_conn *ps_tls_open(int fd, const struct ps_tls_params *p, struct ps
 		info->description = ps_xstrdup(desc);
 		gnutls_free(desc);
 		ca->requested = gnutls_certificate_client_get_request_status(rp->s) != 0;
+		/* TLS 1.3 encrypts the client's Certificate: the session says
+		 * whether one went (a learned model's offer may be TLS 1.3) */
+		if (gnutls_protocol_get_version(rp->s) == GNUTLS_TLS1_3)
+			ca->sent = gnutls_certificate_get_ours(rp->s) != NULL;
 		out->ok = true;
 		/* From here on the session carries data. The caller's records stay
 		 * in use: the pump runs on the caller's thread before they end, and

@@ -83,7 +83,7 @@ enum ps_severity {
 	  "certificate).")                                                                         \
 	X(PS_F_TLS_RC4, "tls.rc4", PS_SEV_WARN, PS_EXIT_OK,                                        \
 	  "The phone and the server agreed on RC4, a cipher broken since 2013 and prohibited in "  \
-	  "TLS by RFC 7465; the phone would also take AES.",                                       \
+	  "TLS by RFC 7465; every SPA phone of the catalogue also offers AES.",                    \
 	  "Offer the AES-CBC suites for TLS 1.0 and drop RC4: every SPA that speaks RC4 "          \
 	  "also speaks AES.")                                                                      \
 	X(PS_F_TLS_SNI_DEFAULT_CERTIFICATE, "tls.sni_default_certificate", PS_SEV_ERROR,           \

@@ -47,6 +47,7 @@ struct ps_scan_suite {
 	char *name;   /* IANA */
 	char *models; /* the models that offer it: "spa921, spa922, ..." */
 	int accepted; /* the server chose it: 1, 0; -1 unknown (the server was not reached) */
+	bool tls12;   /* probed at TLS 1.2, which it needs (a learned model's), not 1.0 */
 	struct ps_scan_hello hello;
 };
 

@@ -879,6 +879,13 @@ static const char *short_suite(unsigned id, const char *iana)
 	return o ? o : iana ? iana : "?";
 }
 
+/* A scan row's name: the product's ("SPA942"), a learned model's own
+ * ("bench942"), which the product would not tell apart. */
+static const char *shown_model(const char *model, const char *product)
+{
+	return model && product && strcasecmp(model, product) != 0 ? model : product;
+}
+
 /* The matrix: a row per model; then which models shared a pass. */
 static void scan_matrix(struct tx *t, const struct ps_scan_report *s)
 {
@@ -908,8 +915,9 @@ static void scan_matrix(struct tx *t, const struct ps_scan_report *s)
 			snprintf(http, sizeof http, "TFTP");
 		if (w.tftp && !w.tls_version && !w.error && !w.exit_code)
 			snprintf(tls, sizeof tls, "no TLS (TFTP)");
-		fprintf(t->out, "%-8s %-*s %-28s %-7s %-9s %4s %4d\n", w.product, fw_w, w.firmware,
-			tls, w.chain_verdict ? w.chain_verdict : "-",
+		fprintf(t->out, "%-8s %-*s %-28s %-7s %-9s %4s %4d\n",
+			shown_model(w.model, w.product), fw_w, w.firmware, tls,
+			w.chain_verdict ? w.chain_verdict : "-",
 			w.client_cert ? w.client_cert : "-", http, w.exit_code);
 		if (w.error) {
 			fputs("         not played: ", t->out);
@@ -926,11 +934,11 @@ static void scan_matrix(struct tx *t, const struct ps_scan_report *s)
 		for (size_t i = 0; i < s->n_models; i++) {
 			if (s->models[i].error || s->models[i].pass != k)
 				continue;
+			const char *name = shown_model(s->models[i].model, s->models[i].product);
 			if (!s->models[i].shared)
-				maker = s->models[i].product;
+				maker = name;
 			else
-				ps_buf_printf(&who, "%s%s", who.len ? ", " : "",
-					      s->models[i].product);
+				ps_buf_printf(&who, "%s%s", who.len ? ", " : "", name);
 		}
 		if (who.len && maker) {
 			char *line =
@@ -990,8 +998,9 @@ static void scan_server(struct tx *t, const struct ps_report *r)
 		fputs("  the phones' suites at TLS 1.0, each offered alone:\n", t->out);
 		for (size_t j = 0; j < s->n_suites; j++) {
 			const struct ps_scan_suite *su = &s->suites[j];
-			fprintf(t->out, "    %-3s %-20s %s", ps_scan_yes_no(su->accepted),
-				short_suite(su->id, su->name), su->name);
+			fprintf(t->out, "    %-3s %-20s %s%s", ps_scan_yes_no(su->accepted),
+				short_suite(su->id, su->name), su->name,
+				su->tls12 ? " (at TLS 1.2, which it needs)" : "");
 			if (su->accepted == 0 && t->level >= 1)
 				fprintf(t->out, " (%s)",
 					hello_refusal(&su->hello, why, sizeof why));

@@ -93,6 +93,34 @@ static bool version_of(const json_t *o, const char *id_key, const char *name_key
 	return false;
 }
 
+/* What is wrong with the fields a person may edit, NULL when nothing:
+ * each is a string or null, the MAC a MAC, the priority string one GnuTLS
+ * takes. */
+static char *field_errors(const json_t *o)
+{
+	static const char *const keys[] = { "firmware", "serial",   "ua_format",
+					    "mac",      "priority", "user_agent" };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const json_t *v = json_object_get(o, keys[i]);
+		if (v && !json_is_null(v) && !json_is_string(v))
+			return ps_xasprintf("\"%s\" must be a string or null", keys[i]);
+	}
+	const char *mac = json_string_value(json_object_get(o, "mac"));
+	char norm[13];
+	if (mac && *mac && !ps_mac_normalize(mac, norm))
+		return ps_xasprintf("\"mac\" '%s' is no MAC address (12 hexadecimal digits)", mac);
+	const char *prio = json_string_value(json_object_get(o, "priority"));
+	char *perr = NULL;
+	if (prio && *prio && !ps_tls_priority_check(prio, &perr)) {
+		char *w = ps_xasprintf("\"priority\": GnuTLS does not take it (%s); correct it, "
+				       "or remove the field to have one made from the offer",
+				       perr);
+		free(perr);
+		return w;
+	}
+	return NULL;
+}
+
 static char *opt_string(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
@@ -197,13 +225,13 @@ int ps_model_file_load(const char *path, const struct ps_model **out, char **err
 	const char *based = json_string_value(json_object_get(o, "based_on"));
 	const struct ps_model *base = based ? ps_model_find(based) : NULL;
 	json_t *ver = json_object_get(o, "provscope_model_file");
-	if (!json_is_object(o) || !json_is_integer(ver))
+	if (!json_is_object(o) || !json_is_number(ver))
 		what =
 		    ps_xstrdup("not a provscope model file (it has no \"provscope_model_file\": 1; "
 			       "provscope lab --learn-model NAME writes them)");
-	else if (json_integer_value(ver) != 1)
-		what = ps_xasprintf("model file format %lld: this provscope reads format 1",
-				    (long long)json_integer_value(ver));
+	else if (json_number_value(ver) != 1)
+		what = ps_xasprintf("model file format %g: this provscope reads format 1",
+				    json_number_value(ver));
 	else if (!ps_model_name_valid(id))
 		what = ps_xstrdup("\"id\" must be 1 to 31 lower-case letters, digits, '.', '_' or "
 				  "'-'");
@@ -211,7 +239,7 @@ int ps_model_file_load(const char *path, const struct ps_model **out, char **err
 		what =
 		    ps_xasprintf("\"based_on\" %s%s%s is no catalogue model (see --list-models)",
 				 based ? "'" : "", based ? based : "(missing)", based ? "'" : "");
-	else
+	else if ((what = field_errors(o)) == NULL)
 		parse_hello(json_object_get(o, "client_hello"), ch, &what);
 	if (what) {
 		*err = ps_xasprintf("--model-file %s: %s", path, what);
@@ -246,13 +274,10 @@ int ps_model_file_load(const char *path, const struct ps_model **out, char **err
 	/* the file's priority string when it holds one GnuTLS takes (it may
 	 * have been edited), else the one made from the offer */
 	char *prio = opt_string(o, "priority");
-	char *perr = NULL;
-	if (!prio || !ps_tls_priority_check(prio, &perr)) {
-		free(prio);
+	if (!prio) {
 		bool s2;
 		prio = ps_offer_priority(ch, &s2);
 	}
-	free(perr);
 	m->priority = prio;
 	m->suites = suite_words(ch);
 	m->unplayable = ps_offer_unplayable(ch, prio, sni);
@@ -337,6 +362,14 @@ int ps_model_files_load(const char *const *args, size_t n, const struct ps_model
 				names[k++] = ps_xasprintf("%s/%s", args[i], e->d_name);
 			}
 			closedir(d);
+			if (!k) {
+				*err = ps_xasprintf(
+				    "--model-file %s: a directory without a model file "
+				    "(NAME.json) in it",
+				    args[i]);
+				free(names);
+				return -1;
+			}
 			qsort(names, k, sizeof *names, by_name);
 			int rc = 0;
 			for (size_t j = 0; j < k; j++) {

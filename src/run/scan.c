@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gnutls/gnutls.h>
+
 #include "core/pool.h"
 #include "core/util.h"
 #include "engine/engine.h"
@@ -132,10 +134,21 @@ static void plan_probes_target(struct scan *sc)
 
 /* "NONE:+VERS-TLS1.0:+KX...:+CIPHER...:+MAC...:+COMP-NULL:+SIGN-ALL:
  * %NO_EXTENSIONS", the phones' shape of offer, from token lists. */
-static char *phone_priority(const char *kx, const char *cipher, const char *mac)
+static char *phone_priority(const char *vers, const char *kx, const char *cipher, const char *mac)
 {
-	return ps_xasprintf("NONE:+VERS-TLS1.0:%s:%s:%s:+COMP-NULL:+SIGN-ALL:%%NO_EXTENSIONS", kx,
+	return ps_xasprintf("NONE:%s:%s:%s:%s:+COMP-NULL:+SIGN-ALL:%%NO_EXTENSIONS", vers, kx,
 			    cipher, mac);
+}
+
+/* Whether a suite needs TLS 1.2 (AEAD, SHA-256: a learned model's). */
+static bool needs_tls12(unsigned id)
+{
+	unsigned char sid[2];
+	gnutls_protocol_t min = GNUTLS_TLS1_0;
+	for (size_t k = 0; gnutls_cipher_suite_info(k, sid, NULL, NULL, NULL, &min); k++)
+		if (((unsigned)sid[0] << 8 | sid[1]) == id)
+			return min > GNUTLS_TLS1_1;
+	return false;
 }
 
 /* Append "+NAME" to the token list `b` unless it is there. */
@@ -195,11 +208,16 @@ static void plan_suites(struct scan *sc)
 	}
 	sr->n_suites = n_all;
 	sc->suite_priority = ps_xcalloc(n_all + 1, sizeof *sc->suite_priority);
+	bool any12 = false;
 	for (size_t j = 0; j < n_all; j++) {
 		char *kx1 = ps_xasprintf("+%s", all[j].kx),
 		     *ci1 = ps_xasprintf("+%s", all[j].cipher),
 		     *mac1 = ps_xasprintf("+%s", all[j].mac);
-		sc->suite_priority[j] = phone_priority(kx1, ci1, mac1);
+		bool v12 = needs_tls12(all[j].id);
+		sr->suites[j].tls12 = v12;
+		any12 |= v12;
+		sc->suite_priority[j] =
+		    phone_priority(v12 ? "+VERS-TLS1.2" : "+VERS-TLS1.0", kx1, ci1, mac1);
 		free(kx1);
 		free(ci1);
 		free(mac1);
@@ -211,8 +229,9 @@ static void plan_suites(struct scan *sc)
 		add_token(&mac[1], all[j - 1].mac);
 	}
 	if (n_all) {
-		sc->pref_priority = phone_priority(kx[0].s, ci[0].s, mac[0].s);
-		sc->rev_priority = phone_priority(kx[1].s, ci[1].s, mac[1].s);
+		const char *v = any12 ? "+VERS-TLS1.2:+VERS-TLS1.0" : "+VERS-TLS1.0";
+		sc->pref_priority = phone_priority(v, kx[0].s, ci[0].s, mac[0].s);
+		sc->rev_priority = phone_priority(v, kx[1].s, ci[1].s, mac[1].s);
 	}
 	for (int k = 0; k < 2; k++) {
 		ps_buf_free(&kx[k]);

@@ -192,7 +192,8 @@ static bool keylog(const char *file, char **err)
 static bool local_policy(const struct ps_model *m, char **err)
 {
 	bool fatal;
-	char *who = ps_xasprintf("an %s", m->product);
+	char *who = m->file ? ps_xasprintf("the learned %s (%s)", m->id, m->file)
+			    : ps_xasprintf("%s %s", ps_model_article(m), m->product);
 	char *why = ps_tls_local_policy(who, m->priority, m->suites, true, &fatal);
 	free(who);
 	if (why && fatal) {

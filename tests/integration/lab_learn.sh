@@ -102,6 +102,25 @@ out=$("$PROVSCOPE" --batch --model-file bench942.json --no-probe "${ID[@]}" --re
 	"https://prov.lab.test:1/x.cfg" 2>&1 | head -1)
 t_check "the text report names the learned model beside the product" grep -qF "Linksys SPA942 (model bench942) 6.1.6" <<<"$out"
 
+# 3b. A learned TLS 1.3 client (curl): played over TLS 1.3, its device
+# certificate sent (encrypted), no false word about this host's policy;
+# a scan probes its TLS 1.2 suites at TLS 1.2 and names its row.
+start_lab lab7 --pki "$PKI" --listen 127.0.0.1:0 --http-port 0 --learn-model curl13 ||
+	t_bail "the lab did not start: $(cat "$T_DIR/lab7.err")"
+curl -sS -o /dev/null -m 10 --cacert "$PKI/vendor-ca.pem" --cert "$PKI/device-000e08aabbcc.pem" \
+	--key "$PKI/device-000e08aabbcc.key" --resolve "prov.lab.test:$LAB_PORT:127.0.0.1" \
+	-A 'Linksys/SPA-942-6.1.5(a) (88019FA42805)' "https://prov.lab.test:$LAB_PORT/spa942.cfg" 2>/dev/null
+wait_file curl13.json || t_bail "no model file: $(cat lab7.err)"
+"$PROVSCOPE" --batch --format json --model-file curl13.json --no-probe "${ID[@]}" --resolve "$PIN" \
+	"https://prov.lab.test:$LAB_PORT/spa942.cfg" >c13.json 2>/dev/null
+stop_lab
+t_eq "TLS 1.3 played: the version, the certificate sent, no tls.local_policy" "TLS1.3|True|False" \
+	"$(json_get c13.json '"|".join([d["hops"][0]["tls"]["version"], str(d["hops"][0]["client_auth"]["sent"]), str(any(f["id"] == "tls.local_policy" for f in d["findings"]))])')"
+out=$("$PROVSCOPE" scan --demo --batch --model-file curl13.json --models spa942,curl13 2>&1)
+t_check "scan: the learned model's row by its name" grep -qE '^curl13 +6\.1\.5\(a\) +TLS1\.3' <<<"$out"
+t_check "scan: a suite that needs TLS 1.2 is probed at TLS 1.2, and accepted" \
+	grep -qE '^    yes ECDHE-RSA-AES128-GCM-SHA256 .*\(at TLS 1\.2, which it needs\)' <<<"$(tr -s '\n' '\n' <<<"$out" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n        / /g')"
+
 # 4. --list-models and the other modes with model files.
 out=$("$PROVSCOPE" --model-file bench942.json --list-models | tr -s ' \n' '  ')
 t_check "--list-models: the learned model, its version and suites, where it came from" \
@@ -129,6 +148,16 @@ bad "a bad name" '{"provscope_model_file": 1, "id": "Bad", "based_on": "spa942"}
 bad "based on no catalogue model" '{"provscope_model_file": 1, "id": "x", "based_on": "spa999"}' "\"based_on\" 'spa999' is no catalogue model"
 bad "no ClientHello" '{"provscope_model_file": 1, "id": "x", "based_on": "spa942"}' "it has no client_hello object"
 bad "a suite that is no value" '{"provscope_model_file": 1, "id": "x", "based_on": "spa942", "client_hello": {"version_id": "0x0301", "max_version_id": "0x0301", "cipher_suites": [{"id": "AES"}]}}' 'client_hello.cipher_suites[0] is no value such as "0x002f"'
+HELLO='"client_hello": {"version_id": "0x0301", "max_version_id": "0x0301", "cipher_suites": [{"id": "0x002f"}]}'
+bad "a firmware that is no string" "{\"provscope_model_file\": 1, \"id\": \"x\", \"based_on\": \"spa942\", \"firmware\": 123, $HELLO}" '"firmware" must be a string or null'
+bad "a MAC that is none" "{\"provscope_model_file\": 1, \"id\": \"x\", \"based_on\": \"spa942\", \"mac\": \"zz\", $HELLO}" "\"mac\" 'zz' is no MAC address"
+bad "a priority string GnuTLS does not take" "{\"provscope_model_file\": 1, \"id\": \"x\", \"based_on\": \"spa942\", \"priority\": \"NONE:+BOGUS\", $HELLO}" '"priority": GnuTLS does not take it'
+printf '%s' "{\"provscope_model_file\": 1.0, \"id\": \"onedot\", \"based_on\": \"spa942\", $HELLO}" >onedot.json
+t_check "format 1.0 is format 1" "$PROVSCOPE" --model-file onedot.json --list-models
+mkdir -p empty
+out=$("$PROVSCOPE" --model-file empty --list-models 2>&1 >/dev/null)
+t_eq "a directory without model files: exit 2" \
+	"2 provscope: --model-file empty: a directory without a model file (NAME.json) in it" "$? $out"
 out=$("$PROVSCOPE" --model-file bench942.json --model-file models --list-models 2>&1 >/dev/null)
 t_eq "the same model twice: exit 2, which file had it" \
 	"2 provscope: --model-file models/bench942.json: the name 'bench942' is taken (by bench942.json)" "$? $out"
