@@ -153,6 +153,19 @@ static char *try_text(const struct ps_lab_opts *o, const struct ps_identity *id,
 	return s;
 }
 
+/* At the end: what --learn-model wrote, or that nothing was. */
+static void learn_summary(const struct ps_lab_opts *o, const char *learn_path)
+{
+	struct stat st;
+	if (learn_path && stat(learn_path, &st) == 0)
+		fprintf(stderr,
+			"provscope lab: learned model %s: %s (play it with --model-file %s)\n",
+			o->learn_model, learn_path, learn_path);
+	else if (learn_path)
+		fprintf(stderr,
+			"provscope lab: no model learned: no client connected over HTTPS\n");
+}
+
 /* The live table's header: what the lab serves and where. */
 static char *table_header(const struct ps_lab_opts *o, struct ps_lab *lab, const char *addr)
 {
@@ -332,6 +345,7 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 			free(l);
 		}
 		run_table(top, o, id, lab, addr);
+		learn_summary(o, learn_path);
 		ps_labtop_free(top);
 		if (record)
 			fclose(record);
@@ -385,6 +399,7 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 		sigsuspend(&wait);
 	fprintf(stderr, "provscope lab: stopping (signal %d)\n", (int)lab_signal);
 	ps_lab_stop(lab);
+	learn_summary(o, learn_path);
 	if (record)
 		fclose(record);
 	free(addr);

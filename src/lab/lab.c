@@ -200,7 +200,8 @@ struct ps_lab {
 	pthread_mutex_t learn_lock;
 	bool learned;      /* the model file is written (or failed) */
 	char learn_ip[64]; /* the learned phone's address while its User-Agent is missing */
-	char *mhd_error;   /* the last libmicrohttpd message */
+	struct ps_offer_match learn_offer; /* its offer's match, for the User-Agent's update */
+	char *mhd_error;                   /* the last libmicrohttpd message */
 	/* the live view's observers (lab.h) */
 	void (*on_log)(void *ctx, const char *line);
 	void *on_log_ctx;
@@ -335,6 +336,7 @@ struct conn {
 	bool held;                /* slow-handshake held this one */
 	const char *alert;        /* the alert sent to end the handshake, or NULL (static) */
 	const char *client_alert; /* the alert the client sent to end it, or NULL (static) */
+	bool server_hello;        /* the lab answered the ClientHello */
 	unsigned finished;        /* Finished messages sent and received */
 };
 
@@ -414,6 +416,8 @@ static int hello_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigne
 	struct conn *cn = gnutls_db_get_ptr(s);
 	if (cn && htype == GNUTLS_HANDSHAKE_FINISHED && when == GNUTLS_HOOK_POST)
 		cn->finished++;
+	if (cn && htype == GNUTLS_HANDSHAKE_SERVER_HELLO && !incoming)
+		cn->server_hello = true;
 	if (!cn || htype != GNUTLS_HANDSHAKE_CLIENT_HELLO || when != GNUTLS_HOOK_PRE || !incoming ||
 	    !msg)
 		return 0;
@@ -500,6 +504,7 @@ static void learn(struct ps_lab *lab, const struct conn *cn)
 	} else if (!cn->ua) {
 		/* a later plain-HTTP request from the phone gives it */
 		pthread_mutex_lock(&lab->learn_lock);
+		lab->learn_offer = cn->offer;
 		snprintf(lab->learn_ip, sizeof lab->learn_ip, "%.*s",
 			 (int)(strrchr(cn->peer, ':') ? strrchr(cn->peer, ':') - cn->peer
 						      : (ptrdiff_t)strlen(cn->peer)),
@@ -534,7 +539,11 @@ static void learn_ua(struct ps_lab *lab, const struct conn *cn)
 	if (!same)
 		return;
 	char *said = NULL, *err = NULL;
-	if (ps_lab_learn_ua(lab->learn_path, cn->ua, &said, &err) < 0)
+	char *match = ps_offer_match_text(&lab->learn_offer,
+					  cn->model ? ps_model_find(cn->model) : NULL, NULL);
+	int rc = ps_lab_learn_ua(lab->learn_path, cn->ua, match, &said, &err);
+	free(match);
+	if (rc < 0)
 		said =
 		    ps_xasprintf("could not update the model file of %s: %s", lab->learn_name, err);
 	log_line(lab, said);
@@ -643,8 +652,14 @@ static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		    cn->hello[0] ? " | client offered " : "", cn->hello, match ? " | JA4 " : "",
 		    match ? cn->offer.ja4 : "", match ? " | " : "", match ? match : "",
 		    cn->alert ? " | sent alert " : "", cn->alert ? cn->alert : "");
-		char *held =
-		    ps_xasprintf("%s%s", line, cn->held ? " | held by slow-handshake" : "");
+		/* GnuTLS ends a handshake with nothing in common without an alert */
+		bool nothing = cn->have_offer && !cn->server_hello && !cn->alert &&
+			       !cn->client_alert && !cn->held;
+		char *held = ps_xasprintf(
+		    "%s%s%s", line, cn->held ? " | held by slow-handshake" : "",
+		    nothing ? " | no ServerHello: the lab has no protocol version or suite in "
+			      "common with this offer (it closes without an alert)"
+			    : "");
 		log_line(lab, held);
 		free(held);
 		free(line);

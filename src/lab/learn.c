@@ -161,7 +161,7 @@ static int write_json(const char *path, json_t *o, char **err)
 	return rc;
 }
 
-int ps_lab_learn_ua(const char *path, const char *ua, char **said, char **err)
+int ps_lab_learn_ua(const char *path, const char *ua, const char *match, char **said, char **err)
 {
 	json_error_t je;
 	json_t *o = json_load_file(path, 0, &je);
@@ -180,6 +180,9 @@ int ps_lab_learn_ua(const char *path, const char *ua, char **said, char **err)
 		ps_mac_normalize(cm, mac);
 	json_object_set_new(o, "based_on", json_string(base->id));
 	ua_fields(o, base, ua, mac);
+	json_t *l = json_object_get(o, "learned");
+	if (json_is_object(l) && match)
+		json_object_set_new(l, "match", json_string(match));
 	int rc = write_json(path, o, err);
 	if (rc == 0)
 		*said = ps_xasprintf("updated %s: the User-Agent of a plain-HTTP request from the "

@@ -18,9 +18,10 @@ int ps_lab_learn(const char *path, const char *name, const struct ps_lab_session
 /* A model file written without a User-Agent (the phone's HTTPS
  * handshake failed: it does not trust the lab's CA) gets the one of a
  * later plain-HTTP request from the same address: its User-Agent format,
- * firmware, serial number and MAC, and the model it is based on. Returns
+ * firmware, serial number and MAC, the model it is based on, and `match`,
+ * what the lab now says of its offer (learned.match). Returns
  * 0 and the sentence for the log, or -1 with `*err`. */
-int ps_lab_learn_ua(const char *path, const char *ua, char **said, char **err);
+int ps_lab_learn_ua(const char *path, const char *ua, const char *match, char **said, char **err);
 
 /* Match a User-Agent with a catalogue format ("Linksys/SPA-942-$SWVER
  * ($SN)"): true when the literal text agrees, with the values of $SWVER,

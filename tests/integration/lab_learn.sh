@@ -59,6 +59,8 @@ printf 'GET /spa942.cfg HTTP/1.0\r\nUser-Agent: Linksys/SPA-942-6.1.6 (88019FA49
 		-p "$LAB_PORT" --sni-hostname prov.lab.test 127.0.0.1 >/dev/null 2>&1
 wait_file bench942.json || t_bail "no model file: $(cat lab1.err)"
 stop_lab
+t_check "when the lab stops: which model it learned and where" \
+	grep -qxF "provscope lab: learned model bench942: bench942.json (play it with --model-file bench942.json)" lab1.err
 t_check "the log says what was learned and that provscope plays it exactly" \
 	grep -qF "lab: learned model bench942 from 127.0.0.1:" lab1.err
 t_check "... based on the SPA942 its User-Agent names, played exactly, with the option to use" \
