@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tlswire/fingerprint.h"
 #include "tlswire/tlswire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -45,6 +46,17 @@ static void on_event(void *ctx, enum ps_dir dir, const struct ps_wire_event *ev)
 	if (ps_parse_dhe_bits(b, n) > 8 * n)
 		abort();
 	(void)ps_parse_certificate_count(b, n);
+	/* both ClientHello formats, and the fingerprints of what they give */
+	for (int v2 = 0; v2 < 2; v2++) {
+		struct ps_client_hello ch;
+		if (!(v2 ? ps_parse_client_hello_v2(b, n, &ch) : ps_parse_client_hello(b, n, &ch)))
+			continue;
+		if (ch.n_suites && !ch.suites)
+			abort();
+		free(ps_ja3(&ch));
+		free(ps_ja4(&ch));
+		ps_client_hello_free(&ch);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

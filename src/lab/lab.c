@@ -366,6 +366,8 @@ static void offer_text(const struct ps_client_hello *ch, char *out, size_t size)
 	struct ps_buf b = { 0 };
 	const char *v = ps_version_name(ch->max_version);
 	ps_buf_puts(&b, v ? v : "an unknown version");
+	if (ch->sslv2)
+		ps_buf_puts(&b, " in an SSLv2-format ClientHello");
 	size_t shown = 0;
 	if (ch->n_suites > 8)
 		ps_buf_printf(&b, ", %zu suites", ch->n_suites);
@@ -418,11 +420,14 @@ static int hello_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigne
 		cn->finished++;
 	if (cn && htype == GNUTLS_HANDSHAKE_SERVER_HELLO && !incoming)
 		cn->server_hello = true;
-	if (!cn || htype != GNUTLS_HANDSHAKE_CLIENT_HELLO || when != GNUTLS_HOOK_PRE || !incoming ||
-	    !msg)
+	/* an old stack's SSLv2-format ClientHello too, which GnuTLS takes */
+	bool v2 = htype == GNUTLS_HANDSHAKE_CLIENT_HELLO_V2;
+	if (!cn || (htype != GNUTLS_HANDSHAKE_CLIENT_HELLO && !v2) || when != GNUTLS_HOOK_PRE ||
+	    !incoming || !msg)
 		return 0;
 	struct ps_client_hello ch;
-	if (!ps_parse_client_hello(msg->data, msg->size, &ch))
+	if (!(v2 ? ps_parse_client_hello_v2(msg->data, msg->size, &ch)
+		 : ps_parse_client_hello(msg->data, msg->size, &ch)))
 		return 0; /* GnuTLS refuses it itself */
 	offer_text(&ch, cn->hello, sizeof cn->hello);
 	ps_offer_match(&ch, &cn->offer);

@@ -84,6 +84,8 @@ json_t *ps_lab_hello_json(const struct ps_client_hello *ch)
 	json_object_set_new(o, "signature_algorithms", hex_list(ch->sig_algs, ch->n_sig_algs, 2));
 	json_object_set_new(o, "supported_versions", hex_list(ch->versions, ch->n_versions, 2));
 	json_object_set_new(o, "session_id", json_boolean(ch->session_id));
+	if (ch->sslv2)
+		json_object_set_new(o, "sslv2", json_true());
 	return o;
 }
 

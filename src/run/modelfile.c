@@ -156,6 +156,7 @@ static bool parse_hello(const json_t *h, struct ps_client_hello *ch, char **what
 	ch->sni = opt_string(h, "server_name");
 	ch->alpn = opt_string(h, "alpn");
 	ch->session_id = json_is_true(json_object_get(h, "session_id"));
+	ch->sslv2 = json_is_true(json_object_get(h, "sslv2"));
 	return true;
 }
 

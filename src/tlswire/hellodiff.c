@@ -146,6 +146,13 @@ unsigned ps_hello_diff(const struct ps_client_hello *want, const struct ps_clien
 			      w ? w : "an unknown version");
 		d += 2;
 	}
+	if (got->sslv2 != want->sslv2) {
+		sep(why);
+		ps_buf_printf(why, "%s ClientHello (%s: %s)",
+			      got->sslv2 ? "an SSLv2-format" : "a TLS-format", label,
+			      want->sslv2 ? "SSLv2 format" : "TLS format");
+		d++;
+	}
 	unsigned g[MAX_LIST], w[MAX_LIST];
 	size_t ng = real(got->extensions, got->n_extensions, true, g);
 	size_t nw = real(want->extensions, want->n_extensions, true, w);

@@ -218,7 +218,7 @@ static char *sni_of(const unsigned char *v, size_t n)
 	struct rd r = { v, n, false };
 	size_t list = rd_u(&r, 2);
 	struct rd l = { rd_skip(&r, list), list, false };
-	while (!r.bad && l.n >= 3) {
+	while (!r.bad && !l.bad && l.n >= 3) {
 		unsigned type = rd_u(&l, 1);
 		size_t len = rd_u(&l, 2);
 		const unsigned char *name = rd_skip(&l, len);
@@ -323,6 +323,28 @@ bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_he
 			out->extensions = ext_append(out->extensions, &out->n_extensions, type);
 		}
 	}
+	return true;
+}
+
+bool ps_parse_client_hello_v2(const unsigned char *b, size_t n, struct ps_client_hello *out)
+{
+	memset(out, 0, sizeof *out);
+	if (n < 8)
+		return false;
+	size_t specs = (size_t)b[2] << 8 | b[3], sid = (size_t)b[4] << 8 | b[5],
+	       chal = (size_t)b[6] << 8 | b[7];
+	if (specs % 3 || 8 + specs + sid + chal != n)
+		return false;
+	out->version = out->max_version = (unsigned)b[0] << 8 | b[1];
+	out->sslv2 = true;
+	out->session_id = sid > 0;
+	out->suites = ps_xcalloc(specs / 3 + 1, sizeof *out->suites);
+	for (size_t i = 0; i < specs / 3; i++) {
+		const unsigned char *c = b + 8 + 3 * i;
+		if (c[0] == 0)
+			out->suites[out->n_suites++] = (unsigned)c[1] << 8 | c[2];
+	}
+	out->compressions = ext_append(out->compressions, &out->n_compressions, 0);
 	return true;
 }
 

@@ -78,6 +78,7 @@ struct ps_client_hello {
 	char *sni;       /* the host_name of server_name (0), NULL when none */
 	char *alpn;      /* the first protocol of ALPN (16), NULL when none */
 	bool session_id; /* a non-empty session id */
+	bool sslv2;      /* an SSLv2-format ClientHello (ps_parse_client_hello_v2) */
 };
 
 /* Whether a suite, extension, group or version value is a GREASE one
@@ -108,6 +109,12 @@ struct ps_cert_request {
  * extension cut short inside the block ends the list there. */
 bool ps_parse_client_hello(const unsigned char *b, size_t n, struct ps_client_hello *out);
 void ps_client_hello_free(struct ps_client_hello *ch);
+/* Decode the body of an SSLv2-format ClientHello (after its message type:
+ * version, the lengths of the cipher specs, session id and challenge,
+ * then those): the specs of TLS suites (a first byte 0) as its suites,
+ * the null compression, no extensions, `sslv2` set. False when it is cut
+ * short or its lengths do not add up. */
+bool ps_parse_client_hello_v2(const unsigned char *b, size_t n, struct ps_client_hello *out);
 /* Decode a ServerHello body; its extension list as ps_parse_client_hello's.
  * Free with ps_server_hello_free. */
 bool ps_parse_server_hello(const unsigned char *b, size_t n, struct ps_server_hello *out);

@@ -225,6 +225,31 @@ t_check "a ClientHello without suites is not learned, and the log says so" \
 	grep -qF "not learned from 127.0.0.1:" lab6.err
 t_eq "... the next client is: the SPA942" "spa942" "$(json_get nosuite.json 'd["based_on"]')"
 
+# 6b'. An old stack's SSLv2-format ClientHello: recorded, matched, learned,
+# and what GnuTLS cannot send (that format) said.
+start_lab lab8 --pki "$PKI" --listen 127.0.0.1:0 --http-port 0 --learn-model v2phone ||
+	t_bail "the lab did not start: $(cat "$T_DIR/lab8.err")"
+python3 - "$LAB_PORT" <<'PY'
+import os, socket, sys
+specs = b"".join(b"\x00" + bytes.fromhex(x) for x in ["0035", "002f", "0005", "0004"]) + b"\x01\x00\x80"
+ch = os.urandom(16)
+body = b"\x01\x03\x01" + len(specs).to_bytes(2, "big") + b"\x00\x00" + len(ch).to_bytes(2, "big") + specs + ch
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall((0x8000 | len(body)).to_bytes(2, "big") + body)
+try:
+    s.recv(4096)
+except OSError:
+    pass
+s.close()
+PY
+wait_file v2phone.json || t_bail "no model file: $(cat lab8.err)"
+stop_lab
+t_check "an SSLv2-format ClientHello: its TLS suites, said to be of that format, with its JA4" \
+	grep -qF "client offered TLS1.0 in an SSLv2-format ClientHello, suites AES256-SHA AES128-SHA RC4-SHA RC4-MD5 | JA4 t10i040000_0b751be0765d_000000000000 | offer: no model's; closest spa921 (an SSLv2-format ClientHello (spa921: TLS format))" lab8.err
+t_eq "... learned, with the format GnuTLS cannot send" \
+	"true|a TLS-format ClientHello (the phone: SSLv2 format)" \
+	"$(json_get v2phone.json 'json.dumps(d["client_hello"]["sslv2"]) + "|" + d["unplayable"]')"
+
 # 6c. A directory the lab cannot write: refused at the start.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	mkdir -p ro && chmod 755 ro

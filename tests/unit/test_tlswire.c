@@ -912,6 +912,33 @@ static void test_ja4(void **state)
 }
 
 /* JA3's hash is the MD5 of its string: a published pair (a browser's). */
+/* A server_name whose name runs past its list: no name, and no endless
+ * loop (a fuzzer found one; the lab parses every client's hello). */
+static void test_sni_cut_short(void **state)
+{
+	(void)state;
+	static const unsigned char
+	    body
+		[] = {
+			0x03, 0x01, /* version */
+			0,    0,    0,    0,    0,    0,   0,   0,   0,   0,   0,   0,
+			0,    0,    0,    0,    0,    0,   0,   0,   0,   0,   0,   0,
+			0,    0,    0,    0,    0,    0,   0,   0, /* random */
+			0x00,                                      /* session id */
+			0x00, 0x02, 0x00, 0x2f,                    /* one suite */
+			0x01, 0x00,                                /* null compression */
+			0x00, 0x15,                                /* extensions */
+			0x00, 0x00, 0x00, 0x11,                    /* server_name, 17 bytes */
+			0x00, 0x0f, 0x00, 0x00, 0xfa, /* a list of 15: a host_name of 250 */
+			'p',  'r',  'o',  'v',  '.',  'e', 'x', 'a', 'm', 'p', 'l', 'e',
+		};
+	struct ps_client_hello ch;
+	assert_true(ps_parse_client_hello(body, sizeof body, &ch));
+	assert_null(ch.sni);
+	assert_int_equal(ch.n_extensions, 1);
+	ps_client_hello_free(&ch);
+}
+
 static void test_ja3_md5(void **state)
 {
 	(void)state;
@@ -959,6 +986,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_ja4),
 		cmocka_unit_test(test_ja3_md5),
+		cmocka_unit_test(test_sni_cut_short),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
