@@ -567,6 +567,9 @@ static void draw(struct ps_labtop *t)
 		t->top = t->sel;
 	if (t->sel >= t->top + (size_t)table_h)
 		t->top = t->sel - (size_t)table_h + 1;
+	/* no empty rows below while rows are hidden above (a taller window) */
+	if (table_h > 0 && t->top + (size_t)table_h > t->n_rows)
+		t->top = t->n_rows > (size_t)table_h ? t->n_rows - (size_t)table_h : 0;
 	for (int i = 0; i < table_h && t->top + (size_t)i < t->n_rows; i++)
 		draw_row(t, t->rows[t->top + (size_t)i], table_y + i, W, w,
 			 t->top + (size_t)i == t->sel, now);
