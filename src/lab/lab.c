@@ -660,11 +660,19 @@ static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		/* GnuTLS ends a handshake with nothing in common without an alert */
 		bool nothing = cn->have_offer && !cn->server_hello && !cn->alert &&
 			       !cn->client_alert && !cn->held;
+		bool bad_sni = false;
+		for (size_t i = 0; nothing && i < cn->ch.n_extensions; i++)
+			bad_sni |= cn->ch.extensions[i] == 0 && !cn->ch.sni;
 		char *held = ps_xasprintf(
 		    "%s%s%s", line, cn->held ? " | held by slow-handshake" : "",
-		    nothing ? " | no ServerHello: the lab has no protocol version or suite in "
-			      "common with this offer (it closes without an alert)"
-			    : "");
+		    !nothing ? ""
+		    : bad_sni
+			? " | no ServerHello: GnuTLS refused the ClientHello, whose server_name "
+			  "extension is malformed (it closes without an alert)"
+			: " | no ServerHello: the lab has no protocol version or suite in common "
+			  "with this offer, or GnuTLS refused the ClientHello (it closes without "
+			  "an "
+			  "alert)");
 		log_line(lab, held);
 		free(held);
 		free(line);
@@ -945,6 +953,17 @@ static const struct ps_model *ua_model(struct MHD_Connection *c)
 {
 	const char *ua =
 	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT);
+	/* a learned model whose User-Agent is its own, not its base model's
+	 * form (a client that names no catalogue model) */
+	for (size_t i = ps_model_builtin_count(); ua && ps_model_at(i); i++) {
+		const struct ps_model *m = ps_model_at(i), *base = ps_model_find(m->based_on);
+		char *v = NULL, *sn = NULL, *mac = NULL;
+		bool own = base && strcmp(m->ua_format, base->ua_format) != 0 &&
+			   ps_ua_capture(m->ua_format, ua, &v, &sn, &mac);
+		free(v), free(sn), free(mac);
+		if (own)
+			return m;
+	}
 	const char *slash = ua ? strchr(ua, '/') : NULL;
 	if (!slash)
 		return NULL;
@@ -965,6 +984,9 @@ static const struct ps_model *device_model(struct MHD_Connection *c, const struc
 	const struct ps_model *m = ua_model(c);
 	if (!m && cl->product)
 		m = ps_model_find(cl->product);
+	/* a learned model gets the files of the catalogue model it is based on */
+	if (m && m->hello)
+		m = ps_model_find(m->based_on);
 	return m ? m : ps_model_default();
 }
 

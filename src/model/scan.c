@@ -178,7 +178,8 @@ static void why_not(struct ps_buf *b, const struct ps_scan_report *s)
 					: (fi && fj && fi->id == fj->id) || (!fi && !fj);
 			if (!same)
 				continue;
-			ps_buf_printf(b, "%s%s", n++ ? ", " : "", s->models[j].product);
+			ps_buf_printf(b, "%s%s", n++ ? ", " : "",
+				      ps_scan_model_name(s->models[j].model, s->models[j].product));
 			told[j] = true;
 		}
 		if (s->models[i].error)
@@ -196,6 +197,11 @@ static void why_not(struct ps_buf *b, const struct ps_scan_report *s)
 		}
 	}
 	free(told);
+}
+
+const char *ps_scan_model_name(const char *model, const char *product)
+{
+	return model && product && strcasecmp(model, product) != 0 ? model : product;
 }
 
 void ps_scan_finish(struct ps_report *r)

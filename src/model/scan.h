@@ -113,6 +113,10 @@ struct ps_scan_report {
 
 /* Model row `i` as every view shows it; strings are borrowed from the
  * report or static, NULL when there is nothing to show. */
+/* The name a scan shows for a model: its product ("SPA942"), or a learned
+ * model's own name ("bench942"), which its product would not tell apart. */
+const char *ps_scan_model_name(const char *model, const char *product);
+
 struct ps_scan_row {
 	const char *model, *product, *firmware;
 	const char *shared_with;   /* the model whose pass it shares, NULL when its own */

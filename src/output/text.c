@@ -879,25 +879,28 @@ static const char *short_suite(unsigned id, const char *iana)
 	return o ? o : iana ? iana : "?";
 }
 
-/* A scan row's name: the product's ("SPA942"), a learned model's own
- * ("bench942"), which the product would not tell apart. */
-static const char *shown_model(const char *model, const char *product)
-{
-	return model && product && strcasecmp(model, product) != 0 ? model : product;
-}
-
 /* The matrix: a row per model; then which models shared a pass. */
 static void scan_matrix(struct tx *t, const struct ps_scan_report *s)
 {
-	int fw_w = 9; /* "5.1.10(GW)" and "1.4.1(SR5)" are wider than FIRMWARE */
+	int fw_w = 9;               /* "5.1.10(GW)" and "1.4.1(SR5)" are wider than FIRMWARE */
+	int name_w = 8, tls_w = 28; /* wider for learned models' names and suites */
 	for (size_t i = 0; i < s->n_models; i++) {
 		struct ps_scan_row w;
 		ps_scan_row(s, i, &w);
 		if (w.firmware && (int)strlen(w.firmware) > fw_w)
 			fw_w = (int)strlen(w.firmware);
+		const char *name = ps_scan_model_name(w.model, w.product);
+		if (name && (int)strlen(name) > name_w)
+			name_w = (int)strlen(name);
+		if (!w.error && w.tls_version) {
+			int n = (int)(strlen(w.tls_version) + 1 +
+				      strlen(short_suite(w.suite_id, w.cipher_suite)));
+			if (n > tls_w)
+				tls_w = n;
+		}
 	}
-	fprintf(t->out, "\n%-8s %-*s %-28s %-7s %-9s %4s %4s\n", "MODEL", fw_w, "FIRMWARE",
-		"TLS (or what stopped it)", "CHAIN", "CLIENT", "HTTP", "EXIT");
+	fprintf(t->out, "\n%-*s %-*s %-*s %-7s %-9s %4s %4s\n", name_w, "MODEL", fw_w, "FIRMWARE",
+		tls_w, "TLS (or what stopped it)", "CHAIN", "CLIENT", "HTTP", "EXIT");
 	for (size_t i = 0; i < s->n_models; i++) {
 		struct ps_scan_row w;
 		ps_scan_row(s, i, &w);
@@ -915,8 +918,8 @@ static void scan_matrix(struct tx *t, const struct ps_scan_report *s)
 			snprintf(http, sizeof http, "TFTP");
 		if (w.tftp && !w.tls_version && !w.error && !w.exit_code)
 			snprintf(tls, sizeof tls, "no TLS (TFTP)");
-		fprintf(t->out, "%-8s %-*s %-28s %-7s %-9s %4s %4d\n",
-			shown_model(w.model, w.product), fw_w, w.firmware, tls,
+		fprintf(t->out, "%-*s %-*s %-*s %-7s %-9s %4s %4d\n", name_w,
+			ps_scan_model_name(w.model, w.product), fw_w, w.firmware, tls_w, tls,
 			w.chain_verdict ? w.chain_verdict : "-",
 			w.client_cert ? w.client_cert : "-", http, w.exit_code);
 		if (w.error) {
@@ -934,7 +937,8 @@ static void scan_matrix(struct tx *t, const struct ps_scan_report *s)
 		for (size_t i = 0; i < s->n_models; i++) {
 			if (s->models[i].error || s->models[i].pass != k)
 				continue;
-			const char *name = shown_model(s->models[i].model, s->models[i].product);
+			const char *name =
+			    ps_scan_model_name(s->models[i].model, s->models[i].product);
 			if (!s->models[i].shared)
 				maker = name;
 			else

@@ -105,6 +105,20 @@ static char *field_errors(const json_t *o)
 		if (v && !json_is_null(v) && !json_is_string(v))
 			return ps_xasprintf("\"%s\" must be a string or null", keys[i]);
 	}
+	const json_t *learned = json_object_get(o, "learned");
+	const char *texts[][2] = {
+		{ "firmware", json_string_value(json_object_get(o, "firmware")) },
+		{ "serial", json_string_value(json_object_get(o, "serial")) },
+		{ "ua_format", json_string_value(json_object_get(o, "ua_format")) },
+		{ "priority", json_string_value(json_object_get(o, "priority")) },
+		{ "learned.peer", json_string_value(json_object_get(learned, "peer")) },
+		{ "learned.time", json_string_value(json_object_get(learned, "time")) },
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		for (const char *p = texts[i][1]; p && *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				return ps_xasprintf("\"%s\" holds a control character (0x%02x)",
+						    texts[i][0], (unsigned char)*p);
 	const char *mac = json_string_value(json_object_get(o, "mac"));
 	char norm[13];
 	if (mac && *mac && !ps_mac_normalize(mac, norm))

@@ -123,6 +123,21 @@ t_check "scan: the learned model's row by its name" grep -qE '^curl13 +6\.1\.5\(
 t_check "scan: a suite that needs TLS 1.2 is probed at TLS 1.2, and accepted" \
 	grep -qE '^    yes ECDHE-RSA-AES128-GCM-SHA256 .*\(at TLS 1\.2, which it needs\)' <<<"$(tr -s '\n' '\n' <<<"$out" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n        / /g')"
 
+# 3c. A client whose User-Agent names no catalogue model (curl's own): a
+# scan with it from a directory gets the files of the model it is based on.
+start_lab lab9 --pki "$PKI" --listen 127.0.0.1:0 --http-port 0 --learn-model curlua ||
+	t_bail "the lab did not start: $(cat "$T_DIR/lab9.err")"
+curl -sS -o /dev/null -m 10 --cacert "$PKI/vendor-ca.pem" --cert "$PKI/device-000e08aabbcc.pem" \
+	--key "$PKI/device-000e08aabbcc.key" --resolve "prov.lab.test:$LAB_PORT:127.0.0.1" \
+	-A 'curl/7.88.1' "https://prov.lab.test:$LAB_PORT/spa942.cfg" 2>/dev/null
+wait_file curlua.json || t_bail "no model file: $(cat lab9.err)"
+stop_lab
+mkdir -p uadir && cp curlua.json uadir/
+out=$("$PROVSCOPE" scan --demo --batch --model-file uadir --models spa942,curlua 2>/dev/null)
+t_check "a learned model with a User-Agent of its own: the lab serves it its base model's files" \
+	grep -qF "Verdict: ok: 2 of 2 phones can provision (exit 0)" <<<"$out"
+t_check "... and the scan names its row" grep -qE '^curlua +' <<<"$out"
+
 # 4. --list-models and the other modes with model files.
 out=$("$PROVSCOPE" --model-file bench942.json --list-models | tr -s ' \n' '  ')
 t_check "--list-models: the learned model, its version and suites, where it came from" \
@@ -154,6 +169,7 @@ HELLO='"client_hello": {"version_id": "0x0301", "max_version_id": "0x0301", "cip
 bad "a firmware that is no string" "{\"provscope_model_file\": 1, \"id\": \"x\", \"based_on\": \"spa942\", \"firmware\": 123, $HELLO}" '"firmware" must be a string or null'
 bad "a MAC that is none" "{\"provscope_model_file\": 1, \"id\": \"x\", \"based_on\": \"spa942\", \"mac\": \"zz\", $HELLO}" "\"mac\" 'zz' is no MAC address"
 bad "a priority string GnuTLS does not take" "{\"provscope_model_file\": 1, \"id\": \"x\", \"based_on\": \"spa942\", \"priority\": \"NONE:+BOGUS\", $HELLO}" '"priority": GnuTLS does not take it'
+bad "a control character in a field" "{\"provscope_model_file\": 1, \"id\": \"x\", \"based_on\": \"spa942\", \"serial\": \"abc\\r\\nX: y\", $HELLO}" '"serial" holds a control character (0x0d)'
 printf '%s' "{\"provscope_model_file\": 1.0, \"id\": \"onedot\", \"based_on\": \"spa942\", $HELLO}" >onedot.json
 t_check "format 1.0 is format 1" "$PROVSCOPE" --model-file onedot.json --list-models
 mkdir -p empty
@@ -249,6 +265,31 @@ t_check "an SSLv2-format ClientHello: its TLS suites, said to be of that format,
 t_eq "... learned, with the format GnuTLS cannot send" \
 	"true|a TLS-format ClientHello (the phone: SSLv2 format)" \
 	"$(json_get v2phone.json 'json.dumps(d["client_hello"]["sslv2"]) + "|" + d["unplayable"]')"
+
+# 6b''. A server_name whose name runs past its list: the lab says so, and
+# answers the next client at once.
+start_lab lab10 --pki "$PKI" --listen 127.0.0.1:0 --http-port 0 ||
+	t_bail "the lab did not start: $(cat "$T_DIR/lab10.err")"
+python3 - "$LAB_PORT" <<'PY'
+import os, socket, sys
+name = b"prov.example"
+sni = b"\x00\x00" + (len(name) + 5).to_bytes(2, "big") + (len(name) + 3).to_bytes(2, "big") + b"\x00\x00\xfa" + name
+body = b"\x03\x03" + os.urandom(32) + b"\x00" + b"\x00\x04\x00\x2f\x00\x35" + b"\x01\x00" + len(sni).to_bytes(2, "big") + sni
+hs = b"\x01" + len(body).to_bytes(3, "big") + body
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(b"\x16\x03\x01" + len(hs).to_bytes(2, "big") + hs)
+try:
+    s.recv(4096)
+except OSError:
+    pass
+s.close()
+PY
+"$PROVSCOPE" --batch --model spa942 "${ID[@]}" --no-probe --timeout 5 --resolve "$PIN" \
+	"https://prov.lab.test:$LAB_PORT/x-after.cfg" >/dev/null 2>&1
+stop_lab
+t_check "a malformed server_name: the lab says GnuTLS refused the hello for it" \
+	grep -qF "no ServerHello: GnuTLS refused the ClientHello, whose server_name extension is malformed" lab10.err
+t_check "... and answers the next client" grep -qF "GET /x-after.cfg" lab10.err
 
 # 6c. A directory the lab cannot write: refused at the start.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
