@@ -153,6 +153,18 @@ static char *try_text(const struct ps_lab_opts *o, const struct ps_identity *id,
 	return s;
 }
 
+/* SIGINT, SIGTERM and SIGHUP to on_signal. */
+static void catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 /* At the end: what --learn-model wrote, or that nothing was. */
 static void learn_summary(const struct ps_lab_opts *o, const char *learn_path)
 {
@@ -294,13 +306,7 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 	if (!o->log && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && isatty(STDERR_FILENO)) {
 		/* The table's handlers give way to these when it closes: a
 		 * signal while the lab stops is then only noted. */
-		struct sigaction sa;
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_signal;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGHUP, &sa, NULL);
+		catch_signals();
 		top = ps_labtop_open(&err);
 		if (err)
 			fprintf(stderr, "provscope: %s; log lines instead of the table\n", err);
@@ -384,13 +390,7 @@ int ps_lab_command(const struct ps_lab_opts *o, const struct ps_identity *id)
 		       learn_path, o->learn_model);
 	printf("Stop with Ctrl-C.\n");
 	fflush(stdout);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	catch_signals();
 	sigset_t wait = old;
 	sigdelset(&wait, SIGINT);
 	sigdelset(&wait, SIGTERM);

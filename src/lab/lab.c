@@ -964,19 +964,7 @@ static const struct ps_model *ua_model(struct MHD_Connection *c)
 		if (own)
 			return m;
 	}
-	const char *slash = ua ? strchr(ua, '/') : NULL;
-	if (!slash)
-		return NULL;
-	char tok[64];
-	size_t n = strcspn(slash + 1, " ");
-	if (n >= sizeof tok)
-		return NULL;
-	memcpy(tok, slash + 1, n);
-	tok[n] = '\0';
-	char *dash = strrchr(tok, '-');
-	if (dash)
-		*dash = '\0';
-	return ps_model_find(tok);
+	return ps_ua_names(ua);
 }
 
 static const struct ps_model *device_model(struct MHD_Connection *c, const struct client *cl)

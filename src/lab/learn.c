@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/atomic.h"
+#include "core/json.h"
 #include "core/util.h"
 #include "engine/offer.h"
 #include "phone/catalogue.h"
@@ -88,11 +89,6 @@ static char *put_macro(char *ua, const char *value, const char *macro)
 	return s;
 }
 
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 /* What a User-Agent tells of the phone, by the format of `base` (else
  * its values put back as macros): into `o`. `mac` is the certificate's
  * ("" when none), completed from the User-Agent. */
@@ -122,9 +118,7 @@ static void ua_fields(json_t *o, const struct ps_model *base, const char *ua, ch
 	free(swver), free(sn), free(uamac), free(format);
 }
 
-/* The model a User-Agent names ("Linksys/SPA-942-6.1.5(a) (...)"), by
- * the token after the '/' less its last '-' part; NULL when none. */
-static const struct ps_model *named_by(const char *ua)
+const struct ps_model *ps_ua_names(const char *ua)
 {
 	const char *slash = ua ? strchr(ua, '/') : NULL;
 	if (!slash)
@@ -138,7 +132,13 @@ static const struct ps_model *named_by(const char *ua)
 	char *dash = strrchr(tok, '-');
 	if (dash)
 		*dash = '\0';
-	const struct ps_model *m = ps_model_find(tok);
+	return ps_model_find(tok);
+}
+
+/* The catalogue model a User-Agent names, a learned one's base. */
+static const struct ps_model *named_by(const char *ua)
+{
+	const struct ps_model *m = ps_ua_names(ua);
 	return m && m->hello ? ps_model_find(m->based_on) : m;
 }
 
@@ -236,7 +236,7 @@ int ps_lab_learn(const char *path, const char *name, const struct ps_lab_session
 	json_object_set_new(o, "certificate", s->cert ? ps_lab_cert_json(s->cert) : json_null());
 	json_object_set_new(o, "priority", json_string(priority));
 	json_object_set_new(o, "sni", json_boolean(sni));
-	json_object_set_new(o, "unplayable", str_or_null(unplayable));
+	json_object_set_new(o, "unplayable", ps_json_string_or_null(unplayable));
 	int rc = write_json(path, o, err);
 	json_decref(o);
 	if (rc == 0) {

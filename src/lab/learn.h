@@ -6,6 +6,7 @@
 #define PS_LAB_LEARN_H
 
 #include "lab/record.h"
+#include "phone/catalogue.h"
 
 /* Write the model `name` learned from session `s` (which has a
  * ClientHello) to `path`, replacing it whole. Returns 0 and a sentence for
@@ -22,6 +23,11 @@ int ps_lab_learn(const char *path, const char *name, const struct ps_lab_session
  * what the lab now says of its offer (learned.match). Returns
  * 0 and the sentence for the log, or -1 with `*err`. */
 int ps_lab_learn_ua(const char *path, const char *ua, const char *match, char **said, char **err);
+
+/* The model a User-Agent names ("Linksys/SPA-942-6.1.5(a) (...)"): the
+ * token after its '/' less the last '-' part, found in the catalogue; NULL
+ * when none. */
+const struct ps_model *ps_ua_names(const char *ua);
 
 /* Match a User-Agent with a catalogue format ("Linksys/SPA-942-$SWVER
  * ($SN)"): true when the literal text agrees, with the values of $SWVER,

@@ -9,28 +9,11 @@
 
 #include <jansson.h>
 
-#include "core/utf8.h"
+#include "core/json.h"
 #include "core/util.h"
 #include "phone/catalogue.h"
 #include "tlswire/fingerprint.h"
 #include "tlswire/tlsnames.h"
-
-/* A JSON string of `s`, NULL as null. What the client sent (its SNI, its
- * ALPN value) may be any bytes: those that are not UTF-8 become U+FFFD, for
- * json_string refuses them and the key would be lost from the record. */
-static json_t *str_or_null(const char *s)
-{
-	if (!s)
-		return json_null();
-	json_t *j = json_string(s);
-	if (j)
-		return j;
-	struct ps_buf b = { 0 };
-	ps_utf8_sanitize(&b, s);
-	j = json_string(b.s ? b.s : "");
-	ps_buf_free(&b);
-	return j;
-}
 
 static json_t *hex_list(const unsigned *v, size_t n, unsigned width)
 {
@@ -47,8 +30,8 @@ json_t *ps_lab_hello_json(const struct ps_client_hello *ch)
 {
 	json_t *o = json_object();
 	const char *v = ps_version_name(ch->version), *mv = ps_version_name(ch->max_version);
-	json_object_set_new(o, "version", str_or_null(v));
-	json_object_set_new(o, "max_version", str_or_null(mv));
+	json_object_set_new(o, "version", ps_json_string_or_null(v));
+	json_object_set_new(o, "max_version", ps_json_string_or_null(mv));
 	char id[8];
 	snprintf(id, sizeof id, "0x%04x", ch->version);
 	json_object_set_new(o, "version_id", json_string(id));
@@ -59,7 +42,8 @@ json_t *ps_lab_hello_json(const struct ps_client_hello *ch)
 		json_t *s = json_object();
 		snprintf(id, sizeof id, "0x%04x", ch->suites[i]);
 		json_object_set_new(s, "id", json_string(id));
-		json_object_set_new(s, "name", str_or_null(ps_suite_name(ch->suites[i])));
+		json_object_set_new(s, "name",
+				    ps_json_string_or_null(ps_suite_name(ch->suites[i])));
 		json_array_append_new(suites, s);
 	}
 	json_object_set_new(o, "cipher_suites", suites);
@@ -71,13 +55,14 @@ json_t *ps_lab_hello_json(const struct ps_client_hello *ch)
 		json_t *e = json_object();
 		snprintf(id, sizeof id, "0x%04x", ch->extensions[i]);
 		json_object_set_new(e, "type", json_string(id));
-		json_object_set_new(e, "name", str_or_null(ps_extension_name(ch->extensions[i])));
+		json_object_set_new(e, "name",
+				    ps_json_string_or_null(ps_extension_name(ch->extensions[i])));
 		json_object_set_new(e, "data", json_string(ch->ext_data[i]));
 		json_array_append_new(data, e);
 	}
 	json_object_set_new(o, "extension_data", data);
-	json_object_set_new(o, "server_name", str_or_null(ch->sni));
-	json_object_set_new(o, "alpn", str_or_null(ch->alpn));
+	json_object_set_new(o, "server_name", ps_json_string_or_null(ch->sni));
+	json_object_set_new(o, "alpn", ps_json_string_or_null(ch->alpn));
 	json_object_set_new(o, "supported_groups", hex_list(ch->groups, ch->n_groups, 2));
 	json_object_set_new(o, "ec_point_formats",
 			    hex_list(ch->point_formats, ch->n_point_formats, 1));
@@ -116,15 +101,15 @@ json_t *ps_lab_match_json(const struct ps_client_hello *ch, const struct ps_offe
 json_t *ps_lab_cert_json(const struct ps_lab_cert_seen *c)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "subject", str_or_null(c->subject));
-	json_object_set_new(o, "issuer", str_or_null(c->issuer));
-	json_object_set_new(o, "not_before", str_or_null(c->not_before));
-	json_object_set_new(o, "not_after", str_or_null(c->not_after));
-	json_object_set_new(o, "key", str_or_null(c->key));
+	json_object_set_new(o, "subject", ps_json_string_or_null(c->subject));
+	json_object_set_new(o, "issuer", ps_json_string_or_null(c->issuer));
+	json_object_set_new(o, "not_before", ps_json_string_or_null(c->not_before));
+	json_object_set_new(o, "not_after", ps_json_string_or_null(c->not_after));
+	json_object_set_new(o, "key", ps_json_string_or_null(c->key));
 	json_object_set_new(o, "mac", c->mac[0] ? json_string(c->mac) : json_null());
-	json_object_set_new(o, "product", str_or_null(c->product));
+	json_object_set_new(o, "product", ps_json_string_or_null(c->product));
 	json_object_set_new(o, "trusted", json_boolean(c->trusted));
-	json_object_set_new(o, "reason", str_or_null(c->reason));
+	json_object_set_new(o, "reason", ps_json_string_or_null(c->reason));
 	return o;
 }
 
@@ -138,11 +123,11 @@ char *ps_lab_session_json(const struct ps_lab_session *s)
 	json_object_set_new(o, "fingerprint",
 			    s->ch && s->offer ? ps_lab_match_json(s->ch, s->offer) : json_null());
 	json_object_set_new(o, "handshake_completed", json_boolean(s->handshake_completed));
-	json_object_set_new(o, "alert", str_or_null(s->alert));
-	json_object_set_new(o, "client_alert", str_or_null(s->client_alert));
+	json_object_set_new(o, "alert", ps_json_string_or_null(s->alert));
+	json_object_set_new(o, "client_alert", ps_json_string_or_null(s->client_alert));
 	json_object_set_new(o, "certificate", s->cert ? ps_lab_cert_json(s->cert) : json_null());
-	json_object_set_new(o, "user_agent", str_or_null(s->user_agent));
-	json_object_set_new(o, "model", str_or_null(s->model));
+	json_object_set_new(o, "user_agent", ps_json_string_or_null(s->user_agent));
+	json_object_set_new(o, "model", ps_json_string_or_null(s->model));
 	json_t *rq = json_array();
 	for (size_t i = 0; i < s->n_requests; i++)
 		json_array_append_new(rq, json_string(s->requests[i]));

@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "core/utf8.h"
+#include "core/json.h"
 #include "core/util.h"
 #include "model/fixes.h"
 #include "model/report.h"
@@ -16,30 +16,11 @@
 #include "output/output.h"
 #include "tlswire/tlsnames.h"
 
-/* A JSON string of `s`; bytes that are not UTF-8 (a server's Latin-1
- * header) become U+FFFD instead of the value being lost. */
-static json_t *jstr(const char *s)
-{
-	json_t *j = json_string(s);
-	if (j)
-		return j;
-	struct ps_buf b = { 0 };
-	ps_utf8_sanitize(&b, s);
-	j = json_string(b.s ? b.s : "");
-	ps_buf_free(&b);
-	return j;
-}
-
-static json_t *str_or_null(const char *s)
-{
-	return s ? jstr(s) : json_null();
-}
-
 static json_t *strv(char *const *v, size_t n)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, jstr(v[i]));
+		json_array_append_new(a, ps_json_string(v[i]));
 	return a;
 }
 
@@ -53,21 +34,21 @@ static json_t *tls_json(const struct ps_tls_info *t)
 	json_t *o = json_object();
 	json_object_set_new(o, "attempted", json_boolean(t->attempted));
 	json_object_set_new(o, "established", json_boolean(t->established));
-	json_object_set_new(o, "priority", str_or_null(t->priority));
-	json_object_set_new(o, "sni", str_or_null(t->sni));
-	json_object_set_new(o, "version", str_or_null(t->version));
-	json_object_set_new(o, "cipher_suite", str_or_null(t->cipher_suite));
+	json_object_set_new(o, "priority", ps_json_string_or_null(t->priority));
+	json_object_set_new(o, "sni", ps_json_string_or_null(t->sni));
+	json_object_set_new(o, "version", ps_json_string_or_null(t->version));
+	json_object_set_new(o, "cipher_suite", ps_json_string_or_null(t->cipher_suite));
 	if (t->cipher_suite) {
 		char id[8];
 		snprintf(id, sizeof id, "0x%04X", t->suite_id);
-		json_object_set_new(o, "cipher_suite_id", jstr(id));
+		json_object_set_new(o, "cipher_suite_id", ps_json_string(id));
 	} else {
 		json_object_set_new(o, "cipher_suite_id", json_null());
 	}
-	json_object_set_new(o, "kx", str_or_null(t->kx));
-	json_object_set_new(o, "cipher", str_or_null(t->cipher));
-	json_object_set_new(o, "mac", str_or_null(t->mac));
-	json_object_set_new(o, "description", str_or_null(t->description));
+	json_object_set_new(o, "kx", ps_json_string_or_null(t->kx));
+	json_object_set_new(o, "cipher", ps_json_string_or_null(t->cipher));
+	json_object_set_new(o, "mac", ps_json_string_or_null(t->mac));
+	json_object_set_new(o, "description", ps_json_string_or_null(t->description));
 	json_t *off = json_array();
 	for (size_t i = 0; i < t->n_offered; i++) {
 		char id[8];
@@ -92,13 +73,13 @@ static json_t *tls_json(const struct ps_tls_info *t)
 				      m->dir == PS_DIR_OUT ? "out" : "in", "type", m->type, "t_ms",
 				      ms(m->t_ms), "length", (json_int_t)m->length, "encrypted",
 				      m->encrypted);
-		json_object_set_new(e, "info", str_or_null(m->info));
+		json_object_set_new(e, "info", ps_json_string_or_null(m->info));
 		json_object_set_new(e, "renegotiation", json_integer(m->round));
 		if (m->alert_desc >= 0) {
 			json_object_set_new(e, "alert_level",
-					    jstr(m->alert_level == 2   ? "fatal"
-						 : m->alert_level == 1 ? "warning"
-								       : "unknown"));
+					    ps_json_string(m->alert_level == 2   ? "fatal"
+							   : m->alert_level == 1 ? "warning"
+										 : "unknown"));
 			json_object_set_new(e, "alert", json_integer(m->alert_desc));
 		}
 		json_array_append_new(hs, e);
@@ -109,17 +90,17 @@ static json_t *tls_json(const struct ps_tls_info *t)
 			    t->alert_received >= 0 ? json_integer(t->alert_received) : json_null());
 	json_object_set_new(o, "alert_sent",
 			    t->alert_sent >= 0 ? json_integer(t->alert_sent) : json_null());
-	json_object_set_new(o, "error", str_or_null(t->error));
+	json_object_set_new(o, "error", ps_json_string_or_null(t->error));
 	json_object_set_new(o, "duration_ms", ms(t->duration_ms));
 	if (t->probe.done) {
 		const struct ps_tls_probe *p = &t->probe;
 		json_t *po = json_object();
-		json_object_set_new(po, "priority", str_or_null(p->priority));
+		json_object_set_new(po, "priority", ps_json_string_or_null(p->priority));
 		json_object_set_new(po, "established", json_boolean(p->established));
-		json_object_set_new(po, "version", str_or_null(p->version));
-		json_object_set_new(po, "cipher_suite", str_or_null(p->cipher_suite));
-		json_object_set_new(po, "kx", str_or_null(p->kx));
-		json_object_set_new(po, "error", str_or_null(p->error));
+		json_object_set_new(po, "version", ps_json_string_or_null(p->version));
+		json_object_set_new(po, "cipher_suite", ps_json_string_or_null(p->cipher_suite));
+		json_object_set_new(po, "kx", ps_json_string_or_null(p->kx));
+		json_object_set_new(po, "error", ps_json_string_or_null(p->error));
 		json_object_set_new(o, "modern_probe", po);
 	} else {
 		json_object_set_new(o, "modern_probe", json_null());
@@ -127,13 +108,13 @@ static json_t *tls_json(const struct ps_tls_info *t)
 	const struct ps_sni_check *sc = &t->sni_check;
 	if (sc->done) {
 		json_t *so = json_object();
-		json_object_set_new(so, "server_name", str_or_null(sc->server_name));
-		json_object_set_new(so, "subject", str_or_null(sc->subject));
-		json_object_set_new(so, "sha256", str_or_null(sc->sha256));
+		json_object_set_new(so, "server_name", ps_json_string_or_null(sc->server_name));
+		json_object_set_new(so, "subject", ps_json_string_or_null(sc->subject));
+		json_object_set_new(so, "sha256", ps_json_string_or_null(sc->sha256));
 		json_object_set_new(so, "differs", json_boolean(sc->differs));
 		json_object_set_new(so, "names_host", json_boolean(sc->names_host));
 		json_object_set_new(so, "cn_matches", json_boolean(sc->cn_matches));
-		json_object_set_new(so, "error", str_or_null(sc->error));
+		json_object_set_new(so, "error", ps_json_string_or_null(sc->error));
 		json_object_set_new(o, "sni_check", so);
 	} else {
 		json_object_set_new(o, "sni_check", json_null());
@@ -148,9 +129,9 @@ static json_t *client_auth_json(const struct ps_client_auth *c)
 	json_object_set_new(o, "acceptable_cas", strv(c->acceptable_cas, c->n_acceptable_cas));
 	json_object_set_new(o, "cert_types", strv(c->cert_types, c->n_cert_types));
 	json_object_set_new(o, "device_cert", json_boolean(c->have_cert));
-	json_object_set_new(o, "device_subject", str_or_null(c->cert_subject));
-	json_object_set_new(o, "device_issuer", str_or_null(c->cert_issuer));
-	json_object_set_new(o, "device_ca", str_or_null(c->device_ca));
+	json_object_set_new(o, "device_subject", ps_json_string_or_null(c->cert_subject));
+	json_object_set_new(o, "device_issuer", ps_json_string_or_null(c->cert_issuer));
+	json_object_set_new(o, "device_ca", ps_json_string_or_null(c->device_ca));
 	json_object_set_new(o, "device_ca_factory",
 			    c->device_ca ? json_boolean(c->device_ca_factory == 1) : json_null());
 	json_object_set_new(o, "issuer_accepted",
@@ -158,14 +139,14 @@ static json_t *client_auth_json(const struct ps_client_auth *c)
 						   : json_boolean(c->issuer_accepted));
 	json_object_set_new(o, "sent", json_boolean(c->sent));
 	json_object_set_new(o, "sent_subject",
-			    c->sent ? str_or_null(c->sent_subject) : json_null());
-	json_object_set_new(o, "outcome", str_or_null(c->outcome));
+			    c->sent ? ps_json_string_or_null(c->sent_subject) : json_null());
+	json_object_set_new(o, "outcome", ps_json_string_or_null(c->outcome));
 	if (c->renegotiations) {
 		json_t *r = json_object();
 		json_object_set_new(r, "requests", json_integer((json_int_t)c->renegotiations));
-		json_object_set_new(r, "kind", str_or_null(c->renegotiation));
+		json_object_set_new(r, "kind", ps_json_string_or_null(c->renegotiation));
 		json_object_set_new(r, "completed", json_boolean(c->renegotiated));
-		json_object_set_new(r, "error", str_or_null(c->renegotiation_error));
+		json_object_set_new(r, "error", ps_json_string_or_null(c->renegotiation_error));
 		json_object_set_new(o, "renegotiation", r);
 	} else {
 		json_object_set_new(o, "renegotiation", json_null());
@@ -179,7 +160,7 @@ static json_t *check_json(const struct ps_chain_check *c)
 			 c->result > 0    ? "pass"
 			 : c->result == 0 ? "fail"
 					  : "n/a",
-			 "detail", str_or_null(c->text));
+			 "detail", ps_json_string_or_null(c->text));
 }
 
 static json_t *time_json(time_t t)
@@ -189,17 +170,17 @@ static json_t *time_json(time_t t)
 	if (!gmtime_r(&t, &tm))
 		return json_null();
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return jstr(when);
+	return ps_json_string(when);
 }
 
 static json_t *verdict_json(const struct ps_chain_verdict *v)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "verdict", jstr(v->accept ? "accept" : "reject"));
+	json_object_set_new(o, "verdict", ps_json_string(v->accept ? "accept" : "reject"));
 	json_object_set_new(o, "reasons", strv(v->reasons, v->n_reasons));
-	json_object_set_new(o, "anchor", str_or_null(v->anchor));
+	json_object_set_new(o, "anchor", ps_json_string_or_null(v->anchor));
 	json_object_set_new(o, "gnutls_status", json_integer(v->gnutls_status));
-	json_object_set_new(o, "status_text", str_or_null(v->status_text));
+	json_object_set_new(o, "status_text", ps_json_string_or_null(v->status_text));
 	return o;
 }
 
@@ -207,22 +188,22 @@ static json_t *verdict_json(const struct ps_chain_verdict *v)
 static json_t *chain_json(const struct ps_chain_report *c)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "host", str_or_null(c->host));
+	json_object_set_new(o, "host", ps_json_string_or_null(c->host));
 	json_object_set_new(o, "at", time_json(c->at));
 	json_t *certs = json_array();
 	for (size_t i = 0; i < c->n_certs; i++) {
 		const struct ps_cert_info *ci = &c->certs[i];
 		json_t *e = json_object();
-		json_object_set_new(e, "subject", str_or_null(ci->subject));
-		json_object_set_new(e, "issuer", str_or_null(ci->issuer));
-		json_object_set_new(e, "serial", str_or_null(ci->serial));
+		json_object_set_new(e, "subject", ps_json_string_or_null(ci->subject));
+		json_object_set_new(e, "issuer", ps_json_string_or_null(ci->issuer));
+		json_object_set_new(e, "serial", ps_json_string_or_null(ci->serial));
 		json_object_set_new(e, "not_before", time_json(ci->not_before));
 		json_object_set_new(e, "not_after", time_json(ci->not_after));
-		json_object_set_new(e, "key_type", str_or_null(ci->key_type));
+		json_object_set_new(e, "key_type", ps_json_string_or_null(ci->key_type));
 		json_object_set_new(e, "key_bits", json_integer(ci->key_bits));
-		json_object_set_new(e, "signature_algorithm", str_or_null(ci->sig_alg));
+		json_object_set_new(e, "signature_algorithm", ps_json_string_or_null(ci->sig_alg));
 		json_object_set_new(e, "signature_secure", json_boolean(ci->sig_secure_for_certs));
-		json_object_set_new(e, "sha256", str_or_null(ci->sha256));
+		json_object_set_new(e, "sha256", ps_json_string_or_null(ci->sha256));
 		json_object_set_new(e, "ca", ci->is_ca < 0 ? json_null() : json_boolean(ci->is_ca));
 		json_object_set_new(e, "path_len",
 				    ci->path_len < 0 ? json_null() : json_integer(ci->path_len));
@@ -232,7 +213,7 @@ static json_t *chain_json(const struct ps_chain_report *c)
 		json_object_set_new(e, "extended_key_usage",
 				    strv(ci->ext_key_usage, ci->n_ext_key_usage));
 		json_object_set_new(e, "sans", strv(ci->sans, ci->n_sans));
-		json_object_set_new(e, "cn", str_or_null(ci->cn));
+		json_object_set_new(e, "cn", ps_json_string_or_null(ci->cn));
 		json_object_set_new(e, "self_signed", json_boolean(ci->self_signed));
 		json_array_append_new(certs, e);
 	}
@@ -243,12 +224,12 @@ static json_t *chain_json(const struct ps_chain_report *c)
 		json_t *e = json_object();
 		json_object_set_new(e, "certificate", json_integer((json_int_t)l->subject_index));
 		json_object_set_new(e, "issuer_source",
-				    jstr(ps_issuer_source_name(l->issuer_source)));
+				    ps_json_string(ps_issuer_source_name(l->issuer_source)));
 		json_object_set_new(e, "issuer_index",
 				    l->issuer_source == PS_ISSUER_CHAIN
 					? json_integer((json_int_t)l->issuer_index)
 					: json_null());
-		json_object_set_new(e, "anchor", str_or_null(l->anchor_subject));
+		json_object_set_new(e, "anchor", ps_json_string_or_null(l->anchor_subject));
 		json_t *checks = json_object();
 		json_object_set_new(checks, "issuer_name", check_json(&l->issuer_name));
 		json_object_set_new(checks, "signature", check_json(&l->signature));
@@ -259,12 +240,13 @@ static json_t *chain_json(const struct ps_chain_report *c)
 		json_array_append_new(links, e);
 	}
 	json_object_set_new(o, "links", links);
-	json_object_set_new(o, "anchor", str_or_null(c->phone.anchor));
-	json_object_set_new(o, "phone_verdict", jstr(ps_chain_verdict_name(&c->phone)));
-	json_object_set_new(o, "modern_verdict", jstr(c->modern.accept ? "accept" : "reject"));
+	json_object_set_new(o, "anchor", ps_json_string_or_null(c->phone.anchor));
+	json_object_set_new(o, "phone_verdict", ps_json_string(ps_chain_verdict_name(&c->phone)));
+	json_object_set_new(o, "modern_verdict",
+			    ps_json_string(c->modern.accept ? "accept" : "reject"));
 	json_t *reasons = json_array();
 	for (size_t i = 0; i < c->n_findings; i++)
-		json_array_append_new(reasons, jstr(ps_finding_name(c->findings[i].id)));
+		json_array_append_new(reasons, ps_json_string(ps_finding_name(c->findings[i].id)));
 	json_object_set_new(o, "reasons", reasons);
 	json_object_set_new(o, "hostname_phone", check_json(&c->hostname_phone));
 	json_object_set_new(o, "hostname_modern", check_json(&c->hostname_modern));
@@ -279,9 +261,9 @@ static json_t *rule_text_json(const char *text, bool show)
 	if (!text)
 		return json_null();
 	if (show)
-		return jstr(text);
+		return ps_json_string(text);
 	char *r = ps_redact_secrets(text);
-	json_t *j = jstr(r);
+	json_t *j = ps_json_string(r);
 	free(r);
 	return j;
 }
@@ -294,10 +276,10 @@ static bool is_rule_param(const char *name)
 static json_t *source_json(const struct ps_profile_source *s)
 {
 	json_t *e = json_object();
-	json_object_set_new(e, "name", str_or_null(s->name));
-	json_object_set_new(e, "format", str_or_null(s->format));
+	json_object_set_new(e, "name", ps_json_string_or_null(s->name));
+	json_object_set_new(e, "format", ps_json_string_or_null(s->format));
 	json_object_set_new(e, "encrypted", json_boolean(s->encrypted));
-	json_object_set_new(e, "kdf", str_or_null(s->kdf));
+	json_object_set_new(e, "kdf", ps_json_string_or_null(s->kdf));
 	json_object_set_new(e, "compressed", json_boolean(s->compressed));
 	json_object_set_new(e, "parameters_set", json_integer((json_int_t)s->n_set));
 	json_object_set_new(e, "ok", json_boolean(s->ok));
@@ -310,14 +292,15 @@ static json_t *params_json(const struct ps_param_row *rows, size_t n, bool show)
 	for (size_t i = 0; i < n; i++) {
 		const struct ps_param_row *r = &rows[i];
 		json_t *e = json_object();
-		json_object_set_new(e, "name", str_or_null(r->name));
+		json_object_set_new(e, "name", ps_json_string_or_null(r->name));
 		if (is_rule_param(r->name) && !r->secret)
 			json_object_set_new(e, "value", rule_text_json(r->value, show));
 		else
-			json_object_set_new(e, "value",
-					    jstr(ps_secret_display(r->value, r->secret, show)));
-		json_object_set_new(e, "access", str_or_null(r->access));
-		json_object_set_new(e, "source", str_or_null(r->source));
+			json_object_set_new(
+			    e, "value",
+			    ps_json_string(ps_secret_display(r->value, r->secret, show)));
+		json_object_set_new(e, "access", ps_json_string_or_null(r->access));
+		json_object_set_new(e, "source", ps_json_string_or_null(r->source));
 		json_object_set_new(e, "line", r->line ? json_integer(r->line) : json_null());
 		json_object_set_new(e, "secret", json_boolean(r->secret));
 		json_array_append_new(params, e);
@@ -329,7 +312,7 @@ static json_t *profile_json(const struct ps_profile_report *p, bool show)
 {
 	json_t *o = json_object();
 	const struct ps_profile_source *last = p->n_sources ? &p->sources[p->n_sources - 1] : NULL;
-	json_object_set_new(o, "format", last ? str_or_null(last->format) : json_null());
+	json_object_set_new(o, "format", last ? ps_json_string_or_null(last->format) : json_null());
 	json_object_set_new(o, "encrypted", json_boolean(last && last->encrypted));
 	json_object_set_new(o, "compressed", json_boolean(last && last->compressed));
 	json_t *srcs = json_array();
@@ -353,9 +336,9 @@ static json_t *hop_profile_json(const struct ps_profile_report *p, bool show)
 static json_t *rule_json(const struct ps_rule_report *r, bool show)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "name", str_or_null(r->name));
+	json_object_set_new(o, "name", ps_json_string_or_null(r->name));
 	json_object_set_new(o, "text", rule_text_json(r->text, show));
-	json_object_set_new(o, "error", str_or_null(r->error));
+	json_object_set_new(o, "error", ps_json_string_or_null(r->error));
 	json_object_set_new(o, "error_column", r->error ? json_integer(r->error_col) : json_null());
 	json_t *alts = json_array();
 	for (size_t i = 0; i < r->n_alts; i++) {
@@ -363,23 +346,25 @@ static json_t *rule_json(const struct ps_rule_report *r, bool show)
 		json_t *e = json_object();
 		json_object_set_new(e, "text", rule_text_json(a->text, show));
 		json_object_set_new(e, "result",
-				    jstr(a->result > 0    ? "fired"
-					 : a->result == 0 ? "false"
-							  : "not reached"));
-		json_object_set_new(e, "explain", str_or_null(a->explain));
+				    ps_json_string(a->result > 0    ? "fired"
+						   : a->result == 0 ? "false"
+								    : "not reached"));
+		json_object_set_new(e, "explain", ps_json_string_or_null(a->explain));
 		json_array_append_new(alts, e);
 	}
 	json_object_set_new(o, "alternatives", alts);
 	json_object_set_new(o, "fired", r->fired >= 0 ? json_integer(r->fired) : json_null());
-	json_object_set_new(o, "url", str_or_null(r->url));
+	json_object_set_new(o, "url", ps_json_string_or_null(r->url));
 	json_t *opts = json_object();
 	json_object_set_new(opts, "key",
-			    r->key ? jstr(ps_secret_display(r->key, true, show)) : json_null());
-	json_object_set_new(opts, "post", str_or_null(r->post));
-	json_object_set_new(opts, "alias", str_or_null(r->alias));
-	json_object_set_new(opts, "uid", str_or_null(r->uid));
+			    r->key ? ps_json_string(ps_secret_display(r->key, true, show))
+				   : json_null());
+	json_object_set_new(opts, "post", ps_json_string_or_null(r->post));
+	json_object_set_new(opts, "alias", ps_json_string_or_null(r->alias));
+	json_object_set_new(opts, "uid", ps_json_string_or_null(r->uid));
 	json_object_set_new(opts, "pwd",
-			    r->pwd ? jstr(ps_secret_display(r->pwd, true, show)) : json_null());
+			    r->pwd ? ps_json_string(ps_secret_display(r->pwd, true, show))
+				   : json_null());
 	json_object_set_new(opts, "delta", json_boolean(r->delta));
 	json_object_set_new(o, "options", opts);
 	json_t *as = json_array();
@@ -398,40 +383,41 @@ static json_t *upgrade_json(const struct ps_upgrade_report *u, bool show)
 	json_object_set_new(o, "rule", rule_text_json(u->rule.text, show));
 	json_object_set_new(o, "alternative",
 			    u->rule.fired >= 0 ? json_integer(u->rule.fired) : json_null());
-	json_object_set_new(o, "url", str_or_null(u->rule.url));
-	json_object_set_new(o, "current_version", str_or_null(u->current_version));
-	json_object_set_new(o, "target_version", str_or_null(u->target_version));
-	json_object_set_new(o, "downgrade_rev_limit", str_or_null(u->downgrade_limit));
-	json_object_set_new(o, "retry_delay", str_or_null(u->retry_delay));
-	json_object_set_new(o, "retry_schedule", str_or_null(u->retry_schedule));
-	json_object_set_new(o, "log_request", str_or_null(u->log_request));
-	json_object_set_new(o, "log_success", str_or_null(u->log_success));
-	json_object_set_new(o, "log_failure", str_or_null(u->log_failure));
-	json_object_set_new(o, "license_keys", str_or_null(u->license_keys));
+	json_object_set_new(o, "url", ps_json_string_or_null(u->rule.url));
+	json_object_set_new(o, "current_version", ps_json_string_or_null(u->current_version));
+	json_object_set_new(o, "target_version", ps_json_string_or_null(u->target_version));
+	json_object_set_new(o, "downgrade_rev_limit", ps_json_string_or_null(u->downgrade_limit));
+	json_object_set_new(o, "retry_delay", ps_json_string_or_null(u->retry_delay));
+	json_object_set_new(o, "retry_schedule", ps_json_string_or_null(u->retry_schedule));
+	json_object_set_new(o, "log_request", ps_json_string_or_null(u->log_request));
+	json_object_set_new(o, "log_success", ps_json_string_or_null(u->log_success));
+	json_object_set_new(o, "log_failure", ps_json_string_or_null(u->log_failure));
+	json_object_set_new(o, "license_keys", ps_json_string_or_null(u->license_keys));
 	json_object_set_new(o, "would_upgrade", json_boolean(u->would_upgrade));
-	json_object_set_new(o, "reason", str_or_null(u->reason));
+	json_object_set_new(o, "reason", ps_json_string_or_null(u->reason));
 	if (u->check_done) {
 		json_t *ck = json_object();
 		json_object_set_new(ck, "status",
 				    u->check_status ? json_integer(u->check_status) : json_null());
 		json_object_set_new(ck, "size",
 				    u->check_size >= 0 ? json_integer(u->check_size) : json_null());
-		json_object_set_new(ck, "content_type", str_or_null(u->check_type));
-		json_object_set_new(ck, "error", str_or_null(u->check_error));
+		json_object_set_new(ck, "content_type", ps_json_string_or_null(u->check_type));
+		json_object_set_new(ck, "error", ps_json_string_or_null(u->check_error));
 		json_object_set_new(o, "check", ck);
 	} else {
 		json_object_set_new(o, "check", json_null());
 	}
 	if (u->download_asked) {
 		json_t *dl = json_object();
-		json_object_set_new(dl, "file", str_or_null(u->download_file));
+		json_object_set_new(dl, "file", ps_json_string_or_null(u->download_file));
 		json_object_set_new(dl, "size",
 				    u->download_size >= 0 ? json_integer(u->download_size)
 							  : json_null());
-		json_object_set_new(dl, "sha256", str_or_null(u->download_sha256));
-		json_object_set_new(dl, "declares", str_or_null(u->download_declares));
-		json_object_set_new(dl, "declared_version", str_or_null(u->download_version));
-		json_object_set_new(dl, "error", str_or_null(u->download_error));
+		json_object_set_new(dl, "sha256", ps_json_string_or_null(u->download_sha256));
+		json_object_set_new(dl, "declares", ps_json_string_or_null(u->download_declares));
+		json_object_set_new(dl, "declared_version",
+				    ps_json_string_or_null(u->download_version));
+		json_object_set_new(dl, "error", ps_json_string_or_null(u->download_error));
 		json_object_set_new(o, "download", dl);
 	} else {
 		json_object_set_new(o, "download", json_null());
@@ -441,12 +427,13 @@ static json_t *upgrade_json(const struct ps_upgrade_report *u, bool show)
 	for (size_t i = 0; i < u->n_params; i++) {
 		const struct ps_param_row *r = &u->params[i];
 		json_t *e = json_object();
-		json_object_set_new(e, "name", str_or_null(r->name));
-		json_object_set_new(e, "value",
-				    is_rule_param(r->name) && !r->secret
-					? rule_text_json(r->value, show)
-					: jstr(ps_secret_display(r->value, r->secret, show)));
-		json_object_set_new(e, "source", str_or_null(r->source));
+		json_object_set_new(e, "name", ps_json_string_or_null(r->name));
+		json_object_set_new(
+		    e, "value",
+		    is_rule_param(r->name) && !r->secret
+			? rule_text_json(r->value, show)
+			: ps_json_string(ps_secret_display(r->value, r->secret, show)));
+		json_object_set_new(e, "source", ps_json_string_or_null(r->source));
 		json_object_set_new(e, "line", r->line ? json_integer(r->line) : json_null());
 		json_array_append_new(ps, e);
 	}
@@ -458,23 +445,23 @@ static json_t *hop_json(const struct ps_hop *h, bool r_show)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "url", rule_text_json(h->url, r_show));
-	json_object_set_new(o, "rule",
-			    r_show ? str_or_null(h->rule) : rule_text_json(h->rule, false));
-	json_object_set_new(o, "scheme", str_or_null(h->scheme));
-	json_object_set_new(o, "host", str_or_null(h->host));
+	json_object_set_new(
+	    o, "rule", r_show ? ps_json_string_or_null(h->rule) : rule_text_json(h->rule, false));
+	json_object_set_new(o, "scheme", ps_json_string_or_null(h->scheme));
+	json_object_set_new(o, "host", ps_json_string_or_null(h->host));
 	json_object_set_new(o, "port", h->port ? json_integer(h->port) : json_null());
 	json_t *addrs = json_array();
 	for (size_t i = 0; i < h->n_addrs; i++)
-		json_array_append_new(addrs, jstr(h->addrs[i].text));
+		json_array_append_new(addrs, ps_json_string(h->addrs[i].text));
 	json_object_set_new(o, "addresses", addrs);
-	json_object_set_new(o, "connected", str_or_null(h->connected));
+	json_object_set_new(o, "connected", ps_json_string_or_null(h->connected));
 	json_t *steps = json_array();
 	for (size_t i = 0; i < h->n_steps; i++) {
 		const struct ps_step *s = &h->steps[i];
 		json_t *e = json_pack("{s:s, s:s, s:o, s:o}", "id", ps_step_name(s->id), "status",
 				      ps_status_name(s->status), "start_ms", ms(s->start_ms),
 				      "duration_ms", ms(s->duration_ms));
-		json_object_set_new(e, "summary", str_or_null(s->summary));
+		json_object_set_new(e, "summary", ps_json_string_or_null(s->summary));
 		json_array_append_new(steps, e);
 	}
 	json_object_set_new(o, "steps", steps);
@@ -491,7 +478,7 @@ static json_t *hop_json(const struct ps_hop *h, bool r_show)
 				    strv(hi->response_headers, hi->n_response_headers));
 		json_object_set_new(ho, "body_size", json_integer((json_int_t)hi->body_size));
 		json_object_set_new(ho, "truncated", json_boolean(hi->truncated));
-		json_object_set_new(ho, "error", str_or_null(hi->error));
+		json_object_set_new(ho, "error", ps_json_string_or_null(hi->error));
 		json_object_set_new(ho, "timing",
 				    json_pack("{s:o, s:o, s:o, s:o, s:o}", "dns_ms", ms(hi->t_dns),
 					      "connect_ms", ms(hi->t_connect), "tls_ms",
@@ -521,7 +508,7 @@ static json_t *fix_by_server(const struct ps_report *r, const struct ps_finding 
 	json_t *o = json_object();
 	for (int k = 0; k < PS_SERVER_COUNT; k++)
 		json_object_set_new(o, ps_server_key(order[k]),
-				    jstr(ps_finding_fix_for(f->id, order[k])));
+				    ps_json_string(ps_finding_fix_for(f->id, order[k])));
 	return o;
 }
 
@@ -536,7 +523,7 @@ static json_t *words_json(const char *list)
 	char *copy = ps_xstrdup(list ? list : "");
 	for (char *save = NULL, *t = strtok_r(copy, ", ", &save); t;
 	     t = strtok_r(NULL, ", ", &save))
-		json_array_append_new(a, jstr(t));
+		json_array_append_new(a, ps_json_string(t));
 	free(copy);
 	return a;
 }
@@ -549,16 +536,16 @@ static json_t *int_or_null(bool have, long long v)
 static json_t *hello_json(const struct ps_scan_hello *h)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "priority", str_or_null(h->priority));
+	json_object_set_new(o, "priority", ps_json_string_or_null(h->priority));
 	json_object_set_new(o, "answered", json_boolean(h->answered));
-	json_object_set_new(o, "version", str_or_null(h->version));
-	json_object_set_new(o, "cipher_suite", str_or_null(h->cipher_suite));
+	json_object_set_new(o, "version", ps_json_string_or_null(h->version));
+	json_object_set_new(o, "cipher_suite", ps_json_string_or_null(h->cipher_suite));
 	json_object_set_new(o, "dh_bits", int_or_null(h->dh_bits > 0, h->dh_bits));
 	json_object_set_new(o, "connected", json_boolean(h->connected));
 	json_object_set_new(o, "alert", int_or_null(h->alert >= 0, h->alert));
-	json_object_set_new(o, "leaf_subject", str_or_null(h->leaf_subject));
-	json_object_set_new(o, "leaf_sha256", str_or_null(h->leaf_sha256));
-	json_object_set_new(o, "error", str_or_null(h->error));
+	json_object_set_new(o, "leaf_subject", ps_json_string_or_null(h->leaf_subject));
+	json_object_set_new(o, "leaf_sha256", ps_json_string_or_null(h->leaf_sha256));
+	json_object_set_new(o, "error", ps_json_string_or_null(h->error));
 	return o;
 }
 
@@ -568,21 +555,24 @@ static json_t *scan_model_json(const struct ps_report *r, size_t i)
 	struct ps_scan_row w;
 	ps_scan_row(s, i, &w);
 	json_t *o = json_object();
-	json_object_set_new(o, "model", jstr(w.model));
-	json_object_set_new(o, "product", jstr(w.product));
-	json_object_set_new(o, "firmware", jstr(w.firmware));
-	json_object_set_new(o, "url", str_or_null(s->models[i].url));
+	json_object_set_new(o, "model", ps_json_string(w.model));
+	json_object_set_new(o, "product", ps_json_string(w.product));
+	json_object_set_new(o, "firmware", ps_json_string(w.firmware));
+	json_object_set_new(o, "url", ps_json_string_or_null(s->models[i].url));
 	json_object_set_new(o, "pass", int_or_null(!w.error, (long long)s->models[i].pass));
-	json_object_set_new(o, "pass_of",
-			    str_or_null(w.error ? NULL : s->passes[s->models[i].pass].model));
+	json_object_set_new(
+	    o, "pass_of",
+	    ps_json_string_or_null(w.error ? NULL : s->passes[s->models[i].pass].model));
 	json_object_set_new(o, "exit_code", json_integer(w.exit_code));
-	json_object_set_new(o, "error", str_or_null(w.error));
+	json_object_set_new(o, "error", ps_json_string_or_null(w.error));
 	json_object_set_new(o, "tls",
-			    json_pack("{s:o, s:o}", "version", str_or_null(w.tls_version),
-				      "cipher_suite", str_or_null(w.cipher_suite)));
-	json_object_set_new(o, "chain",
-			    json_pack("{s:o}", "phone_verdict", str_or_null(w.chain_verdict)));
-	json_object_set_new(o, "client_certificate", str_or_null(w.client_cert));
+			    json_pack("{s:o, s:o}", "version",
+				      ps_json_string_or_null(w.tls_version), "cipher_suite",
+				      ps_json_string_or_null(w.cipher_suite)));
+	json_object_set_new(
+	    o, "chain",
+	    json_pack("{s:o}", "phone_verdict", ps_json_string_or_null(w.chain_verdict)));
+	json_object_set_new(o, "client_certificate", ps_json_string_or_null(w.client_cert));
 	json_object_set_new(
 	    o, "http", json_pack("{s:o}", "status", int_or_null(w.http_status > 0, w.http_status)));
 	json_t *fs = json_array();
@@ -591,7 +581,7 @@ static json_t *scan_model_json(const struct ps_report *r, size_t i)
 		const struct ps_finding *f = &pr->findings[k];
 		json_array_append_new(fs, json_pack("{s:s, s:s, s:o}", "id", ps_finding_name(f->id),
 						    "severity", ps_severity_name(f->severity),
-						    "detail", str_or_null(f->detail)));
+						    "detail", ps_json_string_or_null(f->detail)));
 	}
 	json_object_set_new(o, "findings", fs);
 	return o;
@@ -622,7 +612,7 @@ static json_t *scan_json(const struct ps_report *r)
 		const struct ps_scan_suite *su = &s->suites[j];
 		const char *ossl = ps_suite_openssl_name(su->id);
 		json_t *e = json_pack("{s:s, s:i, s:o, s:o}", "name", su->name, "id", (int)su->id,
-				      "openssl_name", str_or_null(ossl), "accepted",
+				      "openssl_name", ps_json_string_or_null(ossl), "accepted",
 				      su->accepted < 0 ? json_null() : json_boolean(su->accepted));
 		json_object_set_new(e, "models", words_json(su->models));
 		json_object_set_new(e, "probe", hello_json(&su->hello));
@@ -631,9 +621,10 @@ static json_t *scan_json(const struct ps_report *r)
 	json_object_set_new(o, "cipher_suites", suites);
 	int order = ps_scan_server_order(s);
 	json_t *pref = json_object();
-	json_object_set_new(
-	    pref, "cipher_suite",
-	    str_or_null(probed && s->preferred.answered ? s->preferred.cipher_suite : NULL));
+	json_object_set_new(pref, "cipher_suite",
+			    ps_json_string_or_null(probed && s->preferred.answered
+						       ? s->preferred.cipher_suite
+						       : NULL));
 	json_object_set_new(pref, "server_order", order < 0 ? json_null() : json_boolean(order));
 	if (probed) {
 		json_object_set_new(pref, "probe", hello_json(&s->preferred));
@@ -650,29 +641,29 @@ static json_t *scan_json(const struct ps_report *r)
 	json_t *reneg = json_object();
 	json_object_set_new(reneg, "requested",
 			    s->renegotiation < 0 ? json_null() : json_boolean(s->renegotiation));
-	json_object_set_new(reneg, "kind", str_or_null(s->renegotiation_kind));
+	json_object_set_new(reneg, "kind", ps_json_string_or_null(s->renegotiation_kind));
 	json_object_set_new(reneg, "completed",
 			    s->renegotiation > 0 ? json_boolean(s->renegotiated) : json_null());
 	json_object_set_new(o, "renegotiation", reneg);
 	int sni = ps_scan_sni_differs(s);
 	json_t *sn = json_object();
-	json_object_set_new(sn, "name", str_or_null(s->sni_name));
+	json_object_set_new(sn, "name", ps_json_string_or_null(s->sni_name));
 	json_object_set_new(sn, "certificate_differs", sni < 0 ? json_null() : json_boolean(sni));
-	json_object_set_new(sn, "without_name", str_or_null(s->preferred.leaf_subject));
-	json_object_set_new(sn, "with_name", str_or_null(s->sni.leaf_subject));
+	json_object_set_new(sn, "without_name", ps_json_string_or_null(s->preferred.leaf_subject));
+	json_object_set_new(sn, "with_name", ps_json_string_or_null(s->sni.leaf_subject));
 	json_object_set_new(sn, "probe", s->sni.done ? hello_json(&s->sni) : json_null());
 	json_object_set_new(o, "sni", sn);
 	if (s->chain_pass >= 0) {
 		const struct ps_scan_pass *p = &s->passes[s->chain_pass];
 		json_object_set_new(o, "chain", chain_json(&p->report->hops[s->chain_hop].chain));
-		json_object_set_new(o, "chain_model", jstr(p->model));
+		json_object_set_new(o, "chain_model", ps_json_string(p->model));
 	} else {
 		json_object_set_new(o, "chain", json_null());
 		json_object_set_new(o, "chain_model", json_null());
 	}
 	json_t *audit = json_object();
 	json_object_set_new(audit, "done", json_boolean(s->audit != NULL));
-	json_object_set_new(audit, "note", str_or_null(s->audit_note));
+	json_object_set_new(audit, "note", ps_json_string_or_null(s->audit_note));
 	json_object_set_new(audit, "report", s->audit ? report_json(s->audit) : json_null());
 	json_object_set_new(o, "audit", audit);
 	json_t *passes = json_array();
@@ -685,13 +676,13 @@ static json_t *scan_json(const struct ps_report *r)
 static json_t *report_json(const struct ps_report *r)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "schema", jstr("provscope/1"));
+	json_object_set_new(o, "schema", ps_json_string("provscope/1"));
 	static const char *const modes[] = { [PS_MODE_LIVE] = "live",
 					     [PS_MODE_CERT] = "cert",
 					     [PS_MODE_PROFILE] = "profile",
 					     [PS_MODE_RULE] = "rule",
 					     [PS_MODE_SCAN] = "scan" };
-	json_object_set_new(o, "mode", jstr(modes[r->mode]));
+	json_object_set_new(o, "mode", ps_json_string(modes[r->mode]));
 	json_object_set_new(o, "tool",
 			    json_pack("{s:s, s:s}", "name", "provscope", "version",
 				      r->tool_version ? r->tool_version : ""));
@@ -699,20 +690,20 @@ static json_t *report_json(const struct ps_report *r)
 	struct tm tm;
 	gmtime_r(&r->started, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	json_object_set_new(o, "started", jstr(when));
-	json_object_set_new(o, "target", str_or_null(r->target));
+	json_object_set_new(o, "started", ps_json_string(when));
+	json_object_set_new(o, "target", ps_json_string_or_null(r->target));
 	const struct ps_phone_info *p = &r->phone;
 	json_t *ph = json_object();
-	json_object_set_new(ph, "model", str_or_null(p->model));
-	json_object_set_new(ph, "vendor", str_or_null(p->vendor));
-	json_object_set_new(ph, "product", str_or_null(p->product));
-	json_object_set_new(ph, "psn", str_or_null(p->psn));
-	json_object_set_new(ph, "firmware", str_or_null(p->firmware));
-	json_object_set_new(ph, "mac", str_or_null(p->mac));
-	json_object_set_new(ph, "serial", str_or_null(p->serial));
-	json_object_set_new(ph, "user_agent", str_or_null(p->user_agent));
-	json_object_set_new(ph, "tls_priority", str_or_null(p->priority));
-	json_object_set_new(ph, "tftp_server", str_or_null(p->tftp_server));
+	json_object_set_new(ph, "model", ps_json_string_or_null(p->model));
+	json_object_set_new(ph, "vendor", ps_json_string_or_null(p->vendor));
+	json_object_set_new(ph, "product", ps_json_string_or_null(p->product));
+	json_object_set_new(ph, "psn", ps_json_string_or_null(p->psn));
+	json_object_set_new(ph, "firmware", ps_json_string_or_null(p->firmware));
+	json_object_set_new(ph, "mac", ps_json_string_or_null(p->mac));
+	json_object_set_new(ph, "serial", ps_json_string_or_null(p->serial));
+	json_object_set_new(ph, "user_agent", ps_json_string_or_null(p->user_agent));
+	json_object_set_new(ph, "tls_priority", ps_json_string_or_null(p->priority));
+	json_object_set_new(ph, "tftp_server", ps_json_string_or_null(p->tftp_server));
 	if (r->mode == PS_MODE_SCAN) {
 		json_decref(ph);
 		ph = json_null(); /* a phone per model: scan.models */
@@ -760,7 +751,7 @@ static json_t *report_json(const struct ps_report *r)
 				      "severity", ps_severity_name(f->severity), "message",
 				      ps_finding_text(f->id), "fix", ps_finding_fix(f->id));
 		json_object_set_new(e, "fix_by_server", fix_by_server(r, f));
-		json_object_set_new(e, "detail", str_or_null(f->detail));
+		json_object_set_new(e, "detail", ps_json_string_or_null(f->detail));
 		json_object_set_new(e, "hop", f->hop >= 0 ? json_integer(f->hop) : json_null());
 		if (r->mode == PS_MODE_SCAN && r->scan) {
 			const char *m =
@@ -774,14 +765,14 @@ static json_t *report_json(const struct ps_report *r)
 	for (size_t i = 0; i < r->n_expectations; i++) {
 		const struct ps_expect_result *x = &r->expectations[i];
 		json_t *e = json_pack("{s:s, s:s}", "key", x->key, "expected", x->expected);
-		json_object_set_new(e, "got", str_or_null(x->got));
+		json_object_set_new(e, "got", ps_json_string_or_null(x->got));
 		json_object_set_new(e, "ok", json_boolean(x->ok));
 		json_object_set_new(e, "hop", x->hop >= 0 ? json_integer(x->hop) : json_null());
 		json_array_append_new(es, e);
 	}
 	json_object_set_new(o, "expectations", es);
-	json_object_set_new(o, "verdict", str_or_null(r->verdict));
-	json_object_set_new(o, "summary", str_or_null(r->summary));
+	json_object_set_new(o, "verdict", ps_json_string_or_null(r->verdict));
+	json_object_set_new(o, "summary", ps_json_string_or_null(r->summary));
 	json_object_set_new(o, "exit_code", json_integer(r->exit_code));
 	return o;
 }
@@ -826,7 +817,7 @@ static json_t *device_error_json(const struct ps_device_outcome *o)
 	json_t *j = json_object();
 	json_object_set_new(j, "schema", json_string("provscope/1-device-error"));
 	json_object_set_new(j, "line", json_integer(o->line));
-	json_object_set_new(j, "error", jstr(o->error ? o->error : "did not run"));
+	json_object_set_new(j, "error", ps_json_string(o->error ? o->error : "did not run"));
 	json_object_set_new(j, "exit_code", json_integer(o->exit_code));
 	json_object_set_new(j, "verdict", json_string("fail"));
 	return j;

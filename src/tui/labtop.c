@@ -25,6 +25,7 @@
 #include "core/util.h"
 #include "lab/match.h"
 #include "phone/catalogue.h"
+#include "tui/termsig.h"
 #include "tui/view.h"
 
 #define MAX_ROWS 1024u
@@ -71,29 +72,8 @@ struct ps_labtop {
 	attr_t a_ok, a_warn, a_fail, a_head, a_dim;
 	size_t sel, top; /* the selected row, the first row shown */
 	bool detail;
-	struct sigaction old[4];
+	struct sigaction old[PS_TERM_NSIG];
 };
-
-/* --- signals -------------------------------------------------------------- */
-
-static volatile sig_atomic_t got_signal, got_winch;
-static int signal_wake_fd = -1;
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	if (sig == SIGWINCH)
-		got_winch = 1;
-	else if (!got_signal)
-		got_signal = sig;
-	if (signal_wake_fd >= 0 && write(signal_wake_fd, "", 1) < 0) {
-		/* full: a wake-up is pending anyway */
-	}
-	errno = saved;
-}
-
-static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
-#define N_SIGNALS (sizeof handled_signals / sizeof handled_signals[0])
 
 /* --- the table ------------------------------------------------------------ */
 
@@ -710,15 +690,13 @@ int ps_labtop_run(struct ps_labtop *t)
 	 * take them) are let in while the poll waits. */
 	sigset_t wait;
 	pthread_sigmask(SIG_SETMASK, NULL, &wait);
-	for (size_t i = 0; i < N_SIGNALS; i++)
-		sigdelset(&wait, handled_signals[i]);
+	for (size_t i = 0; i < PS_TERM_NSIG; i++)
+		sigdelset(&wait, ps_term_signals[i]);
 	for (;;) {
-		if (got_signal)
-			return got_signal;
-		if (got_winch) {
-			got_winch = 0;
+		if (ps_term_signal())
+			return ps_term_signal();
+		if (ps_term_winch())
 			on_resize();
-		}
 		draw(t);
 		struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
 				       { .fd = t->wake[0], .events = POLLIN } };
@@ -735,7 +713,7 @@ int ps_labtop_run(struct ps_labtop *t)
 		while ((rc = get_wch(&wc)) != ERR) {
 			if (on_key(t, rc == KEY_CODE_YES, (int)wc))
 				return 0;
-			if (got_signal)
+			if (ps_term_signal())
 				break;
 		}
 	}
@@ -782,14 +760,7 @@ struct ps_labtop *ps_labtop_open(char **err)
 	}
 	/* Our handlers first: curses then leaves SIGINT, SIGTERM and SIGWINCH
 	 * to us, and a signal wakes the poll. */
-	got_signal = got_winch = 0;
-	signal_wake_fd = t->wake[1];
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < N_SIGNALS; i++)
-		sigaction(handled_signals[i], &sa, &t->old[i]);
+	ps_term_signals_install(t->wake[1], t->old);
 	t->scr = newterm(NULL, stdout, stdin);
 	if (!t->scr) {
 		*err = ps_xasprintf("no terminal description for TERM=%s", term);
@@ -797,29 +768,21 @@ struct ps_labtop *ps_labtop_open(char **err)
 		return NULL;
 	}
 	set_term(t->scr);
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
+	ps_term_screen_setup();
 	init_attrs(t);
 	return t;
 }
 
 void ps_labtop_close(struct ps_labtop *t)
 {
-	if (!t || signal_wake_fd != t->wake[1])
+	if (!t || ps_term_wake_fd() != t->wake[1])
 		return;
 	if (t->scr) {
 		endwin();
 		delscreen(t->scr);
 		t->scr = NULL;
 	}
-	for (size_t i = 0; i < N_SIGNALS; i++)
-		sigaction(handled_signals[i], &t->old[i], NULL);
-	signal_wake_fd = -1;
+	ps_term_signals_restore(t->old);
 }
 
 void ps_labtop_free(struct ps_labtop *t)

@@ -24,6 +24,7 @@
 #include "model/scan.h"
 #include "output/output.h"
 #include "tui/live.h"
+#include "tui/termsig.h"
 #include "tui/view.h"
 
 /* Runs left behind by r, m or t while their step still waited on a
@@ -72,46 +73,6 @@ struct tui {
 	char msg[256];
 	bool msg_error;
 };
-
-/* --- signals -------------------------------------------------------------- */
-
-/* A signal handler can only reach statics: the signal seen and the pipe
- * that wakes the UI thread's poll. */
-static volatile sig_atomic_t got_signal, got_winch;
-static int signal_wake_fd = -1;
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	if (sig == SIGWINCH)
-		got_winch = 1;
-	else if (!got_signal)
-		got_signal = sig;
-	if (signal_wake_fd >= 0 && write(signal_wake_fd, "", 1) < 0) {
-		/* full: a wake-up is pending anyway */
-	}
-	errno = saved;
-}
-
-static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
-#define N_SIGNALS (sizeof handled_signals / sizeof handled_signals[0])
-
-static void signals_install(struct sigaction *old)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	/* no SA_RESTART: poll returns at once */
-	for (size_t i = 0; i < N_SIGNALS; i++)
-		sigaction(handled_signals[i], &sa, &old[i]);
-}
-
-static void signals_restore(const struct sigaction *old)
-{
-	for (size_t i = 0; i < N_SIGNALS; i++)
-		sigaction(handled_signals[i], &old[i], NULL);
-}
 
 /* --- runs ----------------------------------------------------------------- */
 
@@ -1244,12 +1205,10 @@ static void drain(int fd)
 static int loop(struct tui *t)
 {
 	for (;;) {
-		if (got_signal)
-			return 128 + got_signal;
-		if (got_winch) {
-			got_winch = 0;
+		if (ps_term_signal())
+			return 128 + ps_term_signal();
+		if (ps_term_winch())
 			on_resize();
-		}
 		reap_old(t);
 		see_end(t);
 		draw(t);
@@ -1274,7 +1233,7 @@ static int loop(struct tui *t)
 				ps_live_unlock(t->cur);
 				return code;
 			}
-			if (got_signal)
+			if (ps_term_signal())
 				break;
 		}
 	}
@@ -1318,14 +1277,11 @@ int ps_tui_main(const struct ps_session *session, bool *busy, char **err)
 	}
 	/* Our handlers first: curses then leaves SIGINT, SIGTERM and SIGWINCH
 	 * to us, and a signal wakes the poll. */
-	struct sigaction old[N_SIGNALS];
-	got_signal = got_winch = 0;
-	signal_wake_fd = t->wake[1];
-	signals_install(old);
+	struct sigaction old[PS_TERM_NSIG];
+	ps_term_signals_install(t->wake[1], old);
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
-		signals_restore(old);
-		signal_wake_fd = -1;
+		ps_term_signals_restore(old);
 		close(t->wake[0]);
 		close(t->wake[1]);
 		free(t);
@@ -1333,13 +1289,7 @@ int ps_tui_main(const struct ps_session *session, bool *busy, char **err)
 		return PS_TUI_UNAVAILABLE;
 	}
 	set_term(scr);
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
+	ps_term_screen_setup();
 	const char *nc = getenv("NO_COLOR");
 	init_attrs(t, !(nc && *nc));
 
@@ -1352,8 +1302,7 @@ int ps_tui_main(const struct ps_session *session, bool *busy, char **err)
 	/* Restore the terminal before anything else. */
 	endwin();
 	delscreen(scr);
-	signals_restore(old);
-	signal_wake_fd = -1;
+	ps_term_signals_restore(old);
 	if (t->cur && !ps_live_done(t->cur)) {
 		*busy = true;
 	} else {
