@@ -46,6 +46,8 @@ static void on_event(void *ctx, enum ps_dir dir, const struct ps_wire_event *ev)
 	if (ps_parse_dhe_bits(b, n) > 8 * n)
 		abort();
 	(void)ps_parse_certificate_count(b, n);
+	if (ps_parse_certificate_count13(b, n) > (long)n)
+		abort();
 	/* both ClientHello formats, and the fingerprints of what they give */
 	for (int v2 = 0; v2 < 2; v2++) {
 		struct ps_client_hello ch;

@@ -298,39 +298,27 @@ char *ps_tls_local_policy(const char *who, const char *priority, const char *pho
 		return ps_buf_take(&b);
 	}
 	gnutls_priority_deinit(p);
-	struct ps_tls_suite_def *have = NULL;
-	size_t n_have = ps_tls_priority_suites(priority, &have);
+	/* the suites of the ClientHello GnuTLS makes with it, under this
+	 * host's policy (TLS 1.3 ones included, a learned model's) */
+	struct ps_client_hello made;
+	char *e = NULL;
+	if (!ps_offer_sample(priority, NULL, &made, &e))
+		memset(&made, 0, sizeof made);
+	free(e);
 	unsigned missing = 0, wanted = 0;
 	struct ps_buf names = { 0 };
 	size_t len;
-	/* TLS 1.3 suites (a learned model's) are in the ClientHello GnuTLS
-	 * makes, not in the TLS 1.0-1.2 list */
-	struct ps_client_hello made;
-	bool have_made = false;
 	for (const char *at = NULL, *w; (w = ps_suite_words_next(phone_suites, &at, &len));) {
 		wanted++;
 		bool found = false;
-		for (size_t i = 0; i < n_have && !found; i++) {
-			const char *name = ps_suite_name(have[i].id);
+		for (size_t i = 0; i < made.n_suites && !found; i++) {
+			const char *name = ps_suite_name(made.suites[i]);
 			found = name && strlen(name) == len && strncmp(name, w, len) == 0;
-		}
-		if (!found &&
-		    (strncmp(w, "TLS_AES_", 8) == 0 || strncmp(w, "TLS_CHACHA20_", 13) == 0)) {
-			char *e = NULL;
-			if (!have_made)
-				have_made = ps_offer_sample(priority, NULL, &made, &e);
-			free(e);
-			for (size_t i = 0; have_made && i < made.n_suites && !found; i++) {
-				const char *name = ps_suite_name(made.suites[i]);
-				found = name && strlen(name) == len && strncmp(name, w, len) == 0;
-			}
 		}
 		if (!found)
 			ps_buf_printf(&names, "%s%.*s", missing++ ? ", " : "", (int)len, w);
 	}
-	free(have);
-	if (have_made)
-		ps_client_hello_free(&made);
+	ps_client_hello_free(&made);
 	if (!missing) {
 		ps_buf_free(&names);
 		return NULL;
@@ -898,20 +886,9 @@ static int hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsigned i
 	}
 	const char *name = ps_handshake_name(htype);
 	if (htype == 11 && r->info && r->version >= 0x0304 && msg) {
-		/* TLS 1.3's Certificate: a request context, then entries with
-		 * extensions of their own (the peers are not yet the session's) */
-		const unsigned char *b = msg->data;
-		size_t len = msg->size, at = len ? 1 + (size_t)b[0] : 0, n = 0;
-		size_t end =
-		    at + 3 <= len
-			? at + 3 + ((size_t)b[at] << 16 | (size_t)b[at + 1] << 8 | b[at + 2])
-			: 0;
-		for (at += 3; end <= len && at + 3 <= end; n++) {
-			at += 3 + ((size_t)b[at] << 16 | (size_t)b[at + 1] << 8 | b[at + 2]);
-			if (at + 2 > end)
-				break;
-			at += 2 + ((size_t)b[at] << 8 | b[at + 1]);
-		}
+		/* the peers are not yet the session's */
+		long c = ps_parse_certificate_count13(msg->data, msg->size);
+		size_t n = c > 0 ? (size_t)c : 0;
 		r->info->server_certs = n;
 		info = ps_xasprintf("%zu certificate%s", n, n == 1 ? "" : "s");
 	}

@@ -473,6 +473,25 @@ bool ps_parse_first_certificate(const unsigned char *b, size_t n, const unsigned
 	return true;
 }
 
+long ps_parse_certificate_count13(const unsigned char *b, size_t n)
+{
+	struct rd r = { b, n, false };
+	rd_skip(&r, rd_u(&r, 1)); /* certificate_request_context */
+	size_t len = rd_u(&r, 3);
+	struct rd l = { rd_skip(&r, len), len, false };
+	if (r.bad)
+		return -1;
+	long count = 0;
+	while (l.n) {
+		rd_skip(&l, rd_u(&l, 3)); /* cert_data */
+		rd_skip(&l, rd_u(&l, 2)); /* extensions */
+		if (l.bad)
+			break;
+		count++;
+	}
+	return count;
+}
+
 long ps_parse_certificate_count(const unsigned char *b, size_t n)
 {
 	struct rd r = { b, n, false };

@@ -133,5 +133,9 @@ bool ps_parse_first_certificate(const unsigned char *b, size_t n, const unsigned
 				size_t *len);
 /* Number of certificates in a TLS 1.0-1.2 Certificate message, -1 if malformed. */
 long ps_parse_certificate_count(const unsigned char *b, size_t n);
+/* The same for TLS 1.3's (a request context, then entries with extensions
+ * of their own): the whole entries it holds, -1 when its list is cut
+ * short. */
+long ps_parse_certificate_count13(const unsigned char *b, size_t n);
 
 #endif

@@ -912,6 +912,26 @@ static void test_ja4(void **state)
 }
 
 /* JA3's hash is the MD5 of its string: a published pair (a browser's). */
+/* TLS 1.3's Certificate message: a context, then entries with their own
+ * extensions. */
+static void test_certificate_count13(void **state)
+{
+	(void)state;
+	static const unsigned char two[] = {
+		0x00,                                     /* empty context */
+		0x00, 0x00, 0x0e,                         /* list of 14 */
+		0x00, 0x00, 0x02, 0xaa, 0xbb, 0x00, 0x00, /* a 2-byte cert, no extension */
+		0x00, 0x00, 0x01, 0xcc, 0x00, 0x01, 0xdd, /* a 1-byte cert, 1 byte of extensions */
+	};
+	assert_int_equal(ps_parse_certificate_count13(two, sizeof two), 2);
+	static const unsigned char none[] = { 0x00, 0x00, 0x00, 0x00 };
+	assert_int_equal(ps_parse_certificate_count13(none, sizeof none), 0);
+	/* the list longer than the message; an entry cut short */
+	assert_int_equal(ps_parse_certificate_count13(two, 6), -1);
+	static const unsigned char cut[] = { 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x09, 0xaa, 0xbb };
+	assert_int_equal(ps_parse_certificate_count13(cut, sizeof cut), 0);
+}
+
 /* A server_name whose name runs past its list: no name, and no endless
  * loop (a fuzzer found one; the lab parses every client's hello). */
 static void test_sni_cut_short(void **state)
@@ -987,6 +1007,7 @@ int main(void)
 		cmocka_unit_test(test_ja4),
 		cmocka_unit_test(test_ja3_md5),
 		cmocka_unit_test(test_sni_cut_short),
+		cmocka_unit_test(test_certificate_count13),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
