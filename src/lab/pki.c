@@ -723,6 +723,32 @@ int ps_lab_pki_mint_device(struct ps_lab_pki *pki, const char *mac, const char *
 	return 0;
 }
 
+int ps_pki_mint_device_with(gnutls_x509_crt_t ca, gnutls_x509_privkey_t ca_key,
+			    gnutls_x509_privkey_t key, const char *mac, const char *product,
+			    const char *serial, char **cert_pem, char **err)
+{
+	char m[13];
+	if (device_args(mac, product, serial, m, err) < 0)
+		return -1;
+	time_t now = time(NULL);
+	const struct spec s = { .cn = m,
+				.ou = product,
+				.l = serial,
+				.st = m,
+				.nb = now - DAY,
+				.na = now + 10 * 365 * DAY,
+				.eku = GNUTLS_KP_TLS_WWW_CLIENT };
+	struct crt c = { 0 };
+	if (crt_mint(&s, key, ca, ca_key, &c, err) < 0) {
+		crt_clear(&c);
+		return -1;
+	}
+	*cert_pem = c.pem;
+	c.pem = NULL;
+	crt_clear(&c);
+	return 0;
+}
+
 static bool attr_is(gnutls_x509_crt_t c, const char *oid, const char *want)
 {
 	char buf[128];

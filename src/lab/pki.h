@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <gnutls/x509.h>
+
 /* The name the normal server certificate carries (CN and subjectAltName,
  * with localhost, 127.0.0.1 and ::1). The phone checks the CN only, so a
  * phone should reach the lab by this name (provscope --resolve
@@ -99,6 +101,15 @@ const char *ps_lab_pki_server_key_pem(const struct ps_lab_pki *pki, enum ps_lab_
  * PEM (caller frees both), or -1 with `*err`. */
 int ps_lab_pki_mint_device(struct ps_lab_pki *pki, const char *mac, const char *product,
 			   const char *serial, char **cert_pem, char **key_pem, char **err);
+
+/* A device certificate as ps_lab_pki_mint_device makes one, signed by
+ * another CA (`ca` with `ca_key`: a storm's --device-ca) for the given
+ * `key` (one key may serve many devices: a server checks the chain and the
+ * signature, not that keys differ). Returns 0 with the PEM, or -1 with
+ * `*err`. */
+int ps_pki_mint_device_with(gnutls_x509_crt_t ca, gnutls_x509_privkey_t ca_key,
+			    gnutls_x509_privkey_t key, const char *mac, const char *product,
+			    const char *serial, char **cert_pem, char **err);
 
 /* The same, as files: `dir` (NULL: the PKI's directory; one of them must
  * be set) gets device-<mac>.pem and device-<mac>.key (0600). Files already
