@@ -239,6 +239,8 @@ static int runs(const struct ps_config *c)
 		ps_atomic_clean_on_signals();
 	if (c->cmd == PS_CMD_DEVICES)
 		rc = ps_run_devices(s);
+	else if (c->cmd == PS_CMD_STORM)
+		rc = ps_run_storm(s);
 	else if (!tui || (rc = interactive(s)) == PS_TUI_UNAVAILABLE)
 		rc = c->cmd == PS_CMD_SCAN ? ps_run_scan(s) : ps_run_batch(s);
 	ps_session_close(s);
@@ -256,6 +258,8 @@ static int command(const struct ps_config *c)
 		list_models(c);
 	else if (c->cmd == PS_CMD_LAB)
 		rc = lab(c);
+	else if (c->cmd == PS_CMD_MERGE)
+		rc = ps_run_merge(c);
 	else
 		rc = runs(c);
 	curl_global_cleanup();

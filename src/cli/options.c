@@ -28,6 +28,8 @@
 #define C PS_CMD_BIT(PS_CMD_CERT)
 #define P PS_CMD_BIT(PS_CMD_PROFILE)
 #define R PS_CMD_BIT(PS_CMD_RULE)
+#define T PS_CMD_BIT(PS_CMD_STORM)
+#define M PS_CMD_BIT(PS_CMD_MERGE)
 #define EVERYWHERE (~0u)
 
 /* Operands: how many, and what they are called in messages. */
@@ -76,6 +78,22 @@ static const struct command commands[PS_CMD_COUNT] = {
 			  "chain, and who else gets a per-device file." },
 	[PS_CMD_LIST_MODELS] = { "--list-models", "provscope --list-models", "URL", 0, 0,
 				 "Prints the phone catalogue." },
+	[PS_CMD_STORM] = { "'provscope storm'",
+			   "provscope storm --count N [--device-ca CERT --device-ca-key KEY]\n"
+			   "                      [--spread S | --rate N] [--duration S] [--jobs N]\n"
+			   "                      [--shard I/N] [OPTIONS] URL|RULE\n"
+			   "       provscope storm --devices FILE [OPTIONS] [URL|RULE]",
+			   "URL", 0, 1,
+			   "A resync storm: many devices, each with its own MAC and certificate,\n"
+			   "play the whole pass against one server, arriving as Resync_Random_Delay\n"
+			   "spreads them (--spread) or at a fixed rate (--rate): how many would\n"
+			   "provision, why the others fail, each step's latency percentiles, and\n"
+			   "the rate at which failures began. Loopback servers only, unless\n"
+			   "--i-own-this-server." },
+	[PS_CMD_MERGE] = { "'provscope merge'", "provscope merge [OPTIONS] FILE...",
+			   "result file", 1, (unsigned)-1,
+			   "Merges the JSON results of a storm's shards (storm --shard I/N\n"
+			   "--format json) into the report one run would have given." },
 };
 
 const char *ps_command_name(enum ps_command cmd)
@@ -158,6 +176,93 @@ static bool parse_jobs(struct ps_config *c, const char *s, char **err)
 		return false;
 	}
 	c->jobs = (unsigned)v;
+	return true;
+}
+
+/* A number of seconds, more than 0 and at most `max`. */
+static bool parse_seconds(const char *opt, const char *s, double max, double *out, char **err)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !(v > 0) || v > max) {
+		*err = ps_xasprintf("--%s '%s': give seconds, more than 0 and at most %.0f", opt, s,
+				    max);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+static bool parse_spread(struct ps_config *c, const char *s, char **err)
+{
+	return parse_seconds("spread", s, 86400, &c->spread_s, err);
+}
+
+static bool parse_duration(struct ps_config *c, const char *s, char **err)
+{
+	return parse_seconds("duration", s, 7 * 86400, &c->duration_s, err);
+}
+
+/* --rate N or N/s: passes begun per second. */
+static bool parse_rate(struct ps_config *c, const char *s, char **err)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end != s && strcmp(end, "/s") == 0)
+		end += 2;
+	if (errno || end == s || *end || !(v > 0) || v > 1e6) {
+		*err = ps_xasprintf("--rate '%s': give passes per second, e.g. 50 or 50/s (more "
+				    "than 0, at most 1000000)",
+				    s);
+		return false;
+	}
+	c->rate = v;
+	return true;
+}
+
+static bool parse_count(struct ps_config *c, const char *s, char **err)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v < 1 || v > 10000000) {
+		*err = ps_xasprintf("--count '%s': give a number of devices from 1 to 10000000", s);
+		return false;
+	}
+	c->count = (unsigned long)v;
+	return true;
+}
+
+static bool parse_seed(struct ps_config *c, const char *s, char **err)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || *s == '-') {
+		*err = ps_xasprintf("--seed '%s': give a whole number, e.g. 1", s);
+		return false;
+	}
+	c->seed = v;
+	c->seed_given = true;
+	return true;
+}
+
+/* --shard I/N: the I-th of N slices (1-based). */
+static bool parse_shard(struct ps_config *c, const char *s, char **err)
+{
+	unsigned long i = 0, n = 0;
+	int used = 0;
+	if (sscanf(s, "%lu/%lu%n", &i, &n, &used) != 2 || s[used] || *s == '-' || !i || !n ||
+	    i > n || n > 100000 || strchr(s, '-') || strchr(s, '+') || strchr(s, ' ')) {
+		*err = ps_xasprintf("--shard '%s': give I/N, the I-th of N slices, 1 <= I <= N "
+				    "(e.g. 1/4; N at most 100000)",
+				    s);
+		return false;
+	}
+	c->shard_i = (unsigned)i;
+	c->shard_n = (unsigned)n;
 	return true;
 }
 
@@ -256,7 +361,8 @@ static bool parse_devices(struct ps_config *c, const char *s, char **err)
 {
 	(void)err;
 	c->devices = s;
-	c->cmd = PS_CMD_DEVICES;
+	if (c->cmd != PS_CMD_STORM) /* a storm's devices come from a list */
+		c->cmd = PS_CMD_DEVICES;
 	return true;
 }
 
@@ -278,68 +384,70 @@ static bool parse_list_models(struct ps_config *c, const char *s, char **err)
  * formats' names. */
 static const struct ps_option table[] = {
 	/* the phone */
-	{ "model", 0, "MODEL", PS_OG_IDENTITY, ALL_RUNS | B,
+	{ "model", 0, "MODEL", PS_OG_IDENTITY, ALL_RUNS | B | T,
 	  "phone model from --list-models (default spa942)", STRING(model) },
 	{ "model-file", 0, "FILE|DIR", PS_OG_IDENTITY,
-	  ALL_RUNS | S | B | PS_CMD_BIT(PS_CMD_LIST_MODELS),
+	  ALL_RUNS | S | B | T | PS_CMD_BIT(PS_CMD_LIST_MODELS),
 	  "a phone learned by lab --learn-model, added to the\ncatalogue (repeatable; a directory: "
 	  "its *.json);\none file alone is the phone played",
 	  PARSE(parse_model_file) },
-	{ "mac", 0, "MAC", PS_OG_IDENTITY, (ALL_RUNS & ~V) | S,
-	  "the phone's MAC address (default: vendor OUI + aabbcc)", STRING(mac) },
+	{ "mac", 0, "MAC", PS_OG_IDENTITY, (ALL_RUNS & ~V) | S | T,
+	  "the phone's MAC address (default: vendor OUI + aabbcc);\nstorm --count: the first "
+	  "of the range (default OUI +\n000001)",
+	  STRING(mac) },
 	{ "serial", 0, "SERIAL", PS_OG_IDENTITY, ALL_RUNS | B | S, "the phone's serial number",
 	  STRING(serial) },
-	{ "firmware", 0, "VERSION", PS_OG_IDENTITY, ALL_RUNS | S,
+	{ "firmware", 0, "VERSION", PS_OG_IDENTITY, ALL_RUNS | S | T,
 	  "the firmware version ($SWVER), e.g. 6.1.5(a)", STRING(firmware) },
-	{ "cert", 0, "FILE", PS_OG_IDENTITY, L | V | S,
+	{ "cert", 0, "FILE", PS_OG_IDENTITY, L | V | S | T,
 	  "device certificate (PEM) sent when the server asks", STRING(cert) },
-	{ "key", 0, "FILE", PS_OG_IDENTITY, L | V | S,
+	{ "key", 0, "FILE", PS_OG_IDENTITY, L | V | S | T,
 	  "its private key (PEM; default: the --cert file)", STRING(key) },
-	{ "ca", 0, "FILE", PS_OG_IDENTITY, L | V | C | S,
+	{ "ca", 0, "FILE", PS_OG_IDENTITY, L | V | C | S | T,
 	  "the CA certificates the phone trusts (PEM)", STRING(ca) },
-	{ "at", 0, "TIME", PS_OG_IDENTITY, ALL_RUNS | S,
+	{ "at", 0, "TIME", PS_OG_IDENTITY, ALL_RUNS | S | T,
 	  "the phone's clock: 2026-11-27 (UTC), an RFC 3339\ntime such as "
 	  "2026-11-27T08:00:00+01:00, or @EPOCH\n(default: now)",
 	  PARSE(parse_at) },
-	{ "tftp-server", 0, "HOST[:PORT]", PS_OG_IDENTITY, (ALL_RUNS & ~(C | D)) | S,
+	{ "tftp-server", 0, "HOST[:PORT]", PS_OG_IDENTITY, (ALL_RUNS & ~(C | D)) | S | T,
 	  "the TFTP server DHCP gave the phone (option 66/150):\nrules without a host, such as "
 	  "the factory /spa$PSN.cfg,\nfetch from it",
 	  PARSE(parse_tftp_server) },
-	{ "priority", 0, "STRING", PS_OG_IDENTITY, LIVE_RUNS,
+	{ "priority", 0, "STRING", PS_OG_IDENTITY, LIVE_RUNS | T,
 	  "GnuTLS priority string instead of the model's", STRING(priority) },
 	/* checks */
 	{ "audit", 0, NULL, PS_OG_CHECKS, L | V,
 	  "after the pass, ask for each per-device file without a\ncertificate, and for a "
 	  "neighbour MAC's file with this one",
 	  SET(audit) },
-	{ "inspect-anyway", 0, NULL, PS_OG_CHECKS, LIVE_RUNS | S,
+	{ "inspect-anyway", 0, NULL, PS_OG_CHECKS, LIVE_RUNS | S | T,
 	  "go on past a chain the phone rejects (it would not)", SET(inspect_anyway) },
-	{ "no-system-trust", 0, NULL, PS_OG_CHECKS, LIVE_RUNS | C | S,
+	{ "no-system-trust", 0, NULL, PS_OG_CHECKS, LIVE_RUNS | C | S | T,
 	  "the modern client trusts only --ca, not the system store", CLEAR(system_trust) },
 	{ "modern-ca", 0, "FILE", PS_OG_CHECKS, L | V | C | S,
 	  "CA certificates only the modern client trusts (PEM)", STRING(modern_ca) },
 	{ "host", 0, "NAME", PS_OG_CHECKS, C, "cert: the host name or IP address to check",
 	  STRING(host) },
 	/* profiles and rules */
-	{ "profile-key", 0, "KEY", PS_OG_PROFILES, LIVE_RUNS | P | R | S,
+	{ "profile-key", 0, "KEY", PS_OG_PROFILES, LIVE_RUNS | P | R | S | T,
 	  "key for encrypted profiles (openssl enc -aes-256-cbc)", STRING(profile_key) },
-	{ "target-version", 0, "V", PS_OG_PROFILES, LIVE_RUNS | P | R | S,
+	{ "target-version", 0, "V", PS_OG_PROFILES, LIVE_RUNS | P | R | S | T,
 	  "the version of the firmware image the upgrade points to", STRING(target_version) },
 	{ "kind", 0, "KIND", PS_OG_PROFILES, R,
 	  "rule: evaluate as a profile, upgrade or trigger rule", PARSE(parse_kind) },
-	{ "show-secrets", 0, NULL, PS_OG_PROFILES, ALL_RUNS | S,
+	{ "show-secrets", 0, NULL, PS_OG_PROFILES, ALL_RUNS | S | T,
 	  "print passwords and keys instead of ********", SET(show_secrets) },
 	/* network */
-	{ "timeout", 0, "SECONDS", PS_OG_NETWORK, LIVE_RUNS | S,
+	{ "timeout", 0, "SECONDS", PS_OG_NETWORK, LIVE_RUNS | S | T,
 	  "limit for each network wait (default 10)", PARSE(parse_timeout) },
-	{ "resolve", 0, "HOST:PORT:ADDR[,ADDR]", PS_OG_NETWORK, L | V | S,
+	{ "resolve", 0, "HOST:PORT:ADDR[,ADDR]", PS_OG_NETWORK, L | V | S | T,
 	  "use ADDR for HOST:PORT instead of DNS (repeatable;\nPORT * for every port)",
 	  PARSE(parse_resolve) },
 	{ "no-probe", 0, NULL, PS_OG_NETWORK, LIVE_RUNS | S,
 	  "no second, modern-client handshake after a failure", CLEAR(probe) },
-	{ "handshake-only", 0, NULL, PS_OG_NETWORK, LIVE_RUNS | S,
+	{ "handshake-only", 0, NULL, PS_OG_NETWORK, LIVE_RUNS | S | T,
 	  "stop after the TLS handshake: no HTTP request", SET(handshake_only) },
-	{ "max-size", 0, "BYTES", PS_OG_NETWORK, LIVE_RUNS | P | S,
+	{ "max-size", 0, "BYTES", PS_OG_NETWORK, LIVE_RUNS | P | S | T,
 	  "cap on a fetched body (default 4M) or a profile file\n(profile: default 64M); k and M "
 	  "suffixes",
 	  PARSE(parse_max_size) },
@@ -351,39 +459,67 @@ static const struct ps_option table[] = {
 	  "append the TLS secrets to FILE for Wireshark (NSS key\nlog format, as SSLKEYLOGFILE)",
 	  STRING(keylog) },
 	/* output */
-	{ "batch", 0, NULL, PS_OG_OUTPUT, ALL_RUNS | S,
+	{ "batch", 0, NULL, PS_OG_OUTPUT, ALL_RUNS | S | T,
 	  "never open the interactive view, which a live run opens\nwhen it runs on a terminal "
 	  "(? in it lists the keys)",
 	  SET(batch) },
-	{ "format", 0, "FORMAT", PS_OG_OUTPUT, ALL_RUNS | S, "{formats} (default text)",
+	{ "format", 0, "FORMAT", PS_OG_OUTPUT, ALL_RUNS | S | T | M, "{formats} (default text)",
 	  PARSE(parse_format) },
-	{ "output", 'o', "FILE", PS_OG_OUTPUT, ALL_RUNS | S,
+	{ "output", 'o', "FILE", PS_OG_OUTPUT, ALL_RUNS | S | T | M,
 	  "write the report to FILE instead of standard output\n(- for standard output)",
 	  PARSE(parse_output) },
-	{ "verbose", 'v', NULL, PS_OG_OUTPUT, ALL_RUNS | S | PS_CMD_BIT(PS_CMD_LIST_MODELS),
+	{ "verbose", 'v', NULL, PS_OG_OUTPUT, ALL_RUNS | S | T | M | PS_CMD_BIT(PS_CMD_LIST_MODELS),
 	  "text: every step's detail and each distinct chain once;\n-vv everything, each hop's "
 	  "chain",
 	  PARSE(parse_verbose) },
-	{ "quiet", 'q', NULL, PS_OG_OUTPUT, ALL_RUNS | S,
+	{ "quiet", 'q', NULL, PS_OG_OUTPUT, ALL_RUNS | S | T | M,
 	  "text: only the verdict and the error findings", PARSE(parse_quiet) },
-	{ "color", 0, "WHEN", PS_OG_OUTPUT, ALL_RUNS | S,
+	{ "color", 0, "WHEN", PS_OG_OUTPUT, ALL_RUNS | S | T | M,
 	  "text: colours auto (a terminal, no NO_COLOR), always\nor never", PARSE(parse_color) },
 	{ "expect", 0, "KEY=VALUE", PS_OG_OUTPUT, ALL_RUNS | S,
 	  "check the finished run: tls.version, http.status,\nchain.phone_verdict, "
 	  "upgrade.would_upgrade, finding,\n!finding, param:NAME, hopN.KEY... (repeatable; exit "
 	  "10\nwhen one fails and the run is otherwise ok)",
 	  PARSE(parse_expect) },
-	{ "devices", 0, "FILE", PS_OG_OUTPUT, L,
+	{ "devices", 0, "FILE", PS_OG_OUTPUT, L | T,
 	  "the same pass for every device of a CSV list (columns\nmac, serial, model, firmware, "
 	  "cert, key, url): a record\neach (text, jsonl, tap, junit), exit = the worst status",
 	  PARSE(parse_devices) },
 	{ "models", 0, "LIST", PS_OG_OUTPUT, S,
 	  "scan: only these models, e.g. spa942,spa504g (default:\nthe whole catalogue)",
 	  STRING(models) },
-	{ "jobs", 0, "N", PS_OG_OUTPUT, V | S,
+	{ "jobs", 0, "N", PS_OG_OUTPUT, V | S | T,
 	  "--devices: devices at a time (1-64, default 4); scan:\nconnections at a time (default "
-	  "8)",
+	  "8); storm: passes in\nflight (default 8)",
 	  PARSE(parse_jobs) },
+	{ "shard", 0, "I/N", PS_OG_OUTPUT, V | T,
+	  "--devices and storm: only the I-th of N slices of the\ndevices (every N-th from the "
+	  "I-th), for runs on N\nmachines; provscope merge joins storm results",
+	  PARSE(parse_shard) },
+	/* storm */
+	{ "count", 0, "N", PS_OG_STORM, T,
+	  "devices made from a MAC range (from --mac), each its\nown serial and, with "
+	  "--device-ca, certificate",
+	  PARSE(parse_count) },
+	{ "device-ca", 0, "CERT", PS_OG_STORM, T,
+	  "a test device CA (PEM or DER) the server trusts: each\ndevice gets a certificate of "
+	  "its own from it",
+	  STRING(device_ca) },
+	{ "device-ca-key", 0, "KEY", PS_OG_STORM, T, "the device CA's private key",
+	  STRING(device_ca_key) },
+	{ "spread", 0, "SECONDS", PS_OG_STORM, T,
+	  "each device begins after a random delay up to SECONDS,\nas Resync_Random_Delay "
+	  "spreads phones",
+	  PARSE(parse_spread) },
+	{ "rate", 0, "N", PS_OG_STORM, T, "begin N passes per second (N or N/s)",
+	  PARSE(parse_rate) },
+	{ "duration", 0, "SECONDS", PS_OG_STORM, T,
+	  "begin no pass after SECONDS; with --rate the devices\nresync again until then",
+	  PARSE(parse_duration) },
+	{ "seed", 0, "N", PS_OG_STORM, T, "the seed of --spread's delays (default 1)",
+	  PARSE(parse_seed) },
+	{ "i-own-this-server", 0, NULL, PS_OG_STORM, T,
+	  "let the storm load addresses other than loopback", SET(own_server) },
 	/* lab and demo */
 	{ "demo", 0, NULL, PS_OG_LAB, L | S,
 	  "a live run against the built-in lab (no server needed)", PARSE(parse_demo) },
@@ -441,6 +577,7 @@ static const char *const group_titles[PS_OG_COUNT] = {
 	[PS_OG_PROFILES] = "Profiles and rules",
 	[PS_OG_NETWORK] = "Network",
 	[PS_OG_OUTPUT] = "Output",
+	[PS_OG_STORM] = "Storm",
 	[PS_OG_LAB] = "Lab and demo",
 	[PS_OG_OTHER] = NULL, /* no title: the last lines */
 };
@@ -698,7 +835,8 @@ static char *unknown_option(const char *typed, int short_opt, enum ps_command cm
  * words: a URL, a rule or a host name has '/', ':', '.' or '$'. */
 static char *near_command(const char *word)
 {
-	static const char *const names[] = { "lab", "cert", "profile", "rule", "scan" };
+	static const char *const names[] = { "lab",  "cert",  "profile", "rule",
+					     "scan", "storm", "merge" };
 	if (!*word ||
 	    strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") != strlen(word) ||
 	    word[0] == '-')
@@ -770,7 +908,9 @@ static enum ps_command subcommand(int *argc, char ***argv)
 		     { "cert", PS_CMD_CERT },
 		     { "profile", PS_CMD_PROFILE },
 		     { "rule", PS_CMD_RULE },
-		     { "scan", PS_CMD_SCAN } };
+		     { "scan", PS_CMD_SCAN },
+		     { "storm", PS_CMD_STORM },
+		     { "merge", PS_CMD_MERGE } };
 	for (size_t i = 0; *argc > 1 && i < sizeof subs / sizeof subs[0]; i++)
 		if (strcmp((*argv)[1], subs[i].name) == 0) {
 			(*argv)[1] = (*argv)[0];
@@ -803,6 +943,39 @@ static bool store(struct ps_config *c, const struct ps_option *o, const char *ar
 	return true;
 }
 
+/* A storm's and a merge's rules. */
+static char *storm_combinations(struct ps_config *c)
+{
+	if (strcmp(c->format, "text") != 0 && strcmp(c->format, "json") != 0 &&
+	    strcmp(c->format, "tap") != 0 && strcmp(c->format, "junit") != 0)
+		return ps_xasprintf("%s writes text, json, tap or junit, not %s",
+				    commands[c->cmd].name, c->format);
+	if (c->cmd == PS_CMD_MERGE)
+		return NULL;
+	c->probe = false; /* no second handshake: the load is the phones' */
+	if (!c->count == !c->devices)
+		return ps_xstrdup(c->count ? "--count and --devices exclude each other: the "
+					     "devices come from a range or from a list"
+					   : "give the devices: --count N (a MAC range) or "
+					     "--devices FILE (a list)");
+	if (c->devices && c->mac)
+		return ps_xstrdup("--mac is the first MAC of a --count range; a --devices "
+				  "list has its own");
+	if (!c->device_ca != !c->device_ca_key)
+		return ps_xstrdup(c->device_ca ? "--device-ca needs --device-ca-key (the CA's "
+						 "private key, to sign the devices' certificates)"
+					       : "--device-ca-key needs --device-ca");
+	if (c->device_ca && c->cert)
+		return ps_xstrdup("--device-ca and --cert exclude each other: each device gets "
+				  "a certificate from the CA, or all share --cert");
+	if (c->spread_s > 0 && c->rate > 0)
+		return ps_xstrdup("--spread and --rate exclude each other: random delays as "
+				  "Resync_Random_Delay, or a fixed rate");
+	if (c->seed_given && !(c->spread_s > 0))
+		return ps_xstrdup("--seed is for --spread's random delays");
+	return NULL;
+}
+
 /* The rules between options that a mask cannot say. NULL or the message
  * (caller frees). */
 static char *combinations(struct ps_config *c)
@@ -820,6 +993,11 @@ static char *combinations(struct ps_config *c)
 		c->audit = !c->handshake_only; /* the demo shows the audit too */
 	if (c->cmd == PS_CMD_SCAN && c->lab.fault && !c->demo)
 		return ps_xstrdup("--fault is for the built-in lab: give --demo too");
+	if (c->cmd == PS_CMD_STORM || c->cmd == PS_CMD_MERGE) {
+		char *msg = storm_combinations(c);
+		if (msg)
+			return msg;
+	}
 	if (c->cmd == PS_CMD_SCAN && c->demo &&
 	    (c->cert || c->key || c->ca || c->modern_ca || c->n_pins))
 		return ps_xstrdup("scan --demo plays the built-in lab with its own PKI: --cert, "
@@ -846,8 +1024,9 @@ static enum ps_parse_outcome operands(struct ps_config *c, int argc, char **argv
 	}
 	/* A factory-fresh phone: with the DHCP server and no URL, each model's
 	 * factory rule (/spa$PSN.cfg) is the target. */
-	bool factory = n == 0 && c->tftp_server && (c->cmd == PS_CMD_LIVE || c->cmd == PS_CMD_SCAN);
-	if (n < k->min_operands && !factory)
+	bool factory = n == 0 && c->tftp_server &&
+		       (c->cmd == PS_CMD_LIVE || c->cmd == PS_CMD_SCAN || c->cmd == PS_CMD_STORM);
+	if ((n < k->min_operands || (c->cmd == PS_CMD_STORM && c->count && !n)) && !factory)
 		return refuse(err, "no %s given (see --help)", k->operand);
 	c->target = n ? argv[optind] : NULL;
 	c->files = &argv[optind];
@@ -899,7 +1078,7 @@ enum ps_parse_outcome ps_options_parse(int argc, char **argv, struct ps_config *
 		if (n > 1 && cmd == PS_CMD_LIVE && strcmp(rest[1], "help") != 0)
 			return refuse(err,
 				      "help '%s': no such command; the commands are lab, cert, "
-				      "profile, rule and scan",
+				      "profile, rule, scan, storm and merge",
 				      rest[1]);
 		ps_options_help(out, cmd, true);
 		return PS_PARSE_DONE;

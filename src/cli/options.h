@@ -17,6 +17,7 @@ enum ps_opt_group {
 	PS_OG_PROFILES,
 	PS_OG_NETWORK,
 	PS_OG_OUTPUT,
+	PS_OG_STORM,
 	PS_OG_LAB,
 	PS_OG_OTHER,
 	PS_OG_COUNT

@@ -50,6 +50,7 @@ struct ps_run_config {
 	const char *download_file;    /* --download-firmware FILE, NULL if not asked */
 	const char *tftp_server;      /* --tftp-server: DHCP option 66/150, NULL if not given */
 	bool audit;                   /* --audit: check who else the server serves */
+	bool loopback_only;           /* a storm: connect to loopback addresses only */
 	ps_progress_fn progress;      /* download progress, may be NULL */
 	void *progress_ctx;
 	/* Chain reports made so far, shared like the trust (may be NULL:

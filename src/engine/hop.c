@@ -466,6 +466,16 @@ static bool resolve_step(struct ps_hop_run *h)
 		free(err);
 		return false;
 	}
+	for (size_t i = 0; h->cfg->loopback_only && i < h->n_addrs; i++)
+		if (!ps_sockaddr_is_loopback(&h->addrs[i])) {
+			ps_sink_step_end(h->sink, h->hop, PS_STEP_RESOLVE, PS_STATUS_FAIL,
+					 "%s -> %s: not a loopback address", t->host,
+					 h->addrs[i].text);
+			ps_sink_finding(h->sink, (long)h->hop, PS_F_STORM_NOT_LOOPBACK,
+					"%s:%u resolves to %s", t->host, t->port,
+					h->addrs[i].text);
+			return false;
+		}
 	h->tls_host = host_for_tls(t->host);
 	h->host_addrs = ps_xcalloc(h->n_addrs, sizeof *h->host_addrs);
 	/* curl's own resolve entry for a name; an address (IPv6 in brackets

@@ -257,3 +257,19 @@ int ps_connect(const struct ps_sockaddr *a, unsigned timeout_ms, char **err,
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	return fd;
 }
+
+bool ps_sockaddr_is_loopback(const struct ps_sockaddr *a)
+{
+	if (a->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *v4 = (const struct sockaddr_in *)&a->ss;
+		return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (a->ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)&a->ss;
+		const unsigned char *b = v6->sin6_addr.s6_addr;
+		if (IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr))
+			return true;
+		return IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr) && b[12] == 127;
+	}
+	return false;
+}

@@ -35,6 +35,9 @@ struct ps_sockaddr {
 bool ps_resolve(const char *host, unsigned port, const struct ps_pin *pins, size_t n_pins,
 		struct ps_sockaddr **out, size_t *n_out, char **err, enum ps_finding_id *finding);
 
+/* True when the address is loopback: 127.0.0.0/8, ::1, or an IPv4-mapped
+ * 127.x address. */
+bool ps_sockaddr_is_loopback(const struct ps_sockaddr *a);
 /* True when `host` is a numeric IPv4 or IPv6 address (brackets allowed). */
 bool ps_is_ip_literal(const char *host);
 

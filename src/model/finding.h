@@ -390,7 +390,24 @@ enum ps_severity {
 	  "Put the image at the URL of Upgrade_Rule, or fix the rule.")                            \
 	X(PS_F_UPGRADE_SAME_VERSION, "upgrade.same_version", PS_SEV_INFO, PS_EXIT_OK,              \
 	  "The firmware the rule points to is the version the phone already runs.",                \
-	  "Nothing to do; the phone does not upgrade to the same version.")
+	  "Nothing to do; the phone does not upgrade to the same version.")                       \
+	X(PS_F_STORM_NOT_LOOPBACK, "storm.not_loopback", PS_SEV_ERROR, PS_EXIT_USAGE,              \
+	  "A connection of the pass would go to an address that is not loopback, and a storm "     \
+	  "loads only servers on this machine unless told that the server is yours.",              \
+	  "Give --i-own-this-server when the server is yours to load; otherwise point the "        \
+	  "storm at a test copy on 127.0.0.1 or ::1.")                                             \
+	X(PS_F_STORM_LAGGING, "storm.lagging", PS_SEV_WARN, PS_EXIT_OK,                            \
+	  "provscope could not begin the passes on schedule: all of its --jobs were busy, so the " \
+	  "server saw a lower arrival rate than asked, and the figures are of that rate.",         \
+	  "Raise --jobs (passes in flight), or split the storm over machines with --shard I/N "    \
+	  "and merge the results with provscope merge.")                                           \
+	X(PS_F_STORM_NOT_STARTED, "storm.not_started", PS_SEV_INFO, PS_EXIT_OK,                    \
+	  "Passes of the schedule were not begun: --duration ended first, or the storm was "       \
+	  "stopped.",                                                                              \
+	  "Lengthen --duration, or raise --jobs when the passes queued behind each other.")        \
+	X(PS_F_STORM_SHARDS_MISSING, "storm.shards_missing", PS_SEV_WARN, PS_EXIT_OK,              \
+	  "The merged results lack shards of the storm: the figures are of part of its devices.",  \
+	  "Merge the results of every shard, --shard 1/N to N/N.")
 
 enum ps_finding_id {
 #define PS_X(e, id, sev, exit, text, fix) e,

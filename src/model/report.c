@@ -8,6 +8,7 @@
 
 #include "core/util.h"
 #include "model/scan.h"
+#include "model/storm.h"
 
 struct step_row {
 	const char *name;
@@ -286,6 +287,7 @@ void ps_report_free(struct ps_report *r)
 	ps_upgrade_report_clear(&r->upgrade);
 	ps_rule_report_clear(&r->rule);
 	ps_scan_report_free(r->scan);
+	ps_storm_free(r->storm);
 	for (size_t i = 0; i < r->n_expectations; i++) {
 		free(r->expectations[i].key);
 		free(r->expectations[i].expected);

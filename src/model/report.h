@@ -253,9 +253,11 @@ enum ps_mode {
 	PS_MODE_PROFILE, /* offline: profile files (provscope profile) */
 	PS_MODE_RULE,    /* offline: one rule (provscope rule) */
 	PS_MODE_SCAN,    /* provscope scan: every model against a server (scan below) */
+	PS_MODE_STORM,   /* provscope storm and merge: many devices' passes (storm below) */
 };
 
 struct ps_scan_report;
+struct ps_storm_report;
 
 struct ps_report {
 	enum ps_mode mode;
@@ -273,6 +275,7 @@ struct ps_report {
 	struct ps_upgrade_report upgrade; /* the firmware-upgrade analysis */
 	struct ps_rule_report rule;       /* provscope rule */
 	struct ps_scan_report *scan;      /* provscope scan (model/scan.h), owned; else NULL */
+	struct ps_storm_report *storm;    /* provscope storm (model/storm.h), owned; else NULL */
 	/* --expect results, in the order given (set by ps_report_expect). */
 	struct ps_expect_result *expectations;
 	size_t n_expectations;

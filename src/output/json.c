@@ -2,6 +2,7 @@
  * doc/provscope.schema.json): indented (json) or on one line (jsonl). */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "model/fixes.h"
 #include "model/report.h"
 #include "model/scan.h"
+#include "model/storm.h"
 #include "output/devices.h"
 #include "output/output.h"
 #include "tlswire/tlsnames.h"
@@ -673,6 +675,136 @@ static json_t *scan_json(const struct ps_report *r)
 	return o;
 }
 
+/* --- provscope storm -------------------------------------------------------- */
+
+static json_t *ms_json(uint64_t us)
+{
+	return json_real((double)us / 1000.0);
+}
+
+/* A measure to the microsecond (a float's noise left out). */
+static json_t *r3(double v)
+{
+	return json_real((double)(long long)(v * 1000.0 + (v < 0 ? -0.5 : 0.5)) / 1000.0);
+}
+
+static json_t *storm_params_json(const struct ps_storm_params *p)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "target", ps_json_string_or_null(p->target));
+	json_object_set_new(o, "model", ps_json_string_or_null(p->model));
+	json_object_set_new(o, "devices_file", ps_json_string_or_null(p->devices));
+	json_object_set_new(o, "first_mac", ps_json_string_or_null(p->first_mac));
+	json_object_set_new(o, "devices", json_integer((json_int_t)p->n_devices));
+	json_object_set_new(o, "passes", json_integer((json_int_t)p->n_passes));
+	json_object_set_new(o, "spread_s", p->spread_s > 0 ? json_real(p->spread_s) : json_null());
+	json_object_set_new(o, "rate", p->rate > 0 ? json_real(p->rate) : json_null());
+	json_object_set_new(o, "duration_s",
+			    p->duration_s > 0 ? json_real(p->duration_s) : json_null());
+	/* a string: 64 bits do not fit a JSON number that every reader keeps */
+	char seed[24];
+	snprintf(seed, sizeof seed, "%" PRIu64, p->seed);
+	json_object_set_new(o, "seed", json_string(seed));
+	json_object_set_new(o, "jobs", json_integer(p->jobs));
+	json_object_set_new(o, "shard",
+			    json_pack("{s:i, s:i}", "index", (int)p->shard_i, "count",
+				      (int)p->shard_n));
+	json_object_set_new(o, "device_ca", json_boolean(p->device_ca));
+	return o;
+}
+
+static json_t *storm_latency_json(const struct ps_storm_report *s)
+{
+	json_t *o = json_object();
+	for (int k = 0; k < PS_STORM_STEP_COUNT; k++) {
+		const struct ps_hist *h = &s->hist[k];
+		json_t *e = json_object();
+		json_object_set_new(e, "n", json_integer((json_int_t)h->n));
+		json_object_set_new(e, "min_ms", h->n ? ms_json(h->min) : json_null());
+		json_object_set_new(e, "p50_ms", h->n ? ms_json(ps_hist_percentile(h, 50)) : json_null());
+		json_object_set_new(e, "p95_ms", h->n ? ms_json(ps_hist_percentile(h, 95)) : json_null());
+		json_object_set_new(e, "p99_ms", h->n ? ms_json(ps_hist_percentile(h, 99)) : json_null());
+		json_object_set_new(e, "max_ms", h->n ? ms_json(h->max) : json_null());
+		json_object_set_new(e, "mean_ms",
+				    h->n ? r3((double)h->sum / (double)h->n / 1000.0) : json_null());
+		char *text = ps_hist_json(h);
+		json_object_set_new(e, "histogram", json_loads(text, 0, NULL));
+		free(text);
+		json_object_set_new(o, ps_storm_step_name((enum ps_storm_step)k), e);
+	}
+	return o;
+}
+
+static json_t *storm_json(const struct ps_storm_report *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "params", storm_params_json(&s->params));
+	json_t *sh = json_array();
+	for (size_t i = 0; i < s->n_shards; i++)
+		json_array_append_new(sh, json_integer(s->shards[i]));
+	json_object_set_new(o, "shards", sh);
+	json_object_set_new(o, "planned", json_integer((json_int_t)s->planned));
+	json_object_set_new(o, "done", json_integer((json_int_t)s->done));
+	json_object_set_new(o, "ok", json_integer((json_int_t)s->by_exit[0]));
+	json_object_set_new(o, "failed", json_integer((json_int_t)(s->done - s->by_exit[0])));
+	json_object_set_new(o, "not_started", json_integer((json_int_t)s->not_started));
+	json_object_set_new(o, "interrupted", json_boolean(s->interrupted));
+	json_object_set_new(o, "wall_s", r3(s->wall_s));
+	json_object_set_new(o, "rate_done", r3(s->rate_done));
+	json_t *oc = json_array();
+	for (int c = 0; c < 256; c++)
+		if (s->by_exit[c]) {
+			const char *name = ps_exit_name(c);
+			json_array_append_new(oc, json_pack("{s:i, s:s, s:I}", "exit_code", c,
+							    "category", name ? name : "unknown",
+							    "passes", (json_int_t)s->by_exit[c]));
+		}
+	json_object_set_new(o, "outcomes", oc);
+	json_t *fs = json_array();
+	for (size_t i = 0; i < s->n_findings; i++) {
+		const struct ps_storm_finding *f = &s->findings[i];
+		json_t *e = json_pack("{s:s, s:s, s:I}", "id", ps_finding_name(f->id), "severity",
+				      ps_severity_name(f->severity), "passes", (json_int_t)f->passes);
+		json_object_set_new(e, "first_mac", ps_json_string_or_null(f->mac));
+		json_object_set_new(e, "first_detail", ps_json_string_or_null(f->detail));
+		json_array_append_new(fs, e);
+	}
+	json_object_set_new(o, "findings", fs);
+	json_object_set_new(o, "latency", storm_latency_json(s));
+	json_t *tl = json_array();
+	for (size_t i = 0; i < s->n_seconds; i++) {
+		const struct ps_storm_second *b = &s->seconds[i];
+		json_t *e = json_pack("{s:I, s:I, s:I, s:I}", "second", (json_int_t)i, "started",
+				      (json_int_t)b->started, "ok", (json_int_t)b->ok, "failed",
+				      (json_int_t)b->failed);
+		json_object_set_new(e, "total_ms_sum", r3(b->total_ms_sum));
+		json_object_set_new(e, "total_ms_max", r3(b->total_ms_max));
+		json_array_append_new(tl, e);
+	}
+	json_object_set_new(o, "timeline", tl);
+	json_object_set_new(o, "failures_began",
+			    s->onset_s < 0 ? json_null()
+					   : json_pack("{s:i, s:o, s:o}", "second", (int)s->onset_s,
+						       "rate_started", r3(s->onset_rate), "rate_done",
+						       r3(s->onset_done_rate)));
+	json_object_set_new(o, "first_error", ps_json_string_or_null(s->first_error));
+	json_t *ps = json_array();
+	for (size_t i = 0; i < s->n_passes; i++) {
+		const struct ps_storm_pass *p = &s->passes[i];
+		json_t *e = json_pack("{s:s, s:i, s:i}", "mac", p->mac, "round", (int)p->round,
+				      "exit_code", (int)p->exit_code);
+		json_object_set_new(e, "finding",
+				    p->finding >= 0
+					? json_string(ps_finding_name((enum ps_finding_id)p->finding))
+					: json_null());
+		json_object_set_new(e, "start_s", r3(p->start_s));
+		json_object_set_new(e, "total_ms", r3(p->total_ms));
+		json_array_append_new(ps, e);
+	}
+	json_object_set_new(o, "passes", ps);
+	return o;
+}
+
 static json_t *report_json(const struct ps_report *r)
 {
 	json_t *o = json_object();
@@ -681,7 +813,8 @@ static json_t *report_json(const struct ps_report *r)
 					     [PS_MODE_CERT] = "cert",
 					     [PS_MODE_PROFILE] = "profile",
 					     [PS_MODE_RULE] = "rule",
-					     [PS_MODE_SCAN] = "scan" };
+					     [PS_MODE_SCAN] = "scan",
+					     [PS_MODE_STORM] = "storm" };
 	json_object_set_new(o, "mode", ps_json_string(modes[r->mode]));
 	json_object_set_new(o, "tool",
 			    json_pack("{s:s, s:s}", "name", "provscope", "version",
@@ -704,13 +837,15 @@ static json_t *report_json(const struct ps_report *r)
 	json_object_set_new(ph, "user_agent", ps_json_string_or_null(p->user_agent));
 	json_object_set_new(ph, "tls_priority", ps_json_string_or_null(p->priority));
 	json_object_set_new(ph, "tftp_server", ps_json_string_or_null(p->tftp_server));
-	if (r->mode == PS_MODE_SCAN) {
+	if (r->mode == PS_MODE_SCAN || r->mode == PS_MODE_STORM) {
 		json_decref(ph);
-		ph = json_null(); /* a phone per model: scan.models */
+		ph = json_null(); /* a phone per model (scan.models) or per device */
 	}
 	json_object_set_new(o, "phone", ph);
 	if (r->mode == PS_MODE_SCAN && r->scan) {
 		json_object_set_new(o, "scan", scan_json(r));
+	} else if (r->mode == PS_MODE_STORM && r->storm) {
+		json_object_set_new(o, "storm", storm_json(r->storm));
 	} else if (r->mode == PS_MODE_RULE || r->mode == PS_MODE_PROFILE) {
 		/* The steps of the offline runs: one hop per file, rule or upgrade. */
 		json_t *hops = json_array();

@@ -3,6 +3,7 @@
  * (classname expect) and for the verdict (classname run). */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -11,6 +12,7 @@
 #include "model/expect.h"
 #include "model/report.h"
 #include "model/scan.h"
+#include "model/storm.h"
 #include "output/cases.h"
 #include "output/devices.h"
 #include "output/escape.h"
@@ -195,14 +197,110 @@ static void junit_case(struct ps_buf *b, const struct ps_case *c, const struct p
 	ps_buf_puts(b, "    </testcase>\n");
 }
 
+/* A storm: a testcase per pass (its MAC), the figures as properties. */
+static int storm_junit(FILE *out, const struct ps_report *r)
+{
+	const struct ps_storm_report *s = r->storm;
+	size_t failed = 0;
+	double total = 0;
+	for (size_t i = 0; i < s->n_passes; i++) {
+		failed += s->passes[i].exit_code != 0;
+		total += s->passes[i].total_ms;
+	}
+	struct ps_buf b = { 0 }, n = { 0 };
+	ps_buf_printf(&n, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\"",
+		      s->n_passes, failed);
+	seconds_attr(&n, s->wall_s * 1000.0);
+	ps_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
+	attr(&b, "name", "provscope");
+	ps_buf_puts(&b, n.s);
+	ps_buf_puts(&b, ">\n  <testsuite");
+	attr(&b, "name", r->target ? r->target : "storm");
+	ps_buf_puts(&b, n.s);
+	char when[32] = "1970-01-01T00:00:00";
+	struct tm tm;
+	if (gmtime_r(&r->started, &tm))
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+	attr(&b, "timestamp", when);
+	ps_buf_puts(&b, ">\n    <properties>\n");
+	property(&b, "provscope.version", r->tool_version);
+	property(&b, "mode", "storm");
+	property(&b, "storm.model", s->params.model);
+	char v[64];
+	snprintf(v, sizeof v, "%" PRIu64, s->done);
+	property(&b, "storm.passes", v);
+	snprintf(v, sizeof v, "%" PRIu64, s->not_started);
+	property(&b, "storm.not_started", v);
+	snprintf(v, sizeof v, "%.1f", s->rate_done);
+	property(&b, "storm.rate_done", v);
+	for (int k = 0; k < PS_STORM_STEP_COUNT; k++) {
+		const struct ps_hist *h = &s->hist[k];
+		static const double pc[] = { 50, 95, 99 };
+		for (size_t i = 0; h->n && i < 3; i++) {
+			char name[64];
+			snprintf(name, sizeof name, "storm.%s.p%.0f_ms",
+				 ps_storm_step_name((enum ps_storm_step)k), pc[i]);
+			snprintf(v, sizeof v, "%.3f", (double)ps_hist_percentile(h, pc[i]) / 1000.0);
+			property(&b, name, v);
+		}
+	}
+	property(&b, "verdict", r->verdict);
+	snprintf(v, sizeof v, "%d", r->exit_code);
+	property(&b, "exit_code", v);
+	ps_buf_puts(&b, "    </properties>\n");
+	fputs(b.s, out);
+	ps_buf_free(&b);
+	ps_buf_free(&n);
+	for (size_t i = 0; i < s->n_passes; i++) {
+		const struct ps_storm_pass *p = &s->passes[i];
+		char name[48];
+		if (p->round)
+			snprintf(name, sizeof name, "%s pass %u", p->mac, p->round + 1);
+		else
+			snprintf(name, sizeof name, "%s", p->mac);
+		ps_buf_puts(&b, "    <testcase");
+		attr(&b, "classname", "storm");
+		attr(&b, "name", name);
+		seconds_attr(&b, p->total_ms);
+		if (!p->exit_code) {
+			ps_buf_puts(&b, "/>\n");
+		} else {
+			const char *cat = ps_exit_name(p->exit_code);
+			const char *fid =
+			    p->finding >= 0 ? ps_finding_name((enum ps_finding_id)p->finding) : NULL;
+			char *msg = ps_xasprintf("exit %d (%s)%s%s", p->exit_code, cat ? cat : "?",
+						 fid ? ": " : "", fid ? fid : "");
+			ps_buf_puts(&b, ">\n      <failure");
+			attr(&b, "message", msg);
+			attr(&b, "type", fid ? fid : cat ? cat : "failure");
+			ps_buf_puts(&b, ">");
+			ps_xml_escape(&b,
+				      p->finding >= 0
+					  ? ps_finding_text((enum ps_finding_id)p->finding)
+					  : (s->first_error ? s->first_error : msg),
+				      false);
+			ps_buf_puts(&b, "</failure>\n    </testcase>\n");
+			free(msg);
+		}
+		fputs(b.s, out);
+		ps_buf_free(&b);
+	}
+	fputs("  </testsuite>\n</testsuites>\n", out);
+	(void)total;
+	return ferror(out) ? -1 : 0;
+}
+
 int ps_output_junit(FILE *out, const struct ps_report *r, const struct ps_output_opts *o)
 {
 	(void)o;
+	if (r->mode == PS_MODE_STORM && r->storm)
+		return storm_junit(out, r);
 	static const char *const modes[] = { [PS_MODE_LIVE] = "live",
 					     [PS_MODE_CERT] = "cert",
 					     [PS_MODE_PROFILE] = "profile",
 					     [PS_MODE_RULE] = "rule",
-					     [PS_MODE_SCAN] = "scan" };
+					     [PS_MODE_SCAN] = "scan",
+					     [PS_MODE_STORM] = "storm" };
 	struct ps_cases cases;
 	ps_cases_build(r, &cases);
 	struct ps_buf b = { 0 };

@@ -3,6 +3,7 @@
  * under any test that findings explain. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,6 +11,7 @@
 #include "model/expect.h"
 #include "model/report.h"
 #include "model/scan.h"
+#include "model/storm.h"
 #include "output/cases.h"
 #include "output/devices.h"
 #include "output/escape.h"
@@ -141,9 +143,51 @@ static void tap_case(struct ps_buf *b, size_t num, const struct ps_case *c,
 	ps_buf_puts(b, "  ...\n");
 }
 
+/* A storm: a test per pass, the figures as comments first. */
+static int storm_tap(FILE *out, const struct ps_report *r)
+{
+	const struct ps_storm_report *s = r->storm;
+	struct ps_buf b = { 0 };
+	ps_buf_printf(&b, "TAP version 13\n1..%zu\n# ", s->n_passes);
+	ps_tap_escape(&b, r->summary ? r->summary : "");
+	ps_buf_printf(&b, " (exit %d)\n", r->exit_code);
+	for (int k = 0; k < PS_STORM_STEP_COUNT; k++) {
+		const struct ps_hist *h = &s->hist[k];
+		if (h->n)
+			ps_buf_printf(&b,
+				      "# %s: n %" PRIu64 ", p50 %.3f ms, p95 %.3f ms, p99 %.3f ms, "
+				      "max %.3f ms\n",
+				      ps_storm_step_name((enum ps_storm_step)k), h->n,
+				      (double)ps_hist_percentile(h, 50) / 1000.0,
+				      (double)ps_hist_percentile(h, 95) / 1000.0,
+				      (double)ps_hist_percentile(h, 99) / 1000.0, (double)h->max / 1000.0);
+	}
+	fputs(b.s, out);
+	ps_buf_free(&b);
+	for (size_t i = 0; i < s->n_passes; i++) {
+		const struct ps_storm_pass *p = &s->passes[i];
+		ps_buf_printf(&b, "%s %zu - %s", p->exit_code ? "not ok" : "ok", i + 1, p->mac);
+		if (p->round)
+			ps_buf_printf(&b, " pass %u", p->round + 1);
+		if (p->exit_code) {
+			const char *cat = ps_exit_name(p->exit_code);
+			ps_buf_printf(&b, ": exit %d (%s)", p->exit_code, cat ? cat : "?");
+			if (p->finding >= 0)
+				ps_buf_printf(&b, " %s",
+					      ps_finding_name((enum ps_finding_id)p->finding));
+		}
+		ps_buf_puts(&b, "\n");
+		fputs(b.s, out);
+		ps_buf_free(&b);
+	}
+	return ferror(out) ? -1 : 0;
+}
+
 int ps_output_tap(FILE *out, const struct ps_report *r, const struct ps_output_opts *o)
 {
 	(void)o;
+	if (r->mode == PS_MODE_STORM && r->storm)
+		return storm_tap(out, r);
 	struct ps_cases cases;
 	ps_cases_build(r, &cases);
 	fprintf(out, "TAP version 13\n1..%zu\n", cases.n);

@@ -2,6 +2,7 @@
  * messages under their step, then findings with fix hints. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "model/fixes.h"
 #include "model/report.h"
 #include "model/scan.h"
+#include "model/storm.h"
 #include "output/devices.h"
 #include "output/output.h"
 #include "output/safe.h"
@@ -811,6 +813,7 @@ static void expectation_lines(struct tx *t, const struct ps_report *r)
 }
 
 static int write_scan(struct tx *t, const struct ps_report *r);
+static int write_storm(struct tx *t, const struct ps_report *r);
 
 static int write_text(struct tx *tp, const struct ps_report *r)
 {
@@ -818,6 +821,8 @@ static int write_text(struct tx *tp, const struct ps_report *r)
 	FILE *out = t.out;
 	if (r->mode == PS_MODE_SCAN && r->scan)
 		return write_scan(&t, r);
+	if (r->mode == PS_MODE_STORM && r->storm)
+		return write_storm(&t, r);
 	if (t.level < 0)
 		return write_quiet(&t, r);
 	const struct ps_phone_info *p = &r->phone;
@@ -1140,6 +1145,207 @@ static int write_scan(struct tx *t, const struct ps_report *r)
 	fputc('\n', t->out);
 	verdict(t, r);
 	return ferror(t->out) ? -1 : 0;
+}
+
+/* --- provscope storm and merge --------------------------------------------- */
+
+/* A duration in the unit that suits it. */
+static void put_us(FILE *out, uint64_t us)
+{
+	if (us >= 10000000)
+		fprintf(out, "%6.0f s ", (double)us / 1e6);
+	else if (us >= 1000000)
+		fprintf(out, "%6.2f s ", (double)us / 1e6);
+	else if (us >= 10000)
+		fprintf(out, "%6.0f ms", (double)us / 1e3);
+	else
+		fprintf(out, "%6.2f ms", (double)us / 1e3);
+}
+
+static void storm_schedule(struct tx *t, const struct ps_storm_params *p)
+{
+	FILE *out = t->out;
+	fputs("Schedule: ", out);
+	if (p->rate > 0)
+		fprintf(out, "%g passes begun per second", p->rate);
+	else if (p->spread_s > 0)
+		fprintf(out, "each device after a random delay up to %g s (seed %" PRIu64 ")",
+			p->spread_s, p->seed);
+	else
+		fputs("all at once", out);
+	fprintf(out, ", at most %u in flight", p->jobs);
+	if (p->duration_s > 0)
+		fprintf(out, ", none begun after %g s", p->duration_s);
+	fputc('\n', out);
+}
+
+static void storm_latency(struct tx *t, const struct ps_storm_report *s)
+{
+	FILE *out = t->out;
+	fprintf(out, "\nLatency %24s %9s %9s %9s %9s\n", "n", "p50", "p95", "p99", "max");
+	for (int k = 0; k < PS_STORM_STEP_COUNT; k++) {
+		const struct ps_hist *h = &s->hist[k];
+		if (k == PS_STORM_LAG && !(s->params.rate > 0 || s->params.spread_s > 0) &&
+		    t->level < 1)
+			continue; /* all at once: the queue for the jobs, not a lag */
+		fprintf(out, "  %-20s %9" PRIu64, ps_storm_step_name((enum ps_storm_step)k), h->n);
+		if (!h->n) {
+			fputs("         -         -         -         -\n", out);
+			continue;
+		}
+		double p[] = { 50, 95, 99 };
+		for (size_t i = 0; i < 3; i++) {
+			fputs(" ", out);
+			put_us(out, ps_hist_percentile(h, p[i]));
+		}
+		fputs(" ", out);
+		put_us(out, h->max);
+		fputc('\n', out);
+	}
+	fputs("  (connect, tls and first_byte per connection; first_byte from the request to "
+	      "the answer's first byte; total per pass)\n",
+	      out);
+}
+
+/* The timeline, a row per second, or per a few seconds when long
+ * (every second with -v). */
+static void storm_timeline(struct tx *t, const struct ps_storm_report *s)
+{
+	FILE *out = t->out;
+	if (!s->n_seconds)
+		return;
+	size_t step = 1;
+	if (t->level < 1)
+		while (s->n_seconds / step > 30)
+			step = step < 5 ? 5 : step < 10 ? 10 : step < 30 ? 30 : step * 2;
+	fprintf(out, "\nTimeline, %s\n  %-18s %8s %8s %8s %10s %10s\n",
+		step == 1 ? "a row per second" : "a row per span of seconds", "since start",
+		"begun/s", "ok/s", "failed/s", "mean", "max");
+	for (size_t i = 0; i < s->n_seconds; i += step) {
+		uint64_t started = 0, ok = 0, failed = 0;
+		double sum = 0, max = 0;
+		size_t end = i + step < s->n_seconds ? i + step : s->n_seconds;
+		for (size_t k = i; k < end; k++) {
+			const struct ps_storm_second *b = &s->seconds[k];
+			started += b->started;
+			ok += b->ok;
+			failed += b->failed;
+			sum += b->total_ms_sum;
+			if (b->total_ms_max > max)
+				max = b->total_ms_max;
+		}
+		double span = (double)(end - i);
+		char when[32];
+		if (step == 1)
+			snprintf(when, sizeof when, "%zu s", i);
+		else
+			snprintf(when, sizeof when, "%zu-%zu s", i, end);
+		fprintf(out, "  %-18s %8.1f %8.1f %8.1f", when, (double)started / span,
+			(double)ok / span, (double)failed / span);
+		if (ok + failed) {
+			fputs("  ", out);
+			put_us(out, (uint64_t)(sum / (double)(ok + failed) * 1000.0));
+			fputs("  ", out);
+			put_us(out, (uint64_t)(max * 1000.0));
+		}
+		if (failed && (long)i <= s->onset_s && s->onset_s < (long)end)
+			fputs("  <- failures begin", out);
+		fputc('\n', out);
+	}
+}
+
+static void storm_outcomes(struct tx *t, const struct ps_storm_report *s)
+{
+	FILE *out = t->out;
+	fputs("\nOutcomes\n", out);
+	for (int c = 0; c < 256; c++) {
+		if (!s->by_exit[c])
+			continue;
+		const char *name = ps_exit_name(c);
+		fprintf(out, "  %8" PRIu64 "  %5.1f%%  exit %-3d %-12s %s\n", s->by_exit[c],
+			100.0 * (double)s->by_exit[c] / (double)(s->done ? s->done : 1), c,
+			name ? name : "?", ps_exit_text(c) ? ps_exit_text(c) : "");
+	}
+	if (s->not_started)
+		fprintf(out, "  %8" PRIu64 "          not begun\n", s->not_started);
+	if (s->first_error)
+		fprintf(out, "  a pass that could not be made: %s\n", s->first_error);
+}
+
+static void storm_failed(struct tx *t, const struct ps_storm_report *s)
+{
+	size_t shown = 0, failed = 0, cap = t->level >= 1 ? (size_t)-1 : 10;
+	for (size_t i = 0; i < s->n_passes; i++)
+		failed += s->passes[i].exit_code != 0;
+	if (!failed)
+		return;
+	fprintf(t->out, "\nFailed passes%s\n",
+		failed > cap ? " (the first 10; -v or --format json lists all)" : "");
+	for (size_t i = 0; i < s->n_passes && shown < cap; i++) {
+		const struct ps_storm_pass *p = &s->passes[i];
+		if (!p->exit_code)
+			continue;
+		shown++;
+		const char *cat = ps_exit_name(p->exit_code);
+		fprintf(t->out, "  %s", p->mac);
+		if (p->round)
+			fprintf(t->out, " (pass %u)", p->round + 1);
+		fprintf(t->out, "  at %.1f s  exit %d %s", p->start_s, p->exit_code, cat ? cat : "?");
+		if (p->finding >= 0)
+			fprintf(t->out, "  %s", ps_finding_name((enum ps_finding_id)p->finding));
+		fputc('\n', t->out);
+	}
+}
+
+static int write_storm(struct tx *t, const struct ps_report *r)
+{
+	const struct ps_storm_report *s = r->storm;
+	const struct ps_storm_params *p = &s->params;
+	FILE *out = t->out;
+	if (t->level < 0)
+		return write_quiet(t, r);
+	fprintf(out, "provscope %s: storm of %" PRIu64 " device%s (%s", r->tool_version,
+		p->n_devices, p->n_devices == 1 ? "" : "s", p->model ? p->model : "?");
+	if (p->devices)
+		fprintf(out, ", --devices %s", p->devices);
+	else if (p->first_mac)
+		fprintf(out, ", MACs from %s", p->first_mac);
+	fprintf(out, "%s)\nTarget: %s\n", p->device_ca ? ", certificates from --device-ca" : "",
+		p->target ? p->target : "each device's url");
+	storm_schedule(t, p);
+	if (p->shard_n > 1) {
+		fputs("Shards: ", out);
+		for (size_t i = 0; i < s->n_shards; i++)
+			fprintf(out, "%s%u", i ? ", " : "", s->shards[i]);
+		fprintf(out, " of %u\n", p->shard_n);
+	}
+	fprintf(out, "Ran %.1f s%s: %" PRIu64 " of %" PRIu64 " planned passes made, %.1f ended per "
+		     "second\n",
+		s->wall_s, s->interrupted ? " (stopped)" : "", s->done, s->planned, s->rate_done);
+	storm_outcomes(t, s);
+	storm_latency(t, s);
+	if (s->onset_s >= 0)
+		fprintf(out,
+			"\nFailures began at %ld s, with %.1f passes begun and %.1f ended per second "
+			"over the 5 s up to then.\n",
+			s->onset_s, s->onset_rate, s->onset_done_rate);
+	else if (s->done)
+		fputs("\nNo pass failed.\n", out);
+	storm_timeline(t, s);
+	bool any = false;
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct ps_finding *f = &r->findings[i];
+		if (f->severity == PS_SEV_INFO && t->level < 1)
+			continue;
+		if (!any)
+			fputs("\nFindings\n", out);
+		any = true;
+		finding_lines(t, r, f);
+	}
+	storm_failed(t, s);
+	fputc('\n', out);
+	verdict(t, r);
+	return ferror(out) ? -1 : 0;
 }
 
 /* --- device lists (--devices) --------------------------------------------- */

@@ -20,6 +20,7 @@ void ps_config_init(struct ps_config *c)
 	c->timeout_ms = DEFAULT_TIMEOUT_MS;
 	c->probe = true;
 	c->system_trust = true;
+	c->seed = 1;
 }
 
 void ps_config_clear(struct ps_config *c)

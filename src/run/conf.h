@@ -22,6 +22,8 @@ enum ps_command {
 	PS_CMD_RULE,        /* provscope rule RULE: one rule, offline */
 	PS_CMD_SCAN,        /* provscope scan URL: every model against one server */
 	PS_CMD_LIST_MODELS, /* provscope --list-models */
+	PS_CMD_STORM,       /* provscope storm URL: many devices' passes, a load test */
+	PS_CMD_MERGE,       /* provscope merge FILE...: storm shards' results into one */
 	PS_CMD_COUNT
 };
 #define PS_CMD_BIT(c) (1u << (c))
@@ -78,6 +80,15 @@ struct ps_config {
 	/* scan */
 	const char *models; /* --models: "spa942,spa504g"; NULL: the whole catalogue */
 	bool demo;          /* scan --demo: the built-in lab is the server */
+	/* --devices and storm: a deterministic slice, --shard I/N (1-based) */
+	unsigned shard_i, shard_n; /* 0 0: the whole */
+	/* storm */
+	unsigned long count;       /* --count: devices synthesised from a MAC range */
+	const char *device_ca, *device_ca_key;
+	double spread_s, rate, duration_s; /* 0: not given */
+	unsigned long long seed;           /* of the --spread delays */
+	bool seed_given;
+	bool own_server; /* --i-own-this-server: addresses other than loopback */
 	/* lab and demo */
 	struct ps_lab_opts lab;
 	/* the operands: the URL, rule or file (target), all of them (files) */

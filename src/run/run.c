@@ -105,7 +105,7 @@ struct ps_run *ps_run_new(const struct ps_session *s, const struct ps_run_setup 
 	}
 	const struct ps_model *model = d && d->model ? ps_model_find(d->model) : setup->model;
 	set_identity(run, model, d);
-	if (!d && !run->own_creds &&
+	if (!d && !run->own_creds && !setup->creds &&
 	    (run->own_creds = ps_session_demo_creds(s, &run->id, err)) == NULL && *err) {
 		ps_identity_clear(&run->id);
 		free(run->user_agent);
@@ -123,7 +123,9 @@ struct ps_run *ps_run_new(const struct ps_session *s, const struct ps_run_setup 
 		.identity = &run->id,
 		.target = target,
 		.priority = c->priority ? c->priority : model->priority,
-		.creds = run->own_creds ? run->own_creds : ps_session_creds(s),
+		.creds = setup->creds	   ? setup->creds
+			 : run->own_creds ? run->own_creds
+					  : ps_session_creds(s),
 		.timeout_ms = c->timeout_ms,
 		.pins = pins,
 		.n_pins = n_pins,
@@ -140,13 +142,15 @@ struct ps_run *ps_run_new(const struct ps_session *s, const struct ps_run_setup 
 		.handshake_only = c->handshake_only,
 		/* offline, only a MAC given says which device it is */
 		.check_device = c->cmd == PS_CMD_LIVE || c->cmd == PS_CMD_DEMO ||
-				c->cmd == PS_CMD_DEVICES || c->cmd == PS_CMD_SCAN || c->mac,
+				c->cmd == PS_CMD_DEVICES || c->cmd == PS_CMD_SCAN ||
+				c->cmd == PS_CMD_STORM || c->mac,
 		.download_file = c->download,
 		.audit = c->audit,
 		.progress = progress ? ps_progress_update : NULL,
 		.progress_ctx = &run->bar,
 		.target_version = c->target_version,
 		.tftp_server = c->tftp_server,
+		.loopback_only = setup->loopback_only,
 	};
 	fill_header(report, run, target);
 	return run;
@@ -168,10 +172,12 @@ bool ps_run_play(struct ps_run *run, const struct ps_sink *sink, char **err)
 	case PS_CMD_DEMO:
 	case PS_CMD_DEVICES:
 	case PS_CMD_SCAN:
+	case PS_CMD_STORM:
 		ps_engine_run(&run->cfg, sink);
 		return true;
 	case PS_CMD_LAB:
 	case PS_CMD_LIST_MODELS:
+	case PS_CMD_MERGE:
 	case PS_CMD_COUNT:
 		break;
 	}

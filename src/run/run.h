@@ -21,6 +21,10 @@ struct ps_run_setup {
 	const struct ps_model *model; /* borrowed catalogue row */
 	time_t at;                    /* the phone's clock, 0 = the real clock */
 	bool progress;                /* a download progress bar on stderr */
+	/* The device's certificate when the caller made it (a storm's, minted
+	 * from --device-ca): borrowed, before a list row's and the session's. */
+	const struct ps_tls_creds *creds;
+	bool loopback_only; /* connect to loopback addresses only (a storm) */
 };
 
 /* The session's own setup: its model and the command line's clock. */
@@ -63,6 +67,15 @@ int ps_run_write(const struct ps_config *c, const struct ps_report *r);
  * time, a record each in list order, then the summary. Returns the worst
  * exit status. */
 int ps_run_devices(const struct ps_session *s);
+
+/* provscope storm (run/storm.c): the devices' passes on --jobs threads as
+ * the schedule has them begin, folded into the storm report, written in
+ * --format to --output; live progress on stderr. Returns the exit status
+ * (the highest of the passes'). */
+int ps_run_storm(const struct ps_session *s);
+/* provscope merge: the storm results of the command line's files into
+ * one report, written in --format to --output. Returns the exit status. */
+int ps_run_merge(const struct ps_config *c);
 
 /* provscope scan: every model of the session against its server (see
  * model/scan.h), at the clock of `setup` (NULL: the session's). The
