@@ -240,7 +240,7 @@ static int runs(const struct ps_config *c)
 	if (c->cmd == PS_CMD_DEVICES)
 		rc = ps_run_devices(s);
 	else if (c->cmd == PS_CMD_STORM)
-		rc = ps_run_storm(s);
+		rc = ps_run_storm(s, NULL);
 	else if (!tui || (rc = interactive(s)) == PS_TUI_UNAVAILABLE)
 		rc = c->cmd == PS_CMD_SCAN ? ps_run_scan(s) : ps_run_batch(s);
 	ps_session_close(s);

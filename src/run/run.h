@@ -68,11 +68,30 @@ int ps_run_write(const struct ps_config *c, const struct ps_report *r);
  * exit status. */
 int ps_run_devices(const struct ps_session *s);
 
+/* What a view of a running storm sees, several times a second, on the
+ * thread that called ps_run_storm: the report so far (its counts,
+ * findings, histograms, timeline; not finished), the passes in flight and
+ * the seconds since the storm began. The runner's lock is held: the view
+ * reads, draws and returns; the workers wait meanwhile. */
+struct ps_storm_report;
+struct ps_storm_view {
+	void *ctx;
+	/* Called every `interval_ms`; false asks the storm to stop (no pass
+	 * begins after it; those in flight end). */
+	bool (*tick)(void *ctx, const struct ps_storm_report *so_far, unsigned in_flight,
+		     size_t planned, double t_s);
+	/* The storm has ended (every worker returned), before the report is
+	 * finished and written: the view gives the terminal back. */
+	void (*done)(void *ctx);
+	unsigned interval_ms;
+};
+
 /* provscope storm (run/storm.c): the devices' passes on --jobs threads as
  * the schedule has them begin, folded into the storm report, written in
- * --format to --output; live progress on stderr. Returns the exit status
- * (the highest of the passes'). */
-int ps_run_storm(const struct ps_session *s);
+ * --format to --output. `view` NULL: a progress line on stderr (rewritten
+ * each second on a terminal, every ten seconds otherwise; none with -q).
+ * Returns the exit status (the highest of the passes'). */
+int ps_run_storm(const struct ps_session *s, const struct ps_storm_view *view);
 /* provscope merge: the storm results of the command line's files into
  * one report, written in --format to --output. Returns the exit status. */
 int ps_run_merge(const struct ps_config *c);

@@ -58,6 +58,7 @@ struct storm {
 	double t0_ms; /* monotonic, the storm's start */
 	atomic_bool stop_arrivals;
 	atomic_uint alive; /* workers still running */
+	bool view_stopped; /* the view asked the storm to stop (main thread) */
 };
 
 static volatile sig_atomic_t storm_stop;
@@ -470,57 +471,80 @@ static void fmt_ms(char *buf, size_t size, uint64_t us)
 }
 
 /* One line of where the storm stands. */
-static char *progress_line(struct storm *st, double *last_t, uint64_t *last_done)
+static char *progress_line(const struct ps_storm_report *r, unsigned flight, size_t planned,
+			   double t, double *last_t, uint64_t *last_done)
 {
-	pthread_mutex_lock(&st->mu);
-	const struct ps_storm_report *r = st->rep;
 	uint64_t done = r->done, ok = r->by_exit[0];
-	unsigned flight = st->in_flight;
 	const struct ps_hist *h = &r->hist[PS_STORM_TOTAL];
 	char p50[16], p95[16], p99[16];
 	fmt_ms(p50, sizeof p50, ps_hist_percentile(h, 50));
 	fmt_ms(p95, sizeof p95, ps_hist_percentile(h, 95));
 	fmt_ms(p99, sizeof p99, ps_hist_percentile(h, 99));
-	pthread_mutex_unlock(&st->mu);
-	double t = now_s(st);
 	double rate = t > *last_t ? (double)(done - *last_done) / (t - *last_t) : 0;
 	*last_t = t;
 	*last_done = done;
 	unsigned sec = (unsigned)t;
 	return ps_xasprintf("storm %02u:%02u  %" PRIu64 "/%zu done  %" PRIu64 " ok  %" PRIu64
 			    " failed  %u in flight  %.0f/s  total p50 %s p95 %s p99 %s",
-			    sec / 60, sec % 60, done, st->n_slots, ok, done - ok, flight, rate,
-			    p50, p95, p99);
+			    sec / 60, sec % 60, done, planned, ok, done - ok, flight, rate, p50,
+			    p95, p99);
 }
 
-/* The main thread while the workers run: a progress line on stderr, each
- * second on a terminal (rewritten in place), every ten seconds otherwise. */
-static void watch(struct storm *st, pthread_t *threads, unsigned n)
+/* The default view: a progress line on stderr. */
+struct line_view {
+	bool tty, shown;
+	double last_t, last_print;
+	uint64_t last_done;
+};
+
+static bool line_tick(void *ctx, const struct ps_storm_report *r, unsigned flight,
+		      size_t planned, double t)
 {
-	const struct ps_config *c = st->c;
-	bool tty = isatty(STDERR_FILENO);
-	bool show = c->verbosity >= 0;
-	double last_t = 0, last_print = 0;
-	uint64_t last_done = 0;
+	struct line_view *v = ctx;
+	if (t - v->last_print < (v->tty ? 1.0 : 10.0))
+		return true;
+	char *line = progress_line(r, flight, planned, t, &v->last_t, &v->last_done);
+	if (v->tty)
+		fprintf(stderr, "\r%s\033[K", line);
+	else
+		fprintf(stderr, "provscope: %s\n", line);
+	fflush(stderr);
+	free(line);
+	v->last_print = t;
+	v->shown = true;
+	return true;
+}
+
+static void line_done(void *ctx)
+{
+	struct line_view *v = ctx;
+	if (v->tty && v->shown)
+		fputs("\r\033[K", stderr);
+}
+
+/* The main thread while the workers run: the view, until they end. */
+static void watch(struct storm *st, pthread_t *threads, unsigned n, const struct ps_storm_view *view)
+{
+	double last = -1;
 	while (atomic_load(&st->alive) > 0) {
-		struct timespec ts = { .tv_sec = 0, .tv_nsec = 100000000 };
+		struct timespec ts = { .tv_sec = 0, .tv_nsec = 50000000 };
 		nanosleep(&ts, NULL);
 		double t = now_s(st);
-		if (show && t - last_print >= (tty ? 1.0 : 10.0)) {
-			char *line = progress_line(st, &last_t, &last_done);
-			if (tty)
-				fprintf(stderr, "\r%s\033[K", line);
-			else
-				fprintf(stderr, "provscope: %s\n", line);
-			fflush(stderr);
-			free(line);
-			last_print = t;
+		if (!view || (t - last) * 1000.0 < view->interval_ms)
+			continue;
+		last = t;
+		pthread_mutex_lock(&st->mu);
+		bool go = view->tick(view->ctx, st->rep, st->in_flight, st->n_slots, t);
+		pthread_mutex_unlock(&st->mu);
+		if (!go) {
+			atomic_store(&st->stop_arrivals, true);
+			st->view_stopped = true;
 		}
 	}
 	for (unsigned i = 0; i < n; i++)
 		pthread_join(threads[i], NULL);
-	if (show && tty && last_print > 0)
-		fputs("\r\033[K", stderr);
+	if (view && view->done)
+		view->done(view->ctx);
 }
 
 /* --- the whole -------------------------------------------------------------------- */
@@ -559,7 +583,7 @@ static void storm_free(struct storm *st)
 	pthread_mutex_destroy(&st->mu);
 }
 
-int ps_run_storm(const struct ps_session *s)
+int ps_run_storm(const struct ps_session *s, const struct ps_storm_view *view)
 {
 	const struct ps_config *c = ps_session_config(s);
 	struct storm st = { .s = s, .c = c };
@@ -602,11 +626,16 @@ int ps_run_storm(const struct ps_session *s)
 		atomic_store(&st.alive, 1);
 		worker(&st);
 	}
-	watch(&st, threads, started);
+	struct line_view lv = { .tty = isatty(STDERR_FILENO) != 0 };
+	struct ps_storm_view line = { .ctx = &lv, .tick = line_tick, .done = line_done,
+				      .interval_ms = 250 };
+	if (!view && c->verbosity >= 0)
+		view = &line;
+	watch(&st, threads, started, view);
 	double wall = now_s(&st);
 	struct ps_storm_report *r = st.rep;
 	r->wall_s = wall;
-	r->interrupted = storm_stop != 0;
+	r->interrupted = storm_stop != 0 || st.view_stopped;
 	r->not_started = r->planned > r->done ? r->planned - r->done : 0;
 	ps_storm_finish(report);
 	int rc = report->exit_code;
