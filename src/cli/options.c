@@ -80,18 +80,20 @@ static const struct command commands[PS_CMD_COUNT] = {
 				 "Prints the phone catalogue." },
 	[PS_CMD_STORM] = { "'provscope storm'",
 			   "provscope storm --count N [--device-ca CERT --device-ca-key KEY]\n"
-			   "                      [--spread S | --rate N] [--duration S] [--jobs N]\n"
+			   "                      [--spread S | --rate N] [--duration S] [--jobs "
+			   "N]\n"
 			   "                      [--shard I/N] [OPTIONS] URL|RULE\n"
 			   "       provscope storm --devices FILE [OPTIONS] [URL|RULE]",
 			   "URL", 0, 1,
 			   "A resync storm: many devices, each with its own MAC and certificate,\n"
-			   "play the whole pass against one server, arriving as Resync_Random_Delay\n"
+			   "play the whole pass against one server, arriving as "
+			   "Resync_Random_Delay\n"
 			   "spreads them (--spread) or at a fixed rate (--rate): how many would\n"
 			   "provision, why the others fail, each step's latency percentiles, and\n"
 			   "the rate at which failures began. Loopback servers only, unless\n"
 			   "--i-own-this-server." },
-	[PS_CMD_MERGE] = { "'provscope merge'", "provscope merge [OPTIONS] FILE...",
-			   "result file", 1, (unsigned)-1,
+	[PS_CMD_MERGE] = { "'provscope merge'", "provscope merge [OPTIONS] FILE...", "result file",
+			   1, (unsigned)-1,
 			   "Merges the JSON results of a storm's shards (storm --shard I/N\n"
 			   "--format json) into the report one run would have given." },
 };
@@ -904,12 +906,9 @@ static enum ps_command subcommand(int *argc, char ***argv)
 	static const struct {
 		const char *name;
 		enum ps_command cmd;
-	} subs[] = { { "lab", PS_CMD_LAB },
-		     { "cert", PS_CMD_CERT },
-		     { "profile", PS_CMD_PROFILE },
-		     { "rule", PS_CMD_RULE },
-		     { "scan", PS_CMD_SCAN },
-		     { "storm", PS_CMD_STORM },
+	} subs[] = { { "lab", PS_CMD_LAB },         { "cert", PS_CMD_CERT },
+		     { "profile", PS_CMD_PROFILE }, { "rule", PS_CMD_RULE },
+		     { "scan", PS_CMD_SCAN },       { "storm", PS_CMD_STORM },
 		     { "merge", PS_CMD_MERGE } };
 	for (size_t i = 0; *argc > 1 && i < sizeof subs / sizeof subs[0]; i++)
 		if (strcmp((*argv)[1], subs[i].name) == 0) {

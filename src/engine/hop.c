@@ -472,8 +472,7 @@ static bool resolve_step(struct ps_hop_run *h)
 					 "%s -> %s: not a loopback address", t->host,
 					 h->addrs[i].text);
 			ps_sink_finding(h->sink, (long)h->hop, PS_F_STORM_NOT_LOOPBACK,
-					"%s:%u resolves to %s", t->host, t->port,
-					h->addrs[i].text);
+					"%s:%u resolves to %s", t->host, t->port, h->addrs[i].text);
 			return false;
 		}
 	h->tls_host = host_for_tls(t->host);

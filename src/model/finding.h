@@ -390,7 +390,7 @@ enum ps_severity {
 	  "Put the image at the URL of Upgrade_Rule, or fix the rule.")                            \
 	X(PS_F_UPGRADE_SAME_VERSION, "upgrade.same_version", PS_SEV_INFO, PS_EXIT_OK,              \
 	  "The firmware the rule points to is the version the phone already runs.",                \
-	  "Nothing to do; the phone does not upgrade to the same version.")                       \
+	  "Nothing to do; the phone does not upgrade to the same version.")                        \
 	X(PS_F_STORM_NOT_LOOPBACK, "storm.not_loopback", PS_SEV_ERROR, PS_EXIT_USAGE,              \
 	  "A connection of the pass would go to an address that is not loopback, and a storm "     \
 	  "loads only servers on this machine unless told that the server is yours.",              \

@@ -185,8 +185,7 @@ static void add_timings(struct ps_storm_report *s, const struct ps_report *r)
 void ps_storm_add(struct ps_storm_report *s, const struct ps_report *pass, const char *mac,
 		  uint32_t round, const struct ps_storm_timing *t)
 {
-	struct ps_storm_pass *p =
-	    new_pass(s, mac, round, pass->exit_code, t->start_s, t->total_ms);
+	struct ps_storm_pass *p = new_pass(s, mac, round, pass->exit_code, t->start_s, t->total_ms);
 	ps_hist_add(&s->hist[PS_STORM_LAG], to_us(t->lag_ms));
 	add_timings(s, pass);
 	bool seen[PS_F_COUNT] = { false };
@@ -380,10 +379,9 @@ static void own_findings(struct ps_report *r, const struct ps_storm_report *s)
 		free(d);
 	}
 	if (s->not_started) {
-		char *d = ps_xasprintf("%" PRIu64 " of %" PRIu64 " passes not begun (%s)",
-				       s->not_started, s->planned,
-				       s->interrupted ? "the storm was stopped"
-						      : "--duration ended first");
+		char *d = ps_xasprintf(
+		    "%" PRIu64 " of %" PRIu64 " passes not begun (%s)", s->not_started, s->planned,
+		    s->interrupted ? "the storm was stopped" : "--duration ended first");
 		ps_report_add_finding_sev(r, -1, PS_F_STORM_NOT_STARTED, PS_SEV_INFO, d);
 		free(d);
 	}
@@ -435,7 +433,8 @@ void ps_storm_finish(struct ps_report *r)
 		ps_buf_printf(&b, "%" PRIu64 " of %" PRIu64 " passes failed:", failed, s->done);
 		for (int c = 1, k = 0; c < 256; c++)
 			if (s->by_exit[c])
-				ps_buf_printf(&b, "%s %" PRIu64 " %s", k++ ? "," : "", s->by_exit[c],
+				ps_buf_printf(&b, "%s %" PRIu64 " %s", k++ ? "," : "",
+					      s->by_exit[c],
 					      ps_exit_name(c) ? ps_exit_name(c) : "?");
 		r->summary = b.s;
 	}

@@ -20,11 +20,11 @@
 struct ps_report;
 
 /* The measured steps. X(enum, id, title) */
-#define PS_STORM_STEPS(X)                                                         \
-	X(PS_STORM_CONNECT, "connect", "TCP connect")                             \
-	X(PS_STORM_TLS, "tls", "TLS handshake")                                   \
-	X(PS_STORM_FIRST_BYTE, "first_byte", "first byte (request to answer)")    \
-	X(PS_STORM_TOTAL, "total", "whole pass")                                  \
+#define PS_STORM_STEPS(X)                                                      \
+	X(PS_STORM_CONNECT, "connect", "TCP connect")                          \
+	X(PS_STORM_TLS, "tls", "TLS handshake")                                \
+	X(PS_STORM_FIRST_BYTE, "first_byte", "first byte (request to answer)") \
+	X(PS_STORM_TOTAL, "total", "whole pass")                               \
 	X(PS_STORM_LAG, "start_lag", "start lag (behind the schedule)")
 
 enum ps_storm_step {
@@ -42,26 +42,26 @@ enum ps_storm_step ps_storm_step_lookup(const char *name);
 /* What the storm was asked to play: shards of one storm agree on all of
  * it but the shard index. Strings owned. */
 struct ps_storm_params {
-	char *target;      /* the URL or rule, secrets redacted */
-	char *model;       /* the catalogue id (a list may name others per row) */
-	char *devices;     /* --devices FILE as given, NULL with --count */
-	char *first_mac;   /* --count: the first MAC of the range */
-	uint64_t n_devices;   /* of the whole storm (every shard) */
-	uint64_t n_passes;    /* planned passes of the whole storm */
-	double spread_s;      /* --spread, 0 none */
-	double rate;          /* --rate passes per second, 0 none */
-	double duration_s;    /* --duration, 0 none */
-	uint64_t seed;        /* of the --spread delays */
-	unsigned jobs;        /* passes in flight at most (this shard's) */
+	char *target;              /* the URL or rule, secrets redacted */
+	char *model;               /* the catalogue id (a list may name others per row) */
+	char *devices;             /* --devices FILE as given, NULL with --count */
+	char *first_mac;           /* --count: the first MAC of the range */
+	uint64_t n_devices;        /* of the whole storm (every shard) */
+	uint64_t n_passes;         /* planned passes of the whole storm */
+	double spread_s;           /* --spread, 0 none */
+	double rate;               /* --rate passes per second, 0 none */
+	double duration_s;         /* --duration, 0 none */
+	uint64_t seed;             /* of the --spread delays */
+	unsigned jobs;             /* passes in flight at most (this shard's) */
 	unsigned shard_i, shard_n; /* 1/1 when not sharded */
-	bool device_ca;       /* certificates minted from --device-ca */
+	bool device_ca;            /* certificates minted from --device-ca */
 };
 
 /* One second of the timeline (seconds since the storm began). */
 struct ps_storm_second {
-	uint64_t started; /* passes that began in it */
-	uint64_t ok;      /* passes that ended in it, exit status 0 */
-	uint64_t failed;  /* that ended in it otherwise */
+	uint64_t started;                  /* passes that began in it */
+	uint64_t ok;                       /* passes that ended in it, exit status 0 */
+	uint64_t failed;                   /* that ended in it otherwise */
 	double total_ms_sum, total_ms_max; /* of the passes that ended in it */
 };
 
@@ -77,10 +77,10 @@ struct ps_storm_finding {
 /* One pass, compactly. */
 struct ps_storm_pass {
 	char mac[13];
-	uint32_t round;    /* 0 the device's first pass; more when --duration cycles */
+	uint32_t round; /* 0 the device's first pass; more when --duration cycles */
 	uint8_t exit_code;
-	int16_t finding;   /* the error finding that set the status, -1 none */
-	float start_s;     /* since the storm began */
+	int16_t finding; /* the error finding that set the status, -1 none */
+	float start_s;   /* since the storm began */
 	float total_ms;
 };
 
@@ -97,10 +97,10 @@ struct ps_storm_report {
 	size_t n_findings;
 	struct ps_storm_pass *passes;
 	size_t n_passes, cap_passes;
-	double wall_s;          /* from the first start to the last end (longest shard's) */
-	bool interrupted;       /* stopped early (Ctrl-C) */
-	char *first_error;      /* why the first pass that could not be made was not */
-	unsigned *shards;       /* the shard indices in it, ascending */
+	double wall_s;     /* from the first start to the last end (longest shard's) */
+	bool interrupted;  /* stopped early (Ctrl-C) */
+	char *first_error; /* why the first pass that could not be made was not */
+	unsigned *shards;  /* the shard indices in it, ascending */
 	size_t n_shards;
 	/* Set by ps_storm_finish: */
 	long onset_s;           /* second of the first failure, -1 none */

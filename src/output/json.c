@@ -706,9 +706,9 @@ static json_t *storm_params_json(const struct ps_storm_params *p)
 	snprintf(seed, sizeof seed, "%" PRIu64, p->seed);
 	json_object_set_new(o, "seed", json_string(seed));
 	json_object_set_new(o, "jobs", json_integer(p->jobs));
-	json_object_set_new(o, "shard",
-			    json_pack("{s:i, s:i}", "index", (int)p->shard_i, "count",
-				      (int)p->shard_n));
+	json_object_set_new(
+	    o, "shard",
+	    json_pack("{s:i, s:i}", "index", (int)p->shard_i, "count", (int)p->shard_n));
 	json_object_set_new(o, "device_ca", json_boolean(p->device_ca));
 	return o;
 }
@@ -721,12 +721,15 @@ static json_t *storm_latency_json(const struct ps_storm_report *s)
 		json_t *e = json_object();
 		json_object_set_new(e, "n", json_integer((json_int_t)h->n));
 		json_object_set_new(e, "min_ms", h->n ? ms_json(h->min) : json_null());
-		json_object_set_new(e, "p50_ms", h->n ? ms_json(ps_hist_percentile(h, 50)) : json_null());
-		json_object_set_new(e, "p95_ms", h->n ? ms_json(ps_hist_percentile(h, 95)) : json_null());
-		json_object_set_new(e, "p99_ms", h->n ? ms_json(ps_hist_percentile(h, 99)) : json_null());
+		json_object_set_new(e, "p50_ms",
+				    h->n ? ms_json(ps_hist_percentile(h, 50)) : json_null());
+		json_object_set_new(e, "p95_ms",
+				    h->n ? ms_json(ps_hist_percentile(h, 95)) : json_null());
+		json_object_set_new(e, "p99_ms",
+				    h->n ? ms_json(ps_hist_percentile(h, 99)) : json_null());
 		json_object_set_new(e, "max_ms", h->n ? ms_json(h->max) : json_null());
-		json_object_set_new(e, "mean_ms",
-				    h->n ? r3((double)h->sum / (double)h->n / 1000.0) : json_null());
+		json_object_set_new(
+		    e, "mean_ms", h->n ? r3((double)h->sum / (double)h->n / 1000.0) : json_null());
 		char *text = ps_hist_json(h);
 		json_object_set_new(e, "histogram", json_loads(text, 0, NULL));
 		free(text);
@@ -763,8 +766,9 @@ static json_t *storm_json(const struct ps_storm_report *s)
 	json_t *fs = json_array();
 	for (size_t i = 0; i < s->n_findings; i++) {
 		const struct ps_storm_finding *f = &s->findings[i];
-		json_t *e = json_pack("{s:s, s:s, s:I}", "id", ps_finding_name(f->id), "severity",
-				      ps_severity_name(f->severity), "passes", (json_int_t)f->passes);
+		json_t *e =
+		    json_pack("{s:s, s:s, s:I}", "id", ps_finding_name(f->id), "severity",
+			      ps_severity_name(f->severity), "passes", (json_int_t)f->passes);
 		json_object_set_new(e, "first_mac", ps_json_string_or_null(f->mac));
 		json_object_set_new(e, "first_detail", ps_json_string_or_null(f->detail));
 		json_array_append_new(fs, e);
@@ -785,18 +789,18 @@ static json_t *storm_json(const struct ps_storm_report *s)
 	json_object_set_new(o, "failures_began",
 			    s->onset_s < 0 ? json_null()
 					   : json_pack("{s:i, s:o, s:o}", "second", (int)s->onset_s,
-						       "rate_started", r3(s->onset_rate), "rate_done",
-						       r3(s->onset_done_rate)));
+						       "rate_started", r3(s->onset_rate),
+						       "rate_done", r3(s->onset_done_rate)));
 	json_object_set_new(o, "first_error", ps_json_string_or_null(s->first_error));
 	json_t *ps = json_array();
 	for (size_t i = 0; i < s->n_passes; i++) {
 		const struct ps_storm_pass *p = &s->passes[i];
 		json_t *e = json_pack("{s:s, s:i, s:i}", "mac", p->mac, "round", (int)p->round,
 				      "exit_code", (int)p->exit_code);
-		json_object_set_new(e, "finding",
-				    p->finding >= 0
-					? json_string(ps_finding_name((enum ps_finding_id)p->finding))
-					: json_null());
+		json_object_set_new(
+		    e, "finding",
+		    p->finding >= 0 ? json_string(ps_finding_name((enum ps_finding_id)p->finding))
+				    : json_null());
 		json_object_set_new(e, "start_s", r3(p->start_s));
 		json_object_set_new(e, "total_ms", r3(p->total_ms));
 		json_array_append_new(ps, e);
@@ -809,12 +813,10 @@ static json_t *report_json(const struct ps_report *r)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "schema", ps_json_string("provscope/1"));
-	static const char *const modes[] = { [PS_MODE_LIVE] = "live",
-					     [PS_MODE_CERT] = "cert",
-					     [PS_MODE_PROFILE] = "profile",
-					     [PS_MODE_RULE] = "rule",
-					     [PS_MODE_SCAN] = "scan",
-					     [PS_MODE_STORM] = "storm" };
+	static const char *const modes[] = {
+		[PS_MODE_LIVE] = "live", [PS_MODE_CERT] = "cert", [PS_MODE_PROFILE] = "profile",
+		[PS_MODE_RULE] = "rule", [PS_MODE_SCAN] = "scan", [PS_MODE_STORM] = "storm"
+	};
 	json_object_set_new(o, "mode", ps_json_string(modes[r->mode]));
 	json_object_set_new(o, "tool",
 			    json_pack("{s:s, s:s}", "name", "provscope", "version",

@@ -208,8 +208,8 @@ static int storm_junit(FILE *out, const struct ps_report *r)
 		total += s->passes[i].total_ms;
 	}
 	struct ps_buf b = { 0 }, n = { 0 };
-	ps_buf_printf(&n, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\"",
-		      s->n_passes, failed);
+	ps_buf_printf(&n, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\"", s->n_passes,
+		      failed);
 	seconds_attr(&n, s->wall_s * 1000.0);
 	ps_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
 	attr(&b, "name", "provscope");
@@ -240,7 +240,8 @@ static int storm_junit(FILE *out, const struct ps_report *r)
 			char name[64];
 			snprintf(name, sizeof name, "storm.%s.p%.0f_ms",
 				 ps_storm_step_name((enum ps_storm_step)k), pc[i]);
-			snprintf(v, sizeof v, "%.3f", (double)ps_hist_percentile(h, pc[i]) / 1000.0);
+			snprintf(v, sizeof v, "%.3f",
+				 (double)ps_hist_percentile(h, pc[i]) / 1000.0);
 			property(&b, name, v);
 		}
 	}
@@ -266,8 +267,9 @@ static int storm_junit(FILE *out, const struct ps_report *r)
 			ps_buf_puts(&b, "/>\n");
 		} else {
 			const char *cat = ps_exit_name(p->exit_code);
-			const char *fid =
-			    p->finding >= 0 ? ps_finding_name((enum ps_finding_id)p->finding) : NULL;
+			const char *fid = p->finding >= 0
+					      ? ps_finding_name((enum ps_finding_id)p->finding)
+					      : NULL;
 			char *msg = ps_xasprintf("exit %d (%s)%s%s", p->exit_code, cat ? cat : "?",
 						 fid ? ": " : "", fid ? fid : "");
 			ps_buf_puts(&b, ">\n      <failure");
@@ -295,12 +297,10 @@ int ps_output_junit(FILE *out, const struct ps_report *r, const struct ps_output
 	(void)o;
 	if (r->mode == PS_MODE_STORM && r->storm)
 		return storm_junit(out, r);
-	static const char *const modes[] = { [PS_MODE_LIVE] = "live",
-					     [PS_MODE_CERT] = "cert",
-					     [PS_MODE_PROFILE] = "profile",
-					     [PS_MODE_RULE] = "rule",
-					     [PS_MODE_SCAN] = "scan",
-					     [PS_MODE_STORM] = "storm" };
+	static const char *const modes[] = {
+		[PS_MODE_LIVE] = "live", [PS_MODE_CERT] = "cert", [PS_MODE_PROFILE] = "profile",
+		[PS_MODE_RULE] = "rule", [PS_MODE_SCAN] = "scan", [PS_MODE_STORM] = "storm"
+	};
 	struct ps_cases cases;
 	ps_cases_build(r, &cases);
 	struct ps_buf b = { 0 };

@@ -160,7 +160,8 @@ static int storm_tap(FILE *out, const struct ps_report *r)
 				      ps_storm_step_name((enum ps_storm_step)k), h->n,
 				      (double)ps_hist_percentile(h, 50) / 1000.0,
 				      (double)ps_hist_percentile(h, 95) / 1000.0,
-				      (double)ps_hist_percentile(h, 99) / 1000.0, (double)h->max / 1000.0);
+				      (double)ps_hist_percentile(h, 99) / 1000.0,
+				      (double)h->max / 1000.0);
 	}
 	fputs(b.s, out);
 	ps_buf_free(&b);

@@ -1290,7 +1290,8 @@ static void storm_failed(struct tx *t, const struct ps_storm_report *s)
 		fprintf(t->out, "  %s", p->mac);
 		if (p->round)
 			fprintf(t->out, " (pass %u)", p->round + 1);
-		fprintf(t->out, "  at %.1f s  exit %d %s", p->start_s, p->exit_code, cat ? cat : "?");
+		fprintf(t->out, "  at %.1f s  exit %d %s", p->start_s, p->exit_code,
+			cat ? cat : "?");
 		if (p->finding >= 0)
 			fprintf(t->out, "  %s", ps_finding_name((enum ps_finding_id)p->finding));
 		fputc('\n', t->out);
@@ -1319,16 +1320,18 @@ static int write_storm(struct tx *t, const struct ps_report *r)
 			fprintf(out, "%s%u", i ? ", " : "", s->shards[i]);
 		fprintf(out, " of %u\n", p->shard_n);
 	}
-	fprintf(out, "Ran %.1f s%s: %" PRIu64 " of %" PRIu64 " planned passes made, %.1f ended per "
-		     "second\n",
+	fprintf(out,
+		"Ran %.1f s%s: %" PRIu64 " of %" PRIu64 " planned passes made, %.1f ended per "
+		"second\n",
 		s->wall_s, s->interrupted ? " (stopped)" : "", s->done, s->planned, s->rate_done);
 	storm_outcomes(t, s);
 	storm_latency(t, s);
 	if (s->onset_s >= 0)
-		fprintf(out,
-			"\nFailures began at %ld s, with %.1f passes begun and %.1f ended per second "
-			"over the 5 s up to then.\n",
-			s->onset_s, s->onset_rate, s->onset_done_rate);
+		fprintf(
+		    out,
+		    "\nFailures began at %ld s, with %.1f passes begun and %.1f ended per second "
+		    "over the 5 s up to then.\n",
+		    s->onset_s, s->onset_rate, s->onset_done_rate);
 	else if (s->done)
 		fputs("\nNo pass failed.\n", out);
 	storm_timeline(t, s);

@@ -226,7 +226,8 @@ static bool load_list(const struct ps_config *c, struct ps_device_list *list)
 		struct ps_device_list keep = { .v = ps_xcalloc(list->n + 1, sizeof *keep.v) };
 		struct ps_device_list drop = { .v = ps_xcalloc(list->n + 1, sizeof *drop.v) };
 		for (size_t i = 0; i < list->n; i++) {
-			struct ps_device_list *to = i % c->shard_n == c->shard_i - 1 ? &keep : &drop;
+			struct ps_device_list *to =
+			    i % c->shard_n == c->shard_i - 1 ? &keep : &drop;
 			to->v[to->n++] = list->v[i];
 		}
 		free(list->v);

@@ -83,7 +83,7 @@ struct ps_config {
 	/* --devices and storm: a deterministic slice, --shard I/N (1-based) */
 	unsigned shard_i, shard_n; /* 0 0: the whole */
 	/* storm */
-	unsigned long count;       /* --count: devices synthesised from a MAC range */
+	unsigned long count; /* --count: devices synthesised from a MAC range */
 	const char *device_ca, *device_ca_key;
 	double spread_s, rate, duration_s; /* 0: not given */
 	unsigned long long seed;           /* of the --spread delays */

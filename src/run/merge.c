@@ -114,8 +114,9 @@ static bool read_timeline(json_t *tl, struct ps_storm_report *s, char **why)
 		json_t *e = json_array_get(tl, i);
 		uint64_t sec = 0;
 		struct ps_storm_second *b = &s->seconds[i];
-		if (!count_at(e, "second", &sec) || sec != i || !count_at(e, "started", &b->started) ||
-		    !count_at(e, "ok", &b->ok) || !count_at(e, "failed", &b->failed)) {
+		if (!count_at(e, "second", &sec) || sec != i ||
+		    !count_at(e, "started", &b->started) || !count_at(e, "ok", &b->ok) ||
+		    !count_at(e, "failed", &b->failed)) {
 			*why = ps_xasprintf("storm.timeline[%zu] is not second %zu", i, i);
 			return false;
 		}
@@ -135,9 +136,9 @@ static bool read_findings(json_t *fs, struct ps_storm_report *s, char **why)
 		enum ps_finding_id fid = id ? ps_finding_lookup(id) : PS_F_COUNT;
 		struct ps_storm_finding *f = &s->findings[s->n_findings];
 		if (fid == PS_F_COUNT || !count_at(e, "passes", &f->passes)) {
-			*why = ps_xasprintf("storm.findings[%zu]: %s", i,
-					    id ? "a finding this provscope does not know"
-					       : "no id");
+			*why =
+			    ps_xasprintf("storm.findings[%zu]: %s", i,
+					 id ? "a finding this provscope does not know" : "no id");
 			return false;
 		}
 		f->id = fid;

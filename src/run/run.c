@@ -123,7 +123,7 @@ struct ps_run *ps_run_new(const struct ps_session *s, const struct ps_run_setup 
 		.identity = &run->id,
 		.target = target,
 		.priority = c->priority ? c->priority : model->priority,
-		.creds = setup->creds	   ? setup->creds
+		.creds = setup->creds     ? setup->creds
 			 : run->own_creds ? run->own_creds
 					  : ps_session_creds(s),
 		.timeout_ms = c->timeout_ms,

@@ -210,8 +210,8 @@ static bool load(struct ps_session *s, FILE *lab_log, char **err)
 	const struct ps_config *c = s->cfg;
 	const char *priority = c->priority ? c->priority : s->model->priority;
 	bool demo = c->cmd == PS_CMD_DEMO || (c->cmd == PS_CMD_SCAN && c->demo);
-	bool live = (c->cmd == PS_CMD_LIVE || c->cmd == PS_CMD_SCAN || c->cmd == PS_CMD_STORM) &&
-		    !demo;
+	bool live =
+	    (c->cmd == PS_CMD_LIVE || c->cmd == PS_CMD_SCAN || c->cmd == PS_CMD_STORM) && !demo;
 	if (!check_mac(c->mac, err) || !check_text("--serial", c->serial, err) ||
 	    !check_text("--firmware", c->firmware, err) ||
 	    (c->priority ? !ps_tls_priority_check(priority, err) : !local_policy(s->model, err)) ||

@@ -18,6 +18,7 @@
 #include "core/util.h"
 #include "engine/engine.h"
 #include "engine/net.h"
+#include "lab/pki.h"
 #include "model/storm.h"
 #include "phone/identity.h"
 #include "rules/rule.h"
@@ -238,9 +239,11 @@ static void mint_one(void *ctx, size_t i)
 	struct mint_job *j = ctx;
 	struct storm_device *d = &j->st->dev[j->todo[i]];
 	char *key = NULL;
-	const char *product = ps_session_model(j->st->s)->product;
+	const struct ps_model *m = ps_session_model(j->st->s);
 	if (d->row && d->row->model)
-		product = ps_model_find(d->row->model)->product;
+		m = ps_model_find(d->row->model);
+	/* the OU as the phones carry it: SPA-942 */
+	char *product = ps_lab_device_product(m->product);
 	if (ps_devca_mint(j->st->ca, d->mac, product,
 			  d->row && d->row->serial ? d->row->serial : d->serial, &d->cert_pem, &key,
 			  &j->err[i]) == 0 &&
@@ -248,6 +251,7 @@ static void mint_one(void *ctx, size_t i)
 		j->st->key_pem = key;
 	else
 		free(key);
+	free(product);
 }
 
 /* Every device of this shard without a certificate of its own gets one
@@ -497,8 +501,8 @@ struct line_view {
 	uint64_t last_done;
 };
 
-static bool line_tick(void *ctx, const struct ps_storm_report *r, unsigned flight,
-		      size_t planned, double t)
+static bool line_tick(void *ctx, const struct ps_storm_report *r, unsigned flight, size_t planned,
+		      double t)
 {
 	struct line_view *v = ctx;
 	if (t - v->last_print < (v->tty ? 1.0 : 10.0))
@@ -523,7 +527,8 @@ static void line_done(void *ctx)
 }
 
 /* The main thread while the workers run: the view, until they end. */
-static void watch(struct storm *st, pthread_t *threads, unsigned n, const struct ps_storm_view *view)
+static void watch(struct storm *st, pthread_t *threads, unsigned n,
+		  const struct ps_storm_view *view)
 {
 	double last = -1;
 	while (atomic_load(&st->alive) > 0) {
@@ -553,7 +558,7 @@ static void params(const struct storm *st, uint64_t planned, struct ps_storm_par
 {
 	const struct ps_config *c = st->c;
 	const char *target = ps_session_target(st->s);
-	p->target = !target	       ? NULL
+	p->target = !target           ? NULL
 		    : c->show_secrets ? ps_xstrdup(target)
 				      : ps_redact_secrets(target);
 	p->model = ps_xstrdup(ps_session_model(st->s)->id);
@@ -622,13 +627,14 @@ int ps_run_storm(const struct ps_session *s, const struct ps_storm_view *view)
 		if (pthread_create(&threads[started], NULL, worker, &st) != 0)
 			break;
 	atomic_fetch_sub(&st.alive, jobs - started); /* threads that did not start */
-	if (!started) { /* no thread: the passes on this one */
+	if (!started) {                              /* no thread: the passes on this one */
 		atomic_store(&st.alive, 1);
 		worker(&st);
 	}
 	struct line_view lv = { .tty = isatty(STDERR_FILENO) != 0 };
-	struct ps_storm_view line = { .ctx = &lv, .tick = line_tick, .done = line_done,
-				      .interval_ms = 250 };
+	struct ps_storm_view line = {
+		.ctx = &lv, .tick = line_tick, .done = line_done, .interval_ms = 250
+	};
 	if (!view && c->verbosity >= 0)
 		view = &line;
 	watch(&st, threads, started, view);

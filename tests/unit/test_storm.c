@@ -50,10 +50,10 @@ static struct ps_report *pass(double connect_ms, double tls_ms, double fb_ms, in
 static void add_pass(struct ps_storm_report *s, unsigned k)
 {
 	int f = k % 7 == 0 && k >= 30 ? PS_F_TLS_NO_SHARED_CIPHER
-		: k % 11 == 0	      ? PS_F_HTTP_NOT_FOUND
+		: k % 11 == 0         ? PS_F_HTTP_NOT_FOUND
 				      : -1;
-	struct ps_report *r = pass(0.1 + k % 5, f == PS_F_TLS_NO_SHARED_CIPHER ? 0 : 3 + k % 9,
-				   1 + k % 3, f);
+	struct ps_report *r =
+	    pass(0.1 + k % 5, f == PS_F_TLS_NO_SHARED_CIPHER ? 0 : 3 + k % 9, 1 + k % 3, f);
 	char mac[13];
 	snprintf(mac, sizeof mac, "000e08%06x", k);
 	struct ps_storm_timing t = { .start_s = k / 10.0, .lag_ms = k % 4, .total_ms = 5 + k % 13 };
@@ -196,8 +196,9 @@ static void test_finish(void **state)
 	for (size_t i = 0; i < r->n_findings; i++)
 		if (r->findings[i].id == PS_F_TLS_NO_SHARED_CIPHER) {
 			tls = true;
-			assert_string_equal(r->findings[i].detail,
-					    "10 of 100 passes; the first, 000e08000023: the detail");
+			assert_string_equal(
+			    r->findings[i].detail,
+			    "10 of 100 passes; the first, 000e08000023: the detail");
 		}
 	assert_true(tls);
 	/* a failed pass names the finding that failed it */
@@ -287,9 +288,9 @@ static void test_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fold),	     cmocka_unit_test(test_merge),
-		cmocka_unit_test(test_finish),	     cmocka_unit_test(test_own_findings),
-		cmocka_unit_test(test_differ),	     cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_fold),   cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_finish), cmocka_unit_test(test_own_findings),
+		cmocka_unit_test(test_differ), cmocka_unit_test(test_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
