@@ -644,7 +644,9 @@ void ps_options_help(FILE *f, enum ps_command cmd, bool all)
 		    "'rule' evaluates one rule for the phone. 'scan' plays every model of the\n"
 		    "catalogue against one server: which of them can provision from it, with "
 		    "the\n"
-		    "server's versions and suites. '--demo' runs the whole pass against the\n"
+		    "server's versions and suites. 'storm' plays many devices at once, each\n"
+		    "with its own certificate, against a server of yours (a load test; 'merge'\n"
+		    "joins the results of its shards). '--demo' runs the whole pass against the\n"
 		    "built-in lab server in this process; 'lab' runs that server alone.\n"
 		    "'provscope COMMAND --help' shows the options of one command.\n",
 		    f);
@@ -676,7 +678,8 @@ void ps_options_help(FILE *f, enum ps_command cmd, bool all)
 	      "3 DNS/connect/timeout, 4 TLS negotiation failed, 5 server certificate\n"
 	      "rejected, 6 client authentication refused, 7 HTTP error, 8 profile unusable,\n"
 	      "9 firmware-upgrade check failed, 10 expectation failed, 70 internal error.\n"
-	      "--devices and scan: the highest of their devices' or models' statuses.\n"
+	      "--devices, scan and storm: the highest of their devices', models' or\n"
+	      "passes' statuses.\n"
 	      "See provscope(1).\n",
 	      f);
 }

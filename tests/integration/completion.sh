@@ -78,8 +78,8 @@ for m in $MODES; do
 	esac
 	t_eq "bash[$m]: provscope -" "$(echo "-V -h -o -q -v $TABLE_OPTIONS" | tr ' ' '\n' | sort | xargs)" \
 		"$(bcomp "$m" 'provscope -')"
-	t_eq "bash[$m]: commands" "cert help lab profile rule scan" "$(bcomp "$m" 'provscope ')"
-	t_eq "bash[$m]: provscope help COMMAND" "cert lab profile rule scan" \
+	t_eq "bash[$m]: commands" "cert help lab merge profile rule scan storm" "$(bcomp "$m" 'provscope ')"
+	t_eq "bash[$m]: provscope help COMMAND" "cert lab merge profile rule scan storm" \
 		"$(bcomp "$m" 'provscope help ')"
 	t_eq "bash[$m]: nothing after provscope help COMMAND" "" "$(bcomp "$m" 'provscope help lab ')"
 	t_eq "bash[$m]: provscope l" "lab" "$(bcomp "$m" 'provscope l')"

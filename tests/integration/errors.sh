@@ -125,7 +125,7 @@ usage "a bare host suggests a URL" \
 usage "a bare host and port" \
 	"'10.0.0.5:8443' names a host, not a file: the phone fetches a file from its server; give a URL such as 'https://10.0.0.5:8443/spa\$PSN.cfg' (a URL without a scheme is a TFTP path, as in a Profile_Rule)" \
 	--batch 10.0.0.5:8443
-usage "help of no command" "help 'frob': no such command; the commands are lab, cert, profile, rule and scan" \
+usage "help of no command" "help 'frob': no such command; the commands are lab, cert, profile, rule, scan, storm and merge" \
 	help frob
 
 usage "a command misspelt" "unknown command 'scna'; did you mean 'provscope scan'?" scna "$URL"

@@ -160,15 +160,25 @@ static void test_refused_by_command(void **state)
 	REFUSED("--listen does not apply to --demo; it is for 'provscope lab'", "--demo",
 		"--listen", ":1");
 	REFUSED("--expect does not apply to 'provscope lab'", "lab", "--expect", "verdict=ok");
-	REFUSED("--cert does not apply to --demo; it is for live runs, --devices and 'provscope "
-		"scan'",
+	REFUSED("--cert does not apply to --demo; it is for live runs, --devices, 'provscope "
+		"scan' and 'provscope storm'",
 		"--demo", "--cert", "x.pem");
+	REFUSED("--count does not apply to live runs; it is for 'provscope storm'", "--count", "3",
+		"https://a/");
+	REFUSED("--shard does not apply to 'provscope scan'; it is for --devices and 'provscope "
+		"storm'",
+		"scan", "--shard", "1/2", "https://a/");
+	REFUSED("--i-own-this-server does not apply to --demo; it is for 'provscope storm'",
+		"--demo", "--i-own-this-server");
+	REFUSED("--audit does not apply to 'provscope storm'", "storm", "--count", "2", "--audit",
+		"https://a/");
 	REFUSED("--model does not apply to 'provscope scan'", "scan", "--model", "spa942",
 		"https://a/");
 	REFUSED("--models does not apply to live runs; it is for 'provscope scan'", "--models",
 		"spa942", "https://a/");
 	REFUSED("--audit does not apply to 'provscope scan'", "scan", "--audit", "https://a/");
-	REFUSED("--jobs does not apply to live runs; it is for --devices and 'provscope scan'",
+	REFUSED("--jobs does not apply to live runs; it is for --devices, 'provscope scan' and "
+		"'provscope storm'",
 		"--jobs", "2", "https://a/");
 	REFUSED("--pki does not apply to live runs; it is for --demo and 'provscope lab'", "--pki",
 		"d", "https://a/");
