@@ -33,6 +33,15 @@ t_eq "text: exit 7, the worst category (HTTP) of the list" 7 "$?"
 t_eq "text: a record per device in list order, with its line, MAC and exit status" \
 	"ok 3 0|ok 4 0|FAIL 5 7|FAIL 6 2|FAIL 7 2" \
 	"$(awk '/^(ok|FAIL) /{printf "%s%s %s %s", sep, $1, $3, $7; sep="|"}' "$T_DIR/d.txt")"
+for sh in 1/2 2/2; do
+	"$PROVSCOPE" "${RUN[@]}" --devices "$L" --jobs 3 --shard "$sh" "$TARGET" \
+		>"$T_DIR/d-shard.txt" 2>/dev/null
+	echo "$? $(awk '/^(ok|FAIL) /{printf "%s%s %s %s", sep, $1, $3, $7; sep="|"}' \
+		"$T_DIR/d-shard.txt")"
+done >"$T_DIR/shards.out"
+t_eq "--shard 1/2 and 2/2: every other row from the first and from the second, their own status" \
+	"7 ok 3 0|FAIL 5 7|FAIL 7 2
+2 ok 4 0|FAIL 6 2" "$(cat "$T_DIR/shards.out")"
 t_check "text: the borrowed certificate is refused by the lab (http.forbidden)" \
 	grep -q '^       http.forbidden: HTTP/1.1 403 Forbidden for /spa000e08000002.xml' "$T_DIR/d.txt"
 t_check "text: the bad rows say why, with their line" \
