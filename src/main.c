@@ -28,6 +28,7 @@
 #include "run/run.h"
 #include "run/session.h"
 #include "tlswire/tlsnames.h"
+#include "tui/stormtop.h"
 #include "tui/tui.h"
 
 /* "value" or "value?" when the catalogue marks `field` as assumed; with
@@ -196,11 +197,12 @@ static int lab(const struct ps_config *c)
 	return rc;
 }
 
-/* Live runs open the interactive view when both ends are a terminal and
- * nothing asks for a batch report. */
+/* Live runs open the interactive view, and storms their live view, when
+ * both ends are a terminal and nothing asks for a batch report. */
 static bool use_tui(const struct ps_config *c)
 {
-	return (c->cmd == PS_CMD_LIVE || c->cmd == PS_CMD_DEMO || c->cmd == PS_CMD_SCAN) &&
+	return (c->cmd == PS_CMD_LIVE || c->cmd == PS_CMD_DEMO || c->cmd == PS_CMD_SCAN ||
+		c->cmd == PS_CMD_STORM) &&
 	       !c->batch && !c->output && strcmp(c->format, "text") == 0 && isatty(STDOUT_FILENO) &&
 	       isatty(STDIN_FILENO);
 }
@@ -225,6 +227,28 @@ static int interactive(const struct ps_session *s)
 	return rc;
 }
 
+/* A storm, on its live view when `tui` and the terminal can take it,
+ * else with the runner's progress line; the report is written after the
+ * view has given the terminal back. */
+static int storm(const struct ps_session *s, bool tui)
+{
+	struct ps_stormtop *top = NULL;
+	if (tui) {
+		char *err = NULL;
+		top = ps_stormtop_new(&err);
+		if (err)
+			fprintf(stderr, "provscope: %s; a progress line instead of the live view\n",
+				err);
+		free(err);
+	}
+	struct ps_storm_view view = { 0 };
+	if (top)
+		view = ps_stormtop_view(top);
+	int rc = ps_run_storm(s, top ? &view : NULL);
+	ps_stormtop_free(top);
+	return rc;
+}
+
 static int runs(const struct ps_config *c)
 {
 	struct ps_session *s = NULL;
@@ -240,7 +264,7 @@ static int runs(const struct ps_config *c)
 	if (c->cmd == PS_CMD_DEVICES)
 		rc = ps_run_devices(s);
 	else if (c->cmd == PS_CMD_STORM)
-		rc = ps_run_storm(s, NULL);
+		rc = storm(s, tui);
 	else if (!tui || (rc = interactive(s)) == PS_TUI_UNAVAILABLE)
 		rc = c->cmd == PS_CMD_SCAN ? ps_run_scan(s) : ps_run_batch(s);
 	ps_session_close(s);

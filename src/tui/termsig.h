@@ -1,12 +1,17 @@
-/* What the two full-screen views (the live run's, tui.c, and the lab's
- * table, labtop.c) share with the terminal: the signals they catch while
- * curses owns it, noted and written to a pipe that wakes their poll, and
- * the curses settings of their screen. Program-only, like them. */
+/* What the full-screen views (the live run's, tui.c, the lab's table,
+ * labtop.c, and the storm's, stormtop.c) share with the terminal: the
+ * signals they catch while curses owns it, noted and written to a pipe
+ * that wakes their poll, the curses settings of their screen, and how the
+ * styled lines of view.h are drawn. Program-only, like them. */
 #ifndef PS_TUI_TERMSIG_H
 #define PS_TUI_TERMSIG_H
 
 #include <signal.h>
 #include <stdbool.h>
+
+#include <curses.h>
+
+#include "tui/view.h"
 
 /* SIGINT, SIGTERM, SIGHUP and SIGWINCH. */
 #define PS_TERM_NSIG 4
@@ -29,5 +34,15 @@ bool ps_term_winch(void);
 /* The screen both views use: cbreak, no echo, keypad keys, reads that do
  * not wait, a short Esc delay, no cursor. */
 void ps_term_screen_setup(void);
+
+/* The attributes of each style: colours when `color` and the terminal
+ * has them (call after newterm), else attributes alone. */
+void ps_term_style_attrs(attr_t a[PS_TS_COUNT], bool color);
+/* Draw `line` (NULL: an empty one) at (y, x) of `win` in `w` columns,
+ * padded with spaces, its mark and text in the attributes `a` gives
+ * their styles; `base` is added to every attribute (a selection's
+ * reverse video). */
+void ps_term_draw_line(WINDOW *win, const attr_t a[PS_TS_COUNT], int y, int x, int w,
+		       const struct ps_tui_line *line, attr_t base);
 
 #endif

@@ -18,6 +18,8 @@
 
 static const char *const spin_utf8[] = { "⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏" };
 static const char *const spin_ascii[] = { "|", "/", "-", "\\" };
+static const char *const spark_utf8[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+static const char *const spark_ascii[] = { ".", ":", "-", "=", "+", "*", "#", "@" };
 
 static const struct ps_tui_glyphs glyphs_utf8 = {
 	.ok = "✔",
@@ -36,6 +38,9 @@ static const struct ps_tui_glyphs glyphs_utf8 = {
 	.vline = "│",
 	.ellipsis = "…",
 	.bar = "█",
+	.bar_empty = "░",
+	.spark = spark_utf8,
+	.n_spark = sizeof spark_utf8 / sizeof spark_utf8[0],
 	.keys_move = "↑↓",
 	.spinner = spin_utf8,
 	.n_spinner = sizeof spin_utf8 / sizeof spin_utf8[0],
@@ -58,6 +63,9 @@ static const struct ps_tui_glyphs glyphs_ascii = {
 	.vline = "|",
 	.ellipsis = "~",
 	.bar = "#",
+	.bar_empty = ".",
+	.spark = spark_ascii,
+	.n_spark = sizeof spark_ascii / sizeof spark_ascii[0],
 	.keys_move = "arrows",
 	.spinner = spin_ascii,
 	.n_spinner = sizeof spin_ascii / sizeof spin_ascii[0],
@@ -642,7 +650,7 @@ bool ps_tui_latest_item(const struct ps_report *r, struct ps_tui_item *it)
 
 /* --- header, help, hints ------------------------------------------------- */
 
-static void fitted_line(struct ps_tui_lines *out, const struct ps_tui_ctx *c, const char *raw,
+void ps_tui_fitted_line(struct ps_tui_lines *out, const struct ps_tui_ctx *c, const char *raw,
 			size_t mark, enum ps_tui_style style, enum ps_tui_style mark_style)
 {
 	char *text = fit_text(c, raw, c->width > 0 ? (size_t)c->width : 0);
@@ -666,20 +674,20 @@ static void scan_header(struct ps_tui_lines *out, const struct ps_report *r,
 	else
 		ps_buf_printf(b, "  scan %s clock %s", c->g->vline, c->clock ? c->clock : "now");
 	char *raw = ps_buf_take(b);
-	fitted_line(out, c, raw, mark, PS_TS_HEAD, badge_style);
+	ps_tui_fitted_line(out, c, raw, mark, PS_TS_HEAD, badge_style);
 	free(raw);
 	raw = ps_xasprintf("target %s", r->target ? r->target : "");
-	fitted_line(out, c, raw, 6, PS_TS_NORMAL, PS_TS_DIM);
+	ps_tui_fitted_line(out, c, raw, 6, PS_TS_NORMAL, PS_TS_DIM);
 	free(raw);
 	if (r->finished)
 		raw = ps_xasprintf("verdict %s", r->summary ? r->summary : "");
 	else
 		raw = ps_xasprintf("running %s", r->summary ? r->summary : "starting");
-	fitted_line(out, c, raw, 7,
-		    !r->finished   ? PS_TS_RUN
-		    : r->exit_code ? PS_TS_FAIL
-				   : PS_TS_OK,
-		    PS_TS_DIM);
+	ps_tui_fitted_line(out, c, raw, 7,
+			   !r->finished   ? PS_TS_RUN
+			   : r->exit_code ? PS_TS_FAIL
+					  : PS_TS_OK,
+			   PS_TS_DIM);
 	free(raw);
 }
 
@@ -719,16 +727,16 @@ void ps_tui_header(struct ps_tui_lines *out, const struct ps_report *r, const st
 			      c->clock ? c->clock : "now");
 	free(longer);
 	char *raw = ps_buf_take(&b);
-	fitted_line(out, c, raw, mark, PS_TS_HEAD, badge_style);
+	ps_tui_fitted_line(out, c, raw, mark, PS_TS_HEAD, badge_style);
 	free(raw);
 
 	raw = ps_xasprintf("target %s", r->target ? r->target : "");
-	fitted_line(out, c, raw, 6, PS_TS_NORMAL, PS_TS_DIM);
+	ps_tui_fitted_line(out, c, raw, 6, PS_TS_NORMAL, PS_TS_DIM);
 	free(raw);
 
 	if (r->finished) {
 		raw = ps_xasprintf("verdict %s", r->summary ? r->summary : "");
-		fitted_line(out, c, raw, 7, r->exit_code ? PS_TS_FAIL : PS_TS_OK, PS_TS_DIM);
+		ps_tui_fitted_line(out, c, raw, 7, r->exit_code ? PS_TS_FAIL : PS_TS_OK, PS_TS_DIM);
 	} else {
 		struct ps_tui_item it;
 		if (ps_tui_latest_item(r, &it)) {
@@ -740,7 +748,7 @@ void ps_tui_header(struct ps_tui_lines *out, const struct ps_report *r, const st
 		} else {
 			raw = ps_xstrdup("running starting");
 		}
-		fitted_line(out, c, raw, 7, PS_TS_RUN, PS_TS_DIM);
+		ps_tui_fitted_line(out, c, raw, 7, PS_TS_RUN, PS_TS_DIM);
 	}
 	free(raw);
 }

@@ -33,6 +33,9 @@ struct ps_tui_glyphs {
 	const char *chosen; /* the chosen suite, the fired alternative */
 	const char *bullet;
 	const char *hline, *vline, *ellipsis, *bar;
+	const char *bar_empty;    /* the part of a progress bar still to go */
+	const char *const *spark; /* a sparkline's levels, lowest first */
+	size_t n_spark;
 	const char *keys_move; /* the arrow keys in the footer */
 	const char *const *spinner;
 	size_t n_spinner;
@@ -79,6 +82,10 @@ size_t ps_tui_fit(const char *s, size_t cols);
  * tab a space), and so does invalid UTF-8, or any byte above 127 when
  * `utf8` is false. NULL gives "". The caller frees. */
 char *ps_tui_sanitize(const char *s, bool utf8);
+/* Append `raw` as one line cut to c->width (ending in the ellipsis when
+ * cut; sanitized), its first `mark` bytes in `mark_style`. */
+void ps_tui_fitted_line(struct ps_tui_lines *out, const struct ps_tui_ctx *c, const char *raw,
+			size_t mark, enum ps_tui_style style, enum ps_tui_style mark_style);
 /* Append `text` wrapped to `width` columns: the first line is `indent`
  * spaces, then `mark` (may be NULL; followed by one space) in
  * `mark_style`, then the text; the next lines are indented by `hang`
