@@ -404,7 +404,8 @@ enum ps_severity {
 	X(PS_F_STORM_NOT_STARTED, "storm.not_started", PS_SEV_INFO, PS_EXIT_OK,                    \
 	  "Passes of the schedule were not begun: --duration ended first, or the storm was "       \
 	  "stopped.",                                                                              \
-	  "Lengthen --duration, or raise --jobs when the passes queued behind each other.")        \
+	  "When --duration ended first: lengthen it, or raise --jobs if the passes queued behind " \
+	  "each other; a stopped storm's figures are those of the passes made.")                   \
 	X(PS_F_STORM_SHARDS_MISSING, "storm.shards_missing", PS_SEV_WARN, PS_EXIT_OK,              \
 	  "The merged results lack shards of the storm: the figures are of part of its devices.",  \
 	  "Merge the results of every shard, --shard 1/N to N/N.")

@@ -216,6 +216,37 @@ void ps_storm_add_refused(struct ps_storm_report *s, const char *mac, uint32_t r
 		s->first_error = ps_xasprintf("%s: %s", mac ? mac : "?", why ? why : "?");
 }
 
+void ps_storm_snapshot(struct ps_storm_report *dst, const struct ps_storm_report *src)
+{
+	ps_storm_params_clear(&dst->params);
+	for (size_t i = 0; i < dst->n_findings; i++) {
+		free(dst->findings[i].mac);
+		free(dst->findings[i].detail);
+	}
+	free(dst->first_error);
+	struct ps_storm_second *seconds = dst->seconds;
+	struct ps_storm_finding *findings = dst->findings;
+	unsigned *shards = dst->shards;
+	struct ps_storm_pass *passes = dst->passes;
+	*dst = *src;
+	ps_storm_params_copy(&dst->params, &src->params);
+	dst->seconds = ps_xrealloc(seconds, (src->n_seconds + 1) * sizeof *seconds);
+	if (src->n_seconds)
+		memcpy(dst->seconds, src->seconds, src->n_seconds * sizeof *seconds);
+	dst->findings = ps_xrealloc(findings, (src->n_findings + 1) * sizeof *findings);
+	for (size_t i = 0; i < src->n_findings; i++) {
+		dst->findings[i] = src->findings[i];
+		dst->findings[i].mac = ps_xstrdup(src->findings[i].mac);
+		dst->findings[i].detail = ps_xstrdup(src->findings[i].detail);
+	}
+	dst->shards = ps_xrealloc(shards, (src->n_shards + 1) * sizeof *shards);
+	if (src->n_shards)
+		memcpy(dst->shards, src->shards, src->n_shards * sizeof *shards);
+	dst->passes = passes; /* none copied */
+	dst->n_passes = dst->cap_passes = 0;
+	dst->first_error = ps_xstrdup(src->first_error);
+}
+
 uint64_t ps_storm_count(const struct ps_storm_report *s, int code)
 {
 	return s->by_exit[code & 0xff];

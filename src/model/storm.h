@@ -144,6 +144,11 @@ char *ps_storm_params_differ(const struct ps_storm_params *a, const struct ps_st
  * highest of the passes'), verdict and summary. */
 void ps_storm_finish(struct ps_report *r);
 
+/* A copy of `src`'s figures for a view (params, counts, histograms,
+ * timeline, findings; no passes) into `dst`, whose earlier copy it
+ * replaces; `dst` from ps_storm_new, freed by ps_storm_free. */
+void ps_storm_snapshot(struct ps_storm_report *dst, const struct ps_storm_report *src);
+
 /* Passes per category: the number that ended with exit status `code`. */
 uint64_t ps_storm_count(const struct ps_storm_report *s, int code);
 

@@ -69,10 +69,10 @@ int ps_run_write(const struct ps_config *c, const struct ps_report *r);
 int ps_run_devices(const struct ps_session *s);
 
 /* What a view of a running storm sees, several times a second, on the
- * thread that called ps_run_storm: the report so far (its counts,
- * findings, histograms, timeline; not finished), the passes in flight and
- * the seconds since the storm began. The runner's lock is held: the view
- * reads, draws and returns; the workers wait meanwhile. */
+ * thread that called ps_run_storm: a copy of the report so far (its
+ * counts, findings, histograms, timeline; no passes; not finished), the
+ * passes in flight and the seconds since the storm began. The workers go
+ * on while the view draws. */
 struct ps_storm_report;
 struct ps_storm_view {
 	void *ctx;

@@ -62,7 +62,7 @@ struct storm {
 	bool view_stopped; /* the view asked the storm to stop (main thread) */
 };
 
-static volatile sig_atomic_t storm_stop;
+static volatile sig_atomic_t storm_stop; /* the signal that stopped it, 0 none */
 
 static void on_stop(int sig)
 {
@@ -70,7 +70,7 @@ static void on_stop(int sig)
 		signal(sig, SIG_DFL);
 		raise(sig);
 	}
-	storm_stop = 1;
+	storm_stop = sig;
 }
 
 static void catch_stop(void)
@@ -531,6 +531,7 @@ static void watch(struct storm *st, pthread_t *threads, unsigned n,
 		  const struct ps_storm_view *view)
 {
 	double last = -1;
+	struct ps_storm_report *snap = ps_storm_new();
 	while (atomic_load(&st->alive) > 0) {
 		struct timespec ts = { .tv_sec = 0, .tv_nsec = 50000000 };
 		nanosleep(&ts, NULL);
@@ -539,8 +540,10 @@ static void watch(struct storm *st, pthread_t *threads, unsigned n,
 			continue;
 		last = t;
 		pthread_mutex_lock(&st->mu);
-		bool go = view->tick(view->ctx, st->rep, st->in_flight, st->n_slots, t);
+		ps_storm_snapshot(snap, st->rep);
+		unsigned flight = st->in_flight;
 		pthread_mutex_unlock(&st->mu);
+		bool go = view->tick(view->ctx, snap, flight, st->n_slots, t);
 		if (!go) {
 			atomic_store(&st->stop_arrivals, true);
 			st->view_stopped = true;
@@ -548,6 +551,7 @@ static void watch(struct storm *st, pthread_t *threads, unsigned n,
 	}
 	for (unsigned i = 0; i < n; i++)
 		pthread_join(threads[i], NULL);
+	ps_storm_free(snap);
 	if (view && view->done)
 		view->done(view->ctx);
 }
@@ -623,9 +627,19 @@ int ps_run_storm(const struct ps_session *s, const struct ps_storm_view *view)
 	unsigned started = 0;
 	st.t0_ms = ps_now_ms();
 	atomic_store(&st.alive, jobs);
+	/* The workers leave the signals to this thread (a view's keys, the
+	 * stop): none of them interrupts a pass's waits. */
+	sigset_t block, old_mask;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGWINCH);
+	pthread_sigmask(SIG_BLOCK, &block, &old_mask);
 	for (; started < jobs; started++)
 		if (pthread_create(&threads[started], NULL, worker, &st) != 0)
 			break;
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	atomic_fetch_sub(&st.alive, jobs - started); /* threads that did not start */
 	if (!started) {                              /* no thread: the passes on this one */
 		atomic_store(&st.alive, 1);
@@ -647,6 +661,8 @@ int ps_run_storm(const struct ps_session *s, const struct ps_storm_view *view)
 	int rc = report->exit_code;
 	if (ps_run_write(c, report) < 0)
 		rc = PS_EXIT_USAGE;
+	else if (storm_stop) /* the report of what was done, then the signal's status */
+		rc = 128 + storm_stop;
 	ps_report_free(report);
 	storm_free(&st);
 	return rc;

@@ -201,6 +201,19 @@ t_eq "--duration 1 in a 30 s spread: the passes after it are not begun, and said
 	"40 True storm.not_started" \
 	"$(json_get "$T_DIR/cut.json" '"%d %s %s" % (d["storm"]["done"] + d["storm"]["not_started"], d["storm"]["not_started"] > 20, [f["id"] for f in d["findings"] if f["id"] == "storm.not_started"][0])')"
 
+# A signal (SIGTERM here: a background job of a script ignores SIGINT): no
+# pass begins after it, the report of what was done is written, and the
+# status says a signal stopped it.
+"$PROVSCOPE" storm --count 100 --rate 10 "${CA[@]}" --format json "$URL" >"$T_DIR/int.json" \
+	2>/dev/null &
+pid=$!
+sleep 1.5
+kill -TERM "$pid"
+wait "$pid"
+t_eq "SIGTERM: exit 143, the report written: stopped, fewer than 100 passes, the rest not begun" \
+	"143 True True True" \
+	"$? $(json_get "$T_DIR/int.json" '"%s %s %s" % (d["storm"]["interrupted"], 0 < d["storm"]["done"] < 100, d["storm"]["done"] + d["storm"]["not_started"] == 100)')"
+
 # --- TAP --------------------------------------------------------------------------------
 "$PROVSCOPE" storm --count 20 --jobs 4 "${CA[@]}" --format tap "$URL" >"$T_DIR/s.tap" 2>/dev/null
 t_eq "tap: a test per pass" "1..20 20" \
