@@ -4,6 +4,7 @@
 #include "run/devca.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,12 +15,53 @@
 #include "core/util.h"
 #include "lab/pki.h"
 
+/* GnuTLS objects are not for two threads at once: each minting thread
+ * signs with a copy of its own, up to this many side by side. */
+#define DEVCA_SLOTS 16
+
+struct slot {
+	gnutls_x509_crt_t ca;
+	gnutls_x509_privkey_t ca_key, key;
+	bool busy;
+};
+
 struct ps_devca {
 	gnutls_x509_crt_t ca;
 	gnutls_x509_privkey_t ca_key, key;
 	char *key_pem;
 	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	struct slot slots[DEVCA_SLOTS];
+	unsigned n_slots;
 };
+
+static void slot_clear(struct slot *s)
+{
+	if (s->ca)
+		gnutls_x509_crt_deinit(s->ca);
+	if (s->ca_key)
+		gnutls_x509_privkey_deinit(s->ca_key);
+	if (s->key)
+		gnutls_x509_privkey_deinit(s->key);
+	memset(s, 0, sizeof *s);
+}
+
+/* A copy of the CA, its key and the devices' key (under the lock). */
+static bool slot_make(const struct ps_devca *d, struct slot *s)
+{
+	gnutls_datum_t der = { NULL, 0 };
+	bool ok = gnutls_x509_crt_init(&s->ca) == 0 &&
+		  gnutls_x509_crt_export2(d->ca, GNUTLS_X509_FMT_DER, &der) == 0 &&
+		  gnutls_x509_crt_import(s->ca, &der, GNUTLS_X509_FMT_DER) == 0 &&
+		  gnutls_x509_privkey_init(&s->ca_key) == 0 &&
+		  gnutls_x509_privkey_cpy(s->ca_key, d->ca_key) == 0 &&
+		  gnutls_x509_privkey_init(&s->key) == 0 &&
+		  gnutls_x509_privkey_cpy(s->key, d->key) == 0;
+	gnutls_free(der.data);
+	if (!ok)
+		slot_clear(s);
+	return ok;
+}
 
 static int read_file(const char *path, gnutls_datum_t *d, char **err)
 {
@@ -45,7 +87,10 @@ void ps_devca_free(struct ps_devca *d)
 		gnutls_memset(d->key_pem, 0, strlen(d->key_pem));
 		free(d->key_pem);
 	}
+	for (unsigned i = 0; i < d->n_slots; i++)
+		slot_clear(&d->slots[i]);
 	pthread_mutex_destroy(&d->lock);
+	pthread_cond_destroy(&d->freed);
 	free(d);
 }
 
@@ -53,6 +98,7 @@ int ps_devca_open(const char *cert_file, const char *key_file, struct ps_devca *
 {
 	struct ps_devca *d = ps_xcalloc(1, sizeof *d);
 	pthread_mutex_init(&d->lock, NULL);
+	pthread_cond_init(&d->freed, NULL);
 	gnutls_datum_t c = { NULL, 0 }, k = { NULL, 0 };
 	int rc = -1;
 	if (read_file(cert_file, &c, err) < 0 || read_file(key_file, &k, err) < 0)
@@ -118,9 +164,39 @@ done:
 int ps_devca_mint(struct ps_devca *d, const char *mac, const char *product, const char *serial,
 		  char **cert_pem, char **key_pem, char **err)
 {
+	/* A free copy, a new one while there are fewer than DEVCA_SLOTS, else
+	 * wait for one; the original when no copy can be made. */
 	pthread_mutex_lock(&d->lock);
+	struct slot *s = NULL;
+	for (;;) {
+		for (unsigned i = 0; i < d->n_slots && !s; i++)
+			if (!d->slots[i].busy)
+				s = &d->slots[i];
+		if (!s && d->n_slots < DEVCA_SLOTS && slot_make(d, &d->slots[d->n_slots]))
+			s = &d->slots[d->n_slots++];
+		if (s || d->n_slots)
+			break;
+		/* no copy at all: sign with the original, under the lock */
+		int rc = ps_pki_mint_device_with(d->ca, d->ca_key, d->key, mac, product, serial,
+						 cert_pem, err);
+		pthread_mutex_unlock(&d->lock);
+		if (rc == 0)
+			*key_pem = ps_xstrdup(d->key_pem);
+		return rc;
+	}
+	while (!s) {
+		pthread_cond_wait(&d->freed, &d->lock);
+		for (unsigned i = 0; i < d->n_slots && !s; i++)
+			if (!d->slots[i].busy)
+				s = &d->slots[i];
+	}
+	s->busy = true;
+	pthread_mutex_unlock(&d->lock);
 	int rc =
-	    ps_pki_mint_device_with(d->ca, d->ca_key, d->key, mac, product, serial, cert_pem, err);
+	    ps_pki_mint_device_with(s->ca, s->ca_key, s->key, mac, product, serial, cert_pem, err);
+	pthread_mutex_lock(&d->lock);
+	s->busy = false;
+	pthread_cond_signal(&d->freed);
 	pthread_mutex_unlock(&d->lock);
 	if (rc == 0)
 		*key_pem = ps_xstrdup(d->key_pem);

@@ -268,11 +268,17 @@ static bool mint(struct storm *st, char **err)
 	for (uint64_t i = 0; i < st->n_dev; i++)
 		if (st->dev[i].needed && !(st->dev[i].row && st->dev[i].row->cert))
 			todo[n++] = i;
-	if (n && c->verbosity >= 0)
-		fprintf(stderr, "provscope: minting %zu device certificate%s from %s\n", n,
+	bool say = n && c->verbosity >= 0;
+	if (say) {
+		fprintf(stderr, "provscope: minting %zu device certificate%s from %s...", n,
 			n == 1 ? "" : "s", c->device_ca);
+		fflush(stderr);
+	}
+	double t0 = ps_now_ms();
 	struct mint_job j = { .st = st, .todo = todo, .err = ps_xcalloc(n + 1, sizeof(char *)) };
 	ps_pool_run(n, c->jobs ? c->jobs : 8, mint_one, NULL, &j);
+	if (say)
+		fprintf(stderr, " %.1f s\n", (ps_now_ms() - t0) / 1000.0);
 	bool ok = true;
 	for (size_t i = 0; i < n; i++) {
 		if (j.err[i] && ok) {
