@@ -588,8 +588,16 @@ static const char *const group_titles[PS_OG_COUNT] = {
 
 #define HELP_COLUMN 23
 
-static void help_option(FILE *f, const struct ps_option *o)
+static void help_option(FILE *f, const struct ps_option *o, enum ps_command cmd)
 {
+	/* what a storm and a merge write, and what a storm's list is */
+	struct ps_option own = *o;
+	if ((cmd == PS_CMD_STORM || cmd == PS_CMD_MERGE) && strcmp(o->name, "format") == 0)
+		own.help = "text, json, tap or junit (default text)";
+	else if (cmd == PS_CMD_STORM && strcmp(o->name, "devices") == 0)
+		own.help = "the devices to play, a CSV list (columns mac, serial,\n"
+			   "model, firmware, cert, key, url); or --count";
+	o = &own;
 	char head[64];
 	if (o->short_name)
 		snprintf(head, sizeof head, "  -%c, --%s%s%s", o->short_name, o->name,
@@ -663,7 +671,7 @@ void ps_options_help(FILE *f, enum ps_command cmd, bool all)
 					group_titles[g] ? ":\n" : "");
 				titled = true;
 			}
-			help_option(f, o);
+			help_option(f, o, all ? PS_CMD_LIVE : cmd);
 		}
 	}
 	if (cmd == PS_CMD_LAB) {

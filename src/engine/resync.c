@@ -165,12 +165,12 @@ static void transfer_stalled(struct profile_hop *p, const struct ps_http_respons
 			 secs);
 	if (rs->content_length >= 0)
 		ps_sink_finding(
-		    p->h.sink, (long)p->h.hop, PS_F_HTTP_TRUNCATED,
+		    p->h.sink, (long)p->h.hop, PS_F_HTTP_STALLED,
 		    "%zu of %lld bytes arrived, then the server sent nothing for %.1f s "
 		    "(--timeout)",
 		    rs->body_len, (long long)rs->content_length, secs);
 	else
-		ps_sink_finding(p->h.sink, (long)p->h.hop, PS_F_HTTP_TRUNCATED,
+		ps_sink_finding(p->h.sink, (long)p->h.hop, PS_F_HTTP_STALLED,
 				"%zu bytes arrived, then the server sent nothing for %.1f s "
 				"(--timeout) before the end of the answer",
 				rs->body_len, secs);

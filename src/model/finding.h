@@ -251,6 +251,11 @@ enum ps_severity {
 	  "The server closed the connection before the whole answer arrived (no TLS "              \
 	  "close_notify, or fewer bytes than announced).",                                         \
 	  "Look for a crash or a timeout in the server or a proxy in front of it.")                \
+	X(PS_F_HTTP_STALLED, "http.stalled", PS_SEV_ERROR, PS_EXIT_NETWORK,                        \
+	  "The server began its answer, then sent nothing for as long as the phone waits: the "    \
+	  "phone gives up the same way.",                                                          \
+	  "Look at the server's load and what it waits for (a backend, a disk, a queue of "        \
+	  "requests); raise --timeout to see whether the rest comes at all.")                      \
 	X(PS_F_HTTP_FAILED, "http.failed", PS_SEV_ERROR, PS_EXIT_HTTP,                             \
 	  "The HTTP exchange failed.", "See the detail; the server's error log tells the rest.")   \
 	X(PS_F_RULE_SYNTAX, "rule.syntax", PS_SEV_ERROR, PS_EXIT_PROFILE,                          \
@@ -406,6 +411,16 @@ enum ps_severity {
 	  "stopped.",                                                                              \
 	  "When --duration ended first: lengthen it, or raise --jobs if the passes queued behind " \
 	  "each other; a stopped storm's figures are those of the passes made.")                   \
+	X(PS_F_STORM_CLIENT_BOUND, "storm.client_bound", PS_SEV_WARN, PS_EXIT_OK,                  \
+	  "provscope kept this machine's cores busy: the passes may have waited for the client, "  \
+	  "and the figures may be its limit, not the server's.",                                   \
+	  "Play the storm from more machines (--shard I/N, then provscope merge), or with fewer "  \
+	  "--jobs and a --rate the machine can keep.")                                             \
+	X(PS_F_STORM_SHARDS_APART, "storm.shards_apart", PS_SEV_WARN, PS_EXIT_OK,                  \
+	  "The merged shards did not begin together: the merged timeline and rates add passes "    \
+	  "that did not load the server at the same time.",                                        \
+	  "Start the shards at once (a Kubernetes Indexed Job with parallelism N, GNU parallel "   \
+	  "over ssh); the counts and latencies hold either way.")                                  \
 	X(PS_F_STORM_SHARDS_MISSING, "storm.shards_missing", PS_SEV_WARN, PS_EXIT_OK,              \
 	  "The merged results lack shards of the storm: the figures are of part of its devices.",  \
 	  "Merge the results of every shard, --shard 1/N to N/N.")

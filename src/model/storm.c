@@ -59,6 +59,9 @@ void ps_storm_params_copy(struct ps_storm_params *dst, const struct ps_storm_par
 	dst->model = ps_xstrdup(src->model);
 	dst->devices = ps_xstrdup(src->devices);
 	dst->first_mac = ps_xstrdup(src->first_mac);
+	dst->devices_sha256 = ps_xstrdup(src->devices_sha256);
+	dst->firmware = ps_xstrdup(src->firmware);
+	dst->tftp_server = ps_xstrdup(src->tftp_server);
 }
 
 void ps_storm_params_clear(struct ps_storm_params *p)
@@ -67,6 +70,9 @@ void ps_storm_params_clear(struct ps_storm_params *p)
 	free(p->model);
 	free(p->devices);
 	free(p->first_mac);
+	free(p->devices_sha256);
+	free(p->firmware);
+	free(p->tftp_server);
 	memset(p, 0, sizeof *p);
 }
 
@@ -106,8 +112,10 @@ static uint64_t to_us(double ms)
 	return ms > 0 ? (uint64_t)(ms * 1000.0 + 0.5) : 0;
 }
 
+/* A pass counted in; `timed` false for one that could not be made (its
+ * time is no latency). */
 static struct ps_storm_pass *new_pass(struct ps_storm_report *s, const char *mac, uint32_t round,
-				      int code, double start_s, double total_ms)
+				      int code, double start_s, double total_ms, bool timed)
 {
 	if (s->n_passes == s->cap_passes) {
 		s->cap_passes = s->cap_passes ? s->cap_passes * 2 : 256;
@@ -130,6 +138,8 @@ static struct ps_storm_pass *new_pass(struct ps_storm_report *s, const char *mac
 		e->ok++;
 	else
 		e->failed++;
+	if (!timed)
+		return p;
 	e->total_ms_sum += total_ms;
 	if (total_ms > e->total_ms_max)
 		e->total_ms_max = total_ms;
@@ -185,7 +195,8 @@ static void add_timings(struct ps_storm_report *s, const struct ps_report *r)
 void ps_storm_add(struct ps_storm_report *s, const struct ps_report *pass, const char *mac,
 		  uint32_t round, const struct ps_storm_timing *t)
 {
-	struct ps_storm_pass *p = new_pass(s, mac, round, pass->exit_code, t->start_s, t->total_ms);
+	struct ps_storm_pass *p =
+	    new_pass(s, mac, round, pass->exit_code, t->start_s, t->total_ms, true);
 	ps_hist_add(&s->hist[PS_STORM_LAG], to_us(t->lag_ms));
 	add_timings(s, pass);
 	bool seen[PS_F_COUNT] = { false };
@@ -201,9 +212,14 @@ void ps_storm_add(struct ps_storm_report *s, const struct ps_report *pass, const
 		struct ps_storm_finding *sf = finding_of(s, f->id);
 		if (f->severity > sf->severity || !sf->passes)
 			sf->severity = f->severity;
-		if (!sf->passes++) {
+		/* the words of the earliest pass to have it (passes end in
+		 * another order than they begin) */
+		if (!sf->passes++ || t->start_s < sf->first_s) {
+			free(sf->mac);
+			free(sf->detail);
 			sf->mac = ps_xstrdup(mac);
 			sf->detail = ps_xstrdup(f->detail);
+			sf->first_s = t->start_s;
 		}
 	}
 }
@@ -211,7 +227,7 @@ void ps_storm_add(struct ps_storm_report *s, const struct ps_report *pass, const
 void ps_storm_add_refused(struct ps_storm_report *s, const char *mac, uint32_t round,
 			  double start_s, const char *why)
 {
-	new_pass(s, mac, round, PS_EXIT_USAGE, start_s, 0);
+	new_pass(s, mac, round, PS_EXIT_USAGE, start_s, 0, false);
 	if (!s->first_error)
 		s->first_error = ps_xasprintf("%s: %s", mac ? mac : "?", why ? why : "?");
 }
@@ -265,9 +281,21 @@ char *ps_storm_params_differ(const struct ps_storm_params *a, const struct ps_st
 	if (str_differ(a->model, b->model))
 		return ps_xasprintf("the model: %s, %s", a->model ? a->model : "none",
 				    b->model ? b->model : "none");
-	if (str_differ(a->devices, b->devices) || str_differ(a->first_mac, b->first_mac) ||
-	    a->n_devices != b->n_devices)
-		return ps_xstrdup("the devices (--count, --mac or --devices)");
+	/* a list by its MACs, not by its path (the shards' hosts have their
+	 * own copies) */
+	if (!a->devices != !b->devices || str_differ(a->devices_sha256, b->devices_sha256) ||
+	    str_differ(a->first_mac, b->first_mac) || a->n_devices != b->n_devices)
+		return ps_xstrdup("the devices (--count, --mac, or the MACs of --devices)");
+	if (a->device_ca != b->device_ca)
+		return ps_xstrdup("the certificates (--device-ca in one, not in the other)");
+	if (a->handshake_only != b->handshake_only)
+		return ps_xstrdup("--handshake-only");
+	if (str_differ(a->firmware, b->firmware))
+		return ps_xstrdup("the firmware (--firmware)");
+	if (str_differ(a->tftp_server, b->tftp_server))
+		return ps_xstrdup("the TFTP server (--tftp-server)");
+	if (a->timeout_ms != b->timeout_ms)
+		return ps_xstrdup("the timeout (--timeout)");
 	if (a->n_passes != b->n_passes || a->spread_s != b->spread_s || a->rate != b->rate ||
 	    a->duration_s != b->duration_s || a->seed != b->seed)
 		return ps_xstrdup("the schedule (--spread, --rate, --duration or --seed)");
@@ -317,11 +345,15 @@ void ps_storm_merge(struct ps_storm_report *into, const struct ps_storm_report *
 	for (size_t i = 0; i < shard->n_findings; i++) {
 		const struct ps_storm_finding *b = &shard->findings[i];
 		struct ps_storm_finding *a = finding_of(into, b->id);
-		if (!a->passes) {
+		if (!a->passes || b->first_s < a->first_s ||
+		    (b->first_s == a->first_s && b->mac && a->mac && strcmp(b->mac, a->mac) < 0)) {
+			free(a->mac);
+			free(a->detail);
 			a->mac = ps_xstrdup(b->mac);
 			a->detail = ps_xstrdup(b->detail);
-			a->severity = b->severity;
-		} else if (b->severity > a->severity)
+			a->first_s = b->first_s;
+		}
+		if (!a->passes || b->severity > a->severity)
 			a->severity = b->severity;
 		a->passes += b->passes;
 	}
@@ -335,6 +367,8 @@ void ps_storm_merge(struct ps_storm_report *into, const struct ps_storm_report *
 	if (shard->wall_s > into->wall_s)
 		into->wall_s = shard->wall_s;
 	into->interrupted |= shard->interrupted;
+	if (shard->client_busy > into->client_busy)
+		into->client_busy = shard->client_busy;
 	if (!into->first_error && shard->first_error)
 		into->first_error = ps_xstrdup(shard->first_error);
 }
@@ -358,15 +392,26 @@ static int finding_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* When failures began and at what rates. */
+/* When failures began and at what rates: the first second in which a
+ * tenth or more of the passes that ended failed, two at least (a device
+ * whose file is missing fails in every second and is no onset), else the
+ * second of the first failure; the rates over the five seconds up to it
+ * (fewer at the start). */
 static void onset(struct ps_storm_report *s)
 {
-	s->onset_s = -1;
-	for (size_t i = 0; i < s->n_seconds; i++)
-		if (s->seconds[i].failed) {
+	s->onset_s = s->first_failure_s = -1;
+	s->onset_span_s = 0;
+	for (size_t i = 0; i < s->n_seconds; i++) {
+		const struct ps_storm_second *b = &s->seconds[i];
+		if (b->failed && s->first_failure_s < 0)
+			s->first_failure_s = (long)i;
+		if (b->failed >= 2 && b->failed * 10 >= b->ok + b->failed) {
 			s->onset_s = (long)i;
 			break;
 		}
+	}
+	if (s->onset_s < 0)
+		s->onset_s = s->first_failure_s;
 	s->rate_done = s->wall_s > 0 ? (double)s->done / s->wall_s : 0;
 	if (s->onset_s < 0)
 		return;
@@ -376,9 +421,9 @@ static void onset(struct ps_storm_report *s)
 		started += s->seconds[i].started;
 		ended += s->seconds[i].ok + s->seconds[i].failed;
 	}
-	double span = (double)((size_t)s->onset_s - from + 1);
-	s->onset_rate = (double)started / span;
-	s->onset_done_rate = (double)ended / span;
+	s->onset_span_s = (unsigned)((size_t)s->onset_s - from + 1);
+	s->onset_rate = (double)started / s->onset_span_s;
+	s->onset_done_rate = (double)ended / s->onset_span_s;
 }
 
 static char *shard_list(const struct ps_storm_report *s, bool missing)
@@ -416,7 +461,21 @@ static void own_findings(struct ps_report *r, const struct ps_storm_report *s)
 		ps_report_add_finding_sev(r, -1, PS_F_STORM_NOT_STARTED, PS_SEV_INFO, d);
 		free(d);
 	}
-	if (s->params.shard_n > 1 && s->n_shards < s->params.shard_n) {
+	if (s->client_busy >= 0.9) {
+		char *d = ps_xasprintf("provscope used %.0f%% of this machine's cores: the "
+				       "figures may be the client's limit, not the server's",
+				       s->client_busy * 100.0);
+		ps_report_add_finding_sev(r, -1, PS_F_STORM_CLIENT_BOUND, PS_SEV_WARN, d);
+		free(d);
+	}
+	if (s->merged && s->shards_apart_s > 5) {
+		char *d = ps_xasprintf("the shards began up to %.0f s apart: the merged timeline "
+				       "and rates add passes that did not run together",
+				       s->shards_apart_s);
+		ps_report_add_finding_sev(r, -1, PS_F_STORM_SHARDS_APART, PS_SEV_WARN, d);
+		free(d);
+	}
+	if (s->merged && s->params.shard_n > 1 && s->n_shards < s->params.shard_n) {
 		char *have = shard_list(s, false), *miss = shard_list(s, true);
 		char *d = ps_xasprintf("shards %s of %u merged; %s missing", have,
 				       s->params.shard_n, miss);
@@ -457,6 +516,10 @@ void ps_storm_finish(struct ps_report *r)
 	free(r->summary);
 	if (!s->done)
 		r->summary = ps_xstrdup("no pass was made");
+	else if (!failed && s->params.handshake_only)
+		r->summary = ps_xasprintf("all %" PRIu64 " passes completed the TLS handshake "
+					  "(--handshake-only: no request was made)",
+					  s->done);
 	else if (!failed)
 		r->summary = ps_xasprintf("all %" PRIu64 " passes would provision", s->done);
 	else {

@@ -55,6 +55,11 @@ struct ps_storm_params {
 	unsigned jobs;             /* passes in flight at most (this shard's) */
 	unsigned shard_i, shard_n; /* 1/1 when not sharded */
 	bool device_ca;            /* certificates minted from --device-ca */
+	char *devices_sha256;      /* --devices: of the list's MACs in order (shards compare it) */
+	bool handshake_only;       /* --handshake-only */
+	char *firmware;            /* --firmware, NULL: the model's */
+	char *tftp_server;         /* --tftp-server, NULL none */
+	unsigned timeout_ms;       /* --timeout */
 };
 
 /* One second of the timeline (seconds since the storm began). */
@@ -70,8 +75,9 @@ struct ps_storm_finding {
 	enum ps_finding_id id;
 	enum ps_severity severity; /* the highest seen */
 	uint64_t passes;
-	char *mac;    /* of the first pass that had it */
-	char *detail; /* its detail there, may be NULL */
+	char *mac;      /* of the first pass that had it (the earliest to begin) */
+	char *detail;   /* its detail there, may be NULL */
+	double first_s; /* when that pass began */
 };
 
 /* One pass, compactly. */
@@ -97,15 +103,21 @@ struct ps_storm_report {
 	size_t n_findings;
 	struct ps_storm_pass *passes;
 	size_t n_passes, cap_passes;
-	double wall_s;     /* from the first start to the last end (longest shard's) */
-	bool interrupted;  /* stopped early (Ctrl-C) */
-	char *first_error; /* why the first pass that could not be made was not */
-	unsigned *shards;  /* the shard indices in it, ascending */
+	double wall_s;         /* from the first start to the last end (longest shard's) */
+	bool interrupted;      /* stopped early (Ctrl-C) */
+	bool merged;           /* made by provscope merge */
+	double shards_apart_s; /* merged: how far apart the shards began */
+	double client_busy;    /* the share of the client machine's cores provscope used
+				  (the highest of the shards') */
+	char *first_error;     /* why the first pass that could not be made was not */
+	unsigned *shards;      /* the shard indices in it, ascending */
 	size_t n_shards;
 	/* Set by ps_storm_finish: */
-	long onset_s;           /* second of the first failure, -1 none */
-	double onset_rate;      /* passes begun per second over the 5 s up to it */
-	double onset_done_rate; /* passes ended per second over the same */
+	long first_failure_s;   /* second in which the first failed pass ended, -1 none */
+	long onset_s;           /* first second in which failures rose (see storm.c), -1 none */
+	unsigned onset_span_s;  /* the seconds up to it the rates below cover (1 to 5) */
+	double onset_rate;      /* passes begun per second over them */
+	double onset_done_rate; /* passes ended per second over them */
 	double rate_done;       /* passes ended per second, over the whole */
 };
 

@@ -710,6 +710,11 @@ static json_t *storm_params_json(const struct ps_storm_params *p)
 	    o, "shard",
 	    json_pack("{s:i, s:i}", "index", (int)p->shard_i, "count", (int)p->shard_n));
 	json_object_set_new(o, "device_ca", json_boolean(p->device_ca));
+	json_object_set_new(o, "devices_sha256", ps_json_string_or_null(p->devices_sha256));
+	json_object_set_new(o, "handshake_only", json_boolean(p->handshake_only));
+	json_object_set_new(o, "firmware", ps_json_string_or_null(p->firmware));
+	json_object_set_new(o, "tftp_server", ps_json_string_or_null(p->tftp_server));
+	json_object_set_new(o, "timeout_s", r3(p->timeout_ms / 1000.0));
 	return o;
 }
 
@@ -752,6 +757,9 @@ static json_t *storm_json(const struct ps_storm_report *s)
 	json_object_set_new(o, "failed", json_integer((json_int_t)(s->done - s->by_exit[0])));
 	json_object_set_new(o, "not_started", json_integer((json_int_t)s->not_started));
 	json_object_set_new(o, "interrupted", json_boolean(s->interrupted));
+	json_object_set_new(o, "merged", json_boolean(s->merged));
+	json_object_set_new(o, "shards_apart_s", r3(s->shards_apart_s));
+	json_object_set_new(o, "client_busy", r3(s->client_busy));
 	json_object_set_new(o, "wall_s", r3(s->wall_s));
 	json_object_set_new(o, "rate_done", r3(s->rate_done));
 	json_t *oc = json_array();
@@ -771,6 +779,7 @@ static json_t *storm_json(const struct ps_storm_report *s)
 			      ps_severity_name(f->severity), "passes", (json_int_t)f->passes);
 		json_object_set_new(e, "first_mac", ps_json_string_or_null(f->mac));
 		json_object_set_new(e, "first_detail", ps_json_string_or_null(f->detail));
+		json_object_set_new(e, "first_start_s", r3(f->first_s));
 		json_array_append_new(fs, e);
 	}
 	json_object_set_new(o, "findings", fs);
@@ -786,11 +795,15 @@ static json_t *storm_json(const struct ps_storm_report *s)
 		json_array_append_new(tl, e);
 	}
 	json_object_set_new(o, "timeline", tl);
-	json_object_set_new(o, "failures_began",
-			    s->onset_s < 0 ? json_null()
-					   : json_pack("{s:i, s:o, s:o}", "second", (int)s->onset_s,
-						       "rate_started", r3(s->onset_rate),
-						       "rate_done", r3(s->onset_done_rate)));
+	json_object_set_new(o, "first_failure_second",
+			    s->first_failure_s < 0 ? json_null()
+						   : json_integer(s->first_failure_s));
+	json_object_set_new(
+	    o, "failures_began",
+	    s->onset_s < 0 ? json_null()
+			   : json_pack("{s:i, s:i, s:o, s:o}", "second", (int)s->onset_s, "span_s",
+				       (int)s->onset_span_s, "rate_started", r3(s->onset_rate),
+				       "rate_done", r3(s->onset_done_rate)));
 	json_object_set_new(o, "first_error", ps_json_string_or_null(s->first_error));
 	json_t *ps = json_array();
 	for (size_t i = 0; i < s->n_passes; i++) {

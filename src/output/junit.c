@@ -208,8 +208,9 @@ static int storm_junit(FILE *out, const struct ps_report *r)
 		total += s->passes[i].total_ms;
 	}
 	struct ps_buf b = { 0 }, n = { 0 };
-	ps_buf_printf(&n, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\"", s->n_passes,
-		      failed);
+	bool skip = s->not_started > 0; /* a testcase for the passes not begun */
+	ps_buf_printf(&n, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%d\"",
+		      s->n_passes + skip, failed, skip);
 	seconds_attr(&n, s->wall_s * 1000.0);
 	ps_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
 	attr(&b, "name", "provscope");
@@ -286,6 +287,20 @@ static int storm_junit(FILE *out, const struct ps_report *r)
 		}
 		fputs(b.s, out);
 		ps_buf_free(&b);
+	}
+	if (skip) {
+		char *msg = ps_xasprintf("%" PRIu64 " planned passes not begun: %s", s->not_started,
+					 s->interrupted ? "the storm was stopped"
+							: "--duration ended first");
+		ps_buf_puts(&b, "    <testcase");
+		attr(&b, "classname", "storm");
+		attr(&b, "name", "passes not begun");
+		ps_buf_puts(&b, " time=\"0\">\n      <skipped");
+		attr(&b, "message", msg);
+		ps_buf_puts(&b, "/>\n    </testcase>\n");
+		fputs(b.s, out);
+		ps_buf_free(&b);
+		free(msg);
 	}
 	fputs("  </testsuite>\n</testsuites>\n", out);
 	(void)total;

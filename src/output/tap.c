@@ -148,7 +148,7 @@ static int storm_tap(FILE *out, const struct ps_report *r)
 {
 	const struct ps_storm_report *s = r->storm;
 	struct ps_buf b = { 0 };
-	ps_buf_printf(&b, "TAP version 13\n1..%zu\n# ", s->n_passes);
+	ps_buf_printf(&b, "TAP version 13\n1..%zu\n# ", s->n_passes + (s->not_started ? 1 : 0));
 	ps_tap_escape(&b, r->summary ? r->summary : "");
 	ps_buf_printf(&b, " (exit %d)\n", r->exit_code);
 	for (int k = 0; k < PS_STORM_STEP_COUNT; k++) {
@@ -181,6 +181,10 @@ static int storm_tap(FILE *out, const struct ps_report *r)
 		fputs(b.s, out);
 		ps_buf_free(&b);
 	}
+	if (s->not_started) /* what the schedule had and was not played */
+		fprintf(out, "ok %zu - %" PRIu64 " planned passes not begun # SKIP %s\n",
+			s->n_passes + 1, s->not_started,
+			s->interrupted ? "the storm was stopped" : "--duration ended first");
 	return ferror(out) ? -1 : 0;
 }
 

@@ -1249,9 +1249,11 @@ static void storm_timeline(struct tx *t, const struct ps_storm_report *s)
 			put_us(out, (uint64_t)(max * 1000.0));
 		}
 		if (failed && (long)i <= s->onset_s && s->onset_s < (long)end)
-			fputs("  <- failures begin", out);
+			fputs(" *", out);
 		fputc('\n', out);
 	}
+	if (s->onset_s >= 0)
+		fputs("  * failures began\n", out);
 }
 
 static void storm_outcomes(struct tx *t, const struct ps_storm_report *s)
@@ -1262,9 +1264,12 @@ static void storm_outcomes(struct tx *t, const struct ps_storm_report *s)
 		if (!s->by_exit[c])
 			continue;
 		const char *name = ps_exit_name(c);
+		const char *what = c == 0 && s->params.handshake_only
+				       ? "the TLS handshake completed (--handshake-only)"
+				       : ps_exit_text(c);
 		fprintf(out, "  %8" PRIu64 "  %5.1f%%  exit %-3d %-12s %s\n", s->by_exit[c],
 			100.0 * (double)s->by_exit[c] / (double)(s->done ? s->done : 1), c,
-			name ? name : "?", ps_exit_text(c) ? ps_exit_text(c) : "");
+			name ? name : "?", what ? what : "");
 	}
 	if (s->not_started)
 		fprintf(out, "  %8" PRIu64 "          not begun\n", s->not_started);
@@ -1272,20 +1277,32 @@ static void storm_outcomes(struct tx *t, const struct ps_storm_report *s)
 		fprintf(out, "  a pass that could not be made: %s\n", s->first_error);
 }
 
+static int by_start(const void *a, const void *b)
+{
+	const struct ps_storm_pass *x = *(const struct ps_storm_pass *const *)a;
+	const struct ps_storm_pass *y = *(const struct ps_storm_pass *const *)b;
+	if (x->start_s != y->start_s)
+		return x->start_s < y->start_s ? -1 : 1;
+	return strcmp(x->mac, y->mac);
+}
+
+/* The failed passes, the earliest to begin first. */
 static void storm_failed(struct tx *t, const struct ps_storm_report *s)
 {
-	size_t shown = 0, failed = 0, cap = t->level >= 1 ? (size_t)-1 : 10;
+	size_t failed = 0, cap = t->level >= 1 ? (size_t)-1 : 10;
+	const struct ps_storm_pass **v = ps_xcalloc(s->n_passes + 1, sizeof *v);
 	for (size_t i = 0; i < s->n_passes; i++)
-		failed += s->passes[i].exit_code != 0;
-	if (!failed)
+		if (s->passes[i].exit_code)
+			v[failed++] = &s->passes[i];
+	if (!failed) {
+		free(v);
 		return;
-	fprintf(t->out, "\nFailed passes%s\n",
-		failed > cap ? " (the first 10; -v or --format json lists all)" : "");
-	for (size_t i = 0; i < s->n_passes && shown < cap; i++) {
-		const struct ps_storm_pass *p = &s->passes[i];
-		if (!p->exit_code)
-			continue;
-		shown++;
+	}
+	qsort(v, failed, sizeof *v, by_start);
+	fprintf(t->out, "\nFailed passes, the earliest first%s\n",
+		failed > cap ? " (the first 10 of them; -v or --format json lists all)" : "");
+	for (size_t i = 0; i < failed && i < cap; i++) {
+		const struct ps_storm_pass *p = v[i];
 		const char *cat = ps_exit_name(p->exit_code);
 		fprintf(t->out, "  %s", p->mac);
 		if (p->round)
@@ -1296,6 +1313,7 @@ static void storm_failed(struct tx *t, const struct ps_storm_report *s)
 			fprintf(t->out, "  %s", ps_finding_name((enum ps_finding_id)p->finding));
 		fputc('\n', t->out);
 	}
+	free(v);
 }
 
 static int write_storm(struct tx *t, const struct ps_report *r)
@@ -1308,7 +1326,7 @@ static int write_storm(struct tx *t, const struct ps_report *r)
 	fprintf(out, "provscope %s: storm of %" PRIu64 " device%s (%s", r->tool_version,
 		p->n_devices, p->n_devices == 1 ? "" : "s", p->model ? p->model : "?");
 	if (p->devices)
-		fprintf(out, ", --devices %s", p->devices);
+		fprintf(out, " unless a row names another model, --devices %s", p->devices);
 	else if (p->first_mac)
 		fprintf(out, ", MACs from %s", p->first_mac);
 	fprintf(out, "%s)\nTarget: %s\n", p->device_ca ? ", certificates from --device-ca" : "",
@@ -1326,13 +1344,16 @@ static int write_storm(struct tx *t, const struct ps_report *r)
 		s->wall_s, s->interrupted ? " (stopped)" : "", s->done, s->planned, s->rate_done);
 	storm_outcomes(t, s);
 	storm_latency(t, s);
-	if (s->onset_s >= 0)
+	if (s->onset_s >= 0) {
 		fprintf(
 		    out,
 		    "\nFailures began at %ld s, with %.1f passes begun and %.1f ended per second "
-		    "over the 5 s up to then.\n",
-		    s->onset_s, s->onset_rate, s->onset_done_rate);
-	else if (s->done)
+		    "over the %u s up to then",
+		    s->onset_s, s->onset_rate, s->onset_done_rate, s->onset_span_s);
+		if (s->first_failure_s >= 0 && s->first_failure_s < s->onset_s)
+			fprintf(out, "; a pass first failed at %ld s", s->first_failure_s);
+		fputs(".\n", out);
+	} else if (s->done)
 		fputs("\nNo pass failed.\n", out);
 	storm_timeline(t, s);
 	bool any = false;

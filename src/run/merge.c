@@ -79,6 +79,11 @@ static bool read_params(json_t *p, struct ps_storm_params *out, char **why)
 	out->shard_i = (unsigned)si;
 	out->shard_n = (unsigned)sn;
 	out->device_ca = json_is_true(json_object_get(p, "device_ca"));
+	out->devices_sha256 = dup_at(p, "devices_sha256");
+	out->handshake_only = json_is_true(json_object_get(p, "handshake_only"));
+	out->firmware = dup_at(p, "firmware");
+	out->tftp_server = dup_at(p, "tftp_server");
+	out->timeout_ms = (unsigned)(num_at(p, "timeout_s") * 1000.0 + 0.5);
 	return true;
 }
 
@@ -145,6 +150,7 @@ static bool read_findings(json_t *fs, struct ps_storm_report *s, char **why)
 		f->severity = severity_of(str_at(e, "severity"));
 		f->mac = dup_at(e, "first_mac");
 		f->detail = dup_at(e, "first_detail");
+		f->first_s = num_at(e, "first_start_s");
 		s->n_findings++;
 	}
 	return true;
@@ -254,7 +260,9 @@ static struct ps_storm_report *read_storm(const char *file, time_t *started, cha
 	if (ok) {
 		s->wall_s = num_at(st, "wall_s");
 		s->interrupted = json_is_true(json_object_get(st, "interrupted"));
+		s->shards_apart_s = num_at(st, "shards_apart_s");
 		s->first_error = dup_at(st, "first_error");
+		s->client_busy = num_at(st, "client_busy");
 	}
 	json_decref(root);
 	if (!ok) {
@@ -271,7 +279,7 @@ int ps_run_merge(const struct ps_config *c)
 	struct ps_storm_report *all = ps_storm_new();
 	const char **from = ps_xcalloc(c->n_files + 1, sizeof *from); /* per shard index */
 	unsigned n_from = 0;
-	time_t started = 0;
+	time_t started = 0, latest = 0;
 	int rc = PS_EXIT_OK;
 	char *err = NULL;
 	for (size_t i = 0; i < c->n_files && !err; i++) {
@@ -305,6 +313,11 @@ int ps_run_merge(const struct ps_config *c)
 			ps_storm_merge(all, s);
 			if (!started || (t && t < started))
 				started = t;
+			if (t > latest)
+				latest = t;
+			/* a merged file's own spread counts too */
+			if (s->shards_apart_s > all->shards_apart_s)
+				all->shards_apart_s = s->shards_apart_s;
 		}
 		ps_storm_free(s);
 	}
@@ -316,6 +329,9 @@ int ps_run_merge(const struct ps_config *c)
 		return PS_EXIT_USAGE;
 	}
 	all->params.shard_i = all->n_shards ? all->shards[0] : 1;
+	all->merged = true;
+	if (started && latest && (double)(latest - started) > all->shards_apart_s)
+		all->shards_apart_s = (double)(latest - started);
 	struct ps_report *report = ps_report_new();
 	report->mode = PS_MODE_STORM;
 	report->tool_version = ps_xstrdup(PACKAGE_VERSION);

@@ -11,8 +11,12 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
 
 #include "core/pool.h"
 #include "core/util.h"
@@ -151,6 +155,22 @@ static bool make_devices(struct storm *st, char **err)
 					    c->devices);
 			return false;
 		}
+		/* a row's certificate is read before any load, as each pass
+		 * reads it again */
+		for (size_t i = 0; i < st->list.n; i++) {
+			const struct ps_device *d = &st->list.v[i];
+			if (!d->cert)
+				continue;
+			char *why = NULL;
+			struct ps_tls_creds *cr = ps_tls_creds_new(d->cert, d->key, &why);
+			if (!cr) {
+				*err = ps_xasprintf("--devices %s: line %u: %s", c->devices,
+						    d->line, why);
+				free(why);
+				return false;
+			}
+			ps_tls_creds_free(cr);
+		}
 		st->n_dev = st->list.n;
 	} else
 		st->n_dev = c->count;
@@ -231,12 +251,37 @@ static bool make_schedule(struct storm *st, uint64_t *planned, char **err)
 struct mint_job {
 	struct storm *st;
 	uint64_t *todo;
+	size_t n;
 	char **err; /* per job */
+	bool tty, say;
+	double t0, last;
 };
+
+/* Progress while minting, on the calling thread as each one is done. */
+static void mint_done(void *ctx, size_t i)
+{
+	struct mint_job *j = ctx;
+	double now = ps_now_ms();
+	if (!j->say || now - j->last < (j->tty ? 1000.0 : 10000.0) || i + 1 == j->n)
+		return;
+	j->last = now;
+	double rate = (double)(i + 1) / ((now - j->t0) / 1000.0);
+	if (j->tty)
+		fprintf(stderr,
+			"\rprovscope: minting device certificates: %zu of %zu, %.0f/s, "
+			"%.0f s left\033[K",
+			i + 1, j->n, rate, (double)(j->n - i - 1) / rate);
+	else
+		fprintf(stderr, "provscope: minting device certificates: %zu of %zu, %.0f/s\n",
+			i + 1, j->n, rate);
+	fflush(stderr);
+}
 
 static void mint_one(void *ctx, size_t i)
 {
 	struct mint_job *j = ctx;
+	if (storm_stop) /* a signal: mint no more */
+		return;
 	struct storm_device *d = &j->st->dev[j->todo[i]];
 	char *key = NULL;
 	const struct ps_model *m = ps_session_model(j->st->s);
@@ -269,16 +314,23 @@ static bool mint(struct storm *st, char **err)
 		if (st->dev[i].needed && !(st->dev[i].row && st->dev[i].row->cert))
 			todo[n++] = i;
 	bool say = n && c->verbosity >= 0;
-	if (say) {
-		fprintf(stderr, "provscope: minting %zu device certificate%s from %s...", n,
+	struct mint_job j = { .st = st,
+			      .todo = todo,
+			      .n = n,
+			      .err = ps_xcalloc(n + 1, sizeof(char *)),
+			      .tty = isatty(STDERR_FILENO) != 0,
+			      .say = say,
+			      .t0 = ps_now_ms() };
+	j.last = j.t0;
+	if (say && !j.tty)
+		fprintf(stderr, "provscope: minting %zu device certificate%s from %s\n", n,
 			n == 1 ? "" : "s", c->device_ca);
-		fflush(stderr);
-	}
-	double t0 = ps_now_ms();
-	struct mint_job j = { .st = st, .todo = todo, .err = ps_xcalloc(n + 1, sizeof(char *)) };
-	ps_pool_run(n, c->jobs ? c->jobs : 8, mint_one, NULL, &j);
+	ps_pool_run(n, c->jobs ? c->jobs : 8, mint_one, mint_done, &j);
 	if (say)
-		fprintf(stderr, " %.1f s\n", (ps_now_ms() - t0) / 1000.0);
+		fprintf(stderr,
+			"%sprovscope: minted %zu device certificate%s from %s in %.1f s\033[K\n",
+			j.tty ? "\r" : "", n, n == 1 ? "" : "s", c->device_ca,
+			(ps_now_ms() - j.t0) / 1000.0);
 	bool ok = true;
 	for (size_t i = 0; i < n; i++) {
 		if (j.err[i] && ok) {
@@ -290,6 +342,11 @@ static bool mint(struct storm *st, char **err)
 	}
 	free(j.err);
 	free(todo);
+	if (ok && storm_stop) {
+		*err =
+		    ps_xstrdup("stopped while minting the device certificates; no pass was made");
+		return false;
+	}
 	return ok;
 }
 
@@ -584,6 +641,22 @@ static void params(const struct storm *st, uint64_t planned, struct ps_storm_par
 	p->shard_i = c->shard_n ? c->shard_i : 1;
 	p->shard_n = c->shard_n ? c->shard_n : 1;
 	p->device_ca = c->device_ca != NULL;
+	p->handshake_only = c->handshake_only;
+	p->firmware = ps_xstrdup(c->firmware);
+	p->tftp_server = ps_xstrdup(c->tftp_server);
+	p->timeout_ms = c->timeout_ms;
+	if (c->devices) { /* the list by its MACs, for shards on other hosts */
+		gnutls_hash_hd_t h;
+		unsigned char dig[32];
+		gnutls_hash_init(&h, GNUTLS_DIG_SHA256);
+		for (uint64_t i = 0; i < st->n_dev; i++)
+			gnutls_hash(h, st->dev[i].mac, 13);
+		gnutls_hash_deinit(h, dig);
+		char hex[65];
+		for (int i = 0; i < 32; i++)
+			snprintf(hex + 2 * i, 3, "%02x", dig[i]);
+		p->devices_sha256 = ps_xstrdup(hex);
+	}
 }
 
 static void storm_free(struct storm *st)
@@ -605,12 +678,14 @@ int ps_run_storm(const struct ps_session *s, const struct ps_storm_view *view)
 	pthread_mutex_init(&st.mu, NULL);
 	char *err = NULL;
 	uint64_t planned = 0;
+	storm_stop = 0;
+	catch_stop(); /* from here: minting can take a while */
 	if (!make_devices(&st, &err) || !make_schedule(&st, &planned, &err) || !guard(&st, &err) ||
 	    !mint(&st, &err)) {
 		fprintf(stderr, "provscope: %s\n", err);
 		free(err);
 		storm_free(&st);
-		return PS_EXIT_USAGE;
+		return storm_stop ? 128 + storm_stop : PS_EXIT_USAGE;
 	}
 	struct ps_report *report = ps_report_new();
 	report->mode = PS_MODE_STORM;
@@ -627,10 +702,10 @@ int ps_run_storm(const struct ps_session *s, const struct ps_storm_view *view)
 	unsigned jobs = st.rep->params.jobs;
 	if (jobs > st.n_slots)
 		jobs = st.n_slots ? (unsigned)st.n_slots : 1;
-	storm_stop = 0;
-	catch_stop();
 	pthread_t threads[64];
 	unsigned started = 0;
+	struct rusage ru0, ru1;
+	getrusage(RUSAGE_SELF, &ru0);
 	st.t0_ms = ps_now_ms();
 	atomic_store(&st.alive, jobs);
 	/* The workers leave the signals to this thread (a view's keys, the
@@ -661,6 +736,14 @@ int ps_run_storm(const struct ps_session *s, const struct ps_storm_view *view)
 	double wall = now_s(&st);
 	struct ps_storm_report *r = st.rep;
 	r->wall_s = wall;
+	getrusage(RUSAGE_SELF, &ru1);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	double cpu = (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) +
+		     (double)(ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) +
+		     (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6 +
+		     (double)(ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
+	if (wall > 0.5 && cores > 0) /* a storm too short to tell says nothing */
+		r->client_busy = cpu / (wall * (double)cores);
 	r->interrupted = storm_stop != 0 || st.view_stopped;
 	r->not_started = r->planned > r->done ? r->planned - r->done : 0;
 	ps_storm_finish(report);

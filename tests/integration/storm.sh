@@ -94,6 +94,18 @@ t_eq "list: the exit status is the highest category" \
 t_check "list: only the 25 rows without a certificate were minted" \
 	grep -q 'minting 25 device certificates' "$T_DIR/l.err"
 
+# A row whose certificate cannot be used: the list is refused before any load.
+printf 'mac,cert,key\n000e08000001,,\n000e08000002,%s,%s\n' "$P/device.pem" "$P/rogue.key" \
+	>"$T_DIR/badcert.csv"
+"$PROVSCOPE" storm --devices "$T_DIR/badcert.csv" "${CA[@]}" "$URL" >/dev/null 2>"$T_DIR/bc.err"
+t_eq "list: a certificate and a key that do not match: exit 2 before any load, naming the row" \
+	"2 1 0" "$? $(grep -c "badcert.csv: line 3: " "$T_DIR/bc.err") $(grep -c 'minting' "$T_DIR/bc.err")"
+
+# --handshake-only says what was checked, not that the phones would provision.
+COLUMNS=200 "$PROVSCOPE" storm --count 5 --handshake-only "${CA[@]}" "$URL" >"$T_DIR/hs.txt" 2>/dev/null
+t_check "--handshake-only: the verdict says the handshakes completed" \
+	grep -q '^Verdict: ok: all 5 passes completed the TLS handshake (--handshake-only: no request was made) (exit 0)$' "$T_DIR/hs.txt"
+
 # --- shards merge to the figures of one run ---------------------------------------
 for i in 1 2 3; do
 	"$PROVSCOPE" storm --count 300 --jobs 4 --shard "$i/3" "${CA[@]}" --format json "$URL" \
@@ -165,6 +177,31 @@ t_eq "merge: a shard given twice is refused" \
 t_check "merge: results of different storms are refused" \
 	grep -q 'are not shards of one storm: they differ in the number of shards: 1, 3' \
 	"$T_DIR/m4.txt"
+"$PROVSCOPE" storm --count 300 --shard 2/3 --handshake-only "${CA[@]}" --format json "$URL" \
+	>"$T_DIR/hs2.json" 2>/dev/null
+"$PROVSCOPE" merge "$T_DIR/s1.json" "$T_DIR/hs2.json" >"$T_DIR/m6.txt" 2>&1
+t_check "merge: a --handshake-only shard does not merge with full passes" \
+	grep -q 'are not shards of one storm: they differ in --handshake-only' "$T_DIR/m6.txt"
+"$PROVSCOPE" storm --count 300 --shard 2/3 --ca "$P/server-ca.pem" --format json "$URL" \
+	>"$T_DIR/nc2.json" 2>/dev/null
+"$PROVSCOPE" merge "$T_DIR/s1.json" "$T_DIR/nc2.json" >"$T_DIR/m7.txt" 2>&1
+t_check "merge: a shard without --device-ca does not merge with one with it" \
+	grep -q 'differ in the certificates' "$T_DIR/m7.txt"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["started"] = "2020-01-01T00:00:00Z"
+json.dump(d, open(sys.argv[2], "w"))' "$T_DIR/s3.json" "$T_DIR/s3-early.json"
+"$PROVSCOPE" merge -v "$T_DIR/s1.json" "$T_DIR/s2.json" "$T_DIR/s3-early.json" >"$T_DIR/m8.txt" 2>&1
+t_check "merge: shards that began far apart are said (storm.shards_apart)" \
+	grep -q 'storm.shards_apart' "$T_DIR/m8.txt"
+"$PROVSCOPE" merge "$T_DIR/s1.json" "$T_DIR/s2.json" "$T_DIR/s3.json" >"$T_DIR/m9.txt" 2>&1
+t_eq "merge: shards run together: no word of it, nor of missing shards" "0" \
+	"$(grep -c 'storm.shards_apart\|storm.shards_missing' "$T_DIR/m9.txt")"
+t_eq "merge: each finding's first pass is the earliest of all shards, whatever the order" \
+	"$(json_get "$T_DIR/m.json" '[f["first_mac"] for f in d["storm"]["findings"]]')" \
+	"$("$PROVSCOPE" merge --format json "$T_DIR/s1.json" "$T_DIR/s2.json" "$T_DIR/s3.json" 2>/dev/null |
+		python3 -c 'import json,sys; print(json.dumps([f["first_mac"] for f in json.load(sys.stdin)["storm"]["findings"]]))')"
 "$PROVSCOPE" --batch --format json --ca "$P/server-ca.pem" --cert "$P/device.pem" \
 	--key "$P/device.key" "$BASE/spa000e08aabbcc.xml" >"$T_DIR/live.json" 2>/dev/null
 "$PROVSCOPE" merge "$T_DIR/live.json" >"$T_DIR/m5.txt" 2>&1
@@ -213,6 +250,18 @@ wait "$pid"
 t_eq "SIGTERM: exit 143, the report written: stopped, fewer than 100 passes, the rest not begun" \
 	"143 True True True" \
 	"$? $(json_get "$T_DIR/int.json" '"%s %s %s" % (d["storm"]["interrupted"], 0 < d["storm"]["done"] < 100, d["storm"]["done"] + d["storm"]["not_started"] == 100)')"
+
+"$PROVSCOPE" storm --count 40 --spread 30 --duration 1 "${CA[@]}" --format tap "$URL" \
+	>"$T_DIR/cut.tap" 2>/dev/null
+t_check "tap: the passes not begun are a skipped test" \
+	grep -q '^ok [0-9]* - [0-9]* planned passes not begun # SKIP --duration ended first$' "$T_DIR/cut.tap"
+"$PROVSCOPE" storm --count 40 --spread 30 --duration 1 "${CA[@]}" --format junit "$URL" \
+	>"$T_DIR/cut.xml" 2>/dev/null
+t_eq "junit: the passes not begun are a skipped testcase" "1 1" \
+	"$(python3 -c '
+import sys, xml.etree.ElementTree as ET
+s = ET.parse(sys.argv[1]).getroot().find("testsuite")
+print(s.get("skipped"), len(s.findall("testcase/skipped")))' "$T_DIR/cut.xml")"
 
 # --- TAP --------------------------------------------------------------------------------
 "$PROVSCOPE" storm --count 20 --jobs 4 "${CA[@]}" --format tap "$URL" >"$T_DIR/s.tap" 2>/dev/null

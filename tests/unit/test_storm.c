@@ -187,8 +187,12 @@ static void test_finish(void **state)
 	assert_int_equal(r->exit_code, PS_EXIT_HTTP);
 	assert_string_equal(r->verdict, "fail");
 	assert_string_equal(r->summary, "19 of 100 passes failed: 10 tls, 9 http");
-	/* the first failure: pass 0 (a 404) at second 0 */
-	assert_int_equal(r->storm->onset_s, 0);
+	/* the first failure: pass 0 (a 404) at second 0; failures rose at 3 s,
+	 * where two of ten failed (33 and 35), over the 4 s up to it */
+	assert_int_equal(r->storm->first_failure_s, 0);
+	assert_int_equal(r->storm->onset_s, 3);
+	assert_int_equal(r->storm->onset_span_s, 4);
+	assert_true(r->storm->onset_rate > 9.99 && r->storm->onset_rate < 10.01);
 	/* the findings: errors first, each with its count */
 	assert_true(r->n_findings >= 3);
 	assert_int_equal(r->findings[0].severity, PS_SEV_ERROR);
@@ -214,6 +218,11 @@ static void test_own_findings(void **state)
 	(void)state;
 	struct ps_report *r = ps_report_new();
 	r->storm = storm_of(2, 4);
+	/* one shard's own result: no word of the others */
+	ps_storm_finish(r);
+	for (size_t i = 0; i < r->n_findings; i++)
+		assert_int_not_equal(r->findings[i].id, PS_F_STORM_SHARDS_MISSING);
+	r->storm->merged = true;
 	r->storm->planned += 5;
 	r->storm->not_started = 5;
 	for (int i = 0; i < 30; i++)
