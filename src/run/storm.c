@@ -183,15 +183,30 @@ static bool make_devices(struct storm *st, char **err)
 		return false;
 	}
 	st->dev = ps_xcalloc(st->n_dev, sizeof *st->dev);
+	/* A serial of the model's form: the head of its default serial, the
+	 * MAC's tail. */
+	struct ps_identity id;
+	ps_identity_init(&id, ps_session_model(st->s));
+	char head[7];
+	snprintf(head, sizeof head, "%.6s", id.serial ? id.serial : "88019F");
+	ps_identity_clear(&id);
 	for (uint64_t i = 0; i < st->n_dev; i++) {
 		struct storm_device *d = &st->dev[i];
+		const char *h = head;
+		char own[7];
 		if (c->devices) {
 			d->row = &st->list.v[i];
 			ps_mac_normalize(d->row->mac, d->mac);
+			if (d->row->model) { /* the row's model's form */
+				struct ps_identity rid;
+				ps_identity_init(&rid, ps_model_find(d->row->model));
+				snprintf(own, sizeof own, "%.6s", rid.serial ? rid.serial : head);
+				ps_identity_clear(&rid);
+				h = own;
+			}
 		} else
 			snprintf(d->mac, sizeof d->mac, "%012" PRIx64, base + i);
-		/* A serial of the phones' form: a fixed head, the MAC's tail. */
-		snprintf(d->serial, sizeof d->serial, "88019F%.6s", d->mac + 6);
+		snprintf(d->serial, sizeof d->serial, "%s%.6s", h, d->mac + 6);
 		for (char *p = d->serial; *p; p++)
 			if (*p >= 'a' && *p <= 'f')
 				*p = (char)(*p - 32);
