@@ -12,6 +12,8 @@ exchange, AES-CBC), and answers by the request path; PROFILE is the profile
                        then TCP closed without a TLS close_notify
   /cl-short-notify.xml the same, but the TLS session is closed properly
                        (close_notify) before TCP
+  /stall.xml           Content-Length of the whole profile, half of it sent,
+                       then nothing for 3 s before the TLS session ends
   /cl-full.xml         Content-Length and the whole profile, then TCP closed
                        without close_notify
   /eof.xml             HTTP/1.0 style: no Content-Length, the whole profile,
@@ -45,6 +47,7 @@ makes OpenSSL 3 report a TCP end without close_notify as a clean close.
 import gzip
 import os
 import socket
+import time
 import ssl
 import sys
 import threading
@@ -76,6 +79,9 @@ def answer(path, profile):
     if path in ("/cl-short.xml", "/cl-short-notify.xml"):
         head = b"HTTP/1.1 200 OK\r\n" + xml + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(profile)
         return head + profile[: len(profile) // 2], path == "/cl-short-notify.xml"
+    if path == "/stall.xml":  # half of it, then nothing for 3 s (serve sleeps)
+        head = b"HTTP/1.1 200 OK\r\n" + xml + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(profile)
+        return head + profile[: len(profile) // 2], True
     if path == "/cl-full.xml":
         head = b"HTTP/1.1 200 OK\r\n" + xml + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(profile)
         return head + profile, False
@@ -126,6 +132,8 @@ def serve(ctx, conn, profile):
             return
         data, notify = answer(path, profile)
         s.sendall(data)
+        if path == "/stall.xml":
+            time.sleep(3)
         if notify:
             try:
                 s.unwrap().close()  # close_notify, then TCP

@@ -94,6 +94,15 @@ t_eq "the helper: a TCP FIN below TLS sends no close_notify, unwrap() does (Open
 	"$(python3 "$EDGE" --client "$EDGE_PORT" /eof.xml /eof-notify.xml /cl-short.xml /cl-short-notify.xml \
 		/cl-full.xml /chunked-gzip.xml /chunked-cut.xml 2>&1)"
 
+# --- 0. half the body, then nothing for longer than --timeout --------------
+run_ps "$T_DIR/stall.json" "${CA[@]}" --timeout 1 "$EB/stall.xml"
+t_eq "half the body, then nothing for --timeout: exit 3, http.stalled (not a crash)" \
+	"3 http.stalled" \
+	"$PS_RC $(json_get "$T_DIR/stall.json" '" ".join(f["id"] for f in d["findings"] if f["severity"] == "error")')"
+t_eq "... the detail: how much came, then how long nothing did" \
+	"$((FULL / 2)) of $FULL bytes arrived, then the server sent nothing for 1.0 s (--timeout)" \
+	"$(json_get "$T_DIR/stall.json" '[f["detail"] for f in d["findings"] if f["id"] == "http.stalled"][0]')"
+
 # --- 1. Content-Length, half the body, no close_notify ----------------------
 fetch cl-short "$EB/cl-short.xml"
 t_eq "Content-Length, half the body, TCP closed without close_notify: exit 7, http.truncated" \
