@@ -135,6 +135,8 @@ mk_pki() {
 # certificate: $NGINX_CERT / $NGINX_KEY when set (a chain file, leaf first).
 # @PORT@ in the lines becomes the port (for more server blocks: close the
 # first with "}" and open the next, "server { listen 127.0.0.1:@PORT@ ssl;").
+# NGINX_WORKER_CONNECTIONS (default 64) sets its one worker's connections
+# (a load test, bench/run's storm, needs more).
 start_nginx() {
 	local name=$1 body=$2 d=$T_DIR/nginx-$1 try
 	mkdir -p "$d/www" "$d/tmp"
@@ -147,7 +149,7 @@ master_process off;
 worker_processes 1;
 pid $d/nginx.pid;
 error_log $d/error.log info;
-events { worker_connections 64; }
+events { worker_connections ${NGINX_WORKER_CONNECTIONS:-64}; }
 http {
 	access_log $d/access.log;
 	client_body_temp_path $d/tmp/body;
