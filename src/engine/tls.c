@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,6 @@
 #include "tlswire/tlswire.h"
 
 struct ps_tls_creds {
-	gnutls_certificate_credentials_t cred;
 	gnutls_pcert_st *pcerts;
 	unsigned n_pcerts;
 	gnutls_privkey_t key;
@@ -84,18 +84,32 @@ static bool key_matches(const struct ps_tls_creds *c)
 	return ok;
 }
 
+/* The certificate credentials of every session: none of their own, the
+ * phone's certificate and key handed over by retrieve_fn from the
+ * session's creds. One for the process (read-only once made, so sessions
+ * on several threads share it): a storm's passes in flight do not each
+ * carry GnuTLS's credentials and trust list. */
+static gnutls_certificate_credentials_t shared_cred;
+static int shared_cred_rc;
+static pthread_once_t shared_cred_once = PTHREAD_ONCE_INIT;
+
+static void shared_cred_make(void)
+{
+	shared_cred_rc = gnutls_certificate_allocate_credentials(&shared_cred);
+	if (shared_cred_rc >= 0)
+		gnutls_certificate_set_retrieve_function2(shared_cred, retrieve_fn);
+}
+
 static struct ps_tls_creds *creds_from(const gnutls_datum_t *cd, const gnutls_datum_t *kd,
 				       const char *cname, const char *kname, char **err)
 {
-	struct ps_tls_creds *c = ps_xcalloc(1, sizeof *c);
-	int rc = gnutls_certificate_allocate_credentials(&c->cred);
-	if (rc < 0) {
-		*err = ps_xasprintf("GnuTLS: %s", gnutls_strerror(rc));
-		free(c);
+	pthread_once(&shared_cred_once, shared_cred_make);
+	if (shared_cred_rc < 0) {
+		*err = ps_xasprintf("GnuTLS: %s", gnutls_strerror(shared_cred_rc));
 		return NULL;
 	}
-	/* The phone's certificate and key, handed over by retrieve_fn. */
-	gnutls_certificate_set_retrieve_function2(c->cred, retrieve_fn);
+	struct ps_tls_creds *c = ps_xcalloc(1, sizeof *c);
+	int rc;
 	if (!cd)
 		return c;
 	unsigned n = 16;
@@ -186,8 +200,6 @@ void ps_tls_creds_free(struct ps_tls_creds *c)
 {
 	if (!c)
 		return;
-	if (c->cred)
-		gnutls_certificate_free_credentials(c->cred);
 	for (unsigned i = 0; i < c->n_pcerts; i++)
 		gnutls_pcert_deinit(&c->pcerts[i]);
 	free(c->pcerts);
@@ -1031,8 +1043,10 @@ static void read_ready(struct run *r)
 	while (!r->in_eof && !r->in_err && r->inq_len - r->inq_off < INQ_MAX) {
 		if (r->inq_off == r->inq_len)
 			r->inq_off = r->inq_len = 0;
-		if (r->inq_cap - r->inq_len < 16384)
-			r->inq = ps_xgrow(r->inq, &r->inq_cap, r->inq_len + 16384, 1);
+		/* room for a flight or two: a phone's handshake is a few KB, a
+		 * body comes in as curl asks for it */
+		if (r->inq_cap - r->inq_len < 4096)
+			r->inq = ps_xgrow(r->inq, &r->inq_cap, r->inq_len + 4096, 1);
 		ssize_t n = recv(r->fd, r->inq + r->inq_len, r->inq_cap - r->inq_len, MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -1186,7 +1200,9 @@ static int session_open(struct run *r, const char *priority, char **err)
 		return rc;
 	}
 	const struct ps_tls_creds *c = r->p->creds;
-	gnutls_certificate_credentials_t cred = c ? c->cred : NULL;
+	(void)c; /* its certificate goes out through retrieve_fn */
+	pthread_once(&shared_cred_once, shared_cred_make);
+	gnutls_certificate_credentials_t cred = shared_cred_rc >= 0 ? shared_cred : NULL;
 	rc = gnutls_credentials_set(r->s, GNUTLS_CRD_CERTIFICATE, cred);
 	if (rc < 0) {
 		*err = ps_xstrdup(gnutls_strerror(rc));

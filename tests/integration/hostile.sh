@@ -69,8 +69,8 @@ hostile "plain HTTP, silent after the request" 3 net.timeout 8 "http://127.0.0.1
 hostile "plain HTTP, reset after the request" 7 http.failed 8 "http://127.0.0.1:$HP/reset.xml"
 hostile "not TLS: a plain HTTP answer to the ClientHello" 4 tls.not_tls 8 "https://127.0.0.1:$NP/x.xml"
 hostile "a body that stalls after 5 of 100000 bytes: a timeout, the prefix never parsed" \
-	7 http.truncated 10 "$H/stall-body.xml"
-hostile "a chunk stream that stalls: the same" 7 http.truncated 10 "$H/stall-chunked.xml"
+	3 http.stalled 10 "$H/stall-body.xml"
+hostile "a chunk stream that stalls: the same" 3 http.stalled 10 "$H/stall-chunked.xml"
 hostile "endless chunked: cut at the cap" 8 profile.too_large 10 "$H/endless-chunked.xml"
 hostile "a huge Content-Length: cut at the cap" 8 profile.too_large 10 "$H/huge-length.xml"
 hostile "a gzip bomb: cut at the decoded cap" 8 profile.too_large 10 "$H/gzip-bomb.xml"
