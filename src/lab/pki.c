@@ -685,17 +685,24 @@ static int device_args(const char *mac, const char *product, const char *serial,
 	return 0;
 }
 
+/* What a device certificate says: as an SPA carries one, valid from
+ * yesterday for 10 years. */
+static struct spec device_spec(const char m[13], const char *product, const char *serial)
+{
+	time_t now = time(NULL);
+	return (struct spec){ .cn = m,
+			      .ou = product,
+			      .l = serial,
+			      .st = m,
+			      .nb = now - DAY,
+			      .na = now + 10 * 365 * DAY,
+			      .eku = GNUTLS_KP_TLS_WWW_CLIENT };
+}
+
 static int device_mint(struct ps_lab_pki *pki, const char m[13], const char *product,
 		       const char *serial, struct crt *c, struct key *k, char **err)
 {
-	time_t now = time(NULL);
-	const struct spec s = { .cn = m,
-				.ou = product,
-				.l = serial,
-				.st = m,
-				.nb = now - DAY,
-				.na = now + 10 * 365 * DAY,
-				.eku = GNUTLS_KP_TLS_WWW_CLIENT };
+	const struct spec s = device_spec(m, product, serial);
 	if (key_generate(k, 2048, err) < 0)
 		return -1;
 	return crt_mint(&s, k->k, pki->vendor.c, pki->vendor_key.k, c, err);
@@ -730,14 +737,7 @@ int ps_pki_mint_device_with(gnutls_x509_crt_t ca, gnutls_x509_privkey_t ca_key,
 	char m[13];
 	if (device_args(mac, product, serial, m, err) < 0)
 		return -1;
-	time_t now = time(NULL);
-	const struct spec s = { .cn = m,
-				.ou = product,
-				.l = serial,
-				.st = m,
-				.nb = now - DAY,
-				.na = now + 10 * 365 * DAY,
-				.eku = GNUTLS_KP_TLS_WWW_CLIENT };
+	const struct spec s = device_spec(m, product, serial);
 	struct crt c = { 0 };
 	if (crt_mint(&s, key, ca, ca_key, &c, err) < 0) {
 		crt_clear(&c);

@@ -263,6 +263,23 @@ void ps_storm_snapshot(struct ps_storm_report *dst, const struct ps_storm_report
 	dst->first_error = ps_xstrdup(src->first_error);
 }
 
+void ps_storm_duration(char *buf, size_t n, uint64_t us)
+{
+	double v = (double)us;
+	if (v < 9995.0)
+		snprintf(buf, n, "%.2f ms", v / 1e3);
+	else if (v < 999500.0)
+		snprintf(buf, n, "%.0f ms", v / 1e3);
+	else if (v < 9995000.0)
+		snprintf(buf, n, "%.2f s", v / 1e6);
+	else if (v < 999.5e6)
+		snprintf(buf, n, "%.0f s", v / 1e6);
+	else if (v < 5999.5e6)
+		snprintf(buf, n, "%.0f min", v / 60e6);
+	else
+		snprintf(buf, n, "%.0f h", v / 3600e6);
+}
+
 uint64_t ps_storm_count(const struct ps_storm_report *s, int code)
 {
 	return s->by_exit[code & 0xff];

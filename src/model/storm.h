@@ -161,6 +161,11 @@ void ps_storm_finish(struct ps_report *r);
  * replaces; `dst` from ps_storm_new, freed by ps_storm_free. */
 void ps_storm_snapshot(struct ps_storm_report *dst, const struct ps_storm_report *src);
 
+/* A duration of microseconds in the unit that suits it, as every view
+ * and output writes one: "0.25 ms", "5.89 ms", "123 ms", "1.25 s",
+ * "42 s", "20 min", "2 h"; at most 7 columns. */
+void ps_storm_duration(char *buf, size_t n, uint64_t us);
+
 /* Passes per category: the number that ended with exit status `code`. */
 uint64_t ps_storm_count(const struct ps_storm_report *s, int code);
 

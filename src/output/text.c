@@ -1149,17 +1149,12 @@ static int write_scan(struct tx *t, const struct ps_report *r)
 
 /* --- provscope storm and merge --------------------------------------------- */
 
-/* A duration in the unit that suits it. */
+/* A duration, right-aligned in 8 columns. */
 static void put_us(FILE *out, uint64_t us)
 {
-	if (us >= 10000000)
-		fprintf(out, "%6.0f s ", (double)us / 1e6);
-	else if (us >= 1000000)
-		fprintf(out, "%6.2f s ", (double)us / 1e6);
-	else if (us >= 10000)
-		fprintf(out, "%6.0f ms", (double)us / 1e3);
-	else
-		fprintf(out, "%6.2f ms", (double)us / 1e3);
+	char buf[16];
+	ps_storm_duration(buf, sizeof buf, us);
+	fprintf(out, "%8s", buf);
 }
 
 static void storm_schedule(struct tx *t, const struct ps_storm_params *p)

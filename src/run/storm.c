@@ -540,18 +540,6 @@ static void *worker(void *ctx)
 
 /* --- progress --------------------------------------------------------------------- */
 
-static void fmt_ms(char *buf, size_t size, uint64_t us)
-{
-	if (us >= 10000000)
-		snprintf(buf, size, "%.0f s", (double)us / 1e6);
-	else if (us >= 1000000)
-		snprintf(buf, size, "%.1f s", (double)us / 1e6);
-	else if (us >= 10000)
-		snprintf(buf, size, "%.0f ms", (double)us / 1e3);
-	else
-		snprintf(buf, size, "%.1f ms", (double)us / 1e3);
-}
-
 /* One line of where the storm stands. */
 static char *progress_line(const struct ps_storm_report *r, unsigned flight, size_t planned,
 			   double t, double *last_t, uint64_t *last_done)
@@ -559,9 +547,9 @@ static char *progress_line(const struct ps_storm_report *r, unsigned flight, siz
 	uint64_t done = r->done, ok = r->by_exit[0];
 	const struct ps_hist *h = &r->hist[PS_STORM_TOTAL];
 	char p50[16], p95[16], p99[16];
-	fmt_ms(p50, sizeof p50, ps_hist_percentile(h, 50));
-	fmt_ms(p95, sizeof p95, ps_hist_percentile(h, 95));
-	fmt_ms(p99, sizeof p99, ps_hist_percentile(h, 99));
+	ps_storm_duration(p50, sizeof p50, ps_hist_percentile(h, 50));
+	ps_storm_duration(p95, sizeof p95, ps_hist_percentile(h, 95));
+	ps_storm_duration(p99, sizeof p99, ps_hist_percentile(h, 99));
 	double rate = t > *last_t ? (double)(done - *last_done) / (t - *last_t) : 0;
 	*last_t = t;
 	*last_done = done;
@@ -668,8 +656,7 @@ static void params(const struct storm *st, uint64_t planned, struct ps_storm_par
 			gnutls_hash(h, st->dev[i].mac, 13);
 		gnutls_hash_deinit(h, dig);
 		char hex[65];
-		for (int i = 0; i < 32; i++)
-			snprintf(hex + 2 * i, 3, "%02x", dig[i]);
+		ps_hex(dig, sizeof dig, hex);
 		p->devices_sha256 = ps_xstrdup(hex);
 	}
 }

@@ -37,23 +37,6 @@ double ps_storm_recent_rate(const struct ps_storm_report *r, double t_s, double 
 	return sum / (t_s - lo);
 }
 
-void ps_storm_view_us(char *buf, size_t n, uint64_t us)
-{
-	double v = (double)us;
-	if (v < 9995.0)
-		snprintf(buf, n, "%.2f ms", v / 1e3);
-	else if (v < 999500.0)
-		snprintf(buf, n, "%.0f ms", v / 1e3);
-	else if (v < 9995000.0)
-		snprintf(buf, n, "%.2f s", v / 1e6);
-	else if (v < 999.5e6)
-		snprintf(buf, n, "%.0f s", v / 1e6);
-	else if (v < 5999.5e6)
-		snprintf(buf, n, "%.0f min", v / 60e6);
-	else
-		snprintf(buf, n, "%.0f h", v / 3600e6);
-}
-
 size_t ps_storm_bar(struct ps_buf *b, const struct ps_tui_ctx *c, int width, uint64_t done,
 		    uint64_t planned)
 {
@@ -228,7 +211,7 @@ void ps_storm_view_latency(struct ps_tui_lines *out, const struct ps_storm_repor
 			else if (!h->n)
 				snprintf(cell, sizeof cell, "-");
 			else
-				ps_storm_view_us(cell, sizeof cell, v[k]);
+				ps_storm_duration(cell, sizeof cell, v[k]);
 			ps_buf_printf(&b, " %8s", cell);
 		}
 		raw = ps_buf_take(&b);

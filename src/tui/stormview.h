@@ -31,9 +31,6 @@ struct ps_storm_now {
  * counts in proportion. 0 before any time has passed. */
 double ps_storm_recent_rate(const struct ps_storm_report *r, double t_s, double window_s);
 
-/* "0.25 ms", "5.89 ms", "123 ms", "1.25 s", "42 s": at most 7 columns. */
-void ps_storm_view_us(char *buf, size_t n, uint64_t us);
-
 /* A progress bar of `width` columns (at least 1) for `done` of `planned`:
  * the part done in c->g->bar, the rest in c->g->bar_empty. Appended to
  * `b`; returns the bytes of the part done (a line's mark). */

@@ -21,32 +21,13 @@
 #include "model/storm.h"
 #include "tui/stormview.h"
 #include "tui/view.h"
+#include "tui_lines.h"
 
 /* --- helpers ---------------------------------------------------------------- */
 
 static struct ps_tui_ctx ctx(bool utf8, int width)
 {
 	return (struct ps_tui_ctx){ .g = ps_tui_glyphs_for(utf8), .utf8 = utf8, .width = width };
-}
-
-/* All lines, one per line of text; the caller frees. */
-static char *joined(const struct ps_tui_lines *l)
-{
-	struct ps_buf b = { 0 };
-	for (size_t i = 0; i < l->n; i++) {
-		ps_buf_puts(&b, l->v[i].text);
-		ps_buf_puts(&b, "\n");
-	}
-	return ps_buf_take(&b);
-}
-
-/* Index of the first line containing `needle`, or -1. */
-static long line_of(const struct ps_tui_lines *l, const char *needle)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strstr(l->v[i].text, needle))
-			return (long)i;
-	return -1;
 }
 
 static void assert_fits(const struct ps_tui_lines *l, int width)
@@ -150,7 +131,7 @@ static void test_durations(void **state)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char buf[32];
-		ps_storm_view_us(buf, sizeof buf, cases[i].us);
+		ps_storm_duration(buf, sizeof buf, cases[i].us);
 		assert_string_equal(buf, cases[i].text);
 		assert_true(strlen(buf) <= 7);
 	}

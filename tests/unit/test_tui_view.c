@@ -21,6 +21,7 @@
 #include "model/report.h"
 #include "model/sink.h"
 #include "tui/view.h"
+#include "tui_lines.h"
 
 /* --- helpers ---------------------------------------------------------------- */
 
@@ -32,26 +33,6 @@ static struct ps_tui_ctx ctx(bool utf8, int width)
 	return (struct ps_tui_ctx){
 		.g = ps_tui_glyphs_for(utf8), .utf8 = utf8, .width = width, .clock = "now"
 	};
-}
-
-/* All lines, one per line of text; the caller frees. */
-static char *joined(const struct ps_tui_lines *l)
-{
-	struct ps_buf b = { 0 };
-	for (size_t i = 0; i < l->n; i++) {
-		ps_buf_puts(&b, l->v[i].text);
-		ps_buf_puts(&b, "\n");
-	}
-	return ps_buf_take(&b);
-}
-
-/* Index of the first line containing `needle`, or -1. */
-static long line_of(const struct ps_tui_lines *l, const char *needle)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strstr(l->v[i].text, needle))
-			return (long)i;
-	return -1;
 }
 
 static void assert_fits(const struct ps_tui_lines *l, int width)
