@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/suggest.h"
 #include "core/util.h"
 #include "lab/lab.h"
 #include "output/output.h"
@@ -435,6 +436,10 @@ static const struct ps_option table[] = {
 	  "key for encrypted profiles (openssl enc -aes-256-cbc)", STRING(profile_key) },
 	{ "target-version", 0, "V", PS_OG_PROFILES, LIVE_RUNS | P | R | S | T,
 	  "the version of the firmware image the upgrade points to", STRING(target_version) },
+	{ "strict", 0, NULL, PS_OG_PROFILES, LIVE_RUNS | P | S,
+	  "the profile checks' findings (unknown parameters, bad\nvalues, other models', "
+	  "duplicates) are errors:\nexit 8",
+	  SET(strict) },
 	{ "kind", 0, "KIND", PS_OG_PROFILES, R,
 	  "rule: evaluate as a profile, upgrade or trigger rule", PARSE(parse_kind) },
 	{ "show-secrets", 0, NULL, PS_OG_PROFILES, ALL_RUNS | S | T,
@@ -749,31 +754,11 @@ static const char *habit(const char *name)
 	return NULL;
 }
 
-/* Edit distance (insertions, deletions, substitutions, adjacent swaps)
- * between two short words, capped at 9. */
+/* Edit distance between two short words, capped at 9. */
 static unsigned distance(const char *a, const char *b)
 {
-	size_t n = strlen(a), m = strlen(b);
-	if (n > 30 || m > 30)
-		return 9;
-	unsigned d[32][32];
-	for (size_t i = 0; i <= n; i++)
-		d[i][0] = (unsigned)i;
-	for (size_t j = 0; j <= m; j++)
-		d[0][j] = (unsigned)j;
-	for (size_t i = 1; i <= n; i++)
-		for (size_t j = 1; j <= m; j++) {
-			unsigned best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	return d[n][m] < 9 ? d[n][m] : 9;
+	unsigned d = ps_edit_distance(a, b, 9, false);
+	return d < 9 ? d : 9;
 }
 
 /* The message for an option getopt did not take: `typed` is the argument

@@ -47,6 +47,7 @@ struct ps_run_config {
 	size_t max_body;              /* cap on a fetched body (--max-size) */
 	bool handshake_only;          /* stop after the TLS handshake (--handshake-only) */
 	bool check_device;            /* a profile naming another MAC is profile.wrong_device */
+	bool strict;                  /* --strict: the profile checks' findings are errors */
 	const char *download_file;    /* --download-firmware FILE, NULL if not asked */
 	const char *tftp_server;      /* --tftp-server: DHCP option 66/150, NULL if not given */
 	bool audit;                   /* --audit: check who else the server serves */

@@ -5,6 +5,7 @@
 
 #include "engine/steps.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "engine/upgrade.h"
 #include "profile/decode.h"
 #include "profile/devmac.h"
+#include "profile/lint.h"
 #include "profile/params.h"
 #include "profile/spc.h"
 #include "profile/xml.h"
@@ -63,6 +65,8 @@ void ps_steps_snapshot(const struct ps_params *t, struct ps_profile_report *rep)
 		r->source = ps_xstrdup(p->source);
 		r->line = p->line;
 		r->secret = p->secret;
+		r->problem = p->problem;
+		r->problem_detail = ps_xstrdup(p->problem_detail);
 	}
 }
 
@@ -126,6 +130,42 @@ static bool check_device(const struct ps_run_config *cfg, const struct ps_sink *
 	return other == NULL;
 }
 
+/* The profile checks on what file `file` set (lint.h): a finding for
+ * each problem, with the file and line (errors with --strict), and the
+ * parameter's row marked. Returns how many problems were found. */
+static size_t lint(const struct ps_run_config *cfg, const struct ps_sink *sink, size_t hop,
+		   const char *file, const struct ps_param_batch *ops, struct ps_params *t)
+{
+	struct ps_lint l;
+	ps_profile_lint(ops, cfg->identity ? cfg->identity->model : NULL, &l);
+	size_t n = l.n;
+	for (size_t i = 0; i < l.n; i++) {
+		const struct ps_lint_item *it = &l.items[i];
+		enum ps_severity sev = cfg->strict ? PS_SEV_ERROR : ps_finding_severity(it->id);
+		ps_sink_finding_sev(sink, (long)hop, it->id, sev, "%s line %u: %s", file, it->line,
+				    it->detail);
+		/* a bad value marks the row only when it is the value that stayed */
+		const struct ps_param *p = ps_params_get(t, it->name);
+		if (p && (it->id != PS_F_PROFILE_BAD_VALUE || p->line == it->line))
+			ps_params_mark(t, it->name, ps_finding_name(it->id), it->detail);
+	}
+	static const enum ps_finding_id kinds[4] = { PS_F_PROFILE_UNKNOWN_PARAMETER,
+						     PS_F_PROFILE_BAD_VALUE,
+						     PS_F_PROFILE_NOT_FOR_MODEL,
+						     PS_F_PROFILE_DUPLICATE };
+	for (size_t k = 0; k < 4; k++) {
+		if (!l.more[k])
+			continue;
+		n += l.more[k];
+		ps_sink_finding_sev(sink, (long)hop, kinds[k],
+				    cfg->strict ? PS_SEV_ERROR : ps_finding_severity(kinds[k]),
+				    "%s: %zu more like these, not listed (the first %d are)", file,
+				    l.more[k], PS_LINT_MAX_PER_ID);
+	}
+	ps_lint_clear(&l);
+	return n;
+}
+
 /* What this hop's profile was and the rows it set, as the hop's record. */
 static void hop_profile(const struct ps_sink *sink, size_t hop, const struct ps_profile_source *src,
 			const struct ps_params *t, const char *file)
@@ -149,7 +189,9 @@ static void hop_profile(const struct ps_sink *sink, size_t hop, const struct ps_
 								    .access = p->access,
 								    .source = p->source,
 								    .line = p->line,
-								    .secret = p->secret };
+								    .secret = p->secret,
+								    .problem = p->problem,
+								    .problem_detail = p->problem_detail };
 	}
 	struct ps_detail d = { .kind = PS_DETAIL_HOP_PROFILE, .profile = &rep };
 	ps_sink_detail(sink, hop, &d);
@@ -209,12 +251,16 @@ bool ps_steps_profile(const struct ps_run_config *cfg, const struct ps_sink *sin
 		src->ok = true;
 		bool mine =
 		    !cfg->check_device || check_device(cfg, sink, hop, text, d.len, t, file);
+		size_t problems = lint(cfg, sink, hop, file, &res.ops, t);
+		char what[64] = "";
+		if (problems)
+			snprintf(what, sizeof what, ", %zu to check", problems);
 		ps_sink_step_end(sink, hop, PS_STEP_PROFILE_PARSE,
-				 !mine                          ? PS_STATUS_FAIL
-				 : res.warning.id == PS_F_COUNT ? PS_STATUS_OK
-								: PS_STATUS_WARN,
-				 "%zu parameter%s set%s%s", res.n_set, res.n_set == 1 ? "" : "s",
-				 mine ? "" : ", written for another device",
+				 !mine || (problems && cfg->strict) ? PS_STATUS_FAIL
+				 : res.warning.id == PS_F_COUNT && !problems ? PS_STATUS_OK
+									     : PS_STATUS_WARN,
+				 "%zu parameter%s set%s%s%s", res.n_set, res.n_set == 1 ? "" : "s",
+				 what, mine ? "" : ", written for another device",
 				 notes.s ? notes.s : "");
 	}
 	ps_buf_free(&notes);

@@ -342,6 +342,23 @@ enum ps_severity {
 	  "Check how the server maps the request to a file (the MAC in the file name, rewrite "    \
 	  "rules, caches, a template rendered for the wrong device) and that the client "          \
 	  "certificate's MAC is checked against the file asked for.")                              \
+	X(PS_F_PROFILE_UNKNOWN_PARAMETER, "profile.unknown_parameter", PS_SEV_WARN,               \
+	  PS_EXIT_PROFILE,                                                                        \
+	  "The profile sets a parameter no firmware of the phone's family knows; the phone "       \
+	  "ignores it without a word, so what it was meant to do does not happen.",                \
+	  "Correct the name (letter case counts): the closest known names are shown.")             \
+	X(PS_F_PROFILE_BAD_VALUE, "profile.bad_value", PS_SEV_WARN, PS_EXIT_PROFILE,               \
+	  "A parameter's value does not fit its type (Yes/No, a number in range, one of a list "   \
+	  "of words, a time, a rule); the phone misreads or ignores it.",                          \
+	  "Write a value of the type shown; provscope profile --model MODEL FILE checks it.")      \
+	X(PS_F_PROFILE_NOT_FOR_MODEL, "profile.not_for_model", PS_SEV_WARN, PS_EXIT_PROFILE,       \
+	  "The profile sets a parameter that another model has but this one does not (another "   \
+	  "family's, or a line the device does not have); the phone ignores it.",                  \
+	  "Check that the profile was written for this model (--model), or drop the parameter.")   \
+	X(PS_F_PROFILE_DUPLICATE, "profile.duplicate", PS_SEV_WARN, PS_EXIT_PROFILE,               \
+	  "The profile sets one parameter more than once; the phone keeps the last one, which "    \
+	  "may not be the one meant.",                                                             \
+	  "Set each parameter once (templates often emit both branches of a condition).")          \
 	X(PS_F_AUDIT_NO_CERT_SERVED, "audit.served_without_cert", PS_SEV_ERROR, PS_EXIT_EXPECT,    \
 	  "The server hands this phone's profile to a client that shows no certificate: anyone "   \
 	  "who knows or guesses the MAC can read its passwords.",                                  \

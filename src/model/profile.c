@@ -135,6 +135,7 @@ static struct ps_param_row *param_rows_dup(const struct ps_param_row *v, size_t 
 		d[i].value = ps_xstrdup(v[i].value);
 		d[i].access = ps_xstrdup(v[i].access);
 		d[i].source = ps_xstrdup(v[i].source);
+		d[i].problem_detail = ps_xstrdup(v[i].problem_detail);
 	}
 	return d;
 }
@@ -145,6 +146,7 @@ void ps_param_row_clear(struct ps_param_row *p)
 	free(p->value);
 	free(p->access);
 	free(p->source);
+	free(p->problem_detail);
 	memset(p, 0, sizeof *p);
 }
 

@@ -15,6 +15,10 @@ struct ps_param_row {
 	char *source;  /* "factory default" or the file / URL that set it */
 	unsigned line; /* in that source, 0 for defaults */
 	bool secret;   /* redacted unless --show-secrets */
+	/* What the profile checks found in this setting: a finding id
+	 * ("profile.bad_value", static) and its detail, NULL when nothing. */
+	const char *problem;
+	char *problem_detail;
 };
 
 /* Whether the row is the model's factory default (no file set it). */

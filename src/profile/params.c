@@ -79,6 +79,7 @@ void ps_params_free(struct ps_params *t)
 		free(p->value);
 		free(p->access);
 		free(p->source);
+		free(p->problem_detail);
 		free(p);
 	}
 	free(t->v);
@@ -117,6 +118,20 @@ void ps_params_set(struct ps_params *t, const char *name, const char *value, con
 	free(p->source);
 	p->source = ps_xstrdup(source ? source : FACTORY_DEFAULT);
 	p->line = line;
+	/* a new setting: what was found in the old one no longer holds */
+	p->problem = NULL;
+	free(p->problem_detail);
+	p->problem_detail = NULL;
+}
+
+void ps_params_mark(struct ps_params *t, const char *name, const char *problem,
+		    const char *detail)
+{
+	struct ps_param *p = find(t, name);
+	if (!p || p->problem)
+		return;
+	p->problem = problem;
+	p->problem_detail = ps_xstrdup(detail);
 }
 
 size_t ps_params_count(const struct ps_params *t)
@@ -245,6 +260,7 @@ void ps_parse_result_clear(struct ps_parse_result *r)
 	for (size_t i = 0; i < r->n_notes; i++)
 		free(r->notes[i]);
 	free(r->notes);
+	ps_param_batch_clear(&r->ops);
 	ps_parse_result_init(r);
 }
 

@@ -18,6 +18,11 @@ struct ps_param {
 	char *source;  /* "factory default", or the source that last named it */
 	unsigned line; /* line in that source, 0 for factory defaults */
 	bool secret;   /* ps_param_is_secret(name), fixed at creation */
+	/* What the profile checks found in the setting (profile/lint.h): a
+	 * finding id (static), NULL when nothing; cleared when it is set
+	 * again. */
+	const char *problem;
+	char *problem_detail;
 };
 
 /* Opaque table. */
@@ -37,6 +42,11 @@ const struct ps_param *ps_params_get(const struct ps_params *t, const char *name
 void ps_params_set(struct ps_params *t, const char *name, const char *value, const char *access,
 		   const char *source, unsigned line);
 size_t ps_params_count(const struct ps_params *t);
+/* Records what the profile checks found in parameter `name`'s setting
+ * (`problem` a static finding id, `detail` copied), unless something is
+ * recorded already; nothing when there is no such parameter. */
+void ps_params_mark(struct ps_params *t, const char *name, const char *problem,
+		    const char *detail);
 /* The i-th parameter in insertion order, NULL past the end. Borrowed. */
 const struct ps_param *ps_params_at(const struct ps_params *t, size_t i);
 
@@ -68,6 +78,21 @@ void ps_profile_issue_set(struct ps_profile_issue *is, enum ps_finding_id id, un
     __attribute__((format(printf, 5, 6)));
 void ps_profile_issue_clear(struct ps_profile_issue *is);
 
+/* Pending sets, in file order, applied to a table in one go once the whole
+ * file parsed (so a broken file changes nothing). Zero-initialise. */
+struct ps_param_op {
+	char *name;
+	char *value;  /* NULL: leave the value */
+	char *access; /* NULL: leave the access */
+	unsigned line;
+	/* XML: a leaf inside a container under <flat-profile> (the SPA122's
+	 * router-configuration groups), not a flat-profile parameter name */
+	bool nested;
+};
+struct ps_param_batch {
+	struct ps_param_op *ops;
+	size_t n, cap;
+};
 /* What parsing one profile (XML or SPC text) gave. The parsers initialise it
  * themselves; call ps_parse_result_clear() when done. */
 struct ps_parse_result {
@@ -78,6 +103,9 @@ struct ps_parse_result {
 	size_t n_containers;             /* XML elements holding elements: not parameters */
 	char **notes;                    /* plain sentences worth showing (owned) */
 	size_t n_notes;
+	/* What the file set, in file order, each with its line: filled when
+	 * the table was changed (applied), for the profile checks (lint.h). */
+	struct ps_param_batch ops;
 };
 
 void ps_parse_result_init(struct ps_parse_result *r);
@@ -85,18 +113,6 @@ void ps_parse_result_clear(struct ps_parse_result *r);
 void ps_parse_result_note(struct ps_parse_result *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Pending sets, in file order, applied to a table in one go once the whole
- * file parsed (so a broken file changes nothing). Zero-initialise. */
-struct ps_param_op {
-	char *name;
-	char *value;  /* NULL: leave the value */
-	char *access; /* NULL: leave the access */
-	unsigned line;
-};
-struct ps_param_batch {
-	struct ps_param_op *ops;
-	size_t n, cap;
-};
 void ps_param_batch_add(struct ps_param_batch *b, const char *name, const char *value,
 			const char *access, unsigned line);
 /* Applies every op in order (so the last occurrence wins) with `source`;

@@ -344,8 +344,11 @@ int ps_profile_parse_spc(const char *text, size_t len, const char *source, struc
 				     res->n_notes ? " (its imports were not followed)" : "");
 	} else {
 		res->n_set = ps_param_batch_apply(&b, t, source);
+		ps_param_batch_clear(&res->ops);
+		res->ops = b;
+		memset(&b, 0, sizeof b);
 		res->applied = true;
-		size_t ph = ps_param_batch_check_placeholders(&b, &res->warning);
+		size_t ph = ps_param_batch_check_placeholders(&res->ops, &res->warning);
 		if (ps_placeholders_mean_template(ph, res->n_set)) {
 			ps_profile_issue_set(&res->error, PS_F_PROFILE_TEMPLATE, res->warning.line,
 					     0, "the file was not rendered: %s (%zu of %zu)",

@@ -243,6 +243,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 		char *v = empty_tag ? NULL : normalize(c->text.s ? c->text.s : "", c->text.len);
 		note_odd_ua(c);
 		ps_param_batch_add(&c->batch, c->pname, v, c->paccess, c->pline);
+		c->batch.ops[c->batch.n - 1].nested = c->depth > c->fp_depth + 1;
 		free(v);
 		free(c->pname);
 		c->pname = NULL;
@@ -293,6 +294,14 @@ static bool feed(struct ctx *c, const char *text, size_t len, struct xml_stop *a
 	return ok && !c->dtd;
 }
 
+/* The file's sets go with the result, for the profile checks. */
+static void keep_ops(struct ctx *c)
+{
+	ps_param_batch_clear(&c->res->ops);
+	c->res->ops = c->batch;
+	memset(&c->batch, 0, sizeof c->batch);
+}
+
 /* A file with an unrendered template marker at line `tline`: always a
  * profile.template error, with what the file is when read literally (its
  * parameters are applied when it is a well-formed flat profile). */
@@ -303,6 +312,7 @@ static void template_issue(struct ctx *c, bool ok, const struct xml_stop *at, un
 	char *m = marker[0] == '{' ? ps_xasprintf("\"%s\"", marker) : ps_xstrdup(marker);
 	if (ok && c->seen_fp) {
 		res->n_set = ps_param_batch_apply(&c->batch, t, source);
+		keep_ops(c);
 		res->applied = true;
 		ps_profile_issue_set(&res->error, PS_F_PROFILE_TEMPLATE, tline, 0,
 				     "unrendered template marker %s; read literally the file "
@@ -351,8 +361,9 @@ static int profile_outcome(struct ctx *c, bool ok, const struct xml_stop *at, st
 				     "the <flat-profile> element holds no parameter");
 	} else {
 		res->n_set = ps_param_batch_apply(&c->batch, t, source);
+		keep_ops(c);
 		res->applied = true;
-		size_t ph = ps_param_batch_check_placeholders(&c->batch, &res->warning);
+		size_t ph = ps_param_batch_check_placeholders(&res->ops, &res->warning);
 		if (!ps_placeholders_mean_template(ph, res->n_set))
 			return 0;
 		/* Half-rendered is not rendered: report the file as a template. */

@@ -134,6 +134,7 @@ struct ps_run *ps_run_new(const struct ps_session *s, const struct ps_run_setup 
 		.chain_memo = ps_session_chain_memo(s),
 		.at = setup->at,
 		.inspect_anyway = c->inspect_anyway,
+		.strict = c->strict,
 		.profile_key = c->profile_key,
 		.user_agent = run->user_agent,
 		.max_body = c->max_size                ? c->max_size

@@ -1,0 +1,379 @@
+/* The parameter dictionary's look-ups and value checks (see dict.h). */
+#include "config.h"
+
+#include "profile/dict.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "profile/params.h"
+#include "rules/rule.h"
+
+unsigned ps_dict_family(const struct ps_model *m)
+{
+	if (m && m->based_on) {
+		const struct ps_model *b = ps_model_find(m->based_on);
+		if (b && b != m)
+			m = b;
+	}
+	if (!m || !m->family)
+		return 0;
+	static const struct {
+		const char *family;
+		unsigned bit;
+	} map[] = {
+		{ "SPA9x2", PS_FAM_SPA9XX },  { "SPA901", PS_FAM_SPA9XX },  { "SPA30x", PS_FAM_SPA5XX },
+		{ "SPA50x", PS_FAM_SPA5XX },  { "SPA51x", PS_FAM_SPA5XX },  { "SPA525", PS_FAM_SPA5XX },
+		{ "PAP2T", PS_FAM_ATA },      { "SPA2102", PS_FAM_ATA },    { "SPA3102", PS_FAM_ATA },
+		{ "SPA8000", PS_FAM_ATA },    { "SPA1x2", PS_FAM_SPA1XX },  { "SPA232D", PS_FAM_SPA1XX },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(m->family, map[i].family) == 0)
+			return map[i].bit;
+	return 0;
+}
+
+const char *ps_dict_family_name(unsigned fams, char *buf, size_t size)
+{
+	static const char *const names[] = { "SPA9x2", "SPA3xx/5xx", "Linksys ATA", "SPA1xx" };
+	size_t at = 0;
+	unsigned n = 0, k = 0;
+	for (unsigned i = 0; i < 4; i++)
+		n += (fams >> i) & 1u;
+	if (size)
+		buf[0] = '\0';
+	for (unsigned i = 0; i < 4; i++) {
+		if (!((fams >> i) & 1u))
+			continue;
+		k++;
+		const char *sep = k == 1 ? "" : k == n ? " and " : ", ";
+		int w = snprintf(buf + at, size > at ? size - at : 0, "%s%s", sep, names[i]);
+		if (w > 0)
+			at += (size_t)w;
+	}
+	return buf;
+}
+
+/* The first entry named `name` (binary search; entries are sorted by
+ * name with strcmp), or ps_dict_count. */
+static size_t first_named(const char *name)
+{
+	size_t lo = 0, hi = ps_dict_count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(ps_dict[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ps_dict_count && strcmp(ps_dict[lo].name, name) == 0 ? lo : ps_dict_count;
+}
+
+static const struct ps_pdef *find_form(const char *name, bool indexed, unsigned fams)
+{
+	for (size_t i = first_named(name); i < ps_dict_count && strcmp(ps_dict[i].name, name) == 0;
+	     i++)
+		if (!!(ps_dict[i].flags & PS_PD_INDEXED) == indexed && (ps_dict[i].fams & fams))
+			return &ps_dict[i];
+	return NULL;
+}
+
+const struct ps_pdef *ps_dict_find(const char *name, unsigned fams, unsigned *index)
+{
+	*index = 0;
+	const struct ps_pdef *d = find_form(name, false, fams);
+	if (d)
+		return d;
+	/* NAME_n_: the stem must not end with '_' itself */
+	size_t n = strlen(name);
+	if (n < 4 || name[n - 1] != '_')
+		return NULL;
+	size_t e = n - 1, s = e;
+	while (s > 0 && name[s - 1] >= '0' && name[s - 1] <= '9')
+		s--;
+	if (s == e || s < 2 || name[s - 1] != '_' || name[s - 2] == '_' || e - s > 4)
+		return NULL;
+	char stem[128];
+	if (s - 1 >= sizeof stem)
+		return NULL;
+	memcpy(stem, name, s - 1);
+	stem[s - 1] = '\0';
+	d = find_form(stem, true, fams);
+	if (d)
+		*index = (unsigned)strtoul(name + s, NULL, 10);
+	return d;
+}
+
+const char *ps_ptype_name(enum ps_ptype t)
+{
+	static const char *const names[] = { "string", "Yes/No", "integer", "enumeration",
+					     "rule",   "URL",    "time",    "secret" };
+	return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "string";
+}
+
+enum ps_ptype ps_pdef_type(const struct ps_pdef *d, const char *name)
+{
+	if (ps_param_is_secret(name))
+		return PS_PT_SECRET;
+	return (enum ps_ptype)d->type;
+}
+
+const char *ps_pdef_name(const struct ps_pdef *d, unsigned index, char *buf, size_t size)
+{
+	if (d->flags & PS_PD_INDEXED)
+		snprintf(buf, size, "%s_%u_", d->name, index ? index : 1);
+	else
+		snprintf(buf, size, "%s", d->name);
+	return buf;
+}
+
+/* Whether the value is not for provscope to judge: a macro the phone
+ * expands, or a server-side placeholder. */
+static bool opaque(const char *v)
+{
+	return strchr(v, '$') || ps_value_has_placeholder(v);
+}
+
+static bool word_in(const char *v, const char *words)
+{
+	size_t n = strlen(v);
+	for (const char *w = words; *w;) {
+		size_t k = strcspn(w, "|");
+		if (k == n && ps_strn_ieq(w, v, n))
+			return true;
+		w += k;
+		if (*w == '|')
+			w++;
+	}
+	return false;
+}
+
+/* A number as the guides allow it (LPG 2-20): decimal, or hex "0x..";
+ * a sign for signed ones. False when it is none or too long. */
+static bool parse_number(const char *v, long long *x)
+{
+	const char *p = v;
+	bool neg = *p == '-';
+	if (*p == '-' || *p == '+')
+		p++;
+	int base = 10;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	if (!*p || strlen(p) > 15)
+		return false;
+	long long r = 0;
+	for (; *p; p++) {
+		int d = *p >= '0' && *p <= '9'               ? *p - '0'
+			: base == 16 && *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
+			: base == 16 && *p >= 'A' && *p <= 'F' ? *p - 'A' + 10
+							       : -1;
+		if (d < 0)
+			return false;
+		r = r * base + d;
+	}
+	*x = neg ? -r : r;
+	return true;
+}
+
+/* The spec of an integer: "MIN..MAX UNIT [list]", MIN and MAX optional. */
+struct int_spec {
+	long long lo, hi;
+	bool has_lo, has_hi;
+	char unit[16];
+};
+
+static void read_int_spec(const char *spec, struct int_spec *s)
+{
+	memset(s, 0, sizeof *s);
+	const char *dots = spec ? strstr(spec, "..") : NULL;
+	if (!dots)
+		return;
+	char *end;
+	if (dots > spec) {
+		s->lo = strtoll(spec, &end, 10);
+		s->has_lo = end == dots;
+	}
+	const char *h = dots + 2;
+	if ((*h >= '0' && *h <= '9') || (*h == '-' && h[1] >= '0' && h[1] <= '9')) {
+		s->hi = strtoll(h, &end, 10);
+		s->has_hi = true;
+		h = end;
+	}
+	while (*h == ' ')
+		h++;
+	size_t n = strcspn(h, " ");
+	if (n < sizeof s->unit && strncmp(h, "list", 4) != 0)
+		memcpy(s->unit, h, n);
+}
+
+static bool int_ok(const char *v, const char *spec, char **why)
+{
+	struct int_spec s;
+	read_int_spec(spec, &s);
+	long long x;
+	if (parse_number(v, &x) && (!s.has_lo || x >= s.lo) && (!s.has_hi || x <= s.hi))
+		return true;
+	const char *unit = s.unit;
+	const char *u = !*unit                  ? ""
+			: strcmp(unit, "s") == 0   ? " (seconds)"
+			: strcmp(unit, "ms") == 0  ? " (milliseconds)"
+			: strcmp(unit, "20s") == 0 ? " (units of 20 seconds)"
+			: strcmp(unit, "min") == 0 ? " (minutes)"
+			: strcmp(unit, "h") == 0   ? " (hours)"
+						   : NULL;
+	char ubuf[40];
+	if (!u) {
+		snprintf(ubuf, sizeof ubuf, " (%s)", unit);
+		u = ubuf;
+	}
+	if (s.has_lo && s.has_hi)
+		*why = ps_xasprintf("a whole number from %lld to %lld%s", s.lo, s.hi, u);
+	else if (s.has_lo)
+		*why = ps_xasprintf("a whole number from %lld up%s", s.lo, u);
+	else if (s.has_hi)
+		*why = ps_xasprintf("a whole number up to %lld%s", s.hi, u);
+	else
+		*why = ps_xasprintf("a whole number%s", u);
+	return false;
+}
+
+/* A delay list: "D[+R]" items joined by ",", as Resync_Error_Retry_Delay
+ * takes them (LPG 2-17): each item a whole number, "+R" random seconds. */
+static bool delay_list_ok(const char *v)
+{
+	const char *p = v;
+	for (;;) {
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (*p == '+') {
+			p++;
+			if (*p < '0' || *p > '9')
+				return false;
+			while (*p >= '0' && *p <= '9')
+				p++;
+		}
+		if (*p == '\0')
+			return true;
+		if (*p != ',')
+			return false;
+		p++;
+	}
+}
+
+static bool time_ok(const char *v, const char *spec, char **why)
+{
+	/* HHmm, 0000 to 2400 (Resync_At__HHmm_) */
+	bool ok = strlen(v) == 4;
+	for (size_t i = 0; ok && i < 4; i++)
+		ok = v[i] >= '0' && v[i] <= '9';
+	if (ok) {
+		int hh = (v[0] - '0') * 10 + v[1] - '0', mm = (v[2] - '0') * 10 + v[3] - '0';
+		ok = mm < 60 && (hh < 24 || (hh == 24 && mm == 0));
+	}
+	if (!ok)
+		*why = ps_xasprintf("a time of day as %s, 0000 to 2400", spec ? spec : "HHmm");
+	return ok;
+}
+
+bool ps_pdef_value_ok(const struct ps_pdef *d, const char *name, const char *value, char **why)
+{
+	*why = NULL;
+	if (!value || !*value || opaque(value))
+		return true;
+	switch (ps_pdef_type(d, name)) {
+	case PS_PT_BOOL:
+		/* Yes/No in the guides; real profiles in service write yes/no
+		 * (WAZO spa-ata.xml, FPBX spa2102), and the SPC compiler takes
+		 * Enable/Disable and 1/0 as well (SIP p.22). */
+		if (word_in(value, "Yes|No|Enable|Disable|1|0"))
+			return true;
+		*why = ps_xstrdup("Yes or No");
+		return false;
+	case PS_PT_INT:
+		if (d->spec && strstr(d->spec, "list") && delay_list_ok(value))
+			return true;
+		if (int_ok(value, d->spec, why))
+			return true;
+		if (d->spec && strstr(d->spec, "list")) {
+			char *w = ps_xasprintf("%s, or a list of such (\"D[+R],...\")", *why);
+			free(*why);
+			*why = w;
+		}
+		return false;
+	case PS_PT_ENUM:
+		if (!d->spec || word_in(value, d->spec))
+			return true;
+		*why = ps_xasprintf("one of %s", d->spec);
+		for (char *p = *why; *p; p++)
+			if (*p == '|')
+				*p = ',';
+		return false;
+	case PS_PT_TIME:
+		return time_ok(value, d->spec, why);
+	case PS_PT_URL:
+		for (const char *p = value; *p; p++)
+			if (*p == ' ' || *p == '\t') {
+				*why = ps_xstrdup("a URL (no spaces)");
+				return false;
+			}
+		return true;
+	case PS_PT_RULE: {
+		/* Profile_Rule* and Upgrade_Rule are parsed where the run
+		 * evaluates them (rule.syntax); the others here. */
+		enum ps_rule_kind kind;
+		if (strncmp(name, "Resync_Trigger_", 15) == 0)
+			kind = PS_RULE_TRIGGER;
+		else if (strcmp(name, "Report_Rule") == 0)
+			kind = PS_RULE_PROFILE;
+		else
+			return true;
+		struct ps_rule r;
+		struct ps_rule_error err;
+		if (ps_rule_parse(value, kind, &r, &err) == 0) {
+			ps_rule_clear(&r);
+			return true;
+		}
+		*why = ps_xasprintf("a %s that parses (column %ld: %s)",
+				    kind == PS_RULE_TRIGGER ? "condition" : "rule", err.column,
+				    err.message);
+		return false;
+	}
+	case PS_PT_STRING:
+	case PS_PT_SECRET:
+		break;
+	}
+	return true;
+}
+
+const char *ps_ptype_bad_effect(enum ps_ptype t)
+{
+	switch (t) {
+	case PS_PT_BOOL:
+		return "the guides give yes and no only and do not say what the phone makes of "
+		       "another word (LPG 2-20), so it will not do what was meant";
+	case PS_PT_INT:
+		return "the guides give the form (decimal or 0x hex, within the parameter's "
+		       "range: LPG 2-20) but not what the phone does with anything else, so it "
+		       "will not do what was meant";
+	case PS_PT_ENUM:
+		return "the guides do not say what the phone does with a word it does not offer, "
+		       "so it will not do what was meant";
+	case PS_PT_TIME:
+		return "an invalid time is ignored (Cisco MPP guide, the successor firmware), so "
+		       "there is no daily resync";
+	case PS_PT_RULE:
+		return "a rule or condition that does not parse is skipped";
+	case PS_PT_URL:
+		return "the phone cannot fetch it";
+	case PS_PT_STRING:
+	case PS_PT_SECRET:
+		break;
+	}
+	return "the phone keeps it as written";
+}

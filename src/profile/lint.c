@@ -1,0 +1,265 @@
+/* The profile checks (see lint.h). */
+#include "config.h"
+
+#include "profile/lint.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/suggest.h"
+#include "core/util.h"
+#include "profile/defaults.h"
+#include "profile/dict.h"
+
+/* The most lines any catalogue model has (the SPA509G's 12). */
+#define MAX_LINES 12
+#define SHOW_VALUE 60
+
+static size_t kind_of(enum ps_finding_id id)
+{
+	return id == PS_F_PROFILE_UNKNOWN_PARAMETER ? 0
+	       : id == PS_F_PROFILE_BAD_VALUE       ? 1
+	       : id == PS_F_PROFILE_NOT_FOR_MODEL   ? 2
+						    : 3;
+}
+
+static void add(struct ps_lint *l, enum ps_finding_id id, unsigned line, const char *name,
+		char *suggest, char *detail)
+{
+	size_t k = kind_of(id), listed = 0;
+	for (size_t i = 0; i < l->n; i++)
+		listed += l->items[i].id == id;
+	if (listed >= PS_LINT_MAX_PER_ID) {
+		l->more[k]++;
+		free(suggest);
+		free(detail);
+		return;
+	}
+	l->items = ps_xgrow(l->items, &l->cap, l->n + 1, sizeof *l->items);
+	l->items[l->n++] = (struct ps_lint_item){
+		.id = id, .line = line, .name = ps_xstrdup(name), .suggest = suggest, .detail = detail
+	};
+}
+
+/* A value as the details quote it: at most SHOW_VALUE bytes. */
+static char *quote(const char *v)
+{
+	size_t n = strlen(v);
+	if (n <= SHOW_VALUE)
+		return ps_xasprintf("\"%s\"", v);
+	return ps_xasprintf("\"%.*s...\"", SHOW_VALUE, v);
+}
+
+/* The trailing line number a name was written with ("Line_Enable_3",
+ * "Proxy_2_"), 0 when none. */
+static unsigned written_index(const char *name)
+{
+	size_t n = strlen(name);
+	if (n && name[n - 1] == '_')
+		n--;
+	size_t s = n;
+	while (s && name[s - 1] >= '0' && name[s - 1] <= '9')
+		s--;
+	if (s == n || n - s > 3)
+		return 0;
+	return (unsigned)strtoul(name + s, NULL, 10);
+}
+
+/* The closest names of family `fam` to `name`, ", "-joined, NULL when
+ * none; *case_only when the first differs from it in letter case only. */
+static char *suggest(const char *name, unsigned fam, bool *case_only)
+{
+	*case_only = false;
+	unsigned idx = written_index(name);
+	if (idx == 0 || idx > MAX_LINES)
+		idx = 1;
+	size_t n = 0;
+	for (size_t i = 0; i < ps_dict_count; i++)
+		n += (ps_dict[i].fams & fam) != 0;
+	if (!n)
+		return NULL;
+	char **names = ps_xcalloc(n, sizeof *names);
+	size_t k = 0;
+	for (size_t i = 0; i < ps_dict_count; i++) {
+		if (!(ps_dict[i].fams & fam))
+			continue;
+		char buf[160];
+		names[k++] = ps_xstrdup(ps_pdef_name(&ps_dict[i], idx, buf, sizeof buf));
+	}
+	size_t best[3];
+	size_t m = ps_suggest(name, (const char *const *)names, k, best, 3);
+	char *out = NULL;
+	for (size_t i = 0; i < m; i++) {
+		/* the same name from two entries (a family's two forms) once */
+		bool dup = false;
+		for (size_t j = 0; j < i; j++)
+			dup |= strcmp(names[best[j]], names[best[i]]) == 0;
+		if (dup)
+			continue;
+		char *o = ps_xasprintf("%s%s%s", out ? out : "", out ? ", " : "", names[best[i]]);
+		free(out);
+		out = o;
+	}
+	if (m)
+		*case_only = ps_str_ieq(names[best[0]], name);
+	for (size_t i = 0; i < k; i++)
+		free(names[i]);
+	free(names);
+	return out;
+}
+
+static void check_name(struct ps_lint *l, const struct ps_param_op *op, const struct ps_model *m,
+		       unsigned fam, unsigned lines, const struct ps_pdef **def, unsigned *index)
+{
+	char fb[96], mb[160];
+	const char *fname = ps_dict_family_name(fam, fb, sizeof fb);
+	snprintf(mb, sizeof mb, "%s (%s firmware)", m->product, fname);
+	*def = ps_dict_find(op->name, fam, index);
+	if (*def && (!((*def)->flags & PS_PD_INDEXED) || (*index >= 1 && *index <= lines)))
+		return;
+	if (*def && *index >= 1 && *index <= MAX_LINES) {
+		add(l, PS_F_PROFILE_NOT_FOR_MODEL, op->line, op->name, NULL,
+		    ps_xasprintf("%s is for line %u; the %s has %u line%s: the phone ignores it",
+				 op->name, *index, m->product, lines, lines == 1 ? "" : "s"));
+		*def = NULL;
+		return;
+	}
+	unsigned oidx;
+	const struct ps_pdef *other = *def ? NULL : ps_dict_find(op->name, PS_FAM_ALL & ~fam, &oidx);
+	if (other && (!(other->flags & PS_PD_INDEXED) || (oidx >= 1 && oidx <= MAX_LINES))) {
+		char ob[96];
+		add(l, PS_F_PROFILE_NOT_FOR_MODEL, op->line, op->name, NULL,
+		    ps_xasprintf("%s is a parameter of the %s firmware, not of the %s: the phone "
+				 "ignores it",
+				 op->name, ps_dict_family_name(other->fams & ~fam, ob, sizeof ob),
+				 mb));
+		*def = NULL;
+		return;
+	}
+	*def = NULL;
+	bool case_only;
+	char *s = suggest(op->name, fam, &case_only);
+	char *d;
+	if (s)
+		d = ps_xasprintf("%s is no parameter of the %s: the phone ignores it%s; did you mean "
+				 "%s?",
+				 op->name, mb,
+				 case_only ? " (it compares names with their letter case)" : "", s);
+	else
+		d = ps_xasprintf("%s is no parameter of the %s: the phone ignores it", op->name,
+				 mb);
+	add(l, PS_F_PROFILE_UNKNOWN_PARAMETER, op->line, op->name, s, d);
+}
+
+static void check_value(struct ps_lint *l, const struct ps_param_op *op, const struct ps_pdef *d)
+{
+	char *why = NULL;
+	if (!op->value || ps_pdef_value_ok(d, op->name, op->value, &why))
+		return;
+	enum ps_ptype t = ps_pdef_type(d, op->name);
+	char *q = quote(op->value);
+	/* the type's first source, short: "SPA100 admin guide p.60-61" */
+	const char *from = d->guide			 ? d->guide
+			   : d->flags & PS_PD_INFERRED ? "the values real profiles give it"
+						       : NULL;
+	int from_len = from ? (int)strcspn(from, ";(") : 0;
+	while (from_len > 0 && from[from_len - 1] == ' ')
+		from_len--;
+	add(l, PS_F_PROFILE_BAD_VALUE, op->line, op->name, NULL,
+	    ps_xasprintf("%s is %s, not %s%s%.*s%s: %s", op->name, q, why,
+			 from ? " (type from " : "", from_len, from ? from : "", from ? ")" : "",
+			 ps_ptype_bad_effect(t)));
+	free(q);
+	free(why);
+}
+
+/* One item for each name set more than once, at its first line. */
+static void check_duplicates(struct ps_lint *l, const struct ps_param_batch *ops)
+{
+	struct ps_params *seen = ps_params_new();
+	for (size_t i = 0; i < ops->n; i++) {
+		const struct ps_param_op *op = &ops->ops[i];
+		if (op->nested || ps_params_get(seen, op->name))
+			continue;
+		ps_params_set(seen, op->name, NULL, NULL, NULL, 0);
+		size_t count = 0, last = i;
+		bool same = true;
+		struct ps_buf lines = { 0 };
+		for (size_t j = i; j < ops->n; j++) {
+			if (ops->ops[j].nested || strcmp(ops->ops[j].name, op->name) != 0)
+				continue;
+			count++;
+			ps_buf_printf(&lines, "%s%u", count > 1 ? ", " : "", ops->ops[j].line);
+			if (ops->ops[j].value && ops->ops[last].value &&
+			    strcmp(ops->ops[j].value, ops->ops[last].value) != 0)
+				same = false;
+			if (ops->ops[j].value)
+				last = j;
+		}
+		if (count > 1) {
+			const struct ps_param_op *w = &ops->ops[last];
+			char *q = !w->value		       ? ps_xstrdup("unchanged")
+				  : ps_param_is_secret(w->name) ? ps_xstrdup("a secret")
+								: quote(w->value);
+			add(l, PS_F_PROFILE_DUPLICATE, op->line, op->name, NULL,
+			    ps_xasprintf("%s is set %zu times (lines %s)%s: the phone keeps the last, "
+					 "line %u: %s",
+					 op->name, count, lines.s,
+					 same ? ", to the same value" : ", to different values",
+					 w->line, q));
+			free(q);
+		}
+		ps_buf_free(&lines);
+	}
+	ps_params_free(seen);
+}
+
+void ps_profile_lint(const struct ps_param_batch *ops, const struct ps_model *m,
+		     struct ps_lint *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!m)
+		m = ps_model_default();
+	unsigned fam = ps_dict_family(m);
+	unsigned lines = ps_model_lines(m);
+	out->no_family = fam == 0;
+	struct ps_params *named = ps_params_new();
+	for (size_t i = 0; i < ops->n && fam; i++) {
+		const struct ps_param_op *op = &ops->ops[i];
+		if (op->nested)
+			continue;
+		/* the name once (at its first line), every value */
+		const struct ps_pdef *d = NULL;
+		unsigned index = 0;
+		const struct ps_param *p = ps_params_get(named, op->name);
+		if (!p) {
+			check_name(out, op, m, fam, lines, &d, &index);
+			ps_params_set(named, op->name, d ? "1" : "0", NULL, NULL, 0);
+		} else if (strcmp(p->value, "1") == 0) {
+			d = ps_dict_find(op->name, fam, &index);
+		}
+		if (d)
+			check_value(out, op, d);
+	}
+	ps_params_free(named);
+	check_duplicates(out, ops);
+	/* file order */
+	for (size_t i = 1; i < out->n; i++)
+		for (size_t j = i; j > 0 && out->items[j - 1].line > out->items[j].line; j--) {
+			struct ps_lint_item t = out->items[j];
+			out->items[j] = out->items[j - 1];
+			out->items[j - 1] = t;
+		}
+}
+
+void ps_lint_clear(struct ps_lint *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->items[i].name);
+		free(l->items[i].suggest);
+		free(l->items[i].detail);
+	}
+	free(l->items);
+	memset(l, 0, sizeof *l);
+}
