@@ -99,7 +99,7 @@ def main():
                         "&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
             e["srcs"].add(label)
     # names that no file of the family holds, from a guide or a shared file
-    guides = []
+    global extra_notes
     if os.path.exists(EXTRA):
         with open(EXTRA, encoding="utf-8") as fh:
             for row in csv.DictReader((l for l in fh if not l.startswith("#")), delimiter="\t", quoting=csv.QUOTE_NONE):
@@ -109,6 +109,8 @@ def main():
                 e["idx" if "#" in row["name"] else "lit"] = True
                 for f in fams_of(row["families"]):
                     e["fams"].add(f)
+                    if row.get("note"):
+                        extra_notes[(stem, f)] = row["note"]
                 if row["source"] not in srcs:
                     srcs.append(row["source"])
                 e["srcs"].add(row["source"])
@@ -160,6 +162,9 @@ def main():
     w("};\nconst size_t ps_dict_count = sizeof ps_dict / sizeof ps_dict[0];\n")
 
 
+extra_notes = {}
+
+
 def fams_of(s):
     s = s.strip()
     if s in ("*", ""):
@@ -187,8 +192,10 @@ def describe(stem, indexed, e, fam, row):
             flags.append("PS_PD_INFERRED")
         else:
             typ = "string"
-        spec, guide, note = None, None, None
+        spec, guide, note = None, None, extra_notes.get((stem, fam))
         dflt = None
+        if note and re.search(r"uncertain", note, re.I):
+            flags.append("PS_PD_UNCERTAIN")
     if dflt is None and fam in e["dump"] and typ != "secret":
         dflt = e["dump"][fam]
     return (typ, spec, dflt, tuple(flags), guide, note)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/suggest.h"
 #include "core/util.h"
 #include "engine/upgrade.h"
 #include "profile/decode.h"
@@ -284,6 +285,30 @@ const char *ps_steps_param_value(const struct ps_params *t, const char *name)
 	return p ? p->value : "";
 }
 
+/* The parameters the profile checks found unknown whose names are near
+ * `name` ("the profile sets Upgrade_Rulle (spa.xml line 3), a name the
+ * phone does not know"), NULL when none. Caller frees. */
+static char *near_miss(const struct ps_params *t, const char *name)
+{
+	struct ps_buf b = { 0 };
+	size_t n = 0;
+	for (size_t i = 0; i < ps_params_count(t); i++) {
+		const struct ps_param *p = ps_params_at(t, i);
+		if (!p->problem || strcmp(p->problem, "profile.unknown_parameter") != 0 ||
+		    ps_edit_distance(p->name, name, ps_suggest_tolerance(strlen(name)), false) >
+			ps_suggest_tolerance(strlen(name)))
+			continue;
+		ps_buf_printf(&b, "%s%s (%s line %u)", n++ ? ", " : "", p->name,
+			      p->source ? p->source : "?", p->line);
+	}
+	if (!n)
+		return NULL;
+	char *s = ps_xasprintf("the profile sets %s, %s the phone does not know: did you mean %s?",
+			       b.s, n == 1 ? "a name" : "names", name);
+	ps_buf_free(&b);
+	return s;
+}
+
 bool ps_steps_upgrade_begin(const struct ps_run_config *cfg, const struct ps_sink *sink,
 			    const struct ps_params *t, struct ps_upgrade_report *up, size_t *hop)
 {
@@ -312,6 +337,15 @@ bool ps_steps_upgrade_begin(const struct ps_run_config *cfg, const struct ps_sin
 	ps_sink_step_begin(sink, *hop, PS_STEP_UPGRADE_DECISION);
 	bool failed = false;
 	for (size_t i = 0; i < found.n; i++) {
+		if (found.v[i].id == PS_F_UPGRADE_NO_RULE) {
+			char *near = near_miss(t, "Upgrade_Rule");
+			if (near) {
+				ps_sink_finding(sink, (long)*hop, found.v[i].id, "%s; %s",
+						found.v[i].detail, near);
+				free(near);
+				continue;
+			}
+		}
 		ps_sink_finding(sink, (long)*hop, found.v[i].id, "%s", found.v[i].detail);
 		failed |= ps_finding_severity(found.v[i].id) == PS_SEV_ERROR;
 	}

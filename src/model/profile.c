@@ -3,6 +3,8 @@
 
 #include "model/profile.h"
 
+#include "model/finding.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,6 +140,27 @@ static struct ps_param_row *param_rows_dup(const struct ps_param_row *v, size_t 
 		d[i].problem_detail = ps_xstrdup(v[i].problem_detail);
 	}
 	return d;
+}
+
+const char *ps_param_problem_label(const char *problem)
+{
+	if (!problem)
+		return "";
+	if (strcmp(problem, "profile.unknown_parameter") == 0)
+		return "unknown name";
+	if (strcmp(problem, "profile.bad_value") == 0)
+		return "bad value";
+	if (strcmp(problem, "profile.not_for_model") == 0)
+		return "not for this model";
+	if (strcmp(problem, "profile.duplicate") == 0)
+		return "set twice";
+	return problem;
+}
+
+bool ps_finding_is_lint(int id)
+{
+	return id == PS_F_PROFILE_UNKNOWN_PARAMETER || id == PS_F_PROFILE_BAD_VALUE ||
+	       id == PS_F_PROFILE_NOT_FOR_MODEL || id == PS_F_PROFILE_DUPLICATE;
 }
 
 void ps_param_row_clear(struct ps_param_row *p)

@@ -21,6 +21,13 @@ struct ps_param_row {
 	char *problem_detail;
 };
 
+/* The few words a view shows for a row's problem ("unknown name", "bad
+ * value", "not for this model", "set twice"); "" when none. Static. */
+const char *ps_param_problem_label(const char *problem);
+/* Whether finding `id` (an enum ps_finding_id) is one of the profile
+ * checks' (profile/lint.h). */
+bool ps_finding_is_lint(int id);
+
 /* Whether the row is the model's factory default (no file set it). */
 bool ps_param_row_is_default(const struct ps_param_row *r);
 /* How many rows of `p` keep their factory default. */

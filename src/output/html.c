@@ -438,8 +438,9 @@ static void hop_section(struct hw *w, const struct ps_report *r, size_t i)
 	ps_buf_puts(&w->b, "</section>\n");
 }
 
-static void profile(struct hw *w, const struct ps_profile_report *p)
+static void profile(struct hw *w, const struct ps_report *rep)
 {
+	const struct ps_profile_report *p = &rep->profile;
 	if (!p->n_params)
 		return;
 	ps_buf_puts(&w->b, "<section id=\"profile\"><h2>Profile</h2><table><thead><tr><th "
@@ -458,12 +459,39 @@ static void profile(struct hw *w, const struct ps_profile_report *p)
 		text(w, r->source, "?");
 		if (r->line)
 			ps_buf_printf(&w->b, ":%u", r->line);
+		if (r->problem) {
+			ps_buf_puts(&w->b, " <strong class=\"warn\" title=\"");
+			text(w, r->problem_detail, "");
+			ps_buf_puts(&w->b, "\">");
+			text(w, ps_param_problem_label(r->problem), "");
+			ps_buf_puts(&w->b, "</strong>");
+		}
 		ps_buf_puts(&w->b, "</td></tr>");
 	}
-	ps_buf_printf(&w->b,
-		      "</tbody></table><p>%zu more parameters keep their factory defaults.</p>"
-		      "</section>\n",
+	ps_buf_printf(&w->b, "</tbody></table><p>%zu more parameters keep their factory defaults.</p>",
 		      defaults);
+	/* what the profile checks found, in the files' order */
+	size_t n = 0;
+	for (size_t i = 0; i < rep->n_findings; i++)
+		n += ps_finding_is_lint(rep->findings[i].id);
+	if (n) {
+		ps_buf_printf(&w->b,
+			      "<h3 id=\"checks\">Checks: %zu setting%s the phone would ignore or "
+			      "misread</h3><ul class=\"checks\">",
+			      n, n == 1 ? "" : "s");
+		for (size_t i = 0; i < rep->n_findings; i++) {
+			const struct ps_finding *f = &rep->findings[i];
+			if (!ps_finding_is_lint(f->id))
+				continue;
+			ps_buf_puts(&w->b, "<li><code>");
+			text(w, ps_finding_name(f->id), "");
+			ps_buf_puts(&w->b, "</code> ");
+			text(w, f->detail, "");
+			ps_buf_puts(&w->b, "</li>");
+		}
+		ps_buf_puts(&w->b, "</ul>");
+	}
+	ps_buf_puts(&w->b, "</section>\n");
 }
 
 static void upgrade(struct hw *w, const struct ps_upgrade_report *u)
@@ -684,7 +712,7 @@ int ps_output_html(FILE *out, const struct ps_report *r, const struct ps_output_
 	findings(&w, r);
 	for (size_t i = 0; i < r->n_hops; i++)
 		hop_section(&w, r, i);
-	profile(&w, &r->profile);
+	profile(&w, r);
 	upgrade(&w, &r->upgrade);
 	return page_end(out, &w, r);
 }

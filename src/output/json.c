@@ -305,6 +305,10 @@ static json_t *params_json(const struct ps_param_row *rows, size_t n, bool show)
 		json_object_set_new(e, "source", ps_json_string_or_null(r->source));
 		json_object_set_new(e, "line", r->line ? json_integer(r->line) : json_null());
 		json_object_set_new(e, "secret", json_boolean(r->secret));
+		if (r->problem)
+			json_object_set_new(e, "problem",
+					    json_pack("{s:s, s:s}", "finding", r->problem, "detail",
+						      r->problem_detail ? r->problem_detail : ""));
 		json_array_append_new(params, e);
 	}
 	return params;

@@ -362,8 +362,9 @@ static void rule_block(struct tx *t, const struct ps_rule_report *r, bool show)
 		fprintf(t->out, "    note: %s\n", r->notes[i]);
 }
 
-static void profile_block(struct tx *t, const struct ps_profile_report *p, bool show)
+static void profile_block(struct tx *t, const struct ps_report *rep, bool show)
 {
+	const struct ps_profile_report *p = &rep->profile;
 	fputs("\nProfile\n", t->out);
 	for (size_t i = 0; i < p->n_sources; i++) {
 		const struct ps_profile_source *s = &p->sources[i];
@@ -381,8 +382,9 @@ static void profile_block(struct tx *t, const struct ps_profile_report *p, bool 
 		if (ps_param_row_is_default(r))
 			continue;
 		char *v = shown(r->value, r->name, r->secret, show);
-		fprintf(t->out, "  %-32s %-4s %s  (%s:%u)\n", r->name, r->access ? r->access : "",
-			v, r->source ? r->source : "?", r->line);
+		fprintf(t->out, "  %-32s %-4s %s  (%s:%u)%s%s\n", r->name, r->access ? r->access : "",
+			v, r->source ? r->source : "?", r->line, r->problem ? "  ! " : "",
+			ps_param_problem_label(r->problem));
 		free(v);
 	}
 	if (defaults)
@@ -390,6 +392,21 @@ static void profile_block(struct tx *t, const struct ps_profile_report *p, bool 
 			"  (%zu more parameters keep their factory defaults; --format json "
 			"lists them all)\n",
 			defaults);
+	/* what the profile checks found, in the files' order */
+	size_t n = 0;
+	for (size_t i = 0; i < rep->n_findings; i++)
+		n += ps_finding_is_lint(rep->findings[i].id);
+	if (!n)
+		return;
+	fprintf(t->out, "  Checks: %zu setting%s the phone would ignore or misread\n", n,
+		n == 1 ? "" : "s");
+	for (size_t i = 0; i < rep->n_findings; i++) {
+		const struct ps_finding *f = &rep->findings[i];
+		if (!ps_finding_is_lint(f->id))
+			continue;
+		fputs("    ! ", t->out);
+		wrap(t, 6, 6, f->detail ? f->detail : ps_finding_text(f->id));
+	}
 }
 
 static void upgrade_block(struct tx *t, const struct ps_upgrade_report *u, bool show)
@@ -858,7 +875,7 @@ static int write_text(struct tx *tp, const struct ps_report *r)
 		rule_block(&t, &r->rule, r->show_secrets);
 	}
 	if ((full || t.level >= 1) && (r->mode == PS_MODE_PROFILE || r->profile.n_sources))
-		profile_block(&t, &r->profile, r->show_secrets);
+		profile_block(&t, r, r->show_secrets);
 	if (r->upgrade.evaluated) {
 		if (full || t.level >= 1)
 			upgrade_block(&t, &r->upgrade, r->show_secrets);

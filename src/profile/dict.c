@@ -309,10 +309,14 @@ bool ps_pdef_value_ok(const struct ps_pdef *d, const char *name, const char *val
 	case PS_PT_ENUM:
 		if (!d->spec || word_in(value, d->spec))
 			return true;
-		*why = ps_xasprintf("one of %s", d->spec);
-		for (char *p = *why; *p; p++)
+		struct ps_buf b = { 0 };
+		ps_buf_puts(&b, "one of ");
+		for (const char *p = d->spec; *p; p++)
 			if (*p == '|')
-				*p = ',';
+				ps_buf_puts(&b, ", ");
+			else
+				ps_buf_add(&b, p, 1);
+		*why = b.s;
 		return false;
 	case PS_PT_TIME:
 		return time_ok(value, d->spec, why);

@@ -17,8 +17,9 @@ const char *const ps_dict_sources[] = {
 	"FPBX spa3102",
 	"FPBX spa122",
 	"FPBX spa112",
+	"WAZO spa-phone.xml",
 };
-const size_t ps_dict_n_sources = 12;
+const size_t ps_dict_n_sources = 13;
 
 const struct ps_pdef ps_dict[] = {
 	{ "ACD_Ext", 0x17u, 0x3, PS_PT_STRING, 0, NULL, "1", NULL, NULL },
@@ -771,6 +772,8 @@ const struct ps_pdef ps_dict[] = {
 	{ "SIT4_Tone", 0x4a7u, 0xf, PS_PT_STRING, 0, NULL, "985@-16,1371@-16,1777@-16;20(.380/0/1,.274/0/2,.380/0/3,0/4/0)", NULL, NULL },
 	{ "SNRM_Day_Mode_LED", 0xcu, 0x2, PS_PT_STRING, 0, NULL, "", NULL, NULL },
 	{ "SNRM_Night_Mode_LED", 0xcu, 0x2, PS_PT_STRING, 0, NULL, "", NULL, NULL },
+	{ "SPA525-auto-detect-sccp", 0x1000u, 0x2, PS_PT_STRING, PS_PD_UNCERTAIN, NULL, NULL, NULL, "the SPA525G's (WAZO sets it for that phone); no guide or device dump found lists it: uncertain" },
+	{ "SPA525-readonly", 0x1000u, 0x2, PS_PT_STRING, PS_PD_UNCERTAIN, NULL, NULL, NULL, "the SPA525G's (WAZO sets it for that phone); no guide or device dump found lists it: uncertain" },
 	{ "SPA932_Call_Pickup_Code", 0x3u, 0x1, PS_PT_STRING, 0, NULL, "*98", NULL, NULL },
 	{ "SPCP_Auto-detect", 0x34u, 0x2, PS_PT_BOOL, PS_PD_INFERRED, NULL, "Yes", NULL, NULL },
 	{ "SP_Default", 0x400u, 0x8, PS_PT_STRING, 0, NULL, "", NULL, NULL },
