@@ -22,6 +22,7 @@
 
 #include "core/util.h"
 #include "profile/decode.h"
+#include "profile/dict.h"
 
 #define FIRMWARE_SIZE ((size_t)6 * 1024)
 
@@ -169,6 +170,14 @@ void ps_lab_path_classify(const char *path, struct ps_lab_path *out)
 }
 
 /* The log lines every profile sets alike (reference §1-2 defaults). */
+/* Whether the model's firmware knows parameter `name` (profile/dict.h):
+ * the lab's files set no parameter the phone would ignore. */
+static bool knows(const struct ps_model *m, const char *name)
+{
+	unsigned index;
+	return ps_dict_find(name, ps_dict_family(m), &index) != NULL;
+}
+
 static void log_params(struct ps_buf *b)
 {
 	ps_buf_puts(b, "  <Log_Resync_Request_Msg ua=\"na\">$PN $MAC -- Requesting resync "
@@ -211,9 +220,10 @@ char *ps_lab_model_profile(const struct ps_model *m, const struct ps_lab_site *s
 			"  <Profile_Rule_D ua=\"na\"></Profile_Rule_D>\n");
 	log_params(&b);
 	ps_buf_puts(&b, "  <Upgrade_Enable ua=\"na\">Yes</Upgrade_Enable>\n"
-			"  <Upgrade_Error_Retry_Delay ua=\"na\">3600</Upgrade_Error_Retry_Delay>\n"
-			"  <Primary_NTP_Server ua=\"na\">ntp.lab.test</Primary_NTP_Server>\n"
-			"</flat-profile>\n");
+			"  <Upgrade_Error_Retry_Delay ua=\"na\">3600</Upgrade_Error_Retry_Delay>\n");
+	if (knows(m, "Primary_NTP_Server"))
+		ps_buf_puts(&b, "  <Primary_NTP_Server ua=\"na\">ntp.lab.test</Primary_NTP_Server>\n");
+	ps_buf_puts(&b, "</flat-profile>\n");
 	free(self);
 	return ps_buf_take(&b);
 }
@@ -236,7 +246,9 @@ char *ps_lab_device_profile(const struct ps_model *m, const char *mac,
 		      "/spa%s.xml. -->\n"
 		      "<flat-profile>\n",
 		      mac, m->vendor, m->product, mac);
-	ps_buf_printf(&b, "  <Station_Name ua=\"ro\">lab-%s-%s</Station_Name>\n", m->id, tail);
+	if (knows(m, "Station_Name"))
+		ps_buf_printf(&b, "  <Station_Name ua=\"ro\">lab-%s-%s</Station_Name>\n", m->id,
+			      tail);
 	ps_buf_puts(&b, "  <Resync_Periodic ua=\"na\">86400</Resync_Periodic>\n"
 			"  <Line_Enable_1_ ua=\"na\">Yes</Line_Enable_1_>\n"
 			"  <Proxy_1_ ua=\"na\">sip.lab.test</Proxy_1_>\n"

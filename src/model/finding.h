@@ -350,7 +350,8 @@ enum ps_severity {
 	X(PS_F_PROFILE_BAD_VALUE, "profile.bad_value", PS_SEV_WARN, PS_EXIT_PROFILE,               \
 	  "A parameter's value does not fit its type (Yes/No, a number in range, one of a list "   \
 	  "of words, a time, a rule); the phone misreads or ignores it.",                          \
-	  "Write a value of the type shown; provscope profile --model MODEL FILE checks it.")      \
+	  "Write a value of the type shown; provscope profile FILE checks a file before it is "    \
+	  "deployed.")                                                                             \
 	X(PS_F_PROFILE_NOT_FOR_MODEL, "profile.not_for_model", PS_SEV_WARN, PS_EXIT_PROFILE,       \
 	  "The profile sets a parameter that another model has but this one does not (another "   \
 	  "family's, or a line the device does not have); the phone ignores it.",                  \

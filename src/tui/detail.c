@@ -241,6 +241,21 @@ static void rule_block(struct out *o, const struct ps_rule_report *rr)
 
 /* --- parameter tables ------------------------------------------------------ */
 
+/* Under a table with marked rows: what the profile checks found in each. */
+static void problem_list(struct out *o, const struct ps_param_row *rows, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += rows[i].problem != NULL;
+	if (!k)
+		return;
+	heading(o, "To check (n and N go through them)");
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].problem)
+			marked(o, 2, o->c->g->warn, PS_TS_WARN, PS_TS_NORMAL, "%s",
+			       str(rows[i].problem_detail, rows[i].problem));
+}
+
 /* The rows of `rows` that pass the filter, as a table: name, access,
  * value, and on a wide pane where each came from. */
 static void param_table(struct out *o, const struct ps_param_row *rows, size_t n)
@@ -293,8 +308,13 @@ static void param_table(struct out *o, const struct ps_param_row *rows, size_t n
 		char *v = shown(o, p->value, p->name, p->secret);
 		ps_buf_printf(&b, " %-2s %s", p->access ? p->access : "--", v);
 		free(v);
+		if (p->problem) /* what the profile checks found, after the value */
+			ps_buf_printf(&b, "  %s %s", c->g->warn, ps_param_problem_label(p->problem));
 		char *row = ps_buf_take(&b);
-		enum ps_tui_style st = ps_param_row_is_default(p) ? PS_TS_DIM : PS_TS_NORMAL;
+		enum ps_tui_style st = p->problem			? PS_TS_WARN
+				       : ps_param_row_is_default(p) ? PS_TS_DIM
+								     : PS_TS_NORMAL;
+		size_t first = o->l->n;
 		if (wide) {
 			/* value cut to leave the source column */
 			char *src = p->line ? ps_xasprintf("%s:%u", str(p->source, "?"), p->line)
@@ -323,8 +343,11 @@ static void param_table(struct out *o, const struct ps_param_row *rows, size_t n
 		} else {
 			ps_tui_wrap(o->l, c, 2, hang, NULL, PS_TS_NORMAL, st, row);
 		}
+		if (p->problem && first < o->l->n)
+			o->l->v[first].problem = true;
 		free(row);
 	}
+	problem_list(o, rows, n);
 }
 
 static void source_line(struct out *o, const struct ps_profile_source *s)

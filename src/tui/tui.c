@@ -59,6 +59,12 @@ struct tui {
 	int body_h;      /* rows of the panes */
 	bool focus_detail;
 	bool filterable; /* the detail shown is a parameter table */
+	/* the detail lines of the parameters to check, as last drawn, and the
+	 * one n or N went to last (-1 none) in list row pjump_sel */
+	int *plines;
+	size_t n_plines;
+	long pjump;
+	size_t pjump_sel;
 	char filter[256];
 	bool reveal;
 
@@ -304,9 +310,47 @@ static void see_end(struct tui *t)
 	ps_live_unlock(t->cur);
 }
 
+/* n, N in a parameter table with parameters to check: the next or
+ * previous of them, put at the top of the pane. False when there is none
+ * that way. */
+static bool next_param(struct tui *t, int dir)
+{
+	if (!t->filterable || !t->n_plines)
+		return false;
+	ps_live_lock(t->cur);
+	size_t idx = ps_tui_items_find(&t->items, &t->sel);
+	ps_live_unlock(t->cur);
+	long from = t->pjump_sel == idx ? t->pjump : -1;
+	long to = -1;
+	size_t k = 0;
+	for (size_t i = 0; i < t->n_plines; i++) {
+		long l = t->plines[i];
+		if (dir > 0 && l > from) {
+			to = l;
+			k = i;
+			break;
+		}
+		if (dir < 0 && from >= 0 && l < from) {
+			to = l;
+			k = i;
+		}
+	}
+	if (to < 0)
+		return false;
+	t->pjump = to;
+	t->pjump_sel = idx;
+	t->detail_top = to > 0 ? (int)to - 1 : 0; /* a line of context above */
+	t->follow = false;
+	set_msg(t, false, "parameter %zu of %zu to check; n and N for the others", k + 1,
+		t->n_plines);
+	return true;
+}
+
 /* n, N: the next (`dir` 1) or previous (-1) step that is not ok. */
 static void next_problem(struct tui *t, int dir)
 {
+	if (next_param(t, dir))
+		return;
 	ps_live_lock(t->cur);
 	const struct ps_report *r = ps_live_report(t->cur);
 	const struct ps_tui_items *l = &t->items;
@@ -605,6 +649,14 @@ static void frame_build(struct tui *t, struct frame *f, int W, int LW, int DW)
 	if (idx < t->items.n)
 		ps_tui_detail(&f->detail, r, &t->sel, &c);
 	t->filterable = idx < t->items.n && ps_tui_item_filterable(r, &t->sel);
+	t->n_plines = 0;
+	for (size_t i = 0; t->filterable && i < f->detail.n; i++)
+		if (f->detail.v[i].problem) {
+			t->plines = ps_xrealloc(t->plines, (t->n_plines + 1) * sizeof *t->plines);
+			t->plines[t->n_plines++] = (int)i;
+		}
+	if (t->pjump_sel != idx)
+		t->pjump = -1;
 	if (t->search_pending) {
 		t->search_pending = false;
 		search_detail(t, &f->detail);
@@ -711,7 +763,10 @@ static void draw(struct tui *t)
 		size_t k = (size_t)(t->detail_top + i);
 		if (k >= f.detail.n)
 			break;
-		draw_line(stdscr, t, 4 + i, DX + 1, DW - 1, &f.detail.v[k], A_NORMAL);
+		/* the parameter n or N went to */
+		bool at = t->pjump >= 0 && (size_t)t->pjump == k && t->pjump_sel == f.idx;
+		draw_line(stdscr, t, 4 + i, DX + 1, DW - 1, &f.detail.v[k],
+			  at ? A_REVERSE : A_NORMAL);
 	}
 	int cursor_x = draw_footer(t, f.hints, H, W);
 	frame_clear(&f);
@@ -1229,6 +1284,8 @@ int ps_tui_main(const struct ps_session *session, bool *busy, char **err)
 	setlocale(LC_CTYPE, "");
 	t->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	t->g = ps_tui_glyphs_for(t->utf8);
+	t->pjump = -1;
+	t->pjump_sel = (size_t)-1;
 	if (pipe2(t->wake, O_NONBLOCK | O_CLOEXEC) < 0) {
 		*err = ps_xasprintf("cannot make a pipe: %s", strerror(errno));
 		free(t);
@@ -1271,6 +1328,7 @@ int ps_tui_main(const struct ps_session *session, bool *busy, char **err)
 	reap_old(t);
 	if (t->n_old)
 		*busy = true;
+	free(t->plines);
 	/* Runs still going keep their dups of the pipe; ours go. */
 	close(t->wake[0]);
 	close(t->wake[1]);

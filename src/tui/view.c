@@ -764,7 +764,8 @@ static const struct {
 	{ "/", "filter a parameter table; elsewhere search the list or the detail" },
 	{ "s", "show or hide secret values (only with --show-secrets)" },
 	{ "r", "run again" },
-	{ "n N", "the next, the previous step that is not ok" },
+	{ "n N", "the next, the previous step that is not ok (in a parameter table, first "
+		 "the parameters to check)" },
 	{ "m", "run again as another phone model from the catalogue" },
 	{ "t", "run again with the phone's clock set (YYYY-MM-DD[ HH:MM], UTC)" },
 	{ "w", "write the report to a file: .json, .txt or .html" },

@@ -64,6 +64,9 @@ struct ps_tui_line {
 	char *text;
 	size_t mark;
 	enum ps_tui_style style, mark_style;
+	/* the first line of a parameter the profile checks found a problem
+	 * in: n and N go through these */
+	bool problem;
 };
 
 struct ps_tui_lines {
