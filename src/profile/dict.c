@@ -219,11 +219,11 @@ static bool int_ok(const char *v, const char *spec, char **why)
 		return true;
 	const char *unit = s.unit;
 	const char *u = !*unit                  ? ""
-			: strcmp(unit, "s") == 0   ? " (seconds)"
-			: strcmp(unit, "ms") == 0  ? " (milliseconds)"
-			: strcmp(unit, "20s") == 0 ? " (units of 20 seconds)"
-			: strcmp(unit, "min") == 0 ? " (minutes)"
-			: strcmp(unit, "h") == 0   ? " (hours)"
+			: strcmp(unit, "s") == 0   ? " of seconds"
+			: strcmp(unit, "ms") == 0  ? " of milliseconds"
+			: strcmp(unit, "20s") == 0 ? " of 20-second units"
+			: strcmp(unit, "min") == 0 ? " of minutes"
+			: strcmp(unit, "h") == 0   ? " of hours"
 						   : NULL;
 	char ubuf[40];
 	if (!u) {
@@ -231,11 +231,11 @@ static bool int_ok(const char *v, const char *spec, char **why)
 		u = ubuf;
 	}
 	if (s.has_lo && s.has_hi)
-		*why = ps_xasprintf("a whole number from %lld to %lld%s", s.lo, s.hi, u);
-	else if (s.has_lo)
-		*why = ps_xasprintf("a whole number from %lld up%s", s.lo, u);
+		*why = ps_xasprintf("a whole number%s from %lld to %lld", u, s.lo, s.hi);
+	else if (s.has_lo && s.lo != 0)
+		*why = ps_xasprintf("a whole number%s from %lld up", u, s.lo);
 	else if (s.has_hi)
-		*why = ps_xasprintf("a whole number up to %lld%s", s.hi, u);
+		*why = ps_xasprintf("a whole number%s up to %lld", u, s.hi);
 	else
 		*why = ps_xasprintf("a whole number%s", u);
 	return false;
@@ -359,15 +359,13 @@ const char *ps_ptype_bad_effect(enum ps_ptype t)
 {
 	switch (t) {
 	case PS_PT_BOOL:
-		return "the guides give yes and no only and do not say what the phone makes of "
-		       "another word (LPG 2-20), so it will not do what was meant";
+		return "the guides give yes and no only (LPG 2-20), not what the phone makes of "
+		       "another word";
 	case PS_PT_INT:
-		return "the guides give the form (decimal or 0x hex, within the parameter's "
-		       "range: LPG 2-20) but not what the phone does with anything else, so it "
-		       "will not do what was meant";
+		return "the guides give the form (decimal or 0x hex, in range: LPG 2-20), not "
+		       "what the phone does with anything else";
 	case PS_PT_ENUM:
-		return "the guides do not say what the phone does with a word it does not offer, "
-		       "so it will not do what was meant";
+		return "the guides do not say what the phone does with a word it does not offer";
 	case PS_PT_TIME:
 		return "an invalid time is ignored (Cisco MPP guide, the successor firmware), so "
 		       "there is no daily resync";
