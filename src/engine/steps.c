@@ -185,14 +185,15 @@ static void hop_profile(const struct ps_sink *sink, size_t hop, const struct ps_
 		const struct ps_param *p = ps_params_at(t, i);
 		if (!p->source || strcmp(p->source, file) != 0)
 			continue;
-		rep.params[rep.n_params++] = (struct ps_param_row){ .name = p->name,
-								    .value = p->value,
-								    .access = p->access,
-								    .source = p->source,
-								    .line = p->line,
-								    .secret = p->secret,
-								    .problem = p->problem,
-								    .problem_detail = p->problem_detail };
+		rep.params[rep.n_params++] =
+		    (struct ps_param_row){ .name = p->name,
+					   .value = p->value,
+					   .access = p->access,
+					   .source = p->source,
+					   .line = p->line,
+					   .secret = p->secret,
+					   .problem = p->problem,
+					   .problem_detail = p->problem_detail };
 	}
 	struct ps_detail d = { .kind = PS_DETAIL_HOP_PROFILE, .profile = &rep };
 	ps_sink_detail(sink, hop, &d);
@@ -257,7 +258,7 @@ bool ps_steps_profile(const struct ps_run_config *cfg, const struct ps_sink *sin
 		if (problems)
 			snprintf(what, sizeof what, ", %zu to check", problems);
 		ps_sink_step_end(sink, hop, PS_STEP_PROFILE_PARSE,
-				 !mine || (problems && cfg->strict) ? PS_STATUS_FAIL
+				 !mine || (problems && cfg->strict)          ? PS_STATUS_FAIL
 				 : res.warning.id == PS_F_COUNT && !problems ? PS_STATUS_OK
 									     : PS_STATUS_WARN,
 				 "%zu parameter%s set%s%s%s", res.n_set, res.n_set == 1 ? "" : "s",

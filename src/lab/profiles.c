@@ -219,10 +219,12 @@ char *ps_lab_model_profile(const struct ps_model *m, const struct ps_lab_site *s
 	ps_buf_puts(&b, "  <Profile_Rule_C ua=\"na\"></Profile_Rule_C>\n"
 			"  <Profile_Rule_D ua=\"na\"></Profile_Rule_D>\n");
 	log_params(&b);
-	ps_buf_puts(&b, "  <Upgrade_Enable ua=\"na\">Yes</Upgrade_Enable>\n"
-			"  <Upgrade_Error_Retry_Delay ua=\"na\">3600</Upgrade_Error_Retry_Delay>\n");
+	ps_buf_puts(&b,
+		    "  <Upgrade_Enable ua=\"na\">Yes</Upgrade_Enable>\n"
+		    "  <Upgrade_Error_Retry_Delay ua=\"na\">3600</Upgrade_Error_Retry_Delay>\n");
 	if (knows(m, "Primary_NTP_Server"))
-		ps_buf_puts(&b, "  <Primary_NTP_Server ua=\"na\">ntp.lab.test</Primary_NTP_Server>\n");
+		ps_buf_puts(&b,
+			    "  <Primary_NTP_Server ua=\"na\">ntp.lab.test</Primary_NTP_Server>\n");
 	ps_buf_puts(&b, "</flat-profile>\n");
 	free(self);
 	return ps_buf_take(&b);

@@ -342,8 +342,8 @@ enum ps_severity {
 	  "Check how the server maps the request to a file (the MAC in the file name, rewrite "    \
 	  "rules, caches, a template rendered for the wrong device) and that the client "          \
 	  "certificate's MAC is checked against the file asked for.")                              \
-	X(PS_F_PROFILE_UNKNOWN_PARAMETER, "profile.unknown_parameter", PS_SEV_WARN,               \
-	  PS_EXIT_PROFILE,                                                                        \
+	X(PS_F_PROFILE_UNKNOWN_PARAMETER, "profile.unknown_parameter", PS_SEV_WARN,                \
+	  PS_EXIT_PROFILE,                                                                         \
 	  "The profile sets a parameter no firmware of the phone's family knows; the phone "       \
 	  "ignores it without a word, so what it was meant to do does not happen.",                \
 	  "Correct the name (letter case counts): the closest known names are shown.")             \
@@ -353,7 +353,7 @@ enum ps_severity {
 	  "Write a value of the type shown; provscope profile FILE checks a file before it is "    \
 	  "deployed.")                                                                             \
 	X(PS_F_PROFILE_NOT_FOR_MODEL, "profile.not_for_model", PS_SEV_WARN, PS_EXIT_PROFILE,       \
-	  "The profile sets a parameter that another model has but this one does not (another "   \
+	  "The profile sets a parameter that another model has but this one does not (another "    \
 	  "family's, or a line the device does not have); the phone ignores it.",                  \
 	  "Check that the profile was written for this model (--model), or drop the parameter.")   \
 	X(PS_F_PROFILE_DUPLICATE, "profile.duplicate", PS_SEV_WARN, PS_EXIT_PROFILE,               \

@@ -468,7 +468,8 @@ static void profile(struct hw *w, const struct ps_report *rep)
 		}
 		ps_buf_puts(&w->b, "</td></tr>");
 	}
-	ps_buf_printf(&w->b, "</tbody></table><p>%zu more parameters keep their factory defaults.</p>",
+	ps_buf_printf(&w->b,
+		      "</tbody></table><p>%zu more parameters keep their factory defaults.</p>",
 		      defaults);
 	/* what the profile checks found, in the files' order */
 	size_t n = 0;

@@ -382,9 +382,9 @@ static void profile_block(struct tx *t, const struct ps_report *rep, bool show)
 		if (ps_param_row_is_default(r))
 			continue;
 		char *v = shown(r->value, r->name, r->secret, show);
-		fprintf(t->out, "  %-32s %-4s %s  (%s:%u)%s%s\n", r->name, r->access ? r->access : "",
-			v, r->source ? r->source : "?", r->line, r->problem ? "  ! " : "",
-			ps_param_problem_label(r->problem));
+		fprintf(t->out, "  %-32s %-4s %s  (%s:%u)%s%s\n", r->name,
+			r->access ? r->access : "", v, r->source ? r->source : "?", r->line,
+			r->problem ? "  ! " : "", ps_param_problem_label(r->problem));
 		free(v);
 	}
 	if (defaults)

@@ -24,10 +24,12 @@ unsigned ps_dict_family(const struct ps_model *m)
 		const char *family;
 		unsigned bit;
 	} map[] = {
-		{ "SPA9x2", PS_FAM_SPA9XX },  { "SPA901", PS_FAM_SPA9XX },  { "SPA30x", PS_FAM_SPA5XX },
-		{ "SPA50x", PS_FAM_SPA5XX },  { "SPA51x", PS_FAM_SPA5XX },  { "SPA525", PS_FAM_SPA5XX },
-		{ "PAP2T", PS_FAM_ATA },      { "SPA2102", PS_FAM_ATA },    { "SPA3102", PS_FAM_ATA },
-		{ "SPA8000", PS_FAM_ATA },    { "SPA1x2", PS_FAM_SPA1XX },  { "SPA232D", PS_FAM_SPA1XX },
+		{ "SPA9x2", PS_FAM_SPA9XX }, { "SPA901", PS_FAM_SPA9XX },
+		{ "SPA30x", PS_FAM_SPA5XX }, { "SPA50x", PS_FAM_SPA5XX },
+		{ "SPA51x", PS_FAM_SPA5XX }, { "SPA525", PS_FAM_SPA5XX },
+		{ "PAP2T", PS_FAM_ATA },     { "SPA2102", PS_FAM_ATA },
+		{ "SPA3102", PS_FAM_ATA },   { "SPA8000", PS_FAM_ATA },
+		{ "SPA1x2", PS_FAM_SPA1XX }, { "SPA232D", PS_FAM_SPA1XX },
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (strcmp(m->family, map[i].family) == 0)
@@ -167,7 +169,7 @@ static bool parse_number(const char *v, long long *x)
 		return false;
 	long long r = 0;
 	for (; *p; p++) {
-		int d = *p >= '0' && *p <= '9'               ? *p - '0'
+		int d = *p >= '0' && *p <= '9'                 ? *p - '0'
 			: base == 16 && *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
 			: base == 16 && *p >= 'A' && *p <= 'F' ? *p - 'A' + 10
 							       : -1;
@@ -218,7 +220,7 @@ static bool int_ok(const char *v, const char *spec, char **why)
 	if (parse_number(v, &x) && (!s.has_lo || x >= s.lo) && (!s.has_hi || x <= s.hi))
 		return true;
 	const char *unit = s.unit;
-	const char *u = !*unit                  ? ""
+	const char *u = !*unit                     ? ""
 			: strcmp(unit, "s") == 0   ? " of seconds"
 			: strcmp(unit, "ms") == 0  ? " of milliseconds"
 			: strcmp(unit, "20s") == 0 ? " of 20-second units"
@@ -284,9 +286,12 @@ static bool time_ok(const char *v, const char *spec, char **why)
 bool ps_pdef_value_ok(const struct ps_pdef *d, const char *name, const char *value, char **why)
 {
 	*why = NULL;
-	if (!value || !*value || opaque(value))
+	enum ps_ptype t = ps_pdef_type(d, name);
+	/* a rule is made of macros: only a placeholder stops its check */
+	if (!value || !*value ||
+	    (t == PS_PT_RULE ? ps_value_has_placeholder(value) : opaque(value)))
 		return true;
-	switch (ps_pdef_type(d, name)) {
+	switch (t) {
 	case PS_PT_BOOL:
 		/* Yes/No in the guides; real profiles in service write yes/no
 		 * (WAZO spa-ata.xml, FPBX spa2102), and the SPC compiler takes

@@ -37,9 +37,11 @@ static void add(struct ps_lint *l, enum ps_finding_id id, unsigned line, const c
 		return;
 	}
 	l->items = ps_xgrow(l->items, &l->cap, l->n + 1, sizeof *l->items);
-	l->items[l->n++] = (struct ps_lint_item){
-		.id = id, .line = line, .name = ps_xstrdup(name), .suggest = suggest, .detail = detail
-	};
+	l->items[l->n++] = (struct ps_lint_item){ .id = id,
+						  .line = line,
+						  .name = ps_xstrdup(name),
+						  .suggest = suggest,
+						  .detail = detail };
 }
 
 /* A value as the details quote it: at most SHOW_VALUE bytes. */
@@ -126,7 +128,8 @@ static void check_name(struct ps_lint *l, const struct ps_param_op *op, const st
 		return;
 	}
 	unsigned oidx;
-	const struct ps_pdef *other = *def ? NULL : ps_dict_find(op->name, PS_FAM_ALL & ~fam, &oidx);
+	const struct ps_pdef *other =
+	    *def ? NULL : ps_dict_find(op->name, PS_FAM_ALL & ~fam, &oidx);
 	if (other && (!(other->flags & PS_PD_INDEXED) || (oidx >= 1 && oidx <= MAX_LINES))) {
 		char ob[96];
 		add(l, PS_F_PROFILE_NOT_FOR_MODEL, op->line, op->name, NULL,
@@ -142,10 +145,11 @@ static void check_name(struct ps_lint *l, const struct ps_param_op *op, const st
 	char *s = suggest(op->name, fam, &case_only);
 	char *d;
 	if (s)
-		d = ps_xasprintf("%s is no parameter of the %s: the phone ignores it%s; did you mean "
-				 "%s?",
-				 op->name, mb,
-				 case_only ? " (it compares names with their letter case)" : "", s);
+		d = ps_xasprintf(
+		    "%s is no parameter of the %s: the phone ignores it%s; did you mean "
+		    "%s?",
+		    op->name, mb, case_only ? " (it compares names with their letter case)" : "",
+		    s);
 	else
 		d = ps_xasprintf("%s is no parameter of the %s: the phone ignores it", op->name,
 				 mb);
@@ -160,7 +164,7 @@ static void check_value(struct ps_lint *l, const struct ps_param_op *op, const s
 	enum ps_ptype t = ps_pdef_type(d, op->name);
 	char *q = quote(op->value);
 	/* the type's first source, short: "SPA100 admin guide p.60-61" */
-	const char *from = d->guide			 ? d->guide
+	const char *from = d->guide                    ? d->guide
 			   : d->flags & PS_PD_INFERRED ? "the values real profiles give it"
 						       : NULL;
 	int from_len = from ? (int)strcspn(from, ";(") : 0;
@@ -199,15 +203,16 @@ static void check_duplicates(struct ps_lint *l, const struct ps_param_batch *ops
 		}
 		if (count > 1) {
 			const struct ps_param_op *w = &ops->ops[last];
-			char *q = !w->value		       ? ps_xstrdup("unchanged")
+			char *q = !w->value                     ? ps_xstrdup("unchanged")
 				  : ps_param_is_secret(w->name) ? ps_xstrdup("a secret")
 								: quote(w->value);
 			add(l, PS_F_PROFILE_DUPLICATE, op->line, op->name, NULL,
-			    ps_xasprintf("%s is set %zu times (lines %s)%s: the phone keeps the last, "
-					 "line %u: %s",
-					 op->name, count, lines.s,
-					 same ? ", to the same value" : ", to different values",
-					 w->line, q));
+			    ps_xasprintf(
+				"%s is set %zu times (lines %s)%s: the phone keeps the last, "
+				"line %u: %s",
+				op->name, count, lines.s,
+				same ? ", to the same value" : ", to different values", w->line,
+				q));
 			free(q);
 		}
 		ps_buf_free(&lines);

@@ -20,10 +20,10 @@
 
 struct ps_lint_item {
 	enum ps_finding_id id;
-	unsigned line;       /* 1-based line in the file */
-	char *name;          /* the parameter as the file names it */
-	char *suggest;       /* the closest known names, ", "-joined; NULL when none */
-	char *detail;        /* one sentence, without the line */
+	unsigned line; /* 1-based line in the file */
+	char *name;    /* the parameter as the file names it */
+	char *suggest; /* the closest known names, ", "-joined; NULL when none */
+	char *detail;  /* one sentence, without the line */
 };
 
 struct ps_lint {

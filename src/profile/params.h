@@ -45,8 +45,7 @@ size_t ps_params_count(const struct ps_params *t);
 /* Records what the profile checks found in parameter `name`'s setting
  * (`problem` a static finding id, `detail` copied), unless something is
  * recorded already; nothing when there is no such parameter. */
-void ps_params_mark(struct ps_params *t, const char *name, const char *problem,
-		    const char *detail);
+void ps_params_mark(struct ps_params *t, const char *name, const char *problem, const char *detail);
 /* The i-th parameter in insertion order, NULL past the end. Borrowed. */
 const struct ps_param *ps_params_at(const struct ps_params *t, size_t i);
 

@@ -54,7 +54,7 @@ struct ps_config {
 	bool system_trust; /* the modern client trusts the system store too */
 	bool probe;        /* a modern-client probe after a failed handshake */
 	bool inspect_anyway, audit;
-	bool strict; /* --strict: the profile checks' findings are errors */
+	bool strict;      /* --strict: the profile checks' findings are errors */
 	const char *host; /* cert: the name to check */
 	/* profiles and rules */
 	const char *profile_key, *target_version, *kind;

@@ -309,11 +309,12 @@ static void param_table(struct out *o, const struct ps_param_row *rows, size_t n
 		ps_buf_printf(&b, " %-2s %s", p->access ? p->access : "--", v);
 		free(v);
 		if (p->problem) /* what the profile checks found, after the value */
-			ps_buf_printf(&b, "  %s %s", c->g->warn, ps_param_problem_label(p->problem));
+			ps_buf_printf(&b, "  %s %s", c->g->warn,
+				      ps_param_problem_label(p->problem));
 		char *row = ps_buf_take(&b);
-		enum ps_tui_style st = p->problem			? PS_TS_WARN
+		enum ps_tui_style st = p->problem                   ? PS_TS_WARN
 				       : ps_param_row_is_default(p) ? PS_TS_DIM
-								     : PS_TS_NORMAL;
+								    : PS_TS_NORMAL;
 		size_t first = o->l->n;
 		if (wide) {
 			/* value cut to leave the source column */
