@@ -139,30 +139,34 @@ static size_t lint(const struct ps_run_config *cfg, const struct ps_sink *sink, 
 {
 	struct ps_lint l;
 	ps_profile_lint(ops, cfg->identity ? cfg->identity->model : NULL, &l);
-	size_t n = l.n;
+	static const enum ps_finding_id kinds[4] = { PS_F_PROFILE_UNKNOWN_PARAMETER,
+						     PS_F_PROFILE_BAD_VALUE,
+						     PS_F_PROFILE_NOT_FOR_MODEL,
+						     PS_F_PROFILE_DUPLICATE };
+	size_t raised[4] = { 0 };
 	for (size_t i = 0; i < l.n; i++) {
 		const struct ps_lint_item *it = &l.items[i];
 		enum ps_severity sev = cfg->strict ? PS_SEV_ERROR : ps_finding_severity(it->id);
-		ps_sink_finding_sev(sink, (long)hop, it->id, sev, "%s line %u: %s", file, it->line,
-				    it->detail);
+		size_t k = 0;
+		while (k < 3 && kinds[k] != it->id)
+			k++;
+		if (raised[k]++ < PS_LINT_MAX_PER_ID)
+			ps_sink_finding_sev(sink, (long)hop, it->id, sev, "%s line %u: %s", file,
+					    it->line, it->detail);
 		/* a bad value marks the row only when it is the value that stayed */
 		const struct ps_param *p = ps_params_get(t, it->name);
 		if (p && (it->id != PS_F_PROFILE_BAD_VALUE || p->line == it->line))
 			ps_params_mark(t, it->name, ps_finding_name(it->id), it->detail);
 	}
-	static const enum ps_finding_id kinds[4] = { PS_F_PROFILE_UNKNOWN_PARAMETER,
-						     PS_F_PROFILE_BAD_VALUE,
-						     PS_F_PROFILE_NOT_FOR_MODEL,
-						     PS_F_PROFILE_DUPLICATE };
-	for (size_t k = 0; k < 4; k++) {
-		if (!l.more[k])
-			continue;
-		n += l.more[k];
-		ps_sink_finding_sev(sink, (long)hop, kinds[k],
-				    cfg->strict ? PS_SEV_ERROR : ps_finding_severity(kinds[k]),
-				    "%s: %zu more like these, not listed (the first %d are)", file,
-				    l.more[k], PS_LINT_MAX_PER_ID);
-	}
+	for (size_t k = 0; k < 4; k++)
+		if (raised[k] > PS_LINT_MAX_PER_ID)
+			ps_sink_finding_sev(
+			    sink, (long)hop, kinds[k],
+			    cfg->strict ? PS_SEV_ERROR : ps_finding_severity(kinds[k]),
+			    "%s: %zu more like these, not listed (the first %d are; "
+			    "the parameter table marks every one)",
+			    file, raised[k] - PS_LINT_MAX_PER_ID, PS_LINT_MAX_PER_ID);
+	size_t n = l.n;
 	ps_lint_clear(&l);
 	return n;
 }

@@ -16,26 +16,9 @@
 #define MAX_LINES 12
 #define SHOW_VALUE 60
 
-static size_t kind_of(enum ps_finding_id id)
-{
-	return id == PS_F_PROFILE_UNKNOWN_PARAMETER ? 0
-	       : id == PS_F_PROFILE_BAD_VALUE       ? 1
-	       : id == PS_F_PROFILE_NOT_FOR_MODEL   ? 2
-						    : 3;
-}
-
 static void add(struct ps_lint *l, enum ps_finding_id id, unsigned line, const char *name,
 		char *suggest, char *detail)
 {
-	size_t k = kind_of(id), listed = 0;
-	for (size_t i = 0; i < l->n; i++)
-		listed += l->items[i].id == id;
-	if (listed >= PS_LINT_MAX_PER_ID) {
-		l->more[k]++;
-		free(suggest);
-		free(detail);
-		return;
-	}
 	l->items = ps_xgrow(l->items, &l->cap, l->n + 1, sizeof *l->items);
 	l->items[l->n++] = (struct ps_lint_item){ .id = id,
 						  .line = line,

@@ -14,8 +14,8 @@
 #include "phone/catalogue.h"
 #include "profile/params.h"
 
-/* At most this many items of one id are listed per file; the rest are
- * counted. */
+/* At most this many findings of one id are raised per file; the rest are
+ * counted in one more (every item still marks its parameter's row). */
 #define PS_LINT_MAX_PER_ID 100
 
 struct ps_lint_item {
@@ -29,7 +29,6 @@ struct ps_lint_item {
 struct ps_lint {
 	struct ps_lint_item *items; /* in file order */
 	size_t n, cap;
-	size_t more[4]; /* not listed, by kind: unknown, bad value, not for model, duplicate */
 	bool no_family; /* the model has no dictionary: only duplicates are checked */
 };
 
