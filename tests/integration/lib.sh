@@ -54,6 +54,21 @@ v=eval(sys.argv[2], {"d": d, "json": json})
 print(json.dumps(v) if isinstance(v,(dict,list,bool)) or v is None else v)' "$1" "$2"
 }
 
+# schema_ok DESC FILE: a test that the JSON report FILE validates against
+# the schema (doc/provscope.schema.json); skipped without python3's
+# jsonschema module (schema_check.py exits 2).
+schema_ok() {
+	local out
+	if out=$(python3 "$TOP_SRCDIR/tests/integration/schema_check.py" \
+		"$TOP_SRCDIR/doc/provscope.schema.json" "$2" 2>&1); then
+		t_ok "$1: the report validates against the schema"
+	elif [ $? -eq 2 ]; then
+		t_skip "$1: the report validates against the schema" "$out"
+	else
+		t_fail "$1: the report validates against the schema" "$out"
+	fi
+}
+
 # wait_port PORT: until something accepts on 127.0.0.1:PORT (5 s at most).
 wait_port() {
 	local i

@@ -10,8 +10,6 @@
 # device dumps; the committed dictionary is what tools/mkdict.py makes.
 . "$TOP_SRCDIR/tests/integration/lib.sh"
 command -v python3 >/dev/null || t_bail "python3 is needed"
-SCHEMA=$TOP_SRCDIR/doc/provscope.schema.json
-SCHEMA_CHECK=$TOP_SRCDIR/tests/integration/schema_check.py
 CORPUS=$TOP_SRCDIR/tests/data/profiles
 cd "$T_DIR" || t_bail "no T_DIR"
 
@@ -21,16 +19,6 @@ ids() {
 }
 detail() { # detail J ID NAME: the detail of ID's finding about NAME
 	json_get "$1" '[f["detail"] for f in d["findings"] if f["id"] == "profile.'"$2"'" and ": '"$3"' " in f["detail"]][0]'
-}
-schema_ok() {
-	local out
-	if out=$(python3 "$SCHEMA_CHECK" "$SCHEMA" "$2" 2>&1); then
-		t_ok "$1: the report validates against the schema"
-	elif [ $? -eq 2 ]; then
-		t_skip "$1: the report validates against the schema" "no jsonschema module"
-	else
-		t_fail "$1: the report validates against the schema" "$out"
-	fi
 }
 
 # --- the case: a typo, a number that is none, a Yes/No that is neither

@@ -18,7 +18,6 @@ P=$T_DIR/pki
 ID=(--ca "$P/server-ca.pem" --cert "$P/device.pem" --key "$P/device.key")
 LEGACY_CIPHERS="DHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA:AES256-SHA:AES128-SHA:@SECLEVEL=0"
 REQUIRE="ssl_verify_client on; ssl_client_certificate $P/client-ca.pem;"
-SCHEMA=$TOP_SRCDIR/doc/provscope.schema.json
 
 # scan OUT ARGS...: provscope scan --batch --format json; sets SC_RC.
 scan() {
@@ -33,16 +32,6 @@ models() {
 	json_get "$1" '" ".join(m["model"] for m in d["scan"]["models"] if ('"$2"'))'
 }
 
-schema_ok() {
-	local out
-	if out=$(python3 "$TOP_SRCDIR/tests/integration/schema_check.py" "$SCHEMA" "$2" 2>&1); then
-		t_ok "$1: the report validates against the schema"
-	elif [ $? -eq 2 ]; then
-		t_skip "$1: schema" "$out"
-	else
-		t_fail "$1: the report validates against the schema" "$out"
-	fi
-}
 
 # The models from the catalogue itself: ALL in its order; LINKSYS, those
 # whose offer is RSA only (the SPA9xx phones); CISCO, those that offer
