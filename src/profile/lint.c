@@ -153,10 +153,15 @@ static void check_value(struct ps_lint *l, const struct ps_param_op *op, const s
 	int from_len = from ? (int)strcspn(from, ";(") : 0;
 	while (from_len > 0 && from[from_len - 1] == ' ')
 		from_len--;
+	/* the guide's factory default, which an empty value restores (LPG 2-22) */
+	char *def = d->def && *d->def && (d->flags & PS_PD_DEF_GUIDE) && t != PS_PT_SECRET
+			? ps_xasprintf("; factory default \"%s\"", d->def)
+			: ps_xstrdup("");
 	add(l, PS_F_PROFILE_BAD_VALUE, op->line, op->name, NULL,
-	    ps_xasprintf("%s is %s, not %s%s%.*s%s: %s", op->name, q, why,
-			 from ? " (type from " : "", from_len, from ? from : "", from ? ")" : "",
-			 ps_ptype_bad_effect(t)));
+	    ps_xasprintf("%s is %s, not %s%s%.*s%s%s: %s", op->name, q, why,
+			 from ? " (type from " : "", from_len, from ? from : "", from ? def : "",
+			 from ? ")" : "", ps_ptype_bad_effect(t)));
+	free(def);
 	free(q);
 	free(why);
 }
