@@ -24,6 +24,8 @@
 #include "model/finding.h"
 #include "phone/catalogue.h"
 #include "phone/identity.h"
+#include "profile/defaults.h"
+#include "profile/dict.h"
 #include "run/modelfile.h"
 #include "run/run.h"
 #include "run/session.h"
@@ -130,6 +132,84 @@ static void list_models(const struct ps_config *c)
 	puts("? assumed, not documented: provscope --list-models -v says why. The source\n"
 	     "  keys are explained in reference/spa-family.md (in the docs); provscope(1)\n"
 	     "  lists what is known and what is assumed for each model.");
+}
+
+/* --list-params [WORD]: the parameters the firmware of the model's family
+ * knows (profile/dict.h), those whose names hold WORD in any letter case:
+ * a parameter a line, its type and factory default, its range, words or
+ * form under it; with -v the files and guides it comes from and what is
+ * uncertain. In 80 columns. */
+static int list_params(const struct ps_config *c)
+{
+	char *err = NULL;
+	const struct ps_model *m = ps_config_model(c, &err);
+	if (!m) {
+		fprintf(stderr, "provscope: %s\n", err);
+		free(err);
+		return PS_EXIT_USAGE;
+	}
+	unsigned fam = ps_dict_family(m), lines = ps_model_lines(m);
+	char fb[96];
+	if (!fam) {
+		fprintf(stderr, "provscope: the %s has no parameter dictionary\n", m->product);
+		return PS_EXIT_USAGE;
+	}
+	const char *word = c->target;
+	size_t n = 0;
+	for (size_t i = 0; i < ps_dict_count; i++) {
+		const struct ps_pdef *d = &ps_dict[i];
+		if (!(d->fams & fam) || (word && !ps_mem_ifind(d->name, strlen(d->name), word)))
+			continue;
+		if (!n++) {
+			printf("The %s (%s firmware). Names are compared with their letter case;\n"
+			       "NAME_n_ is line n, 1 to %u. ? marks a default read off a device "
+			       "dump,\n"
+			       "not given by a guide.\n",
+			       m->product, ps_dict_family_name(fam, fb, sizeof fb), lines);
+			printf("%-38s %-12s %s\n", "NAME", "TYPE", "DEFAULT");
+		}
+		char name[160];
+		if (d->flags & PS_PD_INDEXED)
+			snprintf(name, sizeof name, "%s_n_", d->name);
+		else
+			snprintf(name, sizeof name, "%s", d->name);
+		enum ps_ptype t = ps_pdef_type(d, name);
+		const char *def = !d->def ? "" : t == PS_PT_SECRET && *d->def ? "********" : d->def;
+		char *shown = ps_xasprintf("%s%s", d->def && !*d->def ? "(empty)" : def,
+					   d->def && !(d->flags & PS_PD_DEF_GUIDE) ? " ?" : "");
+		struct ps_buf b = { 0 };
+		ps_buf_printf(&b, "%-38s %-12s ", name, ps_ptype_name(t));
+		ps_buf_fold(&b, d->def ? shown : "", b.len, 52, 80);
+		fputs(b.s, stdout);
+		ps_buf_free(&b);
+		free(shown);
+		if (t == PS_PT_INT || t == PS_PT_ENUM || t == PS_PT_TIME) {
+			char *want = ps_pdef_expect(d, name);
+			sub_line("takes", want);
+			free(want);
+		}
+		if (c->verbosity < 1)
+			continue;
+		struct ps_buf src = { 0 };
+		for (size_t k = 0; k < ps_dict_n_sources; k++)
+			if ((d->srcs & (1u << k)) && (ps_dict_source_fams[k] & fam))
+				ps_buf_printf(&src, "%s%s", src.s ? ", " : "", ps_dict_sources[k]);
+		if (src.s)
+			sub_line("listed by", src.s);
+		ps_buf_free(&src);
+		if (d->guide)
+			sub_line("guide", d->guide);
+		if (d->flags & PS_PD_INFERRED)
+			sub_line("type", "Yes/No: every real file gives it Yes or No");
+		if (d->note)
+			sub_line((d->flags & PS_PD_UNCERTAIN) ? "uncertain" : "note", d->note);
+	}
+	if (!n) {
+		fprintf(stderr, "provscope: no parameter of the %s holds '%s'\n", m->product,
+			word ? word : "");
+		return PS_EXIT_USAGE;
+	}
+	return PS_EXIT_OK;
 }
 
 /* --version: this program, the libraries it runs with (not those it was
@@ -280,6 +360,8 @@ static int command(const struct ps_config *c)
 	int rc = PS_EXIT_OK;
 	if (c->cmd == PS_CMD_LIST_MODELS)
 		list_models(c);
+	else if (c->cmd == PS_CMD_LIST_PARAMS)
+		rc = list_params(c);
 	else if (c->cmd == PS_CMD_LAB)
 		rc = lab(c);
 	else if (c->cmd == PS_CMD_MERGE)

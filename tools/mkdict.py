@@ -82,6 +82,8 @@ def main():
         path = os.path.join(PROF, fname)
         if label not in srcs:
             srcs.append(label)
+        for f in fams:
+            src_fams[label] = src_fams.get(label, 0) | FAMBIT[f]
         for name, value in elements(path):
             stem, idx = split_index(name)
             e = names.setdefault(stem, {"idx": False, "lit": False, "fams": set(), "srcs": set(),
@@ -113,6 +115,8 @@ def main():
                         extra_notes[(stem, f)] = row["note"]
                 if row["source"] not in srcs:
                     srcs.append(row["source"])
+                for f in fams_of(row["families"]):
+                    src_fams[row["source"]] = src_fams.get(row["source"], 0) | FAMBIT[f]
                 e["srcs"].add(row["source"])
     typed = {}
     if os.path.exists(TSV):
@@ -149,7 +153,10 @@ def main():
     w("const char *const ps_dict_sources[] = {\n")
     for s in srcs:
         w("\t%s,\n" % c(s))
-    w("};\nconst size_t ps_dict_n_sources = %d;\n\n" % len(srcs))
+    w("};\nconst size_t ps_dict_n_sources = %d;\n" % len(srcs))
+    w("const unsigned char ps_dict_source_fams[] = {")
+    w(", ".join("0x%x" % src_fams.get(s, 0) for s in srcs))
+    w("};\n\n")
     w("const struct ps_pdef ps_dict[] = {\n")
     for stem, indexed, fams, info, esrcs in out:
         typ, spec, dflt, flags, guide, note = info
@@ -163,6 +170,7 @@ def main():
 
 
 extra_notes = {}
+src_fams = {}
 
 
 def fams_of(s):

@@ -31,6 +31,7 @@
 #define R PS_CMD_BIT(PS_CMD_RULE)
 #define T PS_CMD_BIT(PS_CMD_STORM)
 #define M PS_CMD_BIT(PS_CMD_MERGE)
+#define LP PS_CMD_BIT(PS_CMD_LIST_PARAMS)
 #define EVERYWHERE (~0u)
 
 /* Operands: how many, and what they are called in messages. */
@@ -79,6 +80,14 @@ static const struct command commands[PS_CMD_COUNT] = {
 			  "chain, and who else gets a per-device file." },
 	[PS_CMD_LIST_MODELS] = { "--list-models", "provscope --list-models", "URL", 0, 0,
 				 "Prints the phone catalogue." },
+	[PS_CMD_LIST_PARAMS] = { "--list-params",
+				 "provscope --list-params [--model MODEL] [-v] [WORD]", "WORD", 0,
+				 1,
+				 "Prints the parameters the firmware of the model's family knows "
+				 "(those\n"
+				 "whose names hold WORD, in any letter case): type, range or "
+				 "words,\n"
+				 "factory default; -v: the sources and what is uncertain." },
 	[PS_CMD_STORM] = { "'provscope storm'",
 			   "provscope storm --count N [--device-ca CERT --device-ca-key KEY]\n"
 			   "                      [--spread S | --rate N] [--duration S] [--jobs "
@@ -376,6 +385,13 @@ static bool parse_list_models(struct ps_config *c, const char *s, char **err)
 	return true;
 }
 
+static bool parse_list_params(struct ps_config *c, const char *s, char **err)
+{
+	(void)s, (void)err;
+	c->cmd = PS_CMD_LIST_PARAMS;
+	return true;
+}
+
 /* --- the table ------------------------------------------------------------------- */
 
 #define STRING(field) .kind = PS_OPT_STRING, .off = offsetof(struct ps_config, field)
@@ -387,10 +403,10 @@ static bool parse_list_models(struct ps_config *c, const char *s, char **err)
  * formats' names. */
 static const struct ps_option table[] = {
 	/* the phone */
-	{ "model", 0, "MODEL", PS_OG_IDENTITY, ALL_RUNS | B | T,
+	{ "model", 0, "MODEL", PS_OG_IDENTITY, ALL_RUNS | B | T | LP,
 	  "phone model from --list-models (default spa942)", STRING(model) },
 	{ "model-file", 0, "FILE|DIR", PS_OG_IDENTITY,
-	  ALL_RUNS | S | B | T | PS_CMD_BIT(PS_CMD_LIST_MODELS),
+	  ALL_RUNS | S | B | T | LP | PS_CMD_BIT(PS_CMD_LIST_MODELS),
 	  "a phone learned by lab --learn-model, added to the\ncatalogue (repeatable; a directory: "
 	  "its *.json);\none file alone is the phone played",
 	  PARSE(parse_model_file) },
@@ -475,7 +491,8 @@ static const struct ps_option table[] = {
 	{ "output", 'o', "FILE", PS_OG_OUTPUT, ALL_RUNS | S | T | M,
 	  "write the report to FILE instead of standard output\n(- for standard output)",
 	  PARSE(parse_output) },
-	{ "verbose", 'v', NULL, PS_OG_OUTPUT, ALL_RUNS | S | T | M | PS_CMD_BIT(PS_CMD_LIST_MODELS),
+	{ "verbose", 'v', NULL, PS_OG_OUTPUT,
+	  ALL_RUNS | S | T | M | LP | PS_CMD_BIT(PS_CMD_LIST_MODELS),
 	  "text: every step's detail and each distinct chain once;\n-vv everything, each hop's "
 	  "chain",
 	  PARSE(parse_verbose) },
@@ -562,6 +579,10 @@ static const struct ps_option table[] = {
 	  "print the phone catalogue and exit (-v: each model's\nUser-Agent, suites and GnuTLS "
 	  "priority string)",
 	  PARSE(parse_list_models) },
+	{ "list-params", 0, NULL, PS_OG_OTHER, L,
+	  "print the parameters the model's firmware knows, with\ntheir types and defaults, "
+	  "and exit (WORD: those whose\nnames hold it; -v: sources, what is uncertain)",
+	  PARSE(parse_list_params) },
 	{ "help", 'h', NULL, PS_OG_OTHER, EVERYWHERE, "print this help and exit",
 	  .kind = PS_OPT_ACTION },
 	{ "version", 'V', NULL, PS_OG_OTHER, EVERYWHERE,

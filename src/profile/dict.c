@@ -212,13 +212,19 @@ static void read_int_spec(const char *spec, struct int_spec *s)
 		memcpy(s->unit, h, n);
 }
 
-static bool int_ok(const char *v, const char *spec, char **why)
+static bool int_ok(const char *v, const char *spec)
 {
 	struct int_spec s;
 	read_int_spec(spec, &s);
 	long long x;
-	if (parse_number(v, &x) && (!s.has_lo || x >= s.lo) && (!s.has_hi || x <= s.hi))
-		return true;
+	return parse_number(v, &x) && (!s.has_lo || x >= s.lo) && (!s.has_hi || x <= s.hi);
+}
+
+/* "a whole number of seconds from 0 to 65535", from the spec. */
+static char *int_phrase(const char *spec)
+{
+	struct int_spec s;
+	read_int_spec(spec, &s);
 	const char *unit = s.unit;
 	const char *u = !*unit                     ? ""
 			: strcmp(unit, "s") == 0   ? " of seconds"
@@ -232,15 +238,15 @@ static bool int_ok(const char *v, const char *spec, char **why)
 		snprintf(ubuf, sizeof ubuf, " (%s)", unit);
 		u = ubuf;
 	}
+	const char *list =
+	    spec && strstr(spec, "list") ? ", or a list of such (\"D[+R],...\")" : "";
 	if (s.has_lo && s.has_hi)
-		*why = ps_xasprintf("a whole number%s from %lld to %lld", u, s.lo, s.hi);
-	else if (s.has_lo && s.lo != 0)
-		*why = ps_xasprintf("a whole number%s from %lld up", u, s.lo);
-	else if (s.has_hi)
-		*why = ps_xasprintf("a whole number%s up to %lld", u, s.hi);
-	else
-		*why = ps_xasprintf("a whole number%s", u);
-	return false;
+		return ps_xasprintf("a whole number%s from %lld to %lld%s", u, s.lo, s.hi, list);
+	if (s.has_lo && s.lo != 0)
+		return ps_xasprintf("a whole number%s from %lld up%s", u, s.lo, list);
+	if (s.has_hi)
+		return ps_xasprintf("a whole number%s up to %lld%s", u, s.hi, list);
+	return ps_xasprintf("a whole number%s%s", u, list);
 }
 
 /* A delay list: "D[+R]" items joined by ",", as Resync_Error_Retry_Delay
@@ -268,9 +274,9 @@ static bool delay_list_ok(const char *v)
 	}
 }
 
-static bool time_ok(const char *v, const char *spec, char **why)
+/* HHmm, 0000 to 2400 (Resync_At__HHmm_) */
+static bool time_ok(const char *v)
 {
-	/* HHmm, 0000 to 2400 (Resync_At__HHmm_) */
 	bool ok = strlen(v) == 4;
 	for (size_t i = 0; ok && i < 4; i++)
 		ok = v[i] >= '0' && v[i] <= '9';
@@ -278,9 +284,39 @@ static bool time_ok(const char *v, const char *spec, char **why)
 		int hh = (v[0] - '0') * 10 + v[1] - '0', mm = (v[2] - '0') * 10 + v[3] - '0';
 		ok = mm < 60 && (hh < 24 || (hh == 24 && mm == 0));
 	}
-	if (!ok)
-		*why = ps_xasprintf("a time of day as %s, 0000 to 2400", spec ? spec : "HHmm");
 	return ok;
+}
+
+char *ps_pdef_expect(const struct ps_pdef *d, const char *name)
+{
+	switch (ps_pdef_type(d, name)) {
+	case PS_PT_BOOL:
+		return ps_xstrdup("Yes or No");
+	case PS_PT_INT:
+		return int_phrase(d->spec);
+	case PS_PT_ENUM: {
+		struct ps_buf b = { 0 };
+		ps_buf_puts(&b, "one of ");
+		for (const char *p = d->spec ? d->spec : ""; *p; p++)
+			if (*p == '|')
+				ps_buf_puts(&b, ", ");
+			else
+				ps_buf_add(&b, p, 1);
+		return ps_buf_take(&b);
+	}
+	case PS_PT_TIME:
+		return ps_xasprintf("a time of day as %s, 0000 to 2400",
+				    d->spec ? d->spec : "HHmm");
+	case PS_PT_RULE:
+		return ps_xstrdup(strncmp(name, "Resync_Trigger_", 15) == 0 ? "a condition"
+									    : "a rule");
+	case PS_PT_URL:
+		return ps_xstrdup("a URL (no spaces)");
+	case PS_PT_STRING:
+	case PS_PT_SECRET:
+		break;
+	}
+	return ps_xstrdup("any text");
 }
 
 bool ps_pdef_value_ok(const struct ps_pdef *d, const char *name, const char *value, char **why)
@@ -291,47 +327,27 @@ bool ps_pdef_value_ok(const struct ps_pdef *d, const char *name, const char *val
 	if (!value || !*value ||
 	    (t == PS_PT_RULE ? ps_value_has_placeholder(value) : opaque(value)))
 		return true;
+	bool ok = true;
 	switch (t) {
 	case PS_PT_BOOL:
 		/* Yes/No in the guides; real profiles in service write yes/no
 		 * (WAZO spa-ata.xml, FPBX spa2102), and the SPC compiler takes
 		 * Enable/Disable and 1/0 as well (SIP p.22). */
-		if (word_in(value, "Yes|No|Enable|Disable|1|0"))
-			return true;
-		*why = ps_xstrdup("Yes or No");
-		return false;
+		ok = word_in(value, "Yes|No|Enable|Disable|1|0");
+		break;
 	case PS_PT_INT:
-		if (d->spec && strstr(d->spec, "list") && delay_list_ok(value))
-			return true;
-		if (int_ok(value, d->spec, why))
-			return true;
-		if (d->spec && strstr(d->spec, "list")) {
-			char *w = ps_xasprintf("%s, or a list of such (\"D[+R],...\")", *why);
-			free(*why);
-			*why = w;
-		}
-		return false;
+		ok = (d->spec && strstr(d->spec, "list") && delay_list_ok(value)) ||
+		     int_ok(value, d->spec);
+		break;
 	case PS_PT_ENUM:
-		if (!d->spec || word_in(value, d->spec))
-			return true;
-		struct ps_buf b = { 0 };
-		ps_buf_puts(&b, "one of ");
-		for (const char *p = d->spec; *p; p++)
-			if (*p == '|')
-				ps_buf_puts(&b, ", ");
-			else
-				ps_buf_add(&b, p, 1);
-		*why = b.s;
-		return false;
+		ok = !d->spec || word_in(value, d->spec);
+		break;
 	case PS_PT_TIME:
-		return time_ok(value, d->spec, why);
+		ok = time_ok(value);
+		break;
 	case PS_PT_URL:
-		for (const char *p = value; *p; p++)
-			if (*p == ' ' || *p == '\t') {
-				*why = ps_xstrdup("a URL (no spaces)");
-				return false;
-			}
-		return true;
+		ok = !strchr(value, ' ') && !strchr(value, '\t');
+		break;
 	case PS_PT_RULE: {
 		/* Profile_Rule* and Upgrade_Rule are parsed where the run
 		 * evaluates them (rule.syntax); the others here. */
@@ -357,7 +373,9 @@ bool ps_pdef_value_ok(const struct ps_pdef *d, const char *name, const char *val
 	case PS_PT_SECRET:
 		break;
 	}
-	return true;
+	if (!ok)
+		*why = ps_pdef_expect(d, name);
+	return ok;
 }
 
 const char *ps_ptype_bad_effect(enum ps_ptype t)

@@ -54,6 +54,8 @@ extern const struct ps_pdef ps_dict[];
 extern const size_t ps_dict_count;
 extern const char *const ps_dict_sources[];
 extern const size_t ps_dict_n_sources;
+/* The families (PS_FAM_* bits) each source was written for. */
+extern const unsigned char ps_dict_source_fams[];
 
 /* The family bit of model `m` (a learned model's is its based_on row's);
  * 0 when it has none. */
@@ -77,6 +79,10 @@ const char *ps_pdef_name(const struct ps_pdef *d, unsigned index, char *buf, siz
  * whole number from 0 to 65535 seconds"; caller frees). Empty values and
  * values holding a macro ($X) or a template placeholder always fit. */
 bool ps_pdef_value_ok(const struct ps_pdef *d, const char *name, const char *value, char **why);
+/* What the type of `d` (for parameter `name`) wants, as a phrase: "Yes
+ * or No", "a whole number of seconds from 0 to 65535", "one of UDP, TCP,
+ * TLS", "any text". Caller frees. */
+char *ps_pdef_expect(const struct ps_pdef *d, const char *name);
 /* What the phone does with a value of type `t` that does not fit, as the
  * sources say it (one sentence without a final stop). */
 const char *ps_ptype_bad_effect(enum ps_ptype t);

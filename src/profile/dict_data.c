@@ -21,6 +21,7 @@ const char *const ps_dict_sources[] = {
 	"WAZO spa-phone.xml",
 };
 const size_t ps_dict_n_sources = 13;
+const unsigned char ps_dict_source_fams[] = {0x1, 0x1, 0x2, 0x2, 0x2, 0x2, 0x2, 0x4, 0x4, 0x4, 0x8, 0x8, 0x2};
 
 const struct ps_pdef ps_dict[] = {
 	{ "ACD_Ext", 0x17u, 0x3, PS_PT_STRING, 0, NULL, "1", NULL, NULL },

@@ -24,6 +24,7 @@ enum ps_command {
 	PS_CMD_LIST_MODELS, /* provscope --list-models */
 	PS_CMD_STORM,       /* provscope storm URL: many devices' passes, a load test */
 	PS_CMD_MERGE,       /* provscope merge FILE...: storm shards' results into one */
+	PS_CMD_LIST_PARAMS, /* provscope --list-params [WORD]: the parameter dictionary */
 	PS_CMD_COUNT
 };
 #define PS_CMD_BIT(c) (1u << (c))

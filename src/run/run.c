@@ -178,6 +178,7 @@ bool ps_run_play(struct ps_run *run, const struct ps_sink *sink, char **err)
 		return true;
 	case PS_CMD_LAB:
 	case PS_CMD_LIST_MODELS:
+	case PS_CMD_LIST_PARAMS:
 	case PS_CMD_MERGE:
 	case PS_CMD_COUNT:
 		break;

@@ -253,6 +253,27 @@ done <corpus.expect
 t_eq "corpus: the SPA525G's names of WAZO are the SPA3xx/5xx family's" yes \
 	"$(grep -q '"SPA525-readonly", .*PS_PD_UNCERTAIN' "$TOP_SRCDIR/src/profile/dict_data.c" && echo yes)"
 
+# --- --list-params: the dictionary of a model, as the checks use it
+"$PROVSCOPE" --list-params --model spa942 >params.txt 2>&1
+t_eq "--list-params: exit 0" 0 $?
+t_eq "--list-params: Upgrade_Rule is a rule, empty by default" yes \
+	"$(grep -qE '^Upgrade_Rule +rule +\(empty\)$' params.txt && echo yes)"
+t_eq "--list-params: a line's parameter as NAME_n_, lines 1 to 4 on the SPA942" yes \
+	"$(grep -qE '^Line_Enable_n_ +Yes/No +Yes$' params.txt && grep -q 'NAME_n_ is line n, 1 to 4' params.txt && echo yes)"
+t_eq "--list-params: what an integer takes" yes \
+	"$(grep -A1 -E '^SIP_Port_n_ ' params.txt | grep -q 'takes: a whole number from 0 to 65535' && echo yes)"
+t_eq "--list-params: every name the SPA942's checks know, and no other family's" \
+	"yes no" \
+	"$(grep -q '^Text_Logo ' params.txt && echo yes || echo no) $(grep -q '^FXS_Port_Impedance ' params.txt && echo yes || echo no)"
+"$PROVSCOPE" --list-params --model spa2102 -v fxs_port_imp >params2.txt 2>&1
+t_eq "--list-params WORD -v: the ATA's name, in any letter case, with the files that list it" yes \
+	"$(grep -q '^FXS_Port_Impedance ' params2.txt && grep -q 'listed by: PROV ata' params2.txt && echo yes)"
+"$PROVSCOPE" --list-params --model spa942 No_Such_Word >/dev/null 2>params3.err
+t_eq "--list-params WORD that no name holds: exit 2 with a sentence" "2 yes" \
+	"$? $(grep -q "no parameter of the SPA942 holds 'No_Such_Word'" params3.err && echo yes)"
+"$PROVSCOPE" --list-params --model spa999 >/dev/null 2>&1
+t_eq "--list-params with a model not in the catalogue: exit 2" 2 $?
+
 # --- the dictionary in the tree is what tools/mkdict.py makes
 python3 "$TOP_SRCDIR/tools/mkdict.py" "$TOP_SRCDIR" >dict_data.c 2>mkdict.err
 t_check "the dictionary is made from the corpus and data/params as committed" \
