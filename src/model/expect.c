@@ -213,6 +213,10 @@ bool ps_expect_parse(const char *arg, struct ps_expect *e, char **err)
 	memset(e, 0, sizeof *e);
 	e->hop = -1;
 	const char *eq = strchr(arg, '=');
+	/* finding:ID and !finding:ID, the colon form param:NAME suggests */
+	const char *fc = eq ? NULL : strstr(arg, "finding:");
+	if (fc && (fc == arg || fc[-1] == '!' || fc[-1] == '_' || fc[-1] == '.'))
+		eq = fc + 7;
 	if (!eq || eq == arg) {
 		*err = ps_xasprintf("--expect '%s': give KEY=VALUE, with KEY one of %s", arg,
 				    ps_expect_key_list());

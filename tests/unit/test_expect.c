@@ -69,6 +69,20 @@ static void test_parse(void **state)
 	assert_false(e.boolean);
 	ps_expect_clear(&e);
 
+	/* finding:ID and !finding:ID, the colon form, as finding=ID */
+	parse_ok("!finding:profile.unknown_parameter", &e);
+	assert_int_equal(e.id, PS_EK_NO_FINDING);
+	assert_string_equal(e.value, "profile.unknown_parameter");
+	ps_expect_clear(&e);
+	parse_ok("hop1.finding:profile.bad_value", &e);
+	assert_int_equal(e.id, PS_EK_FINDING);
+	assert_int_equal(e.hop, 0);
+	assert_string_equal(e.value, "profile.bad_value");
+	ps_expect_clear(&e);
+	parse_ok("no_finding:profile.duplicate", &e);
+	assert_int_equal(e.id, PS_EK_NO_FINDING);
+	ps_expect_clear(&e);
+
 	/* The value may hold '='; an empty value is a value. */
 	parse_ok("param:Profile_Rule=[--key a=b] https://x/$MA.xml", &e);
 	assert_int_equal(e.id, PS_EK_PARAM);
