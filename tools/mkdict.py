@@ -46,7 +46,6 @@ FILES = [
 TYPES = ["string", "bool", "int", "enum", "rule", "url", "time", "secret"]
 
 ELEM = re.compile(r"<([A-Za-z_][A-Za-z0-9_.\-]*)([^<>]*?)(/?)>(?:([^<]*)</\1\s*>)?", re.S)
-INDEXED = re.compile(r"^(.+?_?[^_]*?)_([0-9]+)_$")
 
 
 def split_index(name):
@@ -86,12 +85,9 @@ def main():
             src_fams[label] = src_fams.get(label, 0) | FAMBIT[f]
         for name, value in elements(path):
             stem, idx = split_index(name)
-            e = names.setdefault(stem, {"idx": False, "lit": False, "fams": set(), "srcs": set(),
-                                        "values": {}, "dump": {}})
-            if idx:
-                e["idx"] = True
-            else:
-                e["lit"] = True
+            # NAME_n_ and NAME are two parameters, each with its families
+            e = names.setdefault((stem, bool(idx)), {"fams": set(), "srcs": set(),
+                                                     "values": {}, "dump": {}})
             for f in fams:
                 e["fams"].add(f)
                 if value is not None and "{" not in value and "$" not in value[:2]:
@@ -106,13 +102,12 @@ def main():
         with open(EXTRA, encoding="utf-8") as fh:
             for row in csv.DictReader((l for l in fh if not l.startswith("#")), delimiter="\t", quoting=csv.QUOTE_NONE):
                 stem, idx = split_index(row["name"].replace("#", "1"))
-                e = names.setdefault(stem, {"idx": False, "lit": False, "fams": set(),
-                                            "srcs": set(), "values": {}, "dump": {}})
-                e["idx" if "#" in row["name"] else "lit"] = True
+                e = names.setdefault((stem, "#" in row["name"]),
+                                     {"fams": set(), "srcs": set(), "values": {}, "dump": {}})
                 for f in fams_of(row["families"]):
                     e["fams"].add(f)
                     if row.get("note"):
-                        extra_notes[(stem, f)] = row["note"]
+                        extra_notes[(stem, "#" in row["name"], f)] = row["note"]
                 if row["source"] not in srcs:
                     srcs.append(row["source"])
                 for f in fams_of(row["families"]):
@@ -124,26 +119,21 @@ def main():
             for row in csv.DictReader((l for l in fh if not l.startswith("#")), delimiter="\t", quoting=csv.QUOTE_NONE):
                 if not row.get("name") or row["type"] not in TYPES:
                     continue
-                key = row["name"].replace("_#_", "")
-                if row["name"].endswith("_#_"):
-                    key = row["name"][:-3]
+                indexed = row["name"].endswith("_#_")
+                key = row["name"][:-3] if indexed else row["name"]
                 for f in fams_of(row["families"]):
-                    typed[(key, f)] = row
+                    typed[(key, indexed, f)] = row
     out = []
-    for stem in sorted(names):
-        e = names[stem]
-        if e["idx"] and e["lit"]:
-            pass  # both forms exist (rare): the indexed entry covers Name_N_, a literal one Name
-        forms = ([True] if e["idx"] else []) + ([False] if e["lit"] else [])
-        for indexed in forms:
-            groups = {}
-            for f in FAMS:
-                if f not in e["fams"]:
-                    continue
-                info = describe(stem, indexed, e, f, typed.get((stem, f)))
-                groups.setdefault(info, []).append(f)
-            for info, fams in groups.items():
-                out.append((stem, indexed, sum(FAMBIT[f] for f in fams), info, e["srcs"]))
+    for stem, indexed in sorted(names, key=lambda k: (k[0], not k[1])):
+        e = names[(stem, indexed)]
+        groups = {}
+        for f in FAMS:
+            if f not in e["fams"]:
+                continue
+            info = describe(stem, indexed, e, f, typed.get((stem, indexed, f)))
+            groups.setdefault(info, []).append(f)
+        for info, fams in groups.items():
+            out.append((stem, indexed, sum(FAMBIT[f] for f in fams), info, e["srcs"]))
     if len(srcs) > 32:
         sys.exit("too many sources")
     w = sys.stdout.write
@@ -200,7 +190,7 @@ def describe(stem, indexed, e, fam, row):
             flags.append("PS_PD_INFERRED")
         else:
             typ = "string"
-        spec, guide, note = None, None, extra_notes.get((stem, fam))
+        spec, guide, note = None, None, extra_notes.get((stem, indexed, fam))
         dflt = None
         if note and re.search(r"uncertain", note, re.I):
             flags.append("PS_PD_UNCERTAIN")

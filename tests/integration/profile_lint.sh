@@ -253,6 +253,38 @@ done <corpus.expect
 t_eq "corpus: the SPA525G's names of WAZO are the SPA3xx/5xx family's" yes \
 	"$(grep -q '"SPA525-readonly", .*PS_PD_UNCERTAIN' "$TOP_SRCDIR/src/profile/dict_data.c" && echo yes)"
 
+# --- every choice the device dumps offer (their "options:" comments) fits
+# its parameter's type: a profile per dump sets each name to each choice.
+# Date_Format's choices hold the separator ("month/day/day/month" is
+# month/day and day/month).
+python3 - "$CORPUS" >options.count <<'PY' || t_bail "python3 failed"
+import os, re, sys
+from xml.sax.saxutils import escape
+d = sys.argv[1]
+for f, model in (("provisioner__cisco-spa__model.cfg", "spa962"),
+                 ("provisioner__cisco-spa5xx__model.cfg", "spa509g"),
+                 ("provisioner__cisco-linksysata__model.cfg", "spa2102")):
+    t = open(os.path.join(d, f), encoding="utf-8").read()
+    out = ["<flat-profile>"]
+    n = 0
+    for m in re.finditer(r"<([A-Za-z][\w.\-]*)[^>]*>[^<]*</\1>\s*<!--\s*options:\s*(.*?)\s*-->", t):
+        name, opts = m.group(1), m.group(2)
+        words = opts.split("/")
+        if opts == "month/day/day/month":
+            words = ["month/day", "day/month"]
+        for w in words:
+            out.append("<%s>%s</%s>" % (name, escape(w.strip()), name))
+            n += 1
+    out.append("</flat-profile>")
+    open("options-%s.xml" % model, "w").write("\n".join(out) + "\n")
+    print(model, n)
+PY
+for model in spa962 spa509g spa2102; do
+	"$PROVSCOPE" profile --model "$model" --format json "options-$model.xml" >opt.json 2>/dev/null
+	t_eq "every choice the $model's device dump offers fits its type" "" \
+		"$(json_get opt.json '" ".join(x["detail"].split(": ")[1].split(",")[0] for x in d["findings"] if x["id"] == "profile.bad_value")')"
+done
+
 # --- --list-params: the dictionary of a model, as the checks use it
 "$PROVSCOPE" --list-params --model spa942 >params.txt 2>&1
 t_eq "--list-params: exit 0" 0 $?
