@@ -149,23 +149,42 @@ static int list_params(const struct ps_config *c)
 		return PS_EXIT_USAGE;
 	}
 	unsigned fam = ps_dict_family(m), lines = ps_model_lines(m);
-	char fb[96];
+	char fb[96], lb[48];
+	if (lines == 1)
+		snprintf(lb, sizeof lb, "the model has one line, n is 1");
+	else
+		snprintf(lb, sizeof lb, "1 to %u", lines);
 	if (!fam) {
 		fprintf(stderr, "provscope: the %s has no parameter dictionary\n", m->product);
 		return PS_EXIT_USAGE;
 	}
-	const char *word = c->target;
+	/* WORD as a profile writes a line's parameter (Proxy_1_) or as this
+	 * list does (Proxy_n_): its stem, and only lines' parameters */
+	char *word = c->target ? ps_xstrdup(c->target) : NULL;
+	bool line_word = false;
+	if (word) {
+		size_t wl = strlen(word), s = wl ? wl - 1 : 0;
+		while (s > 0 && word[s - 1] >= '0' && word[s - 1] <= '9')
+			s--;
+		bool digits =
+		    wl > 2 && word[wl - 1] == '_' && s < wl - 1 && s > 0 && word[s - 1] == '_';
+		bool n_form = wl > 3 && strcmp(word + wl - 3, "_n_") == 0;
+		if (digits || n_form) {
+			word[(digits ? s : wl - 2) - 1] = '\0';
+			line_word = true;
+		}
+	}
 	size_t n = 0;
 	for (size_t i = 0; i < ps_dict_count; i++) {
 		const struct ps_pdef *d = &ps_dict[i];
-		if (!(d->fams & fam) || (word && !ps_mem_ifind(d->name, strlen(d->name), word)))
+		if (!(d->fams & fam) || (word && !ps_mem_ifind(d->name, strlen(d->name), word)) ||
+		    (line_word && !(d->flags & PS_PD_INDEXED)))
 			continue;
 		if (!n++) {
 			printf("The %s (%s firmware). Names are compared with their letter case;\n"
-			       "NAME_n_ is line n, 1 to %u. ? marks a default read off a device "
-			       "dump,\n"
-			       "not given by a guide.\n",
-			       m->product, ps_dict_family_name(fam, fb, sizeof fb), lines);
+			       "NAME_n_ is line n: %s.\n"
+			       "? marks a default read off a device dump, not given by a guide.\n",
+			       m->product, ps_dict_family_name(fam, fb, sizeof fb), lb);
 			printf("%-38s %-12s %s\n", "NAME", "TYPE", "DEFAULT");
 		}
 		char name[160];
@@ -204,9 +223,10 @@ static int list_params(const struct ps_config *c)
 		if (d->note)
 			sub_line((d->flags & PS_PD_UNCERTAIN) ? "uncertain" : "note", d->note);
 	}
+	free(word);
 	if (!n) {
 		fprintf(stderr, "provscope: no parameter of the %s holds '%s'\n", m->product,
-			word ? word : "");
+			c->target ? c->target : "");
 		return PS_EXIT_USAGE;
 	}
 	return PS_EXIT_OK;

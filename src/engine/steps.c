@@ -154,6 +154,8 @@ static size_t lint(const struct ps_run_config *cfg, const struct ps_sink *sink, 
 			ps_sink_finding_sev(sink, (long)hop, it->id, sev, "%s line %u: %s", file,
 					    it->line, it->detail);
 		/* a bad value marks the row only when it is the value that stayed */
+		if (it->secret)
+			ps_params_make_secret(t, it->name);
 		const struct ps_param *p = ps_params_get(t, it->name);
 		if (p && (it->id != PS_F_PROFILE_BAD_VALUE || p->line == it->line))
 			ps_params_mark(t, it->name, ps_finding_name(it->id), it->detail);

@@ -153,7 +153,7 @@ const char *ps_param_problem_label(const char *problem)
 	if (strcmp(problem, "profile.not_for_model") == 0)
 		return "not for this model";
 	if (strcmp(problem, "profile.duplicate") == 0)
-		return "set twice";
+		return "set more than once";
 	return problem;
 }
 

@@ -22,7 +22,7 @@ struct ps_param_row {
 };
 
 /* The few words a view shows for a row's problem ("unknown name", "bad
- * value", "not for this model", "set twice"); "" when none. Static. */
+ * value", "not for this model", "set more than once"); "" when none. Static. */
 const char *ps_param_problem_label(const char *problem);
 /* Whether finding `id` (an enum ps_finding_id) is one of the profile
  * checks' (profile/lint.h). */

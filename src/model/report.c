@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "model/profile.h"
 #include "model/scan.h"
 #include "model/storm.h"
 
@@ -400,7 +401,19 @@ void ps_report_finish(struct ps_report *r)
 		if (r->findings[i].severity == PS_SEV_ERROR)
 			first = &r->findings[i];
 	free(r->summary);
-	if (first) {
+	if (first && ps_finding_is_lint(first->id)) {
+		/* --strict: the profile checks' findings, all of them */
+		size_t n = 0;
+		for (size_t i = 0; i < r->n_findings; i++)
+			n += ps_finding_is_lint(r->findings[i].id) &&
+			     r->findings[i].severity == PS_SEV_ERROR;
+		r->exit_code = ps_finding_exit(first->id);
+		r->verdict = "fail";
+		r->summary =
+		    ps_xasprintf("the profile checks (--strict): %zu finding%s of settings "
+				 "the phone would ignore or misread",
+				 n, n == 1 ? "" : "s");
+	} else if (first) {
 		r->exit_code = ps_finding_exit(first->id);
 		r->verdict = "fail";
 		r->summary =

@@ -745,8 +745,12 @@ static void upgrade_line(struct tx *t, const struct ps_upgrade_report *u)
 /* A finding: its id and explanation, the models it concerns (a scan's;
  * NULL for a run's), what was seen, the fix, and the fix in the words of
  * the server that answered (`answered`), else of each (in `order`). */
+/* A finding: its explanation, what was seen, the fix. `group_end`: the
+ * end of its report's findings, when the profile checks' findings of its
+ * id after it are to show their "seen" lines here (NULL: none). */
 static void finding_body(struct tx *t, const struct ps_finding *f, const char *models,
-			 enum ps_server answered, const enum ps_server order[PS_SERVER_COUNT])
+			 enum ps_server answered, const enum ps_server order[PS_SERVER_COUNT],
+			 const struct ps_finding *group_end)
 {
 	enum ps_severity sev = f->severity;
 	fputs("  ", t->out);
@@ -767,6 +771,13 @@ static void finding_body(struct tx *t, const struct ps_finding *f, const char *m
 		fputs("          seen: ", t->out);
 		wrap(t, 16, 16, f->detail);
 	}
+	/* the profile checks' findings of this id after it, each seen once */
+	for (const struct ps_finding *g = f + 1;
+	     group_end && ps_finding_is_lint(f->id) && g < group_end; g++)
+		if (g->id == f->id && g->severity == f->severity && g->detail) {
+			fputs("          seen: ", t->out);
+			wrap(t, 16, 16, g->detail);
+		}
 	fputs("          fix:  ", t->out);
 	wrap(t, 16, 16, ps_finding_fix(f->id));
 	if (!ps_finding_has_server_fixes(f->id))
@@ -783,11 +794,26 @@ static void finding_body(struct tx *t, const struct ps_finding *f, const char *m
 	}
 }
 
+/* Whether a finding of the profile checks was shown already with the first
+ * of its id (they come by the dozen: the explanation and the fix once). */
+static bool lint_shown(const struct ps_report *r, const struct ps_finding *f)
+{
+	if (!ps_finding_is_lint(f->id))
+		return false;
+	for (const struct ps_finding *g = r->findings; g < f; g++)
+		if (g->id == f->id && g->severity == f->severity)
+			return true;
+	return false;
+}
+
 static void finding_lines(struct tx *t, const struct ps_report *r, const struct ps_finding *f)
 {
+	if (lint_shown(r, f))
+		return;
 	enum ps_server order[PS_SERVER_COUNT];
 	ps_fix_order(r, f->hop, order);
-	finding_body(t, f, NULL, ps_report_hop_server(r, f->hop), order);
+	finding_body(t, f, NULL, ps_report_hop_server(r, f->hop), order,
+		     r->findings + r->n_findings);
 }
 
 /* The verdict, the last line (folded like the others: COLUMNS=1000 keeps
@@ -1135,7 +1161,7 @@ static void scan_findings(struct tx *t, const struct ps_report *r, bool errors_o
 			fputs("\nFindings\n", t->out);
 		any = true;
 		finding_body(t, f, i < s->n_finding_models ? s->finding_models[i] : "", answered,
-			     order);
+			     order, NULL);
 	}
 }
 

@@ -24,13 +24,18 @@ unsigned ps_dict_family(const struct ps_model *m)
 		const char *family;
 		unsigned bit;
 	} map[] = {
-		{ "SPA9x2", PS_FAM_SPA9XX }, { "SPA901", PS_FAM_SPA9XX },
-		{ "SPA30x", PS_FAM_SPA5XX }, { "SPA50x", PS_FAM_SPA5XX },
-		{ "SPA51x", PS_FAM_SPA5XX }, { "SPA525", PS_FAM_SPA5XX },
-		{ "PAP2T", PS_FAM_ATA },     { "SPA2102", PS_FAM_ATA },
-		{ "SPA3102", PS_FAM_ATA },   { "SPA8000", PS_FAM_ATA },
-		{ "SPA1x2", PS_FAM_SPA1XX }, { "SPA232D", PS_FAM_SPA1XX },
+		{ "SPA9x2", PS_FAM_SPA9XX },  { "SPA30x", PS_FAM_SPA5XX },
+		{ "SPA50x", PS_FAM_SPA5XX },  { "SPA51x", PS_FAM_SPA5XX },
+		{ "SPA525", PS_FAM_SPA5XX },  { "PAP2T", PS_FAM_ATA },
+		{ "SPA2102", PS_FAM_ATA },    { "SPA3102", PS_FAM_ATA },
+		{ "SPA8000", PS_FAM_ATA },    { "SPA1x2", PS_FAM_SPA1XX },
+		{ "SPA232D", PS_FAM_SPA1XX },
 	};
+	/* The SPA901 runs the older 5.1 engine: no dump of it is known, and
+	 * WAZO's spa-phone.xml gives it ATA settings ("SPA901/ATA specific"),
+	 * so it is checked against both families' names. */
+	if (strcmp(m->family, "SPA901") == 0)
+		return PS_FAM_SPA9XX | PS_FAM_ATA;
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (strcmp(m->family, map[i].family) == 0)
 			return map[i].bit;
@@ -95,7 +100,9 @@ const struct ps_pdef *ps_dict_find(const char *name, unsigned fams, unsigned *in
 	size_t e = n - 1, s = e;
 	while (s > 0 && name[s - 1] >= '0' && name[s - 1] <= '9')
 		s--;
-	if (s == e || s < 2 || name[s - 1] != '_' || name[s - 2] == '_' || e - s > 4)
+	/* "01" is not "1": the phone compares names exactly */
+	if (s == e || s < 2 || name[s - 1] != '_' || name[s - 2] == '_' || e - s > 4 ||
+	    (name[s] == '0' && e - s > 1))
 		return NULL;
 	char stem[128];
 	if (s - 1 >= sizeof stem)
@@ -158,7 +165,7 @@ static bool parse_number(const char *v, long long *x)
 {
 	const char *p = v;
 	bool neg = *p == '-';
-	if (*p == '-' || *p == '+')
+	if (neg) /* a sign only for a negative number (Sig<n>: LPG 2-20) */
 		p++;
 	int base = 10;
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
@@ -212,12 +219,20 @@ static void read_int_spec(const char *spec, struct int_spec *s)
 		memcpy(s->unit, h, n);
 }
 
+/* With no bounds given: an unsigned 32-bit number, the widest the guides'
+ * data types name (Uns32, LPG 2-20). */
+#define UNS32_MAX 4294967295LL
+
 static bool int_ok(const char *v, const char *spec)
 {
 	struct int_spec s;
 	read_int_spec(spec, &s);
 	long long x;
-	return parse_number(v, &x) && (!s.has_lo || x >= s.lo) && (!s.has_hi || x <= s.hi);
+	if (!parse_number(v, &x))
+		return false;
+	if (v[0] == '-' && (!s.has_lo || s.lo >= 0))
+		return false;
+	return (!s.has_lo || x >= s.lo) && (s.has_hi ? x <= s.hi : x <= UNS32_MAX);
 }
 
 /* "a whole number of seconds from 0 to 65535", from the spec. */
@@ -255,16 +270,18 @@ static bool delay_list_ok(const char *v)
 {
 	const char *p = v;
 	for (;;) {
-		if (*p < '0' || *p > '9')
-			return false;
-		while (*p >= '0' && *p <= '9')
-			p++;
-		if (*p == '+') {
-			p++;
+		for (int part = 0; part < 2; part++) {
 			if (*p < '0' || *p > '9')
 				return false;
-			while (*p >= '0' && *p <= '9')
+			long long x = 0;
+			while (*p >= '0' && *p <= '9' && x <= UNS32_MAX)
+				x = x * 10 + (*p++ - '0');
+			if (x > UNS32_MAX)
+				return false;
+			if (part == 0 && *p == '+')
 				p++;
+			else
+				break;
 		}
 		if (*p == '\0')
 			return true;
@@ -295,7 +312,24 @@ char *ps_pdef_expect(const struct ps_pdef *d, const char *name)
 	case PS_PT_INT:
 		return int_phrase(d->spec);
 	case PS_PT_ENUM: {
+		/* a long list: its first words, its last and how many */
+		const char *sp = d->spec ? d->spec : "";
+		size_t words = 1;
+		for (const char *p = sp; *p; p++)
+			words += *p == '|';
 		struct ps_buf b = { 0 };
+		if (words > 10) {
+			ps_buf_printf(&b, "one of %zu values (", words);
+			const char *p = sp;
+			for (int k = 0; k < 3; k++) {
+				size_t n = strcspn(p, "|");
+				ps_buf_printf(&b, "%.*s, ", (int)n, p);
+				p += n + 1;
+			}
+			ps_buf_printf(&b, "..., %s: provscope --list-params %s lists them)",
+				      strrchr(sp, '|') + 1, name);
+			return ps_buf_take(&b);
+		}
 		ps_buf_puts(&b, "one of ");
 		for (const char *p = d->spec ? d->spec : ""; *p; p++)
 			if (*p == '|')
@@ -385,10 +419,10 @@ const char *ps_ptype_bad_effect(enum ps_ptype t)
 		return "the guides give yes and no only (LPG 2-20), not what the phone makes of "
 		       "another word";
 	case PS_PT_INT:
-		return "the guides give the form (decimal or 0x hex, in range: LPG 2-20), not "
-		       "what the phone does with anything else";
+		return "the guides give only the form (decimal, or hex after 0x, within the "
+		       "range: LPG 2-20), not what the phone does with another value";
 	case PS_PT_ENUM:
-		return "the guides do not say what the phone does with a word it does not offer";
+		return "the guides do not say what the phone does with a value it does not offer";
 	case PS_PT_TIME:
 		return "an invalid time is ignored (Cisco MPP guide, the successor firmware), so "
 		       "there is no daily resync";

@@ -51,13 +51,27 @@ static unsigned written_index(const char *name)
 	return (unsigned)strtoul(name + s, NULL, 10);
 }
 
-/* The closest names of family `fam` to `name`, ", "-joined, NULL when
- * none; *case_only when the first differs from it in letter case only. */
-static char *suggest(const char *name, unsigned fam, bool *case_only)
+/* Whether the list `s` starts with the name `first`. */
+static bool shown_first(const char *s, const char *first)
+{
+	size_t n = strlen(first);
+	return s && strncmp(s, first, n) == 0 && (s[n] == '\0' || s[n] == ',');
+}
+
+/* The closest names of family `fam` to `name` for a model of `lines`
+ * lines, ", "-joined, NULL when none; *case_only when the first differs
+ * from it in letter case only; *secret when one of them is a secret's
+ * (then the value set under the mistyped name is one too). A name that is
+ * a line's parameter without its line (Dial_Plan for Dial_Plan_n_) gets
+ * its line 1 first. */
+static char *suggest(const char *name, unsigned fam, unsigned lines, bool *case_only, bool *secret)
 {
 	*case_only = false;
+	*secret = false;
 	unsigned idx = written_index(name);
-	if (idx == 0 || idx > MAX_LINES)
+	/* never a line the model does not have */
+	bool no_line = idx > lines;
+	if (idx == 0 || no_line)
 		idx = 1;
 	size_t n = 0;
 	for (size_t i = 0; i < ps_dict_count; i++)
@@ -67,31 +81,40 @@ static char *suggest(const char *name, unsigned fam, bool *case_only)
 	char **names = ps_xcalloc(n, sizeof *names);
 	size_t k = 0;
 	for (size_t i = 0; i < ps_dict_count; i++) {
-		if (!(ps_dict[i].fams & fam))
+		if (!(ps_dict[i].fams & fam) || (no_line && (ps_dict[i].flags & PS_PD_INDEXED)))
 			continue;
 		char buf[160];
 		names[k++] = ps_xstrdup(ps_pdef_name(&ps_dict[i], idx, buf, sizeof buf));
 	}
+	struct ps_buf out = { 0 };
+	size_t shown = 0;
+	/* the line's parameter without its line: NAME_1_ first */
+	unsigned ix;
+	char *first = ps_xasprintf("%s_1_", name);
+	if (ps_dict_find(first, fam, &ix)) {
+		ps_buf_puts(&out, first);
+		shown++;
+		*secret |= ps_param_is_secret(first);
+	}
 	size_t best[3];
 	size_t m = ps_suggest(name, (const char *const *)names, k, best, 3);
-	char *out = NULL;
-	for (size_t i = 0; i < m; i++) {
+	for (size_t i = 0; i < m && shown < 3; i++) {
 		/* the same name from two entries (a family's two forms) once */
-		bool dup = false;
+		bool dup = strcmp(names[best[i]], first) == 0;
 		for (size_t j = 0; j < i; j++)
 			dup |= strcmp(names[best[j]], names[best[i]]) == 0;
 		if (dup)
 			continue;
-		char *o = ps_xasprintf("%s%s%s", out ? out : "", out ? ", " : "", names[best[i]]);
-		free(out);
-		out = o;
+		ps_buf_printf(&out, "%s%s", shown++ ? ", " : "", names[best[i]]);
+		*secret |= ps_param_is_secret(names[best[i]]);
 	}
-	if (m)
+	if (m && !shown_first(out.s, first))
 		*case_only = ps_str_ieq(names[best[0]], name);
+	free(first);
 	for (size_t i = 0; i < k; i++)
 		free(names[i]);
 	free(names);
-	return out;
+	return out.s;
 }
 
 static void check_name(struct ps_lint *l, const struct ps_param_op *op, const struct ps_model *m,
@@ -124,19 +147,21 @@ static void check_name(struct ps_lint *l, const struct ps_param_op *op, const st
 		return;
 	}
 	*def = NULL;
-	bool case_only;
-	char *s = suggest(op->name, fam, &case_only);
+	bool case_only, secret;
+	char *s = suggest(op->name, fam, lines, &case_only, &secret);
 	char *d;
 	if (s)
 		d = ps_xasprintf(
-		    "%s is no parameter of the %s: the phone ignores it%s; did you mean "
+		    "%s is not a parameter of the %s: the phone ignores it%s; did you mean "
 		    "%s?",
 		    op->name, mb, case_only ? " (it compares names with their letter case)" : "",
 		    s);
 	else
-		d = ps_xasprintf("%s is no parameter of the %s: the phone ignores it", op->name,
+		d = ps_xasprintf("%s is not a parameter of the %s: the phone ignores it", op->name,
 				 mb);
+	/* a mistyped secret's name: its value is a secret all the same */
 	add(l, PS_F_PROFILE_UNKNOWN_PARAMETER, op->line, op->name, s, d);
+	l->items[l->n - 1].secret = secret;
 }
 
 static void check_value(struct ps_lint *l, const struct ps_param_op *op, const struct ps_pdef *d)
@@ -147,7 +172,9 @@ static void check_value(struct ps_lint *l, const struct ps_param_op *op, const s
 	enum ps_ptype t = ps_pdef_type(d, op->name);
 	char *q = quote(op->value);
 	/* the type's first source, short: "SPA100 admin guide p.60-61" */
-	const char *from = d->guide                    ? d->guide
+	const char *from = d->guide && strncmp(d->guide, "corpus", 6) == 0
+			       ? "the choices of the device dumps"
+			   : d->guide                  ? d->guide
 			   : d->flags & PS_PD_INFERRED ? "the values real profiles give it"
 						       : NULL;
 	int from_len = from ? (int)strcspn(from, ";(") : 0;
@@ -157,16 +184,38 @@ static void check_value(struct ps_lint *l, const struct ps_param_op *op, const s
 	char *def = d->def && *d->def && (d->flags & PS_PD_DEF_GUIDE) && t != PS_PT_SECRET
 			? ps_xasprintf("; factory default \"%s\"", d->def)
 			: ps_xstrdup("");
+	char *uncertain = d->flags & PS_PD_UNCERTAIN
+			      ? ps_xasprintf("; something of it is uncertain for this family: "
+					     "provscope --list-params -v %s says what",
+					     d->name)
+			      : ps_xstrdup("");
 	add(l, PS_F_PROFILE_BAD_VALUE, op->line, op->name, NULL,
-	    ps_xasprintf("%s is %s, not %s%s%.*s%s%s: %s", op->name, q, why,
+	    ps_xasprintf("%s is %s, not %s%s%.*s%s%s: %s%s", op->name, q, why,
 			 from ? " (type from " : "", from_len, from ? from : "", from ? def : "",
-			 from ? ")" : "", ps_ptype_bad_effect(t)));
+			 from ? ")" : "", ps_ptype_bad_effect(t), uncertain));
+	free(uncertain);
 	free(def);
 	free(q);
 	free(why);
 }
 
-/* One item for each name set more than once, at its first line. */
+/* Whether the checks already found name `name` to be one the phone
+ * ignores (unknown, or another model's). */
+static bool ignored(const struct ps_lint *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if ((l->items[i].id == PS_F_PROFILE_UNKNOWN_PARAMETER ||
+		     l->items[i].id == PS_F_PROFILE_NOT_FOR_MODEL) &&
+		    strcmp(l->items[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* The most lines a duplicate's detail lists. */
+#define DUP_LINES 10
+
+/* One item for each name set more than once, at its first line; not for a
+ * name the phone ignores anyway. */
 static void check_duplicates(struct ps_lint *l, const struct ps_param_batch *ops)
 {
 	struct ps_params *seen = ps_params_new();
@@ -182,22 +231,26 @@ static void check_duplicates(struct ps_lint *l, const struct ps_param_batch *ops
 			if (ops->ops[j].nested || strcmp(ops->ops[j].name, op->name) != 0)
 				continue;
 			count++;
-			ps_buf_printf(&lines, "%s%u", count > 1 ? ", " : "", ops->ops[j].line);
+			if (count <= DUP_LINES)
+				ps_buf_printf(&lines, "%s%u", count > 1 ? ", " : "",
+					      ops->ops[j].line);
 			if (ops->ops[j].value && ops->ops[last].value &&
 			    strcmp(ops->ops[j].value, ops->ops[last].value) != 0)
 				same = false;
 			if (ops->ops[j].value)
 				last = j;
 		}
-		if (count > 1) {
+		if (count > 1 && !ignored(l, op->name)) {
+			if (count > DUP_LINES)
+				ps_buf_puts(&lines, ", ...");
 			const struct ps_param_op *w = &ops->ops[last];
-			char *q = !w->value                     ? ps_xstrdup("unchanged")
-				  : ps_param_is_secret(w->name) ? ps_xstrdup("a secret")
+			char *q = !w->value                     ? ps_xstrdup("its value unchanged")
+				  : ps_param_is_secret(w->name) ? ps_xstrdup("a secret value")
 								: quote(w->value);
 			add(l, PS_F_PROFILE_DUPLICATE, op->line, op->name, NULL,
 			    ps_xasprintf(
 				"%s is set %zu times (lines %s)%s: the phone keeps the last, "
-				"line %u: %s",
+				"line %u, %s",
 				op->name, count, lines.s,
 				same ? ", to the same value" : ", to different values", w->line,
 				q));

@@ -24,6 +24,9 @@ struct ps_lint_item {
 	char *name;    /* the parameter as the file names it */
 	char *suggest; /* the closest known names, ", "-joined; NULL when none */
 	char *detail;  /* one sentence, without the line */
+	/* an unknown name near a secret's (Pasword_1_): its value must be
+	 * shown as a secret too */
+	bool secret;
 };
 
 struct ps_lint {

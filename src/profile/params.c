@@ -124,6 +124,13 @@ void ps_params_set(struct ps_params *t, const char *name, const char *value, con
 	p->problem_detail = NULL;
 }
 
+void ps_params_make_secret(struct ps_params *t, const char *name)
+{
+	struct ps_param *p = find(t, name);
+	if (p)
+		p->secret = true;
+}
+
 void ps_params_mark(struct ps_params *t, const char *name, const char *problem, const char *detail)
 {
 	struct ps_param *p = find(t, name);

@@ -42,6 +42,9 @@ const struct ps_param *ps_params_get(const struct ps_params *t, const char *name
 void ps_params_set(struct ps_params *t, const char *name, const char *value, const char *access,
 		   const char *source, unsigned line);
 size_t ps_params_count(const struct ps_params *t);
+/* Makes parameter `name`'s value a secret from now on (a mistyped secret's
+ * name, found by the profile checks); nothing when there is none. */
+void ps_params_make_secret(struct ps_params *t, const char *name);
 /* Records what the profile checks found in parameter `name`'s setting
  * (`problem` a static finding id, `detail` copied), unless something is
  * recorded already; nothing when there is no such parameter. */

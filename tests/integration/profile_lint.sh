@@ -36,7 +36,7 @@ t_eq "the issue's profile: each problem with its line" \
 	"bad_value@4:Resync_Periodic bad_value@5:Line_Enable_1_ unknown_parameter@3:Upgrade_Rulle" \
 	"$(ids issue.json)"
 t_eq "the issue's profile: did you mean Upgrade_Rule?" yes \
-	"$(detail issue.json unknown_parameter Upgrade_Rulle | grep -q 'issue.xml line 3: Upgrade_Rulle is no parameter of the SPA942 (SPA9x2 firmware): the phone ignores it; did you mean Upgrade_Rule?$' && echo yes)"
+	"$(detail issue.json unknown_parameter Upgrade_Rulle | grep -q 'issue.xml line 3: Upgrade_Rulle is not a parameter of the SPA942 (SPA9x2 firmware): the phone ignores it; did you mean Upgrade_Rule?$' && echo yes)"
 t_eq "the issue's profile: the bad number says what was wanted and the source" yes \
 	"$(detail issue.json bad_value Resync_Periodic | grep -q '"abc", not a whole number of seconds.*(type from SPA100 admin guide' && echo yes)"
 t_eq "the issue's profile: upgrade.no_rule names the near miss" yes \
@@ -165,7 +165,27 @@ cat >dup.xml <<'XML'
 XML
 "$PROVSCOPE" profile --model spa942 --format json dup.xml >dup.json 2>/dev/null
 t_eq "duplicate: the name, its lines and the one kept" yes \
-	"$(detail dup.json duplicate Paging_Code | grep -q 'Paging_Code is set 2 times (lines 2, 4), to different values: the phone keeps the last, line 4: ""' && echo yes)"
+	"$(detail dup.json duplicate Paging_Code | grep -q 'Paging_Code is set 2 times (lines 2, 4), to different values: the phone keeps the last, line 4, ""' && echo yes)"
+
+# --- a mistyped secret's name: its value is a secret too, in every format
+printf '<flat-profile>\n<Pasword_1_>Leak-One-xyzzy</Pasword_1_>\n<Admin_Pasword>Leak-Two-xyzzy</Admin_Pasword>\n</flat-profile>\n' >sec.xml
+leaks=0
+for fmt in text json html tap junit; do
+	"$PROVSCOPE" profile --model spa942 -vv --format "$fmt" sec.xml 2>&1 | grep -q xyzzy && leaks=$((leaks + 1))
+done
+t_eq "a mistyped secret's value is never shown (text, JSON, HTML, TAP, JUnit)" 0 "$leaks"
+"$PROVSCOPE" profile --model spa942 --format json sec.xml >sec.json 2>/dev/null
+t_eq "a mistyped secret: did you mean, and the row is a secret" "Password_1_ True" \
+	"$(json_get sec.json '[f["detail"].split("did you mean ")[1].rstrip("?") for f in d["findings"] if ": Pasword_1_ " in f["detail"]][0] + " " + str([p["secret"] for p in d["profile"]["parameters"] if p["name"] == "Pasword_1_"][0])')"
+
+# --- the findings of the checks come once each in the text, under one
+# explanation per kind
+"$PROVSCOPE" profile --model spa942 issue.xml >grouped.txt 2>&1
+t_eq "text: one explanation per kind of check, a seen line per finding" "1 1 2" \
+	"$(sed -n '/^Findings$/,$p' grouped.txt | grep -c 'warning profile.bad_value:') $(sed -n '/^Findings$/,$p' grouped.txt | grep -c 'warning profile.unknown_parameter:') $(sed -n '/^Findings$/,$p' grouped.txt | sed -n '/profile.bad_value:/,/fix:/p' | grep -c '  seen: ')"
+"$PROVSCOPE" profile --model spa942 --strict issue.xml >strict.txt 2>&1
+t_eq "--strict: the verdict counts the checks' findings" yes \
+	"$(tr '\n' ' ' <strict.txt | grep -q 'Verdict: fail: the profile checks (--strict): 3 findings of settings the phone *would ignore or misread (exit 8)' && echo yes)"
 
 # --- SPC text: the same checks, with its lines
 printf '# SPC\nUpgrade_Enable ! "Yes" ;\nUpgrade_Rulle "http://fw/x.bin" ;\nLine_Enable[1] "Perhaps" ;\n' >spc.txt
@@ -291,7 +311,7 @@ t_eq "--list-params: exit 0" 0 $?
 t_eq "--list-params: Upgrade_Rule is a rule, empty by default" yes \
 	"$(grep -qE '^Upgrade_Rule +rule +\(empty\)$' params.txt && echo yes)"
 t_eq "--list-params: a line's parameter as NAME_n_, lines 1 to 4 on the SPA942" yes \
-	"$(grep -qE '^Line_Enable_n_ +Yes/No +Yes$' params.txt && grep -q 'NAME_n_ is line n, 1 to 4' params.txt && echo yes)"
+	"$(grep -qE '^Line_Enable_n_ +Yes/No +Yes$' params.txt && grep -q 'NAME_n_ is line n: 1 to 4\.$' params.txt && echo yes)"
 t_eq "--list-params: what an integer takes" yes \
 	"$(grep -A1 -E '^SIP_Port_n_ ' params.txt | grep -q 'takes: a whole number from 0 to 65535' && echo yes)"
 t_eq "--list-params: every name the SPA942's checks know, and no other family's" \

@@ -33,7 +33,7 @@ t_screen "the bad number's row is marked" '│   Resync_Periodic +-- abc +▲ ba
 t_screen "the bad Yes/No's row is marked" '│   Line_Enable_1_ +-- Maybe +▲ bad value'
 t_screen "the fifth line's row is marked" '│   Line_Enable_5_ +-- Yes +▲ not for this model'
 t_no_screen "a right row is not marked" 'Station_Name +-- reception-desk +▲'
-t_screen "the list under the table" '│   ▲ Upgrade_Rulle is no parameter of the SPA942 '
+t_screen "the list under the table" '│   ▲ Upgrade_Rulle is not a parameter of the SPA942 '
 t_screen "the list under the table: did you mean" '│ .*did you mean Upgrade_Rule\?'
 
 t_eq "n: its row (the first in table order) in reverse video" yes \

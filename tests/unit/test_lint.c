@@ -50,7 +50,8 @@ static void test_family(void **state)
 {
 	(void)state;
 	assert_int_equal(ps_dict_family(ps_model_find("spa942")), PS_FAM_SPA9XX);
-	assert_int_equal(ps_dict_family(ps_model_find("spa901")), PS_FAM_SPA9XX);
+	/* the SPA901's older engine: the SPA9x2's names and the ATAs' */
+	assert_int_equal(ps_dict_family(ps_model_find("spa901")), PS_FAM_SPA9XX | PS_FAM_ATA);
 	assert_int_equal(ps_dict_family(ps_model_find("spa303")), PS_FAM_SPA5XX);
 	assert_int_equal(ps_dict_family(ps_model_find("spa525g")), PS_FAM_SPA5XX);
 	assert_int_equal(ps_dict_family(ps_model_find("pap2t")), PS_FAM_ATA);
@@ -88,6 +89,12 @@ static void test_find(void **state)
 	assert_null(ps_dict_find("Line_Enable", PS_FAM_SPA9XX, &idx));   /* no index */
 	assert_null(ps_dict_find("Line_Enable_3", PS_FAM_SPA9XX, &idx)); /* no closing _ */
 	assert_null(ps_dict_find("Line_Enable__3_", PS_FAM_SPA9XX, &idx));
+	assert_null(ps_dict_find("Line_Enable_03_", PS_FAM_SPA9XX, &idx)); /* exactly */
+	/* NAME_n_ and NAME are two parameters, of their own families */
+	assert_non_null(ps_dict_find("Attn_Transfer_Serv", PS_FAM_SPA9XX, &idx));
+	assert_null(ps_dict_find("Attn_Transfer_Serv_1_", PS_FAM_SPA9XX, &idx));
+	assert_non_null(ps_dict_find("Attn_Transfer_Serv_1_", PS_FAM_ATA, &idx));
+	assert_null(ps_dict_find("Attn_Transfer_Serv", PS_FAM_ATA, &idx));
 	/* ATAs spell it ToS, phones TOS */
 	assert_non_null(ps_dict_find("SIP_ToS_DiffServ_Value_1_", PS_FAM_ATA, &idx));
 	assert_null(ps_dict_find("SIP_ToS_DiffServ_Value_1_", PS_FAM_SPA9XX, &idx));
@@ -149,6 +156,12 @@ static void test_values(void **state)
 	assert_false(fits("Resync_Periodic", F, "abc", "a whole number of seconds"));
 	assert_false(fits("Resync_Periodic", F, "1h", "list"));
 	assert_false(fits("Resync_Periodic", F, "-5", NULL));
+	assert_false(fits("Resync_Periodic", F, "+5", NULL));
+	assert_false(fits("Forced_Resync_Delay", F, "-0", NULL));
+	assert_false(fits("Forced_Resync_Delay", F, "99999999999999999999", NULL));
+	assert_true(fits("Forced_Resync_Delay", F, "4294967295", NULL));
+	assert_false(fits("Forced_Resync_Delay", F, "4294967296", NULL));
+	assert_false(fits("Resync_Periodic", F, "99999999999+5", NULL));
 	assert_false(fits("Resync_Error_Retry_Delay", F, "1800,,3600", NULL));
 	assert_true(fits("SIP_Port_1_", F, "5060", NULL));
 	assert_true(fits("SIP_Port_1_", F, "65535", NULL));
@@ -267,6 +280,26 @@ static void test_lint_suggest(void **state)
 	it = item_for(&l, "Completely_Unheard_Of");
 	assert_null(it->suggest);
 	assert_null(strstr(it->detail, "did you mean"));
+	for (size_t i = 0; i < l.n; i++)
+		assert_false(l.items[i].secret);
+	ps_lint_clear(&l);
+
+	lint_xml("<flat-profile>\n"
+		 "<Dial_Plan>(x.)</Dial_Plan>\n"
+		 "<Pasword_1_>x</Pasword_1_>\n"
+		 "<Line_Enable_5>Yes</Line_Enable_5>\n"
+		 "<Line_Enable_2>Yes</Line_Enable_2>\n"
+		 "</flat-profile>\n",
+		 "spa2102", &l);
+	it = item_for(&l, "Dial_Plan"); /* a line's parameter without its line */
+	assert_string_equal(it->suggest, "Dial_Plan_1_");
+	it = item_for(&l, "Pasword_1_"); /* a secret's name mistyped: its value is one */
+	assert_string_equal(it->suggest, "Password_1_");
+	assert_true(it->secret);
+	it = item_for(&l, "Line_Enable_5"); /* no line 5 on a two-line device */
+	assert_null(it->suggest);
+	it = item_for(&l, "Line_Enable_2");
+	assert_string_equal(it->suggest, "Line_Enable_2_");
 	ps_lint_clear(&l);
 }
 
@@ -331,22 +364,42 @@ static void test_lint_duplicate(void **state)
 	assert_int_equal(it->id, PS_F_PROFILE_DUPLICATE);
 	assert_int_equal(it->line, 2);
 	assert_non_null(strstr(it->detail, "set 2 times (lines 2, 4), to different values"));
-	assert_non_null(strstr(it->detail, "line 4: \"\""));
+	assert_non_null(strstr(it->detail, "line 4, \"\""));
 	it = item_for(&l, "Station_Name");
 	assert_non_null(strstr(it->detail, "3 times (lines 3, 5, 8), to the same value"));
 	it = item_for(&l, "Password_1_");
-	assert_non_null(strstr(it->detail, "a secret"));
+	assert_non_null(strstr(it->detail, "a secret value"));
 	for (size_t i = 0; i < l.n; i++) {
 		assert_null(strstr(l.items[i].detail, "hunter2"));
 		assert_null(strstr(l.items[i].detail, "s3cret"));
 	}
 	ps_lint_clear(&l);
+	/* a name the phone ignores anyway is not a duplicate too; a long list
+	 * of lines is cut */
+	char *xml = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&xml, &len);
+	fputs(
+	    "<flat-profile>\n<Upgrade_Rulle>a</Upgrade_Rulle>\n<Upgrade_Rulle>b</Upgrade_Rulle>\n",
+	    f);
+	for (int i = 0; i < 40; i++)
+		fputs("<Station_Name>x</Station_Name>\n", f);
+	fputs("</flat-profile>\n", f);
+	fclose(f);
+	lint_xml(xml, "spa942", &l);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.items[0].id, PS_F_PROFILE_UNKNOWN_PARAMETER);
+	it = item_for(&l, "Station_Name");
+	assert_non_null(
+	    strstr(it->detail, "set 40 times (lines 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, ...)"));
+	ps_lint_clear(&l);
+	free(xml);
 	/* <X/> leaves the value: the last one with a value wins */
 	lint_xml("<flat-profile>\n<Station_Name>a</Station_Name>\n<Station_Name ua=\"rw\"/>\n"
 		 "</flat-profile>\n",
 		 "spa942", &l);
 	assert_int_equal(l.n, 1);
-	assert_non_null(strstr(l.items[0].detail, "line 2: \"a\""));
+	assert_non_null(strstr(l.items[0].detail, "line 2, \"a\""));
 	ps_lint_clear(&l);
 }
 
