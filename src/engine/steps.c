@@ -135,7 +135,8 @@ static bool check_device(const struct ps_run_config *cfg, const struct ps_sink *
  * each problem, with the file and line (errors with --strict), and the
  * parameter's row marked. Returns how many problems were found. */
 static size_t lint(const struct ps_run_config *cfg, const struct ps_sink *sink, size_t hop,
-		   const char *file, const struct ps_param_batch *ops, struct ps_params *t)
+		   const char *file, const struct ps_param_batch *ops, struct ps_params *t,
+		   struct ps_lint *out)
 {
 	struct ps_lint l;
 	ps_profile_lint(ops, cfg->identity ? cfg->identity->model : NULL, &l);
@@ -168,17 +169,36 @@ static size_t lint(const struct ps_run_config *cfg, const struct ps_sink *sink, 
 			    "%s: %zu more like these, not listed (the first %d are; "
 			    "the parameter table marks every one)",
 			    file, raised[k] - PS_LINT_MAX_PER_ID, PS_LINT_MAX_PER_ID);
-	size_t n = l.n;
-	ps_lint_clear(&l);
-	return n;
+	*out = l;
+	return l.n;
 }
 
 /* What this hop's profile was and the rows it set, as the hop's record. */
 static void hop_profile(const struct ps_sink *sink, size_t hop, const struct ps_profile_source *src,
-			const struct ps_params *t, const char *file)
+			const struct ps_params *t, const char *file, const struct ps_lint *l)
 {
 	struct ps_profile_report rep;
 	memset(&rep, 0, sizeof rep);
+	/* what the profile checks found, every one (borrowed strings) */
+	rep.n_checks = l ? l->n : 0;
+	rep.checks = rep.n_checks ? ps_xcalloc(rep.n_checks, sizeof *rep.checks) : NULL;
+	for (size_t i = 0; i < rep.n_checks; i++) {
+		const struct ps_lint_item *it = &l->items[i];
+		struct ps_profile_check *c = &rep.checks[i];
+		c->finding = ps_finding_name(it->id);
+		c->line = it->line;
+		c->parameter = it->name;
+		c->detail = it->detail;
+		for (const char *p = it->suggest; p && *p;) {
+			size_t n = strcspn(p, ",");
+			c->suggestions = ps_xrealloc(c->suggestions, (c->n_suggestions + 1) *
+									 sizeof *c->suggestions);
+			c->suggestions[c->n_suggestions++] = ps_xstrndup(p, n);
+			p += n;
+			while (*p == ',' || *p == ' ')
+				p++;
+		}
+	}
 	rep.sources = (struct ps_profile_source *)src;
 	rep.n_sources = 1;
 	size_t n = ps_params_count(t), k = 0;
@@ -204,6 +224,12 @@ static void hop_profile(const struct ps_sink *sink, size_t hop, const struct ps_
 	struct ps_detail d = { .kind = PS_DETAIL_HOP_PROFILE, .profile = &rep };
 	ps_sink_detail(sink, hop, &d);
 	free(rep.params);
+	for (size_t i = 0; i < rep.n_checks; i++) {
+		for (size_t j = 0; j < rep.checks[i].n_suggestions; j++)
+			free(rep.checks[i].suggestions[j]);
+		free(rep.checks[i].suggestions);
+	}
+	free(rep.checks);
 }
 
 /* One file: decode and parse into `t`. Returns false when the phone would
@@ -228,7 +254,7 @@ bool ps_steps_profile(const struct ps_run_config *cfg, const struct ps_sink *sin
 				 d.error.detail ? d.error.detail : "cannot be decoded");
 		report_issue(sink, hop, &d.error);
 		ps_decoded_clear(&d);
-		hop_profile(sink, hop, src, t, file);
+		hop_profile(sink, hop, src, t, file, NULL);
 		return false;
 	}
 	ps_sink_step_end(sink, hop, PS_STEP_PROFILE_DECODE,
@@ -242,6 +268,7 @@ bool ps_steps_profile(const struct ps_run_config *cfg, const struct ps_sink *sin
 
 	ps_sink_step_begin(sink, hop, PS_STEP_PROFILE_PARSE);
 	struct ps_parse_result res;
+	struct ps_lint checks = { 0 };
 	const char *text = (const char *)d.data;
 	rc = d.format == PS_PROFILE_XML ? ps_profile_parse_xml(text, d.len, file, t, &res)
 					: ps_profile_parse_spc(text, d.len, file, t, &res);
@@ -259,7 +286,7 @@ bool ps_steps_profile(const struct ps_run_config *cfg, const struct ps_sink *sin
 		src->ok = true;
 		bool mine =
 		    !cfg->check_device || check_device(cfg, sink, hop, text, d.len, t, file);
-		size_t problems = lint(cfg, sink, hop, file, &res.ops, t);
+		size_t problems = lint(cfg, sink, hop, file, &res.ops, t, &checks);
 		char what[64] = "";
 		if (problems)
 			snprintf(what, sizeof what, ", %zu to check", problems);
@@ -274,7 +301,8 @@ bool ps_steps_profile(const struct ps_run_config *cfg, const struct ps_sink *sin
 	ps_buf_free(&notes);
 	ps_parse_result_clear(&res);
 	ps_decoded_clear(&d);
-	hop_profile(sink, hop, src, t, file);
+	hop_profile(sink, hop, src, t, file, &checks);
+	ps_lint_clear(&checks);
 	return rc == 0;
 }
 

@@ -173,8 +173,43 @@ void ps_param_row_clear(struct ps_param_row *p)
 	memset(p, 0, sizeof *p);
 }
 
+static void checks_clear(struct ps_profile_report *p)
+{
+	for (size_t i = 0; i < p->n_checks; i++) {
+		struct ps_profile_check *c = &p->checks[i];
+		free(c->parameter);
+		free(c->detail);
+		for (size_t k = 0; k < c->n_suggestions; k++)
+			free(c->suggestions[k]);
+		free(c->suggestions);
+	}
+	free(p->checks);
+	p->checks = NULL;
+	p->n_checks = 0;
+}
+
+static void checks_copy(struct ps_profile_report *dst, const struct ps_profile_report *src)
+{
+	dst->checks = src->n_checks ? ps_xcalloc(src->n_checks, sizeof *dst->checks) : NULL;
+	dst->n_checks = src->n_checks;
+	for (size_t i = 0; i < src->n_checks; i++) {
+		const struct ps_profile_check *c = &src->checks[i];
+		struct ps_profile_check *d = &dst->checks[i];
+		d->finding = c->finding;
+		d->line = c->line;
+		d->parameter = ps_xstrdup(c->parameter);
+		d->detail = ps_xstrdup(c->detail);
+		d->n_suggestions = c->n_suggestions;
+		d->suggestions =
+		    c->n_suggestions ? ps_xcalloc(c->n_suggestions, sizeof *d->suggestions) : NULL;
+		for (size_t k = 0; k < c->n_suggestions; k++)
+			d->suggestions[k] = ps_xstrdup(c->suggestions[k]);
+	}
+}
+
 void ps_profile_report_clear(struct ps_profile_report *p)
 {
+	checks_clear(p);
 	for (size_t i = 0; i < p->n_sources; i++) {
 		free(p->sources[i].name);
 		free(p->sources[i].format);
@@ -202,6 +237,7 @@ void ps_profile_report_copy(struct ps_profile_report *d, const struct ps_profile
 	d->n_sources = s->n_sources;
 	d->params = param_rows_dup(s->params, s->n_params);
 	d->n_params = s->n_params;
+	checks_copy(d, s);
 }
 
 void ps_rule_report_clear(struct ps_rule_report *r)

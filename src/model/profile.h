@@ -45,11 +45,25 @@ struct ps_profile_source {
 	bool ok;         /* decoded and parsed */
 };
 
+/* One problem the profile checks found in a file (profile/lint.h). */
+struct ps_profile_check {
+	const char *finding; /* "profile.bad_value"... (static) */
+	unsigned line;       /* in the file, from 1 */
+	char *parameter;     /* the name as the file has it */
+	char **suggestions;  /* the closest known names, best first (unknown names) */
+	size_t n_suggestions;
+	char *detail; /* one sentence, as the finding's (without the file and line) */
+};
+
 struct ps_profile_report {
 	struct ps_profile_source *sources;
 	size_t n_sources;
 	struct ps_param_row *params; /* the final table, in table order */
 	size_t n_params;
+	/* a hop's record: what the profile checks found in its file, in file
+	 * order, every one (the findings stop at PS_LINT_MAX_PER_ID a kind) */
+	struct ps_profile_check *checks;
+	size_t n_checks;
 };
 
 /* One alternative of a rule as evaluated. */

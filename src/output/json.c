@@ -336,6 +336,19 @@ static json_t *hop_profile_json(const struct ps_profile_report *p, bool show)
 		return json_null();
 	json_t *o = source_json(&p->sources[0]);
 	json_object_set_new(o, "parameters", params_json(p->params, p->n_params, show));
+	json_t *checks = json_array();
+	for (size_t i = 0; i < p->n_checks; i++) {
+		const struct ps_profile_check *c = &p->checks[i];
+		json_t *sug = json_array();
+		for (size_t k = 0; k < c->n_suggestions; k++)
+			json_array_append_new(sug, ps_json_string(c->suggestions[k]));
+		json_array_append_new(checks,
+				      json_pack("{s:s, s:I, s:o, s:o, s:o}", "finding", c->finding,
+						"line", (json_int_t)c->line, "parameter",
+						ps_json_string(c->parameter), "suggestions", sug,
+						"detail", ps_json_string(c->detail)));
+	}
+	json_object_set_new(o, "checks", checks);
 	return o;
 }
 

@@ -47,6 +47,9 @@ t_eq "the issue's profile: the rows are marked (JSON)" \
 	"Line_Enable_1_=profile.bad_value Resync_Periodic=profile.bad_value Upgrade_Rulle=profile.unknown_parameter" \
 	"$(json_get issue.json '" ".join(sorted(p["name"] + "=" + p["problem"]["finding"] for p in d["profile"]["parameters"] if "problem" in p))')"
 schema_ok "the issue's profile" issue.json
+t_eq "the issue's profile: the hop's checks, for a script" \
+	"3:profile.unknown_parameter:Upgrade_Rulle:Upgrade_Rule 4:profile.bad_value:Resync_Periodic: 5:profile.bad_value:Line_Enable_1_:" \
+	"$(json_get issue.json '" ".join("%d:%s:%s:%s" % (c["line"], c["finding"], c["parameter"], ",".join(c["suggestions"])) for h in d["hops"] if h["profile"] for c in h["profile"]["checks"])')"
 
 "$PROVSCOPE" profile --model spa942 --strict --format json issue.xml >strict.json 2>/dev/null
 t_eq "--strict: exit 8" 8 $?
