@@ -421,7 +421,17 @@ void ps_report_finish(struct ps_report *r)
 	} else {
 		r->exit_code = PS_EXIT_OK;
 		r->verdict = "ok";
-		r->summary = ps_xstrdup("the phone would get through every step that was run");
+		size_t n = 0;
+		for (size_t i = 0; i < r->n_findings; i++)
+			n += ps_finding_is_lint(r->findings[i].id);
+		if (n)
+			r->summary = ps_xasprintf("the phone would get through every step that was "
+						  "run, but the profile checks have %zu finding%s "
+						  "of settings it would ignore or misread",
+						  n, n == 1 ? "" : "s");
+		else
+			r->summary =
+			    ps_xstrdup("the phone would get through every step that was run");
 	}
 	r->finished = true;
 }
