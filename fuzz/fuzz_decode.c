@@ -1,6 +1,7 @@
 /* libFuzzer target: the profile decode pipeline (with a fixed key, so the
  * decryption path runs on inputs that start with "Salted__") followed by
- * the XML or SPC text parser into a table holding factory defaults. */
+ * the XML or SPC text parser into a table holding factory defaults, and
+ * the profile checks of what it set, for a model the input picks. */
 #include "config.h"
 
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include "phone/catalogue.h"
 #include "profile/decode.h"
 #include "profile/defaults.h"
+#include "profile/lint.h"
 #include "profile/params.h"
 #include "profile/spc.h"
 #include "profile/xml.h"
@@ -28,6 +30,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ps_profile_parse_xml((const char *)d.data, d.len, "fuzz", t, &r);
 		else
 			ps_profile_parse_spc((const char *)d.data, d.len, "fuzz", t, &r);
+		/* The checks, for one of the catalogue's models. */
+		struct ps_lint l;
+		ps_profile_lint(&r.ops, ps_model_at(size % ps_model_builtin_count()), &l);
+		for (size_t i = 0; i < l.n; i++)
+			ps_params_mark(t, l.items[i].name, "profile.bad_value", l.items[i].detail);
+		ps_lint_clear(&l);
 		/* Walk the table as an output would. */
 		for (size_t i = 0; i < ps_params_count(t); i++)
 			(void)ps_param_display(ps_params_at(t, i), false);
