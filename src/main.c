@@ -163,14 +163,12 @@ static int list_params(const struct ps_config *c)
 	char *word = c->target ? ps_xstrdup(c->target) : NULL;
 	bool line_word = false;
 	if (word) {
-		size_t wl = strlen(word), s = wl ? wl - 1 : 0;
-		while (s > 0 && word[s - 1] >= '0' && word[s - 1] <= '9')
-			s--;
-		bool digits =
-		    wl > 2 && word[wl - 1] == '_' && s < wl - 1 && s > 0 && word[s - 1] == '_';
-		bool n_form = wl > 3 && strcmp(word + wl - 3, "_n_") == 0;
-		if (digits || n_form) {
-			word[(digits ? s : wl - 2) - 1] = '\0';
+		unsigned idx;
+		size_t wl = strlen(word), k = ps_dict_stem_len(word, &idx);
+		if (!k && wl > 3 && strcmp(word + wl - 3, "_n_") == 0)
+			k = wl - 3;
+		if (k) {
+			word[k] = '\0';
 			line_word = true;
 		}
 	}

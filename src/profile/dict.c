@@ -87,31 +87,41 @@ static const struct ps_pdef *find_form(const char *name, bool indexed, unsigned 
 	return NULL;
 }
 
+size_t ps_dict_stem_len(const char *name, unsigned *index)
+{
+	*index = 0;
+	size_t n = strlen(name);
+	if (n < 4 || name[n - 1] != '_')
+		return 0;
+	size_t e = n - 1, s = e;
+	while (s > 0 && name[s - 1] >= '0' && name[s - 1] <= '9')
+		s--;
+	/* the stem must not end with '_' itself; "01" is not "1": the phone
+	 * compares names exactly */
+	if (s == e || s < 2 || name[s - 1] != '_' || name[s - 2] == '_' || e - s > 4 ||
+	    (name[s] == '0' && e - s > 1))
+		return 0;
+	*index = (unsigned)strtoul(name + s, NULL, 10);
+	return s - 1;
+}
+
 const struct ps_pdef *ps_dict_find(const char *name, unsigned fams, unsigned *index)
 {
 	*index = 0;
 	const struct ps_pdef *d = find_form(name, false, fams);
 	if (d)
 		return d;
-	/* NAME_n_: the stem must not end with '_' itself */
-	size_t n = strlen(name);
-	if (n < 4 || name[n - 1] != '_')
-		return NULL;
-	size_t e = n - 1, s = e;
-	while (s > 0 && name[s - 1] >= '0' && name[s - 1] <= '9')
-		s--;
-	/* "01" is not "1": the phone compares names exactly */
-	if (s == e || s < 2 || name[s - 1] != '_' || name[s - 2] == '_' || e - s > 4 ||
-	    (name[s] == '0' && e - s > 1))
-		return NULL;
+	/* NAME_n_ */
+	unsigned idx;
+	size_t k = ps_dict_stem_len(name, &idx);
 	char stem[128];
-	if (s - 1 >= sizeof stem)
+	if (!k || k >= sizeof stem)
 		return NULL;
-	memcpy(stem, name, s - 1);
-	stem[s - 1] = '\0';
+	memcpy(stem, name, k);
+	stem[k] = '\0';
 	d = find_form(stem, true, fams);
 	if (d)
-		*index = (unsigned)strtoul(name + s, NULL, 10);
+		*index = idx;
 	return d;
 }
 

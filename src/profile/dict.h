@@ -63,6 +63,10 @@ unsigned ps_dict_family(const struct ps_model *m);
 /* "SPA9x2", "SPA3xx/5xx", "Linksys ATA", "SPA1xx" for one bit; for several
  * the names joined with " and ". Static or into `buf`. */
 const char *ps_dict_family_name(unsigned fams, char *buf, size_t size);
+/* The length of the stem of a line's parameter NAME_n_ as the phone
+ * takes it (n without a leading zero), its n in *index; 0 when `name` is
+ * not of that form. */
+size_t ps_dict_stem_len(const char *name, unsigned *index);
 /* The entry for `name` in families `fams` (exact; an indexed name NAME_n_
  * is looked up by its stem, n in *index, else *index is 0), NULL when none. */
 const struct ps_pdef *ps_dict_find(const char *name, unsigned fams, unsigned *index);

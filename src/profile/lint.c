@@ -37,7 +37,8 @@ static char *quote(const char *v)
 }
 
 /* The trailing line number a name was written with ("Line_Enable_3",
- * "Proxy_2_"), 0 when none. */
+ * "Proxy_2_"), 0 when none: looser than ps_dict_stem_len, as a mistyped
+ * name is, for the suggestions' line. */
 static unsigned written_index(const char *name)
 {
 	size_t n = strlen(name);
@@ -58,34 +59,61 @@ static bool shown_first(const char *s, const char *first)
 	return s && strncmp(s, first, n) == 0 && (s[n] == '\0' || s[n] == ',');
 }
 
+/* The family's names as a profile writes them for line `idx` (0: only
+ * the names that are no line's), made once per lint and line. */
+struct cands {
+	char **v[MAX_LINES + 1];
+	size_t n[MAX_LINES + 1];
+};
+
+static char *const *cands_for(struct cands *c, unsigned fam, unsigned idx, size_t *n)
+{
+	if (!c->v[idx]) {
+		size_t k = 0;
+		for (size_t i = 0; i < ps_dict_count; i++)
+			k += (ps_dict[i].fams & fam) != 0;
+		c->v[idx] = ps_xcalloc(k ? k : 1, sizeof *c->v[idx]);
+		for (size_t i = 0; i < ps_dict_count; i++) {
+			if (!(ps_dict[i].fams & fam) ||
+			    (!idx && (ps_dict[i].flags & PS_PD_INDEXED)))
+				continue;
+			char buf[160];
+			c->v[idx][c->n[idx]++] =
+			    ps_xstrdup(ps_pdef_name(&ps_dict[i], idx, buf, sizeof buf));
+		}
+	}
+	*n = c->n[idx];
+	return c->v[idx];
+}
+
+static void cands_clear(struct cands *c)
+{
+	for (size_t i = 0; i <= MAX_LINES; i++) {
+		for (size_t k = 0; k < c->n[i]; k++)
+			free(c->v[i][k]);
+		free(c->v[i]);
+	}
+}
+
 /* The closest names of family `fam` to `name` for a model of `lines`
  * lines, ", "-joined, NULL when none; *case_only when the first differs
  * from it in letter case only; *secret when one of them is a secret's
  * (then the value set under the mistyped name is one too). A name that is
  * a line's parameter without its line (Dial_Plan for Dial_Plan_n_) gets
  * its line 1 first. */
-static char *suggest(const char *name, unsigned fam, unsigned lines, bool *case_only, bool *secret)
+static char *suggest(struct cands *c, const char *name, unsigned fam, unsigned lines,
+		     bool *case_only, bool *secret)
 {
 	*case_only = false;
 	*secret = false;
 	unsigned idx = written_index(name);
-	/* never a line the model does not have */
-	bool no_line = idx > lines;
-	if (idx == 0 || no_line)
+	/* never a line the model does not have: then only names of no line */
+	if (idx > lines)
+		idx = 0;
+	else if (idx == 0)
 		idx = 1;
-	size_t n = 0;
-	for (size_t i = 0; i < ps_dict_count; i++)
-		n += (ps_dict[i].fams & fam) != 0;
-	if (!n)
-		return NULL;
-	char **names = ps_xcalloc(n, sizeof *names);
-	size_t k = 0;
-	for (size_t i = 0; i < ps_dict_count; i++) {
-		if (!(ps_dict[i].fams & fam) || (no_line && (ps_dict[i].flags & PS_PD_INDEXED)))
-			continue;
-		char buf[160];
-		names[k++] = ps_xstrdup(ps_pdef_name(&ps_dict[i], idx, buf, sizeof buf));
-	}
+	size_t k;
+	char *const *names = cands_for(c, fam, idx, &k);
 	struct ps_buf out = { 0 };
 	size_t shown = 0;
 	/* the line's parameter without its line: NAME_1_ first */
@@ -111,21 +139,19 @@ static char *suggest(const char *name, unsigned fam, unsigned lines, bool *case_
 	if (m && !shown_first(out.s, first))
 		*case_only = ps_str_ieq(names[best[0]], name);
 	free(first);
-	for (size_t i = 0; i < k; i++)
-		free(names[i]);
-	free(names);
 	return out.s;
 }
 
-static void check_name(struct ps_lint *l, const struct ps_param_op *op, const struct ps_model *m,
-		       unsigned fam, unsigned lines, const struct ps_pdef **def, unsigned *index)
+static void check_name(struct ps_lint *l, struct cands *c, const struct ps_param_op *op,
+		       const struct ps_model *m, unsigned fam, unsigned lines,
+		       const struct ps_pdef **def, unsigned *index)
 {
-	char fb[96], mb[160];
-	const char *fname = ps_dict_family_name(fam, fb, sizeof fb);
-	snprintf(mb, sizeof mb, "%s (%s firmware)", m->product, fname);
 	*def = ps_dict_find(op->name, fam, index);
 	if (*def && (!((*def)->flags & PS_PD_INDEXED) || (*index >= 1 && *index <= lines)))
-		return;
+		return; /* the common case: nothing to say */
+	char fb[96], mb[160];
+	snprintf(mb, sizeof mb, "%s (%s firmware)", m->product,
+		 ps_dict_family_name(fam, fb, sizeof fb));
 	if (*def && *index >= 1 && *index <= MAX_LINES) {
 		add(l, PS_F_PROFILE_NOT_FOR_MODEL, op->line, op->name, NULL,
 		    ps_xasprintf("%s is for line %u; the %s has %u line%s: the phone ignores it",
@@ -148,7 +174,7 @@ static void check_name(struct ps_lint *l, const struct ps_param_op *op, const st
 	}
 	*def = NULL;
 	bool case_only, secret;
-	char *s = suggest(op->name, fam, lines, &case_only, &secret);
+	char *s = suggest(c, op->name, fam, lines, &case_only, &secret);
 	char *d;
 	if (s)
 		d = ps_xasprintf(
@@ -199,66 +225,79 @@ static void check_value(struct ps_lint *l, const struct ps_param_op *op, const s
 	free(why);
 }
 
-/* Whether the checks already found name `name` to be one the phone
- * ignores (unknown, or another model's). */
-static bool ignored(const struct ps_lint *l, const char *name)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if ((l->items[i].id == PS_F_PROFILE_UNKNOWN_PARAMETER ||
-		     l->items[i].id == PS_F_PROFILE_NOT_FOR_MODEL) &&
-		    strcmp(l->items[i].name, name) == 0)
-			return true;
-	return false;
-}
-
 /* The most lines a duplicate's detail lists. */
 #define DUP_LINES 10
 
 /* One item for each name set more than once, at its first line; not for a
- * name the phone ignores anyway. */
-static void check_duplicates(struct ps_lint *l, const struct ps_param_batch *ops)
+ * name the phone ignores anyway (`named`: "0" for those). Each op is
+ * chained to the next of its name, so the file is walked once. */
+static void check_duplicates(struct ps_lint *l, const struct ps_param_batch *ops,
+			     const struct ps_params *named)
 {
-	struct ps_params *seen = ps_params_new();
+	size_t *next = ps_xcalloc(ops->n ? ops->n : 1, sizeof *next); /* 0: none */
+	bool *later = ps_xcalloc(ops->n ? ops->n : 1, sizeof *later); /* not its first */
+	struct ps_params *last = ps_params_new();                     /* line field: last op + 1 */
+	for (size_t i = 0; i < ops->n; i++) {
+		if (ops->ops[i].nested)
+			continue;
+		const struct ps_param *p = ps_params_get(last, ops->ops[i].name);
+		if (p) {
+			next[p->line - 1] = i + 1;
+			later[i] = true;
+		}
+		ps_params_set(last, ops->ops[i].name, NULL, NULL, NULL, (unsigned)(i + 1));
+	}
+	ps_params_free(last);
 	for (size_t i = 0; i < ops->n; i++) {
 		const struct ps_param_op *op = &ops->ops[i];
-		if (op->nested || ps_params_get(seen, op->name))
+		const struct ps_param *nm = ps_params_get(named, op->name);
+		if (op->nested || later[i] || !next[i] || (nm && strcmp(nm->value, "0") == 0))
 			continue;
-		ps_params_set(seen, op->name, NULL, NULL, NULL, 0);
-		size_t count = 0, last = i;
+		size_t count = 0, kept = i;
 		bool same = true;
 		struct ps_buf lines = { 0 };
-		for (size_t j = i; j < ops->n; j++) {
-			if (ops->ops[j].nested || strcmp(ops->ops[j].name, op->name) != 0)
-				continue;
-			count++;
-			if (count <= DUP_LINES)
-				ps_buf_printf(&lines, "%s%u", count > 1 ? ", " : "",
-					      ops->ops[j].line);
-			if (ops->ops[j].value && ops->ops[last].value &&
-			    strcmp(ops->ops[j].value, ops->ops[last].value) != 0)
+		for (size_t j = i + 1; j; j = next[j - 1]) {
+			const struct ps_param_op *o = &ops->ops[j - 1];
+			if (++count <= DUP_LINES)
+				ps_buf_printf(&lines, "%s%u", count > 1 ? ", " : "", o->line);
+			if (o->value && ops->ops[kept].value &&
+			    strcmp(o->value, ops->ops[kept].value) != 0)
 				same = false;
-			if (ops->ops[j].value)
-				last = j;
+			if (o->value)
+				kept = j - 1;
 		}
-		if (count > 1 && !ignored(l, op->name)) {
-			if (count > DUP_LINES)
-				ps_buf_puts(&lines, ", ...");
-			const struct ps_param_op *w = &ops->ops[last];
-			char *q = !w->value                     ? ps_xstrdup("its value unchanged")
-				  : ps_param_is_secret(w->name) ? ps_xstrdup("a secret value")
-								: quote(w->value);
-			add(l, PS_F_PROFILE_DUPLICATE, op->line, op->name, NULL,
-			    ps_xasprintf(
-				"%s is set %zu times (lines %s)%s: the phone keeps the last, "
-				"line %u, %s",
-				op->name, count, lines.s,
-				same ? ", to the same value" : ", to different values", w->line,
-				q));
-			free(q);
-		}
+		if (count > DUP_LINES)
+			ps_buf_puts(&lines, ", ...");
+		const struct ps_param_op *w = &ops->ops[kept];
+		char *q = !w->value                     ? ps_xstrdup("its value unchanged")
+			  : ps_param_is_secret(w->name) ? ps_xstrdup("a secret value")
+							: quote(w->value);
+		add(l, PS_F_PROFILE_DUPLICATE, op->line, op->name, NULL,
+		    ps_xasprintf("%s is set %zu times (lines %s)%s: the phone keeps the last, "
+				 "line %u, %s",
+				 op->name, count, lines.s,
+				 same ? ", to the same value" : ", to different values", w->line,
+				 q));
+		free(q);
 		ps_buf_free(&lines);
 	}
-	ps_params_free(seen);
+	free(next);
+	free(later);
+}
+
+/* The items in file order: those of the names and values (`0` to `mid`,
+ * in order already) merged with the duplicates' (in order too), the
+ * former first on a tie. */
+static void file_order(struct ps_lint *l, size_t mid)
+{
+	struct ps_lint_item *v = ps_xcalloc(l->n ? l->n : 1, sizeof *v);
+	size_t a = 0, b = mid, k = 0;
+	while (a < mid || b < l->n)
+		v[k++] = b >= l->n || (a < mid && l->items[a].line <= l->items[b].line)
+			     ? l->items[a++]
+			     : l->items[b++];
+	memcpy(l->items, v, l->n * sizeof *v);
+	free(v);
 }
 
 void ps_profile_lint(const struct ps_param_batch *ops, const struct ps_model *m,
@@ -270,7 +309,8 @@ void ps_profile_lint(const struct ps_param_batch *ops, const struct ps_model *m,
 	unsigned fam = ps_dict_family(m);
 	unsigned lines = ps_model_lines(m);
 	out->no_family = fam == 0;
-	struct ps_params *named = ps_params_new();
+	struct ps_params *named = ps_params_new(); /* value "1": known here, "0": ignored */
+	struct cands c = { 0 };
 	for (size_t i = 0; i < ops->n && fam; i++) {
 		const struct ps_param_op *op = &ops->ops[i];
 		if (op->nested)
@@ -280,7 +320,7 @@ void ps_profile_lint(const struct ps_param_batch *ops, const struct ps_model *m,
 		unsigned index = 0;
 		const struct ps_param *p = ps_params_get(named, op->name);
 		if (!p) {
-			check_name(out, op, m, fam, lines, &d, &index);
+			check_name(out, &c, op, m, fam, lines, &d, &index);
 			ps_params_set(named, op->name, d ? "1" : "0", NULL, NULL, 0);
 		} else if (strcmp(p->value, "1") == 0) {
 			d = ps_dict_find(op->name, fam, &index);
@@ -288,15 +328,11 @@ void ps_profile_lint(const struct ps_param_batch *ops, const struct ps_model *m,
 		if (d)
 			check_value(out, op, d);
 	}
+	cands_clear(&c);
+	size_t mid = out->n;
+	check_duplicates(out, ops, named);
 	ps_params_free(named);
-	check_duplicates(out, ops);
-	/* file order */
-	for (size_t i = 1; i < out->n; i++)
-		for (size_t j = i; j > 0 && out->items[j - 1].line > out->items[j].line; j--) {
-			struct ps_lint_item t = out->items[j];
-			out->items[j] = out->items[j - 1];
-			out->items[j - 1] = t;
-		}
+	file_order(out, mid);
 }
 
 void ps_lint_clear(struct ps_lint *l)

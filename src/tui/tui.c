@@ -62,7 +62,7 @@ struct tui {
 	/* the detail lines of the parameters to check, as last drawn, and the
 	 * one n or N went to last (-1 none) in list row pjump_sel */
 	int *plines;
-	size_t n_plines;
+	size_t n_plines, cap_plines;
 	long pjump;
 	size_t pjump_sel;
 	char filter[256];
@@ -652,7 +652,8 @@ static void frame_build(struct tui *t, struct frame *f, int W, int LW, int DW)
 	t->n_plines = 0;
 	for (size_t i = 0; t->filterable && i < f->detail.n; i++)
 		if (f->detail.v[i].problem) {
-			t->plines = ps_xrealloc(t->plines, (t->n_plines + 1) * sizeof *t->plines);
+			t->plines =
+			    ps_xgrow(t->plines, &t->cap_plines, t->n_plines + 1, sizeof *t->plines);
 			t->plines[t->n_plines++] = (int)i;
 		}
 	if (t->pjump_sel != idx)
