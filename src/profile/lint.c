@@ -290,7 +290,9 @@ static void check_duplicates(struct ps_lint *l, const struct ps_param_batch *ops
  * former first on a tie. */
 static void file_order(struct ps_lint *l, size_t mid)
 {
-	struct ps_lint_item *v = ps_xcalloc(l->n ? l->n : 1, sizeof *v);
+	if (mid == 0 || mid == l->n)
+		return; /* one run: in order already */
+	struct ps_lint_item *v = ps_xcalloc(l->n, sizeof *v);
 	size_t a = 0, b = mid, k = 0;
 	while (a < mid || b < l->n)
 		v[k++] = b >= l->n || (a < mid && l->items[a].line <= l->items[b].line)
